@@ -1,0 +1,94 @@
+# Candidate Assistant: two tiers, two virtualenvs (see README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.10 for the dialogue tier (Rasa 3.6 supports <= 3.10). Override: make run PYTHON310=/path/to/python3.10
+PYTHON310 ?= $(shell PYENV_VERSION=3.10.13 pyenv which python 2>/dev/null || command -v python3.10)
+PYTHON311 ?= $(shell command -v python3.11 || command -v python3)
+
+RASA_VENV := .venv-rasa
+API_VENV := .venv-api
+RASA_PY := $(RASA_VENV)/bin/python
+API_PY := $(API_VENV)/bin/python
+MODEL := var/models/candidate-assistant.tar.gz
+BOT_DATA := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
+EVAL ?= ../shared/eval/dev.yaml
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+# Browser profiles and temporary files stay inside the project.
+export TMPDIR := $(CURDIR)/var/tmp
+
+.PHONY: help deps run test test-unit test-bot test-e2e eval bench lint kb-check index model calibrate clean
+
+help: ## Show the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found; install it (pyenv install 3.10.13) or pass PYTHON310=/path/to/python3.10"; exit 1; }
+	@mkdir -p var/tmp
+	test -x $(RASA_PY) || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_PY) -m pip install -q --upgrade "pip>=24" wheel
+	$(RASA_PY) -m pip install -q -r requirements/rasa.txt
+	touch $@
+
+$(API_VENV)/.installed: requirements/api.txt
+	@mkdir -p var/tmp
+	test -x $(API_PY) || $(PYTHON311) -m venv $(API_VENV)
+	# torch first and alone: this pin is the local CPU build; anything else pulls a multi-GB CUDA build.
+	$(API_PY) -m pip install -q torch==2.13.0
+	$(API_PY) -m pip install -q -r requirements/api.txt
+	touch $@
+
+deps: $(RASA_VENV)/.installed $(API_VENV)/.installed ## Create both virtualenvs if missing
+
+$(MODEL): $(BOT_DATA) $(RASA_VENV)/.installed
+	@mkdir -p var/models var/tmp
+	$(RASA_VENV)/bin/rasa train --config config.yml --domain bot/domain.yml --data bot/data \
+		--out var/models --fixed-model-name candidate-assistant --quiet
+
+model: $(MODEL) ## Train the Rasa model when its data changed
+
+index: $(API_VENV)/.installed ## Build (or update) the knowledge index under var/
+	$(API_PY) -m api.knowledge build
+
+run: deps model index ## Start everything; chat at http://127.0.0.1:8000 (Ctrl-C stops)
+	$(API_PY) scripts/stack.py
+
+test: deps model ## Unit tests, Rasa validation and conversation tests, full-stack tests
+	$(MAKE) test-unit test-bot test-e2e
+
+test-unit: deps
+	$(API_PY) -m pytest -q tests/api
+	$(RASA_PY) -m pytest -q tests/actions tests/bot
+
+test-bot: deps model
+	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings 2>&1 | tail -n 3
+	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories bot/tests --endpoints bot/endpoints.yml \
+		--out var/results --fail-on-prediction-errors --no-plot
+
+test-e2e: deps model
+	$(API_PY) -m pytest -q tests/e2e
+
+eval: ## Run the dev set (or EVAL=file) through the running stack's public API
+	$(API_PY) scripts/eval.py $(EVAL)
+
+bench: ## Latency, throughput and memory through the running stack
+	$(API_PY) scripts/bench.py
+
+calibrate: $(API_VENV)/.installed ## Re-calibrate the retrieval thresholds on the dev set
+	$(API_PY) scripts/calibrate.py $(EVAL) --extra eval/holdout.yaml
+
+kb-check: $(API_VENV)/.installed ## Check knowledge/ and report problems as file:line: message
+	$(API_PY) -m api.knowledge check
+
+lint: $(API_VENV)/.installed ## ruff, ruff format --check and mypy on the service tier
+	$(API_VENV)/bin/ruff check api scripts tests actions bot
+	$(API_VENV)/bin/ruff format --check api scripts tests actions bot
+	$(API_VENV)/bin/mypy api
+
+clean: ## Remove trained models, indexes and logs (keeps the virtualenvs)
+	rm -rf var

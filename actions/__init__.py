@@ -1,0 +1,1 @@
+"""The action server: thin adapters from the dialogue to the service tier."""

@@ -1,0 +1,55 @@
+"""HTTP client for the service tier (loopback), created lazily on first use."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+
+from actions.settings import ActionSettings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(Exception):
+    """The service tier did not give a usable answer in time."""
+
+
+class ServiceClient:
+    def __init__(self, settings: ActionSettings) -> None:
+        self._settings = settings
+        self._session: aiohttp.ClientSession | None = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        # Created inside the running loop on first use: nothing connects at import time.
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                base_url=self._settings.service_url,
+                timeout=aiohttp.ClientTimeout(total=self._settings.timeout_seconds),
+                headers={"X-Service-Token": self._settings.service_token},
+            )
+        return self._session
+
+    async def search(
+        self, query: str, previous: str | None, section_id: str | None, intent: str | None
+    ) -> dict[str, Any]:
+        body = {"query": query, "previous": previous, "section_id": section_id, "nlu_intent": intent}
+        try:
+            async with self._http().post("/api/internal/search", json=body) as resp:
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"search answered {resp.status}")
+                return await resp.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
+
+_client: ServiceClient | None = None
+
+
+def get_client() -> ServiceClient:
+    global _client
+    if _client is None:
+        _client = ServiceClient(get_settings())
+    return _client

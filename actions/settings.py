@@ -1,0 +1,32 @@
+"""The one settings object of the action server.
+
+A frozen dataclass read from CA_* variables: pydantic-settings needs pydantic 2, and Rasa 3.6
+pins pydantic 1 in this environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class ActionSettings:
+    service_url: str = "http://127.0.0.1:8000"
+    service_token: str = "change-me"
+    timeout_seconds: float = 3.0
+
+    @classmethod
+    def from_env(cls) -> ActionSettings:
+        env = os.environ
+        return cls(
+            service_url=env.get("CA_SERVICE_URL", cls.service_url).rstrip("/"),
+            service_token=env.get("CA_SERVICE_TOKEN", cls.service_token),
+            timeout_seconds=float(env.get("CA_ACTION_TIMEOUT_SECONDS", cls.timeout_seconds)),
+        )
+
+
+@lru_cache
+def get_settings() -> ActionSettings:
+    return ActionSettings.from_env()

@@ -1,0 +1,60 @@
+"""The public chat contract (other tools depend on it: change with care)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+ReplyKind = Literal["answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error"]
+Mode = Literal["bot", "waiting", "human"]
+
+MAX_MESSAGE_CHARS = 2000
+
+
+class ChatRequest(BaseModel):
+    conversation_id: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Chosen by the client: 1-64 letters, digits, '-' or '_'; keep it for the whole conversation",
+        examples=["c-9f2b7d"],
+    )
+    message: str = Field(description="What the candidate typed (1-2,000 characters)", examples=["How long is the work style assessment?"])
+
+    @field_validator("message")
+    @classmethod
+    def _message_has_text(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("the message is empty; type a question")
+        if len(value) > MAX_MESSAGE_CHARS:
+            raise ValueError(f"the message is {len(value)} characters; the limit is {MAX_MESSAGE_CHARS}")
+        return value
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Source(BaseModel):
+    title: str
+    path: str = Field(description="knowledge/<file>.md")
+    heading: str
+    url: str | None = None
+
+
+class Reply(BaseModel):
+    kind: ReplyKind
+    text: str
+    buttons: list[Button] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    mode: Mode = "bot"
+    replies: list[Reply]
+
+
+class ErrorOut(BaseModel):
+    detail: str

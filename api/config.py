@@ -1,0 +1,65 @@
+"""The one settings object of the service tier, read from CA_* environment variables or `.env`."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRET = "change-me"
+
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CA_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Dialogue tier (loopback only).
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    rasa_timeout_seconds: float = 10.0
+    # Shared with the action server: it presents this token on the internal search endpoint.
+    service_token: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+
+    # Knowledge and its index.
+    knowledge_dir: Path = ROOT / "knowledge"
+    var_dir: Path = ROOT / "var"
+    embedder: Literal["torch", "onnx"] = "onnx"
+
+    # Retrieval decision, calibrated on part of the dev set (see README "Retrieval").
+    bm25_weight: float = 0.02
+    answer_threshold: float = 0.30
+    combine_margin: float = 0.15
+    clarify_margin: float = 0.01
+    clarify_ceiling: float = 0.55
+    whole_doc_chars: int = 500
+    # A question NLU calls out of scope is answered only when a section is at least this close (cosine).
+    uncovered_override: float = 0.55
+
+    # Browser origins allowed to call the API (the widget); never "*".
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])
+
+    @property
+    def index_dir(self) -> Path:
+        return self.var_dir / "index"
+
+    def check_secrets(self) -> None:
+        """A placeholder secret is tolerated in development only."""
+        if self.service_token.get_secret_value() == PLACEHOLDER_SECRET:
+            if self.environment == "production":
+                raise RuntimeError("CA_SERVICE_TOKEN is still the placeholder; set a long random value.")
+            log.warning("CA_SERVICE_TOKEN is the development placeholder; set it before deploying.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

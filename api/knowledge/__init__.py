@@ -1,0 +1,1 @@
+"""Knowledge search: markdown documents in knowledge/, embedded into a faiss index."""

@@ -1,0 +1,177 @@
+"""Reads knowledge/*.md into sections (one `##` section = one answer) and reports problems by file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+
+MAX_SECTION_CHARS = 1200
+SKIPPED_FILES = {"README.md"}
+
+_md = MarkdownIt("commonmark")
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    doc: str  # path relative to the project, e.g. knowledge/phone-interview.md
+    title: str
+    heading: str
+    text: str
+    url: str | None
+    line: int
+
+    @property
+    def embed_text(self) -> str:
+        # Title and heading carry the topic words; embedding them with the body ranks better
+        # than the body alone (measured: notes/retrieval.md).
+        return f"{self.title} — {self.heading} — {self.text}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Document:
+    path: str
+    title: str
+    content_hash: str
+    sections: list[Section] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def _front_matter_lines(raw: str) -> int:
+    """Number of lines the front matter block takes (0 when there is none)."""
+    if not raw.startswith("---"):
+        return 0
+    lines = raw.splitlines()
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return i + 1
+    return 0
+
+
+def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Document | None, list[Problem]]:
+    """Parse one file; return the document, or None with the problems that keep it out."""
+    problems: list[Problem] = []
+    try:
+        raw = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        return None, [Problem(rel_path, line, "text is not UTF-8; save the file as UTF-8")]
+
+    if not raw.startswith("---"):
+        return None, [Problem(rel_path, 1, "missing front matter: start the file with a '---' block holding title and updated")]
+    try:
+        post = frontmatter.loads(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        return None, [Problem(rel_path, line, f"malformed front matter: {getattr(exc, 'problem', exc)}")]
+
+    meta = post.metadata
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(Problem(rel_path, 1, "front matter needs a 'title'"))
+    updated = meta.get("updated")
+    if isinstance(updated, str):
+        try:
+            dt.date.fromisoformat(updated)
+        except ValueError:
+            updated = None
+    if not isinstance(updated, (dt.date, str)):
+        problems.append(Problem(rel_path, 1, "front matter needs 'updated' as a date, e.g. updated: 2026-11-26"))
+    url = meta.get("url")
+    if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+        problems.append(Problem(rel_path, 1, "'url' must be a full http(s) address"))
+    if problems:
+        return None, problems
+
+    offset = _front_matter_lines(raw)
+    body_lines = post.content.splitlines()
+    # python-frontmatter strips leading blank lines of the body; find where it really starts.
+    raw_lines = raw.splitlines()
+    first = next((ln for ln in body_lines if ln.strip()), None)
+    if first is not None:
+        for i in range(offset, len(raw_lines)):
+            if raw_lines[i] == first:
+                offset = i
+                break
+
+    tokens = _md.parse(post.content)
+    headings: list[tuple[int, str]] = []  # (0-based body line, heading text)
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h2" and tok.map:
+            headings.append((tok.map[0], tokens[i + 1].content.strip()))
+
+    if not headings:
+        return None, [Problem(rel_path, offset + 1, "no '## ' sections: each answer must be a '## heading' with text under it")]
+
+    intro = "\n".join(body_lines[: headings[0][0]]).strip()
+    if intro and not intro.startswith("#"):
+        problems.append(Problem(rel_path, offset + 1, "text before the first '## ' section is never shown; move it into a section"))
+
+    doc_title = title.strip()  # type: ignore[union-attr]
+    stem = Path(rel_path).stem
+    sections: list[Section] = []
+    seen: set[str] = set()
+    for n, (start, heading) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(body_lines)
+        text = "\n".join(body_lines[start + 1 : end]).strip()
+        line = offset + start + 1
+        if not text:
+            problems.append(Problem(rel_path, line, f"section '{heading}' is empty"))
+            continue
+        if len(text) > MAX_SECTION_CHARS:
+            problems.append(
+                Problem(rel_path, line, f"section '{heading}' is {len(text)} characters; split it (at most {MAX_SECTION_CHARS})")
+            )
+            continue
+        sid = f"{stem}#{slugify(heading)}"
+        if sid in seen:
+            problems.append(Problem(rel_path, line, f"two sections are headed '{heading}'; give each its own heading"))
+            continue
+        seen.add(sid)
+        sections.append(Section(sid, rel_path, doc_title, heading, text, url, line))
+    if problems:
+        return None, problems
+    digest = hashlib.sha256(raw_bytes).hexdigest()
+    return Document(rel_path, doc_title, digest, sections), []
+
+
+def load_documents(knowledge_dir: Path) -> tuple[list[Document], list[Problem]]:
+    """Every *.md under knowledge_dir (README.md excepted), sorted by path."""
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    for path in sorted(knowledge_dir.rglob("*.md")):
+        if path.name in SKIPPED_FILES:
+            continue
+        rel = f"knowledge/{path.relative_to(knowledge_dir).as_posix()}"
+        doc, found = parse_document(path, path.read_bytes(), rel)
+        problems.extend(found)
+        if doc is not None:
+            docs.append(doc)
+    titles: dict[str, str] = {}
+    for doc in docs:
+        other = titles.get(doc.title.lower())
+        if other:
+            problems.append(Problem(doc.path, 1, f"title '{doc.title}' is also the title of {other}"))
+        titles[doc.title.lower()] = doc.path
+    return docs, problems

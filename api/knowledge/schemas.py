@@ -1,0 +1,31 @@
+"""Request and response models of the knowledge endpoints."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=2000, description="The candidate's question")
+    previous: str | None = Field(None, max_length=2000, description="The previous question, for short follow-ups")
+    section_id: str | None = Field(None, max_length=200, description="Answer with this section (a 'did you mean' choice)")
+    nlu_intent: str | None = Field(None, max_length=64, description="The intent Rasa's NLU gave the message")
+
+
+class PassageOut(BaseModel):
+    id: str
+    title: str
+    heading: str
+    text: str
+    path: str
+    url: str | None
+    score: float
+
+
+class SearchResponse(BaseModel):
+    decision: Literal["answer", "clarify", "fallback"]
+    query: str = Field(description="The text that was searched (the follow-up joined to its context)")
+    passages: list[PassageOut] = Field(description="Sections to answer with, or the options to offer")
+    index_version: str

@@ -1,0 +1,56 @@
+"""Holds the live knowledge index and answers questions from it.
+
+The index is replaced by assigning a new object: a question in flight keeps the reference it
+started with, so it sees the old or the new index, never a half-built one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from api.config import Settings
+from api.knowledge.embedder import Embedder, create_embedder
+from api.knowledge.index import KnowledgeIndex, build_index
+from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class KnowledgeService:
+    settings: Settings
+    embedder: Embedder
+    index: KnowledgeIndex
+
+    @classmethod
+    def start(cls, settings: Settings) -> KnowledgeService:
+        embedder = create_embedder(settings.embedder, settings.var_dir / "models")
+        index = build_index(settings.knowledge_dir, settings.index_dir, embedder)
+        for problem in index.problems:
+            log.warning("knowledge problem: %s", problem)
+        return cls(settings, embedder, index)
+
+    @property
+    def params(self) -> Params:
+        s = self.settings
+        return Params(s.bm25_weight, s.answer_threshold, s.combine_margin, s.clarify_margin, s.clarify_ceiling, s.whole_doc_chars, s.uncovered_override)
+
+    def ask(self, query: str, previous: str | None = None, likely_uncovered: bool = False) -> Decision:
+        index = self.index
+        effective = query
+        if previous and looks_like_follow_up(query):
+            effective = f"{previous} {query}"
+        ranked = rank(index, self.embedder, effective, self.params.bm25_weight)
+        decision = decide(ranked, self.params, index.doc_sections, likely_uncovered)
+        decision.query = effective
+        return decision
+
+    def section(self, section_id: str) -> Passage | None:
+        sec = self.index.by_id.get(section_id)
+        return Passage.of(sec, 1.0, 1.0) if sec else None
+
+    async def ask_async(self, query: str, previous: str | None = None, likely_uncovered: bool = False) -> Decision:
+        # Embedding is CPU work; keep it off the event loop so health checks and chat I/O stay responsive.
+        return await asyncio.to_thread(self.ask, query, previous, likely_uncovered)

@@ -1,0 +1,83 @@
+"""The FastAPI application: wiring of routers, middleware and the start-up of heavy parts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.chat.rasa_client import RasaClient
+from api.chat.router import router as chat_router
+from api.config import get_settings
+from api.knowledge.router import router as knowledge_router
+from api.knowledge.service import KnowledgeService
+from api.limits import BodySizeLimit
+from api.system.router import router as system_router
+from api.web.router import STATIC_DIR
+from api.web.router import router as web_router
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    settings.check_secrets()
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
+    try:
+        yield
+    finally:
+        await app.state.rasa.close()
+
+
+def _readable(exc: RequestValidationError) -> str:
+    """One sentence a person can act on, instead of pydantic's error list."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        msg = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+        if err.get("type") == "json_invalid":
+            return "The request body is not valid JSON."
+        if err.get("type") == "string_pattern_mismatch" and loc == "conversation_id":
+            msg = "must be 1-64 letters, digits, '-' or '_'"
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts) or "The request is invalid."
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="Candidate Assistant API",
+        version="0.1.0",
+        description="Chat gateway, knowledge search and pages of the careers-site assistant.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _readable(exc)}, status_code=422)
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "Authorization"],
+    )
+    app.add_middleware(BodySizeLimit)
+    app.include_router(chat_router)
+    app.include_router(system_router)
+    app.include_router(knowledge_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+app = create_app()

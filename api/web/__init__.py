@@ -1,0 +1,1 @@
+"""Web pages: the candidate chat page."""

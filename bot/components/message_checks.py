@@ -1,0 +1,76 @@
+"""Cheap checks on a message's language and shape, before any answer is searched for.
+
+Measured on this page's question sets (notes/retrieval.md): function words, accents and script
+catch non-English questions with no false refusals; shape checks catch markup, SQL, pasted
+documents and messages without words. Pure functions, so tests reach them without Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUESTION_CHARS = 700
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# Function words of other languages that are not also common English words.
+_FOREIGN = frozenset(
+    """
+    el la los las del al que qué cómo como dónde donde cuándo cuando puedo puede para por mi mis mí
+    es está estoy son una unos unas y o pero con sin sobre mismo misma también tengo quiero hay
+    ich kann können den der das dem des ein eine einen einer meine meiner meinen mein wie wo wann
+    ist sind und oder nicht mit für bei auf zu ihr sie wir habe möchte bewerbung stelle
+    je tu il elle nous vous les une des est sont et ou mais avec pour sur dans pas mon ma mes ton
+    quel quelle quels comment où quand puis peux veux suis ai candidature poste
+    posso você não meu minha meus com em uma os para é são também vaga candidatar
+    il lo gli della delle dei sono come che per mio mia mie di sul nel anche vorrei candidatura
+    ik het een mijn hoe wat kan voor niet van ben zijn waar wanneer sollicitatie
+    jak gdzie czy nie jest się mogę moja mój aplikacja
+    ben bir ve için nasıl nerede mı mi başvuru
+    """.split()
+)
+_ENGLISH = frozenset(
+    """
+    the a an is are was be to of and or for in on at with my me i you your it this that what how
+    when where can do does did will would should have has there their about after before job
+    interview apply application status role
+    """.split()
+)
+_INJECTION = re.compile(
+    r"<\s*/?\s*[a-z][^>]*>"  # markup tags
+    # SQL needs its own syntax to match, so "can I update my resume from my profile?" stays a question.
+    r"|\bselect\s+\*\s+from\b|\bunion\s+(all\s+)?select\b|\bdrop\s+table\b|\binsert\s+into\b.*\bvalues\b"
+    r"|\bdelete\s+from\s+\w+\s*(;|where)|\bupdate\s+\w+\s+set\s+\w+\s*="
+    r"|'\s*or\s*'?\w*'?\s*=\s*'?\w|;\s*--",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _letters(text: str) -> list[str]:
+    return [ch for ch in text if ch.isalpha()]
+
+
+def is_non_english(text: str) -> bool:
+    letters = _letters(text)
+    if not letters:
+        return False
+    non_latin = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
+    if non_latin / len(letters) > 0.3:
+        return True
+    if "¿" in text or "¡" in text:
+        return True
+    words = [w.lower() for w in _WORD.findall(text)]
+    foreign = sum(1 for w in words if w in _FOREIGN)
+    english = sum(1 for w in words if w in _ENGLISH)
+    accented = sum(1 for ch in letters if ord(ch) > 127)
+    return foreign >= 2 and foreign + (1 if accented else 0) > english
+
+
+def is_not_a_question(text: str) -> bool:
+    """Markup, SQL, pasted documents and messages with no words are refused, not searched."""
+    if len(text) > MAX_QUESTION_CHARS:
+        return True
+    if not _WORD.search(text):
+        return True
+    return bool(_INJECTION.search(text))

@@ -1,0 +1,175 @@
+"""Starts Rasa, the action server and the API on loopback, and stops all three together.
+
+`python scripts/stack.py` is what `make run` runs (Ctrl-C stops everything); the end-to-end
+tests use `Stack` to run the same processes on other ports with their own var/ directory.
+Standard library only, so it runs under either virtualenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
+API_PY = ROOT / ".venv-api" / "bin" / "python"
+MODEL = ROOT / "var" / "models" / "candidate-assistant.tar.gz"
+
+
+@dataclass
+class Stack:
+    api_port: int = 8000
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    var_dir: Path = ROOT / "var"
+    knowledge_dir: Path = ROOT / "knowledge"
+    model: Path = MODEL
+    extra_env: dict[str, str] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.setdefault("CA_SERVICE_TOKEN", secrets.token_urlsafe(32))
+        tracker_db = self.var_dir / "rasa" / "tracker.db"
+        env.update(
+            {
+                "HF_HUB_OFFLINE": "1",
+                "TRANSFORMERS_OFFLINE": "1",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+                "PYTHONPATH": str(ROOT),
+                "CA_VAR_DIR": str(self.var_dir),
+                "CA_KNOWLEDGE_DIR": str(self.knowledge_dir),
+                "CA_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
+                "CA_ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}",
+                "CA_SERVICE_URL": self.api_url,
+                "CA_ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+                "SANIC_HOST": "127.0.0.1",
+                # Rasa's telemetry and error reports would try to reach the internet.
+                "RASA_TELEMETRY_ENABLED": "false",
+            }
+        )
+        env.setdefault("CA_TRACKER_DIALECT", "sqlite")
+        env.setdefault("CA_TRACKER_HOST", "")
+        env.setdefault("CA_TRACKER_DB", str(tracker_db))
+        env.update(self.extra_env)
+        return env
+
+    def commands(self) -> dict[str, list[str]]:
+        return {
+            "rasa": [
+                str(RASA_PY), "-m", "bot.serve", "run",
+                "--model", str(self.model),
+                "--endpoints", "bot/endpoints.yml",
+                "--credentials", "bot/credentials.yml",
+                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            ],
+            "actions": [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+            "api": [
+                str(API_PY), "-m", "uvicorn", "api.main:app",
+                "--host", "127.0.0.1", "--port", str(self.api_port), "--no-access-log",
+            ],
+        }
+
+    def start(self, only: list[str] | None = None) -> None:
+        env = self.env()
+        self.extra_env.setdefault("CA_SERVICE_TOKEN", env["CA_SERVICE_TOKEN"])  # the same token on restarts
+        logs = self.var_dir / "log"
+        logs.mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "rasa").mkdir(parents=True, exist_ok=True)
+        for name, cmd in self.commands().items():
+            if only and name not in only:
+                continue
+            with open(logs / f"{name}.log", "ab") as out:
+                # A process group each, so stopping also ends anything the process started.
+                self.procs[name] = subprocess.Popen(
+                    cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                )
+            (self.var_dir / f"{name}.pid").write_text(str(self.procs[name].pid))
+
+    def wait_ready(self, timeout: float = 300.0) -> None:
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.var_dir / 'log' / (name + '.log')}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/api/health", timeout=3) as resp:
+                    if resp.status == 200:
+                        return
+            except urllib.error.HTTPError as exc:
+                last = exc.read().decode(errors="replace")
+            except (urllib.error.URLError, OSError) as exc:
+                last = str(exc)
+            time.sleep(0.5)
+        raise TimeoutError(f"the stack was not ready after {timeout:.0f} s: {last}")
+
+    def stop(self, only: list[str] | None = None) -> None:
+        for name, proc in list(self.procs.items()):
+            if only and name not in only:
+                continue
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for name, proc in list(self.procs.items()):
+            if only and name not in only:
+                continue
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            (self.var_dir / f"{name}.pid").unlink(missing_ok=True)
+            del self.procs[name]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CA_PORT", "8000")))
+    args = parser.parse_args()
+    if not MODEL.exists():
+        print("No trained model; run `make run` (it trains one).", file=sys.stderr)
+        return 1
+    stack = Stack(api_port=args.port)
+
+    def _stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    print("Starting Rasa, the action server and the API (logs in var/log/) ...", flush=True)
+    try:
+        stack.start()
+        stack.wait_ready()
+        print(f"Ready: chat at {stack.api_url}  (Ctrl-C stops everything)", flush=True)
+        while all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(0.5)
+        dead = [n for n, p in stack.procs.items() if p.poll() is not None]
+        print(f"{', '.join(dead)} stopped unexpectedly; see var/log/. Stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
