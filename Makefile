@@ -1,5 +1,6 @@
 # Candidate Assistant: two tiers, two virtualenvs (see README).
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := help
 
 # Python 3.10 for the dialogue tier (Rasa 3.6 supports <= 3.10). Override: make run PYTHON310=/path/to/python3.10

@@ -1,0 +1,125 @@
+"""The public chat contract's input rules, through the real app (Rasa deliberately not running)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import get_settings
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, model_cache):
+    var = tmp_path_factory.mktemp("var")
+    (var / "models").symlink_to(model_cache, target_is_directory=True)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CA_VAR_DIR", str(var))
+    mp.setenv("CA_RASA_URL", "http://127.0.0.1:9")  # nothing listens there
+    mp.setenv("CA_ACTION_SERVER_URL", "http://127.0.0.1:9")
+    mp.setenv("CA_SERVICE_TOKEN", "test-token")
+    get_settings.cache_clear()
+    from api.main import create_app
+
+    with TestClient(create_app()) as c:
+        yield c
+    mp.undo()
+    get_settings.cache_clear()
+
+
+def chat(client, **body):
+    return client.post("/api/chat", json=body)
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t"])
+def test_empty_message_is_422_with_a_readable_detail(client, message):
+    r = chat(client, conversation_id="abc", message=message)
+    assert r.status_code == 422
+    assert r.json()["detail"] == "message: the message is empty; type a question"
+
+
+def test_message_over_2000_characters_is_422(client):
+    r = chat(client, conversation_id="abc", message="a" * 2001)
+    assert r.status_code == 422
+    assert "limit is 2000" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("cid", ["", "a" * 65, "has space", "semi;colon", "ü"])
+def test_malformed_conversation_id_is_422(client, cid):
+    r = chat(client, conversation_id=cid, message="hi")
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("conversation_id:")
+
+
+def test_invalid_json_is_422(client):
+    r = client.post("/api/chat", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["detail"] == "The request body is not valid JSON."
+
+
+def test_body_over_64_kb_is_413_before_it_is_read(client):
+    r = client.post("/api/chat", content=b"x" * (64 * 1024 + 1), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert "64 KB" in r.json()["detail"]
+
+
+def test_chunked_body_over_64_kb_is_413(client):
+    def chunks():
+        for _ in range(70):
+            yield b"x" * 1024
+
+    r = client.post("/api/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_dialogue_tier_down_is_503_with_a_clear_detail(client):
+    r = chat(client, conversation_id="abc", message="How long is the phone interview?")
+    assert r.status_code == 503
+    assert "temporarily unavailable" in r.json()["detail"]
+
+
+def test_health_names_the_part_that_is_not_ready(client):
+    r = client.get("/api/health")
+    assert r.status_code == 503
+    parts = r.json()["parts"]
+    assert parts["rasa"] == "not reachable" and parts["action_server"] == "not reachable"
+    assert parts["index"].startswith("ok")
+
+
+def test_internal_search_requires_the_service_token(client):
+    assert client.post("/api/internal/search", json={"query": "bar raiser"}).status_code == 401
+    r = client.post("/api/internal/search", json={"query": "bar raiser"}, headers={"X-Service-Token": "wrong"})
+    assert r.status_code == 401
+
+
+def test_internal_search_answers_with_passages_and_sources(client):
+    r = client.post(
+        "/api/internal/search",
+        json={"query": "What does a bar raiser do in the interview loop?"},
+        headers={"X-Service-Token": "test-token"},
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["decision"] == "answer"
+    assert body["passages"][0]["path"] == "knowledge/interview-loop.md"
+
+
+def test_unknown_section_choice_is_404(client):
+    r = client.post(
+        "/api/internal/search",
+        json={"query": "x", "section_id": "nope#nothing"},
+        headers={"X-Service-Token": "test-token"},
+    )
+    assert r.status_code == 404
+
+
+def test_chat_page_is_served(client):
+    r = client.get("/")
+    assert r.status_code == 200 and "<form" in r.text
+
+
+def test_cors_allows_only_configured_origins(client):
+    headers = {"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+    r = client.options("/api/chat", headers=headers)
+    assert "access-control-allow-origin" not in r.headers
+    ok = client.options("/api/chat", headers={**headers, "Origin": "http://127.0.0.1:8000"})
+    assert ok.headers["access-control-allow-origin"] == "http://127.0.0.1:8000"

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from api.chat.payloads import sanitise
+from api.chat.replies import NO_REPLY, to_replies
+
+
+def test_custom_payloads_keep_their_kind_sources_and_buttons():
+    replies = to_replies(
+        [
+            {
+                "recipient_id": "c1",
+                "custom": {
+                    "kind": "answer",
+                    "text": "Two business days.",
+                    "buttons": [],
+                    "sources": [{"title": "Phone interview", "path": "knowledge/phone-interview.md", "heading": "When"}],
+                },
+            }
+        ]
+    )
+    assert replies[0].kind == "answer"
+    assert replies[0].sources[0].path == "knowledge/phone-interview.md"
+
+
+def test_plain_text_from_rasa_is_chitchat():
+    [reply] = to_replies([{"text": "hello", "buttons": [{"title": "A", "payload": "/greet"}]}])
+    assert reply.kind == "chitchat" and reply.buttons[0].payload == "/greet"
+
+
+def test_no_reply_at_all_becomes_an_error_reply_offering_a_person():
+    assert to_replies([]) == [NO_REPLY]
+    assert NO_REPLY.kind == "error" and "person" in NO_REPLY.text
+
+
+def test_malformed_custom_payload_is_dropped_not_a_crash():
+    assert to_replies([{"custom": {"kind": "nonsense", "text": "x"}}]) == [NO_REPLY]
+
+
+def test_button_payloads_pass_but_other_slash_commands_become_text():
+    assert sanitise("/request_human") == "/request_human"
+    assert sanitise('/ask_hiring{"section_id":"phone-interview#when-you-hear-back"}').startswith("/ask_hiring")
+    assert sanitise("/restart") == "restart"
+    assert sanitise('/inform{"candidate_id": "42"}') == 'inform{"candidate_id": "42"}'
+    assert sanitise("///") == "?"
+    assert sanitise("how long is it?") == "how long is it?"

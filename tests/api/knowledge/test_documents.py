@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.knowledge.documents import load_documents, parse_document
+
+ROOT = Path(__file__).resolve().parents[3]
+
+GOOD = """---
+title: Phone interview
+updated: 2026-11-26
+url: https://aws.amazon.com/careers/how-we-hire/
+---
+
+## When you hear back
+
+AWS aims to reply within two business days.
+
+## What it covers
+
+Your past experience.
+"""
+
+
+def test_each_h2_section_becomes_one_answer_with_its_line(write_doc):
+    write_doc("phone.md", GOOD)
+    docs, problems = load_documents(write_doc.dir)
+    assert problems == []
+    [doc] = docs
+    assert [s.heading for s in doc.sections] == ["When you hear back", "What it covers"]
+    first = doc.sections[0]
+    assert first.id == "phone#when-you-hear-back"
+    assert first.doc == "knowledge/phone.md"
+    assert first.text == "AWS aims to reply within two business days."
+    assert first.line == 7
+    assert first.embed_text.startswith("Phone interview — When you hear back — ")
+
+
+def test_readme_is_not_a_knowledge_document(write_doc):
+    write_doc("README.md", "# For writers\n\n## Rules\n\nSome rules.\n")
+    docs, problems = load_documents(write_doc.dir)
+    assert docs == [] and problems == []
+
+
+def test_missing_front_matter_is_reported_on_line_1(write_doc):
+    write_doc("bad.md", "## Heading\n\ntext\n")
+    docs, problems = load_documents(write_doc.dir)
+    assert docs == []
+    assert [str(p) for p in problems] == [
+        "knowledge/bad.md:1: missing front matter: start the file with a '---' block holding title and updated"
+    ]
+
+
+def test_malformed_front_matter_names_the_line(write_doc):
+    write_doc("bad.md", "---\ntitle: x\nupdated: [2026\n---\n\n## H\n\ntext\n")
+    _, problems = load_documents(write_doc.dir)
+    assert len(problems) == 1
+    assert problems[0].message.startswith("malformed front matter")
+    assert problems[0].line >= 2
+
+
+def test_missing_title_and_bad_date_are_both_reported(write_doc):
+    write_doc("bad.md", "---\nupdated: yesterday\n---\n\n## H\n\ntext\n")
+    _, problems = load_documents(write_doc.dir)
+    messages = [p.message for p in problems]
+    assert "front matter needs a 'title'" in messages
+    assert any("updated" in m for m in messages)
+
+
+def test_empty_section_is_reported_with_its_line(write_doc):
+    write_doc("empty.md", "---\ntitle: T\nupdated: 2026-01-01\n---\n\n## Full\n\ntext\n\n## Empty\n\n")
+    docs, problems = load_documents(write_doc.dir)
+    assert docs == []
+    assert str(problems[0]) == "knowledge/empty.md:10: section 'Empty' is empty"
+
+
+def test_non_utf8_file_is_reported_not_crashed_on():
+    doc, problems = parse_document(Path("x.md"), "---\ntitle: é\n".encode("latin-1"), "knowledge/x.md")
+    assert doc is None
+    assert problems[0].line == 2 and "UTF-8" in problems[0].message
+
+
+def test_duplicate_titles_are_reported(write_doc):
+    write_doc("a.md", GOOD)
+    write_doc("b.md", GOOD)
+    _, problems = load_documents(write_doc.dir)
+    assert any("is also the title of knowledge/a.md" in p.message for p in problems)
+
+
+def test_project_knowledge_has_no_problems():
+    docs, problems = load_documents(ROOT / "knowledge")
+    assert problems == []
+    assert len(docs) >= 10

@@ -1,0 +1,72 @@
+"""The index with the real packaged model: build, incremental re-embedding, persistence, ranking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from api.knowledge.index import build_index
+from api.knowledge.search import rank
+
+ROOT = Path(__file__).resolve().parents[3]
+
+DOC = """---
+title: {title}
+updated: 2026-11-26
+---
+
+## {heading}
+
+{body}
+"""
+
+
+class CountingEmbedder:
+    """Wraps the real embedder and counts the texts it embeds."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dim, self.count = inner, inner.name, inner.dim, 0
+
+    def encode(self, texts):
+        self.count += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_vectors_are_unit_length_so_inner_product_is_cosine(embedder):
+    v = embedder.encode(["How long is the phone interview?", "bar raiser"])
+    assert v.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+
+
+def test_only_changed_documents_are_embedded_again(write_doc, tmp_path, embedder):
+    write_doc("a.md", DOC.format(title="A", heading="Talent network", body="Join to get notified of roles."))
+    write_doc("b.md", DOC.format(title="B", heading="Bar raisers", body="A neutral interviewer."))
+    counting = CountingEmbedder(embedder)
+    first = build_index(write_doc.dir, tmp_path / "index", counting)
+    assert counting.count == 2
+    write_doc("b.md", DOC.format(title="B", heading="Bar raisers", body="An objective third party."))
+    second = build_index(write_doc.dir, tmp_path / "index", counting)
+    assert counting.count == 3
+    assert first.version != second.version
+    manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
+    assert manifest["model"].endswith("all-MiniLM-L6-v2") and manifest["dim"] == 384
+    assert set(manifest["documents"]) == {"knowledge/a.md", "knowledge/b.md"}
+    assert not list((tmp_path / "index").glob("*.tmp"))
+
+
+def test_deleted_document_leaves_the_index(write_doc, tmp_path, embedder):
+    a = write_doc("a.md", DOC.format(title="A", heading="Talent network", body="Join to get notified of roles."))
+    write_doc("b.md", DOC.format(title="B", heading="Bar raisers", body="A neutral interviewer."))
+    build_index(write_doc.dir, tmp_path / "index", embedder)
+    a.unlink()
+    index = build_index(write_doc.dir, tmp_path / "index", embedder)
+    assert [s.doc for s in index.sections] == ["knowledge/b.md"]
+
+
+def test_project_knowledge_ranks_the_right_section_first(tmp_path, embedder):
+    index = build_index(ROOT / "knowledge", tmp_path / "index", embedder)
+    top = rank(index, embedder, "How long does the work sample simulation take?", 0.02)[0]
+    assert top.doc == "knowledge/work-sample-simulation.md"
+    assert "20" in top.text and "60" in top.text

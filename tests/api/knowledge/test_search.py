@@ -1,0 +1,57 @@
+"""The answer / clarify / fallback decision, on hand-made rankings (no model needed)."""
+
+from __future__ import annotations
+
+from api.knowledge.documents import Section
+from api.knowledge.search import Params, Passage, decide, looks_like_follow_up
+
+P = Params(bm25_weight=0.0, answer_threshold=0.3, combine_margin=0.15, clarify_margin=0.01, clarify_ceiling=0.55,
+           whole_doc_chars=0, uncovered_override=0.55)
+
+
+def passage(pid: str, doc: str, score: float) -> Passage:
+    return Passage(pid, f"knowledge/{doc}.md", doc.title(), pid, f"text of {pid}", None, score, score)
+
+
+def test_nothing_close_enough_falls_back():
+    assert decide([passage("a", "x", 0.29)], P).kind == "fallback"
+
+
+def test_clear_winner_is_answered_alone():
+    d = decide([passage("a", "x", 0.7), passage("b", "y", 0.4)], P)
+    assert d.kind == "answer" and [p.id for p in d.passages] == ["a"]
+
+
+def test_close_neighbour_from_the_same_document_is_added():
+    d = decide([passage("a", "x", 0.7), passage("b", "x", 0.6), passage("c", "y", 0.59)], P)
+    assert [p.id for p in d.passages] == ["a", "b"]
+
+
+def test_near_tie_between_documents_asks_which_was_meant():
+    d = decide([passage("a", "x", 0.45), passage("b", "y", 0.445)], P)
+    assert d.kind == "clarify" and [p.id for p in d.passages] == ["a", "b"]
+
+
+def test_near_tie_above_the_ceiling_is_answered():
+    d = decide([passage("a", "x", 0.8), passage("b", "y", 0.795)], P)
+    assert d.kind == "answer"
+
+
+def test_short_document_is_answered_whole_in_document_order():
+    sections = [Section(f"x#{n}", "knowledge/x.md", "X", n, "short", None, i) for i, n in enumerate("abc")]
+    params = Params(0.0, 0.3, 0.15, 0.01, 0.55, whole_doc_chars=100)
+    d = decide([passage("x#b", "x", 0.7), passage("y#a", "y", 0.3)], params, {"knowledge/x.md": sections})
+    assert [p.id for p in d.passages] == ["x#b", "x#a", "x#c"]
+
+
+def test_question_nlu_calls_uncovered_needs_a_near_restatement():
+    ranked = [passage("a", "x", 0.5)]
+    assert decide(ranked, P, likely_uncovered=True).kind == "fallback"
+    assert decide([passage("a", "x", 0.6)], P, likely_uncovered=True).kind == "answer"
+
+
+def test_short_questions_with_pronouns_are_follow_ups():
+    assert looks_like_follow_up("how long does that take?")
+    assert looks_like_follow_up("and the phone one?")
+    assert not looks_like_follow_up("how long is the work style assessment?")
+    assert not looks_like_follow_up("Is there somewhere online I can track all of the applications I sent in?")

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.components.message_checks import is_non_english, is_not_a_question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Puedo postularme a varios puestos al mismo tiempo?",
+        "Wo kann ich den Status meiner Bewerbung sehen?",
+        "Est-ce que je peux postuler à plusieurs postes ?",
+        "Posso me candidatar a mais de uma vaga?",
+        "Come mi preparo per il colloquio telefonico?",
+        "面接はどのように行われますか？",
+        "Как подать заявку на работу?",
+    ],
+)
+def test_other_languages_are_recognised(text):
+    assert is_non_english(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long is the work style assessment?",
+        "I'm José, can I apply to two AWS jobs at once?",
+        "que?",  # too little to tell: left to NLU
+        "Is the bar raiser my manager?",
+        "what's a résumé supposed to look like for the profile",
+    ],
+)
+def test_english_is_not_flagged(text):
+    assert not is_non_english(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<img src=x onerror=alert(1)>",
+        "1' OR '1'='1'; SELECT * FROM candidates;--",
+        "DROP TABLE candidates",
+        "...",
+        "???",
+        "x" * 701,
+    ],
+)
+def test_markup_sql_long_pastes_and_wordless_messages_are_not_questions(text):
+    assert is_not_a_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I update my resume from my profile?",
+        "is the test < 20 minutes?",
+        "what should I select from the job categories?",
+    ],
+)
+def test_ordinary_questions_with_sql_words_are_questions(text):
+    assert not is_not_a_question(text)
