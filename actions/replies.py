@@ -14,7 +14,12 @@ def response_text(domain: dict[str, Any], name: str) -> str:
 
 
 def source_of(passage: dict[str, Any]) -> dict[str, Any]:
-    return {"title": passage["title"], "path": passage["path"], "heading": passage["heading"], "url": passage.get("url")}
+    return {
+        "title": passage["title"],
+        "path": passage["path"],
+        "heading": passage["heading"],
+        "url": passage.get("url"),
+    }
 
 
 def answer_payload(result: dict[str, Any]) -> dict[str, Any]:

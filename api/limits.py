@@ -48,7 +48,9 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"The request body is over {self.max_bytes // 1024} KB; send a shorter message."}).encode()
+        body = json.dumps(
+            {"detail": f"The request body is over {self.max_bytes // 1024} KB; send a shorter message."}
+        ).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -41,7 +41,7 @@ QUESTIONS = [
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 async def sequential(url: str, n: int) -> list[float]:
@@ -74,7 +74,9 @@ async def concurrent(url: str, conversations: int, seconds: float) -> tuple[int,
                     cid = f"bench-{uuid.uuid4().hex[:8]}"
                 t = time.perf_counter()
                 try:
-                    r = await http.post("/api/chat", json={"conversation_id": cid, "message": QUESTIONS[i % len(QUESTIONS)]})
+                    r = await http.post(
+                        "/api/chat", json={"conversation_id": cid, "message": QUESTIONS[i % len(QUESTIONS)]}
+                    )
                     ok = r.status_code == 200 and all(x["kind"] != "error" for x in r.json()["replies"])
                 except httpx.HTTPError:
                     ok = False

@@ -48,10 +48,18 @@ def main() -> int:
     settings = get_settings()
     embedder = create_embedder(settings.embedder, settings.var_dir / "models")
     index = build_index(settings.knowledge_dir, settings.index_dir, embedder)
-    cases = [c for c in yaml.safe_load(Path(args.dev).read_text()) if c["kind"] in ("answer", "out_of_scope") and not c.get("lang")]
+    cases = [
+        c
+        for c in yaml.safe_load(Path(args.dev).read_text())
+        if c["kind"] in ("answer", "out_of_scope") and not c.get("lang")
+    ]
     extra = []
     if args.extra:
-        extra = [c for c in yaml.safe_load(Path(args.extra).read_text()) if c["kind"] in ("answer", "out_of_scope") and not c.get("lang")]
+        extra = [
+            c
+            for c in yaml.safe_load(Path(args.extra).read_text())
+            if c["kind"] in ("answer", "out_of_scope") and not c.get("lang")
+        ]
 
     ranked_cache: dict[tuple[str, float], list] = {}
 
@@ -74,19 +82,22 @@ def main() -> int:
 
     tune = [c for c in cases if not held_out(c["id"])]
     hold = [c for c in cases if held_out(c["id"])]
-    grid = itertools.product([0.0, 0.01, 0.02, 0.03], [0.30, 0.35, 0.40, 0.45], [0.0, 0.1, 0.15], [0.0, 0.01, 0.02], [0, 500, 800])
+    grid = itertools.product(
+        [0.0, 0.01, 0.02, 0.03], [0.30, 0.35, 0.40, 0.45], [0.0, 0.1, 0.15], [0.0, 0.01, 0.02], [0, 500, 800]
+    )
     results = []
     for bm, thr, comb, clar, whole in grid:
         p = Params(bm, thr, comb, clar, 0.55, whole)
-        a_ok, a_n, o_ok, o_n = score(tune, p)
+        a_ok, _a_n, o_ok, _o_n = score(tune, p)
         results.append((a_ok + o_ok, a_ok, o_ok, p))
     results.sort(key=lambda r: (-r[0], -r[3].answer_threshold))
     print(f"tuning set: {len(tune)} cases, held out: {len(hold)}, extra: {len(extra)}")
-    for total, a_ok, o_ok, p in results[:8]:
+    for _total, a_ok, o_ok, p in results[:8]:
         h = score(hold, p)
         e = score(extra, p) if extra else (0, 0, 0, 0)
         print(
-            f"bm25={p.bm25_weight:.2f} thr={p.answer_threshold:.2f} combine={p.combine_margin:.2f} clarify={p.clarify_margin:.2f} whole={p.whole_doc_chars}"
+            f"bm25={p.bm25_weight:.2f} thr={p.answer_threshold:.2f} combine={p.combine_margin:.2f}"
+            f" clarify={p.clarify_margin:.2f} whole={p.whole_doc_chars}"
             f" | tune {a_ok}+{o_ok} | held-out answers {h[0]}/{h[1]} refusals {h[2]}/{h[3]}"
             + (f" | extra answers {e[0]}/{e[1]} refusals {e[2]}/{e[3]}" if extra else "")
         )

@@ -21,7 +21,12 @@ import httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED = {"out_of_scope": {"fallback"}, "chitchat": {"chitchat"}, "status_request": {"verify", "status"}, "answer": {"answer"}}
+EXPECTED = {
+    "out_of_scope": {"fallback"},
+    "chitchat": {"chitchat"},
+    "status_request": {"verify", "status"},
+    "answer": {"answer"},
+}
 
 
 def judge(case: dict, replies: list[dict]) -> str | None:
@@ -62,7 +67,11 @@ def main() -> int:
             total[case["kind"]] += 1
             if resp.status_code != 200:
                 # An over-long or empty message is refused with 422: for out_of_scope that is a refusal too.
-                why = None if case["kind"] == "out_of_scope" and resp.status_code == 422 else f"HTTP {resp.status_code}: {resp.text[:200]}"
+                why = (
+                    None
+                    if case["kind"] == "out_of_scope" and resp.status_code == 422
+                    else f"HTTP {resp.status_code}: {resp.text[:200]}"
+                )
                 replies = []
             else:
                 replies = resp.json()["replies"]
@@ -71,11 +80,18 @@ def main() -> int:
                 passed[case["kind"]] += 1
             else:
                 first = replies[0]["text"][:160].replace("\n", " ") if replies else ""
-                failures.append(f"FAIL {case['id']} ({case['kind']}): {why}\n     asked: {case['ask'][:100]!r}\n     got:   {first!r}")
+                failures.append(
+                    f"FAIL {case['id']} ({case['kind']}): {why}\n"
+                    f"     asked: {case['ask'][:100]!r}\n     got:   {first!r}"
+                )
     for line in failures:
         print(line)
-    parts = [f"{k} {passed[k]}/{total[k]}" for k in ("answer", "out_of_scope", "chitchat", "status_request") if total[k]]
-    print(f"eval {Path(args.file).name}: " + ", ".join(parts) + f" | total {sum(passed.values())}/{sum(total.values())}")
+    parts = [
+        f"{k} {passed[k]}/{total[k]}" for k in ("answer", "out_of_scope", "chitchat", "status_request") if total[k]
+    ]
+    print(
+        f"eval {Path(args.file).name}: " + ", ".join(parts) + f" | total {sum(passed.values())}/{sum(total.values())}"
+    )
     return 0 if not failures else 1
 
 

@@ -8,6 +8,7 @@ Standard library only, so it runs under either virtualenv.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
@@ -70,16 +71,32 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         return {
             "rasa": [
-                str(RASA_PY), "-m", "bot.serve", "run",
-                "--model", str(self.model),
-                "--endpoints", "bot/endpoints.yml",
-                "--credentials", "bot/credentials.yml",
-                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                str(RASA_PY),
+                "-m",
+                "bot.serve",
+                "run",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                "bot/endpoints.yml",
+                "--credentials",
+                "bot/credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
             ],
             "actions": [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
             "api": [
-                str(API_PY), "-m", "uvicorn", "api.main:app",
-                "--host", "127.0.0.1", "--port", str(self.api_port), "--no-access-log",
+                str(API_PY),
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.api_port),
+                "--no-access-log",
             ],
         }
 
@@ -105,7 +122,9 @@ class Stack:
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():
                 if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.var_dir / 'log' / (name + '.log')}")
+                    raise RuntimeError(
+                        f"{name} exited with {proc.returncode}; see {self.var_dir / 'log' / (name + '.log')}"
+                    )
             try:
                 with urllib.request.urlopen(f"{self.api_url}/api/health", timeout=3) as resp:
                     if resp.status == 200:
@@ -122,10 +141,8 @@ class Stack:
             if only and name not in only:
                 continue
             if proc.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         for name, proc in list(self.procs.items()):
             if only and name not in only:
                 continue

@@ -18,7 +18,9 @@ class ChatRequest(BaseModel):
         description="Chosen by the client: 1-64 letters, digits, '-' or '_'; keep it for the whole conversation",
         examples=["c-9f2b7d"],
     )
-    message: str = Field(description="What the candidate typed (1-2,000 characters)", examples=["How long is the work style assessment?"])
+    message: str = Field(
+        description="What the candidate typed (1-2,000 characters)", examples=["How long is the work style assessment?"]
+    )
 
     @field_validator("message")
     @classmethod

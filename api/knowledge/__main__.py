@@ -1,8 +1,8 @@
 """Command line for the knowledge base.
 
-  python -m api.knowledge build        build (or update) the index under var/index
-  python -m api.knowledge check        report problems in knowledge/ as file:line: message
-  python -m api.knowledge ask "..."    show what the assistant would answer, with the runners-up
+python -m api.knowledge build        build (or update) the index under var/index
+python -m api.knowledge check        report problems in knowledge/ as file:line: message
+python -m api.knowledge ask "..."    show what the assistant would answer, with the runners-up
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from api.knowledge.documents import load_documents
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m api.knowledge", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m api.knowledge", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build or update the index")
     sub.add_parser("check", help="check the documents")
@@ -40,7 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     service = KnowledgeService.start(settings)
     if args.command == "build":
         index = service.index
-        print(f"index {index.version}: {index.documents} documents, {len(index.sections)} sections -> {settings.index_dir}")
+        print(
+            f"index {index.version}: {index.documents} documents, {len(index.sections)} sections"
+            f" -> {settings.index_dir}"
+        )
         return 1 if index.problems else 0
 
     decision = service.ask(args.question, args.previous)

@@ -78,7 +78,9 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         return None, [Problem(rel_path, line, "text is not UTF-8; save the file as UTF-8")]
 
     if not raw.startswith("---"):
-        return None, [Problem(rel_path, 1, "missing front matter: start the file with a '---' block holding title and updated")]
+        return None, [
+            Problem(rel_path, 1, "missing front matter: start the file with a '---' block holding title and updated")
+        ]
     try:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as exc:
@@ -122,13 +124,18 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
             headings.append((tok.map[0], tokens[i + 1].content.strip()))
 
     if not headings:
-        return None, [Problem(rel_path, offset + 1, "no '## ' sections: each answer must be a '## heading' with text under it")]
+        return None, [
+            Problem(rel_path, offset + 1, "no '## ' sections: each answer must be a '## heading' with text under it")
+        ]
 
     intro = "\n".join(body_lines[: headings[0][0]]).strip()
     if intro and not intro.startswith("#"):
-        problems.append(Problem(rel_path, offset + 1, "text before the first '## ' section is never shown; move it into a section"))
+        problems.append(
+            Problem(rel_path, offset + 1, "text before the first '## ' section is never shown; move it into a section")
+        )
 
-    doc_title = title.strip()  # type: ignore[union-attr]
+    doc_title = str(title).strip()
+    doc_url = url if isinstance(url, str) else None
     stem = Path(rel_path).stem
     sections: list[Section] = []
     seen: set[str] = set()
@@ -141,7 +148,11 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
             continue
         if len(text) > MAX_SECTION_CHARS:
             problems.append(
-                Problem(rel_path, line, f"section '{heading}' is {len(text)} characters; split it (at most {MAX_SECTION_CHARS})")
+                Problem(
+                    rel_path,
+                    line,
+                    f"section '{heading}' is {len(text)} characters; split it (at most {MAX_SECTION_CHARS})",
+                )
             )
             continue
         sid = f"{stem}#{slugify(heading)}"
@@ -149,7 +160,7 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
             problems.append(Problem(rel_path, line, f"two sections are headed '{heading}'; give each its own heading"))
             continue
         seen.add(sid)
-        sections.append(Section(sid, rel_path, doc_title, heading, text, url, line))
+        sections.append(Section(sid, rel_path, doc_title, heading, text, doc_url, line))
     if problems:
         return None, problems
     digest = hashlib.sha256(raw_bytes).hexdigest()

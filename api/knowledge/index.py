@@ -21,7 +21,7 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from api.knowledge.documents import Document, Problem, Section, load_documents
+from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,53 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Function words carry no topic, and the company's names are in nearly every question but only some
 # sections: BM25 on either only adds noise (it ranked "government employees" for any "Amazon" question).
 STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how i if in is it its me my of on or so that the this "
-    "to was we what when where which who will with you your amazon aws amazon's aws's".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+        "amazon",
+        "aws",
+        "amazon's",
+        "aws's",
+    ]
 )
 
 
@@ -130,6 +175,10 @@ def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> Kno
     _atomic_write(index_dir / MANIFEST, json.dumps(manifest, indent=1).encode())
     log.info(
         "knowledge index %s: %d documents, %d sections, %d re-embedded, %d problems",
-        version, len(docs), len(sections), embedded, len(problems),
+        version,
+        len(docs),
+        len(sections),
+        embedded,
+        len(problems),
     )
     return KnowledgeIndex(sections, vectors, version, built_at, len(docs), problems)

@@ -12,7 +12,9 @@ router = APIRouter(prefix="/api/internal", tags=["internal"])
 
 
 def _out(p: Passage) -> PassageOut:
-    return PassageOut(id=p.id, title=p.title, heading=p.heading, text=p.text, path=p.doc, url=p.url, score=round(p.score, 4))
+    return PassageOut(
+        id=p.id, title=p.title, heading=p.heading, text=p.text, path=p.doc, url=p.url, score=round(p.score, 4)
+    )
 
 
 @router.post(
@@ -26,7 +28,9 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
         passage = knowledge.section(body.section_id)
         if passage is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"No section with id '{body.section_id}'.")
-        return SearchResponse(decision="answer", query=body.query, passages=[_out(passage)], index_version=knowledge.index.version)
+        return SearchResponse(
+            decision="answer", query=body.query, passages=[_out(passage)], index_version=knowledge.index.version
+        )
     decision = await knowledge.ask_async(body.query, body.previous, likely_uncovered=body.nlu_intent == "out_of_scope")
     return SearchResponse(
         decision=decision.kind,

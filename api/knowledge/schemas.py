@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 class SearchRequest(BaseModel):
     query: str = Field(min_length=1, max_length=2000, description="The candidate's question")
     previous: str | None = Field(None, max_length=2000, description="The previous question, for short follow-ups")
-    section_id: str | None = Field(None, max_length=200, description="Answer with this section (a 'did you mean' choice)")
+    section_id: str | None = Field(
+        None, max_length=200, description="Answer with this section (a 'did you mean' choice)"
+    )
     nlu_intent: str | None = Field(None, max_length=64, description="The intent Rasa's NLU gave the message")
 
 

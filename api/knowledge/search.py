@@ -48,10 +48,19 @@ class Decision:
     query: str = ""
 
 
+_COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)
+
+
+def strip_company(query: str) -> str:
+    """Every section is about AWS, so the company's name tells nothing about which one is meant, yet
+    the model weighs it heavily ("Does Amazon care about..." matched a section that repeats "Amazon")."""
+    return " ".join(_COMPANY.sub(" ", query).split()) or query
+
+
 def rank(index: KnowledgeIndex, embedder: Embedder, query: str, bm25_weight: float, k: int = 5) -> list[Passage]:
     if not index.sections:
         return []
-    qvec = embedder.encode([query])
+    qvec = embedder.encode([strip_company(query)])
     n = len(index.sections)
     sims, ids = index.faiss.search(qvec, n)
     cos = np.empty(n, dtype=float)

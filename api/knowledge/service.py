@@ -35,7 +35,15 @@ class KnowledgeService:
     @property
     def params(self) -> Params:
         s = self.settings
-        return Params(s.bm25_weight, s.answer_threshold, s.combine_margin, s.clarify_margin, s.clarify_ceiling, s.whole_doc_chars, s.uncovered_override)
+        return Params(
+            s.bm25_weight,
+            s.answer_threshold,
+            s.combine_margin,
+            s.clarify_margin,
+            s.clarify_ceiling,
+            s.whole_doc_chars,
+            s.uncovered_override,
+        )
 
     def ask(self, query: str, previous: str | None = None, likely_uncovered: bool = False) -> Decision:
         index = self.index

@@ -17,7 +17,12 @@ class Health(BaseModel):
     parts: dict[str, str]
 
 
-@router.get("/health", summary="Readiness of every part of the assistant", response_model=Health, responses={503: {"model": Health}})
+@router.get(
+    "/health",
+    summary="Readiness of every part of the assistant",
+    response_model=Health,
+    responses={503: {"model": Health}},
+)
 async def health(request: Request, settings: SettingsDep) -> JSONResponse:
     parts: dict[str, str] = {}
     parts["rasa"] = "ok" if await request.app.state.rasa.ready() else "not reachable"

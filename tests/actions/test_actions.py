@@ -90,7 +90,12 @@ def test_answer_carries_text_and_sources_and_remembers_the_question(service):
     assert events == [{"event": "slot", "timestamp": None, "name": "last_question", "value": "when do I hear back"}]
     sent = state["requests"][0]
     assert sent["headers"]["X-Service-Token"] == "tok"
-    assert sent["body"] == {"query": "when do I hear back", "previous": None, "section_id": None, "nlu_intent": "ask_hiring"}
+    assert sent["body"] == {
+        "query": "when do I hear back",
+        "previous": None,
+        "section_id": None,
+        "nlu_intent": "ask_hiring",
+    }
 
 
 def test_follow_up_sends_the_previous_question(service):
@@ -104,7 +109,9 @@ def test_follow_up_sends_the_previous_question(service):
 def test_fallback_uses_the_domain_response(service):
     state, search = service
     state["body"] = {"decision": "fallback", "query": "q", "passages": [], "index_version": "v1"}
-    messages, events = asyncio.run(run_action(ActionAnswerQuestion(), tracker("salary?", "out_of_scope"), state, search))
+    messages, events = asyncio.run(
+        run_action(ActionAnswerQuestion(), tracker("salary?", "out_of_scope"), state, search)
+    )
     assert messages[0]["response"] == "utter_not_covered" and events == []
 
 
@@ -124,8 +131,10 @@ def test_clarify_offers_one_button_per_option(service):
 def test_chosen_option_is_fetched_by_section_id(service):
     state, search = service
     state["body"] = {"decision": "answer", "query": "q", "passages": [PASSAGE], "index_version": "v1"}
-    trk = tracker('/ask_hiring{"section_id":"phone-interview#when-you-hear-back"}',
-                  entities=[{"entity": "section_id", "value": "phone-interview#when-you-hear-back"}])
+    trk = tracker(
+        '/ask_hiring{"section_id":"phone-interview#when-you-hear-back"}',
+        entities=[{"entity": "section_id", "value": "phone-interview#when-you-hear-back"}],
+    )
     _, events = asyncio.run(run_action(ActionAnswerQuestion(), trk, state, search))
     assert state["requests"][0]["body"]["section_id"] == "phone-interview#when-you-hear-back"
     assert events[0]["value"] == "When you hear back"

@@ -121,7 +121,9 @@ def test_services_listen_on_loopback_only(stack):
     import subprocess
 
     # Every port is bound to 127.0.0.1: the machine's other addresses do not answer.
-    addresses = [a for a in subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split() if ":" not in a]
+    addresses = [
+        a for a in subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split() if ":" not in a
+    ]
     if not addresses:
         pytest.skip("this machine has no non-loopback IPv4 address to try")
     for address in addresses:

@@ -13,7 +13,9 @@ def test_custom_payloads_keep_their_kind_sources_and_buttons():
                     "kind": "answer",
                     "text": "Two business days.",
                     "buttons": [],
-                    "sources": [{"title": "Phone interview", "path": "knowledge/phone-interview.md", "heading": "When"}],
+                    "sources": [
+                        {"title": "Phone interview", "path": "knowledge/phone-interview.md", "heading": "When"}
+                    ],
                 },
             }
         ]

@@ -5,8 +5,15 @@ from __future__ import annotations
 from api.knowledge.documents import Section
 from api.knowledge.search import Params, Passage, decide, looks_like_follow_up
 
-P = Params(bm25_weight=0.0, answer_threshold=0.3, combine_margin=0.15, clarify_margin=0.01, clarify_ceiling=0.55,
-           whole_doc_chars=0, uncovered_override=0.55)
+P = Params(
+    bm25_weight=0.0,
+    answer_threshold=0.3,
+    combine_margin=0.15,
+    clarify_margin=0.01,
+    clarify_ceiling=0.55,
+    whole_doc_chars=0,
+    uncovered_override=0.55,
+)
 
 
 def passage(pid: str, doc: str, score: float) -> Passage:
