@@ -68,7 +68,7 @@ test-unit: deps
 
 test-bot: deps model
 	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings 2>&1 | tail -n 3
-	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories bot/tests --endpoints bot/endpoints.yml \
+	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories bot/tests \
 		--out var/results --fail-on-prediction-errors --no-plot
 
 test-e2e: deps model

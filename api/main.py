@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -31,11 +32,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     settings.check_secrets()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.http = httpx.AsyncClient()
     app.state.knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     try:
         yield
     finally:
         await app.state.rasa.close()
+        await app.state.http.aclose()
 
 
 def _readable(exc: RequestValidationError) -> str:

@@ -12,6 +12,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,6 +66,7 @@ class Stack:
         env.setdefault("CA_TRACKER_DIALECT", "sqlite")
         env.setdefault("CA_TRACKER_HOST", "")
         env.setdefault("CA_TRACKER_DB", str(tracker_db))
+        env.setdefault("CA_TRACKER_CACHE_SIZE", "5000")
         env.update(self.extra_env)
         return env
 
@@ -100,7 +102,13 @@ class Stack:
             ],
         }
 
+    def ports(self) -> dict[str, int]:
+        return {"rasa": self.rasa_port, "actions": self.actions_port, "api": self.api_port}
+
     def start(self, only: list[str] | None = None) -> None:
+        for name, port in self.ports().items():
+            if (not only or name in only) and _in_use(port):
+                raise RuntimeError(f"port {port} ({name}) is already in use: is another copy running? Stop it first.")
         env = self.env()
         self.extra_env.setdefault("CA_SERVICE_TOKEN", env["CA_SERVICE_TOKEN"])  # the same token on restarts
         logs = self.var_dir / "log"
@@ -153,6 +161,16 @@ class Stack:
                 proc.wait()
             (self.var_dir / f"{name}.pid").unlink(missing_ok=True)
             del self.procs[name]
+
+
+def _in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 def main() -> int:

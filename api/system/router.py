@@ -27,8 +27,7 @@ async def health(request: Request, settings: SettingsDep) -> JSONResponse:
     parts: dict[str, str] = {}
     parts["rasa"] = "ok" if await request.app.state.rasa.ready() else "not reachable"
     try:
-        async with httpx.AsyncClient(timeout=2.0) as http:
-            resp = await http.get(f"{settings.action_server_url}/health")
+        resp = await request.app.state.http.get(f"{settings.action_server_url}/health", timeout=2.0)
         parts["action_server"] = "ok" if resp.status_code == 200 else f"status {resp.status_code}"
     except httpx.HTTPError:
         parts["action_server"] = "not reachable"

@@ -70,3 +70,10 @@ def test_project_knowledge_ranks_the_right_section_first(tmp_path, embedder):
     top = rank(index, embedder, "How long does the work sample simulation take?", 0.02)[0]
     assert top.doc == "knowledge/work-sample-simulation.md"
     assert "20" in top.text and "60" in top.text
+
+
+def test_onnx_gives_the_reference_vectors(embedder):
+    from api.knowledge.embedder import TorchEmbedder
+
+    texts = ["How long is the work style assessment?", "Will there be brain teasers?", "bar raiser"]
+    assert np.allclose(embedder.encode(texts), TorchEmbedder().encode(texts), atol=1e-4)

@@ -1,0 +1,88 @@
+"""The cached SQL tracker store writes exactly what Rasa's SQLTrackerStore writes, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from bot.tracker_store import CachedSQLTrackerStore
+
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+intents: [greet]
+slots:
+  last_question:
+    type: text
+    influence_conversation: false
+    mappings: [{type: custom}]
+responses:
+  utter_greet: [{text: hi}]
+"""
+)
+
+
+def rows(db) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return [
+            (t, json.loads(d).get("text") or json.loads(d).get("name"))
+            for t, d in conn.execute("select type_name, data from events order by id")
+        ]
+
+
+async def conversation(store, sender: str, turns: int) -> None:
+    for n in range(turns):
+        tracker = await store.get_or_create_tracker(sender)
+        tracker.update(UserUttered(f"hello {n}", {"name": "greet", "confidence": 1.0}))
+        tracker.update(ActionExecuted("utter_greet"))
+        tracker.update(BotUttered("hi"))
+        tracker.update(SlotSet("last_question", f"hello {n}"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+
+
+@pytest.mark.parametrize("cache_size", [5000, 0])
+def test_same_rows_as_rasas_own_store(tmp_path, cache_size):
+    plain_db, cached_db = tmp_path / "plain.db", tmp_path / "cached.db"
+    asyncio.run(conversation(SQLTrackerStore(DOMAIN, db=str(plain_db)), "c1", 3))
+    asyncio.run(conversation(CachedSQLTrackerStore(domain=DOMAIN, db=str(cached_db), cache_size=cache_size), "c1", 3))
+    assert rows(cached_db) == rows(plain_db)
+    assert len(rows(cached_db)) == 3 * 5 + 1  # +1: the tracker starts listening
+
+
+def test_a_fresh_process_reads_what_the_cached_store_wrote(tmp_path):
+    db = tmp_path / "t.db"
+    asyncio.run(conversation(CachedSQLTrackerStore(domain=DOMAIN, db=str(db)), "c1", 2))
+    tracker = asyncio.run(SQLTrackerStore(DOMAIN, db=str(db)).retrieve("c1"))
+    assert tracker.get_slot("last_question") == "hello 1"
+    assert tracker.latest_message.text == "hello 1"
+
+
+def test_handling_that_fails_before_saving_leaves_no_unsaved_state(tmp_path):
+    store = CachedSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "t.db"))
+    asyncio.run(conversation(store, "c1", 1))
+
+    async def fail_midway() -> None:
+        tracker = await store.retrieve("c1")
+        tracker.update(UserUttered("lost", {"name": "greet", "confidence": 1.0}))
+        # ... an exception here: the tracker is never saved
+
+    asyncio.run(fail_midway())
+    tracker = asyncio.run(store.retrieve("c1"))
+    assert tracker.latest_message.text == "hello 0"
+    asyncio.run(store.save(tracker))
+    asyncio.run(conversation(store, "c1", 1))
+    assert [r[1] for r in rows(tmp_path / "t.db") if r[0] == "user"] == ["hello 0", "hello 0"]
+
+
+def test_cache_is_bounded(tmp_path):
+    store = CachedSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "t.db"), cache_size=2)
+    for sender in ("a", "b", "c"):
+        asyncio.run(conversation(store, sender, 1))
+    assert list(store._saved) == ["b", "c"]
