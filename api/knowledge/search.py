@@ -80,11 +80,11 @@ def decide(
     """Answer with the best section (with its close neighbours from the same document, or the whole
     document when it is short), ask which one was meant when two documents tie, or fall back when
     nothing is close enough. A question NLU judged uncovered needs a much closer match: uncovered
-    in-domain questions score as high as real paraphrases (notes/retrieval.md), so only a near
-    restatement of a section overrides NLU."""
+    in-domain questions score as high as real paraphrases (notes/retrieval.md), so only a strong
+    match (meaning and key words) overrides NLU."""
     if not ranked or ranked[0].score < p.answer_threshold:
         return Decision("fallback", [], ranked)
-    if likely_uncovered and ranked[0].cosine < p.uncovered_override:
+    if likely_uncovered and ranked[0].score < p.uncovered_override:
         return Decision("fallback", [], ranked)
     best = ranked[0]
     runner = ranked[1] if len(ranked) > 1 else None
