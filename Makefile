@@ -23,7 +23,7 @@ export PYTHONPATH := $(CURDIR)
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps run test test-unit test-bot test-e2e eval bench lint kb-check index model calibrate clean
+.PHONY: help deps seed token run test test-unit test-bot test-e2e eval bench lint kb-check index model calibrate clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,7 +56,13 @@ model: $(MODEL) ## Train the Rasa model when its data changed
 index: $(API_VENV)/.installed ## Build (or update) the knowledge index under var/
 	$(API_PY) -m api.knowledge build
 
-run: deps model index ## Start everything; chat at http://127.0.0.1:8000 (Ctrl-C stops)
+seed: $(API_VENV)/.installed ## Load the demo candidates into an empty status store
+	$(API_PY) -m api.status seed
+
+token: $(API_VENV)/.installed ## Mint a candidate token: make token CANDIDATE=demo-ana
+	@$(API_PY) -m api.tokens issue --candidate $(or $(CANDIDATE),demo-ana)
+
+run: deps model index seed ## Start everything; chat at http://127.0.0.1:8000 (Ctrl-C stops)
 	$(API_PY) scripts/stack.py
 
 test: deps model ## Unit tests, Rasa validation and conversation tests, full-stack tests

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import answer_payload, clarify_payload, response_text
-from actions.service_client import ServiceUnavailable, get_client
+from actions.service_client import NotVerified, ServiceUnavailable, get_client
+from actions.status_logic import match_application, option, status_fields
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +58,114 @@ class ActionAnswerQuestion(Action):
         return []
 
 
-class ActionCheckStatus(Action):
-    """Routes a request for the candidate's own application status.
+def _auth(tracker: Tracker) -> dict[str, str]:
+    """What the gateway verified about the sender of the latest message (never typed text)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    auth = metadata.get("auth") if isinstance(metadata, dict) else None
+    return auth if isinstance(auth, dict) else {"status": "none"}
 
-    Live look-ups need a verified identity from the careers site; until one is presented the
-    candidate is asked to sign in and pointed to the candidate portal.
+
+def _verify_reply(dispatcher: CollectingDispatcher, status: str) -> None:
+    dispatcher.utter_message(response="utter_status_session_expired" if status == "expired" else "utter_status_sign_in")
+
+
+async def _fetch(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """The candidate's applications, or None after telling them why not (sign in, or unavailable)."""
+    auth = _auth(tracker)
+    token = auth.get("token")
+    if auth.get("status") != "valid" or not token:
+        _verify_reply(dispatcher, str(auth.get("status")))
+        return None
+    try:
+        return await get_client().applications(token)
+    except NotVerified:
+        _verify_reply(dispatcher, "invalid")
+    except ServiceUnavailable as exc:
+        log.warning("status look-up failed: %s", exc)
+        dispatcher.utter_message(response="utter_status_unavailable")
+    return None
+
+
+class ActionCheckStatus(Action):
+    """Looks up the signed-in candidate's own applications.
+
+    No application: says so. One: its stage, last update and next step. Several: keeps a short list
+    (`status_options`) and sets `status_choice_needed`, and the rules start `status_form` to ask which.
     """
 
     def name(self) -> str:
         return "action_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(response="utter_status_sign_in")
+        apps = await _fetch(dispatcher, tracker)
+        if apps is not None and len(apps) > 1:
+            return [SlotSet("status_options", [option(a) for a in apps]), SlotSet("status_choice_needed", True)]
+        if apps == []:
+            dispatcher.utter_message(response="utter_status_none")
+        elif apps:
+            dispatcher.utter_message(response="utter_status_one", **status_fields(apps[0]))
+        return [SlotSet("status_choice_needed", False)]
+
+
+class ActionAskApplicationChoice(Action):
+    """Asks which application the candidate means, with one button per application."""
+
+    def name(self) -> str:
+        return "action_ask_application_choice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        options = tracker.get_slot("status_options") or []
+        lines = [response_text(domain, "utter_ask_application_choice")]
+        lines += [f"{n}. {o['label']}" for n, o in enumerate(options, start=1)]
+        buttons = [
+            {
+                "title": o["label"],
+                "payload": "/inform_application" + json.dumps({"application_choice": o["id"]}, separators=(",", ":")),
+            }
+            for o in options
+        ]
+        dispatcher.utter_message(
+            json_message={"kind": "status", "text": "\n".join(lines), "buttons": buttons, "sources": []}
+        )
         return []
+
+
+class ValidateStatusForm(FormValidationAction):
+    """Accepts an application choice only when it names one of the candidate's own applications."""
+
+    def name(self) -> str:
+        return "validate_status_form"
+
+    async def validate_application_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if not value:
+            return {"application_choice": None}
+        chosen = match_application(str(value), tracker.get_slot("status_options") or [])
+        if chosen is None:
+            dispatcher.utter_message(response="utter_status_no_match")
+        return {"application_choice": chosen}
+
+
+class ActionShowStatus(Action):
+    """Shows the live status of the application the candidate picked, looked up again with their token."""
+
+    def name(self) -> str:
+        return "action_show_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        reset: list[EventType] = [
+            SlotSet("application_choice", None),
+            SlotSet("status_options", None),
+            SlotSet("status_choice_needed", None),
+        ]
+        chosen = tracker.get_slot("application_choice")
+        apps = await _fetch(dispatcher, tracker)
+        if apps is None:
+            return reset
+        app = next((a for a in apps if a["id"] == chosen), None)
+        if app is None:
+            dispatcher.utter_message(response="utter_status_no_match")
+        else:
+            dispatcher.utter_message(response="utter_status_one", **status_fields(app))
+        return reset

@@ -17,6 +17,10 @@ class ServiceUnavailable(Exception):
     """The service tier did not give a usable answer in time."""
 
 
+class NotVerified(Exception):
+    """The status endpoint refused the candidate token (expired or invalid)."""
+
+
 class ServiceClient:
     def __init__(self, settings: ActionSettings) -> None:
         self._settings = settings
@@ -42,6 +46,20 @@ class ServiceClient:
                     raise ServiceUnavailable(f"search answered {resp.status}")
                 return await resp.json()
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
+    async def applications(self, candidate_token: str) -> list[dict[str, Any]]:
+        """The signed-in candidate's applications; the token, not anything typed, says whose."""
+        headers = {"Authorization": f"Bearer {candidate_token}"}
+        timeout = aiohttp.ClientTimeout(total=self._settings.status_timeout_seconds)
+        try:
+            async with self._http().get("/api/status/applications", headers=headers, timeout=timeout) as resp:
+                if resp.status == 401:
+                    raise NotVerified
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"status answered {resp.status}")
+                return list((await resp.json())["applications"])
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError) as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
 

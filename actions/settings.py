@@ -16,6 +16,8 @@ class ActionSettings:
     service_url: str = "http://127.0.0.1:8000"
     service_token: str = "change-me"
     timeout_seconds: float = 3.0
+    # Below the 3 s in which a candidate must hear that status is unavailable.
+    status_timeout_seconds: float = 2.5
 
     @classmethod
     def from_env(cls) -> ActionSettings:
@@ -24,6 +26,7 @@ class ActionSettings:
             service_url=env.get("CA_SERVICE_URL", cls.service_url).rstrip("/"),
             service_token=env.get("CA_SERVICE_TOKEN", cls.service_token),
             timeout_seconds=float(env.get("CA_ACTION_TIMEOUT_SECONDS", cls.timeout_seconds)),
+            status_timeout_seconds=float(env.get("CA_STATUS_LOOKUP_TIMEOUT_SECONDS", cls.status_timeout_seconds)),
         )
 
 

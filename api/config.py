@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -46,6 +48,16 @@ class Settings(BaseSettings):
     # (cosine + BM25 term): above every uncovered question of the dev set (highest 0.51).
     uncovered_override: float = 0.55
 
+    # Application status: the built-in store (any SQLAlchemy URL) or a company's applicant-tracking
+    # system over HTTP (GET {status_ats_url}/candidates/{id}/applications).
+    database_url: str = ""  # empty: sqlite under var_dir
+    status_adapter: Literal["builtin", "http"] = "builtin"
+    status_ats_url: str = ""
+    status_timeout_seconds: float = 2.0
+    # HS256 secret of the signed candidate token the careers site hands the chat; empty in
+    # development: a random one is kept in var/secrets/ so `python -m api.tokens` and the API agree.
+    candidate_token_secret: SecretStr = SecretStr("")
+
     # Browser origins allowed to call the API (the widget); never "*".
     cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])
 
@@ -53,8 +65,28 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.var_dir / "index"
 
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'api.db'}"
+
+    def candidate_secret(self) -> str:
+        configured = self.candidate_token_secret.get_secret_value()
+        if configured:
+            return configured
+        if self.environment == "production":
+            raise RuntimeError("CA_CANDIDATE_TOKEN_SECRET is not set; the careers site and the API must share it.")
+        path = self.var_dir / "secrets" / "candidate-token-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            os.replace(tmp, path)
+        return path.read_text().strip()
+
     def check_secrets(self) -> None:
         """A placeholder secret is tolerated in development only."""
+        self.candidate_secret()
         if self.service_token.get_secret_value() == PLACEHOLDER_SECRET:
             if self.environment == "production":
                 raise RuntimeError("CA_SERVICE_TOKEN is still the placeholder; set a long random value.")

@@ -38,3 +38,45 @@ def write_doc(tmp_path: Path):
 
     write.dir = kdir  # type: ignore[attr-defined]
     return write
+
+
+SECRET = "test-candidate-secret-" + "x" * 24
+
+
+@pytest.fixture(scope="session")
+def client(tmp_path_factory, model_cache):
+    """The real app on a temporary var/ with the demo candidates; Rasa deliberately not running."""
+    from fastapi.testclient import TestClient
+
+    from api import db
+    from api.config import get_settings
+
+    var = tmp_path_factory.mktemp("var")
+    (var / "models").symlink_to(model_cache, target_is_directory=True)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CA_VAR_DIR", str(var))
+    mp.setenv("CA_RASA_URL", "http://127.0.0.1:9")  # nothing listens there
+    mp.setenv("CA_ACTION_SERVER_URL", "http://127.0.0.1:9")
+    mp.setenv("CA_SERVICE_TOKEN", "test-token")
+    mp.setenv("CA_CANDIDATE_TOKEN_SECRET", SECRET)
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.get_sessionmaker.cache_clear()
+    from api.main import create_app
+    from api.status.store import seed_demo
+
+    with TestClient(create_app()) as c:
+        seed_demo()
+        yield c
+    mp.undo()
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.get_sessionmaker.cache_clear()
+
+
+@pytest.fixture
+def token_for():
+    from api.config import get_settings
+    from api.tokens import issue
+
+    return lambda candidate, minutes=10: issue(get_settings(), candidate, minutes)

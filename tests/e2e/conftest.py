@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from stack import MODEL, Stack  # noqa: E402
+from stack import API_PY, MODEL, Stack  # noqa: E402
+
+SECRET = "e2e-candidate-secret-" + "y" * 24
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +25,10 @@ def stack(tmp_path_factory) -> Stack:
     var = tmp_path_factory.mktemp("var")
     models = ROOT / "var" / "models"
     (var / "models").symlink_to(models, target_is_directory=True)
-    s = Stack(api_port=8100, rasa_port=5105, actions_port=5155, var_dir=var)
+    s = Stack(
+        api_port=8100, rasa_port=5105, actions_port=5155, var_dir=var, extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET}
+    )
+    subprocess.run([str(API_PY), "-m", "api.status", "seed"], env=s.env(), cwd=ROOT, check=True, capture_output=True)
     s.start()
     try:
         s.wait_ready(timeout=300)
@@ -42,9 +48,20 @@ def ask(http):
     """Sends messages in one new conversation; returns the parsed response of each."""
     cid = f"e2e-{uuid.uuid4().hex[:10]}"
 
-    def send(message: str) -> dict:
-        r = http.post("/api/chat", json={"conversation_id": cid, "message": message})
+    def send(message: str, token: str | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        r = http.post("/api/chat", json={"conversation_id": cid, "message": message}, headers=headers)
         assert r.status_code == 200, r.text
         return r.json()
 
     return send
+
+
+@pytest.fixture
+def token_for():
+    """Mints candidate tokens as a careers site would, with the secret the stack was given."""
+    from api.config import Settings
+    from api.tokens import issue
+
+    settings = Settings(candidate_token_secret=SECRET)
+    return lambda candidate, minutes=10: issue(settings, candidate, minutes)

@@ -43,12 +43,25 @@
     li.scrollIntoView({ block: "end" });
   }
 
+  var TOKEN_KEY = "ca-candidate-token";
+  var tokenInput = document.getElementById("token");
+  var tokenState = document.getElementById("token-state");
+  tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
+  document.getElementById("save-token").addEventListener("click", function () {
+    var value = tokenInput.value.trim();
+    if (value) { sessionStorage.setItem(TOKEN_KEY, value); } else { sessionStorage.removeItem(TOKEN_KEY); }
+    tokenState.textContent = value ? "Signed in for this tab." : "Signed out.";
+  });
+
   function send(message, shown) {
     add("user", { text: shown || message });
     status.textContent = "The assistant is typing…";
+    var headers = { "Content-Type": "application/json" };
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.Authorization = "Bearer " + token;
     fetch("/api/chat", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: headers,
       body: JSON.stringify({ conversation_id: conversationId, message: message })
     }).then(function (resp) {
       return resp.json().then(function (body) { return { ok: resp.ok, body: body }; });

@@ -3,27 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from api.config import get_settings
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory, model_cache):
-    var = tmp_path_factory.mktemp("var")
-    (var / "models").symlink_to(model_cache, target_is_directory=True)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CA_VAR_DIR", str(var))
-    mp.setenv("CA_RASA_URL", "http://127.0.0.1:9")  # nothing listens there
-    mp.setenv("CA_ACTION_SERVER_URL", "http://127.0.0.1:9")
-    mp.setenv("CA_SERVICE_TOKEN", "test-token")
-    get_settings.cache_clear()
-    from api.main import create_app
-
-    with TestClient(create_app()) as c:
-        yield c
-    mp.undo()
-    get_settings.cache_clear()
 
 
 def chat(client, **body):

@@ -1,0 +1,79 @@
+"""Signed candidate tokens: how the careers site tells the chat who is signed in.
+
+The careers site (which knows its signed-in candidate) mints an HS256 JWT with `sub` = candidate
+id and a short `exp`, using the secret it shares with this service, and the widget sends it as
+`Authorization: Bearer <token>`. Nothing typed in the chat ever selects whose data is shown.
+
+  python -m api.tokens issue --candidate demo-ana [--minutes 60]    (development and tests)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from typing import Literal
+
+import jwt
+
+from api.config import Settings, get_settings
+
+ALGORITHM = "HS256"
+AUDIENCE = "candidate-assistant"
+
+
+@dataclass(frozen=True)
+class Identity:
+    status: Literal["valid", "expired", "invalid", "none"]
+    candidate_id: str | None = None
+
+
+def issue(settings: Settings, candidate_id: str, minutes: float = 60) -> str:
+    now = dt.datetime.now(dt.timezone.utc)
+    claims = {"sub": candidate_id, "aud": AUDIENCE, "iat": now, "exp": now + dt.timedelta(minutes=minutes)}
+    return jwt.encode(claims, settings.candidate_secret(), algorithm=ALGORITHM)
+
+
+def verify(settings: Settings, token: str | None) -> Identity:
+    if not token:
+        return Identity("none")
+    try:
+        claims = jwt.decode(
+            token,
+            settings.candidate_secret(),
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            options={"require": ["sub", "exp"]},
+        )
+    except jwt.ExpiredSignatureError:
+        return Identity("expired")
+    except jwt.InvalidTokenError:
+        return Identity("invalid")
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        return Identity("invalid")
+    return Identity("valid", sub)
+
+
+def bearer(authorization: str | None) -> str | None:
+    if authorization and authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip() or None
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m api.tokens", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser("issue", help="print a signed token for a candidate")
+    cmd.add_argument("--candidate", required=True, help="candidate id (the token's sub)")
+    cmd.add_argument("--minutes", type=float, default=60, help="lifetime (default 60)")
+    args = parser.parse_args(argv)
+    print(issue(get_settings(), args.candidate, args.minutes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

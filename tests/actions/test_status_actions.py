@@ -1,0 +1,156 @@
+"""The status actions with rasa-sdk trackers against a stand-in status endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionAskApplicationChoice, ActionCheckStatus, ActionShowStatus, ValidateStatusForm
+from tests.actions.conftest import make_tracker
+
+DOMAIN = {"responses": {"utter_ask_application_choice": [{"custom": {"kind": "status", "text": "Which one?"}}]}}
+SDE = {
+    "id": "app-2001",
+    "job_title": "Software Development Engineer II",
+    "requisition_id": "R-3112",
+    "location": "Seattle, WA",
+    "stage": "interview_loop",
+    "stage_label": "interview loop",
+    "state": "active",
+    "state_label": "in progress",
+    "last_update": "2026-11-24",
+    "next_step": "Your loop is being scheduled.",
+}
+DATA = {**SDE, "id": "app-2002", "job_title": "Data Engineer", "requisition_id": "R-3187", "location": "Arlington, VA"}
+SIGNED_IN = {"auth": {"status": "valid", "candidate_id": "demo-ben", "token": "jwt-of-ben"}}
+
+
+def status_route(stand_in, apps, status=200, delay=0.0):
+    stand_in.routes["/api/status/applications"] = (status, {"candidate_id": "demo-ben", "applications": apps}, delay)
+
+
+def check(stand_in, metadata=SIGNED_IN, **kw):
+    trk = make_tracker("where is my application?", "check_my_status", metadata=metadata)
+    return asyncio.run(stand_in.run(ActionCheckStatus(), trk, DOMAIN, **kw))
+
+
+def test_one_application_names_role_stage_date_and_next_step(stand_in):
+    status_route(stand_in, [SDE])
+    messages, events = check(stand_in)
+    assert messages[0]["response"] == "utter_status_one"
+    assert messages[0]["job_title"] == "Software Development Engineer II"
+    assert messages[0]["stage_label"] == "interview loop"
+    assert messages[0]["last_update"] == "24 November 2026"
+    assert messages[0]["next_step"] == "Your loop is being scheduled."
+    assert events[-1]["name"] == "status_choice_needed" and events[-1]["value"] is False
+
+
+def test_the_token_from_metadata_is_presented_not_anything_typed(stand_in):
+    status_route(stand_in, [SDE])
+    check(stand_in)
+    assert stand_in.requests[0]["headers"]["Authorization"] == "Bearer jwt-of-ben"
+    assert stand_in.requests[0]["headers"]["X-Service-Token"] == "tok"
+
+
+def test_no_applications_says_so(stand_in):
+    status_route(stand_in, [])
+    messages, _ = check(stand_in)
+    assert messages[0]["response"] == "utter_status_none"
+
+
+def test_several_applications_start_the_choice(stand_in):
+    status_route(stand_in, [SDE, DATA])
+    messages, events = check(stand_in)
+    assert messages == []
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["status_choice_needed"] is True
+    assert [o["id"] for o in slots["status_options"]] == ["app-2001", "app-2002"]
+    assert "stage" not in slots["status_options"][0]  # the list keeps no status
+
+
+@pytest.mark.parametrize(
+    ("auth", "response"),
+    [
+        ({"status": "none"}, "utter_status_sign_in"),
+        ({"status": "invalid"}, "utter_status_sign_in"),
+        ({"status": "expired"}, "utter_status_session_expired"),
+    ],
+)
+def test_without_a_verified_identity_it_asks_to_sign_in(stand_in, auth, response):
+    messages, _ = check(stand_in, metadata={"auth": auth})
+    assert messages[0]["response"] == response
+    assert stand_in.requests == []
+
+
+def test_token_refused_by_the_service_asks_to_sign_in(stand_in):
+    stand_in.routes["/api/status/applications"] = (401, {"detail": "expired"}, 0.0)
+    messages, _ = check(stand_in)
+    assert messages[0]["response"] == "utter_status_sign_in"
+
+
+def test_slow_status_service_gives_an_error_within_3_seconds(stand_in):
+    status_route(stand_in, [SDE], delay=5.0)
+    messages, _ = check(stand_in, status_timeout=2.5)
+    assert stand_in.elapsed < 3.0
+    assert messages[0]["response"] == "utter_status_unavailable"
+
+
+def test_status_service_error_gives_an_error(stand_in):
+    status_route(stand_in, [], status=503)
+    messages, _ = check(stand_in)
+    assert messages[0]["response"] == "utter_status_unavailable"
+
+
+def test_the_choice_is_asked_with_one_button_per_application():
+    dispatcher = CollectingDispatcher()
+    options = [
+        {"id": "app-2001", "label": "SDE II (Seattle, WA)"},
+        {"id": "app-2002", "label": "Data Engineer (Arlington, VA)"},
+    ]
+    trk = make_tracker("x", slots={"status_options": options})
+    asyncio.run(ActionAskApplicationChoice().run(dispatcher, trk, DOMAIN))
+    payload = dispatcher.messages[0]["custom"]
+    assert payload["text"].startswith("Which one?\n1. SDE II")
+    assert payload["buttons"][1]["payload"] == '/inform_application{"application_choice":"app-2002"}'
+
+
+def test_a_choice_outside_the_candidates_own_applications_is_rejected():
+    dispatcher = CollectingDispatcher()
+    options = [
+        {
+            "id": "app-2001",
+            "job_title": "Software Development Engineer II",
+            "requisition_id": "R-3112",
+            "location": "Seattle, WA",
+            "label": "",
+        }
+    ]
+    trk = make_tracker("app-3001", slots={"status_options": options})
+    out = asyncio.run(ValidateStatusForm().validate_application_choice("app-3001", dispatcher, trk, DOMAIN))
+    assert out == {"application_choice": None}
+    assert dispatcher.messages[0]["response"] == "utter_status_no_match"
+    ok = asyncio.run(ValidateStatusForm().validate_application_choice("the SDE one", dispatcher, trk, DOMAIN))
+    assert ok == {"application_choice": "app-2001"}
+
+
+def test_showing_the_choice_looks_it_up_again_and_clears_the_flow(stand_in):
+    status_route(stand_in, [SDE, DATA])
+    trk = make_tracker(
+        "the data one", "inform_application", slots={"application_choice": "app-2002"}, metadata=SIGNED_IN
+    )
+    messages, events = asyncio.run(stand_in.run(ActionShowStatus(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_status_one" and messages[0]["job_title"] == "Data Engineer"
+    assert {e["name"]: e["value"] for e in events} == {
+        "application_choice": None,
+        "status_options": None,
+        "status_choice_needed": None,
+    }
+
+
+def test_showing_a_choice_that_is_not_theirs_shows_nothing(stand_in):
+    status_route(stand_in, [SDE])
+    trk = make_tracker("x", "inform_application", slots={"application_choice": "app-3001"}, metadata=SIGNED_IN)
+    messages, _ = asyncio.run(stand_in.run(ActionShowStatus(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_status_no_match"
