@@ -169,3 +169,27 @@ class ActionShowStatus(Action):
         else:
             dispatcher.utter_message(response="utter_status_one", **status_fields(app))
         return reset
+
+
+class ActionRequestHuman(Action):
+    """Queues the conversation for support staff and tells the candidate their place in the queue
+    (or, outside staff hours, to leave a message and an email). From then on the gateway keeps the
+    bot silent until a staff member hands the conversation back."""
+
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        auth = _auth(tracker)
+        candidate_id = auth.get("candidate_id") if auth.get("status") == "valid" else None
+        try:
+            result = await get_client().handoff(tracker.sender_id, candidate_id)
+        except ServiceUnavailable as exc:
+            log.warning("hand-off request failed: %s", exc)
+            dispatcher.utter_message(response="utter_service_error")
+            return []
+        if not result.get("on_duty", True):
+            dispatcher.utter_message(response="utter_handoff_offline")
+        else:
+            dispatcher.utter_message(response="utter_handoff_queued", position=result.get("position") or 1)
+        return []

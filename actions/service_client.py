@@ -62,6 +62,17 @@ class ServiceClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError) as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
+    async def handoff(self, conversation_id: str, candidate_id: str | None) -> dict[str, Any]:
+        """Queue the conversation for a person; returns {mode, position, on_duty}."""
+        body = {"conversation_id": conversation_id, "candidate_id": candidate_id}
+        try:
+            async with self._http().post("/api/internal/handoff", json=body) as resp:
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"handoff answered {resp.status}")
+                return dict(await resp.json())
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
 
 _client: ServiceClient | None = None
 

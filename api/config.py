@@ -58,12 +58,22 @@ class Settings(BaseSettings):
     # development: a random one is kept in var/secrets/ so `python -m api.tokens` and the API agree.
     candidate_token_secret: SecretStr = SecretStr("")
 
+    # Hand-off: when staff are on duty (outside these hours candidates leave a message and an email).
+    staff_hours: str = "mon-sun 00:00-24:00"
+    staff_timezone: str = "UTC"
+    # Staff and writer session cookies: Secure needs https, so it is on except in development.
+    cookie_secure: bool | None = None
+
     # Browser origins allowed to call the API (the widget); never "*".
     cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])
 
     @property
     def index_dir(self) -> Path:
         return self.var_dir / "index"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else self.environment == "production"
 
     @property
     def sqlalchemy_url(self) -> str:

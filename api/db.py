@@ -43,7 +43,9 @@ def get_sessionmaker() -> sessionmaker[Session]:
 
 
 def create_tables() -> None:
-    import api.status.models  # noqa: F401  (registers the tables)
+    import api.handoff.models
+    import api.status.models
+    import api.users.models  # noqa: F401  (each import registers its tables)
 
     Base.metadata.create_all(get_engine())
 

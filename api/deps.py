@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from typing import Annotated
 
@@ -9,6 +10,8 @@ from fastapi import Depends, Header, HTTPException, Request, status
 
 from api.config import Settings, get_settings
 from api.knowledge.service import KnowledgeService
+from api.users import service as users
+from api.users.service import SignedIn
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
@@ -34,3 +37,30 @@ def require_service_token(settings: SettingsDep, x_service_token: Annotated[str 
 
 
 ServiceCaller = Annotated[None, Depends(require_service_token)]
+
+
+SESSION_COOKIE = "ca_session"
+
+
+async def current_user(request: Request) -> SignedIn:
+    """The signed-in staff member or writer; state-changing requests also need the CSRF header."""
+    user = await asyncio.to_thread(users.current, request.cookies.get(SESSION_COOKIE))
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Sign in at /staff/login first.")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        sent = request.headers.get("x-csrf-token", "")
+        if not hmac.compare_digest(sent, user.csrf_token):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "Missing or wrong X-CSRF-Token header; reload the page.")
+    return user
+
+
+CurrentUser = Annotated[SignedIn, Depends(current_user)]
+
+
+async def current_staff(user: CurrentUser) -> SignedIn:
+    if user.role != "staff":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Only support staff can do this.")
+    return user
+
+
+CurrentStaff = Annotated[SignedIn, Depends(current_staff)]

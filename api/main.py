@@ -18,12 +18,15 @@ from api.chat.rasa_client import RasaClient
 from api.chat.router import router as chat_router
 from api.config import get_settings
 from api.db import create_tables
+from api.handoff.broker import Broker
+from api.handoff.router import candidate_router, internal_router, staff_router
 from api.knowledge.router import router as knowledge_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
+from api.users.router import router as users_router
 from api.web.router import STATIC_DIR
 from api.web.router import router as web_router
 
@@ -37,8 +40,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     app.state.http = httpx.AsyncClient()
     app.state.status = create_adapter(settings)
-    if settings.status_adapter == "builtin":
-        await asyncio.to_thread(create_tables)
+    app.state.broker = Broker()
+    await asyncio.to_thread(create_tables)
     app.state.knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     try:
         yield
@@ -85,6 +88,10 @@ def create_app() -> FastAPI:
     app.include_router(system_router)
     app.include_router(knowledge_router)
     app.include_router(status_router)
+    app.include_router(users_router)
+    app.include_router(staff_router)
+    app.include_router(internal_router)
+    app.include_router(candidate_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

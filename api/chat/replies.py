@@ -20,6 +20,15 @@ NO_REPLY = Reply(
 )
 
 
+PERSON = Button(title="Talk to a person", payload="/request_human")
+
+
+def offer_person(replies: list[Reply]) -> None:
+    """After two unhelpful answers in a row, the last reply offers a person (once)."""
+    if replies and not any(b.payload == PERSON.payload for r in replies for b in r.buttons):
+        replies[-1].buttons.append(PERSON)
+
+
 def to_replies(messages: list[dict[str, Any]]) -> list[Reply]:
     """Rasa sends `custom` payloads (our actions and domain responses) or plain text/buttons."""
     replies: list[Reply] = []

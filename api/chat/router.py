@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
 from api.chat.payloads import sanitise
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
-from api.chat.replies import to_replies
-from api.chat.schemas import ChatRequest, ChatResponse, ErrorOut
+from api.chat.replies import offer_person, to_replies
+from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, Reply, Source
 from api.deps import SettingsDep
+from api.handoff import service as handoff
+from api.handoff.service import StoredMessage
 from api.tokens import bearer, verify
 
 log = logging.getLogger(__name__)
@@ -45,12 +48,34 @@ async def chat(
     auth: dict[str, str] = {"status": identity.status}
     if identity.status == "valid" and identity.candidate_id and token:
         auth.update(candidate_id=identity.candidate_id, token=token)
+    cid = body.conversation_id
+    # Stored before anything else can fail: staff see every message, none is lost.
+    mode = await asyncio.to_thread(handoff.candidate_message, cid, body.message, identity.candidate_id)
+    if mode != "bot":
+        # A person has (or will take) the conversation: the bot stays silent.
+        pushed = await asyncio.to_thread(handoff.take_undelivered, cid)
+        return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
     try:
-        messages = await rasa.send(body.conversation_id, sanitise(body.message), metadata={"auth": auth})
+        messages = await rasa.send(cid, sanitise(body.message), metadata={"auth": auth})
     except DialogueUnavailable as exc:
         log.warning("dialogue tier unavailable: %s", exc)
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "The assistant is temporarily unavailable. Please try again in a minute.",
         ) from exc
-    return ChatResponse(conversation_id=body.conversation_id, replies=to_replies(messages))
+    replies = to_replies(messages)
+    mode, unhelpful = await asyncio.to_thread(handoff.bot_replies, cid, [r.model_dump() for r in replies])
+    if mode == "bot" and unhelpful >= 2:
+        offer_person(replies)
+    pushed = await asyncio.to_thread(handoff.take_undelivered, cid)
+    return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed] + replies)
+
+
+def _pushed(m: StoredMessage) -> Reply:
+    return Reply(
+        id=m.id,
+        kind=m.kind,  # type: ignore[arg-type]
+        text=m.text,
+        buttons=[Button(**b) for b in m.extra.get("buttons", [])],
+        sources=[Source(**x) for x in m.extra.get("sources", [])],
+    )

@@ -48,6 +48,9 @@ class Source(BaseModel):
 class Reply(BaseModel):
     kind: ReplyKind
     text: str
+    id: int | None = Field(
+        default=None, description="Set on messages also sent live (staff replies): clients drop a second copy"
+    )
     buttons: list[Button] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
 

@@ -154,3 +154,21 @@ def test_showing_a_choice_that_is_not_theirs_shows_nothing(stand_in):
     trk = make_tracker("x", "inform_application", slots={"application_choice": "app-3001"}, metadata=SIGNED_IN)
     messages, _ = asyncio.run(stand_in.run(ActionShowStatus(), trk, DOMAIN))
     assert messages[0]["response"] == "utter_status_no_match"
+
+
+def test_asking_for_a_person_queues_the_conversation(stand_in):
+    from actions.actions import ActionRequestHuman
+
+    stand_in.routes["/api/internal/handoff"] = (200, {"mode": "waiting", "position": 3, "on_duty": True}, 0.0)
+    trk = make_tracker("agent please", "request_human", metadata=SIGNED_IN)
+    messages, _ = asyncio.run(stand_in.run(ActionRequestHuman(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_handoff_queued" and messages[0]["position"] == 3
+    assert stand_in.requests[0]["body"] == {"conversation_id": "c1", "candidate_id": "demo-ben"}
+
+
+def test_asking_for_a_person_off_duty_asks_for_a_message_and_email(stand_in):
+    from actions.actions import ActionRequestHuman
+
+    stand_in.routes["/api/internal/handoff"] = (200, {"mode": "waiting", "position": 1, "on_duty": False}, 0.0)
+    messages, _ = asyncio.run(stand_in.run(ActionRequestHuman(), make_tracker("human", "request_human"), DOMAIN))
+    assert messages[0]["response"] == "utter_handoff_offline"

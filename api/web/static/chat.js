@@ -15,9 +15,21 @@
   var conversationId = localStorage.getItem(KEY) || newId();
   localStorage.setItem(KEY, conversationId);
 
+  var seen = {};  // ids of messages that arrive both live and in a /api/chat response
+
   function add(role, reply) {
+    if (reply.id) {
+      if (seen[reply.id]) return;
+      seen[reply.id] = true;
+    }
     var li = document.createElement("li");
     li.className = "msg " + role + (reply.kind ? " " + reply.kind : "");
+    if (reply.kind === "human") {
+      var who = document.createElement("div");
+      who.className = "who";
+      who.textContent = "Support team (a person)";
+      li.appendChild(who);
+    }
     var text = document.createElement("div");
     text.textContent = reply.text;
     li.appendChild(text);
@@ -72,11 +84,26 @@
         return;
       }
       r.body.replies.forEach(function (reply) { add("bot", reply); });
+      showMode(r.body.mode);
     }).catch(function () {
       status.textContent = "";
       add("bot", { kind: "error", text: "The assistant is unavailable right now. Please try again in a moment." });
     });
   }
+
+  function showMode(mode) {
+    status.textContent = mode === "waiting" ? "Waiting for a person to join…" : mode === "human" ? "You are chatting with a person." : "";
+  }
+
+  // Staff replies and mode changes arrive live; EventSource reconnects by itself with Last-Event-ID.
+  var source = null;
+  function listen() {
+    if (source) source.close();
+    source = new EventSource("/api/conversations/" + encodeURIComponent(conversationId) + "/events");
+    source.addEventListener("message", function (ev) { add("bot", JSON.parse(ev.data)); });
+    source.addEventListener("mode", function (ev) { showMode(JSON.parse(ev.data).mode); });
+  }
+  listen();
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
@@ -89,6 +116,7 @@
     conversationId = newId();
     localStorage.setItem(KEY, conversationId);
     log.textContent = "";
+    listen();
     input.focus();
   });
   add("bot", { kind: "chitchat", text: "Hi! Ask me anything about how hiring at AWS works." });

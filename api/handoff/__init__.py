@@ -1,0 +1,1 @@
+"""Hand-off to support staff: conversation modes, the queue, transcripts and live delivery."""

@@ -1,0 +1,44 @@
+"""Conversations and their full transcripts (candidate, bot and staff turns), kept by the service tier."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base
+from api.users.models import utcnow
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot | waiting | human
+    candidate_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    queued_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)  # asked outside staff hours
+    contact_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    unhelpful_streak: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    sender: Mapped[str] = mapped_column(String(16))  # candidate | bot | staff
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    extra: Mapped[str] = mapped_column(Text, default="{}")  # buttons and sources, as JSON
+    staff_username: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Messages that reach the candidate outside a /api/chat response (staff replies, the greeting
+    # after hand-back) stay undelivered until a /api/chat response has carried them too.
+    pushed: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivered: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,201 @@
+"""Hand-off endpoints: the staff console's API, the action server's queue request and the
+candidate page's live event stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Header, HTTPException, Path, Request
+from sse_starlette.sse import EventSourceResponse
+
+from api.chat.rasa_client import DialogueUnavailable
+from api.chat.replies import to_replies
+from api.chat.schemas import Mode
+from api.deps import CurrentStaff, ServiceCaller, SettingsDep
+from api.handoff import service as handoff
+from api.handoff.hours import on_duty
+from api.handoff.schemas import HandoffOut, HandoffRequest, MessageOut, QueueItem, StaffMessageIn, TranscriptOut
+from api.handoff.service import HandoffError, StoredMessage
+
+log = logging.getLogger(__name__)
+
+ConversationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+staff_router = APIRouter(prefix="/api/staff", tags=["staff"])
+internal_router = APIRouter(prefix="/api/internal", tags=["internal"])
+candidate_router = APIRouter(prefix="/api/conversations", tags=["chat"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Not staff, or a missing CSRF token"},
+    404: {"description": "No such conversation"},
+    409: {"description": "Someone else has it, or it is not in the right state"},
+}
+
+
+def reply_event(m: StoredMessage) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "kind": m.kind,
+        "text": m.text,
+        "buttons": m.extra.get("buttons", []),
+        "sources": m.extra.get("sources", []),
+    }
+
+
+async def _run(fn: Any, *args: Any) -> Any:
+    try:
+        return await asyncio.to_thread(fn, *args)
+    except HandoffError as exc:
+        raise HTTPException(exc.status, exc.detail) from exc
+
+
+@internal_router.post(
+    "/handoff", summary="Queue a conversation for a person (action server only)", response_model=HandoffOut
+)
+async def request_handoff(
+    body: HandoffRequest, request: Request, settings: SettingsDep, _: ServiceCaller
+) -> HandoffOut:
+    duty = on_duty(settings.staff_hours, settings.staff_timezone)
+    position = await asyncio.to_thread(handoff.request_handoff, body.conversation_id, body.candidate_id, duty)
+    mode = await asyncio.to_thread(handoff.mode_of, body.conversation_id)
+    request.app.state.broker.publish(body.conversation_id, {"event": "mode", "data": {"mode": mode}})
+    return HandoffOut(mode=cast(Mode, mode), position=position, on_duty=duty)
+
+
+@staff_router.get(
+    "/queue",
+    summary="Conversations waiting for or handled by a person",
+    response_model=list[QueueItem],
+    responses=ERRORS,
+)
+async def queue(_: CurrentStaff) -> list[QueueItem]:
+    entries = await asyncio.to_thread(handoff.queue)
+    return [QueueItem(**e.__dict__) for e in entries]
+
+
+@staff_router.get(
+    "/conversations/{conversation_id}",
+    summary="The whole transcript, bot turns included",
+    response_model=TranscriptOut,
+    responses=ERRORS,
+)
+async def transcript(conversation_id: ConversationId, _: CurrentStaff) -> TranscriptOut:
+    conv, messages = await _run(handoff.transcript, conversation_id)
+    return TranscriptOut(
+        conversation_id=conv.id,
+        mode=conv.mode,
+        claimed_by=conv.claimed_by,
+        candidate_id=conv.candidate_id,
+        contact_email=conv.contact_email,
+        messages=[
+            MessageOut(
+                id=m.id,
+                sender=m.sender,
+                kind=m.kind,
+                text=m.text,
+                staff_username=m.staff_username,
+                sources=m.extra.get("sources", []),
+                created_at=m.created_at,
+            )
+            for m in messages
+        ],
+    )
+
+
+@staff_router.post(
+    "/conversations/{conversation_id}/claim",
+    summary="Take the conversation (one staff member wins)",
+    status_code=204,
+    responses=ERRORS,
+)
+async def claim(conversation_id: ConversationId, request: Request, user: CurrentStaff) -> None:
+    await _run(handoff.claim, conversation_id, user.username)
+    request.app.state.broker.publish(conversation_id, {"event": "mode", "data": {"mode": "human"}})
+
+
+@staff_router.post(
+    "/conversations/{conversation_id}/messages",
+    summary="Reply to the candidate",
+    response_model=MessageOut,
+    responses=ERRORS,
+)
+async def send(
+    conversation_id: ConversationId, body: StaffMessageIn, request: Request, user: CurrentStaff
+) -> MessageOut:
+    m = await _run(handoff.staff_reply, conversation_id, user.username, body.text.strip())
+    request.app.state.broker.publish(conversation_id, {"event": "message", "id": m.id, "data": reply_event(m)})
+    return MessageOut(
+        id=m.id, sender="staff", kind=m.kind, text=m.text, staff_username=m.staff_username, created_at=m.created_at
+    )
+
+
+async def _release(conversation_id: str, request: Request, username: str, greet: bool) -> None:
+    await _run(handoff.release, conversation_id, username)
+    broker = request.app.state.broker
+    broker.publish(conversation_id, {"event": "mode", "data": {"mode": "bot"}})
+    if not greet:
+        return
+    # The bot greets again, in the domain's own words.
+    try:
+        messages = await request.app.state.rasa.send(conversation_id, "/greet", metadata={"auth": {"status": "none"}})
+    except DialogueUnavailable:
+        log.warning("could not greet after hand-back: the dialogue tier is unavailable")
+        return
+    for r in to_replies(messages):
+        m = await asyncio.to_thread(
+            handoff.push, conversation_id, "bot", r.kind, r.text, None, {"buttons": [b.model_dump() for b in r.buttons]}
+        )
+        broker.publish(conversation_id, {"event": "message", "id": m.id, "data": reply_event(m)})
+
+
+@staff_router.post(
+    "/conversations/{conversation_id}/handback",
+    summary="Hand the conversation back to the bot",
+    status_code=204,
+    responses=ERRORS,
+)
+async def handback(conversation_id: ConversationId, request: Request, user: CurrentStaff) -> None:
+    await _release(conversation_id, request, user.username, greet=True)
+
+
+@staff_router.post(
+    "/conversations/{conversation_id}/close",
+    summary="Close the hand-off (the bot takes further messages)",
+    status_code=204,
+    responses=ERRORS,
+)
+async def close(conversation_id: ConversationId, request: Request, user: CurrentStaff) -> None:
+    await _release(conversation_id, request, user.username, greet=False)
+
+
+@candidate_router.get(
+    "/{conversation_id}/events",
+    summary="Live events for the candidate's chat page (Server-Sent Events: message, mode)",
+    response_class=EventSourceResponse,
+)
+async def events(
+    conversation_id: ConversationId,
+    request: Request,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> EventSourceResponse:
+    broker = request.app.state.broker
+    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+
+    async def stream() -> AsyncIterator[dict[str, Any]]:
+        async with broker.subscribe(conversation_id) as queue:
+            if after is not None:  # a reconnect: replay what was pushed meanwhile
+                for m in await asyncio.to_thread(handoff.pushed_since, conversation_id, after):
+                    yield {"event": "message", "id": str(m.id), "data": json.dumps(reply_event(m))}
+            while True:
+                event = await queue.get()
+                out = {"event": event["event"], "data": json.dumps(event["data"])}
+                if "id" in event:
+                    out["id"] = str(event["id"])
+                yield out
+
+    return EventSourceResponse(stream(), ping=15)

@@ -1,0 +1,55 @@
+"""Request and response models of the hand-off endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class HandoffRequest(BaseModel):
+    conversation_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    candidate_id: str | None = Field(None, max_length=64)
+
+
+class HandoffOut(BaseModel):
+    mode: Literal["bot", "waiting", "human"]
+    position: int = Field(description="Place in the queue, 1 = next; 0 when not waiting")
+    on_duty: bool
+
+
+class QueueItem(BaseModel):
+    conversation_id: str
+    mode: Literal["waiting", "human"]
+    claimed_by: str | None
+    waiting_seconds: int
+    candidate_id: str | None = Field(description="Verified candidate id, when the candidate was signed in")
+    offline: bool = Field(description="Asked outside staff hours: reply by email")
+    contact_email: str | None
+    last_question: str | None
+    last_bot_answer: str | None
+    last_bot_sources: list[dict[str, Any]]
+
+
+class MessageOut(BaseModel):
+    id: int
+    sender: Literal["candidate", "bot", "staff"]
+    kind: str
+    text: str
+    staff_username: str | None
+    sources: list[dict[str, Any]] = []
+    created_at: dt.datetime
+
+
+class TranscriptOut(BaseModel):
+    conversation_id: str
+    mode: Literal["bot", "waiting", "human"]
+    claimed_by: str | None
+    candidate_id: str | None
+    contact_email: str | None
+    messages: list[MessageOut]
+
+
+class StaffMessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)

@@ -1,0 +1,290 @@
+"""Queue rules of the hand-off: who is waiting, who claimed what, and every message in order.
+
+All state is in the database (an API restart loses nothing); claiming is one conditional UPDATE,
+so of two staff members claiming at once exactly one wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+
+from api.db import session_scope
+from api.handoff.models import Conversation, Message
+from api.users.models import utcnow
+
+UNHELPFUL = frozenset({"fallback", "clarify", "error"})
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+class HandoffError(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    sender: str
+    kind: str
+    text: str
+    extra: dict[str, Any]
+    staff_username: str | None
+    created_at: dt.datetime
+
+
+def _out(m: Message) -> StoredMessage:
+    return StoredMessage(m.id, m.sender, m.kind, m.text, json.loads(m.extra or "{}"), m.staff_username, m.created_at)
+
+
+def _ensure(session: Any, conversation_id: str) -> Conversation:
+    conv = session.get(Conversation, conversation_id)
+    if conv is None:
+        conv = Conversation(id=conversation_id, mode="bot", unhelpful_streak=0, offline=False)
+        session.add(conv)
+        session.flush()
+    return conv
+
+
+def candidate_message(conversation_id: str, text: str, candidate_id: str | None) -> str:
+    """Store what the candidate typed (before anything else can fail); return the conversation's mode."""
+    with session_scope() as session:
+        conv = _ensure(session, conversation_id)
+        if candidate_id:
+            conv.candidate_id = candidate_id
+        if conv.offline and conv.mode == "waiting":
+            found = _EMAIL.search(text)
+            if found:
+                conv.contact_email = found.group(0)
+        conv.updated_at = utcnow()
+        session.add(Message(conversation_id=conversation_id, sender="candidate", kind="candidate", text=text))
+        return conv.mode
+
+
+def bot_replies(conversation_id: str, replies: list[dict[str, Any]]) -> tuple[str, int]:
+    """Store the bot's replies; return the mode (an action may have queued the conversation) and the
+    number of unhelpful answers in a row."""
+    with session_scope() as session:
+        conv = _ensure(session, conversation_id)
+        for r in replies:
+            extra = {"buttons": r.get("buttons", []), "sources": r.get("sources", [])}
+            session.add(
+                Message(
+                    conversation_id=conversation_id,
+                    sender="bot",
+                    kind=r["kind"],
+                    text=r["text"],
+                    extra=json.dumps(extra),
+                )
+            )
+        if replies and all(r["kind"] in UNHELPFUL for r in replies):
+            conv.unhelpful_streak += 1
+        elif any(r["kind"] in ("answer", "status", "chitchat") for r in replies):
+            conv.unhelpful_streak = 0
+        return conv.mode, conv.unhelpful_streak
+
+
+def request_handoff(conversation_id: str, candidate_id: str | None, on_duty: bool) -> int:
+    """Queue the conversation for a person; return its position in the queue (1 = next)."""
+    with session_scope() as session:
+        conv = _ensure(session, conversation_id)
+        if conv.mode == "bot":
+            conv.mode = "waiting"
+            conv.queued_at = utcnow()
+            conv.claimed_by = None
+            conv.offline = not on_duty
+            conv.unhelpful_streak = 0
+        if candidate_id:
+            conv.candidate_id = candidate_id
+        if conv.mode != "waiting" or conv.queued_at is None:
+            return 0
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(Conversation)
+                .where(Conversation.mode == "waiting", Conversation.queued_at <= conv.queued_at)
+            )
+            or 0
+        )
+
+
+def push(
+    conversation_id: str,
+    sender: str,
+    kind: str,
+    text: str,
+    staff_username: str | None = None,
+    extra: dict | None = None,
+) -> StoredMessage:
+    with session_scope() as session:
+        m = Message(
+            conversation_id=conversation_id,
+            sender=sender,
+            kind=kind,
+            text=text,
+            extra=json.dumps(extra or {}),
+            staff_username=staff_username,
+            pushed=True,
+            delivered=False,
+        )
+        session.add(m)
+        session.flush()
+        return _out(m)
+
+
+def take_undelivered(conversation_id: str) -> list[StoredMessage]:
+    """Pushed messages not yet returned by /api/chat (for clients that only poll)."""
+    with session_scope() as session:
+        rows = session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.pushed.is_(True), Message.delivered.is_(False))
+            .order_by(Message.id)
+        ).all()
+        for m in rows:
+            m.delivered = True
+        return [_out(m) for m in rows]
+
+
+def pushed_since(conversation_id: str, after_id: int) -> list[StoredMessage]:
+    with session_scope() as session:
+        rows = session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.pushed.is_(True), Message.id > after_id)
+            .order_by(Message.id)
+        ).all()
+        return [_out(m) for m in rows]
+
+
+def mode_of(conversation_id: str) -> str:
+    with session_scope() as session:
+        conv = session.get(Conversation, conversation_id)
+        return conv.mode if conv else "bot"
+
+
+def claim(conversation_id: str, username: str) -> None:
+    with session_scope() as session:
+        # One conditional UPDATE: whoever's statement matches first wins, the others match no row.
+        result = session.execute(
+            update(Conversation)
+            .where(
+                Conversation.id == conversation_id, Conversation.mode == "waiting", Conversation.claimed_by.is_(None)
+            )
+            .values(mode="human", claimed_by=username, claimed_at=utcnow(), updated_at=utcnow())
+        )
+        if cast(CursorResult[Any], result).rowcount:
+            return
+        conv = session.get(Conversation, conversation_id)
+        if conv is None:
+            raise HandoffError(404, f"No conversation {conversation_id}.")
+        if conv.claimed_by:
+            raise HandoffError(409, f"{conv.claimed_by} has already claimed this conversation.")
+        raise HandoffError(409, "This conversation is not waiting for a person.")
+
+
+def _owned(session: Any, conversation_id: str, username: str) -> Conversation:
+    conv = session.get(Conversation, conversation_id)
+    if conv is None:
+        raise HandoffError(404, f"No conversation {conversation_id}.")
+    if conv.mode != "human" or conv.claimed_by != username:
+        owner = f"{conv.claimed_by} has it" if conv.claimed_by else "claim it first"
+        raise HandoffError(409, f"You are not handling this conversation ({owner}).")
+    return conv
+
+
+def staff_reply(conversation_id: str, username: str, text: str) -> StoredMessage:
+    with session_scope() as session:
+        conv = _owned(session, conversation_id, username)
+        conv.updated_at = utcnow()
+        m = Message(
+            conversation_id=conversation_id,
+            sender="staff",
+            kind="human",
+            text=text,
+            staff_username=username,
+            pushed=True,
+            delivered=False,
+        )
+        session.add(m)
+        session.flush()
+        return _out(m)
+
+
+def release(conversation_id: str, username: str) -> None:
+    """Back to the bot (hand-back or close): the staff member lets go of the conversation."""
+    with session_scope() as session:
+        conv = _owned(session, conversation_id, username)
+        conv.mode = "bot"
+        conv.claimed_by = None
+        conv.queued_at = None
+        conv.offline = False
+        conv.updated_at = utcnow()
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    conversation_id: str
+    mode: str
+    claimed_by: str | None
+    waiting_seconds: int
+    candidate_id: str | None
+    offline: bool
+    contact_email: str | None
+    last_question: str | None
+    last_bot_answer: str | None
+    last_bot_sources: list[dict[str, Any]]
+
+
+def queue() -> list[QueueEntry]:
+    now = utcnow()
+    with session_scope() as session:
+        convs = session.scalars(
+            select(Conversation).where(Conversation.mode.in_(("waiting", "human"))).order_by(Conversation.queued_at)
+        ).all()
+        out = []
+        for c in convs:
+            last_q = session.scalar(
+                select(Message.text)
+                .where(Message.conversation_id == c.id, Message.sender == "candidate")
+                .order_by(Message.id.desc())
+                .limit(1)
+            )
+            last_bot = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == c.id, Message.sender == "bot")
+                .order_by(Message.id.desc())
+                .limit(1)
+            ).first()
+            out.append(
+                QueueEntry(
+                    conversation_id=c.id,
+                    mode=c.mode,
+                    claimed_by=c.claimed_by,
+                    waiting_seconds=int((now - (c.queued_at or now)).total_seconds()),
+                    candidate_id=c.candidate_id,
+                    offline=c.offline,
+                    contact_email=c.contact_email,
+                    last_question=last_q,
+                    last_bot_answer=last_bot.text if last_bot else None,
+                    last_bot_sources=json.loads(last_bot.extra or "{}").get("sources", []) if last_bot else [],
+                )
+            )
+        return out
+
+
+def transcript(conversation_id: str) -> tuple[Conversation, list[StoredMessage]]:
+    with session_scope() as session:
+        conv = session.get(Conversation, conversation_id)
+        if conv is None:
+            raise HandoffError(404, f"No conversation {conversation_id}.")
+        rows = session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+        ).all()
+        session.expunge(conv)
+        return conv, [_out(m) for m in rows]

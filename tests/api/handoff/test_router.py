@@ -1,0 +1,183 @@
+"""Hand-off endpoints through the real app and SQLite (Rasa is not running in these tests)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.handoff import service as handoff
+from api.handoff.service import HandoffError
+from api.users.service import add_user
+
+SERVICE = {"X-Service-Token": "test-token"}
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def accounts(client):
+    for name, role in (("alex", "staff"), ("bo", "staff"), ("wendy", "writer")):
+        add_user(name, PASSWORD, role)
+    return client
+
+
+def signed_in(client: TestClient, username: str) -> tuple[TestClient, dict[str, str]]:
+    """A separate browser: its own cookie jar, signed in as `username`."""
+    browser = TestClient(client.app)
+    r = browser.post("/api/staff/login", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return browser, {"X-CSRF-Token": r.json()["csrf_token"]}
+
+
+def queued(client) -> str:
+    cid = f"h-{uuid.uuid4().hex[:10]}"
+    handoff.candidate_message(cid, "I need help with my interview date", None)
+    r = client.post("/api/internal/handoff", json={"conversation_id": cid}, headers=SERVICE)
+    assert r.status_code == 200 and r.json()["mode"] == "waiting"
+    return cid
+
+
+def test_wrong_password_is_401(accounts):
+    r = TestClient(accounts.app).post("/api/staff/login", json={"username": "alex", "password": "nope nope nope"})
+    assert r.status_code == 401 and r.json()["detail"] == "Wrong username or password."
+
+
+def test_sign_in_sets_an_httponly_samesite_cookie(accounts):
+    r = TestClient(accounts.app).post("/api/staff/login", json={"username": "alex", "password": PASSWORD})
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/staff/queue"),
+        ("GET", "/api/staff/conversations/x"),
+        ("POST", "/api/staff/conversations/x/claim"),
+        ("GET", "/api/staff/me"),
+    ],
+)
+def test_staff_endpoints_need_a_signed_in_person(accounts, method, path):
+    assert TestClient(accounts.app).request(method, path).status_code == 401
+
+
+def test_a_candidate_token_never_opens_staff_endpoints(accounts, token_for):
+    r = TestClient(accounts.app).get("/api/staff/queue", headers={"Authorization": f"Bearer {token_for('demo-ana')}"})
+    assert r.status_code == 401
+
+
+def test_state_changes_need_the_csrf_header(accounts):
+    cid = queued(accounts)
+    browser, _ = signed_in(accounts, "alex")
+    r = browser.post(f"/api/staff/conversations/{cid}/claim")
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]
+
+
+def test_a_writer_cannot_handle_conversations(accounts):
+    browser, _csrf = signed_in(accounts, "wendy")
+    assert browser.get("/api/staff/queue").status_code == 403
+
+
+def test_queue_shows_waiting_time_last_question_and_bot_answer(accounts):
+    cid = f"h-{uuid.uuid4().hex[:10]}"
+    handoff.candidate_message(cid, "what's the salary?", "demo-ana")
+    handoff.bot_replies(
+        cid, [{"kind": "fallback", "text": "I don't have information about that.", "buttons": [], "sources": []}]
+    )
+    accounts.post("/api/internal/handoff", json={"conversation_id": cid, "candidate_id": "demo-ana"}, headers=SERVICE)
+    browser, _ = signed_in(accounts, "alex")
+    [entry] = [q for q in browser.get("/api/staff/queue").json() if q["conversation_id"] == cid]
+    assert entry["mode"] == "waiting" and entry["last_question"] == "what's the salary?"
+    assert entry["last_bot_answer"].startswith("I don't have") and entry["candidate_id"] == "demo-ana"
+
+
+def test_claim_reply_and_hand_back(accounts):
+    cid = queued(accounts)
+    alex, csrf = signed_in(accounts, "alex")
+    assert alex.post(f"/api/staff/conversations/{cid}/claim", headers=csrf).status_code == 204
+    r = alex.post(f"/api/staff/conversations/{cid}/messages", json={"text": "Hi, I'm Alex."}, headers=csrf)
+    assert r.status_code == 200 and r.json()["sender"] == "staff"
+    transcript = alex.get(f"/api/staff/conversations/{cid}").json()
+    assert transcript["mode"] == "human" and transcript["claimed_by"] == "alex"
+    assert [m["sender"] for m in transcript["messages"]] == ["candidate", "staff"]
+    assert alex.post(f"/api/staff/conversations/{cid}/handback", headers=csrf).status_code == 204
+    assert handoff.mode_of(cid) == "bot"
+
+
+def test_second_claim_gets_409_naming_who_has_it(accounts):
+    cid = queued(accounts)
+    alex, a_csrf = signed_in(accounts, "alex")
+    bo, b_csrf = signed_in(accounts, "bo")
+    assert alex.post(f"/api/staff/conversations/{cid}/claim", headers=a_csrf).status_code == 204
+    r = bo.post(f"/api/staff/conversations/{cid}/claim", headers=b_csrf)
+    assert r.status_code == 409 and "alex" in r.json()["detail"]
+    assert bo.post(f"/api/staff/conversations/{cid}/messages", json={"text": "hi"}, headers=b_csrf).status_code == 409
+
+
+def test_simultaneous_claims_have_exactly_one_winner(accounts):
+    cid = queued(accounts)
+    names = [f"staff{n}" for n in range(8)]
+    barrier = threading.Barrier(len(names))
+    results: dict[str, str] = {}
+
+    def claim(name: str) -> None:
+        barrier.wait()
+        try:
+            handoff.claim(cid, name)
+            results[name] = "won"
+        except HandoffError as exc:
+            results[name] = str(exc.status)
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results.values()) == ["409"] * 7 + ["won"]
+
+
+def test_unknown_conversation_is_404(accounts):
+    alex, csrf = signed_in(accounts, "alex")
+    assert alex.get("/api/staff/conversations/nope").status_code == 404
+    assert alex.post("/api/staff/conversations/nope/claim", headers=csrf).status_code == 404
+
+
+def test_internal_handoff_needs_the_service_token(accounts):
+    assert accounts.post("/api/internal/handoff", json={"conversation_id": "x"}).status_code == 401
+
+
+def test_messages_while_waiting_are_stored_and_the_bot_is_silent(accounts):
+    cid = queued(accounts)
+    r = accounts.post("/api/chat", json={"conversation_id": cid, "message": "are you there?"})
+    assert r.status_code == 200  # Rasa is down, yet no 503: the bot is not asked at all
+    assert r.json() == {"conversation_id": cid, "mode": "waiting", "replies": []}
+    _, messages = handoff.transcript(cid)
+    assert [m.text for m in messages][-1] == "are you there?"
+
+
+def test_staff_reply_reaches_a_polling_client_once(accounts):
+    cid = queued(accounts)
+    alex, csrf = signed_in(accounts, "alex")
+    alex.post(f"/api/staff/conversations/{cid}/claim", headers=csrf)
+    alex.post(f"/api/staff/conversations/{cid}/messages", json={"text": "Hello from Alex"}, headers=csrf)
+    first = accounts.post("/api/chat", json={"conversation_id": cid, "message": "hi"}).json()
+    assert first["mode"] == "human"
+    assert [(r["kind"], r["text"]) for r in first["replies"]] == [("human", "Hello from Alex")]
+    again = accounts.post("/api/chat", json={"conversation_id": cid, "message": "thanks"}).json()
+    assert again["replies"] == []
+
+
+def test_everything_survives_an_api_restart(accounts):
+    cid = queued(accounts)
+    alex, csrf = signed_in(accounts, "alex")
+    alex.post(f"/api/staff/conversations/{cid}/claim", headers=csrf)
+    alex.post(f"/api/staff/conversations/{cid}/messages", json={"text": "Before the restart"}, headers=csrf)
+    from api.main import create_app
+
+    with TestClient(create_app()) as restarted:
+        r = restarted.post("/api/staff/login", json={"username": "alex", "password": PASSWORD})
+        t = restarted.get(f"/api/staff/conversations/{cid}").json()
+        assert r.status_code == 200 and t["mode"] == "human" and t["claimed_by"] == "alex"
+        assert [m["text"] for m in t["messages"]] == ["I need help with my interview date", "Before the restart"]
