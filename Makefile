@@ -23,7 +23,7 @@ export PYTHONPATH := $(CURDIR)
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps seed token run test test-unit test-bot test-e2e eval bench lint kb-check index model calibrate clean
+.PHONY: help deps browser seed token run test test-unit test-bot test-e2e eval bench lint kb-check index model calibrate clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,11 @@ $(API_VENV)/.installed: requirements/api.txt
 
 deps: $(RASA_VENV)/.installed $(API_VENV)/.installed ## Create both virtualenvs if missing
 
+# Browser tests use Debian's Chromium; Playwright never downloads a browser here.
+browser:
+	@mkdir -p var/tmp
+	@command -v chromium > /dev/null || { apt-get update -qq && apt-get install -y -qq chromium > /dev/null; }
+
 $(MODEL): $(BOT_DATA) $(RASA_VENV)/.installed
 	@mkdir -p var/models var/tmp
 	$(RASA_VENV)/bin/rasa train --config config.yml --domain bot/domain.yml --data bot/data \
@@ -65,7 +70,7 @@ token: $(API_VENV)/.installed ## Mint a candidate token: make token CANDIDATE=de
 run: deps model index seed ## Start everything; chat at http://127.0.0.1:8000 (Ctrl-C stops)
 	$(API_PY) scripts/stack.py
 
-test: deps model ## Unit tests, Rasa validation and conversation tests, full-stack tests
+test: deps model browser ## Unit tests, Rasa validation and conversation tests, full-stack and browser tests
 	$(MAKE) test-unit test-bot test-e2e
 
 test-unit: deps
@@ -77,7 +82,7 @@ test-bot: deps model
 	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories bot/tests \
 		--out var/results --fail-on-prediction-errors --no-plot
 
-test-e2e: deps model
+test-e2e: deps model browser
 	$(API_PY) -m pytest -q tests/e2e
 
 eval: ## Run the dev set (or EVAL=file) through the running stack's public API

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = ROOT / "knowledge"
     var_dir: Path = ROOT / "var"
     embedder: Literal["torch", "onnx"] = "onnx"
+    # Rebuild the index when a file under knowledge/ changes (no restart, no retraining).
+    watch_knowledge: bool = True
 
     # Retrieval decision, calibrated on part of the dev set (see README "Retrieval").
     bm25_weight: float = 0.02

@@ -21,6 +21,7 @@ from api.db import create_tables
 from api.handoff.broker import Broker
 from api.handoff.router import candidate_router, internal_router, staff_router
 from api.knowledge.router import router as knowledge_router
+from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
 from api.status.adapters import create_adapter
@@ -43,9 +44,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.broker = Broker()
     await asyncio.to_thread(create_tables)
     app.state.knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
+    watcher = asyncio.create_task(app.state.knowledge.watch()) if settings.watch_knowledge else None
     try:
         yield
     finally:
+        if watcher:
+            watcher.cancel()
         await app.state.rasa.close()
         await app.state.http.aclose()
 
@@ -87,6 +91,7 @@ def create_app() -> FastAPI:
     app.include_router(chat_router)
     app.include_router(system_router)
     app.include_router(knowledge_router)
+    app.include_router(writers_router)
     app.include_router(status_router)
     app.include_router(users_router)
     app.include_router(staff_router)

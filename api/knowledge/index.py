@@ -115,19 +115,25 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
-    """Previous per-document records {path: {hash, sections: [...], rows: [...]}} when the model matches."""
+    """The last build per document {path: {hash, sections (ids), records, vectors}}, when the model matches."""
     try:
         manifest = json.loads((index_dir / MANIFEST).read_text())
         vectors = np.load(index_dir / VECTORS)
-    except (OSError, ValueError):
+        records = [Section(**r) for r in json.loads((index_dir / "sections.json").read_text())]
+    except (OSError, ValueError, TypeError):
         return {}
-    if manifest.get("model") != embedder.name or manifest.get("dim") != embedder.dim:
+    if manifest.get("model") != embedder.name or manifest.get("dim") != embedder.dim or len(records) != len(vectors):
         return {}
     out = {}
     for path, rec in manifest.get("documents", {}).items():
         rows = rec.get("rows", [])
         if rows and max(rows) < len(vectors):
-            out[path] = {"hash": rec["hash"], "sections": rec["sections"], "vectors": vectors[rows]}
+            out[path] = {
+                "hash": rec["hash"],
+                "sections": rec["sections"],
+                "records": [records[i] for i in rows],
+                "vectors": vectors[rows],
+            }
     return out
 
 
@@ -156,6 +162,19 @@ def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> Kno
             "sections": [s.id for s in doc.sections],
             "rows": list(range(start, len(sections))),
         }
+    # A file with problems is not loaded, but its last good version keeps serving until it is fixed
+    # (a deleted file is gone for good).
+    broken = {p.path for p in problems}
+    kept = 0
+    for path in sorted(broken - set(manifest_docs)):
+        prev = previous.get(path)
+        if prev is None or not (knowledge_dir / Path(path).relative_to("knowledge")).exists():
+            continue
+        start = len(sections)
+        sections.extend(prev["records"])
+        blocks.append(prev["vectors"])
+        manifest_docs[path] = {"hash": prev["hash"], "sections": prev["sections"], "rows": list(range(start, len(sections)))}
+        kept += 1
     vectors = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, embedder.dim), np.float32)
     version = hashlib.sha256(
         json.dumps({p: d["hash"] for p, d in manifest_docs.items()}, sort_keys=True).encode()
@@ -181,4 +200,4 @@ def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> Kno
         embedded,
         len(problems),
     )
-    return KnowledgeIndex(sections, vectors, version, built_at, len(docs), problems)
+    return KnowledgeIndex(sections, vectors, version, built_at, len(docs) + kept, problems)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, HTTPException, status
 
-from api.deps import KnowledgeDep, ServiceCaller
-from api.knowledge.schemas import PassageOut, SearchRequest, SearchResponse
+from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
+from api.knowledge.index import KnowledgeIndex
+from api.knowledge.schemas import KnowledgeStatus, PassageOut, ProblemOut, SearchRequest, SearchResponse
 from api.knowledge.search import Passage
 
 router = APIRouter(prefix="/api/internal", tags=["internal"])
+writers_router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 
 
 def _out(p: Passage) -> PassageOut:
@@ -38,3 +42,28 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
         passages=[_out(p) for p in decision.passages],
         index_version=knowledge.index.version,
     )
+
+
+def _status(index: KnowledgeIndex) -> KnowledgeStatus:
+    return KnowledgeStatus(
+        version=index.version,
+        built_at=index.built_at,
+        documents=index.documents,
+        sections=len(index.sections),
+        problems=[ProblemOut(path=p.path, line=p.line, message=p.message) for p in index.problems],
+    )
+
+
+AUTH = {401: {"description": "Not signed in"}, 403: {"description": "Missing CSRF token"}}
+
+
+@writers_router.get("/status", summary="Index version, size and current problems", response_model=KnowledgeStatus, responses=AUTH)
+async def knowledge_status(knowledge: KnowledgeDep, _: CurrentUser) -> KnowledgeStatus:
+    return _status(knowledge.index)
+
+
+@writers_router.post(
+    "/reload", summary="Re-read knowledge/ now (writers and staff)", response_model=KnowledgeStatus, responses=AUTH
+)
+async def reload(knowledge: KnowledgeDep, _: CurrentUser) -> KnowledgeStatus:
+    return _status(await asyncio.to_thread(knowledge.reload))

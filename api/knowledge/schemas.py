@@ -31,3 +31,17 @@ class SearchResponse(BaseModel):
     query: str = Field(description="The text that was searched (the follow-up joined to its context)")
     passages: list[PassageOut] = Field(description="Sections to answer with, or the options to offer")
     index_version: str
+
+
+class ProblemOut(BaseModel):
+    path: str
+    line: int
+    message: str
+
+
+class KnowledgeStatus(BaseModel):
+    version: str = Field(description="Changes whenever any document changes")
+    built_at: str
+    documents: int
+    sections: int
+    problems: list[ProblemOut] = Field(description="Files with problems keep serving their last good version")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from api.config import Settings
 from api.knowledge.embedder import Embedder, create_embedder
@@ -23,6 +24,27 @@ class KnowledgeService:
     settings: Settings
     embedder: Embedder
     index: KnowledgeIndex
+    _rebuild: threading.Lock = field(default_factory=threading.Lock)
+
+    def reload(self) -> KnowledgeIndex:
+        """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
+        with self._rebuild:  # one rebuild at a time; questions keep using the current index meanwhile
+            index = build_index(self.settings.knowledge_dir, self.settings.index_dir, self.embedder)
+            for problem in index.problems:
+                log.warning("knowledge problem: %s", problem)
+            self.index = index
+            return index
+
+    async def watch(self) -> None:
+        """Reload whenever a file under knowledge/ is added, changed or deleted (runs until cancelled)."""
+        from watchfiles import awatch
+
+        async for changes in awatch(self.settings.knowledge_dir, debounce=300, step=50, recursive=True):
+            log.info("knowledge/ changed (%d file events); rebuilding the index", len(changes))
+            try:
+                await asyncio.to_thread(self.reload)
+            except Exception:  # a rebuild failure must not stop the watcher; the old index keeps serving
+                log.exception("knowledge rebuild failed; the previous index keeps serving")
 
     @classmethod
     def start(cls, settings: Settings) -> KnowledgeService:

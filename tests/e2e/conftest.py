@@ -65,3 +65,20 @@ def token_for():
 
     settings = Settings(candidate_token_secret=SECRET)
     return lambda candidate, minutes=10: issue(settings, candidate, minutes)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (installed by `make test`), never a downloaded browser build."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import threading
@@ -95,18 +94,20 @@ def test_hand_off_two_messages_each_way_and_hand_back(stack, http, staff_account
     entry = next(q for q in sam.get("/api/staff/queue").json() if q["conversation_id"] == cid)
     assert entry["last_question"] == "What does a bar raiser do?"
 
-    async def both_claim():
-        async with (
-            httpx.AsyncClient(base_url=stack.api_url, cookies=sam.cookies) as a,
-            httpx.AsyncClient(base_url=stack.api_url, cookies=kim.cookies) as b,
-        ):
-            return await asyncio.gather(
-                a.post(f"/api/staff/conversations/{cid}/claim", headers=sam_csrf),
-                b.post(f"/api/staff/conversations/{cid}/claim", headers=kim_csrf),
-            )
+    # Both claim at the same moment (threads, not asyncio: the browser tests' Playwright owns the loop).
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
 
-    codes = sorted(r.status_code for r in asyncio.run(both_claim()))
-    assert codes == [204, 409]
+    def claim(browser: httpx.Client, csrf: dict[str, str]) -> None:
+        barrier.wait()
+        codes.append(browser.post(f"/api/staff/conversations/{cid}/claim", headers=csrf).status_code)
+
+    threads = [threading.Thread(target=claim, args=a) for a in ((sam, sam_csrf), (kim, kim_csrf))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [204, 409]
     owner, csrf = (
         (sam, sam_csrf) if sam.get(f"/api/staff/conversations/{cid}").json()["claimed_by"] == "sam" else (kim, kim_csrf)
     )

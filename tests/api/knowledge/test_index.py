@@ -77,3 +77,22 @@ def test_onnx_gives_the_reference_vectors(embedder):
 
     texts = ["How long is the work style assessment?", "Will there be brain teasers?", "bar raiser"]
     assert np.allclose(embedder.encode(texts), TorchEmbedder().encode(texts), atol=1e-4)
+
+
+def test_a_broken_file_keeps_serving_its_last_good_version(write_doc, tmp_path, embedder):
+    write_doc("a.md", DOC.format(title="A", heading="Talent network", body="Join to get notified of roles."))
+    build_index(write_doc.dir, tmp_path / "index", embedder)
+    write_doc("a.md", "---\ntitle: A\n---\n\n## Talent network\n\nJoin now.\n")  # 'updated' is missing
+    index = build_index(write_doc.dir, tmp_path / "index", embedder)
+    assert [s.text for s in index.sections] == ["Join to get notified of roles."]
+    assert [str(p) for p in index.problems] == [
+        "knowledge/a.md:1: front matter needs 'updated' as a date, e.g. updated: 2026-11-26"
+    ]
+    write_doc("a.md", DOC.format(title="A", heading="Talent network", body="Fixed text."))
+    assert [s.text for s in build_index(write_doc.dir, tmp_path / "index", embedder).sections] == ["Fixed text."]
+
+
+def test_a_broken_file_that_never_loaded_serves_nothing(write_doc, tmp_path, embedder):
+    write_doc("a.md", "## no front matter\n\ntext\n")
+    index = build_index(write_doc.dir, tmp_path / "index", embedder)
+    assert index.sections == [] and len(index.problems) == 1
