@@ -173,7 +173,11 @@ def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> Kno
         start = len(sections)
         sections.extend(prev["records"])
         blocks.append(prev["vectors"])
-        manifest_docs[path] = {"hash": prev["hash"], "sections": prev["sections"], "rows": list(range(start, len(sections)))}
+        manifest_docs[path] = {
+            "hash": prev["hash"],
+            "sections": prev["sections"],
+            "rows": list(range(start, len(sections))),
+        }
         kept += 1
     vectors = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, embedder.dim), np.float32)
     version = hashlib.sha256(

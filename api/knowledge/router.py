@@ -57,7 +57,9 @@ def _status(index: KnowledgeIndex) -> KnowledgeStatus:
 AUTH = {401: {"description": "Not signed in"}, 403: {"description": "Missing CSRF token"}}
 
 
-@writers_router.get("/status", summary="Index version, size and current problems", response_model=KnowledgeStatus, responses=AUTH)
+@writers_router.get(
+    "/status", summary="Index version, size and current problems", response_model=KnowledgeStatus, responses=AUTH
+)
 async def knowledge_status(knowledge: KnowledgeDep, _: CurrentUser) -> KnowledgeStatus:
     return _status(knowledge.index)
 
