@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
@@ -54,7 +55,10 @@ def _status(index: KnowledgeIndex) -> KnowledgeStatus:
     )
 
 
-AUTH = {401: {"description": "Not signed in"}, 403: {"description": "Missing CSRF token"}}
+AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Missing CSRF token"},
+}
 
 
 @writers_router.get(
