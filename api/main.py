@@ -28,6 +28,7 @@ from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
 from api.users.router import router as users_router
+from api.web.headers import SecurityHeaders
 from api.web.router import STATIC_DIR
 from api.web.router import router as web_router
 
@@ -88,6 +89,7 @@ def create_app() -> FastAPI:
         allow_headers=["Content-Type", "Authorization"],
     )
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders)
     app.include_router(chat_router)
     app.include_router(system_router)
     app.include_router(knowledge_router)

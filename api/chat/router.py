@@ -64,7 +64,10 @@ async def chat(
             "The assistant is temporarily unavailable. Please try again in a minute.",
         ) from exc
     replies = to_replies(messages)
-    mode, unhelpful = await asyncio.to_thread(handoff.bot_replies, cid, [r.model_dump() for r in replies])
+    version = request.app.state.knowledge.index.version
+    mode, unhelpful, ids = await asyncio.to_thread(handoff.bot_replies, cid, [r.model_dump() for r in replies], version)
+    for reply, message_id in zip(replies, ids, strict=True):
+        reply.id = message_id
     if mode == "bot" and unhelpful >= 2:
         offer_person(replies)
     pushed = await asyncio.to_thread(handoff.take_undelivered, cid)

@@ -49,7 +49,8 @@ class Reply(BaseModel):
     kind: ReplyKind
     text: str
     id: int | None = Field(
-        default=None, description="Set on messages also sent live (staff replies): clients drop a second copy"
+        default=None,
+        description="The stored message's id: for ratings, and to drop a second copy of a message also sent live",
     )
     buttons: list[Button] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)

@@ -42,3 +42,18 @@ class Message(Base):
     pushed: Mapped[bool] = mapped_column(Boolean, default=False)
     delivered: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Feedback(Base):
+    """A candidate's rating of one bot answer."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    message_id: Mapped[int] = mapped_column(Integer, unique=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    question: Mapped[str] = mapped_column(Text, default="")
+    sections: Mapped[str] = mapped_column(Text, default="[]")
+    index_version: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -18,7 +18,17 @@ from api.chat.schemas import Mode
 from api.deps import CurrentStaff, ServiceCaller, SettingsDep
 from api.handoff import service as handoff
 from api.handoff.hours import on_duty
-from api.handoff.schemas import HandoffOut, HandoffRequest, MessageOut, QueueItem, StaffMessageIn, TranscriptOut
+from api.handoff.schemas import (
+    FeedbackIn,
+    HandoffOut,
+    HandoffRequest,
+    HistoryItem,
+    HistoryOut,
+    MessageOut,
+    QueueItem,
+    StaffMessageIn,
+    TranscriptOut,
+)
 from api.handoff.service import HandoffError, StoredMessage
 
 log = logging.getLogger(__name__)
@@ -199,3 +209,43 @@ async def events(
                 yield out
 
     return EventSourceResponse(stream(), ping=15)
+
+
+# A status reply holds someone's application data: after a reload the page shows that it was there,
+# not what it said (the conversation id alone is not proof of identity).
+STATUS_REDACTED = "(Your application status was shown here. Ask again to see it.)"
+
+
+@candidate_router.get(
+    "/{conversation_id}/messages",
+    summary="The conversation so far, for the chat page after a reload",
+    response_model=HistoryOut,
+)
+async def conversation_history(conversation_id: ConversationId) -> HistoryOut:
+    messages = await asyncio.to_thread(handoff.history, conversation_id)
+    mode = await asyncio.to_thread(handoff.mode_of, conversation_id)
+    return HistoryOut(
+        conversation_id=conversation_id,
+        mode=cast(Mode, mode),
+        messages=[
+            HistoryItem(
+                id=m.id,
+                sender=m.sender,  # type: ignore[arg-type]
+                kind=m.kind,
+                text=STATUS_REDACTED if m.kind == "status" else m.text,
+                buttons=[] if m.kind == "status" else m.extra.get("buttons", []),
+                sources=m.extra.get("sources", []),
+            )
+            for m in messages
+        ],
+    )
+
+
+@candidate_router.post(
+    "/{conversation_id}/feedback",
+    summary="Rate an answer (thumbs up or down)",
+    status_code=204,
+    responses={404: {"description": "No such answer in this conversation"}},
+)
+async def feedback(conversation_id: ConversationId, body: FeedbackIn) -> None:
+    await _run(handoff.rate, conversation_id, body.message_id, body.helpful)

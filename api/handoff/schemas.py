@@ -53,3 +53,23 @@ class TranscriptOut(BaseModel):
 
 class StaffMessageIn(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
+
+
+class HistoryItem(BaseModel):
+    id: int
+    sender: Literal["candidate", "bot", "staff"]
+    kind: str
+    text: str
+    buttons: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+
+
+class HistoryOut(BaseModel):
+    conversation_id: str
+    mode: Literal["bot", "waiting", "human"]
+    messages: list[HistoryItem]
+
+
+class FeedbackIn(BaseModel):
+    message_id: int = Field(ge=1)
+    helpful: bool

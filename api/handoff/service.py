@@ -68,27 +68,61 @@ def candidate_message(conversation_id: str, text: str, candidate_id: str | None)
         return conv.mode
 
 
-def bot_replies(conversation_id: str, replies: list[dict[str, Any]]) -> tuple[str, int]:
-    """Store the bot's replies; return the mode (an action may have queued the conversation) and the
-    number of unhelpful answers in a row."""
+def bot_replies(
+    conversation_id: str, replies: list[dict[str, Any]], index_version: str = ""
+) -> tuple[str, int, list[int]]:
+    """Store the bot's replies; return the mode (an action may have queued the conversation), the
+    number of unhelpful answers in a row and the stored messages' ids (for ratings)."""
     with session_scope() as session:
         conv = _ensure(session, conversation_id)
+        stored = []
         for r in replies:
-            extra = {"buttons": r.get("buttons", []), "sources": r.get("sources", [])}
-            session.add(
-                Message(
-                    conversation_id=conversation_id,
-                    sender="bot",
-                    kind=r["kind"],
-                    text=r["text"],
-                    extra=json.dumps(extra),
-                )
+            extra = {"buttons": r.get("buttons", []), "sources": r.get("sources", []), "index_version": index_version}
+            m = Message(
+                conversation_id=conversation_id, sender="bot", kind=r["kind"], text=r["text"], extra=json.dumps(extra)
             )
+            session.add(m)
+            stored.append(m)
+        session.flush()
         if replies and all(r["kind"] in UNHELPFUL for r in replies):
             conv.unhelpful_streak += 1
         elif any(r["kind"] in ("answer", "status", "chitchat") for r in replies):
             conv.unhelpful_streak = 0
-        return conv.mode, conv.unhelpful_streak
+        return conv.mode, conv.unhelpful_streak, [m.id for m in stored]
+
+
+def history(conversation_id: str, limit: int = 200) -> list[StoredMessage]:
+    """What the candidate's page shows after a reload: the latest messages, oldest first."""
+    with session_scope() as session:
+        rows = session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(limit)
+        ).all()
+        return [_out(m) for m in reversed(rows)]
+
+
+def rate(conversation_id: str, message_id: int, helpful: bool) -> None:
+    """A candidate's thumbs up or down on a bot answer, kept with the question, the sections and
+    the index version that produced it."""
+    from api.handoff.models import Feedback
+
+    with session_scope() as session:
+        answer = session.get(Message, message_id)
+        if answer is None or answer.conversation_id != conversation_id or answer.sender != "bot":
+            raise HandoffError(404, "No such answer in this conversation.")
+        question = session.scalar(
+            select(Message.text)
+            .where(Message.conversation_id == conversation_id, Message.sender == "candidate", Message.id < message_id)
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+        extra = json.loads(answer.extra or "{}")
+        existing = session.scalar(select(Feedback).where(Feedback.message_id == message_id))
+        row = existing or Feedback(conversation_id=conversation_id, message_id=message_id)
+        row.helpful = helpful
+        row.question = question or ""
+        row.sections = json.dumps([f"{s.get('path')}#{s.get('heading')}" for s in extra.get("sources", [])])
+        row.index_version = extra.get("index_version", "")
+        session.add(row)
 
 
 def request_handoff(conversation_id: str, candidate_id: str | None, on_duty: bool) -> int:

@@ -1,4 +1,4 @@
-"""Serves the pages: the candidate chat at /, the staff console at /staff."""
+"""Serves the pages: a demo careers page with the widget at /, /widget.js, the staff console at /staff."""
 
 from __future__ import annotations
 
@@ -15,6 +15,20 @@ router = APIRouter(tags=["pages"])
 @router.get("/", summary="The candidate chat page", response_class=FileResponse, include_in_schema=False)
 async def index() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html")
+
+
+@router.get("/widget.js", summary="The embeddable chat widget", response_class=FileResponse, include_in_schema=False)
+async def widget() -> FileResponse:
+    return FileResponse(
+        STATIC_DIR / "widget.js", media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"}
+    )
+
+
+@router.get(
+    "/privacy", summary="Privacy notice of the chat (demo)", response_class=FileResponse, include_in_schema=False
+)
+async def privacy() -> FileResponse:
+    return FileResponse(STATIC_DIR / "privacy.html")
 
 
 @router.get("/staff", summary="The staff console", response_class=FileResponse, include_in_schema=False)

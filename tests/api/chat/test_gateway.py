@@ -91,9 +91,11 @@ def test_unknown_section_choice_is_404(client):
     assert r.status_code == 404
 
 
-def test_chat_page_is_served(client):
+def test_demo_careers_page_embeds_the_widget_with_one_script_tag(client):
     r = client.get("/")
-    assert r.status_code == 200 and "<form" in r.text
+    assert r.status_code == 200 and '<script src="/widget.js"' in r.text
+    js = client.get("/widget.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
 
 
 def test_cors_allows_only_configured_origins(client):
@@ -102,3 +104,11 @@ def test_cors_allows_only_configured_origins(client):
     assert "access-control-allow-origin" not in r.headers
     ok = client.options("/api/chat", headers={**headers, "Origin": "http://127.0.0.1:8000"})
     assert ok.headers["access-control-allow-origin"] == "http://127.0.0.1:8000"
+
+
+def test_pages_send_a_content_security_policy_and_standard_headers(client):
+    for path in ("/", "/staff", "/staff/login", "/widget.js"):
+        r = client.get(path)
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"

@@ -1,0 +1,250 @@
+/*
+ * Candidate assistant widget. A careers site adds it with one tag:
+ *   <script src="https://<assistant host>/widget.js" data-title="Careers assistant"
+ *           data-privacy-url="https://example.com/privacy" data-token="<signed candidate token>"></script>
+ * data-token is optional (signed-in visitors); it can also be set later with
+ * window.CandidateAssistant.setToken(token). Everything is rendered with textContent, never as HTML.
+ * No build step: this file is served as it is.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var cfg = script ? script.dataset : {};
+  var API = (cfg.api || (script ? new URL(script.src, location.href).origin : location.origin)).replace(/\/$/, "");
+  var TITLE = cfg.title || "Careers assistant";
+  var PRIVACY_URL = cfg.privacyUrl || "";
+  var KEY = "ca-conversation-id";
+  var PRIVACY_KEY = "ca-privacy-seen";
+  var token = cfg.token || null;
+  var QUICK = [
+    { title: "How does the process work?", payload: "How does the hiring process work?" },
+    { title: "Check my application status", payload: "/check_my_status" },
+    { title: "Talk to a person", payload: "/request_human" }
+  ];
+
+  var CSS = [
+    ":host { all: initial; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #16191f; }",
+    "* { box-sizing: border-box; }",
+    ".launcher { position: fixed; right: 1.25rem; bottom: 1.25rem; z-index: 2147483000; background: #0b5394; color: #fff; border: 0; border-radius: 2rem; padding: .8rem 1.2rem; font: 600 1rem/1.2 inherit; font-family: inherit; cursor: pointer; box-shadow: 0 2px 8px rgba(0,0,0,.3); }",
+    ".panel { position: fixed; right: 1.25rem; bottom: 5rem; z-index: 2147483000; width: 24rem; max-width: calc(100vw - 2rem); height: 34rem; max-height: calc(100vh - 6.5rem); display: flex; flex-direction: column; background: #fff; border: 1px solid #8c959f; border-radius: .75rem; box-shadow: 0 6px 24px rgba(0,0,0,.25); overflow: hidden; }",
+    ".panel[hidden] { display: none; }",
+    "header { display: flex; align-items: center; gap: .5rem; background: #0b5394; color: #fff; padding: .6rem .8rem; }",
+    "header h2 { font-size: 1rem; margin: 0; flex: 1; }",
+    "header button { background: transparent; color: #fff; border: 1px solid #fff; border-radius: .3rem; padding: .25rem .5rem; font: inherit; font-size: .85rem; cursor: pointer; }",
+    ".privacy { background: #fff8e6; border-bottom: 1px solid #d9c27a; padding: .6rem .8rem; font-size: .85rem; }",
+    ".privacy a { color: #0b5394; }",
+    ".privacy button { margin-left: .5rem; }",
+    "ol.log { list-style: none; margin: 0; padding: .6rem; flex: 1; overflow-y: auto; }",
+    "li.msg { margin: .4rem 0; padding: .55rem .75rem; border-radius: .6rem; max-width: 88%; white-space: pre-wrap; line-height: 1.4; font-size: .95rem; }",
+    "li.user { background: #0b5394; color: #fff; margin-left: auto; }",
+    "li.bot { background: #eef1f4; }",
+    "li.fallback, li.error, li.verify { background: #fff4e5; }",
+    "li.human { background: #e9f7ef; }",
+    ".who { font-size: .78rem; font-weight: 700; color: #155d31; margin-bottom: .2rem; }",
+    ".sources { font-size: .8rem; color: #414750; margin-top: .35rem; }",
+    ".sources a { color: #0b5394; }",
+    ".row { display: flex; flex-wrap: wrap; gap: .35rem; margin-top: .45rem; }",
+    ".row button { border: 1px solid #0b5394; background: #fff; color: #0b5394; border-radius: 1rem; padding: .3rem .7rem; font: inherit; font-size: .85rem; cursor: pointer; }",
+    ".rate button { border-color: #5f6b7a; color: #16191f; }",
+    ".rate button[aria-pressed='true'] { background: #0b5394; color: #fff; border-color: #0b5394; }",
+    ".status { min-height: 1.3rem; margin: 0; padding: 0 .8rem; font-size: .85rem; color: #414750; }",
+    ".notice { margin: 0 .6rem .4rem; padding: .5rem .7rem; background: #fdecea; color: #8a1c15; border-radius: .4rem; font-size: .85rem; }",
+    ".notice[hidden] { display: none; }",
+    "form { display: flex; gap: .4rem; padding: .6rem; border-top: 1px solid #d5dbdb; }",
+    "form input { flex: 1; min-width: 0; padding: .55rem; font: inherit; border: 1px solid #5f6b7a; border-radius: .4rem; }",
+    "form button { padding: .55rem .9rem; font: inherit; background: #0b5394; color: #fff; border: 0; border-radius: .4rem; cursor: pointer; }",
+    ".vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }",
+    ":focus-visible { outline: 3px solid #c45500; outline-offset: 2px; }",
+    "@media (max-width: 480px) { .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100%; max-height: 100%; border-radius: 0; } .launcher { right: .75rem; bottom: .75rem; } }"
+  ].join("\n");
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  var host = el("div", { id: "candidate-assistant" });
+  var root = host.attachShadow({ mode: "open" });
+  var style = el("style", {}, CSS);
+  var launcher = el("button", { type: "button", "class": "launcher", "aria-expanded": "false", "aria-controls": "ca-panel" }, "Questions? Chat with us");
+  var panel = el("section", { id: "ca-panel", "class": "panel", role: "dialog", "aria-label": TITLE, hidden: "" });
+  var header = el("header");
+  var heading = el("h2", {}, TITLE);
+  var restart = el("button", { type: "button" }, "Start over");
+  var closeBtn = el("button", { type: "button", "aria-label": "Close the chat" }, "Close");
+  header.append(heading, restart, closeBtn);
+  var privacy = el("div", { "class": "privacy", role: "note" });
+  privacy.append(el("span", {}, "This chat stores your messages so we can answer you and improve our answers; transcripts are deleted after a retention period. "));
+  if (PRIVACY_URL) privacy.append(el("a", { href: PRIVACY_URL, target: "_blank", rel: "noopener" }, "Privacy notice"));
+  var privacyOk = el("button", { type: "button" }, "OK");
+  privacy.append(privacyOk);
+  var log = el("ol", { "class": "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
+  var status = el("p", { "class": "status", role: "status" });
+  var notice = el("div", { "class": "notice", role: "alert", hidden: "" });
+  var noticeText = el("span");
+  var retry = el("button", { type: "button" }, "Retry");
+  notice.append(noticeText, el("span", {}, " "), retry);
+  var form = el("form", { autocomplete: "off" });
+  var label = el("label", { "for": "ca-input", "class": "vh" }, "Your question");
+  var input = el("input", { id: "ca-input", maxlength: "2000", placeholder: "Type your question…" });
+  var send = el("button", { type: "submit" }, "Send");
+  form.append(label, input, send);
+  panel.append(header, privacy, log, status, notice, form);
+  root.append(style, launcher, panel);
+
+  var conversationId = null;
+  var seen = {};
+  var lastMessage = null;
+  var source = null;
+
+  function newId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return "c-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function headers() {
+    var h = { "Content-Type": "application/json" };
+    if (token) h.Authorization = "Bearer " + token;
+    return h;
+  }
+
+  function rateRow(id) {
+    var row = el("div", { "class": "row rate", role: "group", "aria-label": "Was this helpful?" });
+    [["Helpful", true], ["Not helpful", false]].forEach(function (pair) {
+      var b = el("button", { type: "button", "aria-pressed": "false" }, pair[0]);
+      b.setAttribute("aria-label", pair[0]);
+      b.addEventListener("click", function () {
+        fetch(API + "/api/conversations/" + conversationId + "/feedback", { method: "POST", headers: headers(), body: JSON.stringify({ message_id: id, helpful: pair[1] }) })
+          .then(function (r) { if (r.ok) { row.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", String(x === b)); }); } });
+      });
+      row.appendChild(b);
+    });
+    return row;
+  }
+
+  function add(role, reply) {
+    if (reply.id) {
+      if (seen[reply.id]) return;
+      seen[reply.id] = true;
+    }
+    var li = el("li", { "class": "msg " + role + (reply.kind ? " " + reply.kind : "") });
+    if (reply.kind === "human") li.appendChild(el("div", { "class": "who" }, "Support team (a person)"));
+    li.appendChild(el("div", { "class": "text" }, reply.text));
+    if (reply.sources && reply.sources.length) {
+      var src = el("div", { "class": "sources" }, "Source: ");
+      reply.sources.forEach(function (s, i) {
+        if (i) src.appendChild(document.createTextNode("; "));
+        var name = s.title + " — " + s.heading;
+        src.appendChild(s.url ? el("a", { href: s.url, target: "_blank", rel: "noopener" }, name) : el("span", {}, name));
+      });
+      li.appendChild(src);
+    }
+    if (reply.buttons && reply.buttons.length) {
+      var row = el("div", { "class": "row" });
+      reply.buttons.forEach(function (b) {
+        var btn = el("button", { type: "button" }, b.title);
+        btn.addEventListener("click", function () { ask(b.payload, b.title); });
+        row.appendChild(btn);
+      });
+      li.appendChild(row);
+    }
+    if (reply.kind === "answer" && reply.id) li.appendChild(rateRow(reply.id));
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showMode(mode) {
+    status.textContent = mode === "waiting" ? "Waiting for a person to join…" : mode === "human" ? "You are chatting with a person." : "";
+  }
+
+  function unavailable(text) {
+    noticeText.textContent = text;
+    notice.hidden = false;
+  }
+
+  function ask(message, shown) {
+    lastMessage = { message: message, shown: shown };
+    notice.hidden = true;
+    add("user", { text: shown || message });
+    status.textContent = "The assistant is typing…";
+    fetch(API + "/api/chat", { method: "POST", headers: headers(), body: JSON.stringify({ conversation_id: conversationId, message: message }) })
+      .then(function (resp) { return resp.json().then(function (body) { return { status: resp.status, body: body }; }); })
+      .then(function (r) {
+        status.textContent = "";
+        if (r.status === 503) { unavailable("The assistant is unavailable right now."); return; }
+        if (r.status !== 200) { add("bot", { kind: "error", text: typeof r.body.detail === "string" ? r.body.detail : "That message could not be sent." }); return; }
+        r.body.replies.forEach(function (reply) { add("bot", reply); });
+        showMode(r.body.mode);
+      })
+      .catch(function () { status.textContent = ""; unavailable("We can't reach the assistant. Check your connection."); });
+  }
+
+  function listen() {
+    if (source) source.close();
+    if (!window.EventSource) return;
+    source = new EventSource(API + "/api/conversations/" + encodeURIComponent(conversationId) + "/events");
+    source.addEventListener("message", function (ev) { add("bot", JSON.parse(ev.data)); });
+    source.addEventListener("mode", function (ev) { showMode(JSON.parse(ev.data).mode); });
+  }
+
+  function welcome() {
+    add("bot", { kind: "chitchat", text: "Hi! Ask me anything about how hiring at AWS works.", buttons: QUICK });
+  }
+
+  function start(fresh) {
+    log.textContent = "";
+    seen = {};
+    conversationId = fresh ? newId() : (localStorage.getItem(KEY) || newId());
+    localStorage.setItem(KEY, conversationId);
+    listen();
+    if (fresh) { welcome(); return; }
+    fetch(API + "/api/conversations/" + conversationId + "/messages")
+      .then(function (r) { return r.ok ? r.json() : { messages: [], mode: "bot" }; })
+      .then(function (h) {
+        if (!h.messages.length) { welcome(); return; }
+        h.messages.forEach(function (m) { add(m.sender === "candidate" ? "user" : "bot", m); });
+        showMode(h.mode);
+      })
+      .catch(welcome);
+  }
+
+  function open() {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    privacy.hidden = localStorage.getItem(PRIVACY_KEY) === "1";
+    (privacy.hidden ? input : privacyOk).focus();
+  }
+
+  function close() {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", function () { if (panel.hidden) { open(); } else { close(); } });
+  closeBtn.addEventListener("click", close);
+  panel.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
+  privacyOk.addEventListener("click", function () { localStorage.setItem(PRIVACY_KEY, "1"); privacy.hidden = true; input.focus(); });
+  restart.addEventListener("click", function () { start(true); input.focus(); });
+  retry.addEventListener("click", function () { if (lastMessage) { notice.hidden = true; ask(lastMessage.message, lastMessage.shown); } });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    ask(text);
+  });
+
+  window.CandidateAssistant = {
+    setToken: function (t) { token = t || null; },
+    open: open,
+    close: close
+  };
+  (document.body || document.documentElement).appendChild(host);
+  start(false);
+  if (sessionStorage.getItem("ca-open") === "1") open();
+  window.addEventListener("pagehide", function () { sessionStorage.setItem("ca-open", panel.hidden ? "0" : "1"); });
+})();

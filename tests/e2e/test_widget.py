@@ -1,0 +1,104 @@
+"""The embeddable widget in Debian's Chromium against the real stack: buttons, reload, keyboard,
+accessibility (axe-core), phone and desktop sizes, ratings and the unavailable notice."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import ROOT
+from tests.e2e.test_browser import ask, open_chat
+
+SHOTS = ROOT / "var" / "screenshots"
+
+
+def test_quick_reply_button_sends_its_question(stack, page: Page):
+    open_chat(page, stack.api_url)
+    page.get_by_role("button", name="How does the process work?").click()
+    expect(page.locator("li.msg.answer").last).to_contain_text("four steps")
+
+
+def test_a_reload_keeps_the_conversation(stack, page: Page):
+    open_chat(page, stack.api_url)
+    ask(page, "Is the bar raiser my manager?")
+    expect(page.locator("li.msg.answer").last).to_contain_text("bar raiser")
+    page.reload()
+    # The panel reopens and the conversation is still there (navigation between pages is the same).
+    expect(page.locator("li.msg.user", has_text="Is the bar raiser my manager?")).to_be_visible()
+    expect(page.locator("li.msg.answer", has_text="bar raiser")).to_be_visible()
+
+
+def test_start_over_begins_a_new_conversation(stack, page: Page):
+    open_chat(page, stack.api_url)
+    ask(page, "hello")
+    expect(page.locator("li.msg.chitchat").nth(1)).to_be_visible()
+    page.get_by_role("button", name="Start over").click()
+    expect(page.locator("li.msg.user")).to_have_count(0)
+
+
+def test_keyboard_only_use(stack, page: Page):
+    page.goto(stack.api_url)
+    launcher = page.get_by_role("button", name="Questions? Chat with us")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Enter")  # focus is on the privacy notice's OK button
+    expect(page.get_by_label("Your question")).to_be_focused()
+    page.keyboard.type("How long is the work style assessment?")
+    page.keyboard.press("Enter")
+    expect(page.locator("li.msg.answer").last).to_contain_text("10-20 minutes")
+    page.keyboard.press("Escape")
+    expect(launcher).to_be_focused()
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+
+
+def test_axe_finds_no_serious_violation_with_the_chat_open(stack, page: Page):
+    open_chat(page, stack.api_url)
+    ask(page, "What does a bar raiser do?")
+    expect(page.locator("li.msg.answer").last).to_be_visible()
+    result = Axe().run(page)
+    serious = [v["id"] for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_thumbs_down_is_stored_with_question_section_and_index_version(stack, page: Page):
+    open_chat(page, stack.api_url)
+    ask(page, "How long does the work sample simulation take?")
+    answer = page.locator("li.msg.answer").last
+    answer.get_by_role("button", name="Not helpful").click()
+    expect(answer.get_by_role("button", name="Not helpful")).to_have_attribute("aria-pressed", "true")
+    with sqlite3.connect(stack.var_dir / "api.db") as db:
+        question, sections, version, helpful = db.execute(
+            "select question, sections, index_version, helpful from feedback order by id desc limit 1"
+        ).fetchone()
+    assert question == "How long does the work sample simulation take?" and not helpful
+    assert "work-sample-simulation.md" in sections and len(version) == 12
+
+
+def test_phone_and_desktop_screenshots(stack, browser: Browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, size in (("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 375, "height": 700})):
+        page = browser.new_context(viewport=size).new_page()
+        open_chat(page, stack.api_url)
+        ask(page, "How many steps are in the hiring process?")
+        expect(page.locator("li.msg.answer").last).to_be_visible()
+        panel = page.get_by_role("dialog", name="Careers assistant")
+        box = panel.bounding_box()
+        assert box and box["width"] <= size["width"] and box["x"] >= 0  # fits the screen
+        page.screenshot(path=str(SHOTS / f"widget-{name}.png"))
+        page.context.close()
+
+
+def test_assistant_unavailable_shows_a_notice_and_retry_works(stack, page: Page):
+    open_chat(page, stack.api_url)
+    stack.stop(only=["rasa"])
+    try:
+        ask(page, "What does a bar raiser do?")
+        expect(page.get_by_role("alert")).to_contain_text("unavailable")
+    finally:
+        stack.start(only=["rasa"])
+        stack.wait_ready(timeout=300)
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator("li.msg.answer").last).to_contain_text("bar raiser")
