@@ -46,10 +46,12 @@ $(API_VENV)/.installed: requirements/api.txt
 
 deps: $(RASA_VENV)/.installed $(API_VENV)/.installed ## Create both virtualenvs if missing
 
-# Browser tests use Debian's Chromium; Playwright never downloads a browser here.
+# Browser tests use Debian's Chromium (Playwright never downloads a browser here); the store tests
+# also run on a real PostgreSQL server. Both come from Debian's packages when missing.
 browser:
 	@mkdir -p var/tmp
-	@command -v chromium > /dev/null || { apt-get update -qq && apt-get install -y -qq chromium > /dev/null; }
+	@command -v chromium > /dev/null && ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || { \
+		apt-get update -qq && apt-get install -y -qq chromium postgresql > /dev/null; }
 
 $(MODEL): $(BOT_DATA) $(RASA_VENV)/.installed
 	@mkdir -p var/models var/tmp
@@ -73,7 +75,7 @@ run: deps model index seed ## Start everything; chat at http://127.0.0.1:8000 (C
 test: deps model browser ## Unit tests, Rasa validation and conversation tests, full-stack and browser tests
 	$(MAKE) test-unit test-bot test-e2e
 
-test-unit: deps
+test-unit: deps browser
 	$(API_PY) -m pytest -q tests/api
 	$(RASA_PY) -m pytest -q tests/actions tests/bot
 
@@ -88,8 +90,9 @@ test-e2e: deps model browser
 eval: ## Run the dev set (or EVAL=file) through the running stack's public API
 	$(API_PY) scripts/eval.py $(EVAL)
 
-bench: ## Latency, throughput and memory through the running stack
+bench: ## Latency, throughput and memory through the running stack; knowledge rebuild times
 	$(API_PY) scripts/bench.py
+	$(API_PY) scripts/bench_knowledge.py
 
 calibrate: $(API_VENV)/.installed ## Re-calibrate the retrieval thresholds on the dev set
 	$(API_PY) scripts/calibrate.py $(EVAL) --extra eval/holdout.yaml

@@ -12,7 +12,6 @@ import logging
 import sys
 
 from api.config import get_settings
-from api.knowledge.documents import load_documents
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,12 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
 
     if args.command == "check":
-        docs, problems = load_documents(settings.knowledge_dir)
-        for problem in problems:
+        # The same checks as every reload, near-duplicate sections included (they need the model).
+        from api.knowledge.embedder import create_embedder
+        from api.knowledge.index import build_index
+
+        logging.getLogger("api.knowledge.index").setLevel(logging.WARNING)
+        embedder = create_embedder(settings.embedder, settings.var_dir / "models")
+        index = build_index(settings.knowledge_dir, settings.index_dir, embedder)
+        for problem in index.problems:
             print(problem)
-        sections = sum(len(d.sections) for d in docs)
-        print(f"{len(docs)} documents, {sections} sections, {len(problems)} problems")
-        return 1 if problems else 0
+        print(f"{index.documents} documents, {len(index.sections)} sections, {len(index.problems)} problems")
+        return 1 if index.problems else 0
 
     from api.knowledge.service import KnowledgeService
 

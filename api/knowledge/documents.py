@@ -16,6 +16,7 @@ MAX_SECTION_CHARS = 1200
 SKIPPED_FILES = {"README.md"}
 
 _md = MarkdownIt("commonmark")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,11 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
             continue
         seen.add(sid)
         sections.append(Section(sid, rel_path, doc_title, heading, text, doc_url, line))
+    for n, line_text in enumerate(raw_lines, start=1):
+        for target in _LINK.findall(line_text):
+            relative = not target.startswith(("http://", "https://", "mailto:", "#"))
+            if relative and not (path.parent / target.split("#")[0]).exists():
+                problems.append(Problem(rel_path, n, f"broken link to '{target}': no such file next to this one"))
     if problems:
         return None, problems
     digest = hashlib.sha256(raw_bytes).hexdigest()

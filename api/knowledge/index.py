@@ -137,6 +137,28 @@ def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
     return out
 
 
+# Sections this close (cosine) say the same thing: the assistant cannot tell which one to answer with.
+TOO_SIMILAR = 0.95
+
+
+def near_duplicates(sections: list[Section], vectors: np.ndarray) -> list[Problem]:
+    """Reported, not unloaded: both sections keep serving until a writer merges or rewrites them."""
+    if len(sections) < 2:
+        return []
+    sims = vectors @ vectors.T
+    out = []
+    for i, j in zip(*np.where(np.triu(sims, k=1) >= TOO_SIMILAR), strict=True):
+        a, b = sections[int(i)], sections[int(j)]
+        out.append(
+            Problem(
+                a.doc,
+                a.line,
+                f"section '{a.heading}' is almost the same as '{b.heading}' in {b.doc} (similarity {sims[i, j]:.2f}); merge or reword them",
+            )
+        )
+    return out
+
+
 def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> KnowledgeIndex:
     """Load the documents, embed what changed since the last build, persist and return the index."""
     docs, problems = load_documents(knowledge_dir)
@@ -180,6 +202,7 @@ def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> Kno
         }
         kept += 1
     vectors = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, embedder.dim), np.float32)
+    problems = problems + near_duplicates(sections, vectors)
     version = hashlib.sha256(
         json.dumps({p: d["hash"] for p, d in manifest_docs.items()}, sort_keys=True).encode()
     ).hexdigest()[:12]

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import csv
+import io
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import Response
 
 from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
+from api.knowledge import insight
 from api.knowledge.index import KnowledgeIndex
-from api.knowledge.schemas import KnowledgeStatus, PassageOut, ProblemOut, SearchRequest, SearchResponse
+from api.knowledge.schemas import (
+    KnowledgeStatus,
+    PassageOut,
+    PreviewOut,
+    ProblemOut,
+    QuestionGroupOut,
+    SearchRequest,
+    SearchResponse,
+    UnhelpfulOut,
+)
 from api.knowledge.search import Passage
 
 router = APIRouter(prefix="/api/internal", tags=["internal"])
@@ -73,3 +86,80 @@ async def knowledge_status(knowledge: KnowledgeDep, _: CurrentUser) -> Knowledge
 )
 async def reload(knowledge: KnowledgeDep, _: CurrentUser) -> KnowledgeStatus:
     return _status(await asyncio.to_thread(knowledge.reload))
+
+
+@writers_router.get(
+    "/preview",
+    summary="What the assistant would answer, with the runners-up",
+    response_model=PreviewOut,
+    responses=AUTH,
+)
+async def preview(
+    knowledge: KnowledgeDep, _: CurrentUser, q: Annotated[str, Query(min_length=1, max_length=2000)]
+) -> PreviewOut:
+    decision = await knowledge.ask_async(q)
+    return PreviewOut(
+        decision=decision.kind,
+        query=decision.query,
+        answer=[_out(p) for p in decision.passages],
+        ranked=[_out(p) for p in decision.ranked],
+    )
+
+
+async def _groups(knowledge: KnowledgeDep) -> list[QuestionGroupOut]:
+    items = await asyncio.to_thread(insight.unanswered)
+    groups = await asyncio.to_thread(insight.group_questions, items, knowledge.embedder)
+    return [
+        QuestionGroupOut(
+            example=g.example,
+            count=g.count,
+            last_seen=g.last_seen.isoformat(timespec="seconds") if g.last_seen else None,
+            questions=g.questions,
+        )
+        for g in groups
+    ]
+
+
+@writers_router.get(
+    "/unanswered",
+    summary="Questions the assistant could not answer, grouped by meaning",
+    response_model=list[QuestionGroupOut],
+    responses=AUTH,
+)
+async def unanswered(knowledge: KnowledgeDep, _: CurrentUser) -> list[QuestionGroupOut]:
+    return await _groups(knowledge)
+
+
+@writers_router.get(
+    "/unanswered.csv",
+    summary="The grouped unanswered questions as CSV",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **AUTH},
+)
+async def unanswered_csv(knowledge: KnowledgeDep, _: CurrentUser) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["example", "count", "last_seen", "questions"])
+    for g in await _groups(knowledge):
+        writer.writerow([g.example, g.count, g.last_seen or "", " | ".join(g.questions)])
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="unanswered-questions.csv"'},
+    )
+
+
+@writers_router.get(
+    "/unhelpful", summary="Answers candidates rated unhelpful", response_model=list[UnhelpfulOut], responses=AUTH
+)
+async def unhelpful(_: CurrentUser) -> list[UnhelpfulOut]:
+    rows = await asyncio.to_thread(insight.unhelpful)
+    return [
+        UnhelpfulOut(
+            question=r.question,
+            sections=r.sections,
+            index_version=r.index_version,
+            rated_at=r.rated_at.isoformat(timespec="seconds"),
+        )
+        for r in rows
+    ]

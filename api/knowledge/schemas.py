@@ -45,3 +45,24 @@ class KnowledgeStatus(BaseModel):
     documents: int
     sections: int
     problems: list[ProblemOut] = Field(description="Files with problems keep serving their last good version")
+
+
+class PreviewOut(BaseModel):
+    decision: Literal["answer", "clarify", "fallback"]
+    query: str
+    answer: list[PassageOut] = Field(description="What the assistant would answer with (or offer, for clarify)")
+    ranked: list[PassageOut] = Field(description="The best sections with their scores")
+
+
+class QuestionGroupOut(BaseModel):
+    example: str
+    count: int
+    last_seen: str | None
+    questions: list[str]
+
+
+class UnhelpfulOut(BaseModel):
+    question: str
+    sections: list[str]
+    index_version: str
+    rated_at: str

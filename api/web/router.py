@@ -37,6 +37,12 @@ async def staff() -> FileResponse:
     return FileResponse(STATIC_DIR / "staff.html")
 
 
+@router.get("/writers", summary="The writers' page", response_class=FileResponse, include_in_schema=False)
+async def writers() -> FileResponse:
+    # Like /staff: the page holds no data; its API calls need a signed-in writer or staff member.
+    return FileResponse(STATIC_DIR / "writers.html")
+
+
 @router.get("/staff/login", summary="Staff sign-in", response_class=FileResponse, include_in_schema=False)
 async def staff_login() -> FileResponse:
     return FileResponse(STATIC_DIR / "staff-login.html")

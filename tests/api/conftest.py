@@ -80,3 +80,39 @@ def token_for():
     from api.tokens import issue
 
     return lambda candidate, minutes=10: issue(get_settings(), candidate, minutes)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server (Debian's package, installed by `make test`) in a temporary cluster."""
+    import glob
+    import shutil
+    import socket
+    import subprocess
+
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not binaries:
+        pytest.fail("PostgreSQL is not installed: run `make test` (it installs Debian's postgresql)")
+    bindir = os.path.dirname(binaries[-1])
+    # In /var/tmp, not the project or pytest's private temp dir: the server runs as the postgres user,
+    # which cannot enter a checkout whose parent folders are private.
+    base = Path("/var/tmp") / f"candidate-assistant-pg-{os.getpid()}"
+    shutil.rmtree(base, ignore_errors=True)
+    data = base / "data"
+    data.mkdir(parents=True)
+    shutil.chown(data, "postgres", "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def as_postgres(*cmd: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True)
+
+    as_postgres(f"{bindir}/initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
+    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
+    as_postgres(f"{bindir}/pg_ctl", "-D", str(data), "-o", options, "-w", "-l", str(data / "log"), "start")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        as_postgres(f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(base, ignore_errors=True)

@@ -123,3 +123,31 @@ def test_questions_during_rebuilds_all_succeed(http, writable_knowledge):
 def test_deleting_a_file_removes_its_answers(http, writable_knowledge):
     (writable_knowledge / "talent-network.md").unlink()
     wait_for(http, lambda r: not any(s["path"] == "knowledge/talent-network.md" for s in r.get("sources", [])))
+
+
+def test_unanswered_questions_are_grouped_for_writers(stack, http):
+    import subprocess
+
+    from tests.e2e.conftest import API_PY
+
+    paraphrases = [
+        "Is there free food at the office?",
+        "Do employees get free lunch?",
+        "are meals provided for staff at work?",
+    ]
+    for text in paraphrases:
+        assert answer(http, text)["kind"] == "fallback"
+    subprocess.run(
+        [str(API_PY), "-m", "api.users", "add", "--username", "page", "--role", "writer", "--password-stdin"],
+        input="writer password 456\n",
+        text=True,
+        env=stack.env(),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    browser = httpx.Client(base_url=stack.api_url)
+    browser.post("/api/staff/login", json={"username": "page", "password": "writer password 456"})
+    groups = browser.get("/api/knowledge/unanswered").json()
+    food = [g for g in groups if set(paraphrases) & set(g["questions"])]
+    assert len(food) == 1 and set(paraphrases) <= set(food[0]["questions"]) and food[0]["count"] >= 3

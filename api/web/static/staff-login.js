@@ -9,7 +9,7 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ username: document.getElementById("username").value, password: document.getElementById("password").value })
     }).then(function (r) {
-      if (r.ok) { window.location.href = "/staff"; return; }
+      if (r.ok) { return r.json().then(function (me) { window.location.href = me.role === "writer" ? "/writers" : "/staff"; }); }
       return r.json().then(function (b) { error.textContent = b.detail || "Sign-in failed."; });
     }).catch(function () { error.textContent = "The service is unavailable."; });
   });

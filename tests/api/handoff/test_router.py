@@ -181,3 +181,17 @@ def test_everything_survives_an_api_restart(accounts):
         t = restarted.get(f"/api/staff/conversations/{cid}").json()
         assert r.status_code == 200 and t["mode"] == "human" and t["claimed_by"] == "alex"
         assert [m["text"] for m in t["messages"]] == ["I need help with my interview date", "Before the restart"]
+
+
+def test_outside_staff_hours_the_candidate_leaves_a_message_and_an_email(accounts, monkeypatch):
+    from api.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "staff_hours", "mon-mon 00:00-00:01")  # never on duty in practice
+    cid = f"h-{uuid.uuid4().hex[:10]}"
+    handoff.candidate_message(cid, "I need a person", None)
+    r = accounts.post("/api/internal/handoff", json={"conversation_id": cid}, headers=SERVICE)
+    assert r.json()["on_duty"] is False and r.json()["mode"] == "waiting"
+    accounts.post("/api/chat", json={"conversation_id": cid, "message": "Please email me at jo.candidate@example.com"})
+    alex, _ = signed_in(accounts, "alex")
+    entry = next(q for q in alex.get("/api/staff/queue").json() if q["conversation_id"] == cid)
+    assert entry["offline"] is True and entry["contact_email"] == "jo.candidate@example.com"

@@ -91,3 +91,14 @@ def test_project_knowledge_has_no_problems():
     docs, problems = load_documents(ROOT / "knowledge")
     assert problems == []
     assert len(docs) >= 10
+
+
+def test_broken_relative_link_is_reported_with_its_line(write_doc):
+    write_doc(
+        "a.md",
+        GOOD.replace("Your past experience.", "See [the phone page](phone.md) and [EEOC](https://www.eeoc.gov/)."),
+    )
+    _, problems = load_documents(write_doc.dir)
+    assert [str(p) for p in problems] == ["knowledge/a.md:13: broken link to 'phone.md': no such file next to this one"]
+    write_doc("phone.md", GOOD.replace("Phone interview", "Phone"))
+    assert load_documents(write_doc.dir)[1] == []

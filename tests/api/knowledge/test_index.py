@@ -96,3 +96,14 @@ def test_a_broken_file_that_never_loaded_serves_nothing(write_doc, tmp_path, emb
     write_doc("a.md", "## no front matter\n\ntext\n")
     index = build_index(write_doc.dir, tmp_path / "index", embedder)
     assert index.sections == [] and len(index.problems) == 1
+
+
+def test_sections_that_say_the_same_thing_are_reported(write_doc, tmp_path, embedder):
+    body = "The work style assessment typically takes 10-20 minutes to complete."
+    write_doc("a.md", DOC.format(title="A", heading="Work style duration", body=body))
+    write_doc("b.md", DOC.format(title="B", heading="Work style duration", body=body))
+    index = build_index(write_doc.dir, tmp_path / "index", embedder)
+    assert len(index.sections) == 2  # both keep serving
+    assert [p.message.split(" (")[0] for p in index.problems] == [
+        "section 'Work style duration' is almost the same as 'Work style duration' in knowledge/b.md"
+    ]

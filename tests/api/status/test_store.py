@@ -13,14 +13,18 @@ HEADER = ",".join(COLUMNS)
 ROW = 'c-1,Ana,ana@example.com,a-1,Solutions Architect,R-1,"Austin, TX",assessment,active,2026-11-01,Take the test.'
 
 
-@pytest.fixture
-def store(tmp_path, monkeypatch):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path, monkeypatch):
+    """The built-in store on SQLite (the default) and on a real PostgreSQL server."""
     monkeypatch.setenv("CA_VAR_DIR", str(tmp_path))
+    if request.param == "postgresql":
+        monkeypatch.setenv("CA_DATABASE_URL", request.getfixturevalue("postgres_url"))
     get_settings.cache_clear()
     from api import db
 
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()
+    db.Base.metadata.drop_all(db.get_engine())
     db.create_tables()
     yield tmp_path
     db.get_engine.cache_clear()

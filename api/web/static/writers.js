@@ -1,0 +1,53 @@
+// Writers' page over /api/knowledge/*. Texts are inserted with textContent only.
+(function () {
+  "use strict";
+  var csrf = "";
+  var $ = function (id) { return document.getElementById(id); };
+  function api(method, path) {
+    return fetch(path, { method: method, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401) { window.location.href = "/staff/login"; throw new Error("signed out"); }
+      return r.json().then(function (b) { if (!r.ok) throw new Error(b.detail || "Request failed"); return b; });
+    });
+  }
+  function el(tag, text) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
+  function row(cells) { var tr = el("tr"); cells.forEach(function (c) { tr.appendChild(el("td", String(c))); }); return tr; }
+
+  function showStatus(s) {
+    $("status").textContent = "Version " + s.version + ", built " + s.built_at + ": " + s.documents + " documents, " + s.sections + " sections.";
+    var list = $("problems");
+    list.textContent = "";
+    s.problems.forEach(function (p) { list.appendChild(el("li", p.path + ":" + p.line + ": " + p.message)); });
+    if (!s.problems.length) list.appendChild(el("li", "No problems."));
+  }
+  function refresh() {
+    api("GET", "/api/knowledge/status").then(showStatus);
+    api("GET", "/api/knowledge/unanswered").then(function (groups) {
+      var body = $("unanswered");
+      body.textContent = "";
+      groups.forEach(function (g) { body.appendChild(row([g.example, g.count, g.last_seen || "", g.questions.slice(1).join(" | ")])); });
+    });
+    api("GET", "/api/knowledge/unhelpful").then(function (items) {
+      var body = $("unhelpful");
+      body.textContent = "";
+      items.forEach(function (r) { body.appendChild(row([r.question, r.sections.join(", "), r.index_version, r.rated_at])); });
+    });
+  }
+  $("preview").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    api("GET", "/api/knowledge/preview?q=" + encodeURIComponent($("question").value)).then(function (p) {
+      $("decision").textContent = "Decision: " + p.decision;
+      var answer = $("answer");
+      answer.textContent = "";
+      p.answer.forEach(function (a) {
+        answer.appendChild(el("h3", a.title + " — " + a.heading + " (" + a.path + ")"));
+        answer.appendChild(el("p", a.text));
+      });
+      var ranked = $("ranked");
+      ranked.textContent = "";
+      p.ranked.forEach(function (r) { ranked.appendChild(el("li", r.score.toFixed(3) + "  " + r.path + " — " + r.heading)); });
+    }).catch(function (e) { $("decision").textContent = e.message; });
+  });
+  $("reload").addEventListener("click", function () { api("POST", "/api/knowledge/reload").then(showStatus); });
+  $("logout").addEventListener("click", function () { api("POST", "/api/staff/logout").catch(function () {}).then(function () { window.location.href = "/staff/login"; }); });
+  api("GET", "/api/staff/me").then(function (m) { csrf = m.csrf_token; $("who").textContent = "Signed in as " + m.username; refresh(); setInterval(refresh, 5000); });
+})();
