@@ -65,12 +65,13 @@ async def chat(
         ) from exc
     replies = to_replies(messages)
     version = request.app.state.knowledge.index.version
-    mode, unhelpful, ids = await asyncio.to_thread(handoff.bot_replies, cid, [r.model_dump() for r in replies], version)
+    mode, unhelpful, ids, pushed = await asyncio.to_thread(
+        handoff.bot_replies, cid, [r.model_dump() for r in replies], version
+    )
     for reply, message_id in zip(replies, ids, strict=True):
         reply.id = message_id
     if mode == "bot" and unhelpful >= 2:
         offer_person(replies)
-    pushed = await asyncio.to_thread(handoff.take_undelivered, cid)
     return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed] + replies)
 
 

@@ -70,9 +70,10 @@ def candidate_message(conversation_id: str, text: str, candidate_id: str | None)
 
 def bot_replies(
     conversation_id: str, replies: list[dict[str, Any]], index_version: str = ""
-) -> tuple[str, int, list[int]]:
-    """Store the bot's replies; return the mode (an action may have queued the conversation), the
-    number of unhelpful answers in a row and the stored messages' ids (for ratings)."""
+) -> tuple[str, int, list[int], list[StoredMessage]]:
+    """Store the bot's replies in one transaction; return the mode (an action may have queued the
+    conversation), the number of unhelpful answers in a row, the stored messages' ids (for ratings)
+    and any pushed message the candidate has not received yet."""
     with session_scope() as session:
         conv = _ensure(session, conversation_id)
         stored = []
@@ -88,7 +89,7 @@ def bot_replies(
             conv.unhelpful_streak += 1
         elif any(r["kind"] in ("answer", "status", "chitchat") for r in replies):
             conv.unhelpful_streak = 0
-        return conv.mode, conv.unhelpful_streak, [m.id for m in stored]
+        return conv.mode, conv.unhelpful_streak, [m.id for m in stored], _take_undelivered(session, conversation_id)
 
 
 def history(conversation_id: str, limit: int = 200) -> list[StoredMessage]:
@@ -176,14 +177,18 @@ def push(
 def take_undelivered(conversation_id: str) -> list[StoredMessage]:
     """Pushed messages not yet returned by /api/chat (for clients that only poll)."""
     with session_scope() as session:
-        rows = session.scalars(
-            select(Message)
-            .where(Message.conversation_id == conversation_id, Message.pushed.is_(True), Message.delivered.is_(False))
-            .order_by(Message.id)
-        ).all()
-        for m in rows:
-            m.delivered = True
-        return [_out(m) for m in rows]
+        return _take_undelivered(session, conversation_id)
+
+
+def _take_undelivered(session: Any, conversation_id: str) -> list[StoredMessage]:
+    rows = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.pushed.is_(True), Message.delivered.is_(False))
+        .order_by(Message.id)
+    ).all()
+    for m in rows:
+        m.delivered = True
+    return [_out(m) for m in rows]
 
 
 def pushed_since(conversation_id: str, after_id: int) -> list[StoredMessage]:
