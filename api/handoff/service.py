@@ -150,6 +150,31 @@ def request_handoff(conversation_id: str, candidate_id: str | None, on_duty: boo
         )
 
 
+def _add_pushed(
+    session: Any,
+    conversation_id: str,
+    sender: str,
+    kind: str,
+    text: str,
+    staff_username: str | None,
+    extra: dict | None,
+) -> StoredMessage:
+    """A message that reaches the candidate outside a /api/chat response (live, and on the next poll)."""
+    m = Message(
+        conversation_id=conversation_id,
+        sender=sender,
+        kind=kind,
+        text=text,
+        extra=json.dumps(extra or {}),
+        staff_username=staff_username,
+        pushed=True,
+        delivered=False,
+    )
+    session.add(m)
+    session.flush()
+    return _out(m)
+
+
 def push(
     conversation_id: str,
     sender: str,
@@ -159,19 +184,7 @@ def push(
     extra: dict | None = None,
 ) -> StoredMessage:
     with session_scope() as session:
-        m = Message(
-            conversation_id=conversation_id,
-            sender=sender,
-            kind=kind,
-            text=text,
-            extra=json.dumps(extra or {}),
-            staff_username=staff_username,
-            pushed=True,
-            delivered=False,
-        )
-        session.add(m)
-        session.flush()
-        return _out(m)
+        return _add_pushed(session, conversation_id, sender, kind, text, staff_username, extra)
 
 
 def take_undelivered(conversation_id: str) -> list[StoredMessage]:
@@ -241,18 +254,7 @@ def staff_reply(conversation_id: str, username: str, text: str) -> StoredMessage
     with session_scope() as session:
         conv = _owned(session, conversation_id, username)
         conv.updated_at = utcnow()
-        m = Message(
-            conversation_id=conversation_id,
-            sender="staff",
-            kind="human",
-            text=text,
-            staff_username=username,
-            pushed=True,
-            delivered=False,
-        )
-        session.add(m)
-        session.flush()
-        return _out(m)
+        return _add_pushed(session, conversation_id, "staff", "human", text, username, None)
 
 
 def release(conversation_id: str, username: str) -> None:

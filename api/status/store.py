@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from api.db import create_tables, session_scope
+from api.knowledge.documents import Problem as RowProblem  # the same file:line: message record
 from api.status.models import STAGES, STATES, Application, Candidate
 
 COLUMNS = (
@@ -25,16 +25,6 @@ COLUMNS = (
     "next_step",
 )
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 def parse_csv(text: str, name: str) -> tuple[list[dict[str, str]], list[RowProblem]]:

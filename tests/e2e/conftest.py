@@ -82,3 +82,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def add_account(stack: Stack, username: str, role: str, password: str) -> None:
+    """Creates a staff or writer account the way an operator does: `python -m api.users add`."""
+    subprocess.run(
+        [str(API_PY), "-m", "api.users", "add", "--username", username, "--role", role, "--password-stdin"],
+        input=password + "\n",
+        text=True,
+        env=stack.env(),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )

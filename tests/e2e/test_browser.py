@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import API_PY, ROOT
+from tests.e2e.conftest import add_account
 
 PASSWORD = "browser staff password"
 
@@ -47,15 +46,7 @@ def test_markup_in_a_message_is_shown_as_text(stack, page: Page):
 
 @pytest.fixture(scope="module")
 def staff_account(stack):
-    subprocess.run(
-        [str(API_PY), "-m", "api.users", "add", "--username", "robin", "--role", "staff", "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        env=stack.env(),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    add_account(stack, "robin", "staff", PASSWORD)
     return "robin"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 import uuid
@@ -11,7 +10,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.e2e.conftest import API_PY, ROOT
+from tests.e2e.conftest import add_account
 
 PASSWORD = "e2e staff password"
 
@@ -19,15 +18,7 @@ PASSWORD = "e2e staff password"
 @pytest.fixture(scope="module")
 def staff_accounts(stack):
     for name in ("sam", "kim"):
-        subprocess.run(
-            [str(API_PY), "-m", "api.users", "add", "--username", name, "--role", "staff", "--password-stdin"],
-            input=PASSWORD + "\n",
-            text=True,
-            env=stack.env(),
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        add_account(stack, name, "staff", PASSWORD)
     return ("sam", "kim")
 
 

@@ -10,7 +10,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, add_account
 
 QUESTION = "How do I join the talent network?"
 
@@ -63,19 +63,7 @@ def test_a_broken_file_is_reported_with_its_line_and_the_old_answer_keeps_servin
     good = path.read_text()
     path.write_text(good.replace("title: ", "titel: ", 1))
     browser = httpx.Client(base_url=stack.api_url)
-    import subprocess
-
-    from tests.e2e.conftest import API_PY
-
-    subprocess.run(
-        [str(API_PY), "-m", "api.users", "add", "--username", "wren", "--role", "writer", "--password-stdin"],
-        input="writer password 123\n",
-        text=True,
-        env=stack.env(),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    add_account(stack, "wren", "writer", "writer password 123")
     browser.post("/api/staff/login", json={"username": "wren", "password": "writer password 123"})
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
@@ -126,10 +114,6 @@ def test_deleting_a_file_removes_its_answers(http, writable_knowledge):
 
 
 def test_unanswered_questions_are_grouped_for_writers(stack, http):
-    import subprocess
-
-    from tests.e2e.conftest import API_PY
-
     paraphrases = [
         "Is there free food at the office?",
         "Do employees get free lunch?",
@@ -137,15 +121,7 @@ def test_unanswered_questions_are_grouped_for_writers(stack, http):
     ]
     for text in paraphrases:
         assert answer(http, text)["kind"] == "fallback"
-    subprocess.run(
-        [str(API_PY), "-m", "api.users", "add", "--username", "page", "--role", "writer", "--password-stdin"],
-        input="writer password 456\n",
-        text=True,
-        env=stack.env(),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    add_account(stack, "page", "writer", "writer password 456")
     browser = httpx.Client(base_url=stack.api_url)
     browser.post("/api/staff/login", json={"username": "page", "password": "writer password 456"})
     groups = browser.get("/api/knowledge/unanswered").json()

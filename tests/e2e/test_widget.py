@@ -20,6 +20,15 @@ def test_quick_reply_button_sends_its_question(stack, page: Page):
     expect(page.locator("li.msg.answer").last).to_contain_text("four steps")
 
 
+def test_did_you_mean_button_answers_the_chosen_section(stack, page: Page):
+    open_chat(page, stack.api_url)
+    ask(page, "how long does it take")  # two documents tie: the work style and the work sample durations
+    clarify = page.locator("li.msg.clarify").last
+    expect(clarify).to_contain_text("Did you mean")
+    clarify.get_by_role("button", name="How long the work sample simulation takes").click()
+    expect(page.locator("li.msg.answer").last).to_contain_text("20-60 minutes")
+
+
 def test_a_reload_keeps_the_conversation(stack, page: Page):
     open_chat(page, stack.api_url)
     ask(page, "Is the bar raiser my manager?")
