@@ -19,7 +19,10 @@ class ChatRequest(BaseModel):
         examples=["c-9f2b7d"],
     )
     message: str = Field(
-        description="What the candidate typed (1-2,000 characters)", examples=["How long is the work style assessment?"]
+        description="What the candidate typed (1-2,000 characters, not only spaces)",
+        examples=["How long is the work style assessment?"],
+        # Documented here, enforced (with a readable message) by the validator below.
+        json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": r"\S"},
     )
 
     @field_validator("message")

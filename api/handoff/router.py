@@ -65,7 +65,10 @@ async def _run(fn: Any, *args: Any) -> Any:
 
 
 @internal_router.post(
-    "/handoff", summary="Queue a conversation for a person (action server only)", response_model=HandoffOut
+    "/handoff",
+    summary="Queue a conversation for a person (action server only)",
+    response_model=HandoffOut,
+    responses={401: {"description": "Missing or wrong service token"}},
 )
 async def request_handoff(
     body: HandoffRequest, request: Request, settings: SettingsDep, _: ServiceCaller
