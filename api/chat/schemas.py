@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -10,6 +11,9 @@ ReplyKind = Literal["answer", "clarify", "fallback", "chitchat", "verify", "stat
 Mode = Literal["bot", "waiting", "human"]
 
 MAX_MESSAGE_CHARS = 2000
+# "Not only blank": one pattern for the OpenAPI document (ECMA regex) and the validator (Python re),
+# naming the separators and BOM on which the two dialects' \s disagree.
+HAS_TEXT = r"[^\s\x1c-\x1f\x85\ufeff]"
 
 
 class ChatRequest(BaseModel):
@@ -22,15 +26,15 @@ class ChatRequest(BaseModel):
         description="What the candidate typed (1-2,000 characters, not only spaces)",
         examples=["How long is the work style assessment?"],
         # Documented here, enforced (with a readable message) by the validator below.
-        json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": r"\S"},
+        json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": HAS_TEXT},
     )
 
     @field_validator("message")
     @classmethod
     def _message_has_text(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
+        if not re.search(HAS_TEXT, value):
             raise ValueError("the message is empty; type a question")
+        value = value.strip()
         if len(value) > MAX_MESSAGE_CHARS:
             raise ValueError(f"the message is {len(value)} characters; the limit is {MAX_MESSAGE_CHARS}")
         return value

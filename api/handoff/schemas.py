@@ -71,5 +71,5 @@ class HistoryOut(BaseModel):
 
 
 class FeedbackIn(BaseModel):
-    message_id: int = Field(ge=1)
+    message_id: int = Field(ge=1, le=2_147_483_647)  # the id column is a 32-bit integer on PostgreSQL
     helpful: bool

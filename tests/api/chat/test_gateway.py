@@ -112,3 +112,9 @@ def test_pages_send_a_content_security_policy_and_standard_headers(client):
         assert "script-src 'self'" in r.headers["content-security-policy"]
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_separator_and_bom_only_messages_are_empty(client):
+    for blank in ("\x1c\x1d", "\ufeff ", "\x85\t"):
+        r = chat(client, conversation_id="abc", message=blank)
+        assert r.status_code == 422 and "empty" in r.json()["detail"]
