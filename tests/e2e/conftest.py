@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -25,8 +26,14 @@ def stack(tmp_path_factory) -> Stack:
     var = tmp_path_factory.mktemp("var")
     models = ROOT / "var" / "models"
     (var / "models").symlink_to(models, target_is_directory=True)
+    # E2E_PORT_OFFSET moves all three ports, so two checkouts can run their end-to-end tests at once.
+    offset = int(os.environ.get("E2E_PORT_OFFSET", "0"))
     s = Stack(
-        api_port=8100, rasa_port=5105, actions_port=5155, var_dir=var, extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET}
+        api_port=8100 + offset,
+        rasa_port=5105 + offset,
+        actions_port=5155 + offset,
+        var_dir=var,
+        extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET},
     )
     subprocess.run([str(API_PY), "-m", "api.status", "seed"], env=s.env(), cwd=ROOT, check=True, capture_output=True)
     s.start()
