@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
-    # Dialogue tier (loopback only).
+    # Dialogue tier (loopback only). Several Rasa instances: their URLs separated by commas
+    # (round-robin; an instance that refuses connections is skipped).
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 10.0
@@ -65,6 +66,10 @@ class Settings(BaseSettings):
     staff_timezone: str = "UTC"
     # Staff and writer session cookies: Secure needs https, so it is on except in development.
     cookie_secure: bool | None = None
+
+    # Redis, for several API instances (the cluster set-up): live events (staff replies, knowledge
+    # reloads) reach every instance, and rate-limit counters are shared. Empty: one process, in memory.
+    redis_url: str = ""
 
     # Browser origins allowed to call the API (the widget); never "*".
     cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])

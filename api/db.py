@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from api.config import get_settings
@@ -21,8 +22,6 @@ class Base(DeclarativeBase):
 def get_engine() -> Engine:
     url = get_settings().sqlalchemy_url
     if url.startswith("sqlite:///"):
-        from pathlib import Path
-
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
 
@@ -42,12 +41,45 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(get_engine(), expire_on_commit=False)
 
 
-def create_tables() -> None:
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant shared by every instance: PostgreSQL advisory lock taken while migrating, so that
+# several API instances starting at once upgrade the schema exactly once.
+_MIGRATION_LOCK = 7_310_042
+
+
+def import_models() -> None:
     import api.handoff.models
     import api.status.models
     import api.users.models  # noqa: F401  (each import registers its tables)
 
-    Base.metadata.create_all(get_engine())
+
+def _alembic_config(connection: Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate() -> None:
+    """Brings the schema to the newest migration (Alembic); run by every API process at start-up.
+
+    A database made before migrations existed (by `create_all`) is stamped with the first
+    revision, whose tables it already has, and upgraded from there.
+    """
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    engine = get_engine()
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config = _alembic_config(connection)
+        tables = set(inspect(connection).get_table_names())
+        if "alembic_version" not in tables and "conversations" in tables:
+            command.stamp(config, "0001")
+        command.upgrade(config, "head")
 
 
 @contextmanager

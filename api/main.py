@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
@@ -17,9 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from api.chat.rasa_client import RasaClient
 from api.chat.router import router as chat_router
 from api.config import get_settings
-from api.db import create_tables
-from api.handoff.broker import Broker
+from api.db import migrate
+from api.handoff.broker import Broker, create_broker
 from api.handoff.router import candidate_router, internal_router, staff_router
+from api.knowledge.index import KnowledgeIndex
 from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
@@ -42,17 +44,46 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     app.state.http = httpx.AsyncClient()
     app.state.status = create_adapter(settings)
-    app.state.broker = Broker()
-    await asyncio.to_thread(create_tables)
-    app.state.knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
-    watcher = asyncio.create_task(app.state.knowledge.watch()) if settings.watch_knowledge else None
+    app.state.broker = broker = create_broker(settings.redis_url)
+    await broker.start()
+    await asyncio.to_thread(migrate)
+    app.state.knowledge = knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
+    _share_knowledge_versions(knowledge, broker)
+    watcher = asyncio.create_task(knowledge.watch()) if settings.watch_knowledge else None
     try:
         yield
     finally:
         if watcher:
             watcher.cancel()
+        await broker.stop()
         await app.state.rasa.close()
         await app.state.http.aclose()
+
+
+def _share_knowledge_versions(knowledge: KnowledgeService, broker: Broker) -> None:
+    """A reload on any instance (writer's button, file watcher) reaches every instance.
+
+    The notice carries only the version: each instance rebuilds from knowledge/ itself (re-embedding
+    nothing when the shared index directory is already current) and ignores a version it has.
+    """
+    loop = asyncio.get_running_loop()
+
+    def announce(index: KnowledgeIndex) -> None:  # called from the rebuilding thread
+        loop.call_soon_threadsafe(broker.notify, "knowledge", {"version": index.version})
+
+    knowledge.on_new_version = announce
+
+    def on_notice(data: dict[str, Any]) -> None:
+        if data.get("version") != knowledge.index.version:
+            log.info("another instance serves knowledge version %s; reloading", data.get("version"))
+            task = loop.create_task(asyncio.to_thread(knowledge.reload))
+            _background.add(task)
+            task.add_done_callback(_background.discard)
+
+    broker.on_notice("knowledge", on_notice)
+
+
+_background: set[asyncio.Task[Any]] = set()  # keeps fire-and-forget tasks referenced until done
 
 
 def _readable(exc: RequestValidationError) -> str:

@@ -25,6 +25,13 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cache_size: int | str = 5000, **kwargs: Any) -> None:
+        # endpoints.yml fills every key from the environment; an empty value means "not set"
+        # (SQLite has no host, port or password), and a port arrives as text.
+        for key in ("host", "port", "username", "password", "login_db"):
+            if kwargs.get(key) == "":
+                kwargs[key] = None
+        if kwargs.get("port") is not None:
+            kwargs["port"] = int(kwargs["port"])
         super().__init__(*args, **kwargs)
         self._cache_size = int(cache_size or 0)
         # sender_id -> (tracker, number of its events already in the database)

@@ -63,10 +63,22 @@ class Stack:
                 "RASA_TELEMETRY_ENABLED": "false",
             }
         )
-        env.setdefault("CA_TRACKER_DIALECT", "sqlite")
-        env.setdefault("CA_TRACKER_HOST", "")
-        env.setdefault("CA_TRACKER_DB", str(tracker_db))
-        env.setdefault("CA_TRACKER_CACHE_SIZE", "5000")
+        # The embedded default; scripts/cluster.py (or the operator's environment) sets PostgreSQL
+        # and Redis instead. Rasa's endpoints.yml needs every variable set, if only to "".
+        for key, default in {
+            "CA_TRACKER_DIALECT": "sqlite",
+            "CA_TRACKER_HOST": "",
+            "CA_TRACKER_PORT": "",
+            "CA_TRACKER_DB": str(tracker_db),
+            "CA_TRACKER_USERNAME": "",
+            "CA_TRACKER_PASSWORD": "",
+            "CA_TRACKER_CACHE_SIZE": "5000",
+            "CA_LOCK_STORE": "in_memory",
+            "CA_LOCK_STORE_HOST": "127.0.0.1",
+            "CA_LOCK_STORE_PORT": "6379",
+            "CA_LOCK_STORE_DB": "1",
+        }.items():
+            env.setdefault(key, default)
         env.update(self.extra_env)
         return env
 

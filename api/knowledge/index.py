@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
@@ -160,9 +161,23 @@ def near_duplicates(sections: list[Section], vectors: np.ndarray) -> list[Proble
 
 
 def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> KnowledgeIndex:
-    """Load the documents, embed what changed since the last build, persist and return the index."""
-    docs, problems = load_documents(knowledge_dir)
+    """Load the documents, embed what changed since the last build, persist and return the index.
+
+    Several API processes may share one index directory (the cluster set-up on one machine): an
+    exclusive file lock makes them build one after the other; the later ones find the manifest
+    current and embed nothing. The version is a hash of the content, so all agree on it.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _build_locked(knowledge_dir, index_dir, embedder)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> KnowledgeIndex:
+    docs, problems = load_documents(knowledge_dir)
     previous = _load_previous(index_dir, embedder)
 
     sections: list[Section] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from api.config import Settings
@@ -25,6 +26,9 @@ class KnowledgeService:
     embedder: Embedder
     index: KnowledgeIndex
     _rebuild: threading.Lock = field(default_factory=threading.Lock)
+    # Called (from the rebuilding thread) when a reload produced a new version: the API tells the
+    # other instances, which then reload too (see api.handoff.broker).
+    on_new_version: Callable[[KnowledgeIndex], None] | None = None
 
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
@@ -32,8 +36,11 @@ class KnowledgeService:
             index = build_index(self.settings.knowledge_dir, self.settings.index_dir, self.embedder)
             for problem in index.problems:
                 log.warning("knowledge problem: %s", problem)
+            changed = index.version != self.index.version
             self.index = index
-            return index
+        if changed and self.on_new_version:
+            self.on_new_version(index)
+        return index
 
     async def watch(self) -> None:
         """Reload whenever a file under knowledge/ is added, changed or deleted (runs until cancelled)."""

@@ -50,10 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from api.config import get_settings
-    from api.db import create_tables
+    from api.db import migrate
     from api.status.adapters import create_adapter
 
-    create_tables()
+    migrate()
     for app in asyncio.run(create_adapter(get_settings()).applications(args.candidate)):
         print(
             f"{app.id}  {app.job_title} ({app.requisition_id}, {app.location}): {app.stage_label}, {app.state_label}, {app.last_update}"

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from api.db import create_tables, session_scope
+from api.db import migrate, session_scope
 from api.knowledge.documents import Problem as RowProblem  # the same file:line: message record
 from api.status.models import STAGES, STATES, Application, Candidate
 
@@ -70,7 +70,7 @@ def parse_csv(text: str, name: str) -> tuple[list[dict[str, str]], list[RowProbl
 
 def upsert(rows: list[dict[str, str]]) -> None:
     """Write all rows in one transaction: a failure leaves the store as it was."""
-    create_tables()
+    migrate()
     with session_scope() as session:
         for row in rows:
             candidate = session.get(Candidate, row["candidate_id"])
@@ -112,7 +112,7 @@ def seed_demo() -> int:
     """Load the demo candidates once, when the store has no candidates at all."""
     from sqlalchemy import func, select
 
-    create_tables()
+    migrate()
     with session_scope() as session:
         if session.scalar(select(func.count()).select_from(Candidate)):
             return 0

@@ -25,7 +25,11 @@ class Health(BaseModel):
 )
 async def health(request: Request, settings: SettingsDep) -> JSONResponse:
     parts: dict[str, str] = {}
-    parts["rasa"] = "ok" if await request.app.state.rasa.ready() else "not reachable"
+    up, total = await request.app.state.rasa.ready()
+    if up == 0:
+        parts["rasa"] = "not reachable"
+    else:  # one live instance of several still serves every conversation (shared tracker store)
+        parts["rasa"] = "ok" if up == total else f"ok ({up} of {total} instances)"
     try:
         resp = await request.app.state.http.get(f"{settings.action_server_url}/health", timeout=2.0)
         parts["action_server"] = "ok" if resp.status_code == 200 else f"status {resp.status_code}"

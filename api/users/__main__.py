@@ -10,7 +10,7 @@ import argparse
 import getpass
 import sys
 
-from api.db import create_tables
+from api.db import migrate
 from api.users.service import UserError, add_user
 
 
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         if getpass.getpass("Again: ") != password:
             print("the passwords differ", file=sys.stderr)
             return 1
-    create_tables()
+    migrate()
     try:
         add_user(args.username, password, args.role)
     except UserError as exc:

@@ -86,3 +86,13 @@ def test_cache_is_bounded(tmp_path):
     for sender in ("a", "b", "c"):
         asyncio.run(conversation(store, sender, 1))
     assert list(store._saved) == ["b", "c"]
+
+
+def test_empty_settings_from_endpoints_yml_mean_not_set(tmp_path):
+    """endpoints.yml passes every CA_TRACKER_* variable, empty ones as "" (SQLite has no port)."""
+    db = tmp_path / "tracker.db"
+    store = CachedSQLTrackerStore(
+        DOMAIN, dialect="sqlite", host="", port="", db=str(db), username="", password="", cache_size="0"
+    )
+    assert store.engine.url.database == str(db)
+    assert store.engine.url.port is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import text
 
 from api.config import get_settings
 from api.status.store import COLUMNS, DEMO_CSV, import_csv, parse_csv, seed_demo
@@ -24,8 +25,11 @@ def store(request, tmp_path, monkeypatch):
 
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()
+    # A shared PostgreSQL keeps the previous test's tables: start from an empty schema.
     db.Base.metadata.drop_all(db.get_engine())
-    db.create_tables()
+    with db.get_engine().begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.migrate()
     yield tmp_path
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()

@@ -1,0 +1,100 @@
+"""The gateway's Rasa client over several instances: round-robin, and fail-over only when unsent."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from api.chat.rasa_client import DialogueUnavailable, RasaClient
+
+
+class FakeRasa:
+    """A real HTTP server answering Rasa's REST webhook with its own name."""
+
+    def __init__(self, name: str, status: int = 200) -> None:
+        self.seen: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.seen.append(body["message"])
+                payload = json.dumps([{"text": name}]).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.fixture
+def rasas():
+    servers = [FakeRasa("a"), FakeRasa("b")]
+    yield servers
+    for s in servers:
+        s.close()
+
+
+def send_all(urls: str, messages: list[str]) -> list[str]:
+    async def run() -> list[str]:
+        client = RasaClient(urls, timeout=5)
+        try:
+            return [(await client.send("c1", m, {}))[0]["text"] for m in messages]
+        finally:
+            await client.close()
+
+    return asyncio.run(run())
+
+
+def test_messages_alternate_between_instances(rasas):
+    answered_by = send_all(f"{rasas[0].url},{rasas[1].url}", ["1", "2", "3", "4"])
+    assert answered_by == ["a", "b", "a", "b"]
+
+
+def test_an_instance_that_refuses_connections_is_skipped_and_nothing_is_lost(rasas):
+    answered_by = send_all(f"{rasas[0].url},{closed_port_url()}", ["1", "2", "3", "4"])
+    assert answered_by == ["a", "a", "a", "a"]
+    assert rasas[0].seen == ["1", "2", "3", "4"]
+
+
+def test_a_message_an_instance_received_is_never_sent_to_another():
+    failing, healthy = FakeRasa("x", status=500), FakeRasa("y")
+    try:
+        with pytest.raises(DialogueUnavailable):
+            send_all(f"{failing.url},{healthy.url}", ["only once"])
+        assert failing.seen == ["only once"] and healthy.seen == []
+    finally:
+        failing.close()
+        healthy.close()
+
+
+def test_no_instance_reachable_is_dialogue_unavailable():
+    with pytest.raises(DialogueUnavailable):
+        send_all(f"{closed_port_url()},{closed_port_url()}", ["hello"])
+
+
+def test_an_empty_url_list_is_a_clear_configuration_error():
+    with pytest.raises(ValueError, match="CA_RASA_URL"):
+        RasaClient(" , ", timeout=1)

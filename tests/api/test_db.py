@@ -1,0 +1,95 @@
+"""Schema migrations (Alembic) on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def database(request, tmp_path, monkeypatch):
+    """Points the settings at a new, empty database: a SQLite file or a fresh PostgreSQL database."""
+    from api import db
+    from api.config import get_settings
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'api.db'}"
+    else:
+        server = request.getfixturevalue("postgres_url")
+        name = f"migrations_{uuid.uuid4().hex[:8]}"
+        with create_engine(server, isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server.rsplit("/", 1)[0] + "/" + name
+    monkeypatch.setenv("CA_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("CA_DATABASE_URL", url)
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.get_sessionmaker.cache_clear()
+    yield url
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+    db.get_sessionmaker.cache_clear()
+    get_settings.cache_clear()
+
+
+both = pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+
+
+@both
+def test_the_migrations_build_exactly_the_schema_the_models_describe(database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from api import db
+
+    db.migrate()
+    db.import_models()
+    with db.get_engine().connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.Base.metadata)
+    assert diff == [], f"models and migrations differ; add a migration (see README): {diff}"
+
+
+@both
+def test_migrating_twice_changes_nothing(database):
+    from api import db
+
+    db.migrate()
+    db.migrate()
+    with db.get_engine().connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+
+
+@both
+def test_a_database_made_before_migrations_keeps_its_rows_and_is_brought_up_to_date(database):
+    from api import db
+    from api.handoff.models import Conversation
+
+    db.import_models()
+    db.Base.metadata.create_all(db.get_engine())  # what the first releases did at start-up
+    with db.session_scope() as session:
+        session.add(Conversation(id="kept-1"))
+    db.migrate()
+    with db.get_engine().connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert connection.execute(text("SELECT id FROM conversations")).scalars().all() == ["kept-1"]
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_api_instances_starting_together_migrate_a_new_database_once(database):
+    """Two processes migrate the same empty PostgreSQL database at once; the advisory lock orders them."""
+    env = {"CA_DATABASE_URL": database, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    code = "from api.db import migrate; migrate()"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True) for _ in range(3)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    with create_engine(database).connect() as connection:
+        assert "conversations" in inspect(connection).get_table_names()
