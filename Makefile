@@ -23,10 +23,10 @@ export PYTHONPATH := $(CURDIR)
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps browser seed token run test test-unit test-bot test-e2e eval bench lint kb-check index model calibrate clean
+.PHONY: help deps browser seed token run run-cluster test test-unit test-bot test-e2e eval bench lint kb-check index model calibrate clean
 
 help: ## Show the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(RASA_VENV)/.installed: requirements/rasa.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found; install it (pyenv install 3.10.13) or pass PYTHON310=/path/to/python3.10"; exit 1; }
@@ -46,12 +46,15 @@ $(API_VENV)/.installed: requirements/api.txt
 
 deps: $(RASA_VENV)/.installed $(API_VENV)/.installed ## Create both virtualenvs if missing
 
-# Browser tests use Debian's Chromium (Playwright never downloads a browser here); the store tests
-# also run on a real PostgreSQL server. Both come from Debian's packages when missing.
+# Browser tests use Debian's Chromium (Playwright never downloads a browser here); the store and
+# cluster tests run real PostgreSQL, Redis and nginx. All come from Debian's packages when missing.
+# (Debian's policy here keeps the packages' own services from starting; the project starts its own.)
+SYSTEM_PACKAGES := chromium postgresql redis-server nginx-light
 browser:
 	@mkdir -p var/tmp
-	@command -v chromium > /dev/null && ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || { \
-		apt-get update -qq && apt-get install -y -qq chromium postgresql > /dev/null; }
+	@command -v chromium > /dev/null && command -v redis-server > /dev/null && command -v nginx > /dev/null \
+		&& ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || { \
+		apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES) > /dev/null; }
 
 $(MODEL): $(BOT_DATA) $(RASA_VENV)/.installed
 	@mkdir -p var/models var/tmp
@@ -71,6 +74,9 @@ token: $(API_VENV)/.installed ## Mint a candidate token: make token CANDIDATE=de
 
 run: deps model index seed ## Start everything; chat at http://127.0.0.1:8000 (Ctrl-C stops)
 	$(API_PY) scripts/stack.py
+
+run-cluster: deps model index browser ## PostgreSQL, Redis, 2x Rasa/actions/API behind nginx on :8000 (Ctrl-C stops)
+	$(API_PY) scripts/cluster.py
 
 test: deps model browser ## Unit tests, Rasa validation and conversation tests, full-stack and browser tests
 	$(MAKE) test-unit test-bot test-e2e

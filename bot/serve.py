@@ -1,4 +1,4 @@
-"""Runs the Rasa CLI with two speed fixes that change no behaviour.
+"""Runs the Rasa CLI with speed fixes that change no behaviour, and one correctness fix.
 
 1. Rasa 3.6 calls `jsonschema.validate` on every action-server reply, which rebuilds a validator
    from the schema each time; profiling showed about half of Rasa's CPU per custom-action message
@@ -9,6 +9,11 @@
    the cost. PostgreSQL URLs are left as Rasa configures them.
 3. Rasa opens a new HTTP client session (and TCP connection) to the action server for every
    custom action; one kept-alive session per endpoint does the same requests with less work.
+4. Rasa's ticket lock (one message of a conversation at a time) re-checks a waiting message's turn
+   once a second, so a burst of messages on one conversation took up to a second per message.
+   Checking every 20 ms serves them in the same order, as soon as each turn comes.
+5. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
+   bot/lock_store.py); `type: redis` in endpoints.yml gets the atomic version.
 Usage: python -m bot.serve <rasa arguments>, e.g. `python -m bot.serve run --port 5005`.
 """
 
@@ -93,7 +98,33 @@ def _reuse_endpoint_sessions() -> None:
     EndpointConfig.session = session  # type: ignore[method-assign]
 
 
+def _poll_conversation_lock_sooner() -> None:
+    from rasa.core.lock_store import LockStore
+
+    original = LockStore.lock
+
+    def lock(
+        self: LockStore, conversation_id: str, lock_lifetime: float | None = None, wait_time_in_seconds: float = 0.02
+    ) -> Any:
+        if lock_lifetime is None:
+            return original(self, conversation_id, wait_time_in_seconds=wait_time_in_seconds)
+        return original(self, conversation_id, lock_lifetime, wait_time_in_seconds)
+
+    LockStore.lock = lock  # type: ignore[method-assign]
+
+
+def _atomic_redis_lock_store() -> None:
+    import rasa.core.lock_store as lock_store
+
+    from bot.lock_store import AtomicRedisLockStore
+
+    # Rasa's factory looks the class up in its module when it reads endpoints.yml.
+    lock_store.RedisLockStore = AtomicRedisLockStore  # type: ignore[misc]
+
+
 def main() -> None:
+    _poll_conversation_lock_sooner()
+    _atomic_redis_lock_store()
     _cache_action_response_validator()
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from api.db import session_scope
 from api.handoff.models import Conversation, Message
@@ -47,9 +48,12 @@ def _out(m: Message) -> StoredMessage:
 def _ensure(session: Any, conversation_id: str) -> Conversation:
     conv = session.get(Conversation, conversation_id)
     if conv is None:
-        conv = Conversation(id=conversation_id, mode="bot", unhelpful_streak=0, offline=False)
-        session.add(conv)
-        session.flush()
+        try:
+            with session.begin_nested():  # a savepoint: a lost race must not undo the caller's work
+                session.add(Conversation(id=conversation_id, mode="bot", unhelpful_streak=0, offline=False))
+        except IntegrityError:
+            pass  # the conversation's first messages arrived at once; another request created the row
+        conv = session.get(Conversation, conversation_id)
     return conv
 
 

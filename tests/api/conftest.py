@@ -121,34 +121,11 @@ def postgres_url():
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A real Redis server (Debian's redis-server, installed by `make test`) on a free loopback port."""
-    import shutil
-    import socket
-    import subprocess
-    import time
+    from tests.servers import start_redis
 
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.fail("redis-server is not installed: run `make test` (it installs Debian's redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
+    url, proc = start_redis(tmp_path_factory.mktemp("redis"))
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -1,0 +1,65 @@
+"""The Redis lock store shared by several Rasa processes, on a real redis-server."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from urllib.parse import urlparse
+
+from rasa.core.lock_store import RedisLockStore
+
+from bot.lock_store import AtomicRedisLockStore
+
+
+def store(redis_url: str, cls: type[RedisLockStore] = AtomicRedisLockStore) -> RedisLockStore:
+    """One Rasa process's lock store: its own Redis connection."""
+    url = urlparse(redis_url)
+    return cls(host=url.hostname, port=url.port, db=1, key_prefix="test")
+
+
+def take_tickets_at_once(stores: list[RedisLockStore], cid: str, each: int) -> list[int]:
+    barrier = threading.Barrier(len(stores))
+    tickets: list[int] = []
+
+    def take(s: RedisLockStore) -> None:
+        barrier.wait()
+        for _ in range(each):
+            tickets.append(s.issue_ticket(cid))
+
+    threads = [threading.Thread(target=take, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return tickets
+
+
+def test_processes_taking_tickets_at_once_each_get_their_own(redis_url):
+    cid = f"c-{uuid.uuid4().hex[:6]}"
+    stores = [store(redis_url) for _ in range(4)]
+    tickets = take_tickets_at_once(stores, cid, 25)
+    assert sorted(tickets) == list(range(100))
+    assert sorted(stores[0].get_lock(cid).tickets, key=lambda t: t.number)[-1].number == 99
+
+
+def test_messages_from_two_processes_are_served_one_at_a_time_in_ticket_order(redis_url):
+    cid = f"c-{uuid.uuid4().hex[:6]}"
+    stores = [store(redis_url), store(redis_url)]
+    inside: list[int] = []
+    order: list[int] = []
+
+    async def message(n: int) -> None:
+        async with stores[n % 2].lock(cid, wait_time_in_seconds=0.01) as lock:
+            inside.append(n)
+            assert len(inside) == 1, "two messages of one conversation handled at once"
+            order.append(lock.now_serving or 0)
+            await asyncio.sleep(0.005)
+            inside.remove(n)
+
+    async def run() -> None:
+        await asyncio.gather(*(message(n) for n in range(20)))
+
+    asyncio.run(run())
+    assert order == sorted(order) and len(order) == 20
+    assert stores[0].get_lock(cid) is None, "the lock is removed once nobody waits"
