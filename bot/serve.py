@@ -1,4 +1,4 @@
-"""Runs the Rasa CLI with two speed fixes that change no behaviour.
+"""Runs the Rasa CLI with speed fixes that change no behaviour, and the privacy additions.
 
 1. Rasa 3.6 calls `jsonschema.validate` on every action-server reply, which rebuilds a validator
    from the schema each time; profiling showed about half of Rasa's CPU per custom-action message
@@ -9,11 +9,16 @@
    the cost. PostgreSQL URLs are left as Rasa configures them.
 3. Rasa opens a new HTTP client session (and TCP connection) to the action server for every
    custom action; one kept-alive session per endpoint does the same requests with less work.
+
+Privacy (README "Personal data"): the routes of bot/privacy.py, through which the service tier
+erases, exports and purges trackers.
+
 Usage: python -m bot.serve <rasa arguments>, e.g. `python -m bot.serve run --port 5005`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -93,10 +98,28 @@ def _reuse_endpoint_sessions() -> None:
     EndpointConfig.session = session  # type: ignore[method-assign]
 
 
+def _add_privacy_routes(service_token: str) -> None:
+    import rasa.core.run
+    from sanic import Sanic
+
+    from bot import privacy
+
+    original = rasa.core.run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Sanic:
+        app = original(*args, **kwargs)
+        privacy.install(app, service_token)
+        return app
+
+    rasa.core.run.configure_app = configure_app
+
+
 def main() -> None:
     _cache_action_response_validator()
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()
+    # The secret the service tier presents on the privacy routes (scripts/stack.py passes it to every process).
+    _add_privacy_routes(os.environ.get("CA_SERVICE_TOKEN", ""))
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]
