@@ -6,12 +6,14 @@
 2. The SQLite tracker store opens a new connection for every read and write (SQLAlchemy 1.4's
    NullPool for SQLite files) and syncs the disk on every commit. A pooled connection in WAL mode
    with synchronous=NORMAL keeps every committed event across process crashes, at a fraction of
-   the cost. PostgreSQL URLs are left as Rasa configures them.
+   the cost. PostgreSQL URLs keep Rasa's settings (but for the hidden parameters below).
 3. Rasa opens a new HTTP client session (and TCP connection) to the action server for every
    custom action; one kept-alive session per endpoint does the same requests with less work.
 
 Privacy (README "Personal data"): the routes of bot/privacy.py, through which the service tier
-erases, exports and purges trackers.
+erases, exports and purges trackers; SQL parameters (message text, the candidate's token in the
+message metadata, status details in slots) are kept out of database error messages, which Rasa logs
+at ERROR; and log records are scrubbed of emails, tokens and phone numbers (bot/redaction.py).
 
 Usage: python -m bot.serve <rasa arguments>, e.g. `python -m bot.serve run --port 5005`.
 """
@@ -53,8 +55,11 @@ def _tune_sqlite_tracker_store() -> None:
     def engine_kwargs(url: Any) -> dict[str, Any]:
         if str(url).startswith("sqlite"):
             # Rasa uses the store from its event-loop thread only; the pool keeps one connection open.
-            return {"poolclass": QueuePool, "pool_size": 1, "connect_args": {"check_same_thread": False}}
-        return original(url)
+            kwargs = {"poolclass": QueuePool, "pool_size": 1, "connect_args": {"check_same_thread": False}}
+        else:
+            kwargs = original(url)
+        # A failed write's error message would otherwise carry the events it tried to write.
+        return {**kwargs, "hide_parameters": True}
 
     tracker_store.create_engine_kwargs = engine_kwargs
 
@@ -115,6 +120,9 @@ def _add_privacy_routes(service_token: str) -> None:
 
 
 def main() -> None:
+    from bot import redaction
+
+    redaction.install()
     _cache_action_response_validator()
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()
