@@ -1,4 +1,8 @@
-"""The service tier's database: one engine per process, created on first use."""
+"""The service tier's database: one engine per process, created on first use.
+
+Statement parameters are left out of database errors: they hold message text, emails and status
+details, and an error's message ends up in the logs.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ def get_engine() -> Engine:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,7 +38,7 @@ def get_engine() -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache

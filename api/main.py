@@ -24,6 +24,7 @@ from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
+from api.privacy import redaction
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    redaction.install()  # before anything can log
     settings.check_secrets()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     app.state.http = httpx.AsyncClient()
