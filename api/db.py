@@ -48,6 +48,7 @@ def get_sessionmaker() -> sessionmaker[Session]:
 
 def create_tables() -> None:
     import api.handoff.models
+    import api.privacy.models
     import api.status.models
     import api.users.models  # noqa: F401  (each import registers its tables)
 

@@ -25,6 +25,8 @@ from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
 from api.privacy import redaction
+from api.privacy.router import router as privacy_router
+from api.privacy.service import run_retention
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
@@ -41,18 +43,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     redaction.install()  # before anything can log
     settings.check_secrets()
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.rasa = RasaClient(
+        settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token.get_secret_value()
+    )
     app.state.http = httpx.AsyncClient()
     app.state.status = create_adapter(settings)
     app.state.broker = Broker()
     await asyncio.to_thread(create_tables)
     app.state.knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     watcher = asyncio.create_task(app.state.knowledge.watch()) if settings.watch_knowledge else None
+    retention = asyncio.create_task(run_retention(settings, app.state.rasa)) if settings.retention_days > 0 else None
     try:
         yield
     finally:
-        if watcher:
-            watcher.cancel()
+        for task in (watcher, retention):
+            if task:
+                task.cancel()
         await app.state.rasa.close()
         await app.state.http.aclose()
 
@@ -101,6 +107,7 @@ def create_app() -> FastAPI:
     app.include_router(staff_router)
     app.include_router(internal_router)
     app.include_router(candidate_router)
+    app.include_router(privacy_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
