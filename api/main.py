@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     redaction.install()  # before anything can log
+    # httpx logs each request's URL at INFO, and the status adapter's URLs name the candidate.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings.check_secrets()
     app.state.rasa = RasaClient(
         settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token.get_secret_value()
