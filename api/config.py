@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
@@ -71,6 +72,12 @@ class Settings(BaseSettings):
     # reloads) reach every instance, and rate-limit counters are shared. Empty: one process, in memory.
     redis_url: str = ""
 
+    # Personal data: transcripts (both tiers) whose last activity is older than this are purged by a
+    # job in every API process (idempotent, so several instances may run it) and by
+    # `python -m api.privacy purge`; 0 keeps them until erased.
+    retention_days: float = Field(default=90, ge=0)
+    retention_interval_seconds: float = Field(default=3600, gt=0)
+
     # Browser origins allowed to call the API (the widget); never "*".
     cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])
 
@@ -100,6 +107,11 @@ class Settings(BaseSettings):
             tmp.chmod(0o600)
             os.replace(tmp, path)
         return path.read_text().strip()
+
+    def audit_key(self) -> bytes:
+        """Key of the hashed subject ids in the erasure audit: derived from a secret the service
+        already keeps, so an operator can check that a request was carried out while the record names no one."""
+        return hashlib.sha256(b"erasure-audit\0" + self.candidate_secret().encode()).digest()
 
     def check_secrets(self) -> None:
         """A placeholder secret is tolerated in development only."""

@@ -1,4 +1,8 @@
-"""The service tier's database: one engine per process, created on first use."""
+"""The service tier's database: one engine per process, created on first use.
+
+Statement parameters are left out of database errors: they hold message text, emails and status
+details, and an error's message ends up in the logs.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ def get_engine() -> Engine:
     url = get_settings().sqlalchemy_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -33,7 +37,7 @@ def get_engine() -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache
@@ -49,6 +53,7 @@ _MIGRATION_LOCK = 7_310_042
 
 def import_models() -> None:
     import api.handoff.models
+    import api.privacy.models
     import api.status.models
     import api.users.models  # noqa: F401  (each import registers its tables)
 

@@ -26,6 +26,9 @@ from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
+from api.privacy import redaction
+from api.privacy.router import router as privacy_router
+from api.privacy.service import run_retention
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
@@ -40,8 +43,13 @@ log = logging.getLogger(__name__)
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    redaction.install()  # before anything can log
+    # httpx logs each request's URL at INFO, and the status adapter's URLs name the candidate.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings.check_secrets()
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.rasa = RasaClient(
+        settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token.get_secret_value()
+    )
     app.state.http = httpx.AsyncClient()
     app.state.status = create_adapter(settings)
     app.state.broker = broker = create_broker(settings.redis_url)
@@ -50,11 +58,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.knowledge = knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     _share_knowledge_versions(knowledge, broker)
     watcher = asyncio.create_task(knowledge.watch()) if settings.watch_knowledge else None
+    retention = asyncio.create_task(run_retention(settings, app.state.rasa)) if settings.retention_days > 0 else None
     try:
         yield
     finally:
-        if watcher:
-            watcher.cancel()
+        for task in (watcher, retention):
+            if task:
+                task.cancel()
         await broker.stop()
         await app.state.rasa.close()
         await app.state.http.aclose()
@@ -130,6 +140,7 @@ def create_app() -> FastAPI:
     app.include_router(staff_router)
     app.include_router(internal_router)
     app.include_router(candidate_router)
+    app.include_router(privacy_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,4 +1,4 @@
-"""Runs the Rasa CLI with speed fixes that change no behaviour, and one correctness fix.
+"""Runs the Rasa CLI with speed fixes that change no behaviour, a correctness fix, and privacy additions.
 
 1. Rasa 3.6 calls `jsonschema.validate` on every action-server reply, which rebuilds a validator
    from the schema each time; profiling showed about half of Rasa's CPU per custom-action message
@@ -6,7 +6,7 @@
 2. The SQLite tracker store opens a new connection for every read and write (SQLAlchemy 1.4's
    NullPool for SQLite files) and syncs the disk on every commit. A pooled connection in WAL mode
    with synchronous=NORMAL keeps every committed event across process crashes, at a fraction of
-   the cost. PostgreSQL URLs are left as Rasa configures them.
+   the cost. PostgreSQL URLs keep Rasa's settings (but for the hidden parameters below).
 3. Rasa opens a new HTTP client session (and TCP connection) to the action server for every
    custom action; one kept-alive session per endpoint does the same requests with less work.
 4. Rasa's ticket lock (one message of a conversation at a time) re-checks a waiting message's turn
@@ -14,11 +14,18 @@
    Checking every 20 ms serves them in the same order, as soon as each turn comes.
 5. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
    bot/lock_store.py); `type: redis` in endpoints.yml gets the atomic version.
+
+Privacy (README "Personal data"): the routes of bot/privacy.py, through which the service tier
+erases, exports and purges trackers; SQL parameters (message text, the candidate's token in the
+message metadata, status details in slots) are kept out of database error messages, which Rasa logs
+at ERROR; and log records are scrubbed of emails, tokens and phone numbers (bot/redaction.py).
+
 Usage: python -m bot.serve <rasa arguments>, e.g. `python -m bot.serve run --port 5005`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -53,8 +60,11 @@ def _tune_sqlite_tracker_store() -> None:
     def engine_kwargs(url: Any) -> dict[str, Any]:
         if str(url).startswith("sqlite"):
             # Rasa uses the store from its event-loop thread only; the pool keeps one connection open.
-            return {"poolclass": QueuePool, "pool_size": 1, "connect_args": {"check_same_thread": False}}
-        return original(url)
+            kwargs = {"poolclass": QueuePool, "pool_size": 1, "connect_args": {"check_same_thread": False}}
+        else:
+            kwargs = original(url)
+        # A failed write's error message would otherwise carry the events it tried to write.
+        return {**kwargs, "hide_parameters": True}
 
     tracker_store.create_engine_kwargs = engine_kwargs
 
@@ -122,12 +132,33 @@ def _atomic_redis_lock_store() -> None:
     lock_store.RedisLockStore = AtomicRedisLockStore  # type: ignore[misc]
 
 
+def _add_privacy_routes(service_token: str) -> None:
+    import rasa.core.run
+    from sanic import Sanic
+
+    from bot import privacy
+
+    original = rasa.core.run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Sanic:
+        app = original(*args, **kwargs)
+        privacy.install(app, service_token)
+        return app
+
+    rasa.core.run.configure_app = configure_app
+
+
 def main() -> None:
+    from bot import redaction
+
+    redaction.install()
     _poll_conversation_lock_sooner()
     _atomic_redis_lock_store()
     _cache_action_response_validator()
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()
+    # The secret the service tier presents on the privacy routes (scripts/stack.py passes it to every process).
+    _add_privacy_routes(os.environ.get("CA_SERVICE_TOKEN", ""))
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

@@ -9,6 +9,10 @@ A tracker is *removed* from the cache when it is handed out and put back when it
 message whose handling fails before saving leaves no unsaved state behind: the next message reads
 the database. Several Rasa processes sharing one database must not cache (each would miss the
 others' events): set `cache_size: 0` (CA_TRACKER_CACHE_SIZE=0), as the cluster set-up does.
+
+Erasure (`bot/privacy.py`) deletes a conversation's rows *and* its cached tracker: deleting the rows
+alone would leave the conversation alive in this process's memory, to be written back on the next
+message.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 from collections import OrderedDict
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -82,3 +87,48 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         cache.move_to_end(key)
         while len(cache) > self._cache_size:
             cache.popitem(last=False)
+
+    def delete_conversation(self, sender_id: str, idle_before: float | None = None) -> int:
+        """Delete every stored event of the conversation and forget its cached tracker; returns the
+        number of events deleted (0 for an unknown conversation, so a retry is harmless).
+
+        With `idle_before` (a Unix time) only a conversation whose latest event is older is deleted:
+        a candidate who came back while a retention purge ran keeps their conversation.
+        """
+        with self.session_scope() as session:
+            events = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id)
+            if idle_before is not None:
+                latest = (
+                    session.query(sa.func.max(self.SQLEvent.timestamp))
+                    .filter(self.SQLEvent.sender_id == sender_id)
+                    .scalar()
+                )
+                if latest is not None and latest >= idle_before:
+                    return 0
+            deleted = events.delete(synchronize_session=False)
+            session.commit()
+        self._saved.pop(sender_id, None)
+        self._checked_out.pop(sender_id, None)
+        return int(deleted)
+
+    def stored_events(self, sender_id: str) -> list[dict[str, Any]]:
+        """The conversation's events as stored (every session), oldest first."""
+        with self.session_scope() as session:
+            rows = (
+                session.query(self.SQLEvent.data)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .order_by(self.SQLEvent.id)
+                .all()
+            )
+        return [json.loads(data) for (data,) in rows]
+
+    def idle_since(self, before: float) -> list[str]:
+        """Conversations whose latest event is older than `before` (a Unix time)."""
+        with self.session_scope() as session:
+            rows = (
+                session.query(self.SQLEvent.sender_id)
+                .group_by(self.SQLEvent.sender_id)
+                .having(sa.func.max(self.SQLEvent.timestamp) < before)
+                .all()
+            )
+        return [sender_id for (sender_id,) in rows]

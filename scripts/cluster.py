@@ -30,7 +30,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from stack import API_PY, MODEL, RASA_PY, ROOT, Stack
+from stack import API_PY, MODEL, ROOT, Stack
 
 NGINX_CONF = """\
 # Written by scripts/cluster.py on every start; edit the template there.
@@ -211,7 +211,9 @@ class Cluster(Stack):
             rasa[rasa.index("--port") + 1] = str(port)
             cmds[f"rasa-{n}"] = rasa
         for n, port in enumerate(self.action_ports, 1):
-            cmds[f"actions-{n}"] = [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+            actions = list(base["actions"])
+            actions[actions.index("--port") + 1] = str(port)
+            cmds[f"actions-{n}"] = actions
         for n, port in enumerate(self.api_ports, 1):
             api = list(base["api"])
             api[api.index("--port") + 1] = str(port)

@@ -100,7 +100,7 @@ class Stack:
                 "--port",
                 str(self.rasa_port),
             ],
-            "actions": [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+            "actions": [str(RASA_PY), "-m", "actions", "--actions", "actions", "--port", str(self.actions_port)],
             "api": [
                 str(API_PY),
                 "-m",

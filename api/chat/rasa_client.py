@@ -5,6 +5,9 @@ set-up), messages go round-robin, and a message is moved to the next instance on
 connection itself failed, i.e. when Rasa certainly never saw it: a message Rasa may have handled
 (a read timeout, a 5xx) is never sent twice. The instances share the tracker store and, through
 Redis, the per-conversation lock, so any instance can continue any conversation.
+
+The privacy routes bot/serve.py adds to Rasa (erase, export, purge) may be called on any instance:
+they act on the shared tracker store.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ class DialogueUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_urls: str, timeout: float) -> None:
+    def __init__(self, base_urls: str, timeout: float, service_token: str = "") -> None:
         urls = [u.strip().rstrip("/") for u in base_urls.split(",") if u.strip()]
         if not urls:
             raise ValueError("CA_RASA_URL is empty; give Rasa's URL (several separated by commas)")
         self._http = [httpx.AsyncClient(base_url=u, timeout=timeout) for u in urls]
         self._turn = itertools.cycle(range(len(urls)))
+        self._auth = {"Authorization": f"Bearer {service_token}"}
 
     @property
     def instances(self) -> int:
@@ -57,6 +61,46 @@ class RasaClient:
             with contextlib.suppress(httpx.HTTPError):
                 up += (await http.get("/", timeout=2.0)).status_code == 200
         return up, len(self._http)
+
+    async def delete_tracker(self, conversation_id: str) -> int:
+        """Erase the conversation from Rasa's tracker store and memory; returns the events deleted."""
+        data = await self._privacy("DELETE", f"/ca/conversations/{conversation_id}/tracker")
+        return int(data.get("events_deleted", 0))
+
+    async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
+        data = await self._privacy("GET", f"/ca/conversations/{conversation_id}/tracker")
+        return list(data.get("events", []))
+
+    async def purge_trackers(self, before: float) -> tuple[int, int]:
+        """Erase every conversation idle since `before` (Unix time); returns (conversations, events)."""
+        data = await self._privacy("POST", "/ca/trackers/purge", json={"before": before})
+        return int(data.get("conversations", 0)), int(data.get("events_deleted", 0))
+
+    async def _privacy(self, method: str, path: str, json: Any = None) -> dict[str, Any]:
+        # Only the status and Rasa's own explanation are reported: never a request detail.
+        resp: httpx.Response | None = None
+        for http in self._http:
+            try:
+                resp = await http.request(method, path, json=json, headers=self._auth)
+                break
+            except (httpx.ConnectError, httpx.ConnectTimeout):
+                continue  # this instance is down; any other shares the tracker store
+            except httpx.HTTPError as exc:
+                raise DialogueUnavailable(f"Rasa did not answer ({type(exc).__name__})") from exc
+        if resp is None:
+            raise DialogueUnavailable("Rasa did not answer (ConnectError)")
+        if resp.status_code != 200:
+            try:
+                detail = str(resp.json().get("detail", ""))
+            except ValueError:
+                detail = ""
+            hint = " (is CA_SERVICE_TOKEN the same for the API and Rasa?)" if resp.status_code == 401 else ""
+            raise DialogueUnavailable(f"Rasa answered {resp.status_code}{hint}: {detail or resp.reason_phrase}")
+        try:
+            data = resp.json()
+        except ValueError as exc:
+            raise DialogueUnavailable("Rasa answered with something other than JSON") from exc
+        return data if isinstance(data, dict) else {}
 
     async def close(self) -> None:
         for http in self._http:

@@ -1,8 +1,11 @@
-"""Fixtures for the dialogue tier's own code (Python 3.10, the Rasa virtualenv)."""
+"""Fixtures for the dialogue tier's own code (Python 3.10, the Rasa virtualenv): real Redis and
+PostgreSQL servers, as in the service tier's tests."""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.api.conftest import postgres_url  # noqa: F401  (a stdlib-only fixture, shared by both tiers)
 
 
 @pytest.fixture(scope="session")

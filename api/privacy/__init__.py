@@ -1,0 +1,1 @@
+"""Personal data: erasure and export of a candidate's conversations in both tiers, retention, and log redaction."""

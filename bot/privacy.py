@@ -1,0 +1,127 @@
+"""Erasure, export and retention of conversation trackers, on Rasa's own server.
+
+The tracker store belongs to the Rasa process: it holds live trackers in memory
+(bot/tracker_store.py), so the service tier cannot erase a conversation by deleting database rows
+itself. `bot/serve.py` adds these routes to Rasa's Sanic app; the service tier calls them over
+loopback with `Authorization: Bearer <CA_SERVICE_TOKEN>`:
+
+  DELETE /ca/conversations/<id>/tracker   delete the conversation's events and cached tracker
+  GET    /ca/conversations/<id>/tracker   its stored events (for an export)
+  POST   /ca/trackers/purge {"before": t} delete every conversation idle since Unix time t
+
+Each deletion holds the conversation's lock, so a message being handled finishes first and is
+deleted with the rest. Deleting is idempotent: an unknown conversation deletes 0 events.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.tracker_store import InMemoryTrackerStore
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, json
+
+from bot.tracker_store import CachedSQLTrackerStore
+
+log = logging.getLogger(__name__)
+
+
+def authorized(header: str | None, service_token: str) -> bool:
+    """`Bearer <service token>`; an empty configured token opens nothing."""
+    if not service_token or not header or header[:7].lower() != "bearer ":
+        return False
+    return hmac.compare_digest(header[7:].strip().encode(), service_token.encode())
+
+
+def find_store(tracker_store: Any) -> CachedSQLTrackerStore | None:
+    """Our store inside Rasa's wrappers (FailSafeTrackerStore, AwaitableTrackerStore)."""
+    store = tracker_store
+    for _ in range(5):
+        if isinstance(store, CachedSQLTrackerStore):
+            return store
+        store = getattr(store, "_tracker_store", None)
+    return None
+
+
+def _forget_fallback_copy(tracker_store: Any, sender_id: str) -> None:
+    """Rasa's fail-safe wrapper keeps a tracker in memory when a save to the database failed."""
+    fallback = getattr(tracker_store, "_fallback_tracker_store", None)
+    if isinstance(fallback, InMemoryTrackerStore):
+        fallback.store.pop(sender_id, None)
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def install(app: Sanic, service_token: str) -> None:
+    """Adds the routes to Rasa's app (before it starts serving)."""
+
+    def guarded(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
+        @functools.wraps(handler)
+        async def checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            try:
+                if not authorized(request.headers.get("authorization"), service_token):
+                    raise _Refused(401, "Send Authorization: Bearer <CA_SERVICE_TOKEN>.")
+                return await handler(request, *args, **kwargs)
+            except _Refused as exc:
+                return json({"detail": exc.detail}, status=exc.status)
+
+        return checked
+
+    def agent_and_store(request: Request) -> tuple[Any, CachedSQLTrackerStore]:
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            raise _Refused(503, "Rasa is still loading its model; try again shortly.")
+        store = find_store(agent.tracker_store)
+        if store is None:
+            name = type(agent.tracker_store).__name__
+            raise _Refused(501, f"The tracker store ({name}) is not bot.tracker_store.CachedSQLTrackerStore.")
+        return agent, store
+
+    async def delete(agent: Any, store: CachedSQLTrackerStore, sender_id: str, idle_before: float | None) -> int:
+        async with agent.lock_store.lock(sender_id):
+            deleted = store.delete_conversation(sender_id, idle_before)
+            _forget_fallback_copy(agent.tracker_store, sender_id)
+            return deleted
+
+    @guarded
+    async def delete_tracker(request: Request, conversation_id: str) -> HTTPResponse:
+        agent, store = agent_and_store(request)
+        deleted = await delete(agent, store, conversation_id, None)
+        log.info("erased a conversation tracker (%d events)", deleted)
+        return json({"events_deleted": deleted})
+
+    @guarded
+    async def tracker_events(request: Request, conversation_id: str) -> HTTPResponse:
+        _, store = agent_and_store(request)
+        return json({"events": store.stored_events(conversation_id)})
+
+    @guarded
+    async def purge(request: Request) -> HTTPResponse:
+        agent, store = agent_and_store(request)
+        body = request.json if isinstance(request.json, dict) else {}
+        before = body.get("before")
+        if not isinstance(before, (int, float)) or isinstance(before, bool):
+            raise _Refused(422, 'Send {"before": <Unix time>}.')
+        conversations = events = 0
+        for sender_id in store.idle_since(float(before)):
+            deleted = await delete(agent, store, sender_id, float(before))
+            conversations += 1 if deleted else 0
+            events += deleted
+        if conversations:
+            log.info("retention: purged %d conversation trackers (%d events)", conversations, events)
+        return json({"conversations": conversations, "events_deleted": events})
+
+    tracker = "/ca/conversations/<conversation_id:str>/tracker"
+    app.add_route(delete_tracker, tracker, methods=["DELETE"], name="ca_delete_tracker")
+    app.add_route(tracker_events, tracker, methods=["GET"], name="ca_tracker_events")
+    app.add_route(purge, "/ca/trackers/purge", methods=["POST"], name="ca_purge_trackers")
