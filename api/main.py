@@ -24,6 +24,7 @@ from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
+from api.ratelimit import RateLimiter
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
@@ -43,6 +44,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.http = httpx.AsyncClient()
     app.state.status = create_adapter(settings)
     app.state.broker = Broker()
+    app.state.limiter = RateLimiter.from_settings(settings)
+    await app.state.limiter.start()
     await asyncio.to_thread(create_tables)
     app.state.knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     watcher = asyncio.create_task(app.state.knowledge.watch()) if settings.watch_knowledge else None
@@ -53,6 +56,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             watcher.cancel()
         await app.state.rasa.close()
         await app.state.http.aclose()
+        await app.state.limiter.aclose()
 
 
 def _readable(exc: RequestValidationError) -> str:
@@ -87,6 +91,8 @@ def create_app() -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type", "Authorization"],
+        # The widget on a careers site's own origin reads how long to wait after a 429.
+        expose_headers=["Retry-After"],
     )
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)
