@@ -47,11 +47,13 @@ $(API_VENV)/.installed: requirements/api.txt
 deps: $(RASA_VENV)/.installed $(API_VENV)/.installed ## Create both virtualenvs if missing
 
 # Browser tests use Debian's Chromium (Playwright never downloads a browser here); the store tests
-# also run on a real PostgreSQL server. Both come from Debian's packages when missing.
+# also run on a real PostgreSQL server and the shared rate-limit counters on a real redis-server.
+# All three come from Debian's packages when missing.
 browser:
 	@mkdir -p var/tmp
-	@command -v chromium > /dev/null && ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || { \
-		apt-get update -qq && apt-get install -y -qq chromium postgresql > /dev/null; }
+	@command -v chromium > /dev/null && command -v redis-server > /dev/null \
+		&& ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || { \
+		apt-get update -qq && apt-get install -y -qq chromium postgresql redis-server > /dev/null; }
 
 $(MODEL): $(BOT_DATA) $(RASA_VENV)/.installed
 	@mkdir -p var/models var/tmp
