@@ -70,7 +70,8 @@ def _readable(exc: RequestValidationError) -> str:
         if err.get("type") == "string_pattern_mismatch" and loc == "conversation_id":
             msg = "must be 1-64 letters, digits, '-' or '_'"
         parts.append(f"{loc}: {msg}" if loc else msg)
-    return "; ".join(parts) or "The request is invalid."
+    # A body that a route and its rate-limit dependency both read is validated, and reported, twice.
+    return "; ".join(dict.fromkeys(parts)) or "The request is invalid."
 
 
 def create_app() -> FastAPI:
