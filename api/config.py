@@ -10,8 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.ratelimit import Rate, parse_networks, parse_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRET = "change-me"
@@ -80,6 +82,48 @@ class Settings(BaseSettings):
 
     # Browser origins allowed to call the API (the widget); never "*".
     cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])
+
+    # Rate limits (README "Rate limits"): "N/period" (a burst of N, then one every period/N) or "off".
+    # A person types a message every few seconds; one address may be a whole office or campus.
+    rate_limit_chat_conversation: str = "20/minute"
+    rate_limit_chat_address: str = "300/minute"
+    # Every sign-in attempt counts, right or wrong: guessing stays at a few per hour per account.
+    rate_limit_login_address: str = "30/hour"
+    rate_limit_login_username: str = "10/hour"
+    # Direct peers (addresses or networks) whose X-Forwarded-For names the client: the reverse proxy.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator(
+        "rate_limit_chat_conversation",
+        "rate_limit_chat_address",
+        "rate_limit_login_address",
+        "rate_limit_login_username",
+    )
+    @classmethod
+    def _is_a_rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _is_a_redis_url(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"{value!r} is not a Redis URL: write redis://host:6379/0, or leave it empty")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _are_addresses(cls, value: list[str]) -> list[str]:
+        parse_networks(value)
+        return value
+
+    def rate_limits(self) -> dict[str, Rate | None]:
+        return {
+            "chat_conversation": parse_rate(self.rate_limit_chat_conversation),
+            "chat_address": parse_rate(self.rate_limit_chat_address),
+            "login_address": parse_rate(self.rate_limit_login_address),
+            "login_username": parse_rate(self.rate_limit_login_username),
+        }
 
     @property
     def index_dir(self) -> Path:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from typing import Annotated
+import math
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
+from api.chat.schemas import ChatRequest, ErrorOut
 from api.config import Settings, get_settings
 from api.knowledge.service import KnowledgeService
+from api.ratelimit import RateLimiter
 from api.users import service as users
+from api.users.schemas import Credentials
 from api.users.service import SignedIn
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -64,3 +68,55 @@ async def current_staff(user: CurrentUser) -> SignedIn:
 
 
 CurrentStaff = Annotated[SignedIn, Depends(current_staff)]
+
+
+# The 429 of the rate-limited routes, for their OpenAPI `responses`.
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorOut,
+        "description": "Too many requests from this conversation, address or account; wait and try again",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}
+        },
+    }
+}
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+async def _limit(request: Request, checks: list[tuple[str, str]], too_many: str) -> None:
+    """Counts the request against each rate in turn; the first one it exceeds refuses it with 429.
+    Later rates are not counted for a refused request."""
+    limiter: RateLimiter = request.app.state.limiter
+    for name, value in checks:
+        wait = await limiter.wait(name, value)
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                f"{too_many}; please wait {_wait_text(seconds)} and try again.",
+                headers={"Retry-After": str(seconds)},
+            )
+
+
+async def limit_chat(request: Request, body: ChatRequest) -> None:
+    limiter: RateLimiter = request.app.state.limiter
+    checks = [("chat_address", limiter.address(request)), ("chat_conversation", body.conversation_id)]
+    await _limit(request, checks, "Too many messages")
+
+
+ChatRateLimit = Annotated[None, Depends(limit_chat)]
+
+
+async def limit_login(request: Request, body: Credentials) -> None:
+    limiter: RateLimiter = request.app.state.limiter
+    # Case-folded so that spelling a name differently never opens a second budget.
+    checks = [("login_address", limiter.address(request)), ("login_username", body.username.casefold())]
+    await _limit(request, checks, "Too many sign-in attempts")
+
+
+LoginRateLimit = Annotated[None, Depends(limit_login)]

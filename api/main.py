@@ -29,6 +29,7 @@ from api.limits import BodySizeLimit
 from api.privacy import redaction
 from api.privacy.router import router as privacy_router
 from api.privacy.service import run_retention
+from api.ratelimit import RateLimiter
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
@@ -54,6 +55,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.status = create_adapter(settings)
     app.state.broker = broker = create_broker(settings.redis_url)
     await broker.start()
+    app.state.limiter = RateLimiter.from_settings(settings)
+    await app.state.limiter.start()
     await asyncio.to_thread(migrate)
     app.state.knowledge = knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     _share_knowledge_versions(knowledge, broker)
@@ -68,6 +71,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await broker.stop()
         await app.state.rasa.close()
         await app.state.http.aclose()
+        await app.state.limiter.aclose()
 
 
 def _share_knowledge_versions(knowledge: KnowledgeService, broker: Broker) -> None:
@@ -107,7 +111,8 @@ def _readable(exc: RequestValidationError) -> str:
         if err.get("type") == "string_pattern_mismatch" and loc == "conversation_id":
             msg = "must be 1-64 letters, digits, '-' or '_'"
         parts.append(f"{loc}: {msg}" if loc else msg)
-    return "; ".join(parts) or "The request is invalid."
+    # A body that a route and its rate-limit dependency both read is validated, and reported, twice.
+    return "; ".join(dict.fromkeys(parts)) or "The request is invalid."
 
 
 def create_app() -> FastAPI:
@@ -128,6 +133,8 @@ def create_app() -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type", "Authorization"],
+        # The widget on a careers site's own origin reads how long to wait after a 429.
+        expose_headers=["Retry-After"],
     )
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -38,6 +39,12 @@ QUESTIONS = [
     "what's the salary for this role?",
 ]
 
+# All bench traffic comes from one address, far above a careers site's per-address chat limit.
+THROTTLED = (
+    "The API answered 429 Too Many Requests: its rate limits are on. Start the stack with the chat limits "
+    "off, e.g. `CA_RATE_LIMIT_CHAT_ADDRESS=off CA_RATE_LIMIT_CHAT_CONVERSATION=off make run`, and run `make bench` again."
+)
+
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
@@ -53,20 +60,22 @@ async def sequential(url: str, n: int) -> list[float]:
                 cid = f"bench-{uuid.uuid4().hex[:8]}"
             t = time.perf_counter()
             r = await http.post("/api/chat", json={"conversation_id": cid, "message": QUESTIONS[i % len(QUESTIONS)]})
+            if r.status_code == 429:
+                raise SystemExit(THROTTLED)
             r.raise_for_status()
             times.append((time.perf_counter() - t) * 1000)
     return times
 
 
 async def concurrent(url: str, conversations: int, seconds: float) -> tuple[int, int, list[float]]:
-    answered = errors = 0
+    answered = errors = throttled = 0
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=conversations, max_keepalive_connections=conversations)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
 
         async def talk(k: int) -> None:
-            nonlocal answered, errors
+            nonlocal answered, errors, throttled
             cid = ""
             i = k
             while time.perf_counter() < deadline:
@@ -77,6 +86,7 @@ async def concurrent(url: str, conversations: int, seconds: float) -> tuple[int,
                     r = await http.post(
                         "/api/chat", json={"conversation_id": cid, "message": QUESTIONS[i % len(QUESTIONS)]}
                     )
+                    throttled += r.status_code == 429
                     ok = r.status_code == 200 and all(x["kind"] != "error" for x in r.json()["replies"])
                 except httpx.HTTPError:
                     ok = False
@@ -86,6 +96,8 @@ async def concurrent(url: str, conversations: int, seconds: float) -> tuple[int,
                 i += 1
 
         await asyncio.gather(*(talk(k) for k in range(conversations)))
+    if throttled:
+        print(f"{throttled} of the errors were 429. {THROTTLED}", file=sys.stderr)
     return answered, errors, latencies
 
 

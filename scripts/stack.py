@@ -111,6 +111,9 @@ class Stack:
                 "--port",
                 str(self.api_port),
                 "--no-access-log",
+                # uvicorn would otherwise believe X-Forwarded-For from any local process; the API
+                # reads it itself, from the peers in CA_TRUSTED_PROXIES only (api/ratelimit.py).
+                "--no-proxy-headers",
             ],
         }
 

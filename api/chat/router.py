@@ -12,7 +12,7 @@ from api.chat.payloads import sanitise
 from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.chat.replies import offer_person, to_replies
 from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, Reply, Source
-from api.deps import SettingsDep
+from api.deps import RATE_LIMITED, ChatRateLimit, SettingsDep
 from api.handoff import service as handoff
 from api.handoff.service import StoredMessage
 from api.tokens import bearer, verify
@@ -30,12 +30,15 @@ router = APIRouter(prefix="/api", tags=["chat"])
         413: {"model": ErrorOut, "description": "Body over 64 KB"},
         422: {"model": ErrorOut, "description": "Empty or too long message, malformed id or invalid JSON"},
         503: {"model": ErrorOut, "description": "The dialogue tier is not reachable"},
+        **RATE_LIMITED,
     },
 )
 async def chat(
     body: ChatRequest,
     request: Request,
     settings: SettingsDep,
+    # Refused before anything is stored or sent to Rasa.
+    _: ChatRateLimit,
     authorization: Annotated[
         str | None, Header(description="Bearer <signed candidate token>, for status look-ups")
     ] = None,

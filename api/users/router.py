@@ -5,33 +5,22 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from pydantic import BaseModel, Field
 
-from api.deps import SESSION_COOKIE, CurrentUser, SettingsDep
+from api.deps import RATE_LIMITED, SESSION_COOKIE, CurrentUser, LoginRateLimit, SettingsDep
 from api.users import service as users
+from api.users.schemas import Credentials, Me
 from api.users.service import SESSION_HOURS
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
-
-
-class Credentials(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=200)
-
-
-class Me(BaseModel):
-    username: str
-    role: str
-    csrf_token: str = Field(description="Send as X-CSRF-Token on every state-changing request")
 
 
 @router.post(
     "/login",
     summary="Sign in (sets the session cookie)",
     response_model=Me,
-    responses={401: {"description": "Wrong username or password"}},
+    responses={401: {"description": "Wrong username or password"}, **RATE_LIMITED},
 )
-async def login(body: Credentials, response: Response, settings: SettingsDep) -> Me:
+async def login(body: Credentials, response: Response, settings: SettingsDep, _: LoginRateLimit) -> Me:
     result = await asyncio.to_thread(users.sign_in, body.username, body.password)
     if result is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Wrong username or password.")

@@ -59,6 +59,10 @@ def client(tmp_path_factory, model_cache):
     mp.setenv("CA_ACTION_SERVER_URL", "http://127.0.0.1:9")
     mp.setenv("CA_SERVICE_TOKEN", "test-token")
     mp.setenv("CA_CANDIDATE_TOKEN_SECRET", SECRET)
+    # Many tests share this app, its address ("testclient") and its accounts: the rate-limit tests
+    # (tests/api/test_ratelimit*.py) run apps of their own with small limits instead.
+    for name in ("CHAT_CONVERSATION", "CHAT_ADDRESS", "LOGIN_ADDRESS", "LOGIN_USERNAME"):
+        mp.setenv(f"CA_RATE_LIMIT_{name}", "off")
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()
@@ -72,6 +76,35 @@ def client(tmp_path_factory, model_cache):
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()
+
+
+@pytest.fixture
+def app_with(client):
+    """Starts more apps on the shared app's var/ with other CA_* settings (e.g. small rate limits):
+    `app_with(CA_RATE_LIMIT_CHAT_CONVERSATION="3/minute")` -> a started TestClient. The settings are
+    the process's, so they apply while the test runs and are restored after it."""
+    from fastapi.testclient import TestClient
+
+    from api.config import get_settings
+    from api.main import create_app
+
+    mp = pytest.MonkeyPatch()
+    started: list[TestClient] = []
+
+    def start(peer: str = "testclient", **env: str) -> TestClient:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        get_settings.cache_clear()
+        app_client = TestClient(create_app(), client=(peer, 50000))
+        app_client.__enter__()
+        started.append(app_client)
+        return app_client
+
+    yield start
+    for app_client in reversed(started):
+        app_client.__exit__(None, None, None)
+    mp.undo()
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -119,13 +152,18 @@ def postgres_url():
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A real Redis server (Debian's redis-server, installed by `make test`) on a free loopback port."""
-    from tests.servers import start_redis
+def redis_server(tmp_path_factory):
+    """A real redis-server on a free loopback port for the session; a test that stops it must start it again."""
+    from tests.redis_server import RedisServer
 
-    url, proc = start_redis(tmp_path_factory.mktemp("redis"))
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
     try:
-        yield url
+        yield server
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_server):
+    return redis_server.url

@@ -6,16 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import postgres_url  # noqa: F401  (a stdlib-only fixture, shared by both tiers)
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """A real Redis server (Debian's redis-server, installed by `make test`) on a free loopback port."""
-    from tests.servers import start_redis
-
-    url, proc = start_redis(tmp_path_factory.mktemp("redis"))
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
     try:
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.stop()

@@ -17,6 +17,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from stack import API_PY, MODEL, Stack  # noqa: E402
 
 SECRET = "e2e-candidate-secret-" + "y" * 24
+LIMITS_FOR_TESTS = {
+    "CA_RATE_LIMIT_CHAT_CONVERSATION": "1000/minute",
+    "CA_RATE_LIMIT_CHAT_ADDRESS": "10000/minute",
+    "CA_RATE_LIMIT_LOGIN_ADDRESS": "1000/minute",
+    "CA_RATE_LIMIT_LOGIN_USERNAME": "1000/minute",
+}
+# The small limits of `limited_apis`.
+CONVERSATION_LIMIT = "3/30seconds"
+LOGIN_ADDRESS_LIMIT = "3/hour"
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +42,9 @@ def stack(tmp_path_factory) -> Stack:
         rasa_port=5105 + offset,
         actions_port=5155 + offset,
         var_dir=var,
-        extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET},
+        # Explicit limits well above what these tests send from 127.0.0.1; the rate-limit tests use
+        # `limited_apis` below.
+        extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET, **LIMITS_FOR_TESTS},
     )
     subprocess.run([str(API_PY), "-m", "api.status", "seed"], env=s.env(), cwd=ROOT, check=True, capture_output=True)
     s.start()
@@ -42,6 +53,47 @@ def stack(tmp_path_factory) -> Stack:
         yield s
     finally:
         s.stop()
+
+
+@pytest.fixture(scope="session")
+def limited_apis(stack: Stack, tmp_path_factory) -> list[Stack]:
+    """Two more API processes in front of the same Rasa and action server, as in the cluster set-up:
+    one database, rate-limit counters shared in a real redis-server, and small limits (3 messages
+    per 30 s per conversation, 3 sign-in attempts per hour per address)."""
+    from tests.redis_server import RedisServer, free_port
+
+    redis = RedisServer(tmp_path_factory.mktemp("redis"))
+    redis.start()
+    var = tmp_path_factory.mktemp("var-limited")
+    (var / "models").symlink_to(ROOT / "var" / "models", target_is_directory=True)
+    env = {
+        "CA_CANDIDATE_TOKEN_SECRET": SECRET,
+        "CA_WATCH_KNOWLEDGE": "false",
+        "CA_REDIS_URL": redis.url,
+        "CA_RATE_LIMIT_CHAT_CONVERSATION": CONVERSATION_LIMIT,
+        "CA_RATE_LIMIT_CHAT_ADDRESS": "10000/minute",
+        "CA_RATE_LIMIT_LOGIN_ADDRESS": LOGIN_ADDRESS_LIMIT,
+        "CA_RATE_LIMIT_LOGIN_USERNAME": "off",
+    }
+    apis = [
+        Stack(
+            api_port=free_port(),
+            rasa_port=stack.rasa_port,
+            actions_port=stack.actions_port,
+            var_dir=var,
+            extra_env=dict(env),
+        )
+        for _ in range(2)
+    ]
+    try:
+        for api in apis:  # one after the other: the first builds the index, the second loads it
+            api.start(only=["api"])
+            api.wait_ready(timeout=300)
+        yield apis
+    finally:
+        for api in apis:
+            api.stop()
+        redis.stop()
 
 
 @pytest.fixture

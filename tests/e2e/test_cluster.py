@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from cluster import Cluster
 
-from tests.e2e.conftest import ROOT, SECRET, add_account
+from tests.e2e.conftest import LIMITS_FOR_TESTS, ROOT, SECRET, add_account
 from tests.e2e.test_handoff_stack import Listener
 
 PASSWORD = "cluster staff password"
@@ -48,7 +48,7 @@ def cluster(tmp_path_factory):
         knowledge_dir=knowledge,
         # Reloads travel only through the Redis notice here: with watchers on, both instances would
         # see the shared folder change by themselves and the test would prove nothing.
-        extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET, "CA_WATCH_KNOWLEDGE": "false"},
+        extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET, "CA_WATCH_KNOWLEDGE": "false", **LIMITS_FOR_TESTS},
     )
     try:
         c.start()

@@ -3,6 +3,7 @@ accessibility (axe-core), phone and desktop sizes, ratings and the unavailable n
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from axe_playwright_python.sync_playwright import Axe
@@ -98,6 +99,31 @@ def test_phone_and_desktop_screenshots(stack, browser: Browser):
         assert box and box["width"] <= size["width"] and box["x"] >= 0  # fits the screen
         page.screenshot(path=str(SHOTS / f"widget-{name}.png"))
         page.context.close()
+
+
+def test_too_many_messages_say_how_long_to_wait_and_keep_the_typed_text(limited_apis, page: Page):
+    # A real 429 from an API process limited to 3 messages per 30 s per conversation.
+    open_chat(page, limited_apis[0].api_url)
+    questions = [
+        "How long does the work sample simulation take?",
+        "What does a bar raiser do?",
+        "How many steps are in the hiring process?",
+    ]
+    for n, question in enumerate(questions, start=1):
+        ask(page, question)
+        expect(page.locator("li.msg.answer")).to_have_count(n)
+    ask(page, "Is the bar raiser my manager?")
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text(re.compile(r"Please wait \d+ seconds?, then send your message again"))
+    expect(notice.get_by_role("button", name="Retry")).to_be_hidden()
+    # Not sent: the text is back in the box and not shown as sent.
+    expect(page.get_by_label("Your question")).to_have_value("Is the bar raiser my manager?")
+    expect(page.locator("li.msg.user", has_text="Is the bar raiser my manager?")).to_have_count(0)
+    expect(notice).to_contain_text("You can send your message again now", timeout=15_000)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("li.msg.answer")).to_have_count(4)
+    expect(page.locator("li.msg.answer").last).to_contain_text("bar raiser")
+    expect(notice).to_be_hidden()
 
 
 def test_assistant_unavailable_shows_a_notice_and_retry_works(stack, page: Page):

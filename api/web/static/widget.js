@@ -50,6 +50,7 @@
     ".status { min-height: 1.3rem; margin: 0; padding: 0 .8rem; font-size: .85rem; color: #414750; }",
     ".notice { margin: 0 .6rem .4rem; padding: .5rem .7rem; background: #fdecea; color: #8a1c15; border-radius: .4rem; font-size: .85rem; }",
     ".notice[hidden] { display: none; }",
+    ".notice.wait { background: #fff4e5; color: #4d3200; }",
     "form { display: flex; gap: .4rem; padding: .6rem; border-top: 1px solid #d5dbdb; }",
     "form input { flex: 1; min-width: 0; padding: .55rem; font: inherit; border: 1px solid #5f6b7a; border-radius: .4rem; }",
     "form button { padding: .55rem .9rem; font: inherit; background: #0b5394; color: #fff; border: 0; border-radius: .4rem; cursor: pointer; }",
@@ -98,6 +99,7 @@
   var seen = {};
   var lastMessage = null;
   var source = null;
+  var waitTimer = null;
 
   function newId() {
     var bytes = new Uint8Array(12);
@@ -154,6 +156,7 @@
     if (reply.kind === "answer" && reply.id) li.appendChild(rateRow(reply.id));
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;
+    return li;
   }
 
   function showMode(mode) {
@@ -161,19 +164,45 @@
   }
 
   function unavailable(text) {
+    clearTimeout(waitTimer);
+    notice.classList.remove("wait");
+    retry.hidden = false;
     noticeText.textContent = text;
     notice.hidden = false;
   }
 
+  // 429: the message was not sent (nor stored), so it leaves the log and typed text goes back into
+  // the box; the notice says how long to wait (Retry-After) and, once, when sending works again.
+  function slowDown(retryAfter, bubble, typed) {
+    if (bubble && bubble.parentNode) bubble.parentNode.removeChild(bubble);
+    if (typed && !input.value) input.value = typed;
+    var seconds = parseInt(retryAfter, 10);
+    if (!(seconds > 0)) seconds = 10;
+    clearTimeout(waitTimer);
+    notice.classList.add("wait");
+    retry.hidden = true;
+    noticeText.textContent = "You're sending messages faster than we can answer. Please wait " + seconds +
+      (seconds === 1 ? " second" : " seconds") + ", then send your message again.";
+    notice.hidden = false;
+    waitTimer = setTimeout(function () { noticeText.textContent = "You can send your message again now."; }, seconds * 1000);
+    input.focus();
+  }
+
   function ask(message, shown) {
     lastMessage = { message: message, shown: shown };
+    clearTimeout(waitTimer);
     notice.hidden = true;
-    add("user", { text: shown || message });
+    var bubble = add("user", { text: shown || message });
     status.textContent = "The assistant is typing…";
     fetch(API + "/api/chat", { method: "POST", headers: headers(), body: JSON.stringify({ conversation_id: conversationId, message: message }) })
-      .then(function (resp) { return resp.json().then(function (body) { return { status: resp.status, body: body }; }); })
+      .then(function (resp) {
+        return resp.json().catch(function () { return {}; }).then(function (body) {
+          return { status: resp.status, body: body, retryAfter: resp.headers.get("Retry-After") };
+        });
+      })
       .then(function (r) {
         status.textContent = "";
+        if (r.status === 429) { slowDown(r.retryAfter, bubble, shown ? null : message); return; }
         if (r.status === 503) { unavailable("The assistant is unavailable right now."); return; }
         if (r.status !== 200) { add("bot", { kind: "error", text: typeof r.body.detail === "string" ? r.body.detail : "That message could not be sent." }); return; }
         r.body.replies.forEach(function (reply) { add("bot", reply); });

@@ -13,13 +13,30 @@ def no_500(ctx, response, case) -> None:
         raise AssertionError(f"{response.status_code} from {case.operation.label}: {response.text[:300]}")
 
 
-def test_no_operation_answers_500_or_breaks_its_schema(client):
+def test_no_operation_answers_500_or_breaks_its_schema(client, monkeypatch):
     # An app of its own (same settings as `client`): schemathesis runs the app's start-up and
     # shut-down around its calls, which must not close the shared app's HTTP clients.
+    from api.config import get_settings
     from api.main import create_app
 
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+    # Limits low enough that some of the fuzzer's requests are refused: the 429 must match the document too.
+    monkeypatch.setenv("CA_RATE_LIMIT_CHAT_ADDRESS", "15/hour")
+    monkeypatch.setenv("CA_RATE_LIMIT_LOGIN_ADDRESS", "15/hour")
+    get_settings.cache_clear()
+    try:
+        failures, answered = fuzz(create_app())
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert failures == []
+    assert 429 in answered["POST /api/chat"] and 429 in answered["POST /api/staff/login"]
+
+
+def fuzz(app) -> tuple[list[str], dict[str, set[int]]]:
+    """Every operation's failures, and the status codes each operation answered."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
+    answered: dict[str, set[int]] = {}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
 
@@ -31,10 +48,13 @@ def test_no_operation_answers_500_or_breaks_its_schema(client):
         @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case) -> None:
             # Rasa is not running here: /api/chat may answer 503, never 500, and always per the schema.
-            case.call_and_validate(excluded_checks=[not_a_server_error], additional_checks=[no_500])
+            response = case.call_and_validate(excluded_checks=[not_a_server_error], additional_checks=[no_500])
+            answered.setdefault(f"{case.operation.method.upper()} {case.operation.path}", set()).add(
+                response.status_code
+            )
 
         try:
             check()
         except Exception as exc:  # collect every operation's failure, then report them together
             failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:600]}")
-    assert failures == []
+    return failures, answered
