@@ -82,7 +82,7 @@ test: deps model browser ## Unit tests, Rasa validation and conversation tests, 
 	$(MAKE) test-unit test-bot test-e2e
 
 test-unit: deps browser
-	$(API_PY) -m pytest -q tests/api
+	$(API_PY) -m pytest -q tests/api tests/scripts
 	$(RASA_PY) -m pytest -q tests/actions tests/bot
 
 test-bot: deps model
@@ -96,7 +96,7 @@ test-e2e: deps model browser
 eval: ## Run the dev set (or EVAL=file) through the running stack's public API
 	$(API_PY) scripts/eval.py $(EVAL)
 
-bench: ## Latency, throughput and memory through the running stack; knowledge rebuild times
+bench: deps model index browser ## Latency, throughput, load mix and memory: default set-up vs cluster; rebuild times
 	$(API_PY) scripts/bench.py
 	$(API_PY) scripts/bench_knowledge.py
 

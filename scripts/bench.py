@@ -1,20 +1,26 @@
-"""Latency, throughput and memory of the running stack, through the public /api/chat.
+"""Latency, throughput and memory through the public /api/chat: the default set-up and the cluster.
 
-  python scripts/bench.py [--url URL] [--sequential 200] [--concurrency 20] [--seconds 20]
+  python scripts/bench.py [--sequential 200] [--concurrency 20 100] [--seconds 20] [--skip-cluster]
+  python scripts/bench.py --url http://127.0.0.1:8000      # only measure a stack already running
 
-Sequential: one message at a time, a new conversation every 10 messages (a candidate's visit;
-Rasa replays a conversation's events on every message, so one endless conversation would
-measure only its growth) -> p50 / p95 latency.
-Concurrent: N conversations each sending its next message as soon as the last was answered, for a
-fixed time -> answered messages per second. Memory: peak resident set (VmHWM) of every process
-started by `make run` (pids in var/*.pid), with its children. Loopback only; stops by itself.
+It starts the default set-up (one Rasa, one action server, one API, SQLite) and then the cluster
+(scripts/cluster.py: PostgreSQL, Redis, 2 of each behind nginx), each on ports and a var/bench/
+folder of their own, with rate limits off (all traffic comes from 127.0.0.1), and stops them.
+Sequential: one message at a time, a new conversation every 10 messages (a candidate's visit)
+-> p50 / p95 latency. Concurrent: N conversations each sending its next message as soon as the
+last was answered, for a fixed time -> answered messages per second. Load mix: scripts/load.py
+(100 conversations of FAQ, status and hand-off traffic; lost or duplicated messages counted).
+Memory: peak resident set (VmHWM) of every process, with its children. Loopback only; it stops
+by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -23,6 +29,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 CONVERSATION_LENGTH = 10
 QUESTIONS = [
     "How many steps are in the hiring process?",
@@ -114,31 +121,124 @@ def peak_memory_mb(pid: int) -> float:
     return total + sum(peak_memory_mb(int(c)) for c in children)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="http://127.0.0.1:8000")
-    ap.add_argument("--sequential", type=int, default=200)
-    ap.add_argument("--concurrency", type=int, default=20)
-    ap.add_argument("--seconds", type=float, default=20)
-    ap.add_argument("--var", default=str(ROOT / "var"))
-    args = ap.parse_args()
+BENCH_SECRET = "bench-candidate-secret-" + "z" * 24
+# Bench traffic all comes from 127.0.0.1, far above a careers site's per-address limits.
+NO_LIMITS = {
+    f"CA_RATE_LIMIT_{k}": "off" for k in ("CHAT_CONVERSATION", "CHAT_ADDRESS", "LOGIN_ADDRESS", "LOGIN_USERNAME")
+}
 
-    asyncio.run(sequential(args.url, 20))  # warm-up
-    seq = asyncio.run(sequential(args.url, args.sequential))
-    print(f"sequential: {len(seq)} messages, p50 {statistics.median(seq):.1f} ms, p95 {pct(seq, 0.95):.1f} ms")
-    answered, errors, lat = asyncio.run(concurrent(args.url, args.concurrency, args.seconds))
-    rate = answered / args.seconds
-    print(
-        f"concurrent: {args.concurrency} conversations for {args.seconds:.0f} s, {rate:.1f} answered messages/s, "
-        f"{errors} errors, p50 {statistics.median(lat):.1f} ms, p95 {pct(lat, 0.95):.1f} ms"
-    )
+
+def measure(name: str, url: str, sequential_n: int, concurrency: list[int], seconds: float) -> dict[str, str]:
+    row: dict[str, str] = {"set-up": name}
+    asyncio.run(sequential(url, 20))  # warm-up
+    if sequential_n:
+        seq = asyncio.run(sequential(url, sequential_n))
+        row["sequential p50 / p95"] = f"{statistics.median(seq):.0f} / {pct(seq, 0.95):.0f} ms"
+        print(
+            f"{name}: sequential {len(seq)} messages, p50 {statistics.median(seq):.1f} ms, p95 {pct(seq, 0.95):.1f} ms"
+        )
+    for n in concurrency:
+        answered, errors, lat = asyncio.run(concurrent(url, n, seconds))
+        rate = answered / seconds
+        row[f"{n} concurrent"] = f"{rate:.1f} msg/s, p95 {pct(lat, 0.95):.0f} ms, {errors} errors"
+        print(
+            f"{name}: {n} conversations for {seconds:.0f} s, {rate:.1f} answered messages/s, {errors} errors, "
+            f"p50 {statistics.median(lat):.1f} ms, p95 {pct(lat, 0.95):.1f} ms"
+        )
+    return row
+
+
+def load_mix(name: str, url: str, database: str, tracker: str) -> str:
+    from load import run
+
+    result = run(url, BENCH_SECRET, database, tracker, conversations=100, messages=5)
+    print(f"{name}: load mix (100 conversations x 5: FAQ, status, hand-off): {result.summary()}")
+    return result.summary()
+
+
+def memory(name: str, procs: dict[str, subprocess.Popen[bytes]]) -> str:
     total = 0.0
-    for pidfile in sorted(Path(args.var).glob("*.pid")):
-        mb = peak_memory_mb(int(pidfile.read_text()))
+    parts = []
+    for proc_name, proc in sorted(procs.items()):
+        mb = peak_memory_mb(proc.pid)
         total += mb
-        print(f"peak memory {pidfile.stem}: {mb:.0f} MB")
-    print(f"peak memory all processes: {total:.0f} MB")
+        parts.append(f"{proc_name} {mb:.0f}")
+    print(f"{name}: peak memory {total:.0f} MB ({', '.join(parts)} MB)")
+    return f"{total:.0f} MB"
+
+
+def bench_stacks(args: argparse.Namespace) -> int:
+    """Starts the default stack, then the cluster, on ports of their own, and measures both."""
+    from cluster import Cluster
+    from stack import API_PY, Stack
+
+    base = ROOT / "var" / "bench"
+    rows = []
+    setups: list[tuple[str, Stack]] = []
+    for name in ("default", "cluster"):
+        var = base / name
+        shutil.rmtree(var, ignore_errors=True)
+        var.mkdir(parents=True)
+        (var / "models").symlink_to(ROOT / "var" / "models", target_is_directory=True)
+        env = {"CA_CANDIDATE_TOKEN_SECRET": BENCH_SECRET, **NO_LIMITS}
+        if name == "default":
+            setups.append((name, Stack(api_port=8500, rasa_port=5505, actions_port=5555, var_dir=var, extra_env=env)))
+        elif not args.skip_cluster:
+            cluster = Cluster(
+                api_port=8600, actions_port=5655, api_ports=(8601, 8602), rasa_ports=(5605, 5606),
+                action_ports=(5656, 5657), postgres_port=5733, redis_port=6680, var_dir=var, extra_env=env,
+            )  # fmt: skip
+            setups.append((name, cluster))
+    for name, stack in setups:
+        print(f"starting the {name} set-up ...", flush=True)
+        try:
+            if name == "default":
+                subprocess.run(
+                    [str(API_PY), "-m", "api.status", "seed"],
+                    env=stack.env(),
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                )
+            stack.start()
+            stack.wait_ready(timeout=300)
+            row = measure(
+                name, stack.api_url, args.sequential if name == "default" else 0, args.concurrency, args.seconds
+            )
+            if isinstance(stack, Cluster):
+                database = stack.database_url
+                tracker = f"postgresql+psycopg://postgres@127.0.0.1:{stack.postgres_port}/rasa"
+            else:
+                database = f"sqlite:///{stack.var_dir / 'api.db'}"
+                tracker = f"sqlite:///{stack.var_dir / 'rasa' / 'tracker.db'}"
+            row["load mix"] = load_mix(name, stack.api_url, database, tracker)
+            row["peak memory"] = memory(name, stack.procs)
+            rows.append(row)
+        finally:
+            stack.stop()
+            if isinstance(stack, Cluster):
+                stack.remove_data()
+    print()
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(row.get(c, "") for c in columns) + " |")
     return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", help="measure an already running stack instead of starting the default and the cluster")
+    ap.add_argument("--sequential", type=int, default=200)
+    ap.add_argument("--concurrency", type=int, nargs="+", default=[20, 100])
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--skip-cluster", action="store_true", help="only the default set-up")
+    args = ap.parse_args()
+    if args.url:
+        measure("running stack", args.url, args.sequential, args.concurrency, args.seconds)
+        return 0
+    return bench_stacks(args)
 
 
 if __name__ == "__main__":
