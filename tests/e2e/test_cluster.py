@@ -216,3 +216,12 @@ def test_one_rasa_instance_stopped_mid_conversation_the_other_carries_on(cluster
         ]
     finally:
         cluster.start(only=["rasa-1"])
+        cluster.wait_ready(timeout=180)
+
+
+def test_every_cluster_process_listens_on_loopback_only(cluster):
+    from tests.e2e.test_exposure_stack import listening_addresses
+
+    for name, proc in cluster.procs.items():
+        addresses = listening_addresses(proc.pid)
+        assert addresses and addresses <= {"127.0.0.1"}, f"{name} listens on {addresses}"
