@@ -82,7 +82,7 @@ test: deps model browser ## Unit tests, Rasa validation and conversation tests, 
 	$(MAKE) test-unit test-bot test-e2e
 
 test-unit: deps browser
-	$(API_PY) -m pytest -q tests/api tests/scripts
+	$(API_PY) -m pytest -q tests/api tests/scripts tests/deploy
 	$(RASA_PY) -m pytest -q tests/actions tests/bot
 
 test-bot: deps model
