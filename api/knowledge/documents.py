@@ -174,11 +174,15 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
 
 
 def load_documents(knowledge_dir: Path) -> tuple[list[Document], list[Problem]]:
-    """Every *.md under knowledge_dir (README.md excepted), sorted by path."""
+    """Every *.md under knowledge_dir (README.md and hidden files or folders excepted), sorted by path.
+
+    Hidden entries are editors' swap files, `.git`, and the `..<timestamp>/` copy Kubernetes keeps
+    beside the files of a mounted ConfigMap (deploy/): read, they would be every document twice.
+    """
     docs: list[Document] = []
     problems: list[Problem] = []
     for path in sorted(knowledge_dir.rglob("*.md")):
-        if path.name in SKIPPED_FILES:
+        if path.name in SKIPPED_FILES or any(part.startswith(".") for part in path.relative_to(knowledge_dir).parts):
             continue
         rel = f"knowledge/{path.relative_to(knowledge_dir).as_posix()}"
         doc, found = parse_document(path, path.read_bytes(), rel)

@@ -42,6 +42,17 @@ def test_readme_is_not_a_knowledge_document(write_doc):
     assert docs == [] and problems == []
 
 
+def test_hidden_files_and_folders_are_skipped_as_in_a_mounted_configmap(write_doc):
+    """Kubernetes mounts a ConfigMap as links to a hidden `..<timestamp>/` folder holding the files."""
+    write_doc("phone.md", GOOD)
+    hidden = write_doc.dir / "..2026_11_26_09_00_00.123" / "phone.md"
+    hidden.parent.mkdir()
+    hidden.write_text(GOOD)
+    (write_doc.dir / ".phone.md.swp.md").write_text(GOOD)
+    docs, problems = load_documents(write_doc.dir)
+    assert [d.path for d in docs] == ["knowledge/phone.md"] and problems == []
+
+
 def test_missing_front_matter_is_reported_on_line_1(write_doc):
     write_doc("bad.md", "## Heading\n\ntext\n")
     docs, problems = load_documents(write_doc.dir)
