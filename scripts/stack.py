@@ -77,6 +77,7 @@ class Stack:
             "CA_LOCK_STORE_HOST": "127.0.0.1",
             "CA_LOCK_STORE_PORT": "6379",
             "CA_LOCK_STORE_DB": "1",
+            "CA_LOCK_STORE_PASSWORD": "",
         }.items():
             env.setdefault(key, default)
         env.update(self.extra_env)
