@@ -81,7 +81,7 @@ run-cluster: deps model index browser ## PostgreSQL, Redis, 2x Rasa/actions/API 
 test: deps model browser ## Unit tests, Rasa validation and conversation tests, full-stack and browser tests
 	$(MAKE) test-unit test-bot test-e2e
 
-test-unit: deps browser
+test-unit: deps model browser
 	$(API_PY) -m pytest -q tests/api tests/scripts tests/deploy
 	$(RASA_PY) -m pytest -q tests/actions tests/bot
 

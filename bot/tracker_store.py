@@ -66,20 +66,24 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._remember(self._saved, tracker.sender_id, (tracker, len(tracker.events)))
 
     def _insert(self, tracker: DialogueStateTracker, events: Any) -> None:
-        # The same rows SQLTrackerStore.save writes.
+        # The same rows SQLTrackerStore.save writes, in one multi-row INSERT instead of an ORM object each.
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append(
+                {
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
+        if not rows:
+            return
         with self.session_scope() as session:
-            for event in events:
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
+            session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
 
     def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> None:

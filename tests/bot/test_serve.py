@@ -1,0 +1,57 @@
+"""bot/serve.py's graph runner gives Rasa exactly the results dask did, on the trained model."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.engine.runner.dask import DaskGraphRunner
+
+MODEL = Path(__file__).resolve().parents[2] / "var" / "models" / "candidate-assistant.tar.gz"
+MESSAGES = [
+    "hi",
+    "How long does the work style assessment take?",
+    "what's the salary for this role?",
+    "where is my application?",
+    "I'd like to talk to a person",
+    "¿Cómo funciona la entrevista?",
+    "<script>alert(1)</script>",
+    "thanks, bye",
+]
+
+
+@pytest.fixture(scope="module")
+def agent():
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make test` (it trains one) or `make model`")
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(MODEL))
+
+
+def outcomes(agent) -> list[tuple]:
+    from rasa.core.channels.channel import UserMessage
+
+    out = []
+    for n, text in enumerate(MESSAGES):
+        # A new conversation (session start, then the message), as Rasa builds it for a real message.
+        message = UserMessage(text, sender_id=f"serve-{n}-{len(out)}-{id(out)}")
+        tracker = asyncio.run(agent.processor.log_message(message, should_save_tracker=False))
+        parsed = tracker.latest_message.parse_data
+        prediction = agent.processor._predict_next_with_tracker(tracker)
+        intents = [(i["name"], round(i["confidence"], 6)) for i in parsed["intent_ranking"]]
+        action = agent.domain.action_names_or_texts[prediction.max_confidence_index]
+        out.append((intents, action, prediction.policy_name, round(prediction.max_confidence, 6)))
+    return out
+
+
+def test_the_graphs_give_the_same_intents_and_actions_without_dask(agent, monkeypatch):
+    with_dask = outcomes(agent)
+    from bot.serve import _run_graphs_without_dask
+
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)  # restored after the test
+    _run_graphs_without_dask()
+    assert outcomes(agent) == with_dask
+    # The comparison means something only if the messages reached different intents and actions.
+    assert len({o[0][0][0] for o in with_dask}) >= 5 and "action_answer_question" in {o[1] for o in with_dask}
