@@ -27,6 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -333,6 +334,32 @@ class Cluster(Stack):
         super().stop([n for n in self.procs if n not in ("postgres", "redis")])
         super().stop()
 
+    def supervise(self, poll: float = 0.5, until: Callable[[], bool] | None = None) -> int:
+        """Keeps the cluster up: an instance that stops is reported and started again, as an
+        orchestrator would; the others serve meanwhile. A store or nginx stopping, or an instance
+        stopping over and over, ends everything (returns 1)."""
+        restarts: dict[str, list[float]] = {}
+        while until is None or not until():
+            time.sleep(poll)
+            for name, proc in list(self.procs.items()):
+                if proc.poll() is None:
+                    continue
+                log = self.var_dir / "log" / f"{name}.log"
+                if name in ("postgres", "redis", "nginx"):
+                    print(f"{name} stopped (exit {proc.returncode}); see {log}. Stopping the rest.", file=sys.stderr)
+                    return 1
+                recent = [t for t in restarts.get(name, []) if time.monotonic() - t < 60] + [time.monotonic()]
+                restarts[name] = recent
+                if len(recent) > 3:
+                    print(f"{name} keeps stopping; see {log}. Stopping the rest.", file=sys.stderr)
+                    return 1
+                print(
+                    f"{name} stopped (exit {proc.returncode}); the other instances serve; starting it again", flush=True
+                )
+                del self.procs[name]
+                self.start(only=[name])
+        return 0
+
     def remove_data(self) -> None:
         """Deletes the PostgreSQL data (tests): it may live outside var/ (see _postgres_data_dir)."""
         shutil.rmtree(self.pg_data, ignore_errors=True)
@@ -355,11 +382,7 @@ def main() -> int:
         cluster.start()
         cluster.wait_ready()
         print(f"Ready: chat at {cluster.api_url}  (instances {', '.join(map(str, cluster.api_ports))}; Ctrl-C stops)")
-        while all(p.poll() is None for p in cluster.procs.values()):
-            time.sleep(0.5)
-        dead = [n for n, p in cluster.procs.items() if p.poll() is not None]
-        print(f"{', '.join(dead)} stopped unexpectedly; see var/log/. Stopping the rest.", file=sys.stderr)
-        return 1
+        return cluster.supervise()
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0

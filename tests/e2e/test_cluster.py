@@ -219,6 +219,28 @@ def test_one_rasa_instance_stopped_mid_conversation_the_other_carries_on(cluster
         cluster.wait_ready(timeout=180)
 
 
+def test_make_run_cluster_starts_a_crashed_instance_again(cluster, instances):
+    import signal
+
+    crashed = cluster.procs["actions-2"]
+    os.killpg(crashed.pid, signal.SIGKILL)
+    crashed.wait()
+    restarted = threading.Event()
+
+    def supervise() -> None:  # what `make run-cluster` runs after start-up
+        cluster.supervise(poll=0.1, until=lambda: cluster.procs.get("actions-2") not in (None, crashed))
+        restarted.set()
+
+    threading.Thread(target=supervise, daemon=True).start()
+    assert restarted.wait(10), "the crashed action server was not started again"
+    from cluster import _wait_port
+
+    _wait_port(cluster.action_ports[1], "the restarted action server", timeout=120)
+    for n in range(4):  # nginx spreads these over both action servers
+        reply = chat(instances[n % 2], f"cl-{uuid.uuid4().hex[:8]}", "What is the STAR method?")
+        assert reply["replies"][0]["kind"] == "answer"
+
+
 def test_every_cluster_process_listens_on_loopback_only(cluster):
     from tests.e2e.test_exposure_stack import listening_addresses
 
