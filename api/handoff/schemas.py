@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class HandoffRequest(BaseModel):
@@ -39,7 +39,14 @@ class MessageOut(BaseModel):
     text: str
     staff_username: str | None
     sources: list[dict[str, Any]] = []
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="UTC")
+
+    @field_validator("created_at")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime) -> dt.datetime:
+        # Stored without a zone (SQLite keeps none) but always UTC: the document promises an RFC 3339
+        # date-time, which needs the offset.
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 class TranscriptOut(BaseModel):
