@@ -89,6 +89,11 @@ async def current_staff(user: CurrentUser) -> SignedIn:
 CurrentStaff = Annotated[SignedIn, Depends(current_staff)]
 
 
+# The 503 of every route that uses the database (api/main.py answers it), for the OpenAPI document.
+DATABASE_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "The database is not available right now; try again in a minute"}
+}
+
 # The 429 of the rate-limited routes, for their OpenAPI `responses`.
 RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     429: {

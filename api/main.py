@@ -14,11 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import exc as sa_exc
 
 from api.chat.rasa_client import RasaClient
 from api.chat.router import router as chat_router
 from api.config import get_settings
 from api.db import migrate
+from api.deps import DATABASE_UNAVAILABLE
 from api.handoff.broker import Broker, create_broker
 from api.handoff.router import candidate_router, internal_router, staff_router
 from api.knowledge.index import KnowledgeIndex
@@ -115,6 +117,21 @@ def _readable(exc: RequestValidationError) -> str:
     return "; ".join(dict.fromkeys(parts)) or "The request is invalid."
 
 
+# The database did not answer: down, unreachable, locked for longer than CA_DATABASE_TIMEOUT_SECONDS,
+# or the connection dropped mid-request. The transaction was rolled back. Other database errors
+# (a constraint, a malformed statement) are bugs and stay 500s.
+DATABASE_DOWN: tuple[type[Exception], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+DATABASE_DOWN_DETAIL = "The assistant cannot reach its database right now. Please try again in a minute."
+
+
+async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    # The driver's own first line ("database is locked", "connection refused"), not the statement.
+    reason = getattr(exc, "orig", None) or exc
+    first_line = (str(reason).strip().splitlines() or [""])[0][:300]
+    log.warning("database unavailable (%s): %s", type(reason).__name__, first_line)
+    return JSONResponse({"detail": DATABASE_DOWN_DETAIL}, status_code=503, headers={"Retry-After": "30"})
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
@@ -128,6 +145,9 @@ def create_app() -> FastAPI:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _readable(exc)}, status_code=422)
 
+    for error in DATABASE_DOWN:
+        app.add_exception_handler(error, _database_down)
+
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -138,16 +158,19 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)
-    app.include_router(chat_router)
+    # Every router but the health check, the action server's knowledge search and the pages uses the
+    # database: each of their operations may answer 503 (`_database_down`).
+    db = DATABASE_UNAVAILABLE
+    app.include_router(chat_router, responses=db)
     app.include_router(system_router)
     app.include_router(knowledge_router)
-    app.include_router(writers_router)
-    app.include_router(status_router)
-    app.include_router(users_router)
-    app.include_router(staff_router)
-    app.include_router(internal_router)
-    app.include_router(candidate_router)
-    app.include_router(privacy_router)
+    app.include_router(writers_router, responses=db)
+    app.include_router(status_router, responses=db)
+    app.include_router(users_router, responses=db)
+    app.include_router(staff_router, responses=db)
+    app.include_router(internal_router, responses=db)
+    app.include_router(candidate_router, responses=db)
+    app.include_router(privacy_router, responses=db)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
