@@ -10,11 +10,13 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.chat.rasa_client import RasaClient
 from api.chat.router import router as chat_router
@@ -102,6 +104,9 @@ def _share_knowledge_versions(knowledge: KnowledgeService, broker: Broker) -> No
 _background: set[asyncio.Task[Any]] = set()  # keeps fire-and-forget tasks referenced until done
 
 
+INVALID_JSON = "The request body is not valid JSON."
+
+
 def _readable(exc: RequestValidationError) -> str:
     """One sentence a person can act on, instead of pydantic's error list."""
     parts = []
@@ -109,7 +114,9 @@ def _readable(exc: RequestValidationError) -> str:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         msg = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
         if err.get("type") == "json_invalid":
-            return "The request body is not valid JSON."
+            return INVALID_JSON
+        if err.get("type") == "model_attributes_type" and not loc:  # null, a list, a form, plain text
+            return "The request body must be a JSON object."
         if err.get("type") == "string_pattern_mismatch" and loc == "conversation_id":
             msg = "must be 1-64 letters, digits, '-' or '_'"
         parts.append(f"{loc}: {msg}" if loc else msg)
@@ -144,6 +151,15 @@ def create_app() -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _readable(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers 400 "There was an error parsing the body" when its JSON parser fails other
+        # than on syntax: nesting too deep, bytes that are not UTF-8, a number of thousands of digits.
+        # To a client that is the same mistake as any invalid JSON, and gets the same answer.
+        if exc.status_code == 400 and isinstance(exc.__cause__, (RecursionError, ValueError)):
+            return JSONResponse({"detail": INVALID_JSON}, status_code=422)
+        return await http_exception_handler(request, exc)
 
     for error in DATABASE_DOWN:
         app.add_exception_handler(error, _database_down)

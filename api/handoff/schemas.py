@@ -7,10 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.limits import CleanText
+
 
 class HandoffRequest(BaseModel):
     conversation_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
-    candidate_id: str | None = Field(None, max_length=64)
+    candidate_id: CleanText | None = Field(None, max_length=64)
 
 
 class HandoffOut(BaseModel):
@@ -59,7 +61,7 @@ class TranscriptOut(BaseModel):
 
 
 class StaffMessageIn(BaseModel):
-    text: str = Field(min_length=1, max_length=2000)
+    text: CleanText = Field(min_length=1, max_length=2000)
 
 
 class HistoryItem(BaseModel):
