@@ -108,6 +108,50 @@ def app_with(client):
 
 
 @pytest.fixture
+def app_on_database(client, tmp_path, monkeypatch, request):
+    """Starts the real app on a new, empty database of its own, SQLite or on the real PostgreSQL
+    server, with the shared app's other settings: `app_on_database("postgresql", CA_X="1")` -> a
+    started TestClient (500s are answers to assert on, not exceptions) and its database URL."""
+    import uuid
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine, text
+
+    from api import db
+    from api.config import get_settings
+    from api.main import create_app
+
+    def clear() -> None:
+        for cache in (get_settings, db.get_engine, db.get_sessionmaker):
+            cache.cache_clear()
+
+    started: list[TestClient] = []
+
+    def start(kind: str, **env: str):
+        if kind == "sqlite":
+            url = f"sqlite:///{tmp_path / 'api.db'}"
+        else:
+            server = request.getfixturevalue("postgres_server")
+            name = f"t_{uuid.uuid4().hex[:10]}"
+            with create_engine(server.url, isolation_level="AUTOCOMMIT").connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            url = server.url.rsplit("/", 1)[0] + "/" + name
+        for key, value in {"CA_DATABASE_URL": url, "CA_WATCH_KNOWLEDGE": "false", **env}.items():
+            monkeypatch.setenv(key, value)
+        clear()
+        app_client = TestClient(create_app(), raise_server_exceptions=False)
+        app_client.__enter__()
+        started.append(app_client)
+        return app_client, url
+
+    yield start
+    for app_client in started:
+        app_client.__exit__(None, None, None)
+    db.get_engine().dispose()
+    clear()
+
+
+@pytest.fixture
 def token_for():
     from api.config import get_settings
     from api.tokens import issue

@@ -85,37 +85,14 @@ class Outage:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def outage(request, client, tmp_path, monkeypatch) -> Iterator[Outage]:
-    from api import db
-    from api.config import get_settings
-    from api.main import create_app
-
-    server = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'api.db'}"
-    else:
-        server = request.getfixturevalue("postgres_server")
-        name = f"outage_{uuid.uuid4().hex[:8]}"
-        with create_engine(server.url, isolation_level="AUTOCOMMIT").connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = server.url.rsplit("/", 1)[0] + "/" + name
-    monkeypatch.setenv("CA_DATABASE_URL", url)
-    monkeypatch.setenv("CA_DATABASE_TIMEOUT_SECONDS", str(TIMEOUT))
-    monkeypatch.setenv("CA_WATCH_KNOWLEDGE", "false")
-    for cache in (get_settings, db.get_engine, db.get_sessionmaker):
-        cache.cache_clear()
+def outage(request, app_on_database) -> Iterator[Outage]:
+    app_client, url = app_on_database(request.param, CA_DATABASE_TIMEOUT_SECONDS=str(TIMEOUT))
+    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
+    o = Outage(request.param, url, server, app_client)
     try:
-        # A 500 is an answer to assert on here, not an exception in the test.
-        with TestClient(create_app(), raise_server_exceptions=False) as app_client:
-            o = Outage(request.param, url, server, app_client)
-            try:
-                yield o
-            finally:
-                o.restore()
+        yield o
     finally:
-        db.get_engine().dispose()
-        for cache in (get_settings, db.get_engine, db.get_sessionmaker):
-            cache.cache_clear()
+        o.restore()
 
 
 def signed_in_staff(o: Outage) -> dict[str, str]:
