@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Application status: the built-in store (any SQLAlchemy URL) or a company's applicant-tracking
     # system over HTTP (GET {status_ats_url}/candidates/{id}/applications).
     database_url: str = ""  # empty: sqlite under var_dir
+    # How long a request waits for the database (SQLite's write lock; PostgreSQL's connection and
+    # row locks) before it is answered 503 instead of hanging.
+    database_timeout_seconds: float = Field(default=10, gt=0)
     status_adapter: Literal["builtin", "http"] = "builtin"
     status_ats_url: str = ""
     status_timeout_seconds: float = 2.0

@@ -6,6 +6,7 @@ details, and an error's message ends up in the logs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -24,10 +25,11 @@ class Base(DeclarativeBase):
 
 @lru_cache
 def get_engine() -> Engine:
-    url = get_settings().sqlalchemy_url
+    settings = get_settings()
+    url, timeout = settings.sqlalchemy_url, settings.database_timeout_seconds
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, hide_parameters=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -37,7 +39,15 @@ def get_engine() -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    connect_args: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        # Without these a server that cannot be reached, or a row another transaction holds, makes a
+        # request wait for ever; with them it fails with OperationalError, which is a 503 (api/main.py).
+        connect_args = {
+            "connect_timeout": max(2, math.ceil(timeout)),  # libpq's minimum is 2 seconds
+            "options": f"-c lock_timeout={int(timeout * 1000)}",
+        }
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
 
 
 @lru_cache
@@ -79,6 +89,8 @@ def migrate() -> None:
     engine = get_engine()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            # Another instance may be migrating: wait for it however long that takes.
+            connection.execute(text("SET LOCAL lock_timeout = 0"))
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config = _alembic_config(connection)
         tables = set(inspect(connection).get_table_names())

@@ -7,7 +7,8 @@ import hmac
 import math
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from api.chat.schemas import ChatRequest, ErrorOut
 from api.config import Settings, get_settings
@@ -32,7 +33,28 @@ def get_knowledge(request: Request) -> KnowledgeService:
 KnowledgeDep = Annotated[KnowledgeService, Depends(get_knowledge)]
 
 
-def require_service_token(settings: SettingsDep, x_service_token: Annotated[str | None, Header()] = None) -> None:
+# Declared as security schemes (not plain parameters) so that the OpenAPI document says which
+# operations need which credentials, and schemathesis' `ignored_auth` check holds them to it.
+# auto_error=False: the dependencies below refuse with their own readable `detail`.
+_service_token = APIKeyHeader(
+    name="X-Service-Token",
+    scheme_name="serviceToken",
+    description="The shared secret CA_SERVICE_TOKEN: for the action server and Rasa only",
+    auto_error=False,
+)
+SESSION_COOKIE = "ca_session"
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    scheme_name="staffSession",
+    description="Set by POST /api/staff/login (staff and writers); state-changing requests also need the "
+    "X-CSRF-Token header with the csrf_token the sign-in returned",
+    auto_error=False,
+)
+
+
+def require_service_token(
+    settings: SettingsDep, x_service_token: Annotated[str | None, Depends(_service_token)] = None
+) -> None:
     expected = settings.service_token.get_secret_value()
     if not x_service_token or not hmac.compare_digest(x_service_token, expected):
         raise HTTPException(
@@ -43,12 +65,9 @@ def require_service_token(settings: SettingsDep, x_service_token: Annotated[str 
 ServiceCaller = Annotated[None, Depends(require_service_token)]
 
 
-SESSION_COOKIE = "ca_session"
-
-
-async def current_user(request: Request) -> SignedIn:
+async def current_user(request: Request, session: Annotated[str | None, Depends(_session_cookie)] = None) -> SignedIn:
     """The signed-in staff member or writer; state-changing requests also need the CSRF header."""
-    user = await asyncio.to_thread(users.current, request.cookies.get(SESSION_COOKIE))
+    user = await asyncio.to_thread(users.current, session)
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Sign in at /staff/login first.")
     if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -69,6 +88,11 @@ async def current_staff(user: CurrentUser) -> SignedIn:
 
 CurrentStaff = Annotated[SignedIn, Depends(current_staff)]
 
+
+# The 503 of every route that uses the database (api/main.py answers it), for the OpenAPI document.
+DATABASE_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "The database is not available right now; try again in a minute"}
+}
 
 # The 429 of the rate-limited routes, for their OpenAPI `responses`.
 RATE_LIMITED: dict[int | str, dict[str, Any]] = {

@@ -1,12 +1,32 @@
-"""Refuses request bodies over the limit before they are read into memory."""
+"""Input limits: request bodies over the limit are refused before they are read into memory, and
+text is cleaned of what no person types before it is stored or sent on."""
 
 from __future__ import annotations
 
 import json
+import re
+from typing import Annotated
 
+from pydantic import AfterValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024
+
+# C0 and C1 control characters but tab, line feed and carriage return: invisible in the chat and the
+# console, terminal escapes in a log, and NUL cannot be stored in PostgreSQL at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Half of a UTF-16 pair: JSON's "\ud800" escape decodes to it, but no database can store it as text.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Removes control characters; refuses text that is not valid Unicode (a 422 from pydantic)."""
+    if _SURROGATE.search(value):
+        raise ValueError("the text is not valid Unicode (it holds half of a surrogate pair)")
+    return _CONTROL.sub("", value)
+
+
+CleanText = Annotated[str, AfterValidator(clean_text)]
 
 
 class BodySizeLimit:

@@ -10,15 +10,19 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.chat.rasa_client import RasaClient
 from api.chat.router import router as chat_router
 from api.config import get_settings
 from api.db import migrate
+from api.deps import DATABASE_UNAVAILABLE
 from api.handoff.broker import Broker, create_broker
 from api.handoff.router import candidate_router, internal_router, staff_router
 from api.knowledge.index import KnowledgeIndex
@@ -100,6 +104,9 @@ def _share_knowledge_versions(knowledge: KnowledgeService, broker: Broker) -> No
 _background: set[asyncio.Task[Any]] = set()  # keeps fire-and-forget tasks referenced until done
 
 
+INVALID_JSON = "The request body is not valid JSON."
+
+
 def _readable(exc: RequestValidationError) -> str:
     """One sentence a person can act on, instead of pydantic's error list."""
     parts = []
@@ -107,12 +114,29 @@ def _readable(exc: RequestValidationError) -> str:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         msg = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
         if err.get("type") == "json_invalid":
-            return "The request body is not valid JSON."
+            return INVALID_JSON
+        if err.get("type") == "model_attributes_type" and not loc:  # null, a list, a form, plain text
+            return "The request body must be a JSON object."
         if err.get("type") == "string_pattern_mismatch" and loc == "conversation_id":
             msg = "must be 1-64 letters, digits, '-' or '_'"
         parts.append(f"{loc}: {msg}" if loc else msg)
     # A body that a route and its rate-limit dependency both read is validated, and reported, twice.
     return "; ".join(dict.fromkeys(parts)) or "The request is invalid."
+
+
+# The database did not answer: down, unreachable, locked for longer than CA_DATABASE_TIMEOUT_SECONDS,
+# or the connection dropped mid-request. The transaction was rolled back. Other database errors
+# (a constraint, a malformed statement) are bugs and stay 500s.
+DATABASE_DOWN: tuple[type[Exception], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+DATABASE_DOWN_DETAIL = "The assistant cannot reach its database right now. Please try again in a minute."
+
+
+async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    # The driver's own first line ("database is locked", "connection refused"), not the statement.
+    reason = getattr(exc, "orig", None) or exc
+    first_line = (str(reason).strip().splitlines() or [""])[0][:300]
+    log.warning("database unavailable (%s): %s", type(reason).__name__, first_line)
+    return JSONResponse({"detail": DATABASE_DOWN_DETAIL}, status_code=503, headers={"Retry-After": "30"})
 
 
 def create_app() -> FastAPI:
@@ -128,6 +152,18 @@ def create_app() -> FastAPI:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _readable(exc)}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers 400 "There was an error parsing the body" when its JSON parser fails other
+        # than on syntax: nesting too deep, bytes that are not UTF-8, a number of thousands of digits.
+        # To a client that is the same mistake as any invalid JSON, and gets the same answer.
+        if exc.status_code == 400 and isinstance(exc.__cause__, (RecursionError, ValueError)):
+            return JSONResponse({"detail": INVALID_JSON}, status_code=422)
+        return await http_exception_handler(request, exc)
+
+    for error in DATABASE_DOWN:
+        app.add_exception_handler(error, _database_down)
+
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -138,16 +174,19 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)
-    app.include_router(chat_router)
+    # Every router but the health check, the action server's knowledge search and the pages uses the
+    # database: each of their operations may answer 503 (`_database_down`).
+    db = DATABASE_UNAVAILABLE
+    app.include_router(chat_router, responses=db)
     app.include_router(system_router)
     app.include_router(knowledge_router)
-    app.include_router(writers_router)
-    app.include_router(status_router)
-    app.include_router(users_router)
-    app.include_router(staff_router)
-    app.include_router(internal_router)
-    app.include_router(candidate_router)
-    app.include_router(privacy_router)
+    app.include_router(writers_router, responses=db)
+    app.include_router(status_router, responses=db)
+    app.include_router(users_router, responses=db)
+    app.include_router(staff_router, responses=db)
+    app.include_router(internal_router, responses=db)
+    app.include_router(candidate_router, responses=db)
+    app.include_router(privacy_router, responses=db)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -29,7 +29,10 @@ router = APIRouter(prefix="/api", tags=["chat"])
     responses={
         413: {"model": ErrorOut, "description": "Body over 64 KB"},
         422: {"model": ErrorOut, "description": "Empty or too long message, malformed id or invalid JSON"},
-        503: {"model": ErrorOut, "description": "The dialogue tier is not reachable"},
+        503: {
+            "model": ErrorOut,
+            "description": "The dialogue tier or the database is not reachable; nothing was stored",
+        },
         **RATE_LIMITED,
     },
 )
@@ -52,11 +55,9 @@ async def chat(
     if identity.status == "valid" and identity.candidate_id and token:
         auth.update(candidate_id=identity.candidate_id, token=token)
     cid = body.conversation_id
-    # Stored before anything else can fail: staff see every message, none is lost.
-    mode = await asyncio.to_thread(handoff.candidate_message, cid, body.message, identity.candidate_id)
+    mode, pushed = await asyncio.to_thread(handoff.message_for_a_person, cid, body.message, identity.candidate_id)
     if mode != "bot":
         # A person has (or will take) the conversation: the bot stays silent.
-        pushed = await asyncio.to_thread(handoff.take_undelivered, cid)
         return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
     try:
         messages = await rasa.send(cid, sanitise(body.message), metadata={"auth": auth})
@@ -68,8 +69,10 @@ async def chat(
         ) from exc
     replies = to_replies(messages)
     version = request.app.state.knowledge.index.version
+    # The message and its replies in one transaction: when Rasa or the database fails the client is
+    # told (503) and nothing of this turn is stored, so its retry leaves no duplicate.
     mode, unhelpful, ids, pushed = await asyncio.to_thread(
-        handoff.bot_replies, cid, [r.model_dump() for r in replies], version
+        handoff.bot_replies, cid, [r.model_dump() for r in replies], version, body.message, identity.candidate_id
     )
     for reply, message_id in zip(replies, ids, strict=True):
         reply.id = message_id

@@ -7,13 +7,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.limits import clean_text
+
 ReplyKind = Literal["answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error"]
 Mode = Literal["bot", "waiting", "human"]
 
 MAX_MESSAGE_CHARS = 2000
 # "Not only blank": one pattern for the OpenAPI document (ECMA regex) and the validator (Python re),
-# naming the separators and BOM on which the two dialects' \s disagree.
-HAS_TEXT = r"[^\s\x1c-\x1f\x85\ufeff]"
+# naming the separators and BOM on which the two dialects' \s disagree, and the control characters
+# that `clean_text` removes.
+HAS_TEXT = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]"
 
 
 class ChatRequest(BaseModel):
@@ -32,6 +35,7 @@ class ChatRequest(BaseModel):
     @field_validator("message")
     @classmethod
     def _message_has_text(cls, value: str) -> str:
+        value = clean_text(value)
         if not re.search(HAS_TEXT, value):
             raise ValueError("the message is empty; type a question")
         value = value.strip()

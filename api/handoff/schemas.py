@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from api.limits import CleanText
 
 
 class HandoffRequest(BaseModel):
     conversation_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
-    candidate_id: str | None = Field(None, max_length=64)
+    candidate_id: CleanText | None = Field(None, max_length=64)
 
 
 class HandoffOut(BaseModel):
@@ -39,7 +41,14 @@ class MessageOut(BaseModel):
     text: str
     staff_username: str | None
     sources: list[dict[str, Any]] = []
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="UTC")
+
+    @field_validator("created_at")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime) -> dt.datetime:
+        # Stored without a zone (SQLite keeps none) but always UTC: the document promises an RFC 3339
+        # date-time, which needs the offset.
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 class TranscriptOut(BaseModel):
@@ -52,7 +61,7 @@ class TranscriptOut(BaseModel):
 
 
 class StaffMessageIn(BaseModel):
-    text: str = Field(min_length=1, max_length=2000)
+    text: CleanText = Field(min_length=1, max_length=2000)
 
 
 class HistoryItem(BaseModel):

@@ -57,29 +57,53 @@ def _ensure(session: Any, conversation_id: str) -> Conversation:
     return conv
 
 
+def _add_candidate_message(session: Any, conv: Conversation, text: str, candidate_id: str | None) -> None:
+    if candidate_id:
+        conv.candidate_id = candidate_id
+    if conv.offline and conv.mode == "waiting":
+        found = _EMAIL.search(text)
+        if found:
+            conv.contact_email = found.group(0)
+    conv.updated_at = utcnow()
+    session.add(Message(conversation_id=conv.id, sender="candidate", kind="candidate", text=text))
+
+
 def candidate_message(conversation_id: str, text: str, candidate_id: str | None) -> str:
-    """Store what the candidate typed (before anything else can fail); return the conversation's mode."""
+    """Store what the candidate typed; return the conversation's mode."""
     with session_scope() as session:
         conv = _ensure(session, conversation_id)
-        if candidate_id:
-            conv.candidate_id = candidate_id
-        if conv.offline and conv.mode == "waiting":
-            found = _EMAIL.search(text)
-            if found:
-                conv.contact_email = found.group(0)
-        conv.updated_at = utcnow()
-        session.add(Message(conversation_id=conversation_id, sender="candidate", kind="candidate", text=text))
+        _add_candidate_message(session, conv, text, candidate_id)
         return conv.mode
 
 
+def message_for_a_person(conversation_id: str, text: str, candidate_id: str | None) -> tuple[str, list[StoredMessage]]:
+    """The conversation's mode and, while a person has it (or will take it), the pushed messages the
+    candidate has not received yet; in that case the message is stored now, as the bot does not
+    answer it. In bot mode nothing is written: `bot_replies` stores the message with the bot's
+    replies, so that a failure in between (Rasa, the database) leaves neither behind."""
+    with session_scope() as session:
+        conv = session.get(Conversation, conversation_id)
+        if conv is None or conv.mode == "bot":
+            return "bot", []
+        _add_candidate_message(session, conv, text, candidate_id)
+        return conv.mode, _take_undelivered(session, conversation_id)
+
+
 def bot_replies(
-    conversation_id: str, replies: list[dict[str, Any]], index_version: str = ""
+    conversation_id: str,
+    replies: list[dict[str, Any]],
+    index_version: str = "",
+    question: str | None = None,
+    candidate_id: str | None = None,
 ) -> tuple[str, int, list[int], list[StoredMessage]]:
-    """Store the bot's replies in one transaction; return the mode (an action may have queued the
-    conversation), the number of unhelpful answers in a row, the stored messages' ids (for ratings)
-    and any pushed message the candidate has not received yet."""
+    """Store the bot's replies, after the candidate's `question` they answer, in one transaction;
+    return the mode (an action may have queued the conversation), the number of unhelpful answers in
+    a row, the stored replies' ids (for ratings) and any pushed message the candidate has not
+    received yet."""
     with session_scope() as session:
         conv = _ensure(session, conversation_id)
+        if question is not None:
+            _add_candidate_message(session, conv, question, candidate_id)
         stored = []
         for r in replies:
             extra = {"buttons": r.get("buttons", []), "sources": r.get("sources", []), "index_version": index_version}
@@ -191,13 +215,8 @@ def push(
         return _add_pushed(session, conversation_id, sender, kind, text, staff_username, extra)
 
 
-def take_undelivered(conversation_id: str) -> list[StoredMessage]:
-    """Pushed messages not yet returned by /api/chat (for clients that only poll)."""
-    with session_scope() as session:
-        return _take_undelivered(session, conversation_id)
-
-
 def _take_undelivered(session: Any, conversation_id: str) -> list[StoredMessage]:
+    """Pushed messages not yet returned by /api/chat (for clients that only poll)."""
     rows = session.scalars(
         select(Message)
         .where(Message.conversation_id == conversation_id, Message.pushed.is_(True), Message.delivered.is_(False))

@@ -18,7 +18,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
     403: {"description": "Not staff, or a missing CSRF token"},
     404: {"description": "Neither tier holds this conversation (it may have been erased already)"},
-    503: {"description": "Rasa could not erase its copy; nothing was erased, try again"},
+    503: {
+        "description": "Rasa could not erase its copy (nothing was erased) or the database is not available; try again"
+    },
 }
 
 

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/status", tags=["status"])
     response_model=StatusResponse,
     responses={
         401: {"description": "Missing service token, or a missing, expired or invalid candidate token"},
-        503: {"description": "The status source did not answer in time"},
+        503: {"description": "The status source did not answer in time, or the database is not available"},
     },
 )
 async def applications(

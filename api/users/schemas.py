@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from api.limits import CleanText
+
 
 class Credentials(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: CleanText = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
 
 

@@ -108,6 +108,50 @@ def app_with(client):
 
 
 @pytest.fixture
+def app_on_database(client, tmp_path, monkeypatch, request):
+    """Starts the real app on a new, empty database of its own, SQLite or on the real PostgreSQL
+    server, with the shared app's other settings: `app_on_database("postgresql", CA_X="1")` -> a
+    started TestClient (500s are answers to assert on, not exceptions) and its database URL."""
+    import uuid
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine, text
+
+    from api import db
+    from api.config import get_settings
+    from api.main import create_app
+
+    def clear() -> None:
+        for cache in (get_settings, db.get_engine, db.get_sessionmaker):
+            cache.cache_clear()
+
+    started: list[TestClient] = []
+
+    def start(kind: str, **env: str):
+        if kind == "sqlite":
+            url = f"sqlite:///{tmp_path / 'api.db'}"
+        else:
+            server = request.getfixturevalue("postgres_server")
+            name = f"t_{uuid.uuid4().hex[:10]}"
+            with create_engine(server.url, isolation_level="AUTOCOMMIT").connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            url = server.url.rsplit("/", 1)[0] + "/" + name
+        for key, value in {"CA_DATABASE_URL": url, "CA_WATCH_KNOWLEDGE": "false", **env}.items():
+            monkeypatch.setenv(key, value)
+        clear()
+        app_client = TestClient(create_app(), raise_server_exceptions=False)
+        app_client.__enter__()
+        started.append(app_client)
+        return app_client, url
+
+    yield start
+    for app_client in started:
+        app_client.__exit__(None, None, None)
+    db.get_engine().dispose()
+    clear()
+
+
+@pytest.fixture
 def token_for():
     from api.config import get_settings
     from api.tokens import issue
@@ -115,40 +159,66 @@ def token_for():
     return lambda candidate, minutes=10: issue(get_settings(), candidate, minutes)
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A real PostgreSQL server (Debian's package, installed by `make test`) in a temporary cluster."""
-    import glob
-    import shutil
-    import socket
-    import subprocess
+class PostgresServer:
+    """A real PostgreSQL server (Debian's package, installed by `make test`) in a temporary cluster;
+    a test may stop it (the database unavailable) and must start it again."""
 
-    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not binaries:
-        pytest.fail("PostgreSQL is not installed: run `make test` (it installs Debian's postgresql)")
-    bindir = os.path.dirname(binaries[-1])
-    # In /var/tmp, not the project or pytest's private temp dir: the server runs as the postgres user,
-    # which cannot enter a checkout whose parent folders are private.
-    base = Path("/var/tmp") / f"candidate-assistant-pg-{os.getpid()}"
-    shutil.rmtree(base, ignore_errors=True)
-    data = base / "data"
-    data.mkdir(parents=True)
-    shutil.chown(data, "postgres", "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    def __init__(self) -> None:
+        import glob
+        import shutil
+        import socket
 
-    def as_postgres(*cmd: str) -> None:
+        binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not binaries:
+            pytest.fail("PostgreSQL is not installed: run `make test` (it installs Debian's postgresql)")
+        self.bindir = os.path.dirname(binaries[-1])
+        # In /var/tmp, not the project or pytest's private temp dir: the server runs as the postgres user,
+        # which cannot enter a checkout whose parent folders are private.
+        self.base = Path("/var/tmp") / f"candidate-assistant-pg-{os.getpid()}"
+        shutil.rmtree(self.base, ignore_errors=True)
+        self.data = self.base / "data"
+        self.data.mkdir(parents=True)
+        shutil.chown(self.data, "postgres", "postgres")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        self._as_postgres(f"{self.bindir}/initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    def _as_postgres(self, *cmd: str) -> None:
+        import subprocess
+
         subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True)
 
-    as_postgres(f"{bindir}/initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
-    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
-    as_postgres(f"{bindir}/pg_ctl", "-D", str(data), "-o", options, "-w", "-l", str(data / "log"), "start")
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
+        log = str(self.data / "log")
+        self._as_postgres(f"{self.bindir}/pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", log, "start")
+
+    def stop(self) -> None:
+        self._as_postgres(f"{self.bindir}/pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    import shutil
+
+    server = PostgresServer()
+    server.start()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield server
     finally:
-        as_postgres(f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(base, ignore_errors=True)
+        if server.running():
+            server.stop()
+        shutil.rmtree(server.base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server):
+    return postgres_server.url
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import postgres_url  # noqa: F401  (a stdlib-only fixture, shared by both tiers)
+from tests.api.conftest import postgres_server, postgres_url  # noqa: F401  (stdlib-only fixtures, shared by both tiers)
 from tests.redis_server import RedisServer
 
 

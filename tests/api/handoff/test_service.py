@@ -50,3 +50,27 @@ def test_the_first_messages_of_a_new_conversation_arriving_at_once_are_all_store
     assert errors == []
     stored = sorted(m.text for m in handoff.history(cid))
     assert stored == sorted(f"message {n}" for n in range(12))
+
+
+def test_in_bot_mode_a_message_is_stored_only_together_with_its_replies(database):
+    """Nothing is written before Rasa answers: a failure in between leaves neither half of the turn."""
+    from api.handoff import service as handoff
+
+    cid = f"turn-{uuid.uuid4().hex[:8]}"
+    assert handoff.message_for_a_person(cid, "hello", None) == ("bot", [])
+    assert handoff.history(cid) == []
+    handoff.bot_replies(cid, [{"kind": "chitchat", "text": "Hi! Ask me about hiring."}], question="hello")
+    assert [(m.sender, m.text) for m in handoff.history(cid)] == [
+        ("candidate", "hello"),
+        ("bot", "Hi! Ask me about hiring."),
+    ]
+
+
+def test_while_a_person_is_awaited_a_message_is_stored_at_once(database):
+    from api.handoff import service as handoff
+
+    cid = f"turn-{uuid.uuid4().hex[:8]}"
+    handoff.request_handoff(cid, None, on_duty=True)
+    mode, pushed = handoff.message_for_a_person(cid, "are you there?", "demo-ana")
+    assert (mode, pushed) == ("waiting", [])
+    assert [(m.sender, m.text) for m in handoff.history(cid)] == [("candidate", "are you there?")]

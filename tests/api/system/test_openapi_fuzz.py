@@ -1,8 +1,14 @@
-"""Schemathesis fuzzes every operation of the OpenAPI document against the real app (Rasa down)."""
+"""Schemathesis fuzzes every operation of the OpenAPI document against the real app (Rasa down), with
+all its checks: among them `ignored_auth`, which holds every operation that declares a security scheme
+(tests/api/system/test_openapi_auth.py sees that each non-public one does) to refusing requests
+without it."""
 
 from __future__ import annotations
 
+import uuid
+
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -32,7 +38,33 @@ def test_no_operation_answers_500_or_breaks_its_schema(client, monkeypatch):
     assert 429 in answered["POST /api/chat"] and 429 in answered["POST /api/staff/login"]
 
 
-def fuzz(app) -> tuple[list[str], dict[str, set[int]]]:
+def test_signed_in_fuzzing_reaches_every_protected_operation_and_removing_the_credentials_is_refused(client):
+    """With a staff session and the service token the fuzzer gets past sign-in into the handlers, and
+    `ignored_auth` repeats a request without them and with forged ones, expecting 401 or 403."""
+    from api.main import create_app
+    from api.users.service import add_user
+
+    username = f"fuzz-{uuid.uuid4().hex[:6]}"
+    add_user(username, "a long enough password", "staff")
+    r = TestClient(client.app).post(
+        "/api/staff/login", json={"username": username, "password": "a long enough password"}
+    )
+    credentials = {
+        "Cookie": f"ca_session={r.cookies['ca_session']}",
+        "X-CSRF-Token": r.json()["csrf_token"],
+        "X-Service-Token": "test-token",
+    }
+    # Signing out would end the session that the other operations use (tests/api/users covers it).
+    failures, answered = fuzz(create_app(), credentials, skip={"POST /api/staff/logout"}, examples=25)
+    assert failures == []
+    # The credentials were good: the handlers answered, not only the sign-in check.
+    assert 200 in answered["GET /api/staff/queue"] and 200 in answered["GET /api/knowledge/status"]
+    assert 200 in answered["POST /api/internal/search"]
+
+
+def fuzz(
+    app, headers: dict[str, str] | None = None, skip: frozenset[str] | set[str] = frozenset(), examples: int = 40
+) -> tuple[list[str], dict[str, set[int]]]:
     """Every operation's failures, and the status codes each operation answered."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
@@ -43,12 +75,16 @@ def fuzz(app) -> tuple[list[str], dict[str, set[int]]]:
     for operation in operations:
         if operation.path.endswith("/events"):
             continue  # a Server-Sent Events stream never ends; tests/e2e covers it
+        if f"{operation.method.upper()} {operation.path}" in skip:
+            continue
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case) -> None:
             # Rasa is not running here: /api/chat may answer 503, never 500, and always per the schema.
-            response = case.call_and_validate(excluded_checks=[not_a_server_error], additional_checks=[no_500])
+            response = case.call_and_validate(
+                headers=headers, excluded_checks=[not_a_server_error], additional_checks=[no_500]
+            )
             answered.setdefault(f"{case.operation.method.upper()} {case.operation.path}", set()).add(
                 response.status_code
             )
