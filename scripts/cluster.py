@@ -20,7 +20,6 @@ import glob
 import hashlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from stack import API_PY, MODEL, ROOT, Stack
+from stack import API_PY, MODEL, ROOT, Stack, run_in_foreground
 
 NGINX_CONF = """\
 # Written by scripts/cluster.py on every start; edit the template there.
@@ -372,25 +371,11 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8000, help="public port (nginx)")
     args = parser.parse_args()
     cluster = Cluster(api_port=args.port)
-
-    def _stop(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _stop)
-    print("Starting PostgreSQL, Redis, 2 Rasa, 2 action servers, 2 APIs and nginx (logs in var/log/) ...", flush=True)
-    try:
-        cluster.start()
-        cluster.wait_ready()
-        print(f"Ready: chat at {cluster.api_url}  (instances {', '.join(map(str, cluster.api_ports))}; Ctrl-C stops)")
-        return cluster.supervise()
-    except KeyboardInterrupt:
-        print("\nStopping ...", flush=True)
-        return 0
-    except (RuntimeError, TimeoutError, subprocess.CalledProcessError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    finally:
-        cluster.stop()
+    return run_in_foreground(
+        cluster,
+        "Starting PostgreSQL, Redis, 2 Rasa, 2 action servers, 2 APIs and nginx (logs in var/log/) ...",
+        f"Ready: chat at {cluster.api_url}  (instances {', '.join(map(str, cluster.api_ports))}; Ctrl-C stops)",
+    )
 
 
 if __name__ == "__main__":

@@ -178,6 +178,16 @@ class Stack:
             (self.var_dir / f"{name}.pid").unlink(missing_ok=True)
             del self.procs[name]
 
+    def supervise(self, poll: float = 0.5) -> int:
+        """Returns 1 when a process stops by itself: one of each kind, nothing serves without it."""
+        while all(p.poll() is None for p in self.procs.values()):
+            time.sleep(poll)
+        dead = [n for n, p in self.procs.items() if p.poll() is not None]
+        print(
+            f"{', '.join(dead)} stopped unexpectedly; see {self.var_dir / 'log'}. Stopping the rest.", file=sys.stderr
+        )
+        return 1
+
 
 def _in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -197,25 +207,30 @@ def main() -> int:
         print("No trained model; run `make run` (it trains one).", file=sys.stderr)
         return 1
     stack = Stack(api_port=args.port)
+    return run_in_foreground(
+        stack,
+        "Starting Rasa, the action server and the API (logs in var/log/) ...",
+        f"Ready: chat at {stack.api_url}  (Ctrl-C stops everything)",
+    )
+
+
+def run_in_foreground(stack: Stack, starting: str, ready: str) -> int:
+    """Starts the processes, supervises them until Ctrl-C (or SIGTERM), then stops them all."""
 
     def _stop(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
-    print("Starting Rasa, the action server and the API (logs in var/log/) ...", flush=True)
+    print(starting, flush=True)
     try:
         stack.start()
         stack.wait_ready()
-        print(f"Ready: chat at {stack.api_url}  (Ctrl-C stops everything)", flush=True)
-        while all(p.poll() is None for p in stack.procs.values()):
-            time.sleep(0.5)
-        dead = [n for n, p in stack.procs.items() if p.poll() is not None]
-        print(f"{', '.join(dead)} stopped unexpectedly; see var/log/. Stopping the rest.", file=sys.stderr)
-        return 1
+        print(ready, flush=True)
+        return stack.supervise()
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0
-    except (RuntimeError, TimeoutError) as exc:
+    except (RuntimeError, TimeoutError, subprocess.CalledProcessError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     finally:

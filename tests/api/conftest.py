@@ -237,3 +237,30 @@ def redis_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def redis_url(redis_server):
     return redis_server.url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def service_database(request, tmp_path, monkeypatch):
+    """The service tier's database, empty and migrated: SQLite (the default) and a real PostgreSQL."""
+    from sqlalchemy import text
+
+    from api import db
+    from api.config import get_settings
+
+    monkeypatch.setenv("CA_VAR_DIR", str(tmp_path))
+    if request.param == "postgresql":
+        monkeypatch.setenv("CA_DATABASE_URL", request.getfixturevalue("postgres_url"))
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.get_sessionmaker.cache_clear()
+    # A shared PostgreSQL keeps the previous test's tables: start from an empty schema.
+    db.import_models()
+    db.Base.metadata.drop_all(db.get_engine())
+    with db.get_engine().begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.migrate()
+    yield tmp_path
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+    db.get_sessionmaker.cache_clear()
+    get_settings.cache_clear()

@@ -5,29 +5,8 @@ from __future__ import annotations
 import threading
 import uuid
 
-import pytest
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path, monkeypatch):
-    from api import db
-    from api.config import get_settings
-
-    monkeypatch.setenv("CA_VAR_DIR", str(tmp_path))
-    if request.param == "postgresql":
-        monkeypatch.setenv("CA_DATABASE_URL", request.getfixturevalue("postgres_url"))
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
-    db.migrate()
-    yield
-    db.get_engine().dispose()
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
-    get_settings.cache_clear()
-
-
-def test_the_first_messages_of_a_new_conversation_arriving_at_once_are_all_stored(database):
+def test_the_first_messages_of_a_new_conversation_arriving_at_once_are_all_stored(service_database):
     """Several requests (several API instances) may create the same conversation row at once."""
     from api.handoff import service as handoff
 
@@ -52,7 +31,7 @@ def test_the_first_messages_of_a_new_conversation_arriving_at_once_are_all_store
     assert stored == sorted(f"message {n}" for n in range(12))
 
 
-def test_in_bot_mode_a_message_is_stored_only_together_with_its_replies(database):
+def test_in_bot_mode_a_message_is_stored_only_together_with_its_replies(service_database):
     """Nothing is written before Rasa answers: a failure in between leaves neither half of the turn."""
     from api.handoff import service as handoff
 
@@ -66,7 +45,7 @@ def test_in_bot_mode_a_message_is_stored_only_together_with_its_replies(database
     ]
 
 
-def test_while_a_person_is_awaited_a_message_is_stored_at_once(database):
+def test_while_a_person_is_awaited_a_message_is_stored_at_once(service_database):
     from api.handoff import service as handoff
 
     cid = f"turn-{uuid.uuid4().hex[:8]}"

@@ -5,35 +5,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import text
 
-from api.config import get_settings
 from api.status.store import COLUMNS, DEMO_CSV, import_csv, parse_csv, seed_demo
 
 HEADER = ",".join(COLUMNS)
 ROW = 'c-1,Ana,ana@example.com,a-1,Solutions Architect,R-1,"Austin, TX",assessment,active,2026-11-01,Take the test.'
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path, monkeypatch):
+@pytest.fixture
+def store(service_database):
     """The built-in store on SQLite (the default) and on a real PostgreSQL server."""
-    monkeypatch.setenv("CA_VAR_DIR", str(tmp_path))
-    if request.param == "postgresql":
-        monkeypatch.setenv("CA_DATABASE_URL", request.getfixturevalue("postgres_url"))
-    get_settings.cache_clear()
-    from api import db
-
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
-    # A shared PostgreSQL keeps the previous test's tables: start from an empty schema.
-    db.Base.metadata.drop_all(db.get_engine())
-    with db.get_engine().begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    db.migrate()
-    yield tmp_path
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
-    get_settings.cache_clear()
+    return service_database
 
 
 def apps(candidate: str):
