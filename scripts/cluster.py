@@ -24,8 +24,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,29 +299,9 @@ class Cluster(Stack):
         )
         super().start([n for n in self.commands() if n not in ("postgres", "redis")])
 
-    def wait_ready(self, timeout: float = 300.0) -> None:
-        """Ready when every API instance reports all parts ready, and nginx answers."""
-        deadline = time.monotonic() + timeout
-        urls = [self.instance_url(n) for n in range(len(self.api_ports))] + [self.api_url]
-        last = ""
-        while time.monotonic() < deadline:
-            for name, proc in self.procs.items():
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.var_dir / 'log'}/{name}.log")
-            try:
-                ok = 0
-                for url in urls:
-                    with urllib.request.urlopen(f"{url}/api/health", timeout=3) as resp:
-                        body = resp.read().decode()
-                        ok += resp.status == 200 and "instances" not in body  # every Rasa instance up
-                if ok == len(urls):
-                    return
-            except urllib.error.HTTPError as exc:
-                last = exc.read().decode(errors="replace")
-            except (urllib.error.URLError, OSError) as exc:
-                last = str(exc)
-            time.sleep(0.5)
-        raise TimeoutError(f"the cluster was not ready after {timeout:.0f} s: {last}")
+    def health_urls(self) -> list[str]:
+        """Every API instance (each reports all Rasa instances) and nginx in front of them."""
+        return [self.instance_url(n) for n in range(len(self.api_ports))] + [self.api_url]
 
     def stop(self, only: list[str] | None = None) -> None:
         if only:

@@ -140,7 +140,11 @@ class Stack:
                 )
             (self.var_dir / f"{name}.pid").write_text(str(self.procs[name].pid))
 
+    def health_urls(self) -> list[str]:
+        return [self.api_url]
+
     def wait_ready(self, timeout: float = 300.0) -> None:
+        """Waits until every URL of health_urls() answers GET /api/health with 200 (all parts ready)."""
         deadline = time.monotonic() + timeout
         last = ""
         while time.monotonic() < deadline:
@@ -150,15 +154,19 @@ class Stack:
                         f"{name} exited with {proc.returncode}; see {self.var_dir / 'log' / (name + '.log')}"
                     )
             try:
-                with urllib.request.urlopen(f"{self.api_url}/api/health", timeout=3) as resp:
-                    if resp.status == 200:
-                        return
+                ready = 0
+                for url in self.health_urls():
+                    with urllib.request.urlopen(f"{url}/api/health", timeout=3) as resp:
+                        # "ok (1 of 2 instances)": one Rasa instance of several is still starting.
+                        ready += resp.status == 200 and "instances" not in resp.read().decode()
+                if ready == len(self.health_urls()):
+                    return
             except urllib.error.HTTPError as exc:
                 last = exc.read().decode(errors="replace")
             except (urllib.error.URLError, OSError) as exc:
                 last = str(exc)
             time.sleep(0.5)
-        raise TimeoutError(f"the stack was not ready after {timeout:.0f} s: {last}")
+        raise TimeoutError(f"not ready after {timeout:.0f} s: {last}")
 
     def stop(self, only: list[str] | None = None) -> None:
         for name, proc in list(self.procs.items()):
