@@ -107,9 +107,11 @@ def test_cors_allows_only_configured_origins(client):
 
 
 def test_pages_send_a_content_security_policy_and_standard_headers(client):
-    for path in ("/", "/staff", "/staff/login", "/widget.js"):
+    for path in ("/", "/privacy", "/staff", "/staff/login", "/writers", "/widget.js", "/api/health"):
         r = client.get(path)
         assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert r.headers["referrer-policy"] == "same-origin"
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
 
