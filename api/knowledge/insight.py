@@ -55,10 +55,13 @@ def group_questions(
     """Greedy grouping by meaning: each question joins the first group whose centroid it is close to."""
     if not items:
         return []
-    vectors = embedder.encode([q for q, _ in items])
+    # The same question asked many times (a quick-reply button, a bot) is embedded once.
+    distinct = list(dict.fromkeys(q for q, _ in items))
+    vector_of = dict(zip(distinct, embedder.encode(distinct), strict=True))
     groups: list[QuestionGroup] = []
     centroids: list[np.ndarray] = []
-    for (question, seen), vec in zip(items, vectors, strict=True):
+    for question, seen in items:
+        vec = vector_of[question]
         best = int(np.argmax([float(c @ vec) for c in centroids])) if centroids else -1
         if best >= 0 and float(centroids[best] @ vec) >= threshold:
             group = groups[best]
