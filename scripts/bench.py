@@ -48,8 +48,9 @@ QUESTIONS = [
 
 # All bench traffic comes from one address, far above a careers site's per-address chat limit.
 THROTTLED = (
-    "The API answered 429 Too Many Requests: its rate limits are on. Start the stack with the chat limits "
-    "off, e.g. `CA_RATE_LIMIT_CHAT_ADDRESS=off CA_RATE_LIMIT_CHAT_CONVERSATION=off make run`, and run `make bench` again."
+    "The API answered 429 Too Many Requests: its rate limits are on. Start that stack with the chat limits "
+    "off, e.g. `CA_RATE_LIMIT_CHAT_ADDRESS=off CA_RATE_LIMIT_CHAT_CONVERSATION=off make run`, and measure it "
+    "again (plain `make bench` starts its own set-ups with the limits off)."
 )
 
 
