@@ -33,9 +33,6 @@ class ServiceClient:
                 base_url=self._settings.service_url,
                 timeout=aiohttp.ClientTimeout(total=self._settings.timeout_seconds),
                 headers={"X-Service-Token": self._settings.service_token},
-                # Idle connections dropped before uvicorn (5 s) closes them: a request on a
-                # connection the server is closing would fail.
-                connector=aiohttp.TCPConnector(keepalive_timeout=2),
             )
         return self._session
 

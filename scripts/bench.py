@@ -1,6 +1,6 @@
 """Latency, throughput and memory through the public /api/chat: the default set-up and the cluster.
 
-  python scripts/bench.py [--sequential 200] [--concurrency 20 100] [--seconds 20] [--skip-cluster]
+  python scripts/bench.py [--sequential 200] [--concurrency 20 100] [--seconds 20] [--setups default cluster]
   python scripts/bench.py --url http://127.0.0.1:8000      # only measure a stack already running
 
 It starts the default set-up (one Rasa, one action server, one API, SQLite) and then the cluster
@@ -176,7 +176,7 @@ def bench_stacks(args: argparse.Namespace) -> int:
     base = ROOT / "var" / "bench"
     rows = []
     setups: list[tuple[str, Stack]] = []
-    for name in ("default", "cluster"):
+    for name in args.setups:
         var = base / name
         shutil.rmtree(var, ignore_errors=True)
         var.mkdir(parents=True)
@@ -184,7 +184,7 @@ def bench_stacks(args: argparse.Namespace) -> int:
         env = {"CA_CANDIDATE_TOKEN_SECRET": BENCH_SECRET, **NO_LIMITS}
         if name == "default":
             setups.append((name, Stack(api_port=8500, rasa_port=5505, actions_port=5555, var_dir=var, extra_env=env)))
-        elif not args.skip_cluster:
+        else:
             cluster = Cluster(
                 api_port=8600, actions_port=5655, api_ports=(8601, 8602), rasa_ports=(5605, 5606),
                 action_ports=(5656, 5657), postgres_port=5733, redis_port=6680, var_dir=var, extra_env=env,
@@ -234,7 +234,7 @@ def main() -> int:
     ap.add_argument("--sequential", type=int, default=200)
     ap.add_argument("--concurrency", type=int, nargs="+", default=[20, 100])
     ap.add_argument("--seconds", type=float, default=20)
-    ap.add_argument("--skip-cluster", action="store_true", help="only the default set-up")
+    ap.add_argument("--setups", nargs="+", choices=["default", "cluster"], default=["default", "cluster"])
     args = ap.parse_args()
     if args.url:
         measure("running stack", args.url, args.sequential, args.concurrency, args.seconds)

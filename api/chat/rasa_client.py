@@ -28,10 +28,7 @@ class RasaClient:
         urls = [u.strip().rstrip("/") for u in base_urls.split(",") if u.strip()]
         if not urls:
             raise ValueError("CA_RASA_URL is empty; give Rasa's URL (several separated by commas)")
-        # Idle connections are dropped before Rasa's server (Sanic: 5 s) closes them: a request sent
-        # on a connection the server is closing would fail.
-        limits = httpx.Limits(keepalive_expiry=2)
-        self._http = [httpx.AsyncClient(base_url=u, timeout=timeout, limits=limits) for u in urls]
+        self._http = [httpx.AsyncClient(base_url=u, timeout=timeout) for u in urls]
         self._turn = itertools.cycle(range(len(urls)))
         self._auth = {"Authorization": f"Bearer {service_token}"}
 
