@@ -54,6 +54,8 @@ http {{
     upstream actions {{
 {action_servers}
         keepalive 64;
+        # Below the action servers' own 5 s (Sanic): never reuse a connection they are closing.
+        keepalive_timeout 2s;
     }}
     server {{
         listen 127.0.0.1:{public_port};

@@ -94,7 +94,8 @@ def plan(conversations: int, messages: int, secret: str) -> list[Conversation]:
 
 
 async def drive(url: str, convs: list[Conversation], time_limit: float, result: Result) -> None:
-    limits = httpx.Limits(max_connections=len(convs), max_keepalive_connections=len(convs))
+    # Idle connections dropped well before the server closes them (a client's good manners).
+    limits = httpx.Limits(max_connections=len(convs), max_keepalive_connections=len(convs), keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
 
         async def talk(conv: Conversation) -> None:

@@ -112,6 +112,10 @@ class Stack:
                 "--port",
                 str(self.api_port),
                 "--no-access-log",
+                # Longer than the idle time of kept-alive client connections (nginx keeps upstream
+                # connections 60 s): a request sent on a connection the server is just closing fails.
+                "--timeout-keep-alive",
+                "75",
                 # uvicorn would otherwise believe X-Forwarded-For from any local process; the API
                 # reads it itself, from the peers in CA_TRUSTED_PROXIES only (api/ratelimit.py).
                 "--no-proxy-headers",
