@@ -52,4 +52,4 @@ EXPOSE 8000
 # Without CA_VAR_DIR and CA_KNOWLEDGE_DIR set it would use /app/var and /app/knowledge;
 # deploy/k8s/api.yaml points them at the pod's volumes.
 CMD ["python", "-m", "uvicorn", "api.main:app", "--host", "0.0.0.0", "--port", "8000", \
-     "--no-access-log", "--no-proxy-headers"]
+     "--no-access-log", "--timeout-keep-alive", "75", "--no-proxy-headers"]
