@@ -111,7 +111,9 @@ def hit(request):
 
     async def one(key: str, rate: Rate) -> float:
         # A client per call: each asyncio.run has its own event loop.
-        counter = RedisCounter(url) if request.param == "redis" else memory
+        # A generous timeout: these tests are about the counting, and a busy CI machine can take
+        # longer than the production half second to accept a loopback connection.
+        counter = RedisCounter(url, timeout=10) if request.param == "redis" else memory
         try:
             return await counter.hit(f"{prefix}:{key}", rate, clock())
         finally:
@@ -195,7 +197,7 @@ def test_redis_keys_expire_when_their_budget_is_full_again(redis_server):
     import redis
 
     async def once() -> None:
-        counter = RedisCounter(redis_server.url)
+        counter = RedisCounter(redis_server.url, timeout=10)
         await counter.hit("expiry-check", Rate(2, 10), time.time())
         await counter.aclose()
 
