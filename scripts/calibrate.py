@@ -68,7 +68,7 @@ def main() -> int:
         for c in subset:
             key = (c["ask"], p.bm25_weight)
             if key not in ranked_cache:
-                ranked_cache[key] = rank(index, embedder, c["ask"], p.bm25_weight)
+                ranked_cache[key] = rank(index, embedder, c["ask"], p.bm25_weight, sentence_weight=p.sentence_weight)
             d = decide(ranked_cache[key], p, index.doc_sections)
             text = "\n".join(x.text for x in d.passages)
             ok = passes(c, d.kind, text)
@@ -87,7 +87,7 @@ def main() -> int:
     )
     results = []
     for bm, thr, comb, clar, whole in grid:
-        p = Params(bm, thr, comb, clar, 0.55, whole)
+        p = Params(bm, thr, comb, clar, 0.55, whole, sentence_weight=settings.sentence_weight)
         a_ok, _a_n, o_ok, _o_n = score(tune, p)
         results.append((a_ok + o_ok, a_ok, o_ok, p))
     results.sort(key=lambda r: (-r[0], -r[3].answer_threshold))

@@ -17,6 +17,8 @@ SKIPPED_FILES = {"README.md"}
 
 _md = MarkdownIt("commonmark")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+# A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket ("e.g. the" stays whole).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,14 @@ class Section:
         # Title and heading carry the topic words; embedding them with the body ranks better
         # than the body alone (measured: notes/retrieval.md).
         return f"{self.title} — {self.heading} — {self.text}"
+
+    @property
+    def sentence_texts(self) -> list[str]:
+        # Each sentence with the section's title and heading, embedded on its own as well: a question
+        # about one detail ("golf-ball questions", "concrete numbers") is diluted in the vector of a
+        # whole section but close to the sentence that states it (measured: scripts/calibrate.py).
+        sentences = [x.strip() for x in _SENTENCE_END.split(self.text) if x.strip()]
+        return [f"{self.title} — {self.heading} — {x}" for x in sentences]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
+SENTENCE_VECTORS = "sentence_vectors.npy"
+# Bumped when what is stored changes; an index of another format is rebuilt from scratch.
+FORMAT = 2
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Function words carry no topic, and the company's names are in nearly every question but only some
@@ -96,11 +99,20 @@ class KnowledgeIndex:
     built_at: str
     documents: int
     problems: list[Problem]
+    # One row per sentence of every section, and the index (into `sections`) of the section it is in.
+    sentence_vectors: np.ndarray | None = None
+    sentence_owner: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
         if len(self.sections):
             self.faiss.add(self.vectors)
+        if self.sentence_vectors is None or self.sentence_owner is None:
+            self.sentence_vectors = np.zeros((0, self.vectors.shape[1]), np.float32)
+            self.sentence_owner = np.zeros(0, dtype=np.int64)
+        self.sentence_faiss = faiss.IndexFlatIP(self.vectors.shape[1])
+        if len(self.sentence_vectors):
+            self.sentence_faiss.add(self.sentence_vectors)
         corpus = [tokenize(s.embed_text) for s in self.sections] or [[""]]
         self.bm25 = BM25Okapi(corpus)
         self.by_id = {s.id: s for s in self.sections}
@@ -116,26 +128,54 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
-    """The last build per document {path: {hash, sections (ids), records, vectors}}, when the model matches."""
+    """The last build per document {path: {hash, sections (ids), records, vectors, sentence vectors and
+    owners}}, when the model and the format match."""
     try:
         manifest = json.loads((index_dir / MANIFEST).read_text())
         vectors = np.load(index_dir / VECTORS)
+        sentence_vectors = np.load(index_dir / SENTENCE_VECTORS)
         records = [Section(**r) for r in json.loads((index_dir / "sections.json").read_text())]
     except (OSError, ValueError, TypeError):
         return {}
-    if manifest.get("model") != embedder.name or manifest.get("dim") != embedder.dim or len(records) != len(vectors):
+    if (
+        manifest.get("format") != FORMAT
+        or manifest.get("model") != embedder.name
+        or manifest.get("dim") != embedder.dim
+        or len(records) != len(vectors)
+    ):
         return {}
     out = {}
     for path, rec in manifest.get("documents", {}).items():
         rows = rec.get("rows", [])
-        if rows and max(rows) < len(vectors):
+        sentence_rows = rec.get("sentence_rows", [])
+        sentence_of = rec.get("sentence_of", [])
+        if (
+            rows
+            and max(rows) < len(vectors)
+            and len(sentence_rows) == len(sentence_of)
+            and (not sentence_rows or max(sentence_rows) < len(sentence_vectors))
+        ):
             out[path] = {
                 "hash": rec["hash"],
                 "sections": rec["sections"],
                 "records": [records[i] for i in rows],
                 "vectors": vectors[rows],
+                "sentence_vectors": sentence_vectors[sentence_rows],
+                "sentence_of": sentence_of,
             }
     return out
+
+
+def _embed_document(sections: list[Section], embedder: Embedder) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Section vectors, sentence vectors, and for each sentence the position of its section."""
+    sentence_texts: list[str] = []
+    sentence_of: list[int] = []
+    for i, sec in enumerate(sections):
+        texts = sec.sentence_texts
+        sentence_texts.extend(texts)
+        sentence_of.extend([i] * len(texts))
+    vecs = embedder.encode([s.embed_text for s in sections] + sentence_texts)
+    return vecs[: len(sections)], vecs[len(sections) :], sentence_of
 
 
 # Sections this close (cosine) say the same thing: the assistant cannot tell which one to answer with.
@@ -182,23 +222,33 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
 
     sections: list[Section] = []
     blocks: list[np.ndarray] = []
+    sentence_blocks: list[np.ndarray] = []
+    owners: list[int] = []
     manifest_docs: dict[str, dict] = {}
     embedded = 0
+
+    def add(path: str, content_hash: str, records: list[Section], vecs, sentence_vecs, sentence_of) -> None:
+        start, sentence_start = len(sections), len(owners)
+        sections.extend(records)
+        blocks.append(vecs)
+        sentence_blocks.append(sentence_vecs)
+        owners.extend(start + i for i in sentence_of)
+        manifest_docs[path] = {
+            "hash": content_hash,
+            "sections": [s.id for s in records],
+            "rows": list(range(start, len(sections))),
+            "sentence_rows": list(range(sentence_start, len(owners))),
+            "sentence_of": list(sentence_of),
+        }
+
     for doc in docs:
         prev = previous.get(doc.path)
         if prev and prev["hash"] == doc.content_hash and prev["sections"] == [s.id for s in doc.sections]:
-            vecs = prev["vectors"]
+            vecs, sentence_vecs, sentence_of = prev["vectors"], prev["sentence_vectors"], prev["sentence_of"]
         else:
-            vecs = embedder.encode([s.embed_text for s in doc.sections])
+            vecs, sentence_vecs, sentence_of = _embed_document(doc.sections, embedder)
             embedded += 1
-        start = len(sections)
-        sections.extend(doc.sections)
-        blocks.append(vecs)
-        manifest_docs[doc.path] = {
-            "hash": doc.content_hash,
-            "sections": [s.id for s in doc.sections],
-            "rows": list(range(start, len(sections))),
-        }
+        add(doc.path, doc.content_hash, doc.sections, vecs, sentence_vecs, sentence_of)
     # A file with problems is not loaded, but its last good version keeps serving until it is fixed
     # (a deleted file is gone for good).
     broken = {p.path for p in problems}
@@ -207,22 +257,20 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         prev = previous.get(path)
         if prev is None or not (knowledge_dir / Path(path).relative_to("knowledge")).exists():
             continue
-        start = len(sections)
-        sections.extend(prev["records"])
-        blocks.append(prev["vectors"])
-        manifest_docs[path] = {
-            "hash": prev["hash"],
-            "sections": prev["sections"],
-            "rows": list(range(start, len(sections))),
-        }
+        add(path, prev["hash"], prev["records"], prev["vectors"], prev["sentence_vectors"], prev["sentence_of"])
         kept += 1
     vectors = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, embedder.dim), np.float32)
+    sentence_vectors = (
+        np.vstack(sentence_blocks).astype(np.float32) if sentence_blocks else np.zeros((0, embedder.dim), np.float32)
+    )
+    sentence_owner = np.asarray(owners, dtype=np.int64)
     problems = problems + near_duplicates(sections, vectors)
     version = hashlib.sha256(
         json.dumps({p: d["hash"] for p, d in manifest_docs.items()}, sort_keys=True).encode()
     ).hexdigest()[:12]
     built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     manifest = {
+        "format": FORMAT,
         "model": embedder.name,
         "dim": embedder.dim,
         "version": version,
@@ -232,6 +280,9 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
     with open(index_dir / (VECTORS + ".tmp"), "wb") as fh:
         np.save(fh, vectors)
     os.replace(index_dir / (VECTORS + ".tmp"), index_dir / VECTORS)
+    with open(index_dir / (SENTENCE_VECTORS + ".tmp"), "wb") as fh:
+        np.save(fh, sentence_vectors)
+    os.replace(index_dir / (SENTENCE_VECTORS + ".tmp"), index_dir / SENTENCE_VECTORS)
     _atomic_write(index_dir / "sections.json", json.dumps([dataclasses.asdict(s) for s in sections]).encode())
     _atomic_write(index_dir / MANIFEST, json.dumps(manifest, indent=1).encode())
     log.info(
@@ -242,4 +293,6 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         embedded,
         len(problems),
     )
-    return KnowledgeIndex(sections, vectors, version, built_at, len(docs) + kept, problems)
+    return KnowledgeIndex(
+        sections, vectors, version, built_at, len(docs) + kept, problems, sentence_vectors, sentence_owner
+    )

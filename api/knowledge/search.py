@@ -38,6 +38,7 @@ class Params:
     clarify_ceiling: float
     whole_doc_chars: int = 0
     uncovered_override: float = 1.0
+    sentence_weight: float = 0.0
 
 
 @dataclass
@@ -57,7 +58,34 @@ def strip_company(query: str) -> str:
     return " ".join(_COMPANY.sub(" ", query).split()) or query
 
 
-def rank(index: KnowledgeIndex, embedder: Embedder, query: str, bm25_weight: float, k: int = 5) -> list[Passage]:
+# "Besides the work style one, what's the other assessment?": the phrase after the cue names what the
+# candidate does NOT want, yet it is the strongest match for the whole question.
+_EXCLUDING = re.compile(
+    r"\b(?:besides|apart from|aside from|other than|except for|except)\s+((?:[\w'-]+\s*){1,5}?)\s*(?:[,;?.!]|$)",
+    re.IGNORECASE,
+)
+_FILLER = frozenset({"one", "ones", "thing", "things", "part", "bit", "stuff", "already", "other", "just"})
+EXCLUDED_PENALTY = 0.5
+
+
+def excluded_words(query: str) -> set[str]:
+    """Content words of the thing a question sets aside ("besides X", "other than X", "apart from X")."""
+    match = _EXCLUDING.search(query)
+    if not match:
+        return set()
+    return set(tokenize(match.group(1))) - _FILLER
+
+
+def rank(
+    index: KnowledgeIndex,
+    embedder: Embedder,
+    query: str,
+    bm25_weight: float,
+    k: int = 5,
+    sentence_weight: float = 0.0,
+) -> list[Passage]:
+    """The k best sections. A section's similarity is its own cosine, raised towards the cosine of its
+    closest sentence when that is higher: max(cos, (1 - w) * cos + w * best sentence)."""
     if not index.sections:
         return []
     qvec = embedder.encode([strip_company(query)])
@@ -65,8 +93,20 @@ def rank(index: KnowledgeIndex, embedder: Embedder, query: str, bm25_weight: flo
     sims, ids = index.faiss.search(qvec, n)
     cos = np.empty(n, dtype=float)
     cos[ids[0]] = sims[0]
+    m = len(index.sentence_owner) if index.sentence_owner is not None else 0
+    if sentence_weight and m:
+        ssims, sids = index.sentence_faiss.search(qvec, m)
+        best = np.full(n, -1.0)
+        np.maximum.at(best, index.sentence_owner[sids[0]], ssims[0].astype(float))
+        cos = np.maximum(cos, (1 - sentence_weight) * cos + sentence_weight * best)
     bm = np.asarray(index.bm25.get_scores(tokenize(query)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm
+    excluded = excluded_words(query)
+    if excluded:
+        # Topics whose title names the excluded thing go down the list (never out of it).
+        hit = np.array([excluded <= set(tokenize(s.title)) for s in index.sections])
+        if hit.any() and not hit.all():
+            scores = scores - EXCLUDED_PENALTY * hit
     order = np.argsort(-scores)[:k]
     return [Passage.of(index.sections[i], float(scores[i]), float(cos[i])) for i in order]
 

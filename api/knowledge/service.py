@@ -72,6 +72,7 @@ class KnowledgeService:
             s.clarify_ceiling,
             s.whole_doc_chars,
             s.uncovered_override,
+            s.sentence_weight,
         )
 
     def ask(self, query: str, previous: str | None = None, likely_uncovered: bool = False) -> Decision:
@@ -79,8 +80,9 @@ class KnowledgeService:
         effective = query
         if previous and looks_like_follow_up(query):
             effective = f"{previous} {query}"
-        ranked = rank(index, self.embedder, effective, self.params.bm25_weight)
-        decision = decide(ranked, self.params, index.doc_sections, likely_uncovered)
+        params = self.params
+        ranked = rank(index, self.embedder, effective, params.bm25_weight, sentence_weight=params.sentence_weight)
+        decision = decide(ranked, params, index.doc_sections, likely_uncovered)
         decision.query = effective
         return decision
 

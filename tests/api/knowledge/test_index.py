@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from api.knowledge.index import build_index
 from api.knowledge.search import rank
@@ -45,15 +46,59 @@ def test_only_changed_documents_are_embedded_again(write_doc, tmp_path, embedder
     write_doc("b.md", DOC.format(title="B", heading="Bar raisers", body="A neutral interviewer."))
     counting = CountingEmbedder(embedder)
     first = build_index(write_doc.dir, tmp_path / "index", counting)
-    assert counting.count == 2
+    assert counting.count == 4  # per document: its one section and that section's one sentence
     write_doc("b.md", DOC.format(title="B", heading="Bar raisers", body="An objective third party."))
     second = build_index(write_doc.dir, tmp_path / "index", counting)
-    assert counting.count == 3
+    assert counting.count == 6
     assert first.version != second.version
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
     assert manifest["model"].endswith("all-MiniLM-L6-v2") and manifest["dim"] == 384
     assert set(manifest["documents"]) == {"knowledge/a.md", "knowledge/b.md"}
     assert not list((tmp_path / "index").glob("*.tmp"))
+
+
+def test_each_sentence_is_stored_with_its_section_and_reused_when_unchanged(write_doc, tmp_path, embedder):
+    write_doc("a.md", DOC.format(title="A", heading="Talent network", body="Join the network. Get notified of roles."))
+    write_doc("b.md", DOC.format(title="B", heading="Bar raisers", body="A neutral interviewer."))
+    first = build_index(write_doc.dir, tmp_path / "index", embedder)
+    assert [first.sections[i].doc for i in first.sentence_owner] == ["knowledge/a.md"] * 2 + ["knowledge/b.md"]
+    expected = embedder.encode(["A — Talent network — Get notified of roles."])[0]
+    assert np.allclose(first.sentence_vectors[1], expected, atol=1e-5)
+    counting = CountingEmbedder(embedder)
+    write_doc("b.md", DOC.format(title="B", heading="Bar raisers", body="An objective third party."))
+    second = build_index(write_doc.dir, tmp_path / "index", counting)
+    assert counting.count == 2  # only b.md: its section and its sentence
+    assert np.allclose(second.sentence_vectors[:2], first.sentence_vectors[:2])
+    assert list(second.sentence_owner) == [0, 0, 1]
+
+
+def test_an_index_of_an_older_format_is_rebuilt_from_scratch(write_doc, tmp_path, embedder):
+    write_doc("a.md", DOC.format(title="A", heading="Talent network", body="Join to get notified of roles."))
+    build_index(write_doc.dir, tmp_path / "index", embedder)
+    manifest_path = tmp_path / "index" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["format"]  # as written before sentences were stored
+    manifest_path.write_text(json.dumps(manifest))
+    counting = CountingEmbedder(embedder)
+    index = build_index(write_doc.dir, tmp_path / "index", counting)
+    assert counting.count == 2 and len(index.sentence_vectors) == 1
+
+
+def test_a_detail_inside_a_long_section_is_found_through_its_sentence(tmp_path, write_doc, embedder):
+    body = (
+        "The assessment measures the key characteristics needed for success in a role. "
+        "Everyone gets the same information for completing it. "
+        "It does not use riddles such as how many golf balls fit in a plane. "
+        "Some roles ask for it during the application."
+    )
+    write_doc("a.md", DOC.format(title="Assessments", heading="About the assessments", body=body))
+    write_doc("b.md", DOC.format(title="Phone interview", heading="Phone interview questions", body="Past situations."))
+    index = build_index(write_doc.dir, tmp_path / "index", embedder)
+    question = "will they ask me how many golf balls fit in a plane?"
+    plain = {p.doc: p.score for p in rank(index, embedder, question, 0.0)}
+    lifted = {p.doc: p.score for p in rank(index, embedder, question, 0.0, sentence_weight=0.7)}
+    assert lifted["knowledge/a.md"] > plain["knowledge/a.md"] + 0.1
+    assert lifted["knowledge/b.md"] == pytest.approx(plain["knowledge/b.md"], abs=1e-5)  # one sentence: the same
 
 
 def test_deleted_document_leaves_the_index(write_doc, tmp_path, embedder):
@@ -70,6 +115,13 @@ def test_project_knowledge_ranks_the_right_section_first(tmp_path, embedder):
     top = rank(index, embedder, "How long does the work sample simulation take?", 0.02)[0]
     assert top.doc == "knowledge/work-sample-simulation.md"
     assert "20" in top.text and "60" in top.text
+
+
+def test_a_topic_the_question_sets_aside_is_not_the_answer(tmp_path, embedder):
+    index = build_index(ROOT / "knowledge", tmp_path / "index", embedder)
+    question = "Besides the work style one, what's the other common assessment?"
+    top = rank(index, embedder, question, 0.02, sentence_weight=0.7)[0]
+    assert top.doc == "knowledge/online-assessments.md" and "work sample" in top.text
 
 
 def test_onnx_gives_the_reference_vectors(embedder):

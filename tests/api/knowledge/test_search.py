@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from api.knowledge.documents import Section
-from api.knowledge.search import Params, Passage, decide, looks_like_follow_up
+import pytest
+
+from api.knowledge.search import Params, Passage, decide, excluded_words, looks_like_follow_up
 
 P = Params(
     bm25_weight=0.0,
@@ -62,3 +64,18 @@ def test_short_questions_with_pronouns_are_follow_ups():
     assert looks_like_follow_up("and the phone one?")
     assert not looks_like_follow_up("how long is the work style assessment?")
     assert not looks_like_follow_up("Is there somewhere online I can track all of the applications I sent in?")
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Besides the work style one, what's the other common assessment?", {"work", "style"}),
+        ("Other than the phone interview, what steps are there?", {"phone", "interview"}),
+        ("what else should I read apart from STAR?", {"star"}),
+        ("Is there an assessment other than the work sample simulation?", {"work", "sample", "simulation"}),
+        ("How long is the work style assessment?", set()),
+        ("What's the other assessment?", set()),
+    ],
+)
+def test_the_thing_a_question_sets_aside_is_recognised(question, words):
+    assert excluded_words(question) == words
