@@ -93,11 +93,11 @@ def rank(
     sims, ids = index.faiss.search(qvec, n)
     cos = np.empty(n, dtype=float)
     cos[ids[0]] = sims[0]
-    m = len(index.sentence_owner) if index.sentence_owner is not None else 0
-    if sentence_weight and m:
-        ssims, sids = index.sentence_faiss.search(qvec, m)
+    owner = index.sentence_owner
+    if sentence_weight and owner is not None and len(owner):
+        ssims, sids = index.sentence_faiss.search(qvec, len(owner))
         best = np.full(n, -1.0)
-        np.maximum.at(best, index.sentence_owner[sids[0]], ssims[0].astype(float))
+        np.maximum.at(best, owner[sids[0]], ssims[0].astype(float))
         cos = np.maximum(cos, (1 - sentence_weight) * cos + sentence_weight * best)
     bm = np.asarray(index.bm25.get_scores(tokenize(query)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from api.knowledge.documents import Section
 import pytest
 
+from api.knowledge.documents import Section
 from api.knowledge.search import Params, Passage, decide, excluded_words, looks_like_follow_up
 
 P = Params(
