@@ -23,7 +23,8 @@ def test_quick_reply_button_sends_its_question(stack, page: Page):
 
 def test_did_you_mean_button_answers_the_chosen_section(stack, page: Page):
     open_chat(page, stack.api_url)
-    ask(page, "how long does it take")  # two documents tie: the work style and the work sample durations
+    # Two documents tie (within the clarify margin): the work style and the work sample durations.
+    ask(page, "how long does each one take")
     clarify = page.locator("li.msg.clarify").last
     expect(clarify).to_contain_text("Did you mean")
     clarify.get_by_role("button", name="How long the work sample simulation takes").click()
