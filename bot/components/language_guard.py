@@ -1,4 +1,5 @@
-"""Rasa NLU component that re-labels non-English messages and non-questions after intent classification."""
+"""Rasa NLU component that re-labels, after intent classification, non-English messages, non-questions,
+and questions about where candidates check a status (the FAQ, not a look-up of the candidate's own)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.message_checks import is_non_english, is_not_a_question
+from bot.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
 
 # Button payloads ("/request_human") are already intents; they are never re-labelled.
 _PAYLOAD_PREFIX = "/"
@@ -42,6 +43,8 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, "non_english")
             elif is_not_a_question(text):
                 self._relabel(message, "not_a_question")
+            elif (message.get(INTENT) or {}).get("name") == "check_my_status" and asks_where_to_check_status(text):
+                self._relabel(message, "ask_hiring")
         return messages
 
     @staticmethod

@@ -289,3 +289,20 @@ def is_not_a_question(text: str) -> bool:
     if not _WORD.search(text):
         return True
     return bool(_INJECTION.search(text))
+
+
+# "Which portal should I use to see my status?" is a question about the process (the FAQ answers it),
+# not a request to look up the candidate's own application, though NLU, seeing "applied" and "status",
+# often calls it one. Asking *where* or *which page* marks it.
+_WHERE_TO_CHECK = re.compile(
+    r"\b(which|what|same|different|separate|other)\s+(\w+\s+)?(portal|link|site|website|page|url)s?\b"
+    r"|\bwhere\s+(do|can|should|would|could|will|does|did)\s+(i|we|you|candidates|people|one|applicants)"
+    r"\s+(go|check|look|log|sign|track|see|find|view|follow)\b"
+    r"|\bhow\s+(do|can|should|could|would)\s+(i|we|you|candidates|applicants)\s+(check|see|track|find|view|follow)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_where_to_check_status(text: str) -> bool:
+    """True for questions about where or how candidates check a status, in general or for a kind of role."""
+    return bool(_WHERE_TO_CHECK.search(text))

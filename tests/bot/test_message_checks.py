@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.components.message_checks import is_non_english, is_not_a_question
+from pathlib import Path
+
+import yaml
+
+from bot.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -60,3 +66,32 @@ def test_markup_sql_long_pastes_and_wordless_messages_are_not_questions(text):
 )
 def test_ordinary_questions_with_sql_words_are_questions(text):
     assert not is_not_a_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I applied for a marketing role in Paris. Which portal do I check?",
+        "which status page is for hardware engineering roles?",
+        "Do I use the same status site as the other tech jobs?",
+        "applied for a finance job in Berlin, where do I go to see my status",
+        "where can I track my applications?",
+        "how do I check my application status online?",
+    ],
+)
+def test_questions_about_where_to_check_a_status_are_recognised(text):
+    assert asks_where_to_check_status(text)
+
+
+def test_no_request_for_ones_own_status_in_the_training_data_reads_as_where_to_check():
+    # The re-labelling must never take a real status look-up away from the status flow.
+    nlu = yaml.safe_load((ROOT / "bot" / "data" / "nlu.yml").read_text())
+    examples = [
+        line.strip()[2:]
+        for block in nlu["nlu"]
+        if block.get("intent") in ("check_my_status", "inform_application")
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
+    assert len(examples) > 60
+    assert [e for e in examples if asks_where_to_check_status(e)] == []

@@ -73,6 +73,13 @@ def test_own_status_request_is_routed_to_sign_in(ask):
     assert reply["kind"] == "verify" and "candidate portal" in reply["text"]
 
 
+def test_asking_which_status_portal_to_use_gets_the_faq_not_a_sign_in(ask):
+    # NLU calls this a status request ("applied", "status"); the message guard sees it asks *which page*.
+    [reply] = ask("I applied for a warehouse role in Madrid. Which status portal is mine?")["replies"]
+    assert reply["kind"] == "answer" and reply["sources"][0]["path"] == "knowledge/application-status.md"
+    assert "second link" in reply["text"] or "all other roles" in reply["text"]
+
+
 def test_did_you_mean_button_answers_the_chosen_section(ask):
     payload = '/ask_hiring{"section_id":"phone-interview#when-you-hear-back-after-the-phone-interview"}'
     [reply] = ask(payload)["replies"]
