@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
