@@ -41,7 +41,7 @@ class Section:
     def sentence_texts(self) -> list[str]:
         # Each sentence with the section's title and heading, embedded on its own as well: a question
         # about one detail ("golf-ball questions", "concrete numbers") is diluted in the vector of a
-        # whole section but close to the sentence that states it (measured: scripts/calibrate.py).
+        # whole section but close to the sentence that states it (measured: README, "Retrieval and refusal").
         sentences = [x.strip() for x in _SENTENCE_END.split(self.text) if x.strip()]
         return [f"{self.title} — {self.heading} — {x}" for x in sentences]
 

@@ -127,6 +127,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _atomic_save(path: Path, array: np.ndarray) -> None:
+    with open(path.with_name(path.name + ".tmp"), "wb") as fh:
+        np.save(fh, array)
+    os.replace(path.with_name(path.name + ".tmp"), path)
+
+
 def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
     """The last build per document {path: {hash, sections (ids), records, vectors, sentence vectors and
     owners}}, when the model and the format match."""
@@ -277,12 +283,8 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         "built_at": built_at,
         "documents": manifest_docs,
     }
-    with open(index_dir / (VECTORS + ".tmp"), "wb") as fh:
-        np.save(fh, vectors)
-    os.replace(index_dir / (VECTORS + ".tmp"), index_dir / VECTORS)
-    with open(index_dir / (SENTENCE_VECTORS + ".tmp"), "wb") as fh:
-        np.save(fh, sentence_vectors)
-    os.replace(index_dir / (SENTENCE_VECTORS + ".tmp"), index_dir / SENTENCE_VECTORS)
+    _atomic_save(index_dir / VECTORS, vectors)
+    _atomic_save(index_dir / SENTENCE_VECTORS, sentence_vectors)
     _atomic_write(index_dir / "sections.json", json.dumps([dataclasses.asdict(s) for s in sections]).encode())
     _atomic_write(index_dir / MANIFEST, json.dumps(manifest, indent=1).encode())
     log.info(
