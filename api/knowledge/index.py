@@ -114,6 +114,8 @@ class KnowledgeIndex:
         if len(self.sentence_vectors):
             self.sentence_faiss.add(self.sentence_vectors)
         corpus = [tokenize(s.embed_text) for s in self.sections] or [[""]]
+        # Matched against what a question sets aside ("besides the work style one"), see search.rank.
+        self.title_words = [set(tokenize(s.title)) for s in self.sections]
         self.bm25 = BM25Okapi(corpus)
         self.by_id = {s.id: s for s in self.sections}
         self.doc_sections: dict[str, list[Section]] = {}

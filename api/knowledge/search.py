@@ -104,7 +104,7 @@ def rank(
     excluded = excluded_words(query)
     if excluded:
         # Topics whose title names the excluded thing go down the list (never out of it).
-        hit = np.array([excluded <= set(tokenize(s.title)) for s in index.sections])
+        hit = np.array([excluded <= words for words in index.title_words])
         if hit.any() and not hit.all():
             scores = scores - EXCLUDED_PENALTY * hit
     order = np.argsort(-scores)[:k]
