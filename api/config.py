@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 10.0
+    # Messages in the dialogue tier at once per Rasa instance; the rest wait in the gateway, in order,
+    # up to dialogue_queue_seconds, then get 503 with Retry-After (see api/chat/rasa_client.py).
+    dialogue_concurrency: int = Field(default=8, ge=1)
+    dialogue_queue_seconds: float = Field(default=30.0, gt=0)
     # Shared with the action server: it presents this token on the internal search endpoint.
     service_token: SecretStr = SecretStr(PLACEHOLDER_SECRET)
 

@@ -53,7 +53,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings.check_secrets()
     app.state.rasa = RasaClient(
-        settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token.get_secret_value()
+        settings.rasa_url,
+        settings.rasa_timeout_seconds,
+        settings.service_token.get_secret_value(),
+        concurrency=settings.dialogue_concurrency,
+        queue_seconds=settings.dialogue_queue_seconds,
     )
     app.state.http = httpx.AsyncClient()
     app.state.status = create_adapter(settings)

@@ -6,12 +6,19 @@ connection itself failed, i.e. when Rasa certainly never saw it: a message Rasa 
 (a read timeout, a 5xx) is never sent twice. The instances share the tracker store and, through
 Redis, the per-conversation lock, so any instance can continue any conversation.
 
+At most `concurrency` messages are in the dialogue tier at once; the others wait here, in order, for
+up to `queue_seconds`. Rasa, the action server and the search share two cores: letting a hundred
+messages in at once only moves the queue inside them, where the action's 3-second budget for the
+knowledge search runs out and the candidate gets an error. Waiting here costs nothing but time, and
+a message that waited too long was never sent, so the client may safely retry it.
+
 The privacy routes bot/serve.py adds to Rasa (erase, export, purge) may be called on any instance:
 they act on the shared tracker store.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from typing import Any
@@ -23,12 +30,28 @@ class DialogueUnavailable(Exception):
     """Rasa did not answer: it is down, starting or too slow."""
 
 
+class DialogueBusy(DialogueUnavailable):
+    """Every dialogue slot stayed taken for the whole queue time: the message was not sent."""
+
+
 class RasaClient:
-    def __init__(self, base_urls: str, timeout: float, service_token: str = "") -> None:
+    def __init__(
+        self,
+        base_urls: str,
+        timeout: float,
+        service_token: str = "",
+        concurrency: int = 8,
+        queue_seconds: float = 30.0,
+    ) -> None:
         urls = [u.strip().rstrip("/") for u in base_urls.split(",") if u.strip()]
         if not urls:
             raise ValueError("CA_RASA_URL is empty; give Rasa's URL (several separated by commas)")
+        if concurrency < 1:
+            raise ValueError("CA_DIALOGUE_CONCURRENCY must be at least 1")
         self._http = [httpx.AsyncClient(base_url=u, timeout=timeout) for u in urls]
+        # Per instance: a second Rasa instance doubles what may be in flight.
+        self._slots = asyncio.Semaphore(concurrency * len(urls))
+        self._queue_seconds = queue_seconds
         self._turn = itertools.cycle(range(len(urls)))
         self._auth = {"Authorization": f"Bearer {service_token}"}
 
@@ -37,6 +60,16 @@ class RasaClient:
         return len(self._http)
 
     async def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self._queue_seconds)
+        except TimeoutError as exc:
+            raise DialogueBusy(f"no dialogue slot free within {self._queue_seconds:g} s") from exc
+        try:
+            return await self._send(sender, message, metadata)
+        finally:
+            self._slots.release()
+
+    async def _send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         first = next(self._turn)
         body = {"sender": sender, "message": message, "metadata": metadata}
         error: Exception | None = None

@@ -9,7 +9,7 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
 from api.chat.payloads import sanitise
-from api.chat.rasa_client import DialogueUnavailable, RasaClient
+from api.chat.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
 from api.chat.replies import offer_person, to_replies
 from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, Reply, Source
 from api.deps import RATE_LIMITED, ChatRateLimit, SettingsDep
@@ -61,6 +61,13 @@ async def chat(
         return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
     try:
         messages = await rasa.send(cid, sanitise(body.message), metadata={"auth": auth})
+    except DialogueBusy as exc:
+        log.warning("dialogue tier busy: %s", exc)
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "The assistant is very busy right now. Please send your message again in a few seconds.",
+            headers={"Retry-After": "5"},
+        ) from exc
     except DialogueUnavailable as exc:
         log.warning("dialogue tier unavailable: %s", exc)
         raise HTTPException(

@@ -203,7 +203,7 @@
       .then(function (r) {
         status.textContent = "";
         if (r.status === 429) { slowDown(r.retryAfter, bubble, shown ? null : message); return; }
-        if (r.status === 503) { unavailable("The assistant is unavailable right now."); return; }
+        if (r.status === 503) { unavailable(typeof r.body.detail === "string" ? r.body.detail : "The assistant is unavailable right now."); return; }
         if (r.status !== 200) { add("bot", { kind: "error", text: typeof r.body.detail === "string" ? r.body.detail : "That message could not be sent." }); return; }
         r.body.replies.forEach(function (reply) { add("bot", reply); });
         showMode(r.body.mode);

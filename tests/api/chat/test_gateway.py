@@ -56,6 +56,19 @@ def test_dialogue_tier_down_is_503_with_a_clear_detail(client):
     assert "temporarily unavailable" in r.json()["detail"]
 
 
+def test_dialogue_tier_busy_is_503_with_retry_after_and_a_clear_detail(client, monkeypatch):
+    from api.chat.rasa_client import DialogueBusy
+
+    async def busy(*args, **kwargs):
+        raise DialogueBusy("no dialogue slot free within 30 s")
+
+    monkeypatch.setattr(client.app.state.rasa, "send", busy)
+    r = chat(client, conversation_id="busy-1", message="How long is the phone interview?")
+    assert r.status_code == 503
+    assert r.headers["Retry-After"] == "5"
+    assert "again in a few seconds" in r.json()["detail"]
+
+
 def test_health_names_the_part_that_is_not_ready(client):
     r = client.get("/api/health")
     assert r.status_code == 503

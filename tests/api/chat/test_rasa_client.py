@@ -6,24 +6,33 @@ import asyncio
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from api.chat.rasa_client import DialogueUnavailable, RasaClient
+from api.chat.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
 
 
 class FakeRasa:
     """A real HTTP server answering Rasa's REST webhook with its own name."""
 
-    def __init__(self, name: str, status: int = 200) -> None:
+    def __init__(self, name: str, status: int = 200, delay: float = 0.0) -> None:
         self.seen: list[str] = []
+        self.in_flight = self.most_in_flight = 0
+        lock = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.seen.append(body["message"])
+                with lock:
+                    outer.seen.append(body["message"])
+                    outer.in_flight += 1
+                    outer.most_in_flight = max(outer.most_in_flight, outer.in_flight)
+                time.sleep(delay)
+                with lock:
+                    outer.in_flight -= 1
                 payload = json.dumps([{"text": name}]).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -98,3 +107,41 @@ def test_no_instance_reachable_is_dialogue_unavailable():
 def test_an_empty_url_list_is_a_clear_configuration_error():
     with pytest.raises(ValueError, match="CA_RASA_URL"):
         RasaClient(" , ", timeout=1)
+
+
+def send_at_once(client: RasaClient, messages: list[str]) -> list[object]:
+    async def run() -> list[object]:
+        try:
+            return await asyncio.gather(*(client.send(m, m, {}) for m in messages), return_exceptions=True)
+        finally:
+            await client.close()
+
+    return asyncio.run(run())
+
+
+def test_no_more_messages_than_the_concurrency_are_in_rasa_at_once_and_all_are_answered():
+    slow = FakeRasa("s", delay=0.05)
+    try:
+        results = send_at_once(RasaClient(slow.url, timeout=5, concurrency=3), [str(i) for i in range(12)])
+        assert all(isinstance(r, list) for r in results)
+        assert sorted(slow.seen, key=int) == [str(i) for i in range(12)]
+        assert slow.most_in_flight == 3
+    finally:
+        slow.close()
+
+
+def test_a_message_that_waits_longer_than_the_queue_time_is_refused_busy_and_never_sent():
+    slow = FakeRasa("s", delay=0.5)
+    try:
+        client = RasaClient(slow.url, timeout=5, concurrency=1, queue_seconds=0.1)
+        first, second = send_at_once(client, ["first", "second"])
+        assert isinstance(first, list)
+        assert isinstance(second, DialogueBusy)
+        assert slow.seen == ["first"]
+    finally:
+        slow.close()
+
+
+def test_a_concurrency_below_one_is_a_clear_configuration_error():
+    with pytest.raises(ValueError, match="CA_DIALOGUE_CONCURRENCY"):
+        RasaClient("http://127.0.0.1:5005", timeout=1, concurrency=0)
