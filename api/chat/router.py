@@ -59,8 +59,11 @@ async def chat(
     if mode != "bot":
         # A person has (or will take) the conversation: the bot stays silent.
         return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
+    text = sanitise(body.message)
+    # Most messages are questions: their vector is computed while Rasa classifies them.
+    request.app.state.knowledge.prefetch(text)
     try:
-        messages = await rasa.send(cid, sanitise(body.message), metadata={"auth": auth})
+        messages = await rasa.send(cid, text, metadata={"auth": auth})
     except DialogueBusy as exc:
         log.warning("dialogue tier busy: %s", exc)
         raise HTTPException(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -105,6 +107,47 @@ class OnnxEmbedder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return _normalise(pooled)
+
+
+class PrefetchingEmbedder:
+    """An embedder that can start on a text before anyone asks for its vector.
+
+    The gateway calls `prefetch` with a candidate's message as it hands it to Rasa. While Rasa
+    classifies it (on the other core), the message is embedded here, so when the action's search
+    asks for that exact text a moment later the vector is ready: the embedding, the largest part of
+    a search, leaves the critical path. The vector is the same one `encode` would compute (same
+    model, same text); a text nobody asks for (a greeting, a status request) is dropped unused.
+    """
+
+    KEEP = 128  # at most this many prefetched texts wait to be asked for; the oldest is dropped
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+        self._pending: OrderedDict[str, Future[np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def prefetch(self, text: str) -> None:
+        with self._lock:
+            if text in self._pending:
+                return
+            self._pending[text] = self._pool.submit(self.inner.encode, [text])
+            while len(self._pending) > self.KEEP:
+                self._pending.popitem(last=False)[1].cancel()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if len(texts) == 1:
+            with self._lock:
+                future = self._pending.pop(texts[0], None)
+            # Not started yet (a queue under load): computing it here is quicker than waiting.
+            if future is not None and not future.cancel():
+                vectors = future.result()
+                self.hits += 1
+                return vectors
+        return self.inner.encode(texts)
 
 
 def export_onnx(src: Path, target: Path) -> None:

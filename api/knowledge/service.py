@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from api.config import Settings
-from api.knowledge.embedder import Embedder, create_embedder
+from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
 from api.knowledge.index import KnowledgeIndex, build_index
-from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank
+from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, strip_company
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class KnowledgeService:
 
     @classmethod
     def start(cls, settings: Settings) -> KnowledgeService:
-        embedder = create_embedder(settings.embedder, settings.var_dir / "models")
+        embedder = PrefetchingEmbedder(create_embedder(settings.embedder, settings.var_dir / "models"))
         index = build_index(settings.knowledge_dir, settings.index_dir, embedder)
         for problem in index.problems:
             log.warning("knowledge problem: %s", problem)
@@ -85,6 +85,12 @@ class KnowledgeService:
         decision = decide(ranked, params, index.doc_sections, likely_uncovered)
         decision.query = effective
         return decision
+
+    def prefetch(self, message: str) -> None:
+        """Start embedding a message the dialogue tier is about to classify (see PrefetchingEmbedder)."""
+        # "/..." is a button's payload, which names its section and is never embedded.
+        if isinstance(self.embedder, PrefetchingEmbedder) and message.strip() and not message.startswith("/"):
+            self.embedder.prefetch(strip_company(message))
 
     def section(self, section_id: str) -> Passage | None:
         sec = self.index.by_id.get(section_id)

@@ -1,0 +1,82 @@
+"""The prefetching embedder: a vector started early is the one asked for later, computed once."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from api.knowledge.embedder import PrefetchingEmbedder
+
+
+class CountingEmbedder:
+    """A stand-in model: a text's vector is derived from its length; every call is counted."""
+
+    name = "counting"
+    dim = 4
+
+    def __init__(self, gate: threading.Event | None = None) -> None:
+        self.calls: list[list[str]] = []
+        self.gate = gate
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self.gate is not None:
+            self.gate.wait(5)
+        self.calls.append(list(texts))
+        return np.array([[len(t), 1, 0, 0] for t in texts], dtype=np.float32)
+
+
+def settle(emb: PrefetchingEmbedder) -> None:
+    """Wait until every prefetch queued so far has run (the pool has one thread and runs in order)."""
+    emb._pool.submit(lambda: None).result()
+
+
+def test_a_prefetched_text_is_embedded_once_and_gives_the_same_vector():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("how long is the phone interview")
+    settle(emb)
+    vec = emb.encode(["how long is the phone interview"])
+    assert np.array_equal(vec, inner.encode(["how long is the phone interview"]))
+    assert inner.calls.count(["how long is the phone interview"]) == 2  # the prefetch and the check above
+    assert emb.hits == 1
+
+
+def test_a_text_not_prefetched_is_embedded_when_asked():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("hello")
+    assert np.array_equal(emb.encode(["what is a bar raiser"]), inner.encode(["what is a bar raiser"]))
+    assert emb.hits == 0
+
+
+def test_a_prefetch_still_queued_is_cancelled_and_computed_by_the_asker():
+    gate = threading.Event()
+    inner = CountingEmbedder(gate)
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")  # occupies the one prefetch thread until the gate opens
+    emb.prefetch("second")  # queued behind it
+    gate.set()
+    assert np.array_equal(emb.encode(["second"]), np.array([[6, 1, 0, 0]], dtype=np.float32))
+    assert emb.hits == 0
+    emb.encode(["first"])
+    assert ["second"] in inner.calls and inner.calls.count(["second"]) == 1
+
+
+def test_only_the_newest_prefetches_are_kept():
+    emb = PrefetchingEmbedder(CountingEmbedder())
+    for i in range(PrefetchingEmbedder.KEEP + 10):
+        emb.prefetch(f"message {i}")
+    settle(emb)
+    emb.encode(["message 0"])
+    assert emb.hits == 0
+    emb.encode([f"message {PrefetchingEmbedder.KEEP + 9}"])
+    assert emb.hits == 1
+
+
+def test_batches_pass_straight_to_the_model():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("a")
+    emb.encode(["a", "bb"])
+    assert inner.calls[-1] == ["a", "bb"]
