@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 10.0
-    # Messages in the dialogue tier at once per Rasa instance; the rest wait in the gateway, in order,
+    # Messages this process lets into the dialogue tier at once, per Rasa URL; the rest wait here, in order,
     # up to dialogue_queue_seconds, then get 503 with Retry-After (see api/chat/rasa_client.py).
     dialogue_concurrency: int = Field(default=8, ge=1)
     dialogue_queue_seconds: float = Field(default=30.0, gt=0)
