@@ -120,7 +120,7 @@ def send_at_once(client: RasaClient, messages: list[str]) -> list[object]:
 
 
 def test_no_more_messages_than_the_concurrency_are_in_rasa_at_once_and_all_are_answered():
-    slow = FakeRasa("s", delay=0.05)
+    slow = FakeRasa("s", delay=0.1)
     try:
         results = send_at_once(RasaClient(slow.url, timeout=5, concurrency=3), [str(i) for i in range(12)])
         assert all(isinstance(r, list) for r in results)
