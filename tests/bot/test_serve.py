@@ -55,3 +55,34 @@ def test_the_graphs_give_the_same_intents_and_actions_without_dask(agent, monkey
     assert outcomes(agent) == with_dask
     # The comparison means something only if the messages reached different intents and actions.
     assert len({o[0][0][0] for o in with_dask}) >= 5 and "action_answer_question" in {o[1] for o in with_dask}
+
+
+def test_the_classifier_gets_the_same_rows_and_gives_the_same_intents_with_direct_assembly(agent, monkeypatch):
+    from rasa.core.channels.channel import UserMessage
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    from bot.serve import _assemble_classifier_rows_directly
+
+    rasas_own = LogisticRegressionClassifier._create_X
+    seen: list[tuple] = []
+
+    def capture(self, messages):
+        seen.append((self, list(messages)))
+        return rasas_own(self, messages)
+
+    monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", capture)
+    for text in MESSAGES:
+        asyncio.run(agent.processor.parse_message(UserMessage(text)))
+    before = outcomes(agent)
+    monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", rasas_own)  # restored after the test
+    _assemble_classifier_rows_directly()
+    assert LogisticRegressionClassifier._create_X is not rasas_own
+    assert len(seen) >= len(MESSAGES)
+    for classifier, messages in seen:
+        expected, got = rasas_own(classifier, messages), LogisticRegressionClassifier._create_X(classifier, messages)
+        assert got.shape == expected.shape and got.dtype == expected.dtype and got.format == "csr"
+        assert (got != expected).nnz == 0
+    # Several messages at once (as in training) give the rows of each, stacked.
+    many = [m for _, messages in seen for m in messages]
+    assert (LogisticRegressionClassifier._create_X(seen[0][0], many) != rasas_own(seen[0][0], many)).nnz == 0
+    assert outcomes(agent) == before
