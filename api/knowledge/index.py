@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
+import io
 import json
 import logging
 import os
@@ -130,9 +131,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _atomic_save(path: Path, array: np.ndarray) -> None:
-    with open(path.with_name(path.name + ".tmp"), "wb") as fh:
-        np.save(fh, array)
-    os.replace(path.with_name(path.name + ".tmp"), path)
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    _atomic_write(path, buffer.getvalue())
 
 
 def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
