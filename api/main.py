@@ -150,6 +150,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description="Chat gateway, knowledge search and pages of the careers-site assistant.",
         lifespan=lifespan,
+        # No OpenTelemetry is configured; without this FastAPI asks its providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
 
     @app.exception_handler(RequestValidationError)
