@@ -23,7 +23,12 @@
    `Message.get_sparse_features`, which also deep-copies and joins the per-token (sequence) features
    it does not use, and then joins the row twice more with an empty dense part: 2.0-2.2 ms per
    message here. Joining the sentence features alone gives the same matrix in 0.5 ms.
-7. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
+7. Rasa sends the action server the whole conversation with every custom action (all its events,
+   each turned into a dict and JSON again: 33 KB by the tenth message), and the action server parses
+   it all back. Our actions read only the latest message, the slots and the events of the current
+   turn (a form's validation looks at the slot events at the end), so only the events since the
+   candidate's latest message are sent; every other field of the tracker state is as Rasa sends it.
+8. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
    bot/lock_store.py); `type: redis` in endpoints.yml gets the atomic version.
 
 Privacy (README "Personal data"): the routes of bot/privacy.py, through which the service tier
@@ -82,6 +87,31 @@ def _assemble_classifier_rows_directly() -> None:
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
 
     LogisticRegressionClassifier._create_X = create_x  # type: ignore[method-assign]
+
+
+def _send_actions_the_current_turn() -> None:
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    def action_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Any) -> dict[str, Any]:
+        # As RemoteAction._action_call_format, but for the events (see item 7).
+        state = tracker.current_state(EventVerbosity.NONE)
+        events = list(tracker.events)
+        start = next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), 0)
+        state["events"] = [e.as_dict() for e in events[start:]]
+        result = {
+            "next_action": self._name,
+            "sender_id": tracker.sender_id,
+            "tracker": state,
+            "version": rasa.__version__,
+        }
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+            result["domain"] = domain.as_dict()
+        return result
+
+    RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
 
 
 def _tune_sqlite_tracker_store() -> None:
@@ -239,6 +269,7 @@ def main() -> None:
     _run_graphs_without_dask()
     _cache_action_response_validator()
     _assemble_classifier_rows_directly()
+    _send_actions_the_current_turn()
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()
     # The secret the service tier presents on the privacy routes (scripts/stack.py passes it to every process).
