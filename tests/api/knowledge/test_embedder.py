@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from api.knowledge.embedder import PrefetchingEmbedder
 
@@ -72,6 +73,36 @@ def test_only_the_newest_prefetches_are_kept():
     assert emb.hits == 0
     emb.encode([f"message {PrefetchingEmbedder.KEEP + 9}"])
     assert emb.hits == 1
+
+
+def test_prefetches_waiting_together_are_embedded_in_one_batch_with_the_same_vectors():
+    gate = threading.Event()
+    inner = CountingEmbedder(gate)
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")  # occupies the prefetch thread until the gate opens
+    for text in ("a", "bb", "ccc"):
+        emb.prefetch(text)
+    gate.set()
+    settle(emb)
+    assert inner.calls == [["first"], ["a", "bb", "ccc"]]
+    for text in ("a", "bb", "ccc"):
+        assert np.array_equal(emb.encode([text]), np.array([[len(text), 1, 0, 0]], dtype=np.float32))
+    assert emb.hits == 3
+
+
+def test_a_failing_model_fails_every_text_of_the_batch_for_its_asker():
+    gate = threading.Event()
+    inner = CountingEmbedder(gate)
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")
+    emb.prefetch("a")
+    emb.prefetch("bb")
+    inner.encode = lambda texts: (_ for _ in ()).throw(RuntimeError("model failed"))  # type: ignore[method-assign]
+    gate.set()
+    settle(emb)
+    for text in ("a", "bb"):
+        with pytest.raises(RuntimeError, match="model failed"):
+            emb.encode([text])
 
 
 def test_batches_pass_straight_to_the_model():
