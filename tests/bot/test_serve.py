@@ -86,3 +86,39 @@ def test_the_classifier_gets_the_same_rows_and_gives_the_same_intents_with_direc
     many = [m for _, messages in seen for m in messages]
     assert (LogisticRegressionClassifier._create_X(seen[0][0], many) != rasas_own(seen[0][0], many)).nnz == 0
     assert outcomes(agent) == before
+
+
+def test_the_action_server_gets_rasas_tracker_state_with_only_the_current_turns_events(agent, monkeypatch):
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.serve import _send_actions_the_current_turn
+
+    sender = f"serve-turn-{id(agent)}"
+    processor = agent.processor
+    tracker = asyncio.run(processor.log_message(UserMessage("How long is the phone interview?", sender_id=sender)))
+    tracker.update(ActionExecuted("action_answer_question"))
+    tracker.update(SlotSet("last_question", "How long is the phone interview?"))
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(processor.save_tracker(tracker))
+    tracker = asyncio.run(
+        processor.log_message(UserMessage("and the loop?", sender_id=sender), should_save_tracker=False)
+    )
+    tracker.update(SlotSet("application_choice", "1"))  # a form's slot candidate, at the end as Rasa adds them
+
+    action = RemoteAction("validate_status_form", EndpointConfig("http://127.0.0.1:1"))
+    rasas_own = RemoteAction._action_call_format
+    full = rasas_own(action, tracker, agent.domain)
+    monkeypatch.setattr(RemoteAction, "_action_call_format", rasas_own)  # restored after the test
+    _send_actions_the_current_turn()
+    sent = RemoteAction._action_call_format(action, tracker, agent.domain)
+
+    events = full["tracker"].pop("events")
+    turn = sent["tracker"].pop("events")
+    assert sent == full  # everything else as Rasa sends it: slots, latest message, active loop, domain
+    assert full["tracker"]["slots"]["last_question"] == "How long is the phone interview?"
+    # From the latest user message on: the message, and the slot candidate a form validation reads.
+    assert [e["event"] for e in turn] == ["user", "slot"] and turn[0]["text"] == "and the loop?"
+    assert turn == events[-2:] and len(events) > 6
