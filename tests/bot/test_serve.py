@@ -122,3 +122,15 @@ def test_the_action_server_gets_rasas_tracker_state_with_only_the_current_turns_
     # From the latest user message on: the message, and the slot candidate a form validation reads.
     assert [e["event"] for e in turn] == ["user", "slot"] and turn[0]["text"] == "and the loop?"
     assert turn == events[-2:] and len(events) > 6
+
+
+def test_a_domain_is_judged_empty_or_not_as_rasa_judges_it(agent, monkeypatch):
+    from rasa.shared.core.domain import Domain
+
+    from bot.serve import _know_a_domain_with_responses_is_not_empty
+
+    domains = [agent.domain, Domain.empty(), Domain.from_dict({"intents": ["greet"]})]
+    rasas_answers = [d.is_empty() for d in domains]
+    monkeypatch.setattr(Domain, "is_empty", Domain.is_empty)  # restored after the test
+    _know_a_domain_with_responses_is_not_empty()
+    assert [d.is_empty() for d in domains] == rasas_answers == [False, True, False]
