@@ -31,7 +31,13 @@
 8. Before using the parse of every message, Rasa checks that its domain is not empty by building an
    empty Domain and comparing the two as dicts (5 % of its CPU under load). A domain with responses
    of its own is not the empty one, so that answer is given without building anything.
-9. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
+9. The RulePolicy turns the whole conversation into dialogue states (a replay of every event, and a
+   state built and deep-copied for every turn) three times per message, though a rule can only
+   match the last few states: Rasa accepts any state older than a rule's own length
+   (`RulePolicy._is_rule_applicable`). Only the last (longest rule + 1) states are built, the same
+   states Rasa builds for those turns. When no rule predicts an action from the intent, Rasa's own
+   full computation runs, as the fallback's bookkeeping keys on the whole history.
+10. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
    bot/lock_store.py); `type: redis` in endpoints.yml gets the atomic version.
 
 Privacy (README "Personal data"): the routes of bot/privacy.py, through which the service tier
@@ -127,6 +133,67 @@ def _know_a_domain_with_responses_is_not_empty() -> None:
         return False if self.responses else original(self)
 
     Domain.is_empty = is_empty  # type: ignore[method-assign]
+
+
+def _rule_policy_builds_only_the_states_rules_read() -> None:
+    from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.shared.core.events import ActionExecuted
+
+    full_states = RulePolicy._prediction_states
+    find = RulePolicy._find_action_from_rules
+    longest: dict[int, int] = {}
+
+    def states_kept(policy: RulePolicy) -> int:
+        key = id(policy.lookup)  # the rules never change once the model is loaded
+        if key not in longest:
+            rules = [*policy.lookup.get(RULES, {}), *policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+            longest.clear()
+            longest[key] = 1 + max((len(policy._rule_key_to_state(r)) for r in rules), default=0)
+        return longest[key]
+
+    def recent_states(
+        self: RulePolicy,
+        tracker: Any,
+        domain: Any,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[Any]:
+        featurizer = self.featurizer
+        if not isinstance(featurizer, MaxHistoryTrackerFeaturizer) or featurizer.max_history is not None:
+            return full_states(self, tracker, domain, use_text_for_last_user_input, rule_only_data)
+        # Domain.states_for_tracker_history over Tracker.generate_all_prior_trackers (the RulePolicy
+        # keeps rule-only turns), building the states of the last turns only.
+        applied = tracker.applied_events()
+        turns = 1 + sum(isinstance(e, ActionExecuted) for e in applied)
+        skip = turns - states_kept(self)
+        replay = tracker.init_copy()
+        states = []
+        turn = 0
+        for event in applied:
+            if isinstance(event, ActionExecuted):
+                if turn >= skip:
+                    states.append(domain._clean_state(domain.get_active_state(replay)))
+                turn += 1
+            replay.update(event)
+        states.append(domain._clean_state(domain.get_active_state(replay)))
+        featurizer._choose_last_user_input([states], use_text_for_last_user_input)
+        return states
+
+    def find_action_from_rules(self: RulePolicy, tracker: Any, domain: Any, use_text_for_last_user_input: bool) -> Any:
+        try:
+            self._prediction_states = recent_states.__get__(self)  # type: ignore[method-assign]
+            found = find(self, tracker, domain, use_text_for_last_user_input)
+        finally:
+            del self._prediction_states
+        if found[0] is None and not use_text_for_last_user_input:
+            # Nothing predicted: the key returned (a rule's, or one made of every state) decides
+            # whether the turn is hidden, so it is Rasa's own, from the whole history. (The text pass
+            # uses only a predicted action, and whether a loop was interrupted, which the last states decide.)
+            return find(self, tracker, domain, use_text_for_last_user_input)
+        return found
+
+    RulePolicy._find_action_from_rules = find_action_from_rules  # type: ignore[method-assign]
 
 
 def _tune_sqlite_tracker_store() -> None:
@@ -286,6 +353,7 @@ def main() -> None:
     _assemble_classifier_rows_directly()
     _send_actions_the_current_turn()
     _know_a_domain_with_responses_is_not_empty()
+    _rule_policy_builds_only_the_states_rules_read()
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()
     # The secret the service tier presents on the privacy routes (scripts/stack.py passes it to every process).

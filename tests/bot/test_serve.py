@@ -134,3 +134,119 @@ def test_a_domain_is_judged_empty_or_not_as_rasa_judges_it(agent, monkeypatch):
     monkeypatch.setattr(Domain, "is_empty", Domain.is_empty)  # restored after the test
     _know_a_domain_with_responses_is_not_empty()
     assert [d.is_empty() for d in domains] == rasas_answers == [False, True, False]
+
+
+CONVERSATIONS = [
+    [
+        "hi",
+        "How long does the work style assessment take?",
+        "and the work sample?",
+        "what's the salary for this role?",
+        "where is my application?",
+        "the second one",
+        "What does a bar raiser do?",
+        "can I talk to a person?",
+        "thanks",
+        "How many steps are there?",
+        "are you a bot?",
+        "bye",
+    ],
+    [
+        "where is my application?",
+        "what is a bar raiser?",
+        "the first",
+        "¿Cómo funciona la entrevista?",
+        "what can you do?",
+        "yes",
+        "no",
+        "<script>alert(1)</script>",
+        "Can I apply to more than one job?",
+        "where is my application?",
+        "the SDE one",
+        "thank you",
+    ],
+]
+
+
+def rule_policy_of(agent):
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    return next(n._component for n in nodes if isinstance(getattr(n, "_component", None), RulePolicy))
+
+
+def what_it_does(action: str, tracker, several_applications: bool) -> list:
+    """The events an action adds, as ours and Rasa's do, so that slots and the form's loop take part."""
+    from rasa.shared.core.events import ActiveLoop, SlotSet, UserUtteranceReverted
+
+    if action == "action_answer_question":
+        return [SlotSet("last_question", tracker.latest_message.text)]
+    if action == "action_check_status":
+        return [SlotSet("status_choice_needed", several_applications)]
+    if action == "status_form":
+        if tracker.active_loop_name != "status_form":
+            return [ActiveLoop("status_form"), SlotSet("requested_slot", "application_choice")]
+        return [SlotSet("application_choice", "2"), SlotSet("requested_slot", None), ActiveLoop(None)]
+    if action == "action_show_status":
+        return [SlotSet(name, None) for name in ("application_choice", "status_options", "status_choice_needed")]
+    if action == "action_default_fallback":
+        return [UserUtteranceReverted()]
+    return []
+
+
+def test_the_rule_policy_predicts_as_rasa_does_from_only_the_states_rules_read(agent, monkeypatch):
+    """Long conversations (a form among them): every RulePolicy prediction, step by step, is Rasa's."""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot.serve import _rule_policy_builds_only_the_states_rules_read
+
+    policy, domain, processor = rule_policy_of(agent), agent.domain, agent.processor
+    rasas_own = RulePolicy._find_action_from_rules
+    built = [0]  # dialogue states built
+    get_active_state = type(domain).get_active_state
+
+    def counting(self, *args, **kwargs):
+        built[0] += 1
+        return get_active_state(self, *args, **kwargs)
+
+    def predict(tracker):
+        prediction, source = policy._predict(tracker, domain)
+        return (
+            prediction.probabilities,
+            prediction.policy_name,
+            prediction.events,
+            prediction.hide_rule_turn,
+            prediction.is_end_to_end_prediction,
+            prediction.is_no_user_prediction,
+            source,
+        )
+
+    monkeypatch.setattr(type(domain), "get_active_state", counting)
+    monkeypatch.setattr(RulePolicy, "_find_action_from_rules", rasas_own)  # restored after the test
+    steps = 0
+    counts: list[tuple[int, int]] = []  # states built by Rasa's policy and by ours, at each step
+    for n, messages in enumerate(CONVERSATIONS):
+        sender = f"serve-rules-{n}-{id(agent)}"
+        for text in messages:
+            tracker = asyncio.run(processor.log_message(UserMessage(text, sender_id=sender)))
+            for _ in range(6):
+                RulePolicy._find_action_from_rules = rasas_own
+                before = built[0]
+                expected = predict(tracker)
+                by_rasa = built[0] - before
+                _rule_policy_builds_only_the_states_rules_read()
+                assert predict(tracker) == expected, (text, [e.as_dict() for e in tracker.events][-6:])
+                counts.append((by_rasa, built[0] - before - by_rasa))
+                steps += 1
+                action = domain.action_names_or_texts[max(range(len(expected[0])), key=expected[0].__getitem__)]
+                tracker.update(ActionExecuted(action))
+                for event in what_it_does(action, tracker, several_applications=n == 0):
+                    tracker.update(event)
+                if action == "action_listen":
+                    break
+            asyncio.run(processor.save_tracker(tracker))
+    # The comparison covered long histories, and the patched policy built far fewer states for them.
+    assert steps > 40 and max(rasa for rasa, _ in counts) >= 40
+    assert sum(ours for _, ours in counts) < sum(rasa for rasa, _ in counts) / 2
