@@ -37,7 +37,13 @@
    (`RulePolicy._is_rule_applicable`). Only the last (longest rule + 1) states are built, the same
    states Rasa builds for those turns. When no rule predicts an action from the intent, Rasa's own
    full computation runs, as the fallback's bookkeeping keys on the whole history.
-10. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
+10. Each CountVectorsFeaturizer turns a message into per-token (sequence) features and sentence
+   features: two scikit-learn transforms, and the sequence one is as costly as the other. Nothing
+   in our pipeline reads sequence features (the logistic regression reads the sentence row, item 6;
+   the guard and the fallback classifier read the intents), so for the message text only the
+   sentence features are made, the same matrix as before. A pipeline with any other component
+   (config.yml) keeps Rasa's way.
+11. Rasa's RedisLockStore loses tickets when several Rasa processes take them at once (see
    bot/lock_store.py); `type: redis` in endpoints.yml gets the atomic version.
 
 Privacy (README "Personal data"): the routes of bot/privacy.py, through which the service tier
@@ -52,6 +58,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -194,6 +201,52 @@ def _rule_policy_builds_only_the_states_rules_read() -> None:
         return found
 
     RulePolicy._find_action_from_rules = find_action_from_rules  # type: ignore[method-assign]
+
+
+CONFIG = Path(__file__).resolve().parent.parent / "config.yml"
+# The components known not to read sequence features (item 10).
+SENTENCE_ONLY_PIPELINE = {
+    "WhitespaceTokenizer",
+    "CountVectorsFeaturizer",
+    "LogisticRegressionClassifier",
+    "FallbackClassifier",
+    "bot.components.language_guard.MessageGuard",
+}
+
+
+def _featurize_only_what_the_pipeline_reads(config: Path) -> bool:
+    import yaml
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+    from rasa.shared.nlu.constants import TEXT
+
+    pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
+    if not pipeline or any(step.get("name") not in SENTENCE_ONLY_PIPELINE for step in pipeline):
+        return False
+    rasas_features = CountVectorsFeaturizer._create_features
+    process = CountVectorsFeaturizer.process
+
+    def sentence_features(self: CountVectorsFeaturizer, attribute: str, all_tokens: list[list[str]]) -> Any:
+        if attribute != TEXT or not self.vectorizers.get(attribute):
+            return rasas_features(self, attribute, all_tokens)
+        sentences = []
+        for tokens in all_tokens:
+            vector = None
+            if tokens:  # as in Rasa's _create_features, without the per-token transform
+                vector = self.vectorizers[attribute].transform([" ".join(tokens)])
+                vector.sort_indices()
+                vector = vector.tocoo()
+            sentences.append(vector)
+        return [None] * len(all_tokens), sentences
+
+    def process_text_sentences_only(self: CountVectorsFeaturizer, messages: list[Any]) -> list[Any]:
+        try:
+            self._create_features = sentence_features.__get__(self)  # type: ignore[method-assign]
+            return process(self, messages)
+        finally:
+            del self._create_features
+
+    CountVectorsFeaturizer.process = process_text_sentences_only  # type: ignore[method-assign]
+    return True
 
 
 def _tune_sqlite_tracker_store() -> None:
@@ -354,6 +407,7 @@ def main() -> None:
     _send_actions_the_current_turn()
     _know_a_domain_with_responses_is_not_empty()
     _rule_policy_builds_only_the_states_rules_read()
+    _featurize_only_what_the_pipeline_reads(CONFIG)
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()
     # The secret the service tier presents on the privacy routes (scripts/stack.py passes it to every process).

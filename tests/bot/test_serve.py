@@ -250,3 +250,44 @@ def test_the_rule_policy_predicts_as_rasa_does_from_only_the_states_rules_read(a
     # The comparison covered long histories, and the patched policy built far fewer states for them.
     assert steps > 40 and max(rasa for rasa, _ in counts) >= 40
     assert sum(ours for _, ours in counts) < sum(rasa for rasa, _ in counts) / 2
+
+
+def test_the_featurizers_make_the_same_sentence_features_and_intents_without_per_token_ones(agent, monkeypatch):
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.serve import CONFIG, _featurize_only_what_the_pipeline_reads
+
+    nodes = [getattr(n, "_component", None) for n in agent.processor.graph_runner._instantiated_nodes.values()]
+    tokenizer = next(c for c in nodes if isinstance(c, WhitespaceTokenizer))
+    featurizers = [c for c in nodes if isinstance(c, CountVectorsFeaturizer)]
+
+    def features(kind: str) -> list:
+        out = []
+        for text in MESSAGES:
+            message = Message(data={TEXT: text})
+            tokenizer.process([message])
+            for featurizer in featurizers:  # as the served NLU graph runs them
+                featurizer.process([message])
+            out.append([f.features.toarray().tolist() for f in message.features if f.type == kind])
+        return out
+
+    before, sentences = outcomes(agent), features(FEATURE_TYPE_SENTENCE)
+    assert all(features(FEATURE_TYPE_SEQUENCE))  # Rasa's own: per-token features for every message
+    monkeypatch.setattr(CountVectorsFeaturizer, "process", CountVectorsFeaturizer.process)  # restored after
+    assert _featurize_only_what_the_pipeline_reads(CONFIG)
+    assert features(FEATURE_TYPE_SENTENCE) == sentences and len(sentences[0]) == 2  # word and character rows
+    assert not any(features(FEATURE_TYPE_SEQUENCE))
+    assert outcomes(agent) == before
+
+
+def test_a_pipeline_with_another_component_keeps_rasas_features(tmp_path):
+    from bot.serve import _featurize_only_what_the_pipeline_reads
+
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "pipeline:\n  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n  - name: DIETClassifier\n"
+    )
+    assert not _featurize_only_what_the_pipeline_reads(config)
