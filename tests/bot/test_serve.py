@@ -291,3 +291,58 @@ def test_a_pipeline_with_another_component_keeps_rasas_features(tmp_path):
         "pipeline:\n  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n  - name: DIETClassifier\n"
     )
     assert not _featurize_only_what_the_pipeline_reads(config)
+
+
+def test_action_replies_are_judged_valid_or_not_exactly_as_by_rasas_whole_schema():
+    from jsonschema import validators
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core import events as ev
+
+    from bot.serve import _action_response_checker
+
+    schema = RemoteAction.action_response_format_spec()
+    whole = validators.validator_for(schema)(schema)
+    fast = _action_response_checker()
+    good = [
+        ev.SlotSet("last_question", "How long?"),
+        ev.SlotSet("status_options", [{"id": "a1", "title": "SDE"}]),
+        ev.ActiveLoop("status_form"),
+        ev.ActiveLoop(None),
+        ev.FollowupAction("action_listen"),
+        ev.UserUtteranceReverted(),
+        ev.ActionReverted(),
+        ev.Restarted(),
+        ev.AllSlotsReset(),
+        ev.BotUttered("hi", {"custom": {"kind": "chitchat"}}),
+        ev.UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+        ev.ActionExecuted("action_listen"),
+        ev.SessionStarted(),
+        ev.LoopInterrupted(True),
+        ev.ReminderScheduled("greet", __import__("datetime").datetime(2026, 1, 1)),
+    ]
+    events = [e.as_dict() for e in good]
+    bad = [
+        {"event": "nope"},
+        {"event": "slot", "name": 5},
+        {"event": "active_loop", "name": 3},
+        {"event": "followup"},
+        {"name": "x"},
+        {"event": 7},
+        "slot",
+        {"event": "slot", "timestamp": "yesterday", "name": "x"},
+        {"event": "user", "text": 3},
+    ]
+    replies = [{"events": [e], "responses": []} for e in events + bad]
+    replies += [
+        {"events": events, "responses": [{"custom": {"kind": "answer"}}, {"response": "utter_not_covered"}]},
+        {"events": [*events, bad[0]], "responses": []},
+        {"events": [], "responses": "no"},
+        {"events": None, "responses": []},
+        {"responses": []},
+        {},
+        [],
+        "text",
+    ]
+    verdicts = [whole.is_valid(r) for r in replies]
+    assert [fast(r) for r in replies] == verdicts
+    assert verdicts.count(True) >= len(good) and verdicts.count(False) >= len(bad)
