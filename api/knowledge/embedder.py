@@ -148,7 +148,7 @@ class PrefetchingEmbedder:
         self._pool.submit(self._embed_queued)
 
     def _embed_queued(self) -> None:
-        batch = []
+        batch: list[tuple[str, Future[np.ndarray]]] = []
         with self._lock:
             while self._queued and len(batch) < self.MAX_BATCH:
                 text, future = self._queued.popleft()
@@ -165,16 +165,29 @@ class PrefetchingEmbedder:
         for i, (_, future) in enumerate(batch):
             future.set_result(vectors[i : i + 1])
 
+    def ready(self, text: str) -> bool:
+        """Whether the vector of a prefetched text is computed (`encode` returns it at once)."""
+        with self._lock:
+            future = self._pending.get(text)
+        return future is not None and future.done()
+
     def encode(self, texts: list[str]) -> np.ndarray:
-        if len(texts) == 1:
-            with self._lock:
-                future = self._pending.pop(texts[0], None)
-            # Not started yet (a queue under load): computing it here is quicker than waiting.
-            if future is not None and not future.cancel():
-                vectors = future.result()
-                self.hits += 1
-                return vectors
-        return self.inner.encode(texts)
+        if len(texts) != 1:
+            return self.inner.encode(texts)  # a batch already (the index)
+        with self._lock:
+            prefetched = self._pending.pop(texts[0], None)
+            missed = prefetched is None
+            if prefetched is None:
+                # Not prefetched (a follow-up is searched with the question before it): it joins
+                # the next batch too, rather than running the model alone on the asker's thread.
+                future: Future[np.ndarray] = Future()
+                self._queued.append((texts[0], future))
+            else:
+                future = prefetched
+                self.hits += 1  # done, or waiting for its batch
+        if missed:
+            self._pool.submit(self._embed_queued)
+        return future.result()
 
 
 def export_onnx(src: Path, target: Path) -> None:

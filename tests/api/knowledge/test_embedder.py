@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -51,17 +52,45 @@ def test_a_text_not_prefetched_is_embedded_when_asked():
     assert emb.hits == 0
 
 
-def test_a_prefetch_still_queued_is_cancelled_and_computed_by_the_asker():
+def test_a_text_asked_for_while_its_prefetch_waits_is_embedded_once_in_its_batch():
     gate = threading.Event()
     inner = CountingEmbedder(gate)
     emb = PrefetchingEmbedder(inner)
     emb.prefetch("first")  # occupies the one prefetch thread until the gate opens
     emb.prefetch("second")  # queued behind it
-    gate.set()
+    threading.Timer(0.2, gate.set).start()
     assert np.array_equal(emb.encode(["second"]), np.array([[6, 1, 0, 0]], dtype=np.float32))
+    assert emb.hits == 1
+    assert inner.calls == [["first"], ["second"]]
+
+
+def test_texts_not_prefetched_join_the_waiting_batch_instead_of_running_alone():
+    gate = threading.Event()
+    inner = CountingEmbedder(gate)
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")  # occupies the prefetch thread until the gate opens
+    emb.prefetch("a")
+    asked: list[np.ndarray] = []
+    asker = threading.Thread(target=lambda: asked.append(emb.encode(["follow-up with context"])))
+    asker.start()
+    deadline = time.monotonic() + 5
+    while len(emb._queued) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gate.set()
+    asker.join(5)
+    assert inner.calls == [["first"], ["a", "follow-up with context"]]
+    assert np.array_equal(asked[0], np.array([[len("follow-up with context"), 1, 0, 0]], dtype=np.float32))
     assert emb.hits == 0
-    emb.encode(["first"])
-    assert ["second"] in inner.calls and inner.calls.count(["second"]) == 1
+
+
+def test_the_vector_of_a_prefetched_text_is_ready_once_computed():
+    gate = threading.Event()
+    emb = PrefetchingEmbedder(CountingEmbedder(gate))
+    emb.prefetch("how long is the loop")
+    assert not emb.ready("how long is the loop") and not emb.ready("never prefetched")
+    gate.set()
+    settle(emb)
+    assert emb.ready("how long is the loop")
 
 
 def test_only_the_newest_prefetches_are_kept():

@@ -35,8 +35,38 @@ def test_a_prefetched_question_gets_the_same_answer_and_is_embedded_only_once(wr
     assert [(p.id, p.score) for p in prefetched.passages] == [(p.id, p.score) for p in plain.passages]
 
 
-def test_a_button_payload_is_never_prefetched(write_doc, tmp_path, embedder):
+def test_a_button_payload_a_blank_or_a_follow_up_shaped_message_is_not_prefetched(write_doc, tmp_path, embedder):
     svc = service(write_doc, tmp_path, embedder)
     svc.prefetch('/ask_hiring{"section_id": "loop#bar-raisers"}')
     svc.prefetch("   ")
+    svc.prefetch("how long does that take?")  # searched with the question before it
+    svc.prefetch("hi there")
     assert not svc.embedder._pending  # type: ignore[attr-defined]
+    svc.prefetch("What does a bar raiser do in the interview loop?")
+    assert list(svc.embedder._pending) == ["What does a bar raiser do in the interview loop?"]  # type: ignore[attr-defined]
+
+
+def test_a_question_whose_vector_is_ready_is_ranked_on_the_event_loop_with_the_same_answer(
+    write_doc, tmp_path, embedder, monkeypatch
+):
+    import asyncio
+
+    svc = service(write_doc, tmp_path, embedder)
+    question = "How long does the phone interview take?"
+    plain = svc.ask(question)
+    hops: list[object] = []
+    real_to_thread = asyncio.to_thread
+
+    async def counting_to_thread(fn, *args):
+        hops.append(fn)
+        return await real_to_thread(fn, *args)
+
+    monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
+    not_ready = asyncio.run(svc.ask_async(question))  # nothing prefetched: embedded on a thread
+    svc.prefetch(question)
+    svc.embedder._pool.submit(lambda: None).result()  # type: ignore[attr-defined]  # it has run
+    ready = asyncio.run(svc.ask_async(question))
+    assert len(hops) == 1
+    for decision in (not_ready, ready):
+        assert decision.kind == plain.kind == "answer"
+        assert [(p.id, p.score) for p in decision.passages] == [(p.id, p.score) for p in plain.passages]
