@@ -142,12 +142,22 @@ def _assemble_classifier_rows_directly() -> None:
             if not sparse or len(sparse) != len(sentence):
                 return original(self, messages)  # dense features too (not in our pipeline): Rasa's way
             # The featurizers' sentence rows side by side, in the order they ran, as Rasa joins them.
-            rows.append(
-                hstack(sparse, format="csr", dtype=np.float64)
-                if len(sparse) > 1
-                else csr_matrix(sparse[0], dtype=np.float64)
-            )
+            rows.append(join_row(sparse) if len(sparse) > 1 else csr_matrix(sparse[0], dtype=np.float64))
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+
+    def join_row(parts: list[Any]) -> Any:
+        if any(part.shape[0] != 1 or part.format != "coo" for part in parts):
+            return hstack(parts, format="csr", dtype=np.float64)
+        # One-row matrices: their entries one after the other, each part's columns shifted past the
+        # parts before it. scipy's general hstack took 0.4 ms for these two rows.
+        offsets = np.cumsum([0] + [part.shape[1] for part in parts[:-1]])
+        order = [np.argsort(part.col, kind="stable") for part in parts]
+        columns = np.concatenate([part.col[o] + offset for part, o, offset in zip(parts, order, offsets, strict=True)])
+        data = np.concatenate([part.data[o] for part, o in zip(parts, order, strict=True)]).astype(np.float64)
+        width = sum(part.shape[1] for part in parts)
+        row = csr_matrix((data, columns, np.array([0, len(data)])), shape=(1, width))
+        row.sum_duplicates()  # canonical, as hstack leaves it (the featurizers' rows have no duplicates)
+        return row
 
     LogisticRegressionClassifier._create_X = create_x  # type: ignore[method-assign]
 
