@@ -24,7 +24,8 @@
 6. The logistic-regression intent classifier builds its input row through
    `Message.get_sparse_features`, which also deep-copies and joins the per-token (sequence) features
    it does not use, and then joins the row twice more with an empty dense part: 2.0-2.2 ms per
-   message here. Joining the sentence features alone gives the same matrix in 0.5 ms.
+   message here. Joining the sentence features alone gives the same matrix in 0.1 ms (one-row
+   parts are laid side by side directly; scipy's general hstack took 0.4 ms of that).
 7. Rasa sends the action server the whole conversation with every custom action (all its events,
    each turned into a dict and JSON again: 33 KB by the tenth message), and the action server parses
    it all back. Our actions read only the latest message, the slots and the events of the current
