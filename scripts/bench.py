@@ -175,6 +175,19 @@ def memory(name: str, procs: dict[str, subprocess.Popen[bytes]]) -> str:
     return f"{total:.0f} MB"
 
 
+def machine_probe() -> str:
+    """How fast this machine is right now: the same pure-Python loop each time. On a shared virtual
+    machine the same code measured a third slower or faster from hour to hour; this tells runs apart."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t)
+    return f"machine probe: a fixed Python loop took {best * 1000:.0f} ms (lower is faster)"
+
+
 def bench_stacks(args: argparse.Namespace) -> int:
     """Starts the default stack, then the cluster, on ports of their own, and measures both."""
     from cluster import Cluster
@@ -197,6 +210,7 @@ def bench_stacks(args: argparse.Namespace) -> int:
                 action_ports=(5656, 5657), postgres_port=5733, redis_port=6680, var_dir=var, extra_env=env,
             )  # fmt: skip
             setups.append((name, cluster))
+    print(machine_probe(), flush=True)
     for name, stack in setups:
         print(f"starting the {name} set-up ...", flush=True)
         try:
@@ -232,6 +246,7 @@ def bench_stacks(args: argparse.Namespace) -> int:
     print("|" + "---|" * len(columns))
     for row in rows:
         print("| " + " | ".join(row.get(c, "") for c in columns) + " |")
+    print(machine_probe())
     return 0
 
 
