@@ -50,45 +50,13 @@ def _out(m: Message) -> StoredMessage:
     return StoredMessage(m.id, m.sender, m.kind, m.text, json.loads(m.extra or "{}"), m.staff_username, m.created_at)
 
 
-def _ensure(session: Any, conversation_id: str) -> Conversation:
-    conv = session.get(Conversation, conversation_id)
-    if conv is None:
-        try:
-            with session.begin_nested():  # a savepoint: a lost race must not undo the caller's work
-                session.add(Conversation(id=conversation_id, mode="bot", unhelpful_streak=0, offline=False))
-        except IntegrityError:
-            pass  # the conversation's first messages arrived at once; another request created the row
-        conv = session.get(Conversation, conversation_id)
-    return conv
-
-
-def _add_candidate_message(session: Any, conv: Conversation, text: str, candidate_id: str | None) -> None:
-    if candidate_id:
-        conv.candidate_id = candidate_id
-    if conv.offline and conv.mode == "waiting":
-        found = _EMAIL.search(text)
-        if found:
-            conv.contact_email = found.group(0)
-    conv.updated_at = utcnow()
-    session.add(Message(conversation_id=conv.id, sender="candidate", kind="candidate", text=text))
-
-
-def candidate_message(conversation_id: str, text: str, candidate_id: str | None) -> str:
-    """Store what the candidate typed; return the conversation's mode."""
-    with session_scope() as session:
-        conv = _ensure(session, conversation_id)
-        _add_candidate_message(session, conv, text, candidate_id)
-        return conv.mode
-
-
 _CONVERSATIONS = cast(Table, Conversation.__table__)
 _MESSAGES = cast(Table, Message.__table__)
 _c, _m = _CONVERSATIONS.c, _MESSAGES.c
 # Built once: building a statement and its cache key cost more than running it on SQLite.
-_MODE = select(_c.mode).where(_c.id == bindparam("cid"))
 _ROW = select(_c.mode, _c.offline, _c.unhelpful_streak).where(_c.id == bindparam("cid"))
 _NEW_CONVERSATION = insert(_CONVERSATIONS)
-# As `_add_candidate_message`: NULLs keep the candidate and the contact email already known.
+# `_candidate_spoke`: NULLs keep the candidate and the contact email already known.
 _CANDIDATE_SPOKE = (
     update(_CONVERSATIONS)
     .where(_c.id == bindparam("cid"))
@@ -129,8 +97,8 @@ def _conversation_row(connection: Connection, conversation_id: str) -> Any:
     return row
 
 
-def _take_undelivered_rows(connection: Connection, conversation_id: str) -> list[StoredMessage]:
-    """`_take_undelivered` in Core statements."""
+def _take_undelivered(connection: Connection, conversation_id: str) -> list[StoredMessage]:
+    """Pushed messages not yet returned by /api/chat (for clients that only poll), now marked delivered."""
     rows = connection.execute(_UNDELIVERED, {"cid": conversation_id}).all()
     if rows:
         connection.execute(_DELIVERED, {"ids": [r.id for r in rows]})
@@ -140,18 +108,50 @@ def _take_undelivered_rows(connection: Connection, conversation_id: str) -> list
     ]
 
 
+def _ensure(session: Any, conversation_id: str) -> Conversation:
+    """The conversation's ORM object, its row created when missing (as `_conversation_row`)."""
+    _conversation_row(session.connection(), conversation_id)
+    return cast(Conversation, session.get(Conversation, conversation_id))
+
+
+def _candidate_spoke(
+    connection: Connection, conversation_id: str, row: Any, text: str, candidate_id: str | None
+) -> None:
+    """Store what the candidate typed, note who they are, and, when they wait for a person outside
+    staff hours, the email address they leave for an answer. `row` is `_conversation_row`'s."""
+    found = _EMAIL.search(text) if row.offline and row.mode == "waiting" else None
+    spoke = {
+        "cid": conversation_id,
+        "now": utcnow(),
+        "candidate": candidate_id or None,
+        "email": found and found.group(0),
+    }
+    connection.execute(_CANDIDATE_SPOKE, spoke)
+    said = {"conversation_id": conversation_id, "sender": "candidate", "kind": "candidate", "text": text}
+    connection.execute(_NEW_MESSAGE, said)
+
+
+def candidate_message(conversation_id: str, text: str, candidate_id: str | None) -> str:
+    """Store what the candidate typed; return the conversation's mode."""
+    with session_scope() as session:
+        connection = session.connection()
+        row = _conversation_row(connection, conversation_id)
+        _candidate_spoke(connection, conversation_id, row, text, candidate_id)
+        return str(row.mode)
+
+
 def message_for_a_person(conversation_id: str, text: str, candidate_id: str | None) -> tuple[str, list[StoredMessage]]:
     """The conversation's mode and, while a person has it (or will take it), the pushed messages the
     candidate has not received yet; in that case the message is stored now, as the bot does not
     answer it. In bot mode nothing is written: `bot_replies` stores the message with the bot's
     replies, so that a failure in between (Rasa, the database) leaves neither behind."""
     with session_scope() as session:
-        mode = session.connection().scalar(_MODE, {"cid": conversation_id})
-        if mode is None or mode == "bot":
+        connection = session.connection()
+        row = connection.execute(_ROW, {"cid": conversation_id}).first()
+        if row is None or row.mode == "bot":
             return "bot", []
-        conv = _ensure(session, conversation_id)
-        _add_candidate_message(session, conv, text, candidate_id)
-        return conv.mode, _take_undelivered(session, conversation_id)
+        _candidate_spoke(connection, conversation_id, row, text, candidate_id)
+        return row.mode, _take_undelivered(connection, conversation_id)
 
 
 def bot_replies(
@@ -170,11 +170,7 @@ def bot_replies(
         connection = session.connection()
         row = _conversation_row(connection, cid)
         if question is not None:
-            found = _EMAIL.search(question) if row.offline and row.mode == "waiting" else None
-            spoke = {"cid": cid, "now": utcnow(), "candidate": candidate_id or None, "email": found and found.group(0)}
-            connection.execute(_CANDIDATE_SPOKE, spoke)
-            said = {"conversation_id": cid, "sender": "candidate", "kind": "candidate", "text": question}
-            connection.execute(_NEW_MESSAGE, said)
+            _candidate_spoke(connection, cid, row, question, candidate_id)
         ids = []
         for r in replies:
             extra = {"buttons": r.get("buttons", []), "sources": r.get("sources", []), "index_version": index_version}
@@ -186,7 +182,7 @@ def bot_replies(
         elif streak and any(r["kind"] in HELPFUL for r in replies):
             connection.execute(_HELPED, {"cid": cid})
             streak = 0
-        return row.mode, streak, ids, _take_undelivered_rows(connection, cid)
+        return row.mode, streak, ids, _take_undelivered(connection, cid)
 
 
 def history(conversation_id: str, limit: int = 200) -> list[StoredMessage]:
@@ -282,18 +278,6 @@ def push(
 ) -> StoredMessage:
     with session_scope() as session:
         return _add_pushed(session, conversation_id, sender, kind, text, staff_username, extra)
-
-
-def _take_undelivered(session: Any, conversation_id: str) -> list[StoredMessage]:
-    """Pushed messages not yet returned by /api/chat (for clients that only poll)."""
-    rows = session.scalars(
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.pushed.is_(True), Message.delivered.is_(False))
-        .order_by(Message.id)
-    ).all()
-    for m in rows:
-        m.delivered = True
-    return [_out(m) for m in rows]
 
 
 def pushed_since(conversation_id: str, after_id: int) -> list[StoredMessage]:
