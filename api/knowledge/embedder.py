@@ -176,16 +176,14 @@ class PrefetchingEmbedder:
             return self.inner.encode(texts)  # a batch already (the index)
         with self._lock:
             prefetched = self._pending.pop(texts[0], None)
-            missed = prefetched is None
+            future: Future[np.ndarray] = prefetched or Future()
             if prefetched is None:
                 # Not prefetched (a follow-up is searched with the question before it): it joins
                 # the next batch too, rather than running the model alone on the asker's thread.
-                future: Future[np.ndarray] = Future()
                 self._queued.append((texts[0], future))
             else:
-                future = prefetched
                 self.hits += 1  # done, or waiting for its batch
-        if missed:
+        if prefetched is None:
             self._pool.submit(self._embed_queued)
         return future.result()
 

@@ -168,11 +168,10 @@ CONVERSATIONS = [
 ]
 
 
-def rule_policy_of(agent):
-    from rasa.core.policies.rule_policy import RulePolicy
-
+def components_of(agent, cls) -> list:
+    """The trained model's components of a class, in the order of its graph."""
     nodes = agent.processor.graph_runner._instantiated_nodes.values()
-    return next(n._component for n in nodes if isinstance(getattr(n, "_component", None), RulePolicy))
+    return [n._component for n in nodes if isinstance(getattr(n, "_component", None), cls)]
 
 
 def what_it_does(action: str, tracker, several_applications: bool) -> list:
@@ -202,7 +201,7 @@ def test_the_rule_policy_predicts_as_rasa_does_from_only_the_states_rules_read(a
 
     from bot.serve import _rule_policy_builds_only_the_states_rules_read
 
-    policy, domain, processor = rule_policy_of(agent), agent.domain, agent.processor
+    policy, domain, processor = components_of(agent, RulePolicy)[0], agent.domain, agent.processor
     rasas_own = RulePolicy._find_action_from_rules
     built = [0]  # dialogue states built
     get_active_state = type(domain).get_active_state
@@ -260,9 +259,8 @@ def test_the_featurizers_make_the_same_sentence_features_and_intents_without_per
 
     from bot.serve import CONFIG, _featurize_only_what_the_pipeline_reads
 
-    nodes = [getattr(n, "_component", None) for n in agent.processor.graph_runner._instantiated_nodes.values()]
-    tokenizer = next(c for c in nodes if isinstance(c, WhitespaceTokenizer))
-    featurizers = [c for c in nodes if isinstance(c, CountVectorsFeaturizer)]
+    tokenizer = components_of(agent, WhitespaceTokenizer)[0]
+    featurizers = components_of(agent, CountVectorsFeaturizer)
 
     def features(kind: str) -> list:
         out = []
