@@ -40,7 +40,7 @@ class ActionAnswerQuestion(Action):
         previous = tracker.get_slot("last_question")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         try:
-            result = await get_client().search(text, previous, section_id, intent)
+            result = await get_client().search(text, previous, section_id, intent, tracker.sender_id)
         except ServiceUnavailable as exc:
             log.warning("knowledge search failed: %s", exc)
             dispatcher.utter_message(response="utter_service_error")

@@ -37,9 +37,16 @@ class ServiceClient:
         return self._session
 
     async def search(
-        self, query: str, previous: str | None, section_id: str | None, intent: str | None
+        self, query: str, previous: str | None, section_id: str | None, intent: str | None, conversation_id: str = ""
     ) -> dict[str, Any]:
-        body = {"query": query, "previous": previous, "section_id": section_id, "nlu_intent": intent}
+        # The conversation lets the service find the vector it started on when the message came in.
+        body = {
+            "query": query,
+            "previous": previous,
+            "section_id": section_id,
+            "nlu_intent": intent,
+            "conversation_id": conversation_id,
+        }
         try:
             async with self._http().post("/api/internal/search", json=body) as resp:
                 if resp.status != 200:

@@ -60,10 +60,10 @@ async def chat(
         # A person has (or will take) the conversation: the bot stays silent.
         return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
     text = sanitise(body.message)
-    # Most messages are questions: their vector is computed while Rasa classifies them.
-    request.app.state.knowledge.prefetch(text)
     try:
-        messages = await rasa.send(cid, text, metadata={"auth": auth})
+        # Most messages are questions: their vector may be computed before their search asks for it.
+        with request.app.state.knowledge.prefetching(text, cid):
+            messages = await rasa.send(cid, text, metadata={"auth": auth})
     except DialogueBusy as exc:
         log.warning("dialogue tier busy: %s", exc)
         raise HTTPException(

@@ -49,7 +49,9 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
         return SearchResponse(
             decision="answer", query=body.query, passages=[_out(passage)], index_version=knowledge.index.version
         )
-    decision = await knowledge.ask_async(body.query, body.previous, likely_uncovered=body.nlu_intent == "out_of_scope")
+    decision = await knowledge.ask_async(
+        body.query, body.previous, likely_uncovered=body.nlu_intent == "out_of_scope", conversation=body.conversation_id
+    )
     return SearchResponse(
         decision=decision.kind,
         query=decision.query,

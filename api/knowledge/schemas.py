@@ -14,6 +14,9 @@ class SearchRequest(BaseModel):
         None, max_length=200, description="Answer with this section (a 'did you mean' choice)"
     )
     nlu_intent: str | None = Field(None, max_length=64, description="The intent Rasa's NLU gave the message")
+    conversation_id: str = Field(
+        "", max_length=64, description="The asking conversation: finds the vector the gateway prefetched for it"
+    )
 
 
 class PassageOut(BaseModel):

@@ -83,12 +83,15 @@ def rank(
     bm25_weight: float,
     k: int = 5,
     sentence_weight: float = 0.0,
+    qvec: np.ndarray | None = None,
 ) -> list[Passage]:
     """The k best sections. A section's similarity is its own cosine, raised towards the cosine of its
-    closest sentence when that is higher: max(cos, (1 - w) * cos + w * best sentence)."""
+    closest sentence when that is higher: max(cos, (1 - w) * cos + w * best sentence). `qvec` is the
+    query's vector when the caller already has it (`embedder.encode([strip_company(query)])`)."""
     if not index.sections:
         return []
-    qvec = embedder.encode([strip_company(query)])
+    if qvec is None:
+        qvec = embedder.encode([strip_company(query)])
     n = len(index.sections)
     sims, ids = index.faiss.search(qvec, n)
     cos = np.empty(n, dtype=float)

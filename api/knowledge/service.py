@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from api.config import Settings
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
@@ -80,40 +83,58 @@ class KnowledgeService:
         """A short follow-up is searched together with the question before it."""
         return f"{previous} {query}" if previous and looks_like_follow_up(query) else query
 
-    def ask(self, query: str, previous: str | None = None, likely_uncovered: bool = False) -> Decision:
+    def ask(
+        self, query: str, previous: str | None = None, likely_uncovered: bool = False, qvec: np.ndarray | None = None
+    ) -> Decision:
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
-        ranked = rank(index, self.embedder, effective, params.bm25_weight, sentence_weight=params.sentence_weight)
+        ranked = rank(
+            index, self.embedder, effective, params.bm25_weight, sentence_weight=params.sentence_weight, qvec=qvec
+        )
         decision = decide(ranked, params, index.doc_sections, likely_uncovered)
         decision.query = effective
         return decision
 
-    def prefetch(self, message: str) -> None:
-        """Start embedding a message the dialogue tier is about to classify (see PrefetchingEmbedder)."""
+    @contextmanager
+    def prefetching(self, message: str, conversation: str) -> Iterator[None]:
+        """While the dialogue tier handles a conversation's message, its vector may be computed ahead
+        of its search (see PrefetchingEmbedder); once the turn is over, a vector not taken is dropped."""
         # "/..." is a button's payload, which names its section and is never embedded. A message that
         # looks like a follow-up is searched together with the question before it, if any, which the
         # gateway does not know; and short messages of that shape are mostly "hi there" or "thanks",
         # never searched at all. They are embedded if and when the search asks (a quarter of the
         # model's work in the bench's mix was otherwise thrown away).
+        embedder = self.embedder
         if (
-            isinstance(self.embedder, PrefetchingEmbedder)
-            and message.strip()
-            and not message.startswith("/")
-            and not looks_like_follow_up(message)
+            not isinstance(embedder, PrefetchingEmbedder)
+            or not message.strip()
+            or message.startswith("/")
+            or looks_like_follow_up(message)
         ):
-            self.embedder.prefetch(strip_company(message))
+            yield
+            return
+        text = strip_company(message)
+        embedder.prefetch(text, conversation)
+        try:
+            yield
+        finally:
+            embedder.forget(text, conversation)
 
     def section(self, section_id: str) -> Passage | None:
         sec = self.index.by_id.get(section_id)
         return Passage.of(sec, 1.0, 1.0) if sec else None
 
-    async def ask_async(self, query: str, previous: str | None = None, likely_uncovered: bool = False) -> Decision:
+    async def ask_async(
+        self, query: str, previous: str | None = None, likely_uncovered: bool = False, conversation: str = ""
+    ) -> Decision:
+        """`ask`, for the event loop; `conversation` finds the vector prefetched for its message."""
         embedder = self.embedder
-        if isinstance(embedder, PrefetchingEmbedder) and embedder.ready(
-            strip_company(self._effective(query, previous))
-        ):
-            # Only the ranking is left (well under a millisecond): cheaper here than a hop to a thread.
-            return self.ask(query, previous, likely_uncovered)
+        if isinstance(embedder, PrefetchingEmbedder):
+            # The vector comes from the embedder's own thread; the ranking that is left (well under a
+            # millisecond) runs here, cheaper than a hop to a thread that would only wait.
+            future = embedder.take(strip_company(self._effective(query, previous)), conversation)
+            qvec = future.result() if future.done() else await asyncio.wrap_future(future)
+            return self.ask(query, previous, likely_uncovered, qvec=qvec)
         # Embedding is CPU work; keep it off the event loop so health checks and chat I/O stay responsive.
         return await asyncio.to_thread(self.ask, query, previous, likely_uncovered)

@@ -49,6 +49,7 @@ def test_answer_carries_text_and_sources_and_remembers_the_question(stand_in):
         "previous": None,
         "section_id": None,
         "nlu_intent": "ask_hiring",
+        "conversation_id": "c1",  # finds the vector the gateway started on for this message
     }
 
 

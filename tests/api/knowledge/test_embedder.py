@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -52,83 +51,115 @@ def test_a_text_not_prefetched_is_embedded_when_asked():
     assert emb.hits == 0
 
 
-def test_a_text_asked_for_while_its_prefetch_waits_is_embedded_once_in_its_batch():
+def test_a_lone_message_is_embedded_at_once_while_the_dialogue_tier_handles_it():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("how long is the loop")
+    settle(emb)
+    assert inner.calls == [["how long is the loop"]]  # before anyone asked
+    assert emb.take("how long is the loop").done()
+
+
+def test_messages_in_flight_together_wait_and_are_embedded_in_one_batch_when_one_is_asked_for():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")  # alone in flight: embedded at once
+    settle(emb)
+    for text in ("a", "bb", "ccc"):  # "first" is still in flight: these wait
+        emb.prefetch(text)
+    settle(emb)
+    assert inner.calls == [["first"]]
+    assert np.array_equal(emb.encode(["bb"]), np.array([[2, 1, 0, 0]], dtype=np.float32))
+    assert inner.calls == [["first"], ["bb", "a", "ccc"]]  # the asked text first, then the oldest
+    for text in ("first", "a", "ccc"):
+        assert np.array_equal(emb.encode([text]), np.array([[len(text), 1, 0, 0]], dtype=np.float32))
+    assert emb.hits == 4 and len(inner.calls) == 2
+
+
+def test_a_forgotten_text_is_never_embedded_and_a_forgotten_vector_is_dropped():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")
+    settle(emb)
+    emb.prefetch("hello there, thanks")  # waits, as "first" is in flight
+    emb.forget("hello there, thanks")  # its turn is over and nobody asked
+    emb.forget("first")
+    emb.encode(["what is a bar raiser"])
+    assert inner.calls == [["first"], ["what is a bar raiser"]]
+    assert not emb._pending and emb.hits == 0
+
+
+def test_forgetting_another_turns_text_does_not_cancel_a_vector_already_asked_for():
     gate = threading.Event()
     inner = CountingEmbedder(gate)
     emb = PrefetchingEmbedder(inner)
-    emb.prefetch("first")  # occupies the one prefetch thread until the gate opens
-    emb.prefetch("second")  # queued behind it
-    threading.Timer(0.2, gate.set).start()
-    assert np.array_equal(emb.encode(["second"]), np.array([[6, 1, 0, 0]], dtype=np.float32))
-    assert emb.hits == 1
-    assert inner.calls == [["first"], ["second"]]
-
-
-def test_texts_not_prefetched_join_the_waiting_batch_instead_of_running_alone():
-    gate = threading.Event()
-    inner = CountingEmbedder(gate)
-    emb = PrefetchingEmbedder(inner)
-    emb.prefetch("first")  # occupies the prefetch thread until the gate opens
-    emb.prefetch("a")
-    asked: list[np.ndarray] = []
-    asker = threading.Thread(target=lambda: asked.append(emb.encode(["follow-up with context"])))
-    asker.start()
-    deadline = time.monotonic() + 5
-    while len(emb._queued) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    emb.prefetch("first")  # occupies the thread until the gate opens
+    emb.prefetch("same question")  # waits
+    future = emb.take("same question")  # asked for; its batch is queued behind "first"
+    emb.forget("same question")  # the turn ends (or another conversation's turn with the same text)
+    assert not future.done()
     gate.set()
-    asker.join(5)
-    assert inner.calls == [["first"], ["a", "follow-up with context"]]
-    assert np.array_equal(asked[0], np.array([[len("follow-up with context"), 1, 0, 0]], dtype=np.float32))
+    assert np.array_equal(future.result(5), np.array([[13, 1, 0, 0]], dtype=np.float32))
+
+
+def test_a_text_not_prefetched_is_embedded_in_a_batch_with_the_waiting_ones():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")
+    settle(emb)
+    emb.prefetch("a")  # waits
+    asked = emb.encode(["follow-up with context"])
+    assert inner.calls == [["first"], ["follow-up with context", "a"]]
+    assert np.array_equal(asked, np.array([[len("follow-up with context"), 1, 0, 0]], dtype=np.float32))
     assert emb.hits == 0
 
 
-def test_the_vector_of_a_prefetched_text_is_ready_once_computed():
-    gate = threading.Event()
-    emb = PrefetchingEmbedder(CountingEmbedder(gate))
-    emb.prefetch("how long is the loop")
-    assert not emb.ready("how long is the loop") and not emb.ready("never prefetched")
-    gate.set()
+def test_an_asked_text_beyond_the_first_batch_is_still_embedded_at_once():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
+    emb.prefetch("first")
     settle(emb)
-    assert emb.ready("how long is the loop")
+    texts = [f"message {i}" for i in range(PrefetchingEmbedder.MAX_BATCH - 1)]
+    for text in texts:
+        emb.prefetch(text)  # one short of a full batch: nothing runs
+    settle(emb)
+    future = emb.take(texts[-1])
+    assert np.array_equal(future.result(5), np.array([[len(texts[-1]), 1, 0, 0]], dtype=np.float32))
+    assert inner.calls[1][0] == texts[-1]
 
 
-def test_only_the_newest_prefetches_are_kept():
-    emb = PrefetchingEmbedder(CountingEmbedder())
+def test_beyond_the_kept_number_a_message_is_embedded_only_when_asked():
+    inner = CountingEmbedder()
+    emb = PrefetchingEmbedder(inner)
     for i in range(PrefetchingEmbedder.KEEP + 10):
         emb.prefetch(f"message {i}")
-    settle(emb)
-    emb.encode(["message 0"])
-    assert emb.hits == 0
+    assert len(emb._pending) == PrefetchingEmbedder.KEEP
     emb.encode([f"message {PrefetchingEmbedder.KEEP + 9}"])
+    assert emb.hits == 0
+    emb.encode(["message 0"])
     assert emb.hits == 1
 
 
-def test_prefetches_waiting_together_are_embedded_in_one_batch_with_the_same_vectors():
-    gate = threading.Event()
-    inner = CountingEmbedder(gate)
+def test_vectors_are_kept_per_conversation():
+    inner = CountingEmbedder()
     emb = PrefetchingEmbedder(inner)
-    emb.prefetch("first")  # occupies the prefetch thread until the gate opens
-    for text in ("a", "bb", "ccc"):
-        emb.prefetch(text)
-    gate.set()
+    emb.prefetch("what is a bar raiser", "c1")
+    emb.prefetch("what is a bar raiser", "c2")  # the same question in another conversation
     settle(emb)
-    assert inner.calls == [["first"], ["a", "bb", "ccc"]]
-    for text in ("a", "bb", "ccc"):
-        assert np.array_equal(emb.encode([text]), np.array([[len(text), 1, 0, 0]], dtype=np.float32))
-    assert emb.hits == 3
+    emb.forget("what is a bar raiser", "c1")  # c1's turn ended without a search
+    assert emb.take("what is a bar raiser", "c2").result(5)[0, 0] == len("what is a bar raiser")
+    assert emb.hits == 1
+    assert sum(len(call) for call in inner.calls) == 2  # embedded for each conversation
 
 
 def test_a_failing_model_fails_every_text_of_the_batch_for_its_asker():
-    gate = threading.Event()
-    inner = CountingEmbedder(gate)
+    inner = CountingEmbedder()
     emb = PrefetchingEmbedder(inner)
     emb.prefetch("first")
+    settle(emb)
     emb.prefetch("a")
     emb.prefetch("bb")
     inner.encode = lambda texts: (_ for _ in ()).throw(RuntimeError("model failed"))  # type: ignore[method-assign]
-    gate.set()
-    settle(emb)
     for text in ("a", "bb"):
         with pytest.raises(RuntimeError, match="model failed"):
             emb.encode([text])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from api.config import Settings
 from api.knowledge.embedder import PrefetchingEmbedder
 from api.knowledge.index import build_index
@@ -27,30 +29,31 @@ def test_a_prefetched_question_gets_the_same_answer_and_is_embedded_only_once(wr
     svc = service(write_doc, tmp_path, embedder)
     question = "What does a bar raiser at Amazon do?"
     plain = svc.ask(question)
-    svc.prefetch(question)
-    svc.embedder._pool.submit(lambda: None).result()  # type: ignore[attr-defined]  # it has run
-    prefetched = svc.ask(question)
+    with svc.prefetching(question, "c1"):
+        svc.embedder._pool.submit(lambda: None).result()  # type: ignore[attr-defined]  # it has run
+        other = asyncio.run(svc.ask_async(question, conversation="c2"))  # not this conversation's vector
+        assert svc.embedder.hits == 0  # type: ignore[attr-defined]
+        prefetched = asyncio.run(svc.ask_async(question, conversation="c1"))
     assert svc.embedder.hits == 1  # type: ignore[attr-defined]
+    assert [(p.id, p.score) for p in other.passages] == [(p.id, p.score) for p in plain.passages]
     assert prefetched.kind == plain.kind == "answer"
     assert [(p.id, p.score) for p in prefetched.passages] == [(p.id, p.score) for p in plain.passages]
 
 
 def test_a_button_payload_a_blank_or_a_follow_up_shaped_message_is_not_prefetched(write_doc, tmp_path, embedder):
     svc = service(write_doc, tmp_path, embedder)
-    svc.prefetch('/ask_hiring{"section_id": "loop#bar-raisers"}')
-    svc.prefetch("   ")
-    svc.prefetch("how long does that take?")  # searched with the question before it
-    svc.prefetch("hi there")
-    assert not svc.embedder._pending  # type: ignore[attr-defined]
-    svc.prefetch("What does a bar raiser do in the interview loop?")
-    assert list(svc.embedder._pending) == ["What does a bar raiser do in the interview loop?"]  # type: ignore[attr-defined]
+    pending = svc.embedder._pending  # type: ignore[attr-defined]
+    for message in ('/ask_hiring{"section_id": "loop#bar-raisers"}', "   ", "how long does that take?", "hi there"):
+        with svc.prefetching(message, "c1"):  # a payload, a blank, a follow-up (searched with what came before)
+            assert not pending
+    with svc.prefetching("What does a bar raiser do in the interview loop?", "c1"):
+        assert list(pending) == [("c1", "What does a bar raiser do in the interview loop?")]
+    assert not pending  # the turn is over: a vector nobody asked for is dropped
 
 
-def test_a_question_whose_vector_is_ready_is_ranked_on_the_event_loop_with_the_same_answer(
+def test_a_search_is_ranked_on_the_event_loop_with_the_same_answer_prefetched_or_not(
     write_doc, tmp_path, embedder, monkeypatch
 ):
-    import asyncio
-
     svc = service(write_doc, tmp_path, embedder)
     question = "How long does the phone interview take?"
     plain = svc.ask(question)
@@ -62,11 +65,12 @@ def test_a_question_whose_vector_is_ready_is_ranked_on_the_event_loop_with_the_s
         return await real_to_thread(fn, *args)
 
     monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
-    not_ready = asyncio.run(svc.ask_async(question))  # nothing prefetched: embedded on a thread
-    svc.prefetch(question)
-    svc.embedder._pool.submit(lambda: None).result()  # type: ignore[attr-defined]  # it has run
-    ready = asyncio.run(svc.ask_async(question))
-    assert len(hops) == 1
-    for decision in (not_ready, ready):
+    not_prefetched = asyncio.run(svc.ask_async(question))  # embedded on the embedder's thread
+    with svc.prefetching(question, "c1"):
+        svc.embedder._pool.submit(lambda: None).result()  # type: ignore[attr-defined]  # it has run
+        ready = asyncio.run(svc.ask_async(question, conversation="c1"))
+    assert hops == []  # no thread of the pool waits for the model
+    assert svc.embedder.hits == 1  # type: ignore[attr-defined]
+    for decision in (not_prefetched, ready):
         assert decision.kind == plain.kind == "answer"
         assert [(p.id, p.score) for p in decision.passages] == [(p.id, p.score) for p in plain.passages]
