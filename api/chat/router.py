@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
+from api import db
 from api.chat.payloads import sanitise
 from api.chat.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
 from api.chat.replies import offer_person, to_replies
@@ -55,7 +55,7 @@ async def chat(
     if identity.status == "valid" and identity.candidate_id and token:
         auth.update(candidate_id=identity.candidate_id, token=token)
     cid = body.conversation_id
-    mode, pushed = await asyncio.to_thread(handoff.message_for_a_person, cid, body.message, identity.candidate_id)
+    mode, pushed = await db.run(handoff.message_for_a_person, cid, body.message, identity.candidate_id)
     if mode != "bot":
         # A person has (or will take) the conversation: the bot stays silent.
         return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
@@ -81,7 +81,7 @@ async def chat(
     version = request.app.state.knowledge.index.version
     # The message and its replies in one transaction: when Rasa or the database fails the client is
     # told (503) and nothing of this turn is stored, so its retry leaves no duplicate.
-    mode, unhelpful, ids, pushed = await asyncio.to_thread(
+    mode, unhelpful, ids, pushed = await db.run(
         handoff.bot_replies, cid, [r.model_dump() for r in replies], version, body.message, identity.candidate_id
     )
     for reply, message_id in zip(replies, ids, strict=True):

@@ -111,3 +111,25 @@ def test_a_failed_statement_does_not_echo_the_personal_data_it_carried(client):
         session.add(Feedback(conversation_id="db-1", message_id=987654, helpful=False, question=question))
     assert "UNIQUE constraint failed" in str(failure.value)
     assert question not in str(failure.value) and "hidden" in str(failure.value)
+
+
+def test_sqlite_work_runs_on_one_database_thread_off_the_event_loop(monkeypatch, tmp_path):
+    import asyncio
+    import threading
+
+    from api import db
+    from api.config import get_settings
+
+    monkeypatch.setenv("CA_DATABASE_URL", f"sqlite:///{tmp_path / 'api.db'}")
+    get_settings.cache_clear()
+    db._executor.cache_clear()
+
+    async def ten_at_once() -> set[int]:
+        return set(await asyncio.gather(*(db.run(threading.get_ident) for _ in range(10))))
+
+    try:
+        threads = asyncio.run(ten_at_once())
+    finally:
+        db._executor.cache_clear()
+        get_settings.cache_clear()
+    assert len(threads) == 1 and threading.get_ident() not in threads
