@@ -418,6 +418,32 @@ def _add_privacy_routes(service_token: str) -> None:
     rasa.core.run.configure_app = configure_app
 
 
+async def _freeze_startup_objects(_app: Any, _loop: Any) -> None:
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def _freeze_what_startup_built() -> None:
+    """After the model is loaded, its objects (and TensorFlow's, scikit-learn's...) are moved out of
+    the garbage collector's sight: they live as long as the process, yet every full collection
+    walked all of them again (over 400,000 objects; 0.4 s of CPU each, one every few hundred
+    messages). Only what serving creates is collected, as before."""
+    import rasa.core.run
+    from sanic import Sanic
+
+    original = rasa.core.run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Sanic:
+        app = original(*args, **kwargs)
+        # The model is loaded before the server starts (rasa.core.run.load_agent_on_start).
+        app.register_listener(_freeze_startup_objects, "after_server_start")
+        return app
+
+    rasa.core.run.configure_app = configure_app
+
+
 def _run_graphs_without_dask() -> None:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
@@ -468,6 +494,7 @@ def main() -> None:
     _featurize_only_what_the_pipeline_reads(CONFIG)
     _tune_sqlite_tracker_store()
     _reuse_endpoint_sessions()
+    _freeze_what_startup_built()
     # The secret the service tier presents on the privacy routes (scripts/stack.py passes it to every process).
     _add_privacy_routes(os.environ.get("CA_SERVICE_TOKEN", ""))
     from rasa.__main__ import main as rasa_main

@@ -344,3 +344,24 @@ def test_action_replies_are_judged_valid_or_not_exactly_as_by_rasas_whole_schema
     verdicts = [whole.is_valid(r) for r in replies]
     assert [fast(r) for r in replies] == verdicts
     assert verdicts.count(True) >= len(good) and verdicts.count(False) >= len(bad)
+
+
+def test_once_the_server_has_started_what_startup_built_is_out_of_the_collectors_sight(monkeypatch):
+    import gc
+
+    import rasa.core.run
+    from sanic import Sanic
+
+    from bot.serve import _freeze_startup_objects, _freeze_what_startup_built
+
+    registered: list[tuple] = []
+    monkeypatch.setattr(Sanic, "register_listener", lambda app, fn, event: registered.append((fn, event)))
+    monkeypatch.setattr(rasa.core.run, "configure_app", rasa.core.run.configure_app)  # restored after
+    _freeze_what_startup_built()
+    rasa.core.run.configure_app(port=0, enable_api=False)
+    assert (_freeze_startup_objects, "after_server_start") in registered
+    try:
+        asyncio.run(_freeze_startup_objects(None, None))
+        assert gc.get_freeze_count() > 100_000  # Rasa, TensorFlow, scikit-learn... all loaded by now
+    finally:
+        gc.unfreeze()
