@@ -203,6 +203,7 @@ def _know_a_domain_with_responses_is_not_empty() -> None:
 def _rule_policy_builds_only_the_states_rules_read() -> None:
     from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
     from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.shared.core.constants import USER
     from rasa.shared.core.events import ActionExecuted
 
     full_states = RulePolicy._prediction_states
@@ -227,6 +228,24 @@ def _rule_policy_builds_only_the_states_rules_read() -> None:
         featurizer = self.featurizer
         if not isinstance(featurizer, MaxHistoryTrackerFeaturizer) or featurizer.max_history is not None:
             return full_states(self, tracker, domain, use_text_for_last_user_input, rule_only_data)
+        # The rules' text pass and intent pass read the same states but for the last user input (and
+        # _choose_last_user_input edits the user part in place): they are built once per tracker
+        # state, and each pass gets its own copy of the user parts.
+        events = tracker.events
+        stamp = (len(events), events[-1] if events else None, self, domain)
+        cached = getattr(tracker, "_rule_states", None)
+        if (
+            cached is None
+            or cached[0] != stamp[0]
+            or any(x is not y for x, y in zip(cached[1], stamp[1:], strict=True))
+        ):
+            cached = (stamp[0], stamp[1:], built_states(self, tracker, domain))
+            tracker._rule_states = cached
+        states = [{k: (dict(v) if k == USER else v) for k, v in state.items()} for state in cached[2]]
+        featurizer._choose_last_user_input([states], use_text_for_last_user_input)
+        return states
+
+    def built_states(self: RulePolicy, tracker: Any, domain: Any) -> list[Any]:
         # Domain.states_for_tracker_history over Tracker.generate_all_prior_trackers (the RulePolicy
         # keeps rule-only turns), building the states of the last turns only.
         applied = tracker.applied_events()
@@ -242,7 +261,6 @@ def _rule_policy_builds_only_the_states_rules_read() -> None:
                 turn += 1
             replay.update(event)
         states.append(domain._clean_state(domain.get_active_state(replay)))
-        featurizer._choose_last_user_input([states], use_text_for_last_user_input)
         return states
 
     def find_action_from_rules(self: RulePolicy, tracker: Any, domain: Any, use_text_for_last_user_input: bool) -> Any:

@@ -251,6 +251,35 @@ def test_the_rule_policy_predicts_as_rasa_does_from_only_the_states_rules_read(a
     assert sum(ours for _, ours in counts) < sum(rasa for rasa, _ in counts) / 2
 
 
+def test_the_rule_policys_intent_pass_reuses_the_states_its_text_pass_built(agent, monkeypatch):
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot.serve import _rule_policy_builds_only_the_states_rules_read
+
+    policy, domain = components_of(agent, RulePolicy)[0], agent.domain
+    monkeypatch.setattr(RulePolicy, "_find_action_from_rules", RulePolicy._find_action_from_rules)  # restored
+    _rule_policy_builds_only_the_states_rules_read()
+    built = [0]
+    get_active_state = type(domain).get_active_state
+
+    def counting(self, *args, **kwargs):
+        built[0] += 1
+        return get_active_state(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(domain), "get_active_state", counting)
+    tracker = asyncio.run(agent.processor.log_message(UserMessage("hi", sender_id=f"serve-reuse-{id(agent)}")))
+    text_pass = policy._find_action_from_rules(tracker, domain, use_text_for_last_user_input=True)
+    after_text_pass = built[0]
+    intent_pass = policy._find_action_from_rules(tracker, domain, use_text_for_last_user_input=False)
+    assert text_pass[0] is None and intent_pass[0] == "utter_greet"
+    assert after_text_pass > 0 and built[0] == after_text_pass  # nothing built again
+    tracker.update(ActionExecuted("utter_greet"))  # a new event: the states are built anew
+    assert policy._find_action_from_rules(tracker, domain, use_text_for_last_user_input=False)[0] == "action_listen"
+    assert built[0] > after_text_pass
+
+
 def test_the_featurizers_make_the_same_sentence_features_and_intents_without_per_token_ones(agent, monkeypatch):
     from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
     from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
