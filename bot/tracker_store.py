@@ -46,6 +46,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._saved: OrderedDict[str, tuple[DialogueStateTracker, int]] = OrderedDict()
         # sender_id -> number of stored events of a tracker handed out and not yet saved
         self._checked_out: OrderedDict[str, int] = OrderedDict()
+        # Conversations not found in the database, whose new tracker Rasa saves at once and then
+        # hands to the message's handling like a retrieved one (TrackerStore.create_tracker, called
+        # on Rasa's wrapper of this store): after that first save it stays checked out.
+        self._created: set[str] = set()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if self._cache_size:
@@ -56,6 +60,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         tracker = await super().retrieve(sender_id)
         if self._cache_size:
             self._remember(self._checked_out, sender_id, len(tracker.events) if tracker else 0)
+            if tracker is None:
+                if len(self._created) >= self._cache_size:  # looked up and never created: forget them
+                    self._created.clear()
+                self._created.add(sender_id)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -65,7 +73,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             await super().save(tracker)
         else:
             self._insert(tracker, itertools.islice(tracker.events, stored, None))
-        if self._cache_size:
+        if not self._cache_size:
+            return
+        if stored is not None and tracker.sender_id in self._created:
+            # Left among the saved ones, the handling would edit a cached tracker in place, and the
+            # message's own save would compare every event with the database.
+            self._created.discard(tracker.sender_id)
+            self._remember(self._checked_out, tracker.sender_id, len(tracker.events))
+        else:
             self._remember(self._saved, tracker.sender_id, (tracker, len(tracker.events)))
 
     def _insert(self, tracker: DialogueStateTracker, events: Any) -> None:
@@ -115,6 +130,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             session.commit()
         self._saved.pop(sender_id, None)
         self._checked_out.pop(sender_id, None)
+        self._created.discard(sender_id)
         return int(deleted)
 
     def stored_events(self, sender_id: str) -> list[dict[str, Any]]:

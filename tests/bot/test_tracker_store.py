@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
@@ -79,6 +79,33 @@ def test_handling_that_fails_before_saving_leaves_no_unsaved_state(tmp_path):
     asyncio.run(store.save(tracker))
     asyncio.run(conversation(store, "c1", 1))
     assert [r[1] for r in rows(tmp_path / "t.db") if r[0] == "user"] == ["hello 0", "hello 0"]
+
+
+def test_a_new_conversation_is_written_event_by_event_and_a_failed_first_message_leaves_nothing(tmp_path, monkeypatch):
+    compared: list[str] = []
+    rasas_save = SQLTrackerStore.save
+
+    async def comparing_save(self, tracker):  # Rasa's save: counts the stored events, writes the rest
+        compared.append(tracker.sender_id)
+        await rasas_save(self, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "save", comparing_save)
+    # Through Rasa's own wrapper, as the server uses it: it creates new trackers itself.
+    store = FailSafeTrackerStore(CachedSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "t.db")))
+    asyncio.run(conversation(store, "c1", 2))
+    assert compared == []
+    assert len(rows(tmp_path / "t.db")) == 2 * 5 + 1
+
+    async def first_message_fails() -> None:
+        tracker = await store.get_or_create_tracker("c2")
+        tracker.update(UserUttered("lost", {"name": "greet", "confidence": 1.0}))
+        # ... an exception here: the tracker is never saved
+
+    asyncio.run(first_message_fails())
+    tracker = asyncio.run(store.get_or_create_tracker("c2"))
+    assert tracker.latest_message is None or tracker.latest_message.text != "lost"
+    asyncio.run(store.save(tracker))
+    assert "lost" not in [r[1] for r in rows(tmp_path / "t.db")]
 
 
 def test_cache_is_bounded(tmp_path):
