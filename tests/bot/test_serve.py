@@ -394,3 +394,27 @@ def test_once_the_server_has_started_what_startup_built_is_out_of_the_collectors
         assert gc.get_freeze_count() > 100_000  # Rasa, TensorFlow, scikit-learn... all loaded by now
     finally:
         gc.unfreeze()
+
+
+def test_the_action_servers_request_body_carries_the_same_json_values(agent, monkeypatch):
+    import json
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import UserMessage
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.serve import _reuse_endpoint_sessions
+
+    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)  # restored after the test
+    _reuse_endpoint_sessions()
+    endpoint = EndpointConfig("http://127.0.0.1:1")
+    tracker = asyncio.run(
+        agent.processor.log_message(UserMessage("How long is the work style assessment? ¿Sí? a/b", sender_id="json"))
+    )
+    body = RemoteAction("action_answer_question", endpoint)._action_call_format(tracker, agent.domain)
+
+    async def serialised() -> str:
+        async with endpoint.session() as session:
+            return session.json_serialize(body)
+
+    assert json.loads(asyncio.run(serialised())) == json.loads(json.dumps(body))
