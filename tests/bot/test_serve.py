@@ -88,6 +88,41 @@ def test_the_classifier_gets_the_same_rows_and_gives_the_same_intents_with_direc
     assert outcomes(agent) == before
 
 
+def test_the_classifier_gives_exactly_scikit_learns_probabilities_without_its_input_checks(agent, monkeypatch):
+    from rasa.core.channels.channel import UserMessage
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    from bot.serve import _score_intents_without_checking_the_row_again
+
+    component = components_of(agent, LogisticRegressionClassifier)[0]
+    model_class = type(component.clf)
+    sklearns_own = model_class.predict_proba
+    rows: list = []
+    create_x = LogisticRegressionClassifier._create_X
+
+    def capture(self, messages):
+        rows.append(create_x(self, messages))
+        return rows[-1]
+
+    monkeypatch.setattr(LogisticRegressionClassifier, "_create_X", capture)
+    monkeypatch.setattr(LogisticRegressionClassifier, "process", LogisticRegressionClassifier.process)  # restored
+    _score_intents_without_checking_the_row_again()
+    # The loaded model's graph took the method when it was built (bot/serve.py patches before loading).
+    for node in agent.processor.graph_runner._instantiated_nodes.values():
+        if getattr(node, "_component", None) is component:
+            monkeypatch.setattr(node, "_fn", LogisticRegressionClassifier.process)
+    checked: list = []
+    monkeypatch.setattr(model_class, "predict_proba", lambda self, x: checked.append(x) or sklearns_own(self, x))
+    # (Messages the guard after the classifier re-labels, non-English or markup, are left out.)
+    for text in [m for m in MESSAGES if m.isascii() and "<" not in m]:
+        parsed = asyncio.run(agent.processor.parse_message(UserMessage(text)))
+        expected = dict(zip(component.clf.classes_, sklearns_own(component.clf, rows[-1])[0], strict=True))
+        ranking = {i["name"]: i["confidence"] for i in parsed["intent_ranking"] if i["name"] in expected}
+        assert ranking and all(ranking[name] == expected[name] for name in ranking), text  # exactly equal
+    assert checked == []  # scikit-learn's checks were not run for our usual rows
+    assert "predict_proba" not in vars(component.clf)  # nothing left on the model
+
+
 def test_the_action_server_gets_rasas_tracker_state_with_only_the_current_turns_events(agent, monkeypatch):
     from rasa.core.actions.action import RemoteAction
     from rasa.core.channels.channel import UserMessage
