@@ -228,6 +228,40 @@ def _send_actions_the_current_turn() -> None:
     RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
 
 
+def _copy_trackers_without_replaying_them() -> None:
+    """Rasa copies the tracker before running each action (a rejected action's events must be
+    discarded), and DialogueStateTracker.copy replays every event of the conversation into a new
+    tracker: twice a message, longer with every turn. The copy here has the same state: the same
+    event objects (replaying appends them too), each slot's own copy with the original's values,
+    and a copy of the active loop (events edit it in place); every other attribute is a value that
+    events only ever replace."""
+    import dataclasses
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    replaying = DialogueStateTracker.copy
+
+    def copy(self: DialogueStateTracker) -> DialogueStateTracker:
+        if type(self) is not DialogueStateTracker:
+            return replaying(self)
+        new = self.init_copy()
+        for name, value in vars(self).items():
+            if name == "events":
+                new.events = new._create_events(list(self.events))
+            elif name == "slots":
+                for slot_name, slot in self.slots.items():
+                    vars(new.slots[slot_name]).update(vars(slot))
+            elif name == "active_loop":
+                new.active_loop = dataclasses.replace(value) if value is not None else None
+            elif name not in ("_rule_states", "model_id", "assistant_id"):
+                # (Replaying leaves the last two unset, as the processor set them and not an event;
+                # the first is the RulePolicy's cache of states, built anew for the copy if asked.)
+                setattr(new, name, value)
+        return new
+
+    DialogueStateTracker.copy = copy  # type: ignore[method-assign]
+
+
 def _know_a_domain_with_responses_is_not_empty() -> None:
     from rasa.shared.core.domain import Domain
 
@@ -552,6 +586,7 @@ def main() -> None:
     _assemble_classifier_rows_directly()
     _score_intents_without_checking_the_row_again()
     _send_actions_the_current_turn()
+    _copy_trackers_without_replaying_them()
     _know_a_domain_with_responses_is_not_empty()
     _rule_policy_builds_only_the_states_rules_read()
     _featurize_only_what_the_pipeline_reads(CONFIG)

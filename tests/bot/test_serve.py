@@ -453,3 +453,59 @@ def test_the_action_servers_request_body_carries_the_same_json_values(agent, mon
             return session.json_serialize(body)
 
     assert json.loads(asyncio.run(serialised())) == json.loads(json.dumps(body))
+
+
+def tracker_state(tracker) -> dict:
+    """Everything a tracker holds, comparable: events by identity, slots and the active loop by value."""
+    import dataclasses
+
+    state = {}
+    for name, value in vars(tracker).items():
+        if name == "events":
+            state[name] = ([id(e) for e in value], value.maxlen)
+        elif name == "slots":
+            state[name] = {slot_name: dict(vars(slot)) for slot_name, slot in value.items()}
+        elif name == "active_loop":
+            state[name] = dataclasses.asdict(value) if value is not None else None
+        elif name != "_rule_states":
+            state[name] = value
+    return state
+
+
+def test_a_tracker_copy_holds_what_replaying_every_event_gives_and_is_independent(agent, monkeypatch):
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, LoopInterrupted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.serve import _copy_trackers_without_replaying_them
+
+    replaying = DialogueStateTracker.copy
+    monkeypatch.setattr(DialogueStateTracker, "copy", replaying)  # restored after the test
+    _copy_trackers_without_replaying_them()
+    policy, domain, processor = components_of(agent, RulePolicy)[0], agent.domain, agent.processor
+    compared, in_a_loop = 0, 0
+    for n, messages in enumerate(CONVERSATIONS):
+        sender = f"serve-copy-{n}-{id(agent)}"
+        for text in messages:
+            tracker = asyncio.run(processor.log_message(UserMessage(text, sender_id=sender)))
+            for _ in range(6):
+                assert tracker_state(tracker.copy()) == tracker_state(replaying(tracker)), text
+                compared += 1
+                in_a_loop += tracker.active_loop is not None
+                prediction, _ = policy._predict(tracker, domain)
+                action = domain.action_names_or_texts[prediction.max_confidence_index]
+                tracker.update(ActionExecuted(action))
+                for event in what_it_does(action, tracker, several_applications=n == 0):
+                    tracker.update(event)
+                if action == "action_listen":
+                    break
+            asyncio.run(processor.save_tracker(tracker))
+    assert compared > 40 and in_a_loop > 0
+    # What an action does to the copy (Rasa runs actions on it) leaves the original as it was.
+    tracker.update(ActiveLoop("status_form"))
+    before = tracker_state(tracker)
+    copied = tracker.copy()
+    copied.update(SlotSet("last_question", "changed"))
+    copied.update(LoopInterrupted(True))
+    assert tracker_state(tracker) == before and copied.active_loop.is_interrupted
