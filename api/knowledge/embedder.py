@@ -112,9 +112,9 @@ class OnnxEmbedder:
 class PrefetchingEmbedder:
     """An embedder that can start on a message before its search asks for the vector.
 
-    The gateway calls `prefetch` with a candidate's message (and its conversation) as it hands it to
-    Rasa, and `forget` when Rasa has replied; the search, made by the action in between, `take`s the
-    vector. It is the one `encode` would compute (same model, same text). A message nobody searched
+    The gateway calls `prefetch` with a candidate's message (and its conversation) as soon as it
+    arrives, and `forget` when Rasa has replied; the search, made by the action in between, `take`s
+    the vector. It is the one `encode` would compute (same model, same text). A message nobody searched
     (a greeting, a status request) is dropped.
 
     When the message is the only one in flight, its embedding starts at once on this embedder's

@@ -228,15 +228,38 @@ def what_it_does(action: str, tracker, several_applications: bool) -> list:
     return []
 
 
-def test_the_rule_policy_predicts_as_rasa_does_from_only_the_states_rules_read(agent, monkeypatch):
-    """Long conversations (a form among them): every RulePolicy prediction, step by step, is Rasa's."""
+def conversation_steps(agent, name: str):
+    """Every step of CONVERSATIONS as the trained model's RulePolicy drives them, our actions' events
+    included (what_it_does): yields (text, tracker) before each prediction; the caller may check
+    anything then, and the walk goes on with the policy's action."""
     from rasa.core.channels.channel import UserMessage
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.shared.core.events import ActionExecuted
 
+    policy, domain, processor = components_of(agent, RulePolicy)[0], agent.domain, agent.processor
+    for n, messages in enumerate(CONVERSATIONS):
+        sender = f"serve-{name}-{n}-{id(agent)}"
+        for text in messages:
+            tracker = asyncio.run(processor.log_message(UserMessage(text, sender_id=sender)))
+            for _ in range(6):
+                yield text, tracker
+                prediction, _ = policy._predict(tracker, domain)
+                action = domain.action_names_or_texts[prediction.max_confidence_index]
+                tracker.update(ActionExecuted(action))
+                for event in what_it_does(action, tracker, several_applications=n == 0):
+                    tracker.update(event)
+                if action == "action_listen":
+                    break
+            asyncio.run(processor.save_tracker(tracker))
+
+
+def test_the_rule_policy_predicts_as_rasa_does_from_only_the_states_rules_read(agent, monkeypatch):
+    """Long conversations (a form among them): every RulePolicy prediction, step by step, is Rasa's."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
     from bot.serve import _rule_policy_builds_only_the_states_rules_read
 
-    policy, domain, processor = components_of(agent, RulePolicy)[0], agent.domain, agent.processor
+    policy, domain = components_of(agent, RulePolicy)[0], agent.domain
     rasas_own = RulePolicy._find_action_from_rules
     built = [0]  # dialogue states built
     get_active_state = type(domain).get_active_state
@@ -261,26 +284,15 @@ def test_the_rule_policy_predicts_as_rasa_does_from_only_the_states_rules_read(a
     monkeypatch.setattr(RulePolicy, "_find_action_from_rules", rasas_own)  # restored after the test
     steps = 0
     counts: list[tuple[int, int]] = []  # states built by Rasa's policy and by ours, at each step
-    for n, messages in enumerate(CONVERSATIONS):
-        sender = f"serve-rules-{n}-{id(agent)}"
-        for text in messages:
-            tracker = asyncio.run(processor.log_message(UserMessage(text, sender_id=sender)))
-            for _ in range(6):
-                RulePolicy._find_action_from_rules = rasas_own
-                before = built[0]
-                expected = predict(tracker)
-                by_rasa = built[0] - before
-                _rule_policy_builds_only_the_states_rules_read()
-                assert predict(tracker) == expected, (text, [e.as_dict() for e in tracker.events][-6:])
-                counts.append((by_rasa, built[0] - before - by_rasa))
-                steps += 1
-                action = domain.action_names_or_texts[max(range(len(expected[0])), key=expected[0].__getitem__)]
-                tracker.update(ActionExecuted(action))
-                for event in what_it_does(action, tracker, several_applications=n == 0):
-                    tracker.update(event)
-                if action == "action_listen":
-                    break
-            asyncio.run(processor.save_tracker(tracker))
+    for text, tracker in conversation_steps(agent, "rules"):
+        RulePolicy._find_action_from_rules = rasas_own
+        before = built[0]
+        expected = predict(tracker)
+        by_rasa = built[0] - before
+        _rule_policy_builds_only_the_states_rules_read()
+        assert predict(tracker) == expected, (text, [e.as_dict() for e in tracker.events][-6:])
+        counts.append((by_rasa, built[0] - before - by_rasa))
+        steps += 1
     # The comparison covered long histories, and the patched policy built far fewer states for them.
     assert steps > 40 and max(rasa for rasa, _ in counts) >= 40
     assert sum(ours for _, ours in counts) < sum(rasa for rasa, _ in counts) / 2
@@ -473,9 +485,7 @@ def tracker_state(tracker) -> dict:
 
 
 def test_a_tracker_copy_holds_what_replaying_every_event_gives_and_is_independent(agent, monkeypatch):
-    from rasa.core.channels.channel import UserMessage
-    from rasa.core.policies.rule_policy import RulePolicy
-    from rasa.shared.core.events import ActionExecuted, ActiveLoop, LoopInterrupted, SlotSet
+    from rasa.shared.core.events import ActiveLoop, LoopInterrupted, SlotSet
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot.serve import _copy_trackers_without_replaying_them
@@ -483,24 +493,11 @@ def test_a_tracker_copy_holds_what_replaying_every_event_gives_and_is_independen
     replaying = DialogueStateTracker.copy
     monkeypatch.setattr(DialogueStateTracker, "copy", replaying)  # restored after the test
     _copy_trackers_without_replaying_them()
-    policy, domain, processor = components_of(agent, RulePolicy)[0], agent.domain, agent.processor
     compared, in_a_loop = 0, 0
-    for n, messages in enumerate(CONVERSATIONS):
-        sender = f"serve-copy-{n}-{id(agent)}"
-        for text in messages:
-            tracker = asyncio.run(processor.log_message(UserMessage(text, sender_id=sender)))
-            for _ in range(6):
-                assert tracker_state(tracker.copy()) == tracker_state(replaying(tracker)), text
-                compared += 1
-                in_a_loop += tracker.active_loop is not None
-                prediction, _ = policy._predict(tracker, domain)
-                action = domain.action_names_or_texts[prediction.max_confidence_index]
-                tracker.update(ActionExecuted(action))
-                for event in what_it_does(action, tracker, several_applications=n == 0):
-                    tracker.update(event)
-                if action == "action_listen":
-                    break
-            asyncio.run(processor.save_tracker(tracker))
+    for text, tracker in conversation_steps(agent, "copy"):
+        assert tracker_state(tracker.copy()) == tracker_state(replaying(tracker)), text
+        compared += 1
+        in_a_loop += tracker.active_loop is not None
     assert compared > 40 and in_a_loop > 0
     # What an action does to the copy (Rasa runs actions on it) leaves the original as it was.
     tracker.update(ActiveLoop("status_form"))
