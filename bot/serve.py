@@ -498,20 +498,25 @@ def _atomic_redis_lock_store() -> None:
     lock_store.RedisLockStore = AtomicRedisLockStore  # type: ignore[misc]
 
 
-def _add_privacy_routes(service_token: str) -> None:
+def _extend_the_app(extend: Any) -> None:
+    """`extend(app)` runs on the Sanic app Rasa configures, before it serves."""
     import rasa.core.run
     from sanic import Sanic
-
-    from bot import privacy
 
     original = rasa.core.run.configure_app
 
     def configure_app(*args: Any, **kwargs: Any) -> Sanic:
         app = original(*args, **kwargs)
-        privacy.install(app, service_token)
+        extend(app)
         return app
 
     rasa.core.run.configure_app = configure_app
+
+
+def _add_privacy_routes(service_token: str) -> None:
+    from bot import privacy
+
+    _extend_the_app(lambda app: privacy.install(app, service_token))
 
 
 async def _freeze_startup_objects(_app: Any, _loop: Any) -> None:
@@ -526,18 +531,8 @@ def _freeze_what_startup_built() -> None:
     the garbage collector's sight: they live as long as the process, yet every full collection
     walked all of them again (over 400,000 objects; 0.4 s of CPU each, one every few hundred
     messages). Only what serving creates is collected, as before."""
-    import rasa.core.run
-    from sanic import Sanic
-
-    original = rasa.core.run.configure_app
-
-    def configure_app(*args: Any, **kwargs: Any) -> Sanic:
-        app = original(*args, **kwargs)
-        # The model is loaded before the server starts (rasa.core.run.load_agent_on_start).
-        app.register_listener(_freeze_startup_objects, "after_server_start")
-        return app
-
-    rasa.core.run.configure_app = configure_app
+    # The model is loaded before the server starts (rasa.core.run.load_agent_on_start).
+    _extend_the_app(lambda app: app.register_listener(_freeze_startup_objects, "after_server_start"))
 
 
 def _run_graphs_without_dask() -> None:
