@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -37,8 +38,11 @@ class Settings(BaseSettings):
     # up to dialogue_queue_seconds, then get 503 with Retry-After (see api/chat/rasa_client.py).
     dialogue_concurrency: int = Field(default=8, ge=1)
     dialogue_queue_seconds: float = Field(default=30.0, gt=0)
-    # Shared with the action server: it presents this token on the internal search endpoint.
-    service_token: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    # The secret the tiers present to each other on loopback (gateway -> Rasa's channel, Rasa -> the
+    # action server, the action server -> the internal endpoints, the operator's commands -> Rasa's
+    # privacy routes). Empty (development, tests): one generated secret kept in
+    # var/secrets/service-token (0600), read by the stack and by every operator command alike.
+    service_token: SecretStr = SecretStr("")
 
     # Knowledge and its index.
     knowledge_dir: Path = ROOT / "knowledge"
@@ -154,14 +158,20 @@ class Settings(BaseSettings):
             return configured
         if self.environment == "production":
             raise RuntimeError("CA_CANDIDATE_TOKEN_SECRET is not set; the careers site and the API must share it.")
-        path = self.var_dir / "secrets" / "candidate-token-secret"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(secrets.token_urlsafe(48))
-            tmp.chmod(0o600)
-            os.replace(tmp, path)
-        return path.read_text().strip()
+        return kept_secret(self.var_dir, "candidate-token-secret")
+
+    def service_secret(self) -> str:
+        """CA_SERVICE_TOKEN, or (outside production) the generated one under var/secrets/ that
+        `make run` hands to Rasa and the action server, so an operator's command run later in
+        another shell presents the same secret."""
+        configured = self.service_token.get_secret_value()
+        if configured:
+            return configured
+        if self.environment == "production":
+            raise RuntimeError(
+                "CA_SERVICE_TOKEN is not set; give the API, Rasa and the action server one long random value."
+            )
+        return kept_secret(self.var_dir, "service-token")
 
     def audit_key(self) -> bytes:
         """Key of the hashed subject ids in the erasure audit: derived from a secret the service
@@ -171,10 +181,38 @@ class Settings(BaseSettings):
     def check_secrets(self) -> None:
         """A placeholder secret is tolerated in development only."""
         self.candidate_secret()
+        self.service_secret()
         if self.service_token.get_secret_value() == PLACEHOLDER_SECRET:
             if self.environment == "production":
                 raise RuntimeError("CA_SERVICE_TOKEN is still the placeholder; set a long random value.")
             log.warning("CA_SERVICE_TOKEN is the development placeholder; set it before deploying.")
+
+
+_kept: dict[Path, str] = {}
+
+
+def kept_secret(var_dir: Path, name: str) -> str:
+    """A random secret kept in var/secrets/NAME (0600), created by whichever process needs it first
+    (O_EXCL: of two racing, one writes and both read the same value). Cached per path: the internal
+    endpoints check it on every request."""
+    path = (var_dir / "secrets" / name).resolve()
+    if path in _kept:
+        return _kept[path]
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+    value = path.read_text().strip()
+    if not value:  # the other process is between creating and writing it
+        time.sleep(0.05)
+        value = path.read_text().strip()
+    _kept[path] = value
+    return value
 
 
 @lru_cache

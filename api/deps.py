@@ -63,7 +63,7 @@ _session_cookie = APIKeyCookie(
 async def require_service_token(
     settings: SettingsDep, x_service_token: Annotated[str | None, Depends(_service_token)] = None
 ) -> None:
-    expected = settings.service_token.get_secret_value()
+    expected = settings.service_secret()
     if not x_service_token or not hmac.compare_digest(x_service_token, expected):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "This endpoint is for the action server; send X-Service-Token."

@@ -55,7 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.rasa = RasaClient(
         settings.rasa_url,
         settings.rasa_timeout_seconds,
-        settings.service_token.get_secret_value(),
+        settings.service_secret(),
         concurrency=settings.dialogue_concurrency,
         queue_seconds=settings.dialogue_queue_seconds,
     )

@@ -44,7 +44,9 @@ class Stack:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.setdefault("CA_SERVICE_TOKEN", secrets.token_urlsafe(32))
+        if not env.get("CA_SERVICE_TOKEN"):
+            # The one the API's settings and the operator's commands read too (api/config.py).
+            env["CA_SERVICE_TOKEN"] = kept_secret(self.var_dir, "service-token")
         tracker_db = self.var_dir / "rasa" / "tracker.db"
         env.update(
             {
@@ -130,7 +132,6 @@ class Stack:
             if (not only or name in only) and _in_use(port):
                 raise RuntimeError(f"port {port} ({name}) is already in use: is another copy running? Stop it first.")
         env = self.env()
-        self.extra_env.setdefault("CA_SERVICE_TOKEN", env["CA_SERVICE_TOKEN"])  # the same token on restarts
         logs = self.var_dir / "log"
         logs.mkdir(parents=True, exist_ok=True)
         (self.var_dir / "rasa").mkdir(parents=True, exist_ok=True)
@@ -199,6 +200,19 @@ class Stack:
             f"{', '.join(dead)} stopped unexpectedly; see {self.var_dir / 'log'}. Stopping the rest.", file=sys.stderr
         )
         return 1
+
+
+def kept_secret(var_dir: Path, name: str) -> str:
+    """var/secrets/NAME (0600), created when missing: the same file and format as api/config.py's
+    `kept_secret` (this script runs on the standard library only, under either virtualenv)."""
+    path = var_dir / "secrets" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def _in_use(port: int) -> bool:

@@ -35,7 +35,7 @@ def _subject(parser: argparse.ArgumentParser, conversation: bool) -> None:
 
 
 async def _with_rasa(settings: Settings, work: Callable[[RasaClient], Awaitable[Any]]) -> Any:
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token.get_secret_value())
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.service_secret())
     try:
         return await work(rasa)
     finally:

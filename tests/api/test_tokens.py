@@ -60,3 +60,45 @@ def test_bearer_header_parsing():
     assert bearer("bearer abc") == "abc"
     assert bearer("Basic abc") is None
     assert bearer(None) is None
+
+
+# Per-turn status grants: what the dialogue tier gets instead of the candidate's token.
+
+
+@pytest.fixture
+def service_settings(tmp_path):
+    return Settings(var_dir=tmp_path, candidate_token_secret="s" * 40, service_token="v" * 40)
+
+
+def test_a_turn_grant_names_its_candidate_for_its_conversation_only(service_settings):
+    from api.tokens import issue_turn_grant, verify_turn_grant
+
+    grant = issue_turn_grant(service_settings, "demo-ben", "c-1", seconds=30)
+    assert verify_turn_grant(service_settings, grant, "c-1") == verify(
+        service_settings, issue(service_settings, "demo-ben")
+    )
+    assert verify_turn_grant(service_settings, grant, "c-2").status == "invalid"
+    assert (
+        verify_turn_grant(service_settings, issue_turn_grant(service_settings, "demo-ben", "c-1", -1), "c-1").status
+        == "expired"
+    )
+
+
+def test_a_grant_and_a_candidate_token_cannot_stand_in_for_each_other(service_settings):
+    from api.tokens import issue_turn_grant, verify_turn_grant
+
+    assert verify(service_settings, issue_turn_grant(service_settings, "demo-ben", "c-1", 30)).status == "invalid"
+    assert verify_turn_grant(service_settings, issue(service_settings, "demo-ben"), "c-1").status == "invalid"
+
+
+def test_the_service_secret_is_generated_once_under_var_and_kept_private(tmp_path):
+    first, second = Settings(var_dir=tmp_path), Settings(var_dir=tmp_path)
+    assert first.service_secret() == second.service_secret() and len(first.service_secret()) >= 40
+    path = tmp_path / "secrets" / "service-token"
+    assert path.stat().st_mode & 0o077 == 0 and path.read_text().strip() == first.service_secret()
+    assert Settings(var_dir=tmp_path, service_token="configured").service_secret() == "configured"
+
+
+def test_production_refuses_to_start_without_a_service_secret(tmp_path):
+    with pytest.raises(RuntimeError, match="CA_SERVICE_TOKEN"):
+        Settings(var_dir=tmp_path, environment="production", service_token="").service_secret()
