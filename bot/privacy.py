@@ -16,7 +16,6 @@ deleted with the rest. Deleting is idempotent: an unknown conversation deletes 0
 from __future__ import annotations
 
 import functools
-import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,16 +25,10 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
+from bot.service_auth import authorized
 from bot.tracker_store import CachedSQLTrackerStore
 
 log = logging.getLogger(__name__)
-
-
-def authorized(header: str | None, service_token: str) -> bool:
-    """`Bearer <service token>`; an empty configured token opens nothing."""
-    if not service_token or not header or header[:7].lower() != "bearer ":
-        return False
-    return hmac.compare_digest(header[7:].strip().encode(), service_token.encode())
 
 
 def find_store(tracker_store: Any) -> CachedSQLTrackerStore | None:

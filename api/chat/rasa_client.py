@@ -30,6 +30,9 @@ from typing import Any
 import aiohttp
 import httpx
 
+# Rasa's REST channel behind the service secret (bot/channels.py, named in bot/credentials.yml).
+WEBHOOK = "/webhooks/gateway/webhook"
+
 
 class DialogueUnavailable(Exception):
     """Rasa did not answer: it is down, starting or too slow."""
@@ -88,9 +91,9 @@ class RasaClient:
         body = {"sender": sender, "message": message, "metadata": metadata}
         error: Exception | None = None
         for step in range(len(self._urls)):
-            url = self._urls[(first + step) % len(self._urls)] + "/webhooks/rest/webhook"
+            url = self._urls[(first + step) % len(self._urls)] + WEBHOOK
             try:
-                async with self._aio.post(url, json=body) as resp:
+                async with self._aio.post(url, json=body, headers=self._auth) as resp:
                     if resp.status >= 400:
                         raise DialogueUnavailable(f"Rasa answered {resp.status}")
                     data = await resp.json(content_type=None)

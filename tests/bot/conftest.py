@@ -17,3 +17,47 @@ def redis_url(tmp_path_factory):
         yield server.url
     finally:
         server.stop()
+
+
+TOKEN = "service-token-for-tests"
+
+
+@pytest.fixture(scope="session")
+def rasa_app():
+    """One real Sanic app with what bot/ adds to Rasa's server: the privacy routes and the gateway
+    channel (whose messages are recorded in `app.ctx.received`). Served from a thread; one app for
+    the whole session, as Sanic 21.12 cannot start a second one in a process."""
+    import asyncio
+    import socket
+    import threading
+
+    from sanic import Sanic
+
+    from bot import privacy
+    from bot.channels import GatewayInput
+
+    app = Sanic("bot_extensions_test")
+    privacy.install(app, TOKEN)
+    app.ctx.received = []
+
+    async def on_new_message(message):
+        app.ctx.received.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "ok")
+
+    channel = GatewayInput.from_credentials({"service_token": TOKEN})
+    app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/gateway")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True))
+    loop.run_until_complete(server.startup())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    app.ctx.url = f"http://127.0.0.1:{port}"
+    yield app
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    server.close()
+    loop.run_until_complete(server.wait_closed())
+    loop.close()

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sqlite3
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,13 +14,11 @@ from types import SimpleNamespace
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore
-from sanic import Sanic
 
 from bot import privacy
 from bot.tracker_store import CachedSQLTrackerStore
+from tests.bot.conftest import TOKEN
 from tests.bot.test_tracker_store import DOMAIN, conversation
-
-TOKEN = "service-token-for-tests"
 
 
 def events_in(db, sender: str) -> int:
@@ -90,28 +86,6 @@ def test_only_the_service_token_opens_the_routes(header, ok):
 
 def test_an_unset_service_token_opens_nothing():
     assert privacy.authorized("Bearer ", "") is False
-
-
-@pytest.fixture(scope="module")
-def rasa_app():
-    """One real Sanic app with the routes, served from a thread (Sanic 21.12 starts one app per process)."""
-    app = Sanic("privacy_routes_test")
-    privacy.install(app, TOKEN)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True))
-    loop.run_until_complete(server.startup())
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    app.ctx.url = f"http://127.0.0.1:{port}"
-    yield app
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    server.close()
-    loop.run_until_complete(server.wait_closed())
-    loop.close()
 
 
 @pytest.fixture

@@ -68,6 +68,8 @@ def limited_apis(stack: Stack, tmp_path_factory) -> list[Stack]:
     (var / "models").symlink_to(ROOT / "var" / "models", target_is_directory=True)
     env = {
         "CA_CANDIDATE_TOKEN_SECRET": SECRET,
+        # Instances in front of one dialogue tier share its service secret (as in the cluster).
+        "CA_SERVICE_TOKEN": stack.env()["CA_SERVICE_TOKEN"],
         "CA_WATCH_KNOWLEDGE": "false",
         "CA_REDIS_URL": redis.url,
         "CA_RATE_LIMIT_CHAT_CONVERSATION": CONVERSATION_LIMIT,

@@ -79,7 +79,9 @@ def chat(client: httpx.Client, cid: str, message: str, token: str | None = None)
 def rasa_say(cluster: Cluster, n: int, cid: str, message: str, metadata: dict | None = None) -> list[dict]:
     """Talks to one Rasa instance directly, with the metadata the gateway would add."""
     body = {"sender": cid, "message": message, "metadata": metadata or {"auth": {"status": "none"}}}
-    r = httpx.post(f"http://127.0.0.1:{cluster.rasa_ports[n]}/webhooks/rest/webhook", json=body, timeout=30)
+    url = f"http://127.0.0.1:{cluster.rasa_ports[n]}/webhooks/gateway/webhook"
+    secret = {"Authorization": f"Bearer {cluster.env()['CA_SERVICE_TOKEN']}"}
+    r = httpx.post(url, json=body, headers=secret, timeout=30)
     assert r.status_code == 200, r.text
     return [m.get("custom", m) for m in r.json()]
 
@@ -98,13 +100,20 @@ def sign_in(cluster: Cluster, n: int, name: str) -> tuple[httpx.Client, dict[str
     return client, {"X-CSRF-Token": r.json()["csrf_token"]}
 
 
-def test_slots_and_forms_survive_messages_alternating_between_rasa_instances(cluster, token_for):
+def test_slots_and_forms_survive_messages_alternating_between_rasa_instances(cluster):
     cid = f"cl-{uuid.uuid4().hex[:8]}"
     rasa_say(cluster, 0, cid, "How does the phone interview work?")
     follow_up = rasa_say(cluster, 1, cid, "how long does that take?")  # the other instance has the context
     assert follow_up[0]["kind"] == "answer" and "two business days" in follow_up[0]["text"]
 
-    ben = {"auth": {"status": "valid", "candidate_id": "demo-ben", "token": token_for("demo-ben")}}
+    from api.config import Settings
+    from api.tokens import issue_turn_grant
+
+    # What the gateway sends for a signed-in candidate: a grant for this turn and conversation.
+    secret = Settings(service_token=cluster.env()["CA_SERVICE_TOKEN"])
+    ben = {
+        "auth": {"status": "valid", "candidate_id": "demo-ben", "grant": issue_turn_grant(secret, "demo-ben", cid, 60)}
+    }
     asked = rasa_say(cluster, 0, cid, "can you check my applications?", ben)
     assert "Which one" in asked[-1]["text"]
     interrupted = rasa_say(cluster, 1, cid, "how long does the work sample simulation take?", ben)
