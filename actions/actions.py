@@ -7,8 +7,9 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.replies import answer_payload, clarify_payload, response_text
 from actions.service_client import NotVerified, ServiceUnavailable, get_client
@@ -65,19 +66,41 @@ def _auth(tracker: Tracker) -> dict[str, str]:
     return auth if isinstance(auth, dict) else {"status": "none"}
 
 
+def _signed_in_as(tracker: Tracker) -> str | None:
+    """The candidate the gateway verified for the latest message, if any."""
+    auth = _auth(tracker)
+    candidate = auth.get("candidate_id") if auth.get("status") == "valid" else None
+    return str(candidate) if candidate else None
+
+
+def _same_candidate(tracker: Tracker) -> bool:
+    """Whether the latest message comes from the candidate who started the status look-up: a
+    conversation id alone (a shared computer, a copied link) never continues someone's look-up."""
+    owner = tracker.get_slot("status_owner")
+    return bool(owner) and _signed_in_as(tracker) == owner
+
+
 def _verify_reply(dispatcher: CollectingDispatcher, status: str) -> None:
     dispatcher.utter_message(response="utter_status_session_expired" if status == "expired" else "utter_status_sign_in")
+
+
+_FORGET_THE_LOOK_UP: list[EventType] = [
+    SlotSet("application_choice", None),
+    SlotSet("status_options", None),
+    SlotSet("status_choice_needed", None),
+    SlotSet("status_owner", None),
+]
 
 
 async def _fetch(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """The candidate's applications, or None after telling them why not (sign in, or unavailable)."""
     auth = _auth(tracker)
-    token = auth.get("token")
-    if auth.get("status") != "valid" or not token:
+    grant = auth.get("grant")
+    if auth.get("status") != "valid" or not grant:
         _verify_reply(dispatcher, str(auth.get("status")))
         return None
     try:
-        return await get_client().applications(token)
+        return await get_client().applications(grant, tracker.sender_id)
     except NotVerified:
         _verify_reply(dispatcher, "invalid")
     except ServiceUnavailable as exc:
@@ -90,7 +113,8 @@ class ActionCheckStatus(Action):
     """Looks up the signed-in candidate's own applications.
 
     No application: says so. One: its stage, last update and next step. Several: keeps a short list
-    (`status_options`) and sets `status_choice_needed`, and the rules start `status_form` to ask which.
+    (`status_options`) and whose it is (`status_owner`), and sets `status_choice_needed`; the rules
+    start `status_form` to ask which.
     """
 
     def name(self) -> str:
@@ -99,7 +123,11 @@ class ActionCheckStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         apps = await _fetch(dispatcher, tracker)
         if apps is not None and len(apps) > 1:
-            return [SlotSet("status_options", [option(a) for a in apps]), SlotSet("status_choice_needed", True)]
+            return [
+                SlotSet("status_options", [option(a) for a in apps]),
+                SlotSet("status_owner", _signed_in_as(tracker)),
+                SlotSet("status_choice_needed", True),
+            ]
         if apps == []:
             dispatcher.utter_message(response="utter_status_none")
         elif apps:
@@ -108,12 +136,16 @@ class ActionCheckStatus(Action):
 
 
 class ActionAskApplicationChoice(Action):
-    """Asks which application the candidate means, with one button per application."""
+    """Asks which application the candidate means, with one button per application; only in reply to
+    a message from the candidate who started the look-up (otherwise the form ends, listing nothing,
+    and `action_show_status` asks to sign in)."""
 
     def name(self) -> str:
         return "action_ask_application_choice"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not _same_candidate(tracker):
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         options = tracker.get_slot("status_options") or []
         lines = [response_text(domain, "utter_ask_application_choice")]
         lines += [f"{n}. {o['label']}" for n, o in enumerate(options, start=1)]
@@ -131,10 +163,17 @@ class ActionAskApplicationChoice(Action):
 
 
 class ValidateStatusForm(FormValidationAction):
-    """Accepts an application choice only when it names one of the candidate's own applications."""
+    """Accepts an application choice only when it names one of the candidate's own applications, and
+    only from the candidate who started the look-up: a message without that identity (signed out, or
+    no token at all) ends the form, and `action_show_status` asks to sign in."""
 
     def name(self) -> str:
         return "validate_status_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not _same_candidate(tracker):
+            return [SlotSet(REQUESTED_SLOT, None)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def validate_application_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -148,17 +187,17 @@ class ValidateStatusForm(FormValidationAction):
 
 
 class ActionShowStatus(Action):
-    """Shows the live status of the application the candidate picked, looked up again with their token."""
+    """Shows the live status of the application the candidate picked, looked up again for this turn;
+    when the latest message is not from the candidate who started the look-up, asks to sign in."""
 
     def name(self) -> str:
         return "action_show_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        reset: list[EventType] = [
-            SlotSet("application_choice", None),
-            SlotSet("status_options", None),
-            SlotSet("status_choice_needed", None),
-        ]
+        reset = list(_FORGET_THE_LOOK_UP)
+        if not _same_candidate(tracker):
+            _verify_reply(dispatcher, str(_auth(tracker).get("status")))
+            return reset
         chosen = tracker.get_slot("application_choice")
         apps = await _fetch(dispatcher, tracker)
         if apps is None:

@@ -55,9 +55,10 @@ class ServiceClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
-    async def applications(self, candidate_token: str) -> list[dict[str, Any]]:
-        """The signed-in candidate's applications; the token, not anything typed, says whose."""
-        headers = {"Authorization": f"Bearer {candidate_token}"}
+    async def applications(self, grant: str, conversation_id: str) -> list[dict[str, Any]]:
+        """The signed-in candidate's applications: the gateway's grant for this turn and conversation,
+        not anything typed, says whose."""
+        headers = {"Authorization": f"Bearer {grant}", "X-Conversation-Id": conversation_id}
         timeout = aiohttp.ClientTimeout(total=self._settings.status_timeout_seconds)
         try:
             async with self._http().get("/api/status/applications", headers=headers, timeout=timeout) as resp:

@@ -21,6 +21,8 @@ from api.config import Settings, get_settings
 
 ALGORITHM = "HS256"
 AUDIENCE = "candidate-assistant"
+# A per-turn status grant: what the gateway hands the dialogue tier instead of the candidate's token.
+TURN_AUDIENCE = "candidate-assistant/status-turn"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,49 @@ def verify(settings: Settings, token: str | None) -> Identity:
         return Identity("invalid")
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
+        return Identity("invalid")
+    return Identity("valid", sub)
+
+
+def issue_turn_grant(settings: Settings, candidate_id: str, conversation_id: str, seconds: float) -> str:
+    """A status grant for one chat turn, instead of the candidate's token in the dialogue tier.
+
+    The token is a credential for as long as the careers site made it (an hour, say) and Rasa keeps
+    message metadata in its tracker store: the gateway never sends it there. The grant names the
+    candidate the gateway verified and the conversation, lives as long as the turn may take, and is
+    signed with the service secret (another key and audience than candidate tokens, so it opens
+    nothing but this candidate's status, on this conversation, from the action server, now). The
+    tracker store drops it before saving (bot/tracker_store.py) all the same.
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    claims = {
+        "sub": candidate_id,
+        "cid": conversation_id,
+        "aud": TURN_AUDIENCE,
+        "iat": now,
+        "exp": now + dt.timedelta(seconds=seconds),
+    }
+    return jwt.encode(claims, settings.service_secret(), algorithm=ALGORITHM)
+
+
+def verify_turn_grant(settings: Settings, grant: str | None, conversation_id: str | None) -> Identity:
+    """The candidate a turn grant names, when it is intact, unexpired and for this conversation."""
+    if not grant:
+        return Identity("none")
+    try:
+        claims = jwt.decode(
+            grant,
+            settings.service_secret(),
+            algorithms=[ALGORITHM],
+            audience=TURN_AUDIENCE,
+            options={"require": ["sub", "cid", "exp"]},
+        )
+    except jwt.ExpiredSignatureError:
+        return Identity("expired")
+    except jwt.InvalidTokenError:
+        return Identity("invalid")
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub or claims.get("cid") != conversation_id:
         return Identity("invalid")
     return Identity("valid", sub)
 

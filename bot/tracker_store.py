@@ -10,6 +10,10 @@ message whose handling fails before saving leaves no unsaved state behind: the n
 the database. Several Rasa processes sharing one database must not cache (each would miss the
 others' events): set `cache_size: 0` (CA_TRACKER_CACHE_SIZE=0), as the cluster set-up does.
 
+Credentials are not kept at rest: the per-turn status grant the gateway puts in a message's metadata
+(api/tokens.py) is dropped from every event written, by either path; the tracker in memory keeps it
+for the turn's actions.
+
 Erasure (`bot/privacy.py`) deletes a conversation's rows *and* its cached tracker: deleting the rows
 alone would leave the conversation alive in this process's memory, to be written back on the next
 message.
@@ -17,6 +21,7 @@ message.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 from collections import OrderedDict
@@ -24,8 +29,22 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+
+def at_rest(event: Event) -> Event:
+    """The event as it may be stored: a user message without the status grant in its metadata."""
+    if isinstance(event, UserUttered) and isinstance(event.metadata, dict):
+        auth = event.metadata.get("auth")
+        if isinstance(auth, dict) and "grant" in auth:
+            kept = copy.copy(event)
+            kept.metadata = {**event.metadata, "auth": {k: v for k, v in auth.items() if k != "grant"}}
+            if isinstance(event.parse_data, dict) and "metadata" in event.parse_data:  # a second copy
+                kept.parse_data = {**event.parse_data, "metadata": kept.metadata}
+            return kept
+    return event
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -86,7 +105,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def _insert(self, tracker: DialogueStateTracker, events: Any) -> None:
         # The same rows SQLTrackerStore.save writes, in one multi-row INSERT instead of an ORM object each.
         rows = []
-        for event in events:
+        for event in map(at_rest, events):
             data = event.as_dict()
             rows.append(
                 {
@@ -102,6 +121,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return
         with self.engine.begin() as connection:
             connection.execute(self._insert_events, rows)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Any:
+        # Rasa's own save (a new conversation, several processes, an event broker) writes these.
+        return map(at_rest, super()._additional_events(session, tracker))
 
     def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> None:
         cache[key] = value

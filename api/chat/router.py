@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, cast
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
@@ -15,9 +16,10 @@ from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, 
 from api.deps import RATE_LIMITED, ChatRateLimit, SettingsDep
 from api.handoff import service as handoff
 from api.handoff.service import StoredMessage
-from api.tokens import bearer, verify
+from api.tokens import bearer, issue_turn_grant, verify
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -29,6 +31,10 @@ router = APIRouter(prefix="/api", tags=["chat"])
     responses={
         413: {"model": ErrorOut, "description": "Body over 64 KB"},
         422: {"model": ErrorOut, "description": "Empty or too long message, malformed id or invalid JSON"},
+        403: {
+            "model": ErrorOut,
+            "description": "The conversation belongs to another signed-in candidate; start a new conversation",
+        },
         503: {
             "model": ErrorOut,
             "description": "The dialogue tier or the database is not reachable; nothing was stored",
@@ -47,36 +53,65 @@ async def chat(
     ] = None,
 ) -> ChatResponse:
     rasa: RasaClient = request.app.state.rasa
-    # Only the gateway writes metadata, and only from a verified token: the action presents the
-    # token to the status endpoint, which returns that candidate's applications and no others.
-    token = bearer(authorization)
-    identity = verify(settings, token)
-    auth: dict[str, str] = {"status": identity.status}
-    if identity.status == "valid" and identity.candidate_id and token:
-        auth.update(candidate_id=identity.candidate_id, token=token)
+    # Only the gateway writes metadata (Rasa's channel takes messages from it alone), and only from
+    # a verified token. The token itself never reaches the dialogue tier, whose tracker store keeps
+    # metadata: the action presents a grant for this turn and conversation to the status endpoint.
+    identity = verify(settings, bearer(authorization))
     cid = body.conversation_id
+    auth: dict[str, str] = {"status": identity.status}
+    if identity.status == "valid" and identity.candidate_id:
+        seconds = settings.rasa_timeout_seconds + settings.dialogue_queue_seconds + 5
+        auth.update(
+            candidate_id=identity.candidate_id,
+            grant=issue_turn_grant(settings, identity.candidate_id, cid, seconds),
+        )
     text = sanitise(body.message)
     # Most messages are questions, and a question's search usually waits for its vector (in 6 of
     # 10 sequential questions, measured: 5.0 ms for the search then, 0.5 ms when the vector was
     # ready). So the embedding starts first, before the hand-off check, and runs while Rasa works.
     with request.app.state.knowledge.prefetching(text, cid):
-        mode, pushed = await db.run(handoff.message_for_a_person, cid, body.message, identity.candidate_id)
+        mode, pushed = await _owned(db.run(handoff.message_for_a_person, cid, body.message, identity.candidate_id))
         if mode != "bot":
             # A person has (or will take) the conversation: the bot stays silent.
             return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
         messages = await _dialogue(rasa, cid, text, auth)
     replies = to_replies(messages)
+    if identity.status != "valid":
+        # Defence in depth: whatever the dialogue did, no status detail answers an unverified request.
+        replies = [_sign_in_first(identity.status) if r.kind == "status" else r for r in replies]
     version = request.app.state.knowledge.index.version
     # The message and its replies in one transaction: when Rasa or the database fails the client is
     # told (503) and nothing of this turn is stored, so its retry leaves no duplicate.
-    mode, unhelpful, ids, pushed = await db.run(
-        handoff.bot_replies, cid, [r.model_dump() for r in replies], version, body.message, identity.candidate_id
+    mode, unhelpful, ids, pushed = await _owned(
+        db.run(
+            handoff.bot_replies, cid, [r.model_dump() for r in replies], version, body.message, identity.candidate_id
+        )
     )
     for reply, message_id in zip(replies, ids, strict=True):
         reply.id = message_id
     if mode == "bot" and unhelpful >= 2:
         offer_person(replies)
     return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed] + replies)
+
+
+async def _owned(work: Awaitable[T]) -> T:
+    """The stored work of a turn, or 403 when the conversation belongs to another candidate."""
+    try:
+        return await work
+    except handoff.NotYours as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
+
+
+def _sign_in_first(identity_status: str) -> Reply:
+    expired = identity_status == "expired"
+    return Reply(
+        kind="verify",
+        text=(
+            "Your session has expired, so I can't show application details. Please sign in again and ask me once more."
+            if expired
+            else "I can only show application details once you're signed in. Sign in on the careers site and ask me again."
+        ),
+    )
 
 
 async def _dialogue(rasa: RasaClient, cid: str, text: str, auth: dict[str, str]) -> list[dict[str, Any]]:

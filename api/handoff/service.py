@@ -36,6 +36,15 @@ class HandoffError(Exception):
         self.detail = detail
 
 
+class NotYours(Exception):
+    """A signed-in candidate wrote in a conversation that belongs to another candidate."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This conversation belongs to another signed-in candidate. Start a new conversation to continue."
+        )
+
+
 @dataclass(frozen=True)
 class StoredMessage:
     id: int
@@ -55,17 +64,19 @@ _CONVERSATIONS = cast(Table, Conversation.__table__)
 _MESSAGES = cast(Table, Message.__table__)
 _c, _m = _CONVERSATIONS.c, _MESSAGES.c
 # Built once: building a statement and its cache key cost more than running it on SQLite.
-_ROW = select(_c.mode, _c.offline, _c.unhelpful_streak).where(_c.id == bindparam("cid"))
+_ROW = select(_c.mode, _c.offline, _c.unhelpful_streak, _c.candidate_id).where(_c.id == bindparam("cid"))
 _NEW_CONVERSATION = insert(_CONVERSATIONS)
-# `_candidate_spoke`: NULLs keep the candidate and the contact email already known.
+# `_candidate_spoke`: a conversation belongs to the first verified candidate who wrote in it (their
+# id is never replaced); a NULL email keeps the contact email already known.
 _CANDIDATE_SPOKE = (
     update(_CONVERSATIONS)
     .where(_c.id == bindparam("cid"))
     .values(
         updated_at=bindparam("now"),
-        candidate_id=func.coalesce(bindparam("candidate", type_=String), _c.candidate_id),
+        candidate_id=func.coalesce(_c.candidate_id, bindparam("candidate", type_=String)),
         contact_email=func.coalesce(bindparam("email", type_=String), _c.contact_email),
     )
+    .returning(_c.candidate_id)
 )
 _NEW_MESSAGE = insert(_MESSAGES)
 _NEW_MESSAGE_ID = insert(_MESSAGES).returning(_m.id)
@@ -119,7 +130,8 @@ def _candidate_spoke(
     connection: Connection, conversation_id: str, row: Any, text: str, candidate_id: str | None
 ) -> None:
     """Store what the candidate typed, note who they are, and, when they wait for a person outside
-    staff hours, the email address they leave for an answer. `row` is `_conversation_row`'s."""
+    staff hours, the email address they leave for an answer. `row` is `_conversation_row`'s.
+    Raises NotYours when another verified candidate owns the conversation."""
     found = _EMAIL.search(text) if row.offline and row.mode == "waiting" else None
     spoke = {
         "cid": conversation_id,
@@ -127,7 +139,9 @@ def _candidate_spoke(
         "candidate": candidate_id or None,
         "email": found and found.group(0),
     }
-    connection.execute(_CANDIDATE_SPOKE, spoke)
+    owner = connection.execute(_CANDIDATE_SPOKE, spoke).scalar_one()
+    if candidate_id and owner != candidate_id:
+        raise NotYours  # the transaction is rolled back: nothing of the message is stored
     said = {"conversation_id": conversation_id, "sender": "candidate", "kind": "candidate", "text": text}
     connection.execute(_NEW_MESSAGE, said)
 
@@ -149,6 +163,8 @@ def message_for_a_person(conversation_id: str, text: str, candidate_id: str | No
     with session_scope() as session:
         connection = session.connection()
         row = connection.execute(_ROW, {"cid": conversation_id}).first()
+        if row is not None and candidate_id and row.candidate_id not in (None, candidate_id):
+            raise NotYours  # before the message goes anywhere (bot_replies checks again, atomically)
         if row is None or row.mode == "bot":
             return "bot", []
         _candidate_spoke(connection, conversation_id, row, text, candidate_id)
@@ -230,7 +246,7 @@ def request_handoff(conversation_id: str, candidate_id: str | None, on_duty: boo
             conv.claimed_by = None
             conv.offline = not on_duty
             conv.unhelpful_streak = 0
-        if candidate_id:
+        if candidate_id and not conv.candidate_id:
             conv.candidate_id = candidate_id
         if conv.mode != "waiting" or conv.queued_at is None:
             return 0

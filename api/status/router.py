@@ -1,4 +1,7 @@
-"""GET /api/status/applications: the signed-in candidate's own applications (action server only)."""
+"""GET /api/status/applications: the signed-in candidate's own applications (action server only).
+
+The action presents the per-turn grant the gateway minted for the message it handles (and the
+conversation it belongs to); a candidate's own token is accepted too, for a direct integration."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from fastapi import APIRouter, Header, HTTPException, Request, status
 from api.deps import ServiceCaller, SettingsDep
 from api.status.adapters import StatusAdapter, StatusUnavailable
 from api.status.schemas import StatusResponse
-from api.tokens import bearer, verify
+from api.tokens import bearer, verify, verify_turn_grant
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +33,13 @@ async def applications(
     request: Request,
     settings: SettingsDep,
     _: ServiceCaller,
-    authorization: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Header(description="Bearer <turn grant or candidate token>")] = None,
+    x_conversation_id: Annotated[str | None, Header(description="The conversation a turn grant is for")] = None,
 ) -> StatusResponse:
-    identity = verify(settings, bearer(authorization))
+    credential = bearer(authorization)
+    identity = verify_turn_grant(settings, credential, x_conversation_id)
+    if identity.status == "invalid":  # not a grant (or not for this conversation): a candidate token?
+        identity = verify(settings, credential)
     if identity.status != "valid" or identity.candidate_id is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"The candidate token is {identity.status}; sign in again.")
     adapter: StatusAdapter = request.app.state.status

@@ -24,7 +24,14 @@ SDE = {
     "next_step": "Your loop is being scheduled.",
 }
 DATA = {**SDE, "id": "app-2002", "job_title": "Data Engineer", "requisition_id": "R-3187", "location": "Arlington, VA"}
-SIGNED_IN = {"auth": {"status": "valid", "candidate_id": "demo-ben", "token": "jwt-of-ben"}}
+SIGNED_IN = {"auth": {"status": "valid", "candidate_id": "demo-ben", "grant": "grant-for-ben"}}
+OPTIONS = [
+    {"id": "app-2001", "job_title": "Software Development Engineer II", "requisition_id": "R-3112",
+     "location": "Seattle, WA", "label": "Software Development Engineer II (Seattle, WA)"},
+    {"id": "app-2002", "job_title": "Data Engineer", "requisition_id": "R-3187",
+     "location": "Arlington, VA", "label": "Data Engineer (Arlington, VA)"},
+]  # fmt: skip
+BENS_LOOK_UP = {"status_options": OPTIONS, "status_owner": "demo-ben", "status_choice_needed": True}
 
 
 def status_route(stand_in, apps, status=200, delay=0.0):
@@ -47,10 +54,11 @@ def test_one_application_names_role_stage_date_and_next_step(stand_in):
     assert events[-1]["name"] == "status_choice_needed" and events[-1]["value"] is False
 
 
-def test_the_token_from_metadata_is_presented_not_anything_typed(stand_in):
+def test_the_turn_grant_from_metadata_is_presented_not_anything_typed(stand_in):
     status_route(stand_in, [SDE])
     check(stand_in)
-    assert stand_in.requests[0]["headers"]["Authorization"] == "Bearer jwt-of-ben"
+    assert stand_in.requests[0]["headers"]["Authorization"] == "Bearer grant-for-ben"
+    assert stand_in.requests[0]["headers"]["X-Conversation-Id"] == "c1"
     assert stand_in.requests[0]["headers"]["X-Service-Token"] == "tok"
 
 
@@ -66,6 +74,7 @@ def test_several_applications_start_the_choice(stand_in):
     assert messages == []
     slots = {e["name"]: e["value"] for e in events}
     assert slots["status_choice_needed"] is True
+    assert slots["status_owner"] == "demo-ben"
     assert [o["id"] for o in slots["status_options"]] == ["app-2001", "app-2002"]
     assert "stage" not in slots["status_options"][0]  # the list keeps no status
 
@@ -105,15 +114,48 @@ def test_status_service_error_gives_an_error(stand_in):
 
 def test_the_choice_is_asked_with_one_button_per_application():
     dispatcher = CollectingDispatcher()
-    options = [
-        {"id": "app-2001", "label": "SDE II (Seattle, WA)"},
-        {"id": "app-2002", "label": "Data Engineer (Arlington, VA)"},
-    ]
-    trk = make_tracker("x", slots={"status_options": options})
+    trk = make_tracker("x", slots=BENS_LOOK_UP, metadata=SIGNED_IN)
     asyncio.run(ActionAskApplicationChoice().run(dispatcher, trk, DOMAIN))
     payload = dispatcher.messages[0]["custom"]
-    assert payload["text"].startswith("Which one?\n1. SDE II")
+    assert payload["text"].startswith("Which one?\n1. Software Development Engineer II")
     assert payload["buttons"][1]["payload"] == '/inform_application{"application_choice":"app-2002"}'
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [
+        {"status": "none"},
+        {"status": "expired"},
+        {"status": "valid", "candidate_id": "demo-ana", "grant": "grant-for-ana"},
+    ],
+)
+def test_the_list_is_never_shown_to_a_message_from_anyone_else(auth):
+    dispatcher = CollectingDispatcher()
+    trk = make_tracker("which ones do I have?", slots=BENS_LOOK_UP, metadata={"auth": auth})
+    events = asyncio.run(ActionAskApplicationChoice().run(dispatcher, trk, DOMAIN))
+    assert dispatcher.messages == []
+    assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    assert {"event": "slot", "name": "requested_slot"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+
+
+def test_a_message_from_anyone_else_ends_the_form_before_validating_it():
+    dispatcher = CollectingDispatcher()
+    trk = make_tracker("the SDE one", "inform_application", slots=BENS_LOOK_UP, metadata={"auth": {"status": "none"}})
+    events = asyncio.run(ValidateStatusForm().run(dispatcher, trk, DOMAIN))
+    assert events == [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": None}]
+    assert dispatcher.messages == []
+
+
+def test_showing_the_status_to_anyone_else_asks_to_sign_in_and_forgets_the_look_up(stand_in):
+    status_route(stand_in, [SDE, DATA])
+    slots = {**BENS_LOOK_UP, "application_choice": "app-2002"}
+    trk = make_tracker("hmm?", slots=slots, metadata={"auth": {"status": "none"}})
+    messages, events = asyncio.run(stand_in.run(ActionShowStatus(), trk, DOMAIN))
+    assert [m["response"] for m in messages] == ["utter_status_sign_in"]
+    assert stand_in.requests == []
+    assert {e["name"]: e["value"] for e in events} == dict.fromkeys(
+        ["application_choice", "status_options", "status_choice_needed", "status_owner"]
+    )
 
 
 def test_a_choice_outside_the_candidates_own_applications_is_rejected():
@@ -137,21 +179,22 @@ def test_a_choice_outside_the_candidates_own_applications_is_rejected():
 
 def test_showing_the_choice_looks_it_up_again_and_clears_the_flow(stand_in):
     status_route(stand_in, [SDE, DATA])
-    trk = make_tracker(
-        "the data one", "inform_application", slots={"application_choice": "app-2002"}, metadata=SIGNED_IN
-    )
+    slots = {**BENS_LOOK_UP, "application_choice": "app-2002"}
+    trk = make_tracker("the data one", "inform_application", slots=slots, metadata=SIGNED_IN)
     messages, events = asyncio.run(stand_in.run(ActionShowStatus(), trk, DOMAIN))
     assert messages[0]["response"] == "utter_status_one" and messages[0]["job_title"] == "Data Engineer"
     assert {e["name"]: e["value"] for e in events} == {
         "application_choice": None,
         "status_options": None,
         "status_choice_needed": None,
+        "status_owner": None,
     }
 
 
 def test_showing_a_choice_that_is_not_theirs_shows_nothing(stand_in):
     status_route(stand_in, [SDE])
-    trk = make_tracker("x", "inform_application", slots={"application_choice": "app-3001"}, metadata=SIGNED_IN)
+    slots = {**BENS_LOOK_UP, "application_choice": "app-3001"}
+    trk = make_tracker("x", "inform_application", slots=slots, metadata=SIGNED_IN)
     messages, _ = asyncio.run(stand_in.run(ActionShowStatus(), trk, DOMAIN))
     assert messages[0]["response"] == "utter_status_no_match"
 

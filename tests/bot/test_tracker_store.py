@@ -10,6 +10,7 @@ import pytest
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import CachedSQLTrackerStore
 
@@ -123,3 +124,27 @@ def test_empty_settings_from_endpoints_yml_mean_not_set(tmp_path):
     )
     assert store.engine.url.database == str(db)
     assert store.engine.url.port is None
+
+
+@pytest.mark.parametrize("cache_size", [5000, 0])
+def test_the_status_grant_is_never_written_but_the_rest_of_the_metadata_is(tmp_path, cache_size):
+    """Both paths (the cached insert, and Rasa's own save for a new or uncached conversation)."""
+    db = tmp_path / "t.db"
+    store = CachedSQLTrackerStore(domain=DOMAIN, db=str(db), cache_size=cache_size)
+    auth = {"status": "valid", "candidate_id": "demo-ben", "grant": "eyJ-secret-grant"}
+
+    async def two_turns() -> DialogueStateTracker:
+        for n in range(2):
+            tracker = await store.get_or_create_tracker("c1")
+            tracker.update(UserUttered(f"status {n}", {"name": "greet", "confidence": 1.0}, metadata={"auth": auth}))
+            tracker.update(ActionExecuted("action_listen"))
+            await store.save(tracker)
+        return tracker
+
+    tracker = asyncio.run(two_turns())
+    with sqlite3.connect(db) as conn:
+        stored = [json.loads(d) for (d,) in conn.execute("select data from events where type_name = 'user'")]
+    assert len(stored) == 2 and "eyJ-secret-grant" not in db.read_bytes().decode("latin-1")
+    assert [s["metadata"]["auth"] for s in stored] == [{"status": "valid", "candidate_id": "demo-ben"}] * 2
+    # The live tracker keeps it for the turn's actions.
+    assert tracker.latest_message.metadata["auth"]["grant"] == "eyJ-secret-grant"

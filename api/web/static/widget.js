@@ -15,6 +15,8 @@
   var PRIVACY_URL = cfg.privacyUrl || "";
   var KEY = "ca-conversation-id";
   var PRIVACY_KEY = "ca-privacy-seen";
+  // Who the stored conversation belongs to, as a fingerprint of the token's subject ("" signed out).
+  var OWNER_KEY = "ca-conversation-owner";
   var token = cfg.token || null;
   var QUICK = [
     { title: "How does the process work?", payload: "How does the hiring process work?" },
@@ -107,6 +109,21 @@
     return "c-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
+  // The candidate a token names, as a short fingerprint: only to notice that the person changed (sign
+  // out, another candidate) and start a new conversation. The server verifies every token itself.
+  function who(t) {
+    if (!t) return "";
+    try {
+      var part = t.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      while (part.length % 4) part += "=";
+      var sub = JSON.parse(atob(part)).sub;
+      if (typeof sub !== "string") return "?";
+      var h = 0x811c9dc5;
+      for (var i = 0; i < sub.length; i++) { h ^= sub.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+      return h.toString(16);
+    } catch (e) { return "?"; }
+  }
+
   function headers() {
     var h = { "Content-Type": "application/json" };
     if (token) h.Authorization = "Bearer " + token;
@@ -188,7 +205,7 @@
     input.focus();
   }
 
-  function ask(message, shown) {
+  function ask(message, shown, again) {
     lastMessage = { message: message, shown: shown };
     clearTimeout(waitTimer);
     notice.hidden = true;
@@ -203,6 +220,13 @@
       .then(function (r) {
         status.textContent = "";
         if (r.status === 429) { slowDown(r.retryAfter, bubble, shown ? null : message); return; }
+        if (r.status === 403 && !again) {
+          // The conversation belongs to another signed-in candidate (a shared computer): start a new
+          // one, and send the message there.
+          start(true);
+          ask(message, shown, true);
+          return;
+        }
         if (r.status === 503) { unavailable(typeof r.body.detail === "string" ? r.body.detail : "The assistant is unavailable right now."); return; }
         if (r.status !== 200) { add("bot", { kind: "error", text: typeof r.body.detail === "string" ? r.body.detail : "That message could not be sent." }); return; }
         r.body.replies.forEach(function (reply) { add("bot", reply); });
@@ -226,8 +250,13 @@
   function start(fresh) {
     log.textContent = "";
     seen = {};
+    var owner = localStorage.getItem(OWNER_KEY) || "";
+    // A conversation left by someone else on this browser (signed out since, or another candidate) is
+    // not continued; an anonymous one is, by the visitor who has since signed in.
+    if (owner && owner !== who(token)) fresh = true;
     conversationId = fresh ? newId() : (localStorage.getItem(KEY) || newId());
     localStorage.setItem(KEY, conversationId);
+    localStorage.setItem(OWNER_KEY, who(token));
     listen();
     if (fresh) { welcome(); return; }
     fetch(API + "/api/conversations/" + conversationId + "/messages")
@@ -268,7 +297,12 @@
   });
 
   window.CandidateAssistant = {
-    setToken: function (t) { token = t || null; },
+    // Signing out, or another candidate signing in, starts a new conversation; signing in keeps it.
+    setToken: function (t) {
+      var before = who(token);
+      token = t || null;
+      if (before && before !== who(token)) { start(true); } else { localStorage.setItem(OWNER_KEY, who(token)); }
+    },
     open: open,
     close: close
   };

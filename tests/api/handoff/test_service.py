@@ -53,3 +53,29 @@ def test_while_a_person_is_awaited_a_message_is_stored_at_once(service_database)
     mode, pushed = handoff.message_for_a_person(cid, "are you there?", "demo-ana")
     assert (mode, pushed) == ("waiting", [])
     assert [(m.sender, m.text) for m in handoff.history(cid)] == [("candidate", "are you there?")]
+
+
+def test_a_conversation_belongs_to_the_first_signed_in_candidate(service_database):
+    """Another candidate's message is refused (nothing stored), before and inside the turn's transaction."""
+    import pytest
+
+    from api.handoff import service as handoff
+
+    cid = f"own-{uuid.uuid4().hex[:8]}"
+    handoff.bot_replies(cid, [{"kind": "answer", "text": "a"}], question="anonymous first", candidate_id=None)
+    handoff.bot_replies(cid, [{"kind": "status", "text": "s"}], question="mine", candidate_id="demo-ana")
+    with pytest.raises(handoff.NotYours):
+        handoff.message_for_a_person(cid, "theirs", "demo-ben")
+    with pytest.raises(handoff.NotYours):
+        handoff.bot_replies(cid, [{"kind": "status", "text": "s"}], question="theirs", candidate_id="demo-ben")
+    with pytest.raises(handoff.NotYours):
+        handoff.candidate_message(cid, "theirs", "demo-ben")
+    handoff.bot_replies(cid, [{"kind": "answer", "text": "a"}], question="anonymous again", candidate_id=None)
+    handoff.request_handoff(cid, "demo-ben", on_duty=True)
+    assert [m.text for m in handoff.history(cid) if m.sender == "candidate"] == [
+        "anonymous first",
+        "mine",
+        "anonymous again",
+    ]
+    conversation, _ = handoff.transcript(cid)
+    assert conversation.candidate_id == "demo-ana"

@@ -49,3 +49,20 @@ def test_ats_adapter_that_does_not_answer_is_unavailable_quickly():
     with pytest.raises(StatusUnavailable):
         asyncio.run(adapter.applications("demo-ana"))
     assert time.monotonic() - started < 3
+
+
+def test_the_actions_turn_grant_shows_that_candidate_on_that_conversation_only(client):
+    from api.config import get_settings
+    from api.tokens import issue_turn_grant
+
+    grant = issue_turn_grant(get_settings(), "demo-ben", "c-7", seconds=30)
+    headers = {**SERVICE, "Authorization": f"Bearer {grant}", "X-Conversation-Id": "c-7"}
+    ben = client.get("/api/status/applications", headers=headers).json()
+    assert [a["id"] for a in ben["applications"]] == ["app-2001", "app-2002"]
+    elsewhere = client.get("/api/status/applications", headers={**headers, "X-Conversation-Id": "c-8"})
+    assert elsewhere.status_code == 401
+    expired = issue_turn_grant(get_settings(), "demo-ben", "c-7", seconds=-1)
+    assert (
+        client.get("/api/status/applications", headers={**headers, "Authorization": f"Bearer {expired}"}).status_code
+        == 401
+    )
