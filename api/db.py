@@ -71,6 +71,7 @@ _MIGRATION_LOCK = 7_310_042
 
 def import_models() -> None:
     import api.handoff.models
+    import api.knowledge.models
     import api.privacy.models
     import api.status.models
     import api.users.models  # noqa: F401  (each import registers its tables)

@@ -3,20 +3,33 @@ and answers candidates rated unhelpful."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from api.db import session_scope
 from api.handoff.models import Feedback, Message
 from api.knowledge.embedder import Embedder
+from api.knowledge.models import QuestionVector
+
+log = logging.getLogger(__name__)
 
 # Two questions this close (cosine) ask the same thing in other words: on paraphrases of pay, visa and
 # pet questions, 0.60-0.65 grouped each topic and kept topics apart; 0.70 split "pets" from "dog".
 SAME_QUESTION = 0.62
+# Anyone can send questions the assistant cannot answer, so the report's work is bounded: the newest
+# this many fallbacks, and each question's first this many characters embedded (more than any real
+# question; the model reads at most 256 tokens anyway, and a 2,000-character message costs 4x more).
+MAX_FALLBACKS = 1000
+EMBED_CHARS = 512
 
 
 @dataclass
@@ -27,56 +40,171 @@ class QuestionGroup:
     questions: list[str] = field(default_factory=list)
 
 
-def unanswered(limit: int = 1000) -> list[tuple[str, dt.datetime]]:
-    """Candidate questions the bot answered with a fallback, newest first."""
+@dataclass(frozen=True)
+class Asked:
+    """The candidate message a fallback answered."""
+
+    message_id: int
+    text: str
+    seen: dt.datetime
+
+
+def _clip(text: str) -> str:
+    return text[:EMBED_CHARS]
+
+
+def unanswered(limit: int = MAX_FALLBACKS) -> list[Asked]:
+    """The questions of the newest `limit` fallbacks (the candidate's message before each), newest first."""
+    fallback, asked = aliased(Message), aliased(Message)
+    question_id = (
+        select(func.max(asked.id))
+        .where(asked.conversation_id == fallback.conversation_id, asked.sender == "candidate", asked.id < fallback.id)
+        .scalar_subquery()
+    )
+    fallbacks = (
+        select(fallback.id.label("fallback_id"), question_id.label("question_id"))
+        .where(fallback.sender == "bot", fallback.kind == "fallback")
+        .order_by(fallback.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    # One query (it was one per fallback): 1,000 fallbacks took as many round trips.
+    query = (
+        select(Message.id, Message.text, Message.created_at)
+        .join(fallbacks, Message.id == fallbacks.c.question_id)
+        .order_by(fallbacks.c.fallback_id.desc())
+    )
     with session_scope() as session:
-        fallbacks = session.scalars(
-            select(Message)
-            .where(Message.sender == "bot", Message.kind == "fallback")
-            .order_by(Message.id.desc())
-            .limit(limit)
+        return [Asked(r.id, r.text, r.created_at) for r in session.execute(query)]
+
+
+def model_key(embedder: Embedder) -> str:
+    """What a stored vector was made with; a vector made otherwise is computed again."""
+    return f"{embedder.name}:{embedder.dim}:{EMBED_CHARS}"[:128]
+
+
+def _stored_vectors(ids: list[int], key: str, dim: int) -> dict[int, np.ndarray]:
+    with session_scope() as session:
+        rows = session.execute(
+            select(QuestionVector.message_id, QuestionVector.vector).where(
+                QuestionVector.model == key, QuestionVector.message_id.in_(ids)
+            )
         ).all()
-        out = []
-        for m in fallbacks:
-            question = session.scalars(
-                select(Message)
-                .where(Message.conversation_id == m.conversation_id, Message.sender == "candidate", Message.id < m.id)
-                .order_by(Message.id.desc())
-                .limit(1)
-            ).first()
-            if question is not None:
-                out.append((question.text, question.created_at))
-        return out
+    out = {}
+    for message_id, blob in rows:
+        vec = np.frombuffer(blob, dtype=np.float32)
+        if vec.shape == (dim,):
+            out[message_id] = vec
+    return out
+
+
+def _store_vectors(vectors: dict[int, np.ndarray], key: str) -> None:
+    """Keep the new vectors (replacing any made otherwise). A conversation erased meanwhile, or another
+    instance storing the same rows first, makes this fail as a whole: then they are computed again next
+    time, and no vector outlives its message."""
+    ids = list(vectors)
+    rows = [{"message_id": i, "model": key, "vector": v.astype(np.float32).tobytes()} for i, v in vectors.items()]
+    try:
+        with session_scope() as session:
+            session.execute(delete(QuestionVector).where(QuestionVector.message_id.in_(ids)))
+            session.execute(insert(QuestionVector), rows)
+    except IntegrityError:
+        log.info("%d question vector(s) not stored (rows changed meanwhile); computed again next time", len(rows))
+
+
+def question_vectors(items: list[Asked], embedder: Embedder) -> np.ndarray:
+    """One unit vector per item: the stored ones, and the others embedded once and stored. A text
+    asked in several conversations is embedded once and stored for each of its messages."""
+    key = model_key(embedder)
+    ids = list(dict.fromkeys(a.message_id for a in items))
+    stored = _stored_vectors(ids, key, embedder.dim)
+    text_of = {a.message_id: _clip(a.text) for a in items}
+    vector_of = {text_of[i]: v for i, v in stored.items()}
+    new_texts = list(dict.fromkeys(text_of[i] for i in ids if text_of[i] not in vector_of))
+    if new_texts:
+        vector_of.update(zip(new_texts, embedder.encode(new_texts), strict=True))
+    missing = {i: vector_of[text_of[i]] for i in ids if i not in stored}
+    if missing:
+        _store_vectors(missing, key)
+    return np.stack([vector_of[text_of[a.message_id]] for a in items]).astype(np.float32)
+
+
+def assign(vectors: np.ndarray, threshold: float = SAME_QUESTION) -> list[list[int]]:
+    """Greedy grouping by meaning: each row joins the first group whose centroid it is close to.
+    Returns each group's row numbers, in order."""
+    centroids = np.zeros_like(vectors)
+    members: list[list[int]] = []
+    for i, vec in enumerate(vectors):
+        k = len(members)
+        if k:
+            similarity = centroids[:k] @ vec  # one product against every centroid, not a Python loop
+            best = int(np.argmax(similarity))
+            if float(similarity[best]) >= threshold:
+                centroid = centroids[best] * len(members[best]) + vec
+                centroids[best] = centroid / np.linalg.norm(centroid)
+                members[best].append(i)
+                continue
+        centroids[k] = vec
+        members.append([i])
+    return members
+
+
+def _groups(items: list[Asked], members: list[list[int]]) -> list[QuestionGroup]:
+    groups = [
+        QuestionGroup(
+            example=items[rows[0]].text,
+            count=len(rows),
+            last_seen=max(items[i].seen for i in rows),
+            questions=list(dict.fromkeys(items[i].text for i in rows)),
+        )
+        for rows in members
+    ]
+    return sorted(groups, key=lambda g: (-g.count, g.example))
 
 
 def group_questions(
     items: list[tuple[str, dt.datetime]], embedder: Embedder, threshold: float = SAME_QUESTION
 ) -> list[QuestionGroup]:
-    """Greedy grouping by meaning: each question joins the first group whose centroid it is close to."""
+    """Group (question, seen) pairs by meaning, embedding each distinct question once (nothing stored)."""
     if not items:
         return []
-    # The same question asked many times (a quick-reply button, a bot) is embedded once.
-    distinct = list(dict.fromkeys(q for q, _ in items))
+    distinct = list(dict.fromkeys(_clip(q) for q, _ in items))
     vector_of = dict(zip(distinct, embedder.encode(distinct), strict=True))
-    groups: list[QuestionGroup] = []
-    centroids: list[np.ndarray] = []
-    for question, seen in items:
-        vec = vector_of[question]
-        best = int(np.argmax([float(c @ vec) for c in centroids])) if centroids else -1
-        if best >= 0 and float(centroids[best] @ vec) >= threshold:
-            group = groups[best]
-            n = group.count
-            centroid = centroids[best] * n + vec
-            centroids[best] = centroid / np.linalg.norm(centroid)
-        else:
-            group = QuestionGroup(example=question)
-            groups.append(group)
-            centroids.append(vec)
-        group.count += 1
-        if question not in group.questions:
-            group.questions.append(question)
-        group.last_seen = max(filter(None, [group.last_seen, seen]))
-    return sorted(groups, key=lambda g: (-g.count, g.example))
+    vectors = np.stack([vector_of[_clip(q)] for q, _ in items]).astype(np.float32)
+    return _groups([Asked(0, q, seen) for q, seen in items], assign(vectors, threshold))
+
+
+class UnansweredReport:
+    """The writers' report of unanswered questions, whose cost does not grow with how often it is asked.
+
+    Each question is embedded once, when a report first includes it, and its vector stored with its
+    message (so erasure removes both). The grouping is recomputed only when the set of fallbacks has
+    changed (a new one, an erasure, a purge, another model) and is kept in memory as row numbers,
+    never text. One report is computed at a time; callers meanwhile wait without holding a thread.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._fingerprint = ""
+        self._members: list[list[int]] = []
+
+    @staticmethod
+    def fingerprint(items: list[Asked], embedder: Embedder, threshold: float = SAME_QUESTION) -> str:
+        digest = hashlib.sha256(f"{model_key(embedder)}|{threshold}|".encode())
+        digest.update(",".join(str(a.message_id) for a in items).encode())
+        return digest.hexdigest()[:32]
+
+    async def build(self, embedder: Embedder) -> tuple[str, list[QuestionGroup]]:
+        """The report's version (an ETag: it changes whenever the report would) and its groups."""
+        async with self._lock:
+            items = await asyncio.to_thread(unanswered)
+            version = self.fingerprint(items, embedder)
+            if version != self._fingerprint:
+                self._members = (
+                    await asyncio.to_thread(lambda: assign(question_vectors(items, embedder))) if items else []
+                )
+                self._fingerprint = version
+            return version, _groups(items, self._members)
 
 
 @dataclass(frozen=True)

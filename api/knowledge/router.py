@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Header, HTTPException, Query, status
 from fastapi.responses import Response
 
+from api.csv_export import to_csv
 from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
 from api.knowledge import insight
 from api.knowledge.index import KnowledgeIndex
@@ -108,10 +107,9 @@ async def preview(
     )
 
 
-async def _groups(knowledge: KnowledgeDep) -> list[QuestionGroupOut]:
-    items = await asyncio.to_thread(insight.unanswered)
-    groups = await asyncio.to_thread(insight.group_questions, items, knowledge.embedder)
-    return [
+async def _groups(knowledge: KnowledgeDep) -> tuple[str, list[QuestionGroupOut]]:
+    version, groups = await knowledge.unanswered.build(knowledge.embedder)
+    return f'"{version}"', [
         QuestionGroupOut(
             example=g.example,
             count=g.count,
@@ -126,10 +124,21 @@ async def _groups(knowledge: KnowledgeDep) -> list[QuestionGroupOut]:
     "/unanswered",
     summary="Questions the assistant could not answer, grouped by meaning",
     response_model=list[QuestionGroupOut],
-    responses=AUTH,
+    responses={304: {"description": "Unchanged since the ETag sent in If-None-Match"}, **AUTH},
 )
-async def unanswered(knowledge: KnowledgeDep, _: CurrentUser) -> list[QuestionGroupOut]:
-    return await _groups(knowledge)
+async def unanswered(
+    knowledge: KnowledgeDep,
+    _: CurrentUser,
+    response: Response,
+    if_none_match: Annotated[str | None, Header(max_length=1000)] = None,
+) -> Any:
+    etag, groups = await _groups(knowledge)
+    # The writers' page revalidates (no-cache): an unchanged report costs a 304, not the whole list.
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if if_none_match and (if_none_match.strip() == "*" or etag in (t.strip() for t in if_none_match.split(","))):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    response.headers.update(headers)
+    return groups
 
 
 @writers_router.get(
@@ -139,13 +148,10 @@ async def unanswered(knowledge: KnowledgeDep, _: CurrentUser) -> list[QuestionGr
     responses={200: {"content": {"text/csv": {}}}, **AUTH},
 )
 async def unanswered_csv(knowledge: KnowledgeDep, _: CurrentUser) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["example", "count", "last_seen", "questions"])
-    for g in await _groups(knowledge):
-        writer.writerow([g.example, g.count, g.last_seen or "", " | ".join(g.questions)])
+    groups = (await _groups(knowledge))[1]
+    rows = ([g.example, g.count, g.last_seen or "", " | ".join(g.questions)] for g in groups)
     return Response(
-        out.getvalue(),
+        to_csv(["example", "count", "last_seen", "questions"], rows),
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="unanswered-questions.csv"'},
     )

@@ -18,6 +18,7 @@ import numpy as np
 from api.config import Settings
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
 from api.knowledge.index import KnowledgeIndex, build_index
+from api.knowledge.insight import UnansweredReport
 from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, strip_company
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class KnowledgeService:
     # Called (from the rebuilding thread) when a reload produced a new version: the API tells the
     # other instances, which then reload too (see api.handoff.broker).
     on_new_version: Callable[[KnowledgeIndex], None] | None = None
+    # The writers' report of unanswered questions, kept between requests (see UnansweredReport).
+    unanswered: UnansweredReport = field(default_factory=UnansweredReport)
 
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""

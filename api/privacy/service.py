@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.db import session_scope
 from api.handoff.models import Conversation, Feedback, Message
+from api.knowledge.models import QuestionVector
 from api.privacy.models import Erasure
 from api.status.models import Application, Candidate
 from api.users.models import utcnow
@@ -80,6 +81,9 @@ def _count(session: Session, statement: Any) -> int:
 
 def _delete_rows(session: Session, ids: list[str]) -> tuple[int, int, int]:
     feedback = _count(session, delete(Feedback).where(Feedback.conversation_id.in_(ids)))
+    # The writers' report keeps a vector of each unanswered question: derived from the text, so it goes too.
+    erased_messages = select(Message.id).where(Message.conversation_id.in_(ids))
+    session.execute(delete(QuestionVector).where(QuestionVector.message_id.in_(erased_messages)))
     messages = _count(session, delete(Message).where(Message.conversation_id.in_(ids)))
     conversations = _count(session, delete(Conversation).where(Conversation.id.in_(ids)))
     return conversations, messages, feedback

@@ -19,8 +19,11 @@
     s.problems.forEach(function (p) { list.appendChild(el("li", p.path + ":" + p.line + ": " + p.message)); });
     if (!s.problems.length) list.appendChild(el("li", "No problems."));
   }
-  function refresh() {
-    api("GET", "/api/knowledge/status").then(showStatus);
+  function refreshStatus() { api("GET", "/api/knowledge/status").then(showStatus); }
+  // The reports change only when candidates ask: they are fetched once a minute while the page is
+  // shown, and the unanswered one is revalidated with its ETag (an unchanged report is a 304).
+  function refreshReports() {
+    if (document.hidden) return;
     api("GET", "/api/knowledge/unanswered").then(function (groups) {
       var body = $("unanswered");
       body.textContent = "";
@@ -49,5 +52,5 @@
   });
   $("reload").addEventListener("click", function () { api("POST", "/api/knowledge/reload").then(showStatus); });
   $("logout").addEventListener("click", function () { api("POST", "/api/staff/logout").catch(function () {}).then(function () { window.location.href = "/staff/login"; }); });
-  api("GET", "/api/staff/me").then(function (m) { csrf = m.csrf_token; $("who").textContent = "Signed in as " + m.username; refresh(); setInterval(refresh, 5000); });
+  api("GET", "/api/staff/me").then(function (m) { csrf = m.csrf_token; $("who").textContent = "Signed in as " + m.username; refreshStatus(); refreshReports(); setInterval(refreshStatus, 5000); setInterval(refreshReports, 60000); });
 })();

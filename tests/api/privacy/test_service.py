@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +14,8 @@ from api.chat.rasa_client import DialogueUnavailable
 from api.config import get_settings
 from api.db import session_scope
 from api.handoff.models import Conversation, Feedback, Message
+from api.knowledge.insight import UnansweredReport
+from api.knowledge.models import QuestionVector
 from api.privacy import service as privacy
 from api.privacy.models import Erasure
 from tests.api.privacy.conftest import backdate
@@ -165,3 +168,37 @@ def test_the_scheduled_job_purges_and_keeps_running_when_rasa_is_down(chat, rasa
 
     asyncio.run(run_for(0.3))
     assert held(cid) == (0, 0, 0)
+
+
+def unanswered(text: str) -> tuple[str, int]:
+    """A conversation whose question got a fallback, and the question's message id."""
+    from api.handoff import service as handoff
+
+    cid = f"p-{uuid.uuid4().hex[:10]}"
+    handoff.candidate_message(cid, text, None)
+    handoff.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
+    with session_scope() as session:
+        return cid, session.scalars(select(Message.id).where(Message.conversation_id == cid)).first() or 0
+
+
+def vectors_of(*message_ids: int) -> set[int]:
+    with session_scope() as session:
+        return set(session.scalars(select(QuestionVector.message_id).where(QuestionVector.message_id.in_(message_ids))))
+
+
+def test_erasure_and_retention_remove_the_vectors_the_writers_report_keeps(client, rasa, embedder):
+    erased, erased_q = unanswered("Can I bring my cat Whiskers to the onsite interview?")
+    expired, expired_q = unanswered("Is parking free near the Zurich office for Mr Example?")
+    _, kept_q = unanswered("Do you offer relocation help?")
+    report = UnansweredReport()
+    asyncio.run(report.build(embedder))
+    assert vectors_of(erased_q, expired_q, kept_q) == {erased_q, expired_q, kept_q}
+
+    erase(rasa, conversation_id=erased)
+    backdate(expired, 400)
+    asyncio.run(privacy.purge(rasa, days=300))
+
+    assert vectors_of(erased_q, expired_q, kept_q) == {kept_q}
+    _, groups = asyncio.run(report.build(embedder))
+    shown = {q for g in groups for q in g.questions}
+    assert "Do you offer relocation help?" in shown and not any("Whiskers" in q or "Mr Example" in q for q in shown)
