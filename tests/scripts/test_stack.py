@@ -142,3 +142,32 @@ def test_processes_are_started_from_the_main_thread_only(tmp_path):
         assert failed and "main thread" in str(failed[0])
     finally:
         stack.stop()
+
+
+def test_a_port_held_for_a_supervisor_still_running_says_to_stop_that_one(tmp_path):
+    """Another `make run` (any process running a file named stack.py or cluster.py) is still up."""
+    port = free_port()
+    other = tmp_path / "stack.py"
+    other.write_text(
+        "import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, '-c', {LISTENER!r}, '{port}'])\n"
+        "time.sleep(120)\n"
+    )
+    supervisor = subprocess.Popen([sys.executable, str(other)])
+    try:
+        deadline = time.monotonic() + 20
+        while not _in_use(port):
+            assert time.monotonic() < deadline and supervisor.poll() is None
+            time.sleep(0.05)
+        stack = listeners(tmp_path)
+        stack.actions_port = port
+        with pytest.raises(RuntimeError) as caught:
+            stack.start()
+        message = str(caught.value)
+        assert f"port {port} (actions) is already in use by pid" in message
+        assert f"a supervisor still running started (pid {supervisor.pid}:" in message
+        assert "stop that one first" in message
+    finally:
+        children = family(supervisor.pid)
+        kill_all(children)
+        supervisor.wait()
