@@ -20,6 +20,7 @@ import glob
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -179,7 +180,9 @@ class Cluster(Stack):
     def commands(self) -> dict[str, list[str]]:
         base = super().commands()
         cmds: dict[str, list[str]] = {
-            "postgres": _as_postgres(
+            # As the `postgres` user (run_as), without runuser in between: the postmaster itself gets
+            # the supervisor's death signal.
+            "postgres": [
                 str(_postgres_bindir() / "postgres"),
                 "-D",
                 str(self.pg_data),
@@ -191,7 +194,7 @@ class Cluster(Stack):
                 "listen_addresses=127.0.0.1",
                 "-c",
                 "max_connections=200",
-            ),
+            ],
             "redis": [
                 shutil.which("redis-server") or "redis-server",
                 "--bind",
@@ -228,6 +231,14 @@ class Cluster(Stack):
         ports.update({f"actions-{n}": p for n, p in enumerate(self.action_ports, 1)})
         ports.update({f"api-{n}": p for n, p in enumerate(self.api_ports, 1)})
         return ports
+
+    def stop_signal(self, name: str) -> int:
+        # PostgreSQL's SIGTERM (smart shutdown) waits for every client to leave, nginx' SIGQUIT for
+        # every request (live events stay open an hour); SIGINT (fast) and SIGTERM end them at once.
+        return signal.SIGINT if name == "postgres" else signal.SIGTERM
+
+    def run_as(self, name: str) -> str | None:
+        return "postgres" if name == "postgres" and os.geteuid() == 0 else None
 
     def prepare(self) -> None:
         """Creates the PostgreSQL cluster (once), Redis' folder and nginx' configuration."""
@@ -289,6 +300,7 @@ class Cluster(Stack):
             return
         if not MODEL.exists() and self.model == MODEL:
             raise RuntimeError("No trained model; run `make run-cluster` (it trains one).")
+        self.check_ports()  # all of them, before PostgreSQL and Redis start
         self.prepare()
         super().start(["postgres", "redis"])
         _wait_port(self.postgres_port, "PostgreSQL")

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import os
+import pwd
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,10 +131,30 @@ class Stack:
     def ports(self) -> dict[str, int]:
         return {"rasa": self.rasa_port, "actions": self.actions_port, "api": self.api_port}
 
+    def stop_signal(self, name: str) -> int:
+        """The signal that makes `name` stop promptly and cleanly: stop() sends it first, and the
+        kernel sends it when the supervisor dies without stopping anything (see _die_with_parent)."""
+        return signal.SIGTERM
+
+    def run_as(self, name: str) -> str | None:
+        """The user `name` runs as, when not the supervisor's own (PostgreSQL refuses root)."""
+        return None
+
+    def check_ports(self, only: list[str] | None = None) -> None:
+        """Refuses to start anything while one of the ports is taken, and says by what."""
+        taken = [
+            _port_taken_by(port, name, self.var_dir)
+            for name, port in self.ports().items()
+            if (not only or name in only) and _in_use(port)
+        ]
+        if taken:
+            raise RuntimeError("Not starting anything:\n  " + "\n  ".join(taken))
+
     def start(self, only: list[str] | None = None) -> None:
-        for name, port in self.ports().items():
-            if (not only or name in only) and _in_use(port):
-                raise RuntimeError(f"port {port} ({name}) is already in use: is another copy running? Stop it first.")
+        if threading.current_thread() is not threading.main_thread():
+            # The kernel stops each process when the *thread* that started it ends (PR_SET_PDEATHSIG).
+            raise RuntimeError("start the processes from the main thread: they stop when the starting thread ends")
+        self.check_ports(only)
         env = self.env()
         logs = self.var_dir / "log"
         logs.mkdir(parents=True, exist_ok=True)
@@ -138,10 +162,21 @@ class Stack:
         for name, cmd in self.commands().items():
             if only and name not in only:
                 continue
+            user = self.run_as(name)
             with open(logs / f"{name}.log", "ab") as out:
-                # A process group each, so stopping also ends anything the process started.
+                # A process group each, so stopping also ends anything the process started; and each
+                # one dies with this supervisor, however it ends (see _die_with_parent).
                 self.procs[name] = subprocess.Popen(
-                    cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                    cmd,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    preexec_fn=_die_with_parent(self.stop_signal(name)),
+                    user=user,
+                    group=pwd.getpwnam(user).pw_gid if user else None,
+                    extra_groups=[] if user else None,
                 )
             (self.var_dir / f"{name}.pid").write_text(str(self.procs[name].pid))
 
@@ -179,7 +214,7 @@ class Stack:
                 continue
             if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
+                    os.killpg(proc.pid, self.stop_signal(name))
         for name, proc in list(self.procs.items()):
             if only and name not in only:
                 continue
@@ -223,6 +258,91 @@ def _in_use(port: int) -> bool:
         except OSError:
             return True
     return False
+
+
+# <linux/prctl.h>. The libc of this process, to ask the kernel for a parent-death signal.
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent(signum: int) -> Callable[[], None] | None:
+    """A preexec_fn that makes the kernel send the child `signum` when this supervisor ends, however
+    it ends (SIGKILL, the OOM killer, a CI timeout): nothing is left holding the ports, and no
+    watchdog process is needed. It runs in the child between fork and exec; the setting survives the
+    exec (of a program that is not set-user-ID), and Popen changes the user (run_as) before calling it,
+    which would otherwise clear it. Each process here stops its own workers when it gets the signal
+    (PostgreSQL's and nginx' masters do; the Python servers run none). The signal comes when the
+    *thread* that started the child ends, hence start() runs on the main thread only."""
+    if _LIBC is None:
+        return None  # not Linux: only stop() stops them
+    prctl, parent = _LIBC.prctl, os.getpid()
+
+    def arm() -> None:
+        if prctl(PR_SET_PDEATHSIG, signum) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        if os.getppid() != parent:  # the supervisor died between fork and prctl: no signal will come
+            os._exit(1)
+
+    return arm
+
+
+def _port_taken_by(port: int, name: str, var_dir: Path) -> str:
+    """Which process holds the port and what to do about it, from /proc (Linux; standard library)."""
+    what = f"port {port} ({name}) is already in use"
+    holders = _pids_with_socket_on(port)
+    # nginx' master and workers share the socket: name the one the others descend from.
+    top = [pid for pid in sorted(holders) if _ppid(pid) not in holders]
+    if not top:
+        return f"{what}, by a process not visible here: find it with `ss -ltnp 'sport = :{port}'`"
+    pid, ppid = top[0], _ppid(top[0])
+    held = f"{what} by pid {pid} ({_cmdline(pid)})"
+    if ppid > 1 and {"stack.py", "cluster.py"} & {Path(arg).name for arg in _argv(ppid)}:
+        return f"{held}, which a supervisor still running started (pid {ppid}: {_cmdline(ppid)}): stop that one first"
+    pid_files = []
+    for pid_file in sorted(var_dir.glob("*.pid")):
+        with contextlib.suppress(OSError, ValueError):
+            if int(pid_file.read_text()) == pid:
+                pid_files.append(pid_file)
+    if pid_files:
+        return f"{held}, which an earlier run started ({pid_files[0]}) and which outlived it: `kill {pid}`"
+    return f"{held}: stop it first"
+
+
+def _pids_with_socket_on(port: int) -> set[int]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for row in Path(table).read_text().splitlines()[1:]:
+                fields = row.split()  # sl local_address rem_address st ... inode
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[9] != "0":
+                    inodes.add(f"socket:[{fields[9]}]")
+    pids: set[int] = set()
+    if not inodes:
+        return pids
+    for fds in Path("/proc").glob("[0-9]*/fd"):
+        with contextlib.suppress(OSError):  # gone meanwhile, or another user's (when not root)
+            if any(os.readlink(fd) in inodes for fd in fds.iterdir()):
+                pids.add(int(fds.parent.name))
+    return pids
+
+
+def _ppid(pid: int) -> int:
+    try:  # the fields after the command name, which may itself hold spaces and parentheses
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _argv(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def _cmdline(pid: int) -> str:
+    cmd = " ".join(" ".join(_argv(pid)).split()) or "?"
+    return cmd if len(cmd) <= 120 else cmd[:117] + "..."
 
 
 def main() -> int:
