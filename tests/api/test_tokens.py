@@ -91,7 +91,8 @@ def test_a_grant_and_a_candidate_token_cannot_stand_in_for_each_other(service_se
     assert verify_turn_grant(service_settings, issue(service_settings, "demo-ben"), "c-1").status == "invalid"
 
 
-def test_the_service_secret_is_generated_once_under_var_and_kept_private(tmp_path):
+def test_the_service_secret_is_generated_once_under_var_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("CA_SERVICE_TOKEN", raising=False)
     first, second = Settings(var_dir=tmp_path), Settings(var_dir=tmp_path)
     assert first.service_secret() == second.service_secret() and len(first.service_secret()) >= 40
     path = tmp_path / "secrets" / "service-token"
@@ -99,6 +100,7 @@ def test_the_service_secret_is_generated_once_under_var_and_kept_private(tmp_pat
     assert Settings(var_dir=tmp_path, service_token="configured").service_secret() == "configured"
 
 
-def test_production_refuses_to_start_without_a_service_secret(tmp_path):
+def test_production_refuses_to_start_without_a_service_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("CA_SERVICE_TOKEN", raising=False)
     with pytest.raises(RuntimeError, match="CA_SERVICE_TOKEN"):
         Settings(var_dir=tmp_path, environment="production", service_token="").service_secret()
