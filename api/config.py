@@ -107,6 +107,15 @@ class Settings(BaseSettings):
     rate_limit_login_username: str = "10/hour"
     # Direct peers (addresses or networks) whose X-Forwarded-For names the client: the reverse proxy.
     trusted_proxies: list[str] = Field(default_factory=list)
+    # Slow clients (api/timeouts.py): a connection must deliver a request's head (request line and
+    # headers) within header_timeout_seconds of opening or of the head's first byte, and its body
+    # within body_timeout_seconds of the head; otherwise 408 and the connection is closed. A chat
+    # message is under 64 KB: a person's connection sends it in well under a second.
+    header_timeout_seconds: float = Field(default=10, gt=0)
+    body_timeout_seconds: float = Field(default=20, gt=0)
+    # Live event streams (GET /api/conversations/{id}/events) open at once from one client address, per
+    # API process: a person has one per chat tab. More is 429.
+    event_streams_per_address: int = Field(default=10, ge=1)
 
     @field_validator(
         "rate_limit_chat_conversation",

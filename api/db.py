@@ -7,6 +7,7 @@ details, and an error's message ends up in the logs.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from api.config import get_settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Base(DeclarativeBase):
@@ -32,7 +34,10 @@ def get_engine() -> Engine:
     settings = get_settings()
     url, timeout = settings.sqlalchemy_url, settings.database_timeout_seconds
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.name != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            keep_private(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
@@ -56,6 +61,21 @@ def get_engine() -> Engine:
             "options": f"-c lock_timeout={int(timeout * 1000)}",
         }
     return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
+
+
+def keep_private(database: Path) -> None:
+    """The database holds conversations and contact details: only this service's user may read it.
+
+    Created 0600 before SQLite opens it, whatever the umask; SQLite gives the -wal and -shm files it
+    creates the database file's mode. Files an older version left readable are tightened too."""
+    if not database.exists():
+        database.touch(mode=0o600)
+    for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError as exc:  # not our file: say so, and go on with what the operator set
+            log.warning("could not make %s private (%s)", path.name, exc)
 
 
 @lru_cache

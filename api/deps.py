@@ -60,11 +60,17 @@ _session_cookie = APIKeyCookie(
 )
 
 
+def same_secret(sent: str, expected: str) -> bool:
+    """A constant-time comparison of a header's value with a secret. On bytes: compare_digest refuses
+    a str with non-ASCII characters (TypeError, a 500), and a header may hold any byte."""
+    return hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape"))
+
+
 async def require_service_token(
     settings: SettingsDep, x_service_token: Annotated[str | None, Depends(_service_token)] = None
 ) -> None:
     expected = settings.service_secret()
-    if not x_service_token or not hmac.compare_digest(x_service_token, expected):
+    if not x_service_token or not same_secret(x_service_token, expected):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "This endpoint is for the action server; send X-Service-Token."
         )
@@ -80,7 +86,7 @@ async def current_user(request: Request, session: Annotated[str | None, Depends(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Sign in at /staff/login first.")
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         sent = request.headers.get("x-csrf-token", "")
-        if not hmac.compare_digest(sent, user.csrf_token):
+        if not same_secret(sent, user.csrf_token):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "Missing or wrong X-CSRF-Token header; reload the page.")
     return user
 

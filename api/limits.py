@@ -17,13 +17,37 @@ MAX_BODY_BYTES = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Half of a UTF-16 pair: JSON's "\ud800" escape decodes to it, but no database can store it as text.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Unicode's format characters (category Cf): invisible, and the bidi ones reorder what staff see
+# (after U+202E the rest of a line reads backwards). A message of only these was stored and shown as
+# if empty. All are removed but the zero-width non-joiner and joiner (U+200C, U+200D), which
+# Persian and Indic words and emoji sequences need. As regex escapes, so that the same text serves
+# the OpenAPI pattern (ECMA regex, the BMP part) and Python's re; tests/api/test_limits.py checks it
+# against unicodedata.
+FORMAT_BMP = (
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
+_FORMAT_ASTRAL = (
+    r"\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    r"\U000e0001\U000e0020-\U000e007f"
+)
+_FORMAT = re.compile(f"[{FORMAT_BMP}{_FORMAT_ASTRAL}]")
+# "Not only blank" once cleaned: a character that is not white space, a control character, a
+# format character or a lone joiner.
+HAS_TEXT = rf"[^\s\x00-\x1f\x7f-\x9f\u200c\u200d{FORMAT_BMP}]"
 
 
 def clean_text(value: str) -> str:
-    """Removes control characters; refuses text that is not valid Unicode (a 422 from pydantic)."""
+    """Removes control and invisible format characters; refuses text that is not valid Unicode (a
+    422 from pydantic)."""
     if _SURROGATE.search(value):
         raise ValueError("the text is not valid Unicode (it holds half of a surrogate pair)")
-    return _CONTROL.sub("", value)
+    return _FORMAT.sub("", _CONTROL.sub("", value))
+
+
+def has_text(value: str) -> bool:
+    """Whether cleaned text holds anything a person can see."""
+    return re.search(HAS_TEXT, value) is not None
 
 
 CleanText = Annotated[str, AfterValidator(clean_text)]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +24,7 @@ from api.chat.router import router as chat_router
 from api.config import get_settings
 from api.db import migrate
 from api.deps import DATABASE_UNAVAILABLE
-from api.handoff.broker import Broker, create_broker
+from api.handoff.broker import Broker, OpenStreams, create_broker
 from api.handoff.router import candidate_router, internal_router, staff_router
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.router import router as knowledge_router
@@ -39,7 +40,7 @@ from api.status.router import router as status_router
 from api.system.router import router as system_router
 from api.users.router import router as users_router
 from api.web.headers import SecurityHeaders
-from api.web.router import STATIC_DIR
+from api.web.router import STATIC_DIR, SWAGGER_UI_DIR
 from api.web.router import router as web_router
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # httpx logs each request's URL at INFO, and the status adapter's URLs name the candidate.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings.check_secrets()
+    _private_var_dir(settings.var_dir)
     app.state.rasa = RasaClient(
         settings.rasa_url,
         settings.rasa_timeout_seconds,
@@ -63,6 +65,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.status = create_adapter(settings)
     app.state.broker = broker = create_broker(settings.redis_url)
     await broker.start()
+    app.state.streams = OpenStreams(settings.event_streams_per_address)
     app.state.limiter = RateLimiter.from_settings(settings)
     await app.state.limiter.start()
     await asyncio.to_thread(migrate)
@@ -80,6 +83,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.rasa.close()
         await app.state.http.aclose()
         await app.state.limiter.aclose()
+
+
+def _private_var_dir(var_dir: Path) -> None:
+    """var/ holds the databases, the secrets and the logs: no one but this service's user needs to
+    look inside (the files in it are private too; this covers what a process creates there later)."""
+    try:
+        if var_dir.is_dir() and var_dir.stat().st_mode & 0o077:
+            var_dir.chmod(0o700)
+    except OSError as exc:
+        log.warning("could not make %s private (%s)", var_dir, exc)
 
 
 def _share_knowledge_versions(knowledge: KnowledgeService, broker: Broker) -> None:
@@ -152,6 +165,10 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         # No OpenTelemetry is configured; without this FastAPI asks its providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # FastAPI's pages load their scripts from a CDN that the CSP blocks; /docs is served by
+        # api/web/router.py from the app's own copy of Swagger UI, and there is no /redoc.
+        docs_url=None,
+        redoc_url=None,
     )
 
     @app.exception_handler(RequestValidationError)
@@ -195,6 +212,7 @@ def create_app() -> FastAPI:
     app.include_router(privacy_router, responses=db)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")
     return app
 
 

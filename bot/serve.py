@@ -411,6 +411,7 @@ def _tune_sqlite_tracker_store() -> None:
 
     def engine_kwargs(url: Any) -> dict[str, Any]:
         if str(url).startswith("sqlite"):
+            _keep_private(getattr(url, "database", None))
             # Rasa uses the store from its event-loop thread only; the pool keeps one connection open.
             kwargs = {"poolclass": QueuePool, "pool_size": 1, "connect_args": {"check_same_thread": False}}
         else:
@@ -427,6 +428,20 @@ def _tune_sqlite_tracker_store() -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+
+def _keep_private(database: str | None) -> None:
+    """Trackers hold every conversation: files a version before the umask in main() left readable
+    to others are made readable to this user only (new ones are created so: SQLite gives the -wal
+    and -shm files the database file's mode)."""
+    if not database or database == ":memory:":
+        return
+    for path in (Path(database), Path(database + "-wal"), Path(database + "-shm")):
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError:
+            pass  # not our file: the operator's permissions stand
 
 
 def _reuse_endpoint_sessions() -> None:
@@ -573,6 +588,9 @@ def _run_graphs_without_dask() -> None:
 def main() -> None:
     from bot import redaction
 
+    # Everything Rasa creates (the tracker database and its -wal/-shm files, unpacked models) is
+    # readable by this user only: the trackers hold every conversation.
+    os.umask(0o077)
     redaction.install()
     _poll_conversation_lock_sooner()
     _atomic_redis_lock_store()

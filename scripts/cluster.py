@@ -44,6 +44,13 @@ http {{
     client_max_body_size 1m;
     client_body_buffer_size 1m;
     client_body_temp_path {run}/body;
+    # Slow clients: each read of a request's head or body must come within 10 s (nginx counts the
+    # gap between reads; the API's own deadlines, api/timeouts.py, are totals).
+    client_header_timeout 10s;
+    client_body_timeout 10s;
+    # Live event streams open at once per client address, over both instances (each API instance
+    # also caps its own: CA_EVENT_STREAMS_PER_ADDRESS).
+    limit_conn_zone $binary_remote_addr zone=streams_per_address:1m;
     proxy_temp_path {run}/proxy;
     fastcgi_temp_path {run}/fastcgi;
     uwsgi_temp_path {run}/uwsgi;
@@ -60,19 +67,29 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{public_port};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        # The API trusts this header from 127.0.0.1 only (CA_TRUSTED_PROXIES): per-address limits.
+        proxy_set_header X-Forwarded-For $remote_addr;
+        # Server-Sent Events (staff replies) must not wait in a buffer.
+        proxy_buffering off;
+        proxy_read_timeout 1h;
+        # A refused connection moves the request to the other instance; a request an instance
+        # already received is never sent twice (nginx does not retry POSTs once sent).
+        proxy_next_upstream error timeout;
         location / {{
             proxy_pass http://api;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            # The API trusts this header from 127.0.0.1 only (CA_TRUSTED_PROXIES): per-address limits.
-            proxy_set_header X-Forwarded-For $remote_addr;
-            # Server-Sent Events (staff replies) must not wait in a buffer.
-            proxy_buffering off;
-            proxy_read_timeout 1h;
-            # A refused connection moves the request to the other instance; a request an instance
-            # already received is never sent twice (nginx does not retry POSTs once sent).
-            proxy_next_upstream error timeout;
+        }}
+        location ~ ^/api/conversations/[^/]+/events$ {{
+            limit_conn streams_per_address {streams_per_address};
+            limit_conn_status 429;
+            error_page 429 = @too_many_streams;
+            proxy_pass http://api;
+        }}
+        location @too_many_streams {{
+            default_type application/json;
+            return 429 '{{"detail": "Too many live chat connections from your address; close other chat tabs and try again in a minute."}}';
         }}
     }}
     server {{
@@ -86,6 +103,10 @@ http {{
     }}
 }}
 """
+
+
+# Live event streams per client address at nginx: the API's default (CA_EVENT_STREAMS_PER_ADDRESS).
+STREAMS_PER_ADDRESS = 10
 
 
 def _postgres_bindir() -> Path:
@@ -264,6 +285,7 @@ class Cluster(Stack):
                 run=self.cluster_dir / "nginx",
                 log=self.var_dir / "log",
                 public_port=self.api_port,
+                streams_per_address=STREAMS_PER_ADDRESS,
                 actions_port=self.actions_port,
                 api_servers="\n".join(upstream.format(p) for p in self.api_ports),
                 action_servers="\n".join(upstream.format(p) for p in self.action_ports),

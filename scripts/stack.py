@@ -125,6 +125,9 @@ class Stack:
                 # uvicorn would otherwise believe X-Forwarded-For from any local process; the API
                 # reads it itself, from the peers in CA_TRUSTED_PROXIES only (api/ratelimit.py).
                 "--no-proxy-headers",
+                # uvicorn's httptools protocol with deadlines for a request's head and body (slow clients).
+                "--http",
+                "api.timeouts:DeadlineProtocol",
             ],
         }
 

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from api.limits import clean_text
+from api.limits import HAS_TEXT, clean_text, has_text
 
 ReplyKind = Literal["answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error"]
 Mode = Literal["bot", "waiting", "human"]
 
 MAX_MESSAGE_CHARS = 2000
-# "Not only blank": one pattern for the OpenAPI document (ECMA regex) and the validator (Python re),
-# naming the separators and BOM on which the two dialects' \s disagree, and the control characters
-# that `clean_text` removes.
-HAS_TEXT = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]"
 
 
 class ChatRequest(BaseModel):
@@ -28,7 +23,8 @@ class ChatRequest(BaseModel):
     message: str = Field(
         description="What the candidate typed (1-2,000 characters, not only spaces)",
         examples=["How long is the work style assessment?"],
-        # Documented here, enforced (with a readable message) by the validator below.
+        # Documented here, enforced (with a readable message) by the validator below. HAS_TEXT
+        # (api/limits.py) is one pattern for the OpenAPI document (ECMA regex) and the validator.
         json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": HAS_TEXT},
     )
 
@@ -36,7 +32,7 @@ class ChatRequest(BaseModel):
     @classmethod
     def _message_has_text(cls, value: str) -> str:
         value = clean_text(value)
-        if not re.search(HAS_TEXT, value):
+        if not has_text(value):
             raise ValueError("the message is empty; type a question")
         value = value.strip()
         if len(value) > MAX_MESSAGE_CHARS:

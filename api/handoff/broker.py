@@ -153,5 +153,29 @@ class RedisBroker(Broker):
             self._notice(str(message["notice"]), message.get("data") or {})
 
 
+class OpenStreams:
+    """Live event streams open at once per client address, in this process: one address cannot hold
+    hundreds of connections (and their subscriptions) open without ever signing in."""
+
+    def __init__(self, per_address: int) -> None:
+        self.per_address = per_address
+        self._open: dict[str, int] = defaultdict(int)
+
+    def take(self, address: str) -> bool:
+        """Counts one more stream for `address`; False (and nothing counted) when it has its share."""
+        if self._open[address] >= self.per_address:
+            return False
+        self._open[address] += 1
+        return True
+
+    def give_back(self, address: str) -> None:
+        self._open[address] -= 1
+        if self._open[address] <= 0:
+            del self._open[address]
+
+    def __len__(self) -> int:
+        return sum(self._open.values())
+
+
 def create_broker(redis_url: str) -> Broker:
     return RedisBroker(redis_url) if redis_url else Broker()

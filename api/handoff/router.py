@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Header, HTTPException, Path, Request
+from fastapi import APIRouter, Header, HTTPException, Path, Request, status
 from sse_starlette.sse import EventSourceResponse
+from starlette.types import Receive, Scope, Send
 
 from api.chat.rasa_client import DialogueUnavailable
 from api.chat.replies import to_replies
-from api.chat.schemas import Mode
+from api.chat.schemas import ErrorOut, Mode
 from api.deps import CurrentStaff, ServiceCaller, SettingsDep
 from api.handoff import service as handoff
+from api.handoff.broker import OpenStreams
 from api.handoff.hours import on_duty
 from api.handoff.schemas import (
     FeedbackIn,
@@ -186,10 +189,45 @@ async def close(conversation_id: ConversationId, request: Request, user: Current
     await _release(conversation_id, request, user.username, greet=False)
 
 
+# The ids of stored messages: a 32-bit integer column on PostgreSQL.
+_MESSAGE_ID = re.compile(r"[0-9]{1,10}")
+MAX_MESSAGE_ID = 2_147_483_647
+
+
+def _last_event_id(value: str | None) -> int | None:
+    """The id the browser last saw, or None (no replay) for anything that is not a stored
+    message's id: the header is the client's to write, and a number too large for the database
+    (or a non-ASCII digit, which str.isdigit accepts) was a 500."""
+    if value is None or not _MESSAGE_ID.fullmatch(value.strip()):
+        return None
+    number = int(value)
+    return number if number <= MAX_MESSAGE_ID else None
+
+
+class _CountedEventSource(EventSourceResponse):
+    """Gives the stream's place back however the stream ends (the client leaves, the server stops)."""
+
+    def __init__(self, *args: Any, give_back: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._give_back = give_back
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._give_back()
+
+
 @candidate_router.get(
     "/{conversation_id}/events",
     summary="Live events for the candidate's chat page (Server-Sent Events: message, mode)",
     response_class=EventSourceResponse,
+    responses={
+        429: {
+            "model": ErrorOut,
+            "description": "Too many live streams open from this address (CA_EVENT_STREAMS_PER_ADDRESS)",
+        }
+    },
 )
 async def events(
     conversation_id: ConversationId,
@@ -197,7 +235,16 @@ async def events(
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
     broker = request.app.state.broker
-    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    after = _last_event_id(last_event_id)
+    streams: OpenStreams = request.app.state.streams
+    address = request.app.state.limiter.address(request)
+    if not streams.take(address):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"Too many live chat connections from your address ({streams.per_address} are open); "
+            "close other chat tabs and try again in a minute.",
+            headers={"Retry-After": "60"},
+        )
 
     async def stream() -> AsyncIterator[dict[str, Any]]:
         async with broker.subscribe(conversation_id) as queue:
@@ -211,7 +258,7 @@ async def events(
                     out["id"] = str(event["id"])
                 yield out
 
-    return EventSourceResponse(stream(), ping=15)
+    return _CountedEventSource(stream(), ping=15, give_back=lambda: streams.give_back(address))
 
 
 # A status reply holds someone's application data: after a reload the page shows that it was there,

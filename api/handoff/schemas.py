@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from api.limits import CleanText
+from api.limits import CleanText, has_text
 
 
 class HandoffRequest(BaseModel):
@@ -62,6 +62,14 @@ class TranscriptOut(BaseModel):
 
 class StaffMessageIn(BaseModel):
     text: CleanText = Field(min_length=1, max_length=2000)
+
+    @field_validator("text")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        # Spaces or invisible characters alone were stored, and shown to the candidate, as an empty reply.
+        if not has_text(value):
+            raise ValueError("the message is empty; type a reply")
+        return value
 
 
 class HistoryItem(BaseModel):

@@ -1,6 +1,9 @@
-"""Standard security headers on every response: the pages load only their own scripts and styles."""
+"""Standard security headers on every response (the pages load only their own scripts and styles),
+and redirects that stay on this site."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,6 +21,19 @@ HEADERS = [
 ]
 
 
+def relative_location(location: bytes) -> bytes:
+    """A redirect's target without scheme and host. Starlette builds the trailing-slash redirect
+    (`/staff/` -> `/staff`) from the request's Host header, which the client writes: `Host:
+    evil.example` sent people to evil.example. A path is the same place on whatever host the browser
+    asked. Leading slashes are folded into one, so the result is never `//host/...` (which a browser
+    reads as another host)."""
+    parts = urlsplit(location.decode("latin-1"))
+    if not parts.scheme and not parts.netloc:
+        return location
+    path = "/" + parts.path.lstrip("/\\")
+    return (path + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -29,8 +45,12 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [h for h in HEADERS if h[0] not in present]
+                headers = list(message.get("headers", []))
+                if 300 <= message["status"] < 400:
+                    # The API never redirects to another site: every redirect stays on this one.
+                    headers = [(k, relative_location(v) if k.lower() == b"location" else v) for k, v in headers]
+                present = {k.lower() for k, _ in headers}
+                message["headers"] = headers + [h for h in HEADERS if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Swagger UI's files as the fastapi-offline package ships them (a recent Swagger UI 5, which reads
+# OpenAPI 3.1); only these files of the package are used.
+SWAGGER_UI_DIR = Path(fastapi_offline.__file__).parent / "static"
 
 router = APIRouter(tags=["pages"])
 
@@ -46,3 +50,12 @@ async def writers() -> FileResponse:
 @router.get("/staff/login", summary="Staff sign-in", response_class=FileResponse, include_in_schema=False)
 async def staff_login() -> FileResponse:
     return FileResponse(STATIC_DIR / "staff-login.html")
+
+
+@router.get(
+    "/docs", summary="The API's interactive documentation", response_class=FileResponse, include_in_schema=False
+)
+async def docs() -> FileResponse:
+    # FastAPI's own /docs loads Swagger UI from a CDN, which the pages' CSP (script-src 'self')
+    # blocks: this page loads the copy the app serves at /docs/assets (api/main.py).
+    return FileResponse(STATIC_DIR / "docs.html")

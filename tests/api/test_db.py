@@ -133,3 +133,35 @@ def test_sqlite_work_runs_on_one_database_thread_off_the_event_loop(monkeypatch,
         db._executor.cache_clear()
         get_settings.cache_clear()
     assert len(threads) == 1 and threading.get_ident() not in threads
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_the_sqlite_database_and_its_wal_and_shm_files_are_private(database, tmp_path):
+    import os
+    import stat
+
+    from api import db
+
+    old = os.umask(0o022)  # the usual umask: files 0644 unless the code says otherwise
+    try:
+        db.migrate()
+        with db.get_engine().connect() as connection:  # WAL mode: -wal and -shm exist while it is open
+            connection.execute(text("SELECT 1"))
+            files = [tmp_path / name for name in ("api.db", "api.db-wal", "api.db-shm")]
+            modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+    finally:
+        os.umask(old)
+    assert modes == {"api.db": 0o600, "api.db-wal": 0o600, "api.db-shm": 0o600}
+
+
+def test_a_database_left_readable_by_others_is_made_private(tmp_path):
+    import stat
+
+    from api.db import keep_private
+
+    path = tmp_path / "api.db"
+    for name in ("api.db", "api.db-wal", "api.db-shm"):
+        (tmp_path / name).write_bytes(b"")
+        (tmp_path / name).chmod(0o644)
+    keep_private(path)
+    assert {stat.S_IMODE((tmp_path / n).stat().st_mode) for n in ("api.db", "api.db-wal", "api.db-shm")} == {0o600}

@@ -144,3 +144,28 @@ def test_control_characters_never_reach_the_database(app_on_database, database):
     transcript = app.get(f"/api/staff/conversations/{cid}").json()
     assert transcript["candidate_id"] == "demo-ana"
     assert [m["text"] for m in transcript["messages"]] == ["hello [1mthere", "Hi, I'm Alex."]
+
+
+def test_bidi_overrides_and_zero_width_characters_are_removed():
+    assert clean_text("\u202eevil\u202c is\u200b \u2066here\u2069\ufeff") == "evil is here"
+
+
+def test_every_unicode_format_character_but_the_joiners_is_removed():
+    import sys
+    import unicodedata
+
+    kept = {"\u200c", "\u200d"}  # inside Persian and Indic words and emoji sequences
+    formats = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    left = [f"U+{ord(ch):04X}" for ch in formats if ch not in kept and clean_text(f"a{ch}b") != "ab"]
+    assert left == [], f"format characters clean_text keeps: {left}"
+    assert (
+        clean_text("\u0646\u0645\u200c\u0647\u0627 \U0001f469\u200d\U0001f4bb")
+        == "\u0646\u0645\u200c\u0647\u0627 \U0001f469\u200d\U0001f4bb"
+    )
+
+
+def test_text_of_only_invisible_characters_has_no_text():
+    from api.limits import has_text
+
+    assert not has_text(clean_text("\u200b\u202e\u2060\ufeff\u200d \u200c"))
+    assert has_text(clean_text("\u202ehi"))

@@ -133,3 +133,33 @@ def test_separator_and_bom_only_messages_are_empty(client):
     for blank in ("\x1c\x1d", "\ufeff ", "\x85\t"):
         r = chat(client, conversation_id="abc", message=blank)
         assert r.status_code == 422 and "empty" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b\u200b", "\u202e\u202c", "\u2066\u2069\u200e", "\u2060\ufeff\u200f", "\u00ad", "\U000e0041\u200d"],
+)
+def test_messages_of_only_zero_width_or_bidi_characters_are_empty(client, invisible):
+    r = chat(client, conversation_id="abc", message=invisible)
+    assert r.status_code == 422
+    assert r.json()["detail"] == "message: the message is empty; type a question"
+
+
+def test_trailing_slash_redirects_stay_on_this_site_whatever_the_host_header(client):
+    r = client.get("/staff/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert r.status_code in (301, 307, 308)
+    assert r.headers["location"] == "/staff"
+
+
+def test_the_api_docs_load_swagger_ui_from_the_app_itself(client):
+    import re
+
+    r = client.get("/docs")
+    assert r.status_code == 200
+    refs = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert refs and all(ref.startswith("/") and not ref.startswith("//") for ref in refs), refs
+    for ref in refs:
+        assert client.get(ref).status_code == 200, ref
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert "<script>" not in r.text  # no inline script: the CSP would block it
+    assert client.get("/redoc").status_code == 404  # FastAPI's page loads from a CDN too

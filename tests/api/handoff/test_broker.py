@@ -93,3 +93,18 @@ def test_redis_unreachable_never_fails_a_request():
 @pytest.mark.parametrize("url", ["", "redis://127.0.0.1:6379/0"])
 def test_the_setting_picks_the_broker(url):
     assert isinstance(create_broker(url), RedisBroker) == bool(url)
+
+
+def test_open_streams_are_counted_per_address_and_given_back():
+    from api.handoff.broker import OpenStreams
+
+    streams = OpenStreams(per_address=2)
+    assert streams.take("10.0.0.1") and streams.take("10.0.0.1")
+    assert not streams.take("10.0.0.1")  # the third from one address
+    assert streams.take("10.0.0.2")  # another address has its own share
+    streams.give_back("10.0.0.1")
+    assert streams.take("10.0.0.1") and len(streams) == 3
+    for _ in range(2):
+        streams.give_back("10.0.0.1")
+    streams.give_back("10.0.0.2")
+    assert len(streams) == 0

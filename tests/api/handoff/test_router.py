@@ -195,3 +195,35 @@ def test_outside_staff_hours_the_candidate_leaves_a_message_and_an_email(account
     alex, _ = signed_in(accounts, "alex")
     entry = next(q for q in alex.get("/api/staff/queue").json() if q["conversation_id"] == cid)
     assert entry["offline"] is True and entry["contact_email"] == "jo.candidate@example.com"
+
+
+def test_a_staff_reply_of_only_invisible_characters_is_refused_as_empty(accounts):
+    cid = queued(accounts)
+    alex, csrf = signed_in(accounts, "alex")
+    assert alex.post(f"/api/staff/conversations/{cid}/claim", headers=csrf).status_code == 204
+    for invisible in ("\u202e\u200b", "   ", "\u2066\ufeff\u2069"):
+        r = alex.post(f"/api/staff/conversations/{cid}/messages", json={"text": invisible}, headers=csrf)
+        assert r.status_code == 422 and r.json()["detail"] == "text: the message is empty; type a reply", r.text
+    r = alex.post(f"/api/staff/conversations/{cid}/messages", json={"text": "\u202eHello\u202c"}, headers=csrf)
+    assert r.status_code == 200 and r.json()["text"] == "Hello"
+
+
+def test_credentials_with_non_ascii_bytes_are_refused_not_a_500(accounts):
+    # A header may hold any byte; comparing a str with non-ASCII characters was a TypeError (500).
+    r = TestClient(accounts.app).post("/api/internal/search", json={"query": "x"}, headers={"X-Service-Token": b"\xff"})
+    assert r.status_code == 401
+    cid = queued(accounts)
+    alex, _ = signed_in(accounts, "alex")
+    r = alex.post(f"/api/staff/conversations/{cid}/claim", headers={"X-CSRF-Token": b"\xfe\xff"})
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("header", "after"),
+    [("41", 41), (" 7 ", 7), ("2147483647", 2_147_483_647), ("99999999999999999999", None), ("2147483648", None),
+     ("\u00b2", None), ("-1", None), ("1e3", None), ("", None), (None, None)],
+)  # fmt: skip
+def test_last_event_id_is_a_stored_message_id_or_ignored(header, after):
+    from api.handoff.router import _last_event_id
+
+    assert _last_event_id(header) == after

@@ -37,9 +37,8 @@ UNDOCUMENTED_PUBLIC = {
     "GET /writers",
     "GET /openapi.json",
     "GET /docs",
-    "GET /docs/oauth2-redirect",
-    "GET /redoc",
     "MOUNT /static",
+    "MOUNT /docs/assets",
 }
 # Operations with a session that a writer may use; every other one is for support staff only.
 WRITERS_TOO = {
