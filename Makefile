@@ -93,7 +93,7 @@ test-bot: deps model
 test-e2e: deps model browser
 	$(API_PY) -m pytest -q tests/e2e
 
-eval: ## Run the dev set (or EVAL=file) through the running stack's public API
+eval: ## Run the dev set (or EVAL="file ...", single questions or conversations) through the running stack's public API
 	$(API_PY) scripts/eval.py $(EVAL)
 
 bench: deps model index browser ## Latency, throughput, load mix and memory: default set-up vs cluster; rebuild times

@@ -29,20 +29,35 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 
+def _without_grant(metadata: Any) -> Any:
+    auth = metadata.get("auth") if isinstance(metadata, dict) else None
+    if isinstance(auth, dict) and "grant" in auth:
+        return {**metadata, "auth": {k: v for k, v in auth.items() if k != "grant"}}
+    return metadata
+
+
 def at_rest(event: Event) -> Event:
-    """The event as it may be stored: a user message without the status grant in its metadata."""
-    if isinstance(event, UserUttered) and isinstance(event.metadata, dict):
-        auth = event.metadata.get("auth")
-        if isinstance(auth, dict) and "grant" in auth:
+    """The event as it may be stored, without the status grant: a user message's metadata, and the
+    copy of the first message's metadata Rasa keeps in the `session_started_metadata` slot."""
+    if isinstance(event, UserUttered):
+        kept_metadata = _without_grant(event.metadata)
+        if kept_metadata is not event.metadata:
             kept = copy.copy(event)
-            kept.metadata = {**event.metadata, "auth": {k: v for k, v in auth.items() if k != "grant"}}
+            kept.metadata = kept_metadata
             if isinstance(event.parse_data, dict) and "metadata" in event.parse_data:  # a second copy
-                kept.parse_data = {**event.parse_data, "metadata": kept.metadata}
+                kept.parse_data = {**event.parse_data, "metadata": kept_metadata}
+            return kept
+    elif isinstance(event, SlotSet) and event.key == SESSION_START_METADATA_SLOT:
+        kept_value = _without_grant(event.value)
+        if kept_value is not event.value:
+            kept = copy.copy(event)
+            kept.value = kept_value
             return kept
     return event
 

@@ -10,6 +10,7 @@ import pytest
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import CachedSQLTrackerStore
@@ -136,6 +137,8 @@ def test_the_status_grant_is_never_written_but_the_rest_of_the_metadata_is(tmp_p
     async def two_turns() -> DialogueStateTracker:
         for n in range(2):
             tracker = await store.get_or_create_tracker("c1")
+            if n == 0:  # Rasa keeps the first message's metadata in a slot at the session's start
+                tracker.update(SlotSet(SESSION_START_METADATA_SLOT, {"auth": auth}))
             tracker.update(UserUttered(f"status {n}", {"name": "greet", "confidence": 1.0}, metadata={"auth": auth}))
             tracker.update(ActionExecuted("action_listen"))
             await store.save(tracker)
@@ -146,5 +149,8 @@ def test_the_status_grant_is_never_written_but_the_rest_of_the_metadata_is(tmp_p
         stored = [json.loads(d) for (d,) in conn.execute("select data from events where type_name = 'user'")]
     assert len(stored) == 2 and "eyJ-secret-grant" not in db.read_bytes().decode("latin-1")
     assert [s["metadata"]["auth"] for s in stored] == [{"status": "valid", "candidate_id": "demo-ben"}] * 2
+    with sqlite3.connect(db) as conn:
+        (slot,) = conn.execute("select data from events where type_name = 'slot'").fetchone()
+    assert json.loads(slot)["value"] == {"auth": {"status": "valid", "candidate_id": "demo-ben"}}
     # The live tracker keeps it for the turn's actions.
     assert tracker.latest_message.metadata["auth"]["grant"] == "eyJ-secret-grant"

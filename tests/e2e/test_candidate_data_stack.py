@@ -130,11 +130,12 @@ def test_no_candidate_token_is_written_anywhere_under_var(stack, http, token_for
             data = path.read_bytes()
             found += [str(path) for s in signatures if s in data]
     assert found == []
-    # Nor the per-turn grants: no user event in the tracker store keeps one.
+    # Nor the per-turn grants: no event in the tracker store keeps one (user messages, and the
+    # session-start slot in which Rasa copies the first message's metadata).
     import sqlite3
 
     with sqlite3.connect(stack.var_dir / "rasa" / "tracker.db") as conn:
-        rows = conn.execute("select data from events where type_name = 'user'").fetchall()
+        rows = conn.execute("select data from events").fetchall()
     assert rows and not any('"grant"' in d for (d,) in rows)
 
 
