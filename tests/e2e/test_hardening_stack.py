@@ -77,7 +77,7 @@ def staff_session(stack) -> tuple[str, str]:
 def test_non_ascii_credentials_and_odd_last_event_ids_get_a_4xx_or_are_ignored_without_a_traceback(
     stack, staff_session
 ):
-    port, token = stack.api_port, stack.extra_env["CA_SERVICE_TOKEN"]
+    port, token = stack.api_port, stack.env()["CA_SERVICE_TOKEN"]
     cookie, _csrf = staff_session
     log = ApiLog(stack.var_dir / "log" / "api.log")
     search = json.dumps({"query": "How long is the interview?"}).encode()

@@ -31,6 +31,8 @@ def api(stack: Stack, tmp_path_factory) -> Iterator[Stack]:
         var_dir=var,
         extra_env={
             "CA_CANDIDATE_TOKEN_SECRET": SECRET,
+            # In front of the shared dialogue tier: its service secret (as the cluster's instances).
+            "CA_SERVICE_TOKEN": stack.env()["CA_SERVICE_TOKEN"],
             "CA_WATCH_KNOWLEDGE": "false",
             **LIMITS_FOR_TESTS,
             "CA_HEADER_TIMEOUT_SECONDS": str(DEADLINE),
