@@ -19,6 +19,12 @@ _md = MarkdownIt("commonmark")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 # A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket ("e.g. the" stays whole).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
+# A section's example questions: how candidates ask what it answers, in a comment readers never see.
+#   <!-- questions
+#   - what's the phone screen like?
+#   -->
+_QUESTIONS = re.compile(r"<!--\s*questions\b(.*?)-->", re.IGNORECASE | re.DOTALL)
+MAX_QUESTION_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,9 @@ class Section:
     text: str
     url: str | None
     line: int
+    # How candidates ask what this section answers (writers' example questions), matched question to
+    # question beside the passage itself.
+    questions: tuple[str, ...] = ()
 
     @property
     def embed_text(self) -> str:
@@ -152,8 +161,12 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
     seen: set[str] = set()
     for n, (start, heading) in enumerate(headings):
         end = headings[n + 1][0] if n + 1 < len(headings) else len(body_lines)
-        text = "\n".join(body_lines[start + 1 : end]).strip()
+        raw_text = "\n".join(body_lines[start + 1 : end])
+        text = raw_text.strip()
         line = offset + start + 1
+        questions, found = _example_questions(raw_text, rel_path, line + 1)
+        problems.extend(found)
+        text = _QUESTIONS.sub("", text).strip()
         if not text:
             problems.append(Problem(rel_path, line, f"section '{heading}' is empty"))
             continue
@@ -171,7 +184,7 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
             problems.append(Problem(rel_path, line, f"two sections are headed '{heading}'; give each its own heading"))
             continue
         seen.add(sid)
-        sections.append(Section(sid, rel_path, doc_title, heading, text, doc_url, line))
+        sections.append(Section(sid, rel_path, doc_title, heading, text, doc_url, line, questions))
     for n, line_text in enumerate(raw_lines, start=1):
         for target in _LINK.findall(line_text):
             relative = not target.startswith(("http://", "https://", "mailto:", "#"))
@@ -181,6 +194,57 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         return None, problems
     digest = hashlib.sha256(raw_bytes).hexdigest()
     return Document(rel_path, doc_title, digest, sections), []
+
+
+def _example_questions(text: str, rel_path: str, first_line: int) -> tuple[tuple[str, ...], list[Problem]]:
+    """The example questions of a section's `<!-- questions -->` block(s), one `- ` item a line;
+    `first_line` is the file line of the text's first line."""
+    questions: list[str] = []
+    problems: list[Problem] = []
+    for block in _QUESTIONS.finditer(text):
+        where = first_line + text[: block.start()].count("\n")  # the line of "<!-- questions"
+        items = [(n, ln.strip()) for n, ln in enumerate(block.group(1).splitlines()) if ln.strip()]
+        if not items:
+            problems.append(
+                Problem(rel_path, where, "empty questions block: list one question a line, as '- question'")
+            )
+        for n, item in items:
+            if not item.startswith("- ") or not item[2:].strip():
+                problems.append(
+                    Problem(rel_path, where + n, f"in a questions block every line is '- question', not {item!r}")
+                )
+                continue
+            question = item[2:].strip()
+            if len(question) > MAX_QUESTION_CHARS:
+                problems.append(Problem(rel_path, where + n, f"example question over {MAX_QUESTION_CHARS} characters"))
+            elif _normal(question) in {_normal(q) for q in questions}:
+                problems.append(Problem(rel_path, where + n, f"example question {question!r} is listed twice"))
+            else:
+                questions.append(question)
+    return tuple(questions), problems
+
+
+def _normal(question: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", question.lower()))
+
+
+def duplicate_questions(docs: list[Document]) -> list[Problem]:
+    """An example question listed under two sections would pull both: each belongs to one."""
+    first: dict[str, Section] = {}
+    problems = []
+    for doc in docs:
+        for sec in doc.sections:
+            for q in sec.questions:
+                other = first.setdefault(_normal(q), sec)
+                if other is not sec:
+                    problems.append(
+                        Problem(
+                            sec.doc,
+                            sec.line,
+                            f"example question {q!r} is also listed under '{other.heading}' in {other.doc}; keep it in one section",
+                        )
+                    )
+    return problems
 
 
 def load_documents(knowledge_dir: Path) -> tuple[list[Document], list[Problem]]:
@@ -205,4 +269,4 @@ def load_documents(knowledge_dir: Path) -> tuple[list[Document], list[Problem]]:
         if other:
             problems.append(Problem(doc.path, 1, f"title '{doc.title}' is also the title of {other}"))
         titles[doc.title.lower()] = doc.path
-    return docs, problems
+    return docs, problems + duplicate_questions(docs)

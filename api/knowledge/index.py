@@ -32,7 +32,8 @@ MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 # Bumped when what is stored changes; an index of another format is rebuilt from scratch.
-FORMAT = 2
+# 3: writers' example questions are stored among the sentence rows.
+FORMAT = 3
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Function words carry no topic, and the company's names are in nearly every question but only some
@@ -100,9 +101,11 @@ class KnowledgeIndex:
     built_at: str
     documents: int
     problems: list[Problem]
-    # One row per sentence of every section, and the index (into `sections`) of the section it is in.
+    # One row per sentence of every section, and per example question, and the index (into
+    # `sections`) of the section it is in; which rows are example questions.
     sentence_vectors: np.ndarray | None = None
     sentence_owner: np.ndarray | None = None
+    sentence_is_example: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
@@ -111,6 +114,8 @@ class KnowledgeIndex:
         if self.sentence_vectors is None or self.sentence_owner is None:
             self.sentence_vectors = np.zeros((0, self.vectors.shape[1]), np.float32)
             self.sentence_owner = np.zeros(0, dtype=np.int64)
+        if self.sentence_is_example is None or len(self.sentence_is_example) != len(self.sentence_owner):
+            self.sentence_is_example = np.zeros(len(self.sentence_owner), dtype=bool)
         self.sentence_faiss = faiss.IndexFlatIP(self.vectors.shape[1])
         if len(self.sentence_vectors):
             self.sentence_faiss.add(self.sentence_vectors)
@@ -158,6 +163,7 @@ def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
         rows = rec.get("rows", [])
         sentence_rows = rec.get("sentence_rows", [])
         sentence_of = rec.get("sentence_of", [])
+        example_rows = rec.get("example_rows", [])
         if (
             rows
             and max(rows) < len(vectors)
@@ -171,20 +177,31 @@ def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
                 "vectors": vectors[rows],
                 "sentence_vectors": sentence_vectors[sentence_rows],
                 "sentence_of": sentence_of,
+                "example_rows": example_rows,
             }
     return out
 
 
-def _embed_document(sections: list[Section], embedder: Embedder) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Section vectors, sentence vectors, and for each sentence the position of its section."""
+def _embed_document(sections: list[Section], embedder: Embedder) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
+    """Section vectors, sentence vectors (the sentences, then the example questions), for each the
+    position of its section, and which of those rows are example questions."""
+    from api.knowledge.search import strip_company  # search builds on this module
+
     sentence_texts: list[str] = []
     sentence_of: list[int] = []
     for i, sec in enumerate(sections):
         texts = sec.sentence_texts
         sentence_texts.extend(texts)
         sentence_of.extend([i] * len(texts))
+    example_rows = []
+    for i, sec in enumerate(sections):
+        for question in sec.questions:
+            # Embedded as a question, the way a candidate's question is (company name left out).
+            example_rows.append(len(sentence_texts))
+            sentence_texts.append(strip_company(question))
+            sentence_of.append(i)
     vecs = embedder.encode([s.embed_text for s in sections] + sentence_texts)
-    return vecs[: len(sections)], vecs[len(sections) :], sentence_of
+    return vecs[: len(sections)], vecs[len(sections) :], sentence_of, example_rows
 
 
 # Sections this close (cosine) say the same thing: the assistant cannot tell which one to answer with.
@@ -206,6 +223,48 @@ def near_duplicates(sections: list[Section], vectors: np.ndarray) -> list[Proble
                 f"section '{a.heading}' is almost the same as '{b.heading}' in {b.doc} (similarity {sims[i, j]:.2f}); merge or reword them",
             )
         )
+    return out
+
+
+# An example question this much closer to another section's text than to its own is in the wrong place.
+MISPLACED_MARGIN = 0.05
+
+
+def misplaced_questions(
+    sections: list[Section],
+    vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    owner: np.ndarray,
+    is_example: np.ndarray,
+) -> list[Problem]:
+    """Example questions that the text of another section matches better than their own: reported
+    (the question keeps pulling its own section), so the writer moves it or makes the text say it."""
+    rows = np.flatnonzero(is_example)
+    if not len(rows) or len(sections) < 2:
+        return []
+    text_rows = np.flatnonzero(~is_example)
+    qv = sentence_vectors[rows]
+    # Each section's closeness to the question: its own vector or its closest sentence.
+    best = qv @ vectors.T
+    if len(text_rows):
+        sims = qv @ sentence_vectors[text_rows].T
+        for j, sec in enumerate(owner[text_rows]):
+            best[:, sec] = np.maximum(best[:, sec], sims[:, j])
+    out = []
+    for n, row in enumerate(rows):
+        own = int(owner[row])
+        other = int(np.argmax(np.where(np.arange(len(sections)) == own, -2.0, best[n])))
+        if best[n, other] > best[n, own] + MISPLACED_MARGIN:
+            sec, rival = sections[own], sections[other]
+            question = sec.questions[int(np.sum((owner[:row] == own) & is_example[:row]))]
+            out.append(
+                Problem(
+                    sec.doc,
+                    sec.line,
+                    f"example question {question!r} of '{sec.heading}' reads closer to '{rival.heading}' in "
+                    f"{rival.doc} ({best[n, other]:.2f} against {best[n, own]:.2f}); move it, or say it in this section",
+                )
+            )
     return out
 
 
@@ -233,31 +292,37 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
     blocks: list[np.ndarray] = []
     sentence_blocks: list[np.ndarray] = []
     owners: list[int] = []
+    examples: list[int] = []
     manifest_docs: dict[str, dict] = {}
     embedded = 0
 
-    def add(path: str, content_hash: str, records: list[Section], vecs, sentence_vecs, sentence_of) -> None:
+    def add(
+        path: str, content_hash: str, records: list[Section], vecs, sentence_vecs, sentence_of, example_rows
+    ) -> None:
         start, sentence_start = len(sections), len(owners)
         sections.extend(records)
         blocks.append(vecs)
         sentence_blocks.append(sentence_vecs)
         owners.extend(start + i for i in sentence_of)
+        examples.extend(sentence_start + r for r in example_rows)
         manifest_docs[path] = {
             "hash": content_hash,
             "sections": [s.id for s in records],
             "rows": list(range(start, len(sections))),
             "sentence_rows": list(range(sentence_start, len(owners))),
             "sentence_of": list(sentence_of),
+            "example_rows": list(example_rows),
         }
 
     for doc in docs:
         prev = previous.get(doc.path)
         if prev and prev["hash"] == doc.content_hash and prev["sections"] == [s.id for s in doc.sections]:
-            vecs, sentence_vecs, sentence_of = prev["vectors"], prev["sentence_vectors"], prev["sentence_of"]
+            vecs, sentence_vecs = prev["vectors"], prev["sentence_vectors"]
+            sentence_of, example_rows = prev["sentence_of"], prev["example_rows"]
         else:
-            vecs, sentence_vecs, sentence_of = _embed_document(doc.sections, embedder)
+            vecs, sentence_vecs, sentence_of, example_rows = _embed_document(doc.sections, embedder)
             embedded += 1
-        add(doc.path, doc.content_hash, doc.sections, vecs, sentence_vecs, sentence_of)
+        add(doc.path, doc.content_hash, doc.sections, vecs, sentence_vecs, sentence_of, example_rows)
     # A file with problems is not loaded, but its last good version keeps serving until it is fixed
     # (a deleted file is gone for good).
     broken = {p.path for p in problems}
@@ -266,14 +331,28 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         prev = previous.get(path)
         if prev is None or not (knowledge_dir / Path(path).relative_to("knowledge")).exists():
             continue
-        add(path, prev["hash"], prev["records"], prev["vectors"], prev["sentence_vectors"], prev["sentence_of"])
+        add(
+            path,
+            prev["hash"],
+            prev["records"],
+            prev["vectors"],
+            prev["sentence_vectors"],
+            prev["sentence_of"],
+            prev["example_rows"],
+        )
         kept += 1
     vectors = np.vstack(blocks).astype(np.float32) if blocks else np.zeros((0, embedder.dim), np.float32)
     sentence_vectors = (
         np.vstack(sentence_blocks).astype(np.float32) if sentence_blocks else np.zeros((0, embedder.dim), np.float32)
     )
     sentence_owner = np.asarray(owners, dtype=np.int64)
-    problems = problems + near_duplicates(sections, vectors)
+    is_example = np.zeros(len(owners), dtype=bool)
+    is_example[examples] = True
+    problems = (
+        problems
+        + near_duplicates(sections, vectors)
+        + misplaced_questions(sections, vectors, sentence_vectors, sentence_owner, is_example)
+    )
     version = hashlib.sha256(
         json.dumps({p: d["hash"] for p, d in manifest_docs.items()}, sort_keys=True).encode()
     ).hexdigest()[:12]
@@ -299,5 +378,5 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         len(problems),
     )
     return KnowledgeIndex(
-        sections, vectors, version, built_at, len(docs) + kept, problems, sentence_vectors, sentence_owner
+        sections, vectors, version, built_at, len(docs) + kept, problems, sentence_vectors, sentence_owner, is_example
     )

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from api.knowledge.documents import load_documents, parse_document
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -113,3 +115,52 @@ def test_broken_relative_link_is_reported_with_its_line(write_doc):
     assert [str(p) for p in problems] == ["knowledge/a.md:13: broken link to 'phone.md': no such file next to this one"]
     write_doc("phone.md", GOOD.replace("Phone interview", "Phone"))
     assert load_documents(write_doc.dir)[1] == []
+
+
+QUESTIONS_DOC = """---
+title: Phone interview
+updated: 2026-11-26
+---
+
+## What the phone interview covers
+
+The phone interview is a conversation about your experience.
+
+<!-- questions
+- what's the phone screen like?
+- what do they ask on the phone call?
+-->
+"""
+
+
+def test_example_questions_are_read_and_never_shown_as_text(write_doc):
+    write_doc("phone.md", QUESTIONS_DOC)
+    docs, problems = load_documents(write_doc.dir)
+    assert problems == []
+    (section,) = docs[0].sections
+    assert section.questions == ("what's the phone screen like?", "what do they ask on the phone call?")
+    assert "questions" not in section.text and "<!--" not in section.text
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("<!-- questions\n-->", "empty questions block"),
+        ("<!-- questions\nwhat is it?\n-->", "every line is '- question'"),
+        ("<!-- questions\n- what is it?\n- What is it\n-->", "listed twice"),
+        ("<!-- questions\n- " + "x" * 201 + "\n-->", "over 200 characters"),
+    ],
+)
+def test_malformed_example_questions_are_reported_with_their_line(write_doc, block, message):
+    write_doc("phone.md", QUESTIONS_DOC.split("<!--")[0] + block + "\n")
+    _, problems = load_documents(write_doc.dir)
+    # The block opens on line 10; its first item is line 11, the second 12.
+    line = {"empty questions block": 10, "listed twice": 12}.get(message, 11)
+    assert any(message in p.message and p.line == line for p in problems), problems
+
+
+def test_an_example_question_under_two_sections_is_reported(write_doc):
+    write_doc("phone.md", QUESTIONS_DOC)
+    write_doc("other.md", QUESTIONS_DOC.replace("Phone interview", "Other").replace("phone call?", "other call?"))
+    _, problems = load_documents(write_doc.dir)
+    assert any("also listed under" in p.message for p in problems), problems

@@ -159,3 +159,61 @@ def test_sections_that_say_the_same_thing_are_reported(write_doc, tmp_path, embe
     assert [p.message.split(" (")[0] for p in index.problems] == [
         "section 'Work style duration' is almost the same as 'Work style duration' in knowledge/b.md"
     ]
+
+
+def test_an_example_question_lifts_its_section_for_a_question_asked_that_way(write_doc, tmp_path, embedder):
+    """With the real model: 'virtual onsite' is not in the text, but a writer's example says it."""
+    body_loop = "The in-person interviews are the fourth step: you meet several interviewers, one after another."
+    body_phone = "The phone interview is a conversation about your past experience with one interviewer."
+    write_doc("loop.md", DOC.format(title="Interview loop", heading="What the interviews are like", body=body_loop))
+    write_doc("phone.md", DOC.format(title="Phone interview", heading="What it covers", body=body_phone))
+    question = "how does the virtual onsite go"
+    plain = build_index(write_doc.dir, tmp_path / "plain", embedder)
+    before = {p.id: p.score for p in rank(plain, embedder, question, 0.0, sentence_weight=0.7)}
+    examples = "\n<!-- questions\n- what happens at the virtual onsite?\n- what's the final round like?\n-->\n"
+    write_doc(
+        "loop.md",
+        DOC.format(title="Interview loop", heading="What the interviews are like", body=body_loop) + examples,
+    )
+    counting = CountingEmbedder(embedder)
+    index = build_index(write_doc.dir, tmp_path / "plain", counting)
+    assert counting.count == 1 + 1 + 2  # the changed document: section, sentence, two examples
+    assert index.sentence_is_example.sum() == 2 and index.problems == []
+    after = {p.id: p.score for p in rank(index, embedder, question, 0.0, sentence_weight=0.7)}
+    assert after["loop#what-the-interviews-are-like"] > before["loop#what-the-interviews-are-like"] + 0.05
+    assert after["phone#what-it-covers"] == pytest.approx(before["phone#what-it-covers"], abs=1e-5)
+    # Reloaded from disk, the example rows are known again without embedding anything.
+    again = CountingEmbedder(embedder)
+    reloaded = build_index(write_doc.dir, tmp_path / "plain", again)
+    assert again.count == 0 and list(reloaded.sentence_is_example) == list(index.sentence_is_example)
+
+
+def test_an_example_question_that_reads_closer_to_another_section_is_reported(write_doc, tmp_path, embedder):
+    write_doc(
+        "loop.md",
+        DOC.format(
+            title="Interview loop",
+            heading="Bar raisers",
+            body="A bar raiser is a neutral interviewer from another team.",
+        ),
+    )
+    misplaced = "\n<!-- questions\n- how long does the work sample simulation take?\n-->\n"
+    write_doc(
+        "sim.md",
+        DOC.format(
+            title="Work sample simulation",
+            heading="How long it takes",
+            body="The work sample simulation takes 20-60 minutes.",
+        ).replace("## How long it takes", "## Who designs it\n\nAWS designs it.\n\n## How long it takes"),
+    )
+    write_doc(
+        "loop.md",
+        DOC.format(
+            title="Interview loop",
+            heading="Bar raisers",
+            body="A bar raiser is a neutral interviewer from another team.",
+        )
+        + misplaced,
+    )
+    index = build_index(write_doc.dir, tmp_path / "index", embedder)
+    assert any("reads closer to 'How long it takes'" in p.message for p in index.problems), index.problems
