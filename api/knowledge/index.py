@@ -25,6 +25,8 @@ from rank_bm25 import BM25Okapi
 
 from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
+from api.knowledge.glossary import FILE as GLOSSARY_FILE
+from api.knowledge.glossary import Glossary, load_glossary
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,8 @@ class KnowledgeIndex:
     sentence_vectors: np.ndarray | None = None
     sentence_owner: np.ndarray | None = None
     sentence_is_example: np.ndarray | None = None
+    # Candidates' words for the knowledge's terms (knowledge/glossary.yml), searched with their meaning.
+    glossary: Glossary = dataclasses.field(default_factory=Glossary)
 
     def __post_init__(self) -> None:
         self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
@@ -286,6 +290,8 @@ def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> Kno
 
 def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> KnowledgeIndex:
     docs, problems = load_documents(knowledge_dir)
+    glossary, glossary_problems = load_glossary(knowledge_dir)
+    problems = problems + glossary_problems
     previous = _load_previous(index_dir, embedder)
 
     sections: list[Section] = []
@@ -353,9 +359,12 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         + near_duplicates(sections, vectors)
         + misplaced_questions(sections, vectors, sentence_vectors, sentence_owner, is_example)
     )
-    version = hashlib.sha256(
-        json.dumps({p: d["hash"] for p, d in manifest_docs.items()}, sort_keys=True).encode()
-    ).hexdigest()[:12]
+    hashes = {p: d["hash"] for p, d in manifest_docs.items()}
+    if glossary.terms:  # a new word for a term changes what questions find: a new version
+        hashes[f"knowledge/{GLOSSARY_FILE}"] = hashlib.sha256(
+            json.dumps(glossary.terms, sort_keys=True).encode()
+        ).hexdigest()
+    version = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:12]
     built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     manifest = {
         "format": FORMAT,
@@ -378,5 +387,14 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         len(problems),
     )
     return KnowledgeIndex(
-        sections, vectors, version, built_at, len(docs) + kept, problems, sentence_vectors, sentence_owner, is_example
+        sections,
+        vectors,
+        version,
+        built_at,
+        len(docs) + kept,
+        problems,
+        sentence_vectors,
+        sentence_owner,
+        is_example,
+        glossary,
     )

@@ -58,6 +58,12 @@ def strip_company(query: str) -> str:
     return " ".join(_COMPANY.sub(" ", query).split()) or query
 
 
+def search_text(index: KnowledgeIndex, query: str) -> str:
+    """What is embedded and matched for a question: without the company's name, and with the
+    meaning of the candidates' own terms the glossary knows ("the OA (online assessment)")."""
+    return index.glossary.expand(strip_company(query))
+
+
 # "Besides the work style one, what's the other assessment?": the phrase after the cue names what the
 # candidate does NOT want, yet it is the strongest match for the whole question.
 _EXCLUDING = re.compile(
@@ -87,11 +93,12 @@ def rank(
 ) -> list[Passage]:
     """The k best sections. A section's similarity is its own cosine, raised towards the cosine of its
     closest sentence when that is higher: max(cos, (1 - w) * cos + w * best sentence). `qvec` is the
-    query's vector when the caller already has it (`embedder.encode([strip_company(query)])`)."""
+    query's vector when the caller already has it (`embedder.encode([search_text(index, query)])`)."""
     if not index.sections:
         return []
+    text = search_text(index, query)
     if qvec is None:
-        qvec = embedder.encode([strip_company(query)])
+        qvec = embedder.encode([text])
     n = len(index.sections)
     sims, ids = index.faiss.search(qvec, n)
     cos = np.empty(n, dtype=float)
@@ -102,7 +109,7 @@ def rank(
         best = np.full(n, -1.0)
         np.maximum.at(best, owner[sids[0]], ssims[0].astype(float))
         cos = np.maximum(cos, (1 - sentence_weight) * cos + sentence_weight * best)
-    bm = np.asarray(index.bm25.get_scores(tokenize(query)), dtype=float) if bm25_weight else np.zeros_like(cos)
+    bm = np.asarray(index.bm25.get_scores(tokenize(text)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm
     excluded = excluded_words(query)
     if excluded:

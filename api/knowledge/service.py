@@ -19,7 +19,7 @@ from api.config import Settings
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
 from api.knowledge.index import KnowledgeIndex, build_index
 from api.knowledge.insight import UnansweredReport
-from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, strip_company
+from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, search_text
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class KnowledgeService:
         ):
             yield
             return
-        text = strip_company(message)
+        text = search_text(self.index, message)
         embedder.prefetch(text, conversation)
         try:
             yield
@@ -136,7 +136,7 @@ class KnowledgeService:
         if isinstance(embedder, PrefetchingEmbedder):
             # The vector comes from the embedder's own thread; the ranking that is left (well under a
             # millisecond) runs here, cheaper than a hop to a thread that would only wait.
-            future = embedder.take(strip_company(self._effective(query, previous)), conversation)
+            future = embedder.take(search_text(self.index, self._effective(query, previous)), conversation)
             qvec = future.result() if future.done() else await asyncio.wrap_future(future)
             return self.ask(query, previous, likely_uncovered, qvec=qvec)
         # Embedding is CPU work; keep it off the event loop so health checks and chat I/O stay responsive.
