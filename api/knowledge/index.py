@@ -23,6 +23,7 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from api.knowledge.coverage import CoverageModel, build_coverage
 from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
 from api.knowledge.glossary import FILE as GLOSSARY_FILE
@@ -110,6 +111,8 @@ class KnowledgeIndex:
     sentence_is_example: np.ndarray | None = None
     # Candidates' words for the knowledge's terms (knowledge/glossary.yml), searched with their meaning.
     glossary: Glossary = dataclasses.field(default_factory=Glossary)
+    # P(uncovered) of a question from its vector (api/knowledge/coverage.py); None without its data.
+    coverage: CoverageModel | None = None
 
     def __post_init__(self) -> None:
         self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
@@ -272,7 +275,9 @@ def misplaced_questions(
     return out
 
 
-def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> KnowledgeIndex:
+def build_index(
+    knowledge_dir: Path, index_dir: Path, embedder: Embedder, nlu_path: Path | None = None
+) -> KnowledgeIndex:
     """Load the documents, embed what changed since the last build, persist and return the index.
 
     Several API processes may share one index directory (the cluster set-up on one machine): an
@@ -283,7 +288,15 @@ def build_index(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> Kno
     with open(index_dir / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return _build_locked(knowledge_dir, index_dir, embedder)
+            index = _build_locked(knowledge_dir, index_dir, embedder)
+            if nlu_path is not None:
+                from api.knowledge.search import strip_company
+
+                questions = [q for sec in index.sections for q in sec.questions]
+                index.coverage = build_coverage(
+                    nlu_path, questions, embedder, lambda q: index.glossary.expand(strip_company(q)), index_dir
+                )
+            return index
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

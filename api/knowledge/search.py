@@ -39,6 +39,11 @@ class Params:
     whole_doc_chars: int = 0
     uncovered_override: float = 1.0
     sentence_weight: float = 0.0
+    example_weight: float = 1.0
+    # Refuse when the coverage model's P(uncovered) reaches this (1.0: never), and when NLU also
+    # judged the question uncovered, this.
+    refuse_above: float = 1.0
+    refuse_above_when_flagged: float = 1.0
 
 
 @dataclass
@@ -47,6 +52,7 @@ class Decision:
     passages: list[Passage] = field(default_factory=list)  # what to answer with, or the options
     ranked: list[Passage] = field(default_factory=list)  # top candidates, for previews and logs
     query: str = ""
+    uncovered: float | None = None  # the coverage model's P(uncovered), for previews
 
 
 _COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)
@@ -90,6 +96,7 @@ def rank(
     k: int = 5,
     sentence_weight: float = 0.0,
     qvec: np.ndarray | None = None,
+    example_weight: float = 1.0,
 ) -> list[Passage]:
     """The k best sections. A section's similarity is its own cosine, raised towards the cosine of its
     closest sentence when that is higher: max(cos, (1 - w) * cos + w * best sentence). `qvec` is the
@@ -106,9 +113,20 @@ def rank(
     owner = index.sentence_owner
     if sentence_weight and owner is not None and len(owner):
         ssims, sids = index.sentence_faiss.search(qvec, len(owner))
+        order_sims = np.empty(len(owner))
+        order_sims[sids[0]] = ssims[0]
+        examples = index.sentence_is_example
+        text_rows = ~examples if examples is not None else np.ones(len(owner), dtype=bool)
         best = np.full(n, -1.0)
-        np.maximum.at(best, owner[sids[0]], ssims[0].astype(float))
-        cos = np.maximum(cos, (1 - sentence_weight) * cos + sentence_weight * best)
+        np.maximum.at(best, owner[text_rows], order_sims[text_rows])
+        lifted = np.maximum(cos, (1 - sentence_weight) * cos + sentence_weight * best)
+        if example_weight and examples is not None and examples.any():
+            # A writer's example question asked in other words: matched question to question, its
+            # closeness scaled down (a question near an example is not always a paraphrase of it).
+            asked = np.full(n, -1.0)
+            np.maximum.at(asked, owner[examples], order_sims[examples])
+            lifted = np.maximum(lifted, (1 - sentence_weight) * cos + sentence_weight * example_weight * asked)
+        cos = lifted
     bm = np.asarray(index.bm25.get_scores(tokenize(text)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm
     excluded = excluded_words(query)
@@ -126,6 +144,7 @@ def decide(
     p: Params,
     doc_sections: dict[str, list[Section]] | None = None,
     likely_uncovered: bool = False,
+    uncovered: float | None = None,
 ) -> Decision:
     """Answer with the best section (with its close neighbours from the same document, or the whole
     document when it is short), ask which one was meant when two documents tie, or fall back when
@@ -133,9 +152,11 @@ def decide(
     in-domain questions score as high as real paraphrases (notes/retrieval.md), so only a strong
     match (meaning and key words) overrides NLU."""
     if not ranked or ranked[0].score < p.answer_threshold:
-        return Decision("fallback", [], ranked)
+        return Decision("fallback", [], ranked, uncovered=uncovered)
     if likely_uncovered and ranked[0].score < p.uncovered_override:
-        return Decision("fallback", [], ranked)
+        return Decision("fallback", [], ranked, uncovered=uncovered)
+    if uncovered is not None and uncovered >= (p.refuse_above_when_flagged if likely_uncovered else p.refuse_above):
+        return Decision("fallback", [], ranked, uncovered=uncovered)
     best = ranked[0]
     runner = ranked[1] if len(ranked) > 1 else None
     if (
@@ -144,16 +165,16 @@ def decide(
         and best.score - runner.score <= p.clarify_margin
         and best.score < p.clarify_ceiling
     ):
-        return Decision("clarify", [best, runner], ranked)
+        return Decision("clarify", [best, runner], ranked, uncovered=uncovered)
     siblings = (doc_sections or {}).get(best.doc, [])
     if siblings and sum(len(s.text) for s in siblings) <= p.whole_doc_chars:
         # A short topic file reads as one answer; its sections in document order.
         scored = {x.id: x for x in ranked}
         chosen = [scored.get(s.id) or Passage.of(s, 0.0, 0.0) for s in siblings]
         chosen.sort(key=lambda x: x.id != best.id)
-        return Decision("answer", chosen, ranked)
+        return Decision("answer", chosen, ranked, uncovered=uncovered)
     chosen = [best] + [x for x in ranked[1:3] if x.doc == best.doc and best.score - x.score <= p.combine_margin]
-    return Decision("answer", chosen, ranked)
+    return Decision("answer", chosen, ranked, uncovered=uncovered)
 
 
 _FOLLOW_UP = re.compile(

@@ -39,7 +39,9 @@ class KnowledgeService:
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
         with self._rebuild:  # one rebuild at a time; questions keep using the current index meanwhile
-            index = build_index(self.settings.knowledge_dir, self.settings.index_dir, self.embedder)
+            index = build_index(
+                self.settings.knowledge_dir, self.settings.index_dir, self.embedder, self.settings.nlu_data
+            )
             for problem in index.problems:
                 log.warning("knowledge problem: %s", problem)
             changed = index.version != self.index.version
@@ -62,7 +64,7 @@ class KnowledgeService:
     @classmethod
     def start(cls, settings: Settings) -> KnowledgeService:
         embedder = PrefetchingEmbedder(create_embedder(settings.embedder, settings.var_dir / "models"))
-        index = build_index(settings.knowledge_dir, settings.index_dir, embedder)
+        index = build_index(settings.knowledge_dir, settings.index_dir, embedder, settings.nlu_data)
         for problem in index.problems:
             log.warning("knowledge problem: %s", problem)
         return cls(settings, embedder, index)
@@ -79,6 +81,9 @@ class KnowledgeService:
             s.whole_doc_chars,
             s.uncovered_override,
             s.sentence_weight,
+            s.example_weight,
+            s.refuse_above,
+            s.refuse_above_when_flagged,
         )
 
     @staticmethod
@@ -92,10 +97,19 @@ class KnowledgeService:
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
+        if qvec is None:
+            qvec = self.embedder.encode([search_text(index, effective)])
         ranked = rank(
-            index, self.embedder, effective, params.bm25_weight, sentence_weight=params.sentence_weight, qvec=qvec
+            index,
+            self.embedder,
+            effective,
+            params.bm25_weight,
+            sentence_weight=params.sentence_weight,
+            qvec=qvec,
+            example_weight=params.example_weight,
         )
-        decision = decide(ranked, params, index.doc_sections, likely_uncovered)
+        uncovered = index.coverage.uncovered(qvec) if index.coverage is not None else None
+        decision = decide(ranked, params, index.doc_sections, likely_uncovered, uncovered)
         decision.query = effective
         return decision
 

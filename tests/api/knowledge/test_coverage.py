@@ -1,0 +1,72 @@
+"""The coverage model: P(uncovered) from a question's vector (api/knowledge/coverage.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from api.knowledge.coverage import nlu_examples, train
+from api.knowledge.search import Params, Passage, decide
+
+NLU = """version: "3.1"
+nlu:
+- intent: ask_hiring
+  examples: |
+    - how long is the [work style](assessment) assessment
+    - what does a bar raiser do
+- intent: out_of_scope
+  examples: |
+    - what is the salary
+- intent: greet
+  examples: |
+    - hi
+"""
+
+
+def test_the_examples_of_an_intent_are_read_without_their_annotations(tmp_path):
+    path = tmp_path / "nlu.yml"
+    path.write_text(NLU)
+    assert nlu_examples(path, "ask_hiring") == ["how long is the work style assessment", "what does a bar raiser do"]
+    assert nlu_examples(path, "out_of_scope") == ["what is the salary"]
+    assert nlu_examples(tmp_path / "missing.yml", "ask_hiring") == []
+
+
+def fake_encode(texts):
+    """Two clear directions: questions about pay point one way, the rest another (unit vectors)."""
+    out = []
+    for t in texts:
+        v = np.array([1.0, 0.1, 0.0]) if "pay" in t or "salary" in t else np.array([0.1, 1.0, 0.0])
+        out.append(v / np.linalg.norm(v))
+    return np.vstack(out)
+
+
+def test_the_model_learns_what_uncovered_questions_ask_about_and_caches_their_vectors(tmp_path):
+    covered = ["how long is the assessment", "what is a bar raiser", "when do I hear back"]
+    uncovered = ["what is the salary", "how much do you pay", "pay range for SDE"]
+    calls = []
+
+    def counting(texts):
+        calls.append(len(texts))
+        return fake_encode(texts)
+
+    model = train(covered, uncovered, counting, tmp_path, "fake")
+    assert model is not None and model.examples == 6
+    assert model.uncovered(fake_encode(["what's the pay?"])) > 0.8
+    assert model.uncovered(fake_encode(["how long is the loop?"])) < 0.2
+    train(covered, uncovered + ["salary for interns"], counting, tmp_path, "fake")
+    assert calls == [6, 1]  # the second fit embeds only the new question
+    assert train(covered, [], fake_encode) is None
+
+
+def passage(score: float) -> Passage:
+    return Passage("a#s", "knowledge/a.md", "A", "S", "text", None, score, score)
+
+
+def test_the_decision_refuses_above_the_calibrated_levels():
+    p = Params(0.02, 0.3, 0.15, 0.01, 0.55, uncovered_override=0.48, refuse_above=0.7, refuse_above_when_flagged=0.4)
+    ranked = [passage(0.9)]
+    assert decide(ranked, p, uncovered=0.69).kind == "answer"
+    assert decide(ranked, p, uncovered=0.7).kind == "fallback"
+    assert decide(ranked, p, likely_uncovered=True, uncovered=0.39).kind == "answer"
+    assert decide(ranked, p, likely_uncovered=True, uncovered=0.4).kind == "fallback"
+    assert decide(ranked, p, uncovered=None).kind == "answer"  # no model: as before
+    assert decide(ranked, p, uncovered=0.75).uncovered == 0.75
