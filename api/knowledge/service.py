@@ -225,6 +225,7 @@ class KnowledgeService:
         index = self.index
         listed = listed_after(top.doc, index.lists_of, ctx)
         steps = index.steps
+        step: str | None
         if top.doc in steps:
             step = top.doc
         elif listed and all(d in steps for d in listed):  # an overview of the steps
