@@ -25,11 +25,32 @@ def _section_id(tracker: Tracker) -> str | None:
     return None
 
 
+# The conversation's state, kept in slots (bot/domain.yml) so the dialogue tier owns it: the service
+# resolves a follow-up against it ("what comes next?", "the second one", "why not?") and returns the
+# state to keep for the next turn.
+CONTEXT_SLOTS = {"doc": "topic_doc", "section": "topic_section", "listed": "topic_listed", "step": "process_step"}
+
+
+def conversation_context(tracker: Tracker) -> dict[str, Any]:
+    """The state the slots hold, in the search request's shape."""
+    ctx = {key: tracker.get_slot(slot) for key, slot in CONTEXT_SLOTS.items()}
+    ctx["listed"] = [str(x) for x in ctx["listed"] or []]
+    return ctx
+
+
+def context_events(result: dict[str, Any]) -> list[EventType]:
+    """Slot events for the state the service returned (nothing when it returned none)."""
+    ctx = result.get("context")
+    if not isinstance(ctx, dict):
+        return []
+    return [SlotSet(slot, ctx.get(key) or ([] if key == "listed" else None)) for key, slot in CONTEXT_SLOTS.items()]
+
+
 class ActionAnswerQuestion(Action):
     """Answers a hiring question from the knowledge service, with its sources.
 
-    The previous answered question is kept in `last_question`, so a short follow-up
-    ("how long does that take?") is searched in its context.
+    The conversation's state (current topic, what the last answer listed, the process step) is sent
+    with every search and kept in slots from the answer, so a follow-up is resolved in context.
     """
 
     def name(self) -> str:
@@ -41,22 +62,25 @@ class ActionAnswerQuestion(Action):
         previous = tracker.get_slot("last_question")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         try:
-            result = await get_client().search(text, previous, section_id, intent, tracker.sender_id)
+            result = await get_client().search(
+                text, previous, section_id, intent, tracker.sender_id, conversation_context(tracker)
+            )
         except ServiceUnavailable as exc:
             log.warning("knowledge search failed: %s", exc)
             dispatcher.utter_message(response="utter_service_error")
             return []
         decision = result["decision"]
+        state = context_events(result)
         if decision == "answer":
             dispatcher.utter_message(json_message=answer_payload(result))
             # A chosen "did you mean" option has no question text of its own; its heading is the context.
             asked = result["passages"][0]["heading"] if section_id else result["query"]
-            return [SlotSet("last_question", asked)]
+            return [SlotSet("last_question", asked), *state]
         if decision == "clarify":
             dispatcher.utter_message(json_message=clarify_payload(result, response_text(domain, "utter_clarify")))
-            return []
+            return state
         dispatcher.utter_message(response="utter_not_covered")
-        return []
+        return state
 
 
 def _auth(tracker: Tracker) -> dict[str, str]:

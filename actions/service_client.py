@@ -37,15 +37,23 @@ class ServiceClient:
         return self._session
 
     async def search(
-        self, query: str, previous: str | None, section_id: str | None, intent: str | None, conversation_id: str = ""
+        self,
+        query: str,
+        previous: str | None,
+        section_id: str | None,
+        intent: str | None,
+        conversation_id: str = "",
+        context: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        # The conversation lets the service find the vector it started on when the message came in.
+        # The conversation lets the service find the vector it started on when the message came in;
+        # the context (the slots' state) lets it resolve a follow-up.
         body = {
             "query": query,
             "previous": previous,
             "section_id": section_id,
             "nlu_intent": intent,
             "conversation_id": conversation_id,
+            "context": context,
         }
         try:
             async with self._http().post("/api/internal/search", json=body) as resp:

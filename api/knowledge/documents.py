@@ -71,6 +71,31 @@ class Document:
     title: str
     content_hash: str
     sections: list[Section] = field(default_factory=list)
+    # Front matter that links topics for follow-ups (see api/knowledge/context.py): `next`, the topic
+    # of the process step that follows this one; `lists`, the topics this one names in order (so "the
+    # second one" resolves). Both hold document ids (file names without .md), checked after loading.
+    next: str | None = None
+    lists: list[str] = field(default_factory=list)
+    meta_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return doc_id(self.path)
+
+
+def doc_id(path: str) -> str:
+    """A document's id in front matter links: its file name without .md ("phone-interview")."""
+    return Path(path).stem
+
+
+def _key_line(raw: str, key: str) -> int:
+    """The line of a front matter key, for problems about its value."""
+    for n, line in enumerate(raw.splitlines()[1:], start=2):
+        if line.strip() == "---":
+            break
+        if line.startswith(f"{key}:"):
+            return n
+    return 1
 
 
 def slugify(text: str) -> str:
@@ -123,6 +148,16 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
     url = meta.get("url")
     if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
         problems.append(Problem(rel_path, 1, "'url' must be a full http(s) address"))
+    nxt = meta.get("next")
+    if nxt is not None and not (isinstance(nxt, str) and nxt.strip()):
+        problems.append(
+            Problem(rel_path, _key_line(raw, "next"), "'next' must be one document id, e.g. next: phone-interview")
+        )
+    lists = meta.get("lists", [])
+    if not (isinstance(lists, list) and all(isinstance(x, str) and x.strip() for x in lists)):
+        problems.append(
+            Problem(rel_path, _key_line(raw, "lists"), "'lists' must be a list of document ids, e.g. lists: [a, b]")
+        )
     if problems:
         return None, problems
 
@@ -193,7 +228,17 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
     if problems:
         return None, problems
     digest = hashlib.sha256(raw_bytes).hexdigest()
-    return Document(rel_path, doc_title, digest, sections), []
+    links = {k: _key_line(raw, k) for k in ("next", "lists")}
+    nxt_id = nxt.strip() if isinstance(nxt, str) else None
+    return Document(
+        rel_path,
+        doc_title,
+        digest,
+        sections,
+        nxt_id,
+        [str(x).strip() for x in lists] if isinstance(lists, list) else [],
+        links,
+    ), []
 
 
 def _example_questions(text: str, rel_path: str, first_line: int) -> tuple[tuple[str, ...], list[Problem]]:
@@ -269,4 +314,22 @@ def load_documents(knowledge_dir: Path) -> tuple[list[Document], list[Problem]]:
         if other:
             problems.append(Problem(doc.path, 1, f"title '{doc.title}' is also the title of {other}"))
         titles[doc.title.lower()] = doc.path
+    problems.extend(link_problems(docs, knowledge_dir))
     return docs, problems + duplicate_questions(docs)
+
+
+def link_problems(docs: list[Document], knowledge_dir: Path) -> list[Problem]:
+    """A `next` or `lists` entry must name a document: one that is not there (a typo, a renamed file)
+    would silently turn "what comes next?" into a refusal. A file that exists but has problems of its
+    own is not reported again here."""
+    known = {d.id for d in docs} | {p.stem for p in knowledge_dir.rglob("*.md")}
+    out = []
+    for doc in docs:
+        if doc.next and doc.next not in known:
+            out.append(Problem(doc.path, doc.meta_lines.get("next", 1), f"'next' names '{doc.next}': no such document"))
+        for item in doc.lists:
+            if item not in known:
+                out.append(
+                    Problem(doc.path, doc.meta_lines.get("lists", 1), f"'lists' names '{item}': no such document")
+                )
+    return out

@@ -113,6 +113,15 @@ class KnowledgeIndex:
     glossary: Glossary = dataclasses.field(default_factory=Glossary)
     # P(uncovered) of a question from its vector (api/knowledge/coverage.py); None without its data.
     coverage: CoverageModel | None = None
+    # Topic links from front matter, by document path (see api/knowledge/context.py): the step that
+    # follows each process step, and the topics a document names in order.
+    next_of: dict[str, str] = dataclasses.field(default_factory=dict)
+    lists_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def steps(self) -> set[str]:
+        """The documents of the ordered process: each one with a next step, and each next step."""
+        return set(self.next_of) | set(self.next_of.values())
 
     def __post_init__(self) -> None:
         self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
@@ -399,6 +408,9 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         embedded,
         len(problems),
     )
+    path_of = {d.id: d.path for d in docs}
+    next_of = {d.path: path_of[d.next] for d in docs if d.next in path_of}
+    lists_of = {d.path: [path_of[x] for x in d.lists if x in path_of] for d in docs if d.lists}
     return KnowledgeIndex(
         sections,
         vectors,
@@ -410,4 +422,6 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         sentence_owner,
         is_example,
         glossary,
+        next_of=next_of,
+        lists_of=lists_of,
     )

@@ -11,8 +11,10 @@ from fastapi.responses import Response
 from api.csv_export import to_csv
 from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
 from api.knowledge import insight
+from api.knowledge.context import Context
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.schemas import (
+    ConversationContext,
     KnowledgeStatus,
     PassageOut,
     PreviewOut,
@@ -45,18 +47,40 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
         passage = knowledge.section(body.section_id)
         if passage is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"No section with id '{body.section_id}'.")
+        chosen = knowledge.chosen(passage, _context(body.context))
         return SearchResponse(
-            decision="answer", query=body.query, passages=[_out(passage)], index_version=knowledge.index.version
+            decision="answer",
+            query=body.query,
+            passages=[_out(passage)],
+            index_version=knowledge.index.version,
+            context=_context_out(chosen.context),
         )
     decision = await knowledge.ask_async(
-        body.query, body.previous, likely_uncovered=body.nlu_intent == "out_of_scope", conversation=body.conversation_id
+        body.query,
+        body.previous,
+        likely_uncovered=body.nlu_intent == "out_of_scope",
+        conversation=body.conversation_id,
+        ctx=_context(body.context),
     )
     return SearchResponse(
         decision=decision.kind,
         query=decision.query,
         passages=[_out(p) for p in decision.passages],
         index_version=knowledge.index.version,
+        context=_context_out(decision.context),
     )
+
+
+def _context(body: ConversationContext | None) -> Context | None:
+    if body is None:
+        return None
+    return Context(body.doc, body.section, tuple(body.listed), body.step)
+
+
+def _context_out(ctx: Context | None) -> ConversationContext | None:
+    if ctx is None:
+        return None
+    return ConversationContext(doc=ctx.doc, section=ctx.section, listed=list(ctx.listed), step=ctx.step)
 
 
 def _status(index: KnowledgeIndex) -> KnowledgeStatus:

@@ -7,6 +7,17 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class ConversationContext(BaseModel):
+    """The conversation's state, kept by the dialogue tier in slots and sent back with each search."""
+
+    doc: str | None = Field(None, max_length=300, description="The current topic's document path")
+    section: str | None = Field(None, max_length=300, description="The section last answered with")
+    listed: list[str] = Field(
+        default_factory=list, max_length=20, description="Document paths the last answer named, in order"
+    )
+    step: str | None = Field(None, max_length=300, description="The hiring-process step last talked about")
+
+
 class SearchRequest(BaseModel):
     query: str = Field(min_length=1, max_length=2000, description="The candidate's question")
     previous: str | None = Field(None, max_length=2000, description="The previous question, for short follow-ups")
@@ -16,6 +27,9 @@ class SearchRequest(BaseModel):
     nlu_intent: str | None = Field(None, max_length=64, description="The intent Rasa's NLU gave the message")
     conversation_id: str = Field(
         "", max_length=64, description="The asking conversation: finds the vector the gateway prefetched for it"
+    )
+    context: ConversationContext | None = Field(
+        None, description="What the conversation is about; when given, follow-ups are resolved against it"
     )
 
 
@@ -34,6 +48,7 @@ class SearchResponse(BaseModel):
     query: str = Field(description="The text that was searched (the follow-up joined to its context)")
     passages: list[PassageOut] = Field(description="Sections to answer with, or the options to offer")
     index_version: str
+    context: ConversationContext | None = Field(None, description="The state to keep for the next turn")
 
 
 class ProblemOut(BaseModel):

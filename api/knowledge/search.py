@@ -8,6 +8,7 @@ from typing import Literal
 
 import numpy as np
 
+from api.knowledge.context import Context
 from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder
 from api.knowledge.index import KnowledgeIndex, tokenize
@@ -53,6 +54,7 @@ class Decision:
     ranked: list[Passage] = field(default_factory=list)  # top candidates, for previews and logs
     query: str = ""
     uncovered: float | None = None  # the coverage model's P(uncovered), for previews
+    context: Context | None = None  # the conversation's state after this turn (when it sent one)
 
 
 _COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)

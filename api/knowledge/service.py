@@ -16,10 +16,27 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from api.config import Settings
+from api.knowledge.context import (
+    Context,
+    addresses,
+    content_words,
+    listed_after,
+    next_topic,
+    pick_listed,
+    resolve,
+    step_named,
+)
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
-from api.knowledge.index import KnowledgeIndex, build_index
+from api.knowledge.index import KnowledgeIndex, build_index, tokenize
 from api.knowledge.insight import UnansweredReport
 from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, search_text
+
+# An elliptical message is taken as a new subject only when another topic matches it clearly better
+# than the current one ("can I apply to two of them?" after a job-search answer).
+OWN_SUBJECT_MARGIN = 0.12
+# The section just given is passed over for a different question when another section of the topic
+# that addresses the question scores this close to it ("who else is in the loop?" after the bar raiser).
+REPEAT_MARGIN = 0.12
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +109,15 @@ class KnowledgeService:
         return f"{previous} {query}" if previous and looks_like_follow_up(query) else query
 
     def ask(
-        self, query: str, previous: str | None = None, likely_uncovered: bool = False, qvec: np.ndarray | None = None
+        self,
+        query: str,
+        previous: str | None = None,
+        likely_uncovered: bool = False,
+        qvec: np.ndarray | None = None,
+        ctx: Context | None = None,
     ) -> Decision:
+        if ctx is not None:
+            return self._ask_in_context(query, ctx, likely_uncovered, qvec)
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
@@ -111,6 +135,122 @@ class KnowledgeService:
         uncovered = index.coverage.uncovered(qvec) if index.coverage is not None else None
         decision = decide(ranked, params, index.doc_sections, likely_uncovered, uncovered)
         decision.query = effective
+        return decision
+
+    def _answer(self, best: Passage, ranked: list[Passage]) -> list[Passage]:
+        """The chosen section, or its whole document when that is short (as `decide` does)."""
+        siblings = self.index.doc_sections.get(best.doc, [])
+        if siblings and sum(len(s.text) for s in siblings) <= self.params.whole_doc_chars:
+            scored = {x.id: x for x in ranked}
+            chosen = [scored.get(s.id) or Passage.of(s, 0.0, 0.0) for s in siblings]
+            chosen.sort(key=lambda x: x.id != best.id)
+            return chosen
+        return [best]
+
+    def _ask_in_context(self, query: str, ctx: Context, likely_uncovered: bool, qvec: np.ndarray | None) -> Decision:
+        """Resolve the message against the conversation's state first (api/knowledge/context.py)."""
+        index = self.index
+        params = self.params
+        resolved = resolve(query, ctx)
+        if resolved.kind == "next":
+            target, is_step = next_topic(ctx, index.next_of, index.steps)
+            if target and target in index.doc_sections:
+                first = Passage.of(index.doc_sections[target][0], 1.0, 1.0)
+                return self._with_context(Decision("answer", self._answer(first, []), [first], query), ctx)
+            if is_step:  # the end of the process: nothing is said about what follows it
+                return self._with_context(Decision("fallback", [], [], query), ctx)
+        if qvec is None:
+            qvec = self.embedder.encode([search_text(index, query)])
+        everything = rank(
+            index,
+            self.embedder,
+            query,
+            params.bm25_weight,
+            k=len(index.sections),
+            sentence_weight=params.sentence_weight,
+            qvec=qvec,
+            example_weight=params.example_weight,
+        )
+        uncovered = index.coverage.uncovered(qvec) if index.coverage is not None else None
+        if resolved.kind == "ordinal":
+            target = pick_listed(resolved, ctx)
+            within = [p for p in everything if p.doc == target]
+            if within:
+                return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
+        words = resolved.content if resolved.kind == "elliptical" else content_words(query)
+        if resolved.kind == "elliptical" and ctx.doc:
+            within = [p for p in everything if p.doc == ctx.doc]
+            fits = [p for p in within if addresses(words, f"{p.heading} {p.text}")] if words else within
+            best = everything[0] if everything else None
+            # A new subject only when the message names something (a bare "when do I get them?" leans
+            # on its topic) and another topic matches it clearly better.
+            own = (
+                bool(words)
+                and best is not None
+                and best.doc != ctx.doc
+                and best.score >= params.answer_threshold
+                and (not within or best.score >= within[0].score + OWN_SUBJECT_MARGIN)
+            )
+            if not own and fits:
+                chosen = fits[0]
+                if not words:
+                    # "why not?", "who do I ask?": about what was just said, unless another section of
+                    # the topic clearly fits better ("and what kind of questions are in it?").
+                    just = next((p for p in within if p.id == ctx.section), None)
+                    if just is not None and just.score >= chosen.score - REPEAT_MARGIN:
+                        chosen = just
+                elif chosen.id == ctx.section and len(fits) > 1 and fits[1].score >= chosen.score - REPEAT_MARGIN:
+                    chosen = fits[1]  # a different question: not the section just given again
+                return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)
+            named = everything[0] if everything else None
+            if not own and named is not None and words <= set(tokenize(f"{named.title} {named.heading}")):
+                # "no, I meant the phone one": the words name another topic outright.
+                return self._with_context(
+                    Decision("answer", self._answer(named, everything), everything[:5], query), ctx
+                )
+            if not own and not any(addresses(words, f"{p.heading} {p.text}") for p in everything[:1]):
+                # The topic does not say, nor does any other: refuse, never give the topic's section again.
+                return self._with_context(Decision("fallback", [], within[:5], query), ctx)
+        decision = decide(everything[:5], params, index.doc_sections, likely_uncovered, uncovered)
+        decision.query = query
+        top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
+        if (
+            top is not None
+            and top.id == ctx.section
+            and words
+            and 2 * addresses(words, f"{top.heading} {top.text}") < len(words)
+        ):
+            # The section just given again, for a question whose words it does not state: not covered.
+            return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
+        return self._with_context(decision, ctx, query)
+
+    def chosen(self, passage: Passage, ctx: Context | None) -> Decision:
+        """A "did you mean" option the candidate picked: it becomes the topic."""
+        return self._with_context(Decision("answer", [passage], [passage]), ctx or Context())
+
+    def _by_links(self, query: str, ctx: Context) -> bool:
+        """Whether a "what comes next?" is answered from the process order alone (no search)."""
+        if resolve(query, ctx).kind != "next":
+            return False
+        return next_topic(ctx, self.index.next_of, self.index.steps)[1]
+
+    def _with_context(self, decision: Decision, ctx: Context, query: str = "") -> Decision:
+        """The state to remember after this answer: its topic, what it listed, the process step."""
+        if decision.kind != "answer" or not decision.passages:
+            decision.context = ctx
+            return decision
+        top = decision.passages[0]
+        index = self.index
+        listed = listed_after(top.doc, index.lists_of, ctx)
+        steps = index.steps
+        step: str | None
+        if top.doc in steps:
+            step = top.doc
+        elif listed and all(d in steps for d in listed):  # an overview of the steps
+            step = step_named(query, listed) or ctx.step
+        else:
+            step = ctx.step
+        decision.context = Context(doc=top.doc, section=top.id, listed=listed, step=step)
         return decision
 
     @contextmanager
@@ -143,10 +283,23 @@ class KnowledgeService:
         return Passage.of(sec, 1.0, 1.0) if sec else None
 
     async def ask_async(
-        self, query: str, previous: str | None = None, likely_uncovered: bool = False, conversation: str = ""
+        self,
+        query: str,
+        previous: str | None = None,
+        likely_uncovered: bool = False,
+        conversation: str = "",
+        ctx: Context | None = None,
     ) -> Decision:
         """`ask`, for the event loop; `conversation` finds the vector prefetched for its message."""
         embedder = self.embedder
+        if ctx is not None:
+            if self._by_links(query, ctx):  # answered from the topic links: no vector needed
+                return self.ask(query, likely_uncovered=likely_uncovered, ctx=ctx)
+            if isinstance(embedder, PrefetchingEmbedder):
+                future = embedder.take(search_text(self.index, query), conversation)
+                qvec = future.result() if future.done() else await asyncio.wrap_future(future)
+                return self.ask(query, likely_uncovered=likely_uncovered, qvec=qvec, ctx=ctx)
+            return await asyncio.to_thread(self.ask, query, None, likely_uncovered, None, ctx)
         if isinstance(embedder, PrefetchingEmbedder):
             # The vector comes from the embedder's own thread; the ranking that is left (well under a
             # millisecond) runs here, cheaper than a hop to a thread that would only wait.

@@ -50,6 +50,7 @@ def test_answer_carries_text_and_sources_and_remembers_the_question(stand_in):
         "section_id": None,
         "nlu_intent": "ask_hiring",
         "conversation_id": "c1",  # finds the vector the gateway started on for this message
+        "context": {"doc": None, "section": None, "listed": [], "step": None},
     }
 
 
@@ -58,6 +59,34 @@ def test_follow_up_sends_the_previous_question(stand_in):
     trk = tracker("how long does that take?", slots={"last_question": "what is the work sample simulation"})
     asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
     assert stand_in.requests[0]["body"]["previous"] == "what is the work sample simulation"
+
+
+def test_the_conversation_state_goes_with_the_search_and_comes_back_as_slots(stand_in):
+    state = {
+        "doc": "knowledge/online-assessments.md",
+        "section": "online-assessments#types",
+        "listed": ["knowledge/work-style-assessment.md", "knowledge/work-sample-simulation.md"],
+        "step": "knowledge/online-assessments.md",
+    }
+    after = {**state, "doc": "knowledge/work-sample-simulation.md", "section": "work-sample-simulation#how-long"}
+    search_route(stand_in, {**result(query="how long is the second one?"), "context": after})
+    slots = {"topic_doc": state["doc"], "topic_section": state["section"], "topic_listed": state["listed"]}
+    trk = tracker("how long is the second one?", slots={**slots, "process_step": state["step"]})
+    _, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+    assert stand_in.requests[0]["body"]["context"] == state
+    set_to = {e["name"]: e["value"] for e in events}
+    assert set_to["topic_doc"] == "knowledge/work-sample-simulation.md"
+    assert set_to["topic_section"] == "work-sample-simulation#how-long"
+    assert set_to["topic_listed"] == state["listed"] and set_to["process_step"] == state["step"]
+
+
+def test_a_refusal_keeps_the_topic_the_service_returns(stand_in):
+    kept = {"doc": "knowledge/interview-loop.md", "section": "interview-loop#bar", "listed": [], "step": None}
+    search_route(stand_in, {**result("fallback", passages=()), "context": kept})
+    trk = tracker("can they overrule everyone?", slots={"topic_doc": kept["doc"], "topic_section": kept["section"]})
+    messages, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_not_covered"
+    assert {e["name"]: e["value"] for e in events}["topic_section"] == "interview-loop#bar"
 
 
 def test_fallback_uses_the_domain_response(stand_in):

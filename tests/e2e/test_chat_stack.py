@@ -34,6 +34,19 @@ def test_follow_up_uses_the_previous_question(ask):
     assert reply["sources"][0]["path"] == "knowledge/work-style-assessment.md"
 
 
+def test_follow_ups_are_resolved_in_the_conversations_context(ask):
+    """#21 through the real stack: the slots carry the topic, the list and the process step."""
+    ask("What types of online assessments are there?")
+    second = ask("how long is the second one?")["replies"][0]
+    assert second["sources"][0]["path"] == "knowledge/work-sample-simulation.md" and "20-60" in second["text"]
+    nxt = ask("and after that?")["replies"][0]
+    assert nxt["kind"] == "answer" and nxt["sources"][0]["path"] == "knowledge/phone-interview.md"
+    why = ask("are there brain teasers?")["replies"][0]
+    assert why["sources"][0]["path"] == "knowledge/phone-interview.md"
+    assert ask("why not?")["replies"][0]["kind"] == "answer"  # never small talk
+    assert ask("can I retake it?")["replies"][0]["kind"] == "fallback"  # not covered: refused
+
+
 @pytest.mark.parametrize(
     "message",
     [

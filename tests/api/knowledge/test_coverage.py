@@ -52,7 +52,7 @@ def test_the_model_learns_what_uncovered_questions_ask_about_and_caches_their_ve
     assert model is not None and model.examples == 6
     assert model.uncovered(fake_encode(["what's the pay?"])) > 0.8
     assert model.uncovered(fake_encode(["how long is the loop?"])) < 0.2
-    train(covered, uncovered + ["salary for interns"], counting, tmp_path, "fake")
+    train(covered, [*uncovered, "salary for interns"], counting, tmp_path, "fake")
     assert calls == [6, 1]  # the second fit embeds only the new question
     assert train(covered, [], fake_encode) is None
 

@@ -164,3 +164,33 @@ def test_an_example_question_under_two_sections_is_reported(write_doc):
     write_doc("other.md", QUESTIONS_DOC.replace("Phone interview", "Other").replace("phone call?", "other call?"))
     _, problems = load_documents(write_doc.dir)
     assert any("also listed under" in p.message for p in problems), problems
+
+
+LINKED = """---
+title: {title}
+updated: 2026-11-26
+{links}
+---
+
+## Section
+
+Text.
+"""
+
+
+def test_next_and_lists_name_documents_and_an_unknown_one_is_reported_at_its_line(write_doc):
+    write_doc("phone.md", LINKED.format(title="Phone", links="next: loop\nlists: [loop]"))
+    write_doc("loop.md", LINKED.format(title="Loop", links="next: on-site\nlists: [phone, nowhere]"))
+    docs, problems = load_documents(write_doc.dir)
+    phone = next(d for d in docs if d.id == "phone")
+    assert phone.next == "loop" and phone.lists == ["loop"]
+    assert [str(p) for p in problems] == [
+        "knowledge/loop.md:4: 'next' names 'on-site': no such document",
+        "knowledge/loop.md:5: 'lists' names 'nowhere': no such document",
+    ]
+
+
+def test_a_malformed_next_keeps_the_document_out(write_doc):
+    write_doc("phone.md", LINKED.format(title="Phone", links="next: [a, b]"))
+    docs, problems = load_documents(write_doc.dir)
+    assert docs == [] and "'next' must be one document id" in str(problems[0])

@@ -74,3 +74,71 @@ def test_a_search_is_ranked_on_the_event_loop_with_the_same_answer_prefetched_or
     for decision in (not_prefetched, ready):
         assert decision.kind == plain.kind == "answer"
         assert [(p.id, p.score) for p in decision.passages] == [(p.id, p.score) for p in plain.passages]
+
+
+LINKED_DOCS = {
+    "assessments.md": "---\ntitle: Online assessments\nupdated: 2026-01-01\nnext: phone\nlists: [style, sample]\n---\n"
+    "## Types of assessments\nThere are two: the work style assessment and the work sample simulation.\n",
+    "style.md": "---\ntitle: Work style assessment\nupdated: 2026-01-01\nnext: phone\n---\n"
+    "## What it asks\nQuestions about culture and Leadership Principles; pick the statement that fits you.\n",
+    "sample.md": "---\ntitle: Work sample simulation\nupdated: 2026-01-01\nnext: phone\n---\n"
+    "## How long it takes\nThe work sample simulation takes 20-60 minutes.\n",
+    "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\nnext: loop\n---\n"
+    "## What it covers\nThe phone interview covers situations from your past work.\n"
+    "## No brain teasers\nAWS does not ask brain teasers, because they are unreliable for predicting success.\n",
+    "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## Bar raisers\n"
+    "A bar raiser is a neutral interviewer who keeps the hiring bar high.\n"
+    "## Who is in the loop\nTopic experts and future colleagues interview you in the loop.\n",
+}
+
+
+def linked_service(write_doc, tmp_path, embedder) -> KnowledgeService:
+    for name, text in LINKED_DOCS.items():
+        write_doc(name, text)
+    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
+    return KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+
+
+def talk(svc: KnowledgeService, *messages: str) -> list:
+    from api.knowledge.context import Context
+
+    ctx, out = Context(), []
+    for message in messages:
+        decision = svc.ask(message, ctx=ctx)
+        out.append(decision)
+        ctx = decision.context or ctx
+    return out
+
+
+def test_what_comes_next_follows_the_process_and_ends_with_it(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    _, nxt, last, after = talk(
+        svc, "what is the work sample simulation?", "and after that?", "then what?", "what's next?"
+    )
+    assert nxt.kind == "answer" and nxt.passages[0].doc == "knowledge/phone.md"
+    assert last.passages[0].doc == "knowledge/loop.md"
+    assert after.kind == "fallback"  # nothing is said about what follows the last step
+
+
+def test_ordinals_resolve_to_what_the_last_answer_listed(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    _, second, other = talk(
+        svc, "what types of assessments are there?", "how long is the second one?", "and the other one?"
+    )
+    assert second.passages[0].doc == "knowledge/sample.md"
+    assert other.passages[0].doc == "knowledge/style.md"
+
+
+def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    _, why, _, overrule, others = talk(
+        svc,
+        "are there brain teasers in the phone interview?",
+        "why not?",
+        "what is a bar raiser?",
+        "can they overrule everyone?",
+        "who else is in the loop?",
+    )
+    assert why.kind == "answer" and why.passages[0].id == "phone#no-brain-teasers"
+    assert overrule.kind == "fallback"  # not stated: refused, not the bar raiser section again
+    assert others.kind == "answer" and others.passages[0].id == "loop#who-is-in-the-loop"  # not a repeat

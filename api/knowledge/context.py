@@ -1,0 +1,224 @@
+"""Follow-up resolution: what a message means in the context of the conversation so far.
+
+The dialogue tier owns the state (Rasa slots set by `action_answer_question`) and sends it with each
+search; these pure functions decide, before any ranking, what kind of message it is:
+
+- "next":     "what comes next?", "and after that?": the topic that follows the current one in the
+              ordered hiring process (front matter `next:`), never the current one again;
+- "ordinal":  "the second one", "the other one": one of the topics the last answer listed
+              (front matter `lists:`);
+- "elliptical": a short or pronoun-led message ("why not?", "who do I ask?", "are they in person?"):
+              searched within the current topic, and refused when that topic does not address its
+              content words (never answered with the topic's section again);
+- "own":      a message with its own subject: searched on its own, a new topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from api.knowledge.index import tokenize
+
+Kind = Literal["next", "ordinal", "elliptical", "own"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the dialogue tier remembers of the conversation (all optional)."""
+
+    doc: str | None = None  # the current topic's document path, e.g. knowledge/phone-interview.md
+    section: str | None = None  # the section last answered with
+    listed: tuple[str, ...] = ()  # document paths the last answer named, in order
+    step: str | None = None  # the hiring-process step (a document path) the candidate was last at
+
+
+@dataclass(frozen=True)
+class Resolved:
+    kind: Kind
+    ordinal: int | None = None  # 0-based position in `listed`, -1 for "the other one"
+    content: frozenset[str] = field(default_factory=frozenset)
+
+
+_NEXT = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it)\W+)*"
+    r"(?:(?:and\s+)?then\s+what|what(?:'s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+that|after\s+this|then)"
+    r"|(?:and\s+)?after\s+(?:that|this)|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
+    r"|what(?:'s|\s+is)\s+the\s+next\s+step|next\s+step|and\s+next|then|next)\b\W*$",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -2}
+_ORDINAL = re.compile(r"\bthe\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?:one|type|kind|step)\b", re.I)
+_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|type|kind|assessment)\b|\bthe\s+other\b", re.IGNORECASE)
+_LEANING = re.compile(
+    r"^(and|also|what about|how about|so|then|ok|okay|but|why|fine)\b"
+    r"|\b(it|that|this|those|these|they|them|their|there|he|she|one|ones|else)\b",
+    re.IGNORECASE,
+)
+# Words that ask rather than name a subject: a follow-up made only of these leans on its topic.
+GENERIC = frozenset(
+    [
+        "why",
+        "not",
+        "ok",
+        "okay",
+        "also",
+        "then",
+        "about",
+        "else",
+        "any",
+        "anything",
+        "more",
+        "tell",
+        "know",
+        "get",
+        "got",
+        "need",
+        "should",
+        "would",
+        "could",
+        "ask",
+        "asking",
+        "question",
+        "questions",
+        "really",
+        "just",
+        "like",
+        "mean",
+        "meant",
+        "sorry",
+        "fine",
+        "right",
+        "yes",
+        "no",
+        "please",
+        "thanks",
+        "there",
+        "they",
+        "them",
+        "their",
+        "those",
+        "these",
+        "one",
+        "ones",
+        "much",
+        "many",
+        "long",
+        "take",
+        "takes",
+        "thing",
+        "things",
+        "happen",
+        "happens",
+        "person",
+        "whats",
+        "s",
+        "after",
+        "before",
+        "instead",
+        "people",
+        "have",
+        "has",
+        "did",
+        "done",
+        "go",
+        "going",
+        "way",
+        "kind",
+        "sort",
+        "who",
+        "whom",
+        "whose",
+        "how",
+        "does",
+        "do",
+    ]
+)
+
+
+def content_words(query: str) -> frozenset[str]:
+    return frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
+
+
+def resolve(query: str, ctx: Context) -> Resolved:
+    """The kind of message, given what the conversation remembers."""
+    text = query.strip()
+    words = text.split()
+    if ctx.doc is None and ctx.step is None and not ctx.listed:
+        return Resolved("own")
+    if _NEXT.match(text):
+        return Resolved("next")
+    if ctx.listed and len(words) <= 10:
+        m = _ORDINAL.search(text)
+        if m:
+            return Resolved("ordinal", _ORDINALS[m.group(1).lower()], content_words(text))
+        if _OTHER.search(text):
+            return Resolved("ordinal", -1, content_words(text))
+    if ctx.doc and (len(words) <= 4 or (len(words) <= 8 and _LEANING.search(text))):
+        return Resolved("elliptical", content=content_words(text))
+    return Resolved("own")
+
+
+def pick_listed(resolved: Resolved, ctx: Context) -> str | None:
+    """The listed topic an ordinal names: "the other one" is the listed one not being discussed."""
+    listed = ctx.listed
+    if resolved.ordinal is None or not listed:
+        return None
+    if resolved.ordinal == -1:
+        others = [d for d in listed if d != ctx.doc]
+        return others[0] if len(others) == 1 or ctx.doc in listed else (others[-1] if others else None)
+    if resolved.ordinal == -2:
+        return listed[-1]
+    return listed[resolved.ordinal] if resolved.ordinal < len(listed) else None
+
+
+def addresses(words: frozenset[str], text: str) -> int:
+    """How many of a follow-up's content words a section's text states (crude stems: 'teasers' ~ 'teaser')."""
+    have = {_stem(w) for w in tokenize(text)}
+    return sum(1 for w in words if _stem(w) in have)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def next_topic(ctx: Context, next_of: dict[str, str], steps: set[str]) -> tuple[str | None, bool]:
+    """The document that follows the current topic in the process, and whether the current topic is
+    a step at all (a step with nothing after it is the end of the process: say so, not repeat it)."""
+    for doc in (ctx.doc, ctx.step):
+        if doc and doc in next_of:
+            return next_of[doc], True
+        if doc and doc in steps:
+            return None, True
+    return None, False
+
+
+def listed_after(answer_doc: str, lists_of: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:
+    """What the conversation should remember as listed after an answer from `answer_doc`: its own
+    list, the previous list while the candidate goes through its items, or the list it is an item of
+    (after the work style answer, "the second one" is the other assessment)."""
+    own = lists_of.get(answer_doc)
+    if own:
+        return tuple(own)
+    if answer_doc in ctx.listed:
+        return ctx.listed
+    return next((tuple(items) for items in lists_of.values() if answer_doc in items), ())
+
+
+_POSITION = (
+    (re.compile(r"\b(first|start|starts|begin|begins|beginning)\b", re.I), 0),
+    (re.compile(r"\b(last|final|end)\b", re.I), -1),
+)
+
+
+def step_named(query: str, listed: list[str] | tuple[str, ...]) -> str | None:
+    """The step an overview answer was asked about: "how does the process start?" is at its first
+    step, "what's the last step?" at its last (so "and after that?" follows from there)."""
+    for pattern, position in _POSITION:
+        if listed and pattern.search(query):
+            return listed[position]
+    return None

@@ -1,0 +1,89 @@
+"""Follow-up resolution against the conversation's state (pure functions, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.knowledge.context import (
+    Context,
+    addresses,
+    content_words,
+    listed_after,
+    next_topic,
+    pick_listed,
+    resolve,
+)
+
+PHONE = "knowledge/phone-interview.md"
+LOOP = "knowledge/interview-loop.md"
+ASSESS = "knowledge/online-assessments.md"
+STYLE = "knowledge/work-style-assessment.md"
+SAMPLE = "knowledge/work-sample-simulation.md"
+NEXT_OF = {ASSESS: PHONE, STYLE: PHONE, SAMPLE: PHONE, PHONE: LOOP}
+STEPS = set(NEXT_OF) | set(NEXT_OF.values())
+ON_PHONE = Context(doc=PHONE, section="phone-interview#x", step=PHONE)
+
+
+@pytest.mark.parametrize(
+    "message", ["what comes next?", "and after that?", "ok then what?", "then what?", "What's next?", "and then?"]
+)
+def test_next_type_questions_are_recognised(message):
+    assert resolve(message, ON_PHONE).kind == "next"
+
+
+def test_without_any_state_every_message_is_its_own_subject():
+    assert resolve("what comes next?", Context()).kind == "own"
+    assert resolve("why not?", Context()).kind == "own"
+
+
+@pytest.mark.parametrize(
+    ("message", "ordinal"),
+    [("how long is the second one?", 1), ("what's the first one like?", 0), ("and the other one?", -1)],
+)
+def test_ordinals_resolve_only_when_something_was_listed(message, ordinal):
+    listed = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
+    assert resolve(message, listed).ordinal == ordinal
+    assert resolve(message, Context(doc=ASSESS)).kind != "ordinal"
+
+
+def test_the_other_one_is_the_listed_topic_not_being_discussed():
+    ctx = Context(doc=STYLE, listed=(STYLE, SAMPLE))
+    assert pick_listed(resolve("and the other one?", ctx), ctx) == SAMPLE
+    assert pick_listed(resolve("how long is the second one?", ctx), ctx) == SAMPLE
+    assert pick_listed(resolve("the first one?", ctx), ctx) == STYLE
+
+
+@pytest.mark.parametrize("message", ["why not?", "who do I ask?", "are they in person?", "can they overrule everyone?"])
+def test_short_and_pronoun_led_messages_lean_on_the_topic(message):
+    assert resolve(message, ON_PHONE).kind == "elliptical"
+
+
+def test_a_message_with_its_own_subject_starts_a_new_topic():
+    assert resolve("I'm a student and would like to know whether I can apply for an internship", ON_PHONE).kind == "own"
+
+
+def test_content_words_leave_out_the_words_that_only_ask():
+    assert content_words("why not?") == frozenset()
+    assert content_words("who do I ask?") == frozenset()
+    assert content_words("can they overrule everyone?") == {"overrule", "everyone"}
+
+
+def test_a_section_addresses_a_follow_up_only_if_it_states_its_words():
+    assert addresses(frozenset({"retake"}), "Assessments must be completed within a timeframe.") == 0
+    assert addresses(frozenset({"teasers"}), "AWS does not use brain teaser questions.") == 1
+
+
+def test_next_follows_the_process_and_stops_at_its_end():
+    assert next_topic(ON_PHONE, NEXT_OF, STEPS) == (LOOP, True)
+    assert next_topic(Context(doc=LOOP, step=LOOP), NEXT_OF, STEPS) == (None, True)  # nothing after the last step
+    # a topic outside the process: the step the candidate was last at
+    assert next_topic(Context(doc="knowledge/star-method.md", step=ASSESS), NEXT_OF, STEPS) == (PHONE, True)
+    assert next_topic(Context(doc="knowledge/star-method.md"), NEXT_OF, STEPS) == (None, False)
+
+
+def test_the_list_is_kept_while_the_candidate_goes_through_its_items():
+    lists = {ASSESS: [STYLE, SAMPLE]}
+    assert listed_after(ASSESS, lists, Context()) == (STYLE, SAMPLE)
+    kept = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
+    assert listed_after(STYLE, lists, kept) == (STYLE, SAMPLE)
+    assert listed_after(PHONE, lists, kept) == ()
