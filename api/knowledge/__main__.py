@@ -53,10 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if index.problems else 0
 
     decision = service.ask(args.question, args.previous)
-    print(f"decision: {decision.kind}   (searched: {decision.query!r})")
+    params = service.params
+    uncovered = (
+        ""
+        if decision.uncovered is None
+        else f", uncovered {decision.uncovered:.2f} (refused at {params.refuse_above:.2f})"
+    )
+    print(
+        f"decision: {decision.kind}   (searched: {decision.query!r}; answer threshold {params.answer_threshold:.2f}{uncovered})"
+    )
     for n, p in enumerate(decision.ranked):
         mark = "*" if p in decision.passages else " "
-        print(f"{mark} {n + 1}. {p.score:.3f} (cos {p.cosine:.3f})  {p.doc} — {p.heading}")
+        example = f"   [example: {p.matched_example!r}]" if p.matched_example else ""
+        print(f"{mark} {n + 1}. {p.score:.3f} (cos {p.cosine:.3f})  {p.doc} — {p.heading}{example}")
     for p in decision.passages if decision.kind == "answer" else []:
         print(f"\n{p.text}")
     return 0

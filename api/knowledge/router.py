@@ -32,7 +32,14 @@ writers_router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 
 def _out(p: Passage) -> PassageOut:
     return PassageOut(
-        id=p.id, title=p.title, heading=p.heading, text=p.text, path=p.doc, url=p.url, score=round(p.score, 4)
+        id=p.id,
+        title=p.title,
+        heading=p.heading,
+        text=p.text,
+        path=p.doc,
+        url=p.url,
+        score=round(p.score, 4),
+        matched_example=p.matched_example,
     )
 
 
@@ -123,11 +130,15 @@ async def preview(
     knowledge: KnowledgeDep, _: CurrentUser, q: Annotated[str, Query(min_length=1, max_length=2000)]
 ) -> PreviewOut:
     decision = await knowledge.ask_async(q)
+    params = knowledge.params
     return PreviewOut(
         decision=decision.kind,
         query=decision.query,
         answer=[_out(p) for p in decision.passages],
         ranked=[_out(p) for p in decision.ranked],
+        answer_threshold=params.answer_threshold,
+        uncovered=None if decision.uncovered is None else round(decision.uncovered, 4),
+        refuse_above=params.refuse_above,
     )
 
 

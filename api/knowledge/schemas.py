@@ -41,6 +41,9 @@ class PassageOut(BaseModel):
     path: str
     url: str | None
     score: float
+    matched_example: str | None = Field(
+        default=None, description="The writer's example question that matched, if one did"
+    )
 
 
 class SearchResponse(BaseModel):
@@ -70,6 +73,11 @@ class PreviewOut(BaseModel):
     query: str
     answer: list[PassageOut] = Field(description="What the assistant would answer with (or offer, for clarify)")
     ranked: list[PassageOut] = Field(description="The best sections with their scores")
+    answer_threshold: float = Field(description="The best section's score must reach this for an answer")
+    uncovered: float | None = Field(
+        default=None, description="The coverage model's probability that the page does not cover the question"
+    )
+    refuse_above: float = Field(description="A question whose `uncovered` reaches this is refused")
 
 
 class QuestionGroupOut(BaseModel):

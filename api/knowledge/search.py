@@ -24,10 +24,22 @@ class Passage:
     url: str | None
     score: float
     cosine: float
+    # The writer's example question that set the section's score, if one did (for the preview).
+    matched_example: str | None = None
 
     @classmethod
-    def of(cls, section: Section, score: float, cosine: float) -> Passage:
-        return cls(section.id, section.doc, section.title, section.heading, section.text, section.url, score, cosine)
+    def of(cls, section: Section, score: float, cosine: float, matched_example: str | None = None) -> Passage:
+        return cls(
+            section.id,
+            section.doc,
+            section.title,
+            section.heading,
+            section.text,
+            section.url,
+            score,
+            cosine,
+            matched_example,
+        )
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,8 @@ def rank(
     cos = np.empty(n, dtype=float)
     cos[ids[0]] = sims[0]
     owner = index.sentence_owner
+    by_example: np.ndarray | None = None  # sections whose score an example question set
+    order_sims: np.ndarray | None = None
     if sentence_weight and owner is not None and len(owner):
         ssims, sids = index.sentence_faiss.search(qvec, len(owner))
         order_sims = np.empty(len(owner))
@@ -127,7 +141,9 @@ def rank(
             # closeness scaled down (a question near an example is not always a paraphrase of it).
             asked = np.full(n, -1.0)
             np.maximum.at(asked, owner[examples], order_sims[examples])
-            lifted = np.maximum(lifted, (1 - sentence_weight) * cos + sentence_weight * example_weight * asked)
+            from_example = (1 - sentence_weight) * cos + sentence_weight * example_weight * asked
+            by_example = from_example > lifted
+            lifted = np.maximum(lifted, from_example)
         cos = lifted
     bm = np.asarray(index.bm25.get_scores(tokenize(text)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm
@@ -138,7 +154,26 @@ def rank(
         if hit.any() and not hit.all():
             scores = scores - EXCLUDED_PENALTY * hit
     order = np.argsort(-scores)[:k]
-    return [Passage.of(index.sections[i], float(scores[i]), float(cos[i])) for i in order]
+    return [
+        Passage.of(
+            index.sections[i],
+            float(scores[i]),
+            float(cos[i]),
+            _example_of(index, int(i), order_sims) if by_example is not None and by_example[i] else None,
+        )
+        for i in order
+    ]
+
+
+def _example_of(index: KnowledgeIndex, section: int, sims: np.ndarray | None) -> str | None:
+    """The section's example question closest to the query (its rows are in the order listed)."""
+    if sims is None or index.sentence_owner is None or index.sentence_is_example is None:
+        return None
+    rows = np.flatnonzero((index.sentence_owner == section) & index.sentence_is_example)
+    questions = index.sections[section].questions
+    if not len(rows) or len(rows) != len(questions):
+        return None
+    return questions[int(np.argmax(sims[rows]))]
 
 
 def decide(

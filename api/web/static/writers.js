@@ -38,7 +38,11 @@
   $("preview").addEventListener("submit", function (ev) {
     ev.preventDefault();
     api("GET", "/api/knowledge/preview?q=" + encodeURIComponent($("question").value)).then(function (p) {
-      $("decision").textContent = "Decision: " + p.decision;
+      var why = "";
+      if (p.uncovered !== null && p.uncovered !== undefined) {
+        why = "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused at " + p.refuse_above.toFixed(2) + ")";
+      }
+      $("decision").textContent = "Decision: " + p.decision + "  ·  answer threshold " + p.answer_threshold.toFixed(2) + why;
       var answer = $("answer");
       answer.textContent = "";
       p.answer.forEach(function (a) {
@@ -47,7 +51,11 @@
       });
       var ranked = $("ranked");
       ranked.textContent = "";
-      p.ranked.forEach(function (r) { ranked.appendChild(el("li", r.score.toFixed(3) + "  " + r.path + " — " + r.heading)); });
+      p.ranked.forEach(function (r) {
+        var line = r.score.toFixed(3) + "  " + r.path + " — " + r.heading;
+        if (r.matched_example) line += "   (matched the example question: \u201c" + r.matched_example + "\u201d)";
+        ranked.appendChild(el("li", line));
+      });
     }).catch(function (e) { $("decision").textContent = e.message; });
   });
   $("reload").addEventListener("click", function () { api("POST", "/api/knowledge/reload").then(showStatus); });

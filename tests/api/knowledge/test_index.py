@@ -179,8 +179,10 @@ def test_an_example_question_lifts_its_section_for_a_question_asked_that_way(wri
     index = build_index(write_doc.dir, tmp_path / "plain", counting)
     assert counting.count == 1 + 1 + 2  # the changed document: section, sentence, two examples
     assert index.sentence_is_example.sum() == 2 and index.problems == []
-    after = {p.id: p.score for p in rank(index, embedder, question, 0.0, sentence_weight=0.7)}
+    ranked = rank(index, embedder, question, 0.0, sentence_weight=0.7)
+    after = {p.id: p.score for p in ranked}
     assert after["loop#what-the-interviews-are-like"] > before["loop#what-the-interviews-are-like"] + 0.05
+    assert ranked[0].matched_example == "what happens at the virtual onsite?"  # shown in the preview
     assert after["phone#what-it-covers"] == pytest.approx(before["phone#what-it-covers"], abs=1e-5)
     # Reloaded from disk, the example rows are known again without embedding anything.
     again = CountingEmbedder(embedder)

@@ -24,3 +24,16 @@ def test_a_writer_sees_the_status_and_can_reload(client):
     assert browser.post("/api/knowledge/reload").status_code == 403  # no CSRF header
     reloaded = browser.post("/api/knowledge/reload", headers={"X-CSRF-Token": csrf})
     assert reloaded.status_code == 200 and reloaded.json()["version"] == status["version"]
+
+
+def test_the_preview_shows_the_thresholds_the_coverage_and_the_example_that_matched(client):
+    add_user("quire", "a long enough password", "writer")
+    browser = TestClient(client.app)
+    browser.post("/api/staff/login", json={"username": "quire", "password": "a long enough password"})
+    preview = browser.get("/api/knowledge/preview", params={"q": "what's the BR's job in my loop?"}).json()
+    assert preview["decision"] == "answer" and "bar raiser" in preview["answer"][0]["text"].lower()
+    assert 0 < preview["answer_threshold"] < 1 and preview["refuse_above"] <= 1
+    assert preview["uncovered"] is not None and 0 <= preview["uncovered"] < preview["refuse_above"]
+    assert any(r["matched_example"] for r in preview["ranked"]), preview["ranked"]
+    refused = browser.get("/api/knowledge/preview", params={"q": "what is the salary for an SDE intern?"}).json()
+    assert refused["decision"] == "fallback"
