@@ -205,7 +205,7 @@
     input.focus();
   }
 
-  // A 503 or a network error (an instance died with the message, or was busy) is retried by itself
+  // A 503, a 502 or 504 (nginx: the API instance died with the request) or a network error is retried by itself
   // after these pauses, with the message's same id: the service answers a message it already has
   // with that turn's replies, so a retry is never answered or stored twice. Only then the notice.
   var BACKOFF_MS = [500, 1000, 2000];
@@ -219,7 +219,7 @@
         });
       }, function (error) { return { status: 0, body: {}, error: error }; })
       .then(function (r) {
-        if ((r.status === 503 || r.status === 0) && attempt < BACKOFF_MS.length) {
+        if ((r.status === 0 || r.status === 502 || r.status === 503 || r.status === 504) && attempt < BACKOFF_MS.length) {
           var asked = parseFloat(r.retryAfter) * 1000;
           var pause = asked > 0 ? Math.min(asked, MAX_RETRY_AFTER_MS) : BACKOFF_MS[attempt];
           return new Promise(function (resolve) { setTimeout(resolve, pause); }).then(function () { return post(body, attempt + 1); });
