@@ -40,6 +40,10 @@ router = APIRouter(prefix="/api", tags=["chat"])
             "model": ErrorOut,
             "description": "The dialogue tier or the database is not reachable; nothing was stored",
         },
+        409: {
+            "model": ErrorOut,
+            "description": "A copy of this message (same client_message_id) was stored and erased meanwhile",
+        },
         **RATE_LIMITED,
     },
 )
