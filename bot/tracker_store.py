@@ -182,6 +182,24 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             )
         return [json.loads(data) for (data,) in rows]
 
+    def replies_to(self, sender_id: str, message_id: str, within: int = 200) -> list[dict[str, Any]] | None:
+        """The bot's utterances (BotUttered as dicts) that answered the user message `message_id`, or
+        None when no such message is among the conversation's latest `within` user and bot events.
+        A retried message is always a recent one, so the search stops there."""
+        kept = self._saved.get(sender_id)  # peeked, not handed out: the message's handling may follow
+        if kept is not None:
+            latest = (e.as_dict() for e in itertools.islice(reversed(kept[0].events), within * 4))
+            return replies_after((e for e in latest if e.get("event") in ("user", "bot")), message_id)
+        with self.session_scope() as session:
+            rows = (
+                session.query(self.SQLEvent.data)
+                .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name.in_(("user", "bot")))
+                .order_by(self.SQLEvent.id.desc())
+                .limit(within)
+                .all()
+            )
+        return replies_after((json.loads(data) for (data,) in rows), message_id)
+
     def idle_since(self, before: float) -> list[str]:
         """Conversations whose latest event is older than `before` (a Unix time)."""
         with self.session_scope() as session:
@@ -192,3 +210,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 .all()
             )
         return [sender_id for (sender_id,) in rows]
+
+
+def replies_after(latest_first: Any, message_id: str) -> list[dict[str, Any]] | None:
+    """Of user and bot events, newest first: the bot events between the user message `message_id`
+    and the next user message, oldest first; None when that message is not among them."""
+    said: list[dict[str, Any]] = []
+    for event in latest_first:
+        if event.get("event") == "bot":
+            said.append(event)
+        elif event.get("message_id") == message_id:
+            return said[::-1]
+        else:
+            said = []
+    return None

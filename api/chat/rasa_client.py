@@ -3,7 +3,11 @@
 With several instances (CA_RASA_URL="http://127.0.0.1:5005,http://127.0.0.1:5006", the cluster
 set-up), messages go round-robin, and a message is moved to the next instance only when the
 connection itself failed, i.e. when Rasa certainly never saw it: a message Rasa may have handled
-(a read timeout, a 5xx) is never sent twice. The instances share the tracker store and, through
+(a read timeout, a 5xx) is never sent twice, with one exception: a message with an id whose
+instance dropped the connection mid-flight (it died: the connection was reset or closed without an
+answer) goes to the next instance with the same id, and Rasa's channel (bot/channels.py) answers a
+message it already handled with that turn's replies instead of handling it again. A read timeout is
+still not retried: the instance may be working on it, and the time budget is spent. The instances share the tracker store and, through
 Redis, the per-conversation lock, so any instance can continue any conversation.
 
 At most `concurrency` messages are in the dialogue tier at once; the others wait here, in order, for
@@ -72,23 +76,29 @@ class RasaClient:
     def instances(self) -> int:
         return len(self._http)
 
-    async def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, message: str, metadata: dict[str, Any], message_id: str | None = None
+    ) -> list[dict[str, Any]]:
         try:
             await asyncio.wait_for(self._slots.acquire(), self._queue_seconds)
         except TimeoutError as exc:
             raise DialogueBusy(f"no dialogue slot free within {self._queue_seconds:g} s") from exc
         try:
-            return await self._send(sender, message, metadata)
+            return await self._send(sender, message, metadata, message_id)
         finally:
             self._slots.release()
 
-    async def _send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _send(
+        self, sender: str, message: str, metadata: dict[str, Any], message_id: str | None
+    ) -> list[dict[str, Any]]:
         loop = asyncio.get_running_loop()
         if self._aio is None or self._aio_loop is not loop:
             self._aio = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout))
             self._aio_loop = loop
         first = next(self._turn)
-        body = {"sender": sender, "message": message, "metadata": metadata}
+        body: dict[str, Any] = {"sender": sender, "message": message, "metadata": metadata}
+        if message_id:
+            body["message_id"] = message_id
         error: Exception | None = None
         for step in range(len(self._urls)):
             url = self._urls[(first + step) % len(self._urls)] + WEBHOOK
@@ -99,6 +109,11 @@ class RasaClient:
                     data = await resp.json(content_type=None)
             except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
                 error = exc  # never reached this instance: the next one may take the message
+                continue
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as exc:
+                if not message_id:
+                    raise DialogueUnavailable(type(exc).__name__) from exc
+                error = exc  # the instance died with it: the next one answers it once (by its id)
                 continue
             except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
                 raise DialogueUnavailable(type(exc).__name__) from exc

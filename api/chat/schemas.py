@@ -28,6 +28,17 @@ class ChatRequest(BaseModel):
         json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": HAS_TEXT},
     )
 
+    client_message_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description=(
+            "Chosen by the client for each message (1-64 letters, digits, '-' or '_') and sent again with "
+            "every retry of it: a message already answered is answered again with the same replies, "
+            "never handled twice"
+        ),
+        examples=["m-4f1c09ab"],
+    )
+
     @field_validator("message")
     @classmethod
     def _message_has_text(cls, value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base
@@ -29,6 +29,9 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
+    # A retried message (same client id) is stored once: of two copies arriving at once, the second
+    # insert fails here and that request answers with the first's replies. NULLs never collide.
+    __table_args__ = (Index("ix_messages_client_message_id", "conversation_id", "client_message_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -42,6 +45,8 @@ class Message(Base):
     pushed: Mapped[bool] = mapped_column(Boolean, default=False)
     delivered: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # The candidate's messages only: the id the client gave the message (api/chat/schemas.py).
+    client_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Feedback(Base):

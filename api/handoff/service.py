@@ -36,6 +36,10 @@ class HandoffError(Exception):
         self.detail = detail
 
 
+class AlreadyStored(Exception):
+    """Another request stored this message (same client id) first: nothing of this one was kept."""
+
+
 class NotYours(Exception):
     """A signed-in candidate wrote in a conversation that belongs to another candidate."""
 
@@ -127,7 +131,12 @@ def _ensure(session: Any, conversation_id: str) -> Conversation:
 
 
 def _candidate_spoke(
-    connection: Connection, conversation_id: str, row: Any, text: str, candidate_id: str | None
+    connection: Connection,
+    conversation_id: str,
+    row: Any,
+    text: str,
+    candidate_id: str | None,
+    client_message_id: str | None = None,
 ) -> None:
     """Store what the candidate typed, note who they are, and, when they wait for a person outside
     staff hours, the email address they leave for an answer. `row` is `_conversation_row`'s.
@@ -143,7 +152,44 @@ def _candidate_spoke(
     if candidate_id and owner != candidate_id:
         raise NotYours  # the transaction is rolled back: nothing of the message is stored
     said = {"conversation_id": conversation_id, "sender": "candidate", "kind": "candidate", "text": text}
-    connection.execute(_NEW_MESSAGE, said)
+    if client_message_id is None:
+        connection.execute(_NEW_MESSAGE, said)
+        return
+    try:
+        connection.execute(_NEW_MESSAGE, {**said, "client_message_id": client_message_id})
+    except IntegrityError as exc:  # the unique (conversation, client id) index: a copy arrived first
+        raise AlreadyStored from exc
+
+
+def replayed(
+    conversation_id: str, client_message_id: str, candidate_id: str | None
+) -> tuple[str, list[StoredMessage]] | None:
+    """When the candidate's message with this client id is stored: the conversation's mode and the
+    bot replies stored with it (those after it, up to the candidate's next message); else None."""
+    with session_scope() as session:
+        connection = session.connection()
+        row = connection.execute(_ROW, {"cid": conversation_id}).first()
+        if row is None:
+            return None
+        if candidate_id and row.candidate_id not in (None, candidate_id):
+            raise NotYours
+        asked = session.scalar(
+            select(Message.id).where(
+                Message.conversation_id == conversation_id, Message.client_message_id == client_message_id
+            )
+        )
+        if asked is None:
+            return None
+        after = session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id, Message.id > asked).order_by(Message.id)
+        )
+        replies = []
+        for m in after:
+            if m.sender == "candidate":
+                break
+            if m.sender == "bot" and not m.pushed:
+                replies.append(_out(m))
+        return str(row.mode), replies
 
 
 def candidate_message(conversation_id: str, text: str, candidate_id: str | None) -> str:
@@ -155,7 +201,9 @@ def candidate_message(conversation_id: str, text: str, candidate_id: str | None)
         return str(row.mode)
 
 
-def message_for_a_person(conversation_id: str, text: str, candidate_id: str | None) -> tuple[str, list[StoredMessage]]:
+def message_for_a_person(
+    conversation_id: str, text: str, candidate_id: str | None, client_message_id: str | None = None
+) -> tuple[str, list[StoredMessage]]:
     """The conversation's mode and, while a person has it (or will take it), the pushed messages the
     candidate has not received yet; in that case the message is stored now, as the bot does not
     answer it. In bot mode nothing is written: `bot_replies` stores the message with the bot's
@@ -167,7 +215,7 @@ def message_for_a_person(conversation_id: str, text: str, candidate_id: str | No
             raise NotYours  # before the message goes anywhere (bot_replies checks again, atomically)
         if row is None or row.mode == "bot":
             return "bot", []
-        _candidate_spoke(connection, conversation_id, row, text, candidate_id)
+        _candidate_spoke(connection, conversation_id, row, text, candidate_id, client_message_id)
         return row.mode, _take_undelivered(connection, conversation_id)
 
 
@@ -177,17 +225,18 @@ def bot_replies(
     index_version: str = "",
     question: str | None = None,
     candidate_id: str | None = None,
+    client_message_id: str | None = None,
 ) -> tuple[str, int, list[int], list[StoredMessage]]:
     """Store the bot's replies, after the candidate's `question` they answer, in one transaction;
     return the mode (an action may have queued the conversation), the number of unhelpful answers in
     a row, the stored replies' ids (for ratings) and any pushed message the candidate has not
-    received yet."""
+    received yet. Raises AlreadyStored when a copy of the question (same client id) was stored first."""
     cid = conversation_id
     with session_scope() as session:
         connection = session.connection()
         row = _conversation_row(connection, cid)
         if question is not None:
-            _candidate_spoke(connection, cid, row, question, candidate_id)
+            _candidate_spoke(connection, cid, row, question, candidate_id, client_message_id)
         ids = []
         for r in replies:
             extra = {"buttons": r.get("buttons", []), "sources": r.get("sources", []), "index_version": index_version}

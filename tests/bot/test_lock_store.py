@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlparse
 
 from rasa.core.lock_store import RedisLockStore
 
 from bot.lock_store import AtomicRedisLockStore
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def store(redis_url: str, cls: type[RedisLockStore] = AtomicRedisLockStore) -> RedisLockStore:
@@ -63,3 +67,67 @@ def test_messages_from_two_processes_are_served_one_at_a_time_in_ticket_order(re
     asyncio.run(run())
     assert order == sorted(order) and len(order) == 20
     assert stores[0].get_lock(cid) is None, "the lock is removed once nobody waits"
+
+
+def test_a_ticket_whose_process_was_killed_frees_the_conversation_after_the_lease_not_a_minute(redis_url):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    cid = f"c-{uuid.uuid4().hex[:6]}"
+    url = urlparse(redis_url)
+    holder = f"""
+import asyncio
+from bot.lock_store import AtomicRedisLockStore
+AtomicRedisLockStore.lease_seconds = 0.6
+async def main():
+    async with AtomicRedisLockStore(host={url.hostname!r}, port={url.port}, db=1, key_prefix="test").lock({cid!r}):
+        print("holding", flush=True)
+        await asyncio.sleep(60)
+asyncio.run(main())
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
+        time.sleep(1.0)  # the holder renewed its lease meanwhile
+        proc.send_signal(signal.SIGKILL)  # killed with the turn: its ticket is never given back
+        proc.wait(10)
+        alive = store(redis_url)
+        alive.lease_seconds = 0.6
+
+        async def next_message() -> float:
+            began = time.monotonic()
+            async with alive.lock(cid):
+                return time.monotonic() - began
+
+        # Rasa's own ticket lived 60 s: the next message waited a minute.
+        assert asyncio.run(asyncio.wait_for(next_message(), 5)) < 2.0
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def test_a_living_holder_keeps_its_turn_past_the_lease_by_renewing_it(redis_url):
+    cid = f"c-{uuid.uuid4().hex[:6]}"
+    first, second = store(redis_url), store(redis_url)
+    first.lease_seconds = second.lease_seconds = 0.6
+    events: list[str] = []
+
+    async def long_turn() -> None:
+        async with first.lock(cid):
+            events.append("first in")
+            await asyncio.sleep(2.0)  # over three leases
+            events.append("first out")
+
+    async def waiting() -> None:
+        await asyncio.sleep(0.1)
+        async with second.lock(cid):
+            events.append("second in")
+
+    async def run() -> None:
+        await asyncio.gather(long_turn(), waiting())
+
+    asyncio.run(run())
+    assert events == ["first in", "first out", "second in"]

@@ -257,3 +257,90 @@ def test_every_cluster_process_listens_on_loopback_only(cluster):
     for name, proc in cluster.procs.items():
         addresses = listening_addresses(proc.pid)
         assert addresses and addresses <= {"127.0.0.1"}, f"{name} listens on {addresses}"
+
+
+def send_until_answered(
+    client: httpx.Client, cid: str, message: str, deadline: float, retries: list[str] | None = None
+) -> httpx.Response | None:
+    """What the widget does (api/web/static/widget.js): one client id per message, the same id on
+    every retry of a 503, a 502 or 504 (nginx: the instance died with the request) or a network
+    error, after 0.5, 1 and 2 s; None when the message was still not answered (the widget would
+    show its Retry notice)."""
+    body = {"conversation_id": cid, "message": message, "client_message_id": uuid.uuid4().hex}
+    for pause in (0.5, 1.0, 2.0, None):
+        if time.monotonic() > deadline:
+            return None
+        try:
+            r = client.post("/api/chat", json=body)
+            if r.status_code not in (502, 503, 504):
+                return r
+            outcome = str(r.status_code)
+        except httpx.TransportError as exc:
+            outcome = type(exc).__name__
+        if retries is not None:
+            retries.append(outcome)
+        if pause is None:
+            return None
+        time.sleep(pause)
+    return None
+
+
+@pytest.mark.parametrize("killed", ["rasa-1", "actions-1", "api-1"])
+def test_one_instance_killed_under_twenty_conversations_no_message_fails_or_is_stored_twice(cluster, killed):
+    import signal
+
+    conversations = [f"cl-{uuid.uuid4().hex[:8]}" for _ in range(20)]
+    sent = {cid: [f"{q} ({cid})" for q in QUESTIONS] for cid in conversations}
+    answered: dict[str, list[int]] = {cid: [] for cid in conversations}
+    failed: list[str] = []
+    retries: list[str] = []
+    slowest = [0.0]
+    deadline = time.monotonic() + 240  # bounded: every message is answered long before this
+
+    def converse(cid: str) -> None:
+        with httpx.Client(base_url=cluster.api_url, timeout=30) as client:  # through nginx
+            for message in sent[cid]:
+                began = time.monotonic()
+                r = send_until_answered(client, cid, message, deadline, retries)
+                slowest[0] = max(slowest[0], time.monotonic() - began)
+                if r is None:
+                    failed.append(f"{message}: no answer")
+                elif r.status_code != 200 or not r.json()["replies"]:
+                    failed.append(f"{message}: {r.status_code} {r.text[:200]}")
+                else:
+                    answered[cid].append(r.status_code)
+
+    threads = [threading.Thread(target=converse, args=(cid,)) for cid in conversations]
+    for t in threads:
+        t.start()
+    victim = cluster.procs[killed]
+    try:
+        # Killed under load: once a fifth of the messages are answered, more are in flight.
+        while sum(map(len, answered.values())) < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait()
+        for t in threads:
+            t.join(max(0.0, deadline - time.monotonic()) + 5)
+    finally:
+        cluster.start(only=[killed])
+        cluster.wait_ready(timeout=180)
+
+    total = sum(len(m) for m in sent.values())
+    print(
+        f"killed {killed}: {total} messages, {len(failed)} failed, client retries: {sorted(retries)},"
+        f" slowest message {slowest[0]:.1f} s"
+    )
+    assert failed == []
+    url = f"postgresql://postgres@127.0.0.1:{cluster.postgres_port}/assistant"
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT conversation_id, text FROM messages WHERE sender = 'candidate' AND conversation_id = ANY(%s)"
+            " ORDER BY id",
+            (conversations,),
+        ).fetchall()
+    for cid in conversations:
+        transcript = [text for c, text in rows if c == cid]
+        assert transcript == sent[cid], f"the transcript of {cid} has each message exactly once, in order"
+        said = [d["text"] for t, d in tracker_events(cluster, cid) if t == "user"]
+        assert said == sent[cid], f"the tracker store of {cid} has each message exactly once, in order"

@@ -138,3 +138,26 @@ def test_assistant_unavailable_shows_a_notice_and_retry_works(stack, page: Page)
         stack.wait_ready(timeout=300)
     page.get_by_role("button", name="Retry").click()
     expect(page.locator("li.msg.answer").last).to_contain_text("bar raiser")
+
+
+def test_a_503_is_retried_by_itself_with_the_same_message_id_before_any_notice(stack, page: Page):
+    open_chat(page, stack.api_url)
+    sent: list[dict] = []
+
+    def once_unavailable(route):
+        sent.append(route.request.post_data_json)
+        if len(sent) == 1:  # as when the Rasa instance died with the message
+            route.fulfill(status=503, content_type="application/json", body='{"detail": "unavailable"}')
+        else:
+            route.continue_()
+
+    page.route("**/api/chat", once_unavailable)
+    ask(page, "What does a bar raiser do?")
+    expect(page.locator("li.msg.answer").last).to_contain_text("bar raiser")
+    expect(page.get_by_role("alert")).to_be_hidden()
+    assert len(sent) == 2 and sent[0] == sent[1]  # the same message, with the same id
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", sent[0]["client_message_id"])
+    page.unroute("**/api/chat")
+    ask(page, "What is the STAR method?")
+    expect(page.locator("li.msg.answer").last).to_contain_text("STAR")
+    assert len(sent) == 2  # unrouted: the next message went straight through

@@ -205,18 +205,39 @@
     input.focus();
   }
 
-  function ask(message, shown, again) {
-    lastMessage = { message: message, shown: shown };
+  // A 503, a 502 or 504 (nginx: the API instance died with the request) or a network error is retried by itself
+  // after these pauses, with the message's same id: the service answers a message it already has
+  // with that turn's replies, so a retry is never answered or stored twice. Only then the notice.
+  var BACKOFF_MS = [500, 1000, 2000];
+  var MAX_RETRY_AFTER_MS = 5000;
+
+  function post(body, attempt) {
+    return fetch(API + "/api/chat", { method: "POST", headers: headers(), body: JSON.stringify(body) })
+      .then(function (resp) {
+        return resp.json().catch(function () { return {}; }).then(function (data) {
+          return { status: resp.status, body: data, retryAfter: resp.headers.get("Retry-After") };
+        });
+      }, function (error) { return { status: 0, body: {}, error: error }; })
+      .then(function (r) {
+        if ((r.status === 0 || r.status === 502 || r.status === 503 || r.status === 504) && attempt < BACKOFF_MS.length) {
+          var asked = parseFloat(r.retryAfter) * 1000;
+          var pause = asked > 0 ? Math.min(asked, MAX_RETRY_AFTER_MS) : BACKOFF_MS[attempt];
+          return new Promise(function (resolve) { setTimeout(resolve, pause); }).then(function () { return post(body, attempt + 1); });
+        }
+        if (r.status === 0) throw r.error;
+        return r;
+      });
+  }
+
+  function ask(message, shown, again, id) {
+    // One id per typed message or button click, kept by every retry of it (automatic or Retry).
+    id = id || newId().replace("c-", "m-");
+    lastMessage = { message: message, shown: shown, id: id };
     clearTimeout(waitTimer);
     notice.hidden = true;
     var bubble = add("user", { text: shown || message });
     status.textContent = "The assistant is typing…";
-    fetch(API + "/api/chat", { method: "POST", headers: headers(), body: JSON.stringify({ conversation_id: conversationId, message: message }) })
-      .then(function (resp) {
-        return resp.json().catch(function () { return {}; }).then(function (body) {
-          return { status: resp.status, body: body, retryAfter: resp.headers.get("Retry-After") };
-        });
-      })
+    post({ conversation_id: conversationId, message: message, client_message_id: id }, 0)
       .then(function (r) {
         status.textContent = "";
         if (r.status === 429) { slowDown(r.retryAfter, bubble, shown ? null : message); return; }
@@ -224,7 +245,7 @@
           // The conversation belongs to another signed-in candidate (a shared computer): start a new
           // one, and send the message there.
           start(true);
-          ask(message, shown, true);
+          ask(message, shown, true, id);
           return;
         }
         if (r.status === 503) { unavailable(typeof r.body.detail === "string" ? r.body.detail : "The assistant is unavailable right now."); return; }
@@ -287,7 +308,7 @@
   panel.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
   privacyOk.addEventListener("click", function () { localStorage.setItem(PRIVACY_KEY, "1"); privacy.hidden = true; input.focus(); });
   restart.addEventListener("click", function () { start(true); input.focus(); });
-  retry.addEventListener("click", function () { if (lastMessage) { notice.hidden = true; ask(lastMessage.message, lastMessage.shown); } });
+  retry.addEventListener("click", function () { if (lastMessage) { notice.hidden = true; ask(lastMessage.message, lastMessage.shown, false, lastMessage.id); } });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var text = input.value.trim();

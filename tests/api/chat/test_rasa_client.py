@@ -17,8 +17,9 @@ from api.chat.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
 class FakeRasa:
     """A real HTTP server answering Rasa's REST webhook with its own name."""
 
-    def __init__(self, name: str, status: int = 200, delay: float = 0.0) -> None:
+    def __init__(self, name: str, status: int = 200, delay: float = 0.0, dies: bool = False) -> None:
         self.seen: list[str] = []
+        self.ids: list[str | None] = []
         self.in_flight = self.most_in_flight = 0
         lock = threading.Lock()
         outer = self
@@ -28,8 +29,13 @@ class FakeRasa:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with lock:
                     outer.seen.append(body["message"])
+                    outer.ids.append(body.get("message_id"))
                     outer.in_flight += 1
                     outer.most_in_flight = max(outer.most_in_flight, outer.in_flight)
+                if dies:  # as a killed process: the connection closes without an answer
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 time.sleep(delay)
                 with lock:
                     outer.in_flight -= 1
@@ -96,6 +102,35 @@ def test_a_message_an_instance_received_is_never_sent_to_another():
         assert failing.seen == ["only once"] and healthy.seen == []
     finally:
         failing.close()
+        healthy.close()
+
+
+def test_a_message_with_an_id_whose_instance_died_mid_flight_is_answered_by_the_next_with_that_id():
+    dying, healthy = FakeRasa("x", dies=True), FakeRasa("y")
+
+    async def run() -> list[dict]:
+        client = RasaClient(f"{dying.url},{healthy.url}", timeout=5)
+        try:
+            return await client.send("c1", "hello", {}, message_id="m-1")
+        finally:
+            await client.close()
+
+    try:
+        assert asyncio.run(run()) == [{"text": "y"}]
+        assert dying.ids == ["m-1"] and healthy.ids == ["m-1"]  # Rasa drops the second copy by its id
+    finally:
+        dying.close()
+        healthy.close()
+
+
+def test_a_message_without_an_id_whose_instance_died_is_not_sent_twice():
+    dying, healthy = FakeRasa("x", dies=True), FakeRasa("y")
+    try:
+        with pytest.raises(DialogueUnavailable):
+            send_all(f"{dying.url},{healthy.url}", ["only once"])
+        assert dying.seen == ["only once"] and healthy.seen == []
+    finally:
+        dying.close()
         healthy.close()
 
 

@@ -22,7 +22,9 @@ class RecordingRasa:
         self.real = real
         self.sent: list[tuple[str, str]] = []
 
-    async def send(self, conversation_id: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def send(
+        self, conversation_id: str, message: str, metadata: dict[str, Any], message_id: str | None = None
+    ) -> list[dict[str, Any]]:
         self.sent.append((conversation_id, message))
         return [{"recipient_id": conversation_id, "text": "Happy to help."}]
 
