@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.chat.rasa_client import RasaClient
 from api.chat.router import router as chat_router
+from api.chat.schemas import ErrorOut
 from api.config import get_settings
 from api.db import migrate
 from api.deps import DATABASE_UNAVAILABLE
@@ -213,7 +214,30 @@ def create_app() -> FastAPI:
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")
+    app.openapi = lambda: _openapi_with_our_422(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi_with_our_422(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with every 422 as the API answers it: `{"detail": "<one sentence>"}`
+    (`_validation` above), not FastAPI's list of pydantic errors, which no client ever receives."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    ours = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            response = operation.get("responses", {}).get("422")
+            if response and "HTTPValidationError" in str(response.get("content", "")):
+                response["content"] = ours
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    app.openapi_schema = schema
+    return schema
 
 
 app = create_app()

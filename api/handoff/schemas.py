@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from api.limits import CleanText, has_text
+from api.limits import HAS_TEXT, CleanText, has_text
 
 
 class HandoffRequest(BaseModel):
@@ -61,7 +61,8 @@ class TranscriptOut(BaseModel):
 
 
 class StaffMessageIn(BaseModel):
-    text: CleanText = Field(min_length=1, max_length=2000)
+    # The pattern documents what the validator below enforces (as the chat's message does).
+    text: CleanText = Field(min_length=1, max_length=2000, json_schema_extra={"pattern": HAS_TEXT})
 
     @field_validator("text")
     @classmethod

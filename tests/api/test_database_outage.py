@@ -36,7 +36,9 @@ class Outage:
         self._undo: list[Callable[[], None]] = []
         client.app.state.rasa.send = self._rasa
 
-    async def _rasa(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _rasa(
+        self, sender: str, message: str, metadata: dict[str, Any], message_id: str | None = None
+    ) -> list[dict[str, Any]]:
         self.sent.append(message)
         if self.before_reply:
             self.before_reply()
