@@ -242,8 +242,11 @@ def near_duplicates(sections: list[Section], vectors: np.ndarray) -> list[Proble
     return out
 
 
-# An example question this much closer to another section's text than to its own is in the wrong place.
+# An example question this much closer to another section's text than to its own is in the wrong place,
+# when it reads like that section at all (below MISPLACED_FLOOR it is close to nothing, and a
+# verdict between two low similarities is noise).
 MISPLACED_MARGIN = 0.05
+MISPLACED_FLOOR = 0.5
 
 
 def misplaced_questions(
@@ -270,7 +273,7 @@ def misplaced_questions(
     for n, row in enumerate(rows):
         own = int(owner[row])
         other = int(np.argmax(np.where(np.arange(len(sections)) == own, -2.0, best[n])))
-        if best[n, other] > best[n, own] + MISPLACED_MARGIN:
+        if best[n, other] >= MISPLACED_FLOOR and best[n, other] > best[n, own] + MISPLACED_MARGIN:
             sec, rival = sections[own], sections[other]
             question = sec.questions[int(np.sum((owner[:row] == own) & is_example[:row]))]
             out.append(
