@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     uncovered = (
         ""
         if decision.uncovered is None
-        else f", uncovered {decision.uncovered:.2f} (refused at {params.refuse_above:.2f})"
+        else f", uncovered {decision.uncovered:.2f} (refused from {params.refuse_above_when_flagged:.2f} with NLU's out_of_scope)"
     )
     print(
         f"decision: {decision.kind}   (searched: {decision.query!r}; answer threshold {params.answer_threshold:.2f}{uncovered})"

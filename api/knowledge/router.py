@@ -139,6 +139,7 @@ async def preview(
         answer_threshold=params.answer_threshold,
         uncovered=None if decision.uncovered is None else round(decision.uncovered, 4),
         refuse_above=params.refuse_above,
+        refuse_above_when_flagged=params.refuse_above_when_flagged,
     )
 
 

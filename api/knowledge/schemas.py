@@ -77,7 +77,10 @@ class PreviewOut(BaseModel):
     uncovered: float | None = Field(
         default=None, description="The coverage model's probability that the page does not cover the question"
     )
-    refuse_above: float = Field(description="A question whose `uncovered` reaches this is refused")
+    refuse_above: float = Field(description="A question whose `uncovered` reaches this is refused (1.0: never)")
+    refuse_above_when_flagged: float = Field(
+        description="The level when the dialogue tier's NLU also judged the question out of scope"
+    )
 
 
 class QuestionGroupOut(BaseModel):

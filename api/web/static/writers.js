@@ -40,7 +40,8 @@
     api("GET", "/api/knowledge/preview?q=" + encodeURIComponent($("question").value)).then(function (p) {
       var why = "";
       if (p.uncovered !== null && p.uncovered !== undefined) {
-        why = "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused at " + p.refuse_above.toFixed(2) + ")";
+        why = "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused from " + p.refuse_above_when_flagged.toFixed(2) +
+          " when the dialogue also calls it out of scope" + (p.refuse_above < 1 ? ", from " + p.refuse_above.toFixed(2) + " always" : "") + ")";
       }
       $("decision").textContent = "Decision: " + p.decision + "  ·  answer threshold " + p.answer_threshold.toFixed(2) + why;
       var answer = $("answer");
