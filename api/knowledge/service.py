@@ -184,12 +184,15 @@ class KnowledgeService:
             best = everything[0] if everything else None
             # A new subject only when the message names something (a bare "when do I get them?" leans
             # on its topic) and another topic matches it clearly better.
+            # ...and that topic states those words: an example question or a glossary term can lift a
+            # topic that says nothing about them ("can I retake it?" near "when do I take the OA?").
             own = (
                 bool(words)
                 and best is not None
                 and best.doc != ctx.doc
                 and best.score >= params.answer_threshold
                 and (not within or best.score >= within[0].score + OWN_SUBJECT_MARGIN)
+                and addresses(words, f"{best.heading} {best.text}")
             )
             if not own and fits:
                 chosen = fits[0]
