@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import secrets
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,6 +12,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.ratelimit import Rate, parse_networks, parse_rate
+from api.secret_files import kept_secret
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRET = "change-me"
@@ -207,33 +205,6 @@ class Settings(BaseSettings):
             if self.environment == "production":
                 raise RuntimeError("CA_SERVICE_TOKEN is still the placeholder; set a long random value.")
             log.warning("CA_SERVICE_TOKEN is the development placeholder; set it before deploying.")
-
-
-_kept: dict[Path, str] = {}
-
-
-def kept_secret(var_dir: Path, name: str) -> str:
-    """A random secret kept in var/secrets/NAME (0600), created by whichever process needs it first
-    (O_EXCL: of two racing, one writes and both read the same value). Cached per path: the internal
-    endpoints check it on every request."""
-    path = (var_dir / "secrets" / name).resolve()
-    if path in _kept:
-        return _kept[path]
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(48))
-    value = path.read_text().strip()
-    if not value:  # the other process is between creating and writing it
-        time.sleep(0.05)
-        value = path.read_text().strip()
-    _kept[path] = value
-    return value
 
 
 @lru_cache

@@ -12,7 +12,6 @@ import contextlib
 import ctypes
 import os
 import pwd
-import secrets
 import signal
 import socket
 import subprocess
@@ -29,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
 API_PY = ROOT / ".venv-api" / "bin" / "python"
 MODEL = ROOT / "var" / "models" / "candidate-assistant.tar.gz"
+
+sys.path.insert(0, str(ROOT))
+from api.secret_files import kept_secret  # noqa: E402  (standard library only, like this script)
 
 
 @dataclass
@@ -238,19 +240,6 @@ class Stack:
             f"{', '.join(dead)} stopped unexpectedly; see {self.var_dir / 'log'}. Stopping the rest.", file=sys.stderr
         )
         return 1
-
-
-def kept_secret(var_dir: Path, name: str) -> str:
-    """var/secrets/NAME (0600), created when missing: the same file and format as api/config.py's
-    `kept_secret` (this script runs on the standard library only, under either virtualenv)."""
-    path = var_dir / "secrets" / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
 
 
 def _in_use(port: int) -> bool:
