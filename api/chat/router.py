@@ -17,7 +17,7 @@ from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, 
 from api.deps import RATE_LIMITED, ChatRateLimit, SettingsDep
 from api.handoff import service as handoff
 from api.handoff.service import StoredMessage
-from api.tokens import bearer, issue_turn_grant, verify
+from api.tokens import Identity, bearer, issue_turn_grant, verify
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,7 +72,7 @@ async def chat(
         )
     text = sanitise(body.message)
     asked = body.client_message_id
-    if asked is not None and (done := await _replay(cid, asked, identity.candidate_id)) is not None:
+    if asked is not None and (done := await _replay(cid, asked, identity)) is not None:
         return done
     # Most messages are questions, and a question's search usually waits for its vector (in 6 of
     # 10 sequential questions, measured: 5.0 ms for the search then, 0.5 ms when the vector was
@@ -83,7 +83,7 @@ async def chat(
                 db.run(handoff.message_for_a_person, cid, body.message, identity.candidate_id, asked)
             )
         except handoff.AlreadyStored:
-            return await _replayed(cid, asked, identity.candidate_id)
+            return await _replayed(cid, asked, identity)
         if mode != "bot":
             # A person has (or will take) the conversation: the bot stays silent.
             return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
@@ -91,9 +91,7 @@ async def chat(
         # an instance died with it, is answered from the tracker rather than handled twice.
         messages = await _dialogue(rasa, cid, text, auth, asked or uuid.uuid4().hex)
     replies = to_replies(messages)
-    if identity.status != "valid":
-        # Defence in depth: whatever the dialogue did, no status detail answers an unverified request.
-        replies = [_sign_in_first(identity.status) if r.kind == "status" else r for r in replies]
+    replies = _for_the_sender(identity, replies)
     version = request.app.state.knowledge.index.version
     # The message and its replies in one transaction: when Rasa or the database fails the client is
     # told (503) and nothing of this turn is stored, so its retry leaves no duplicate.
@@ -111,7 +109,7 @@ async def chat(
         )
     except handoff.AlreadyStored:
         # A copy of this message (a retry whose first try is still running) was stored meanwhile.
-        return await _replayed(cid, asked, identity.candidate_id)
+        return await _replayed(cid, asked, identity)
     for reply, message_id in zip(replies, ids, strict=True):
         reply.id = message_id
     if mode == "bot" and unhelpful >= 2:
@@ -119,17 +117,19 @@ async def chat(
     return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed] + replies)
 
 
-async def _replay(cid: str, asked: str, candidate_id: str | None) -> ChatResponse | None:
+async def _replay(cid: str, asked: str, identity: Identity) -> ChatResponse | None:
     """The stored answer to a message this conversation already has (by its client id), or None."""
-    done = await _owned(db.run(handoff.replayed, cid, asked, candidate_id))
+    done = await _owned(db.run(handoff.replayed, cid, asked, identity.candidate_id))
     if done is None:
         return None
     mode, replies = done
-    return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in replies])
+    return ChatResponse(
+        conversation_id=cid, mode=cast(Mode, mode), replies=_for_the_sender(identity, [_pushed(m) for m in replies])
+    )
 
 
-async def _replayed(cid: str, asked: str | None, candidate_id: str | None) -> ChatResponse:
-    done = await _replay(cid, asked or "", candidate_id)
+async def _replayed(cid: str, asked: str | None, identity: Identity) -> ChatResponse:
+    done = await _replay(cid, asked or "", identity)
     if done is None:  # erased in between: nothing to replay
         raise HTTPException(status.HTTP_409_CONFLICT, "This message was just sent; reload the conversation.")
     return done
@@ -141,6 +141,14 @@ async def _owned(work: Awaitable[T]) -> T:
         return await work
     except handoff.NotYours as exc:
         raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
+
+
+def _for_the_sender(identity: Identity, replies: list[Reply]) -> list[Reply]:
+    """Defence in depth: whatever the dialogue did (or a replay of a stored turn holds), no status
+    detail answers a request without a valid candidate token."""
+    if identity.status == "valid":
+        return replies
+    return [_sign_in_first(identity.status) if r.kind == "status" else r for r in replies]
 
 
 def _sign_in_first(identity_status: str) -> Reply:

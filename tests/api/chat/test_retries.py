@@ -76,3 +76,21 @@ def test_a_malformed_client_message_id_is_422(client, bad):
     r = client.post("/api/chat", json={"conversation_id": "abc", "message": "hi", "client_message_id": bad})
     assert r.status_code == 422
     assert r.json()["detail"].startswith("client_message_id:")
+
+
+def test_a_replayed_status_answer_is_never_sent_to_a_request_without_the_candidates_token(
+    client, monkeypatch, token_for
+):
+    async def send(sender, message, metadata, message_id=None):
+        return [{"custom": {"kind": "status", "text": "Your application for Data Engineer is at the loop stage."}}]
+
+    monkeypatch.setattr(client.app.state.rasa, "send", send)
+    cid, body = f"r-{uuid.uuid4().hex[:8]}", {"message": "where is my application?", "client_message_id": "m-s"}
+    signed_in = {"Authorization": f"Bearer {token_for('demo-ben')}"}
+    first = client.post("/api/chat", json={"conversation_id": cid, **body}, headers=signed_in)
+    assert [r["kind"] for r in first.json()["replies"]] == ["status"]
+    again = client.post("/api/chat", json={"conversation_id": cid, **body})  # the same id, no token
+    assert again.status_code == 200
+    assert [r["kind"] for r in again.json()["replies"]] == ["verify"]
+    assert "Data Engineer" not in again.text
+    assert client.post("/api/chat", json={"conversation_id": cid, **body}, headers=signed_in).json() == first.json()
