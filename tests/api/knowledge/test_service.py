@@ -142,3 +142,14 @@ def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path
     assert why.kind == "answer" and why.passages[0].id == "phone#no-brain-teasers"
     assert overrule.kind == "fallback"  # not stated: refused, not the bar raiser section again
     assert others.kind == "answer" and others.passages[0].id == "loop#who-is-in-the-loop"  # not a repeat
+
+
+def test_a_question_for_a_quantity_the_topic_does_not_state_is_refused(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    assert svc.ask("how long does the work sample simulation take?").kind == "answer"
+    assert svc.ask("how many bar raisers are in the interview loop?").kind == "fallback"
+    # In a conversation too: the topic is right, the quantity is not stated.
+    _, how_many = talk(svc, "who is in the interview loop?", "how many interviewers will I meet?")
+    assert how_many.kind == "fallback"
+    _, second = talk(svc, "what types of assessments are there?", "how long is the second one?")
+    assert second.kind == "answer" and second.passages[0].doc == "knowledge/sample.md"

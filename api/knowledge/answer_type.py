@@ -1,0 +1,75 @@
+"""Whether an answer can answer the *kind* of thing a question asks for.
+
+A question that asks for a quantity ("how long is the phone interview?", "how many interviews are in
+the loop?") is only answered by text that states one. The closest section is often on the right
+topic and says nothing of the kind: the candidate then got a paragraph about the phone interview for
+a question about its length, which reads as an answer and is not one. The source page gives few
+quantities (the steps, the assessments' durations, the reply time, the tips, one résumé), so such a
+question over a section without a quantity is refused as uncovered, with the offer of a person.
+
+Only the question's own request counts: "will there be brain teasers like how many golf balls fit in
+a plane?" asks about brain teasers, so a "how many" that does not open a clause is not a request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+Wanted = Literal["duration", "count", "amount"]
+
+# A clause opens with the quantity question, possibly after a connective or a short lead-in
+# ("had my phone screen yesterday, how long until...", "back to the assessments - how long...").
+_CLAUSE = re.compile(r"[^,;:.!?\u2014\u2013()]+")
+_LEAD = r"^\s*(?:(?:and|so|ok|okay|but|also|then|hey|hi|um|uh|just wondering|quick question|wait)\b[\s,]*)*"
+_ASKS = [
+    ("duration", re.compile(_LEAD + r"how (?:long|soon|quickly|fast)\b", re.IGNORECASE)),
+    ("count", re.compile(_LEAD + r"how many\b", re.IGNORECASE)),
+    ("amount", re.compile(_LEAD + r"how much\b", re.IGNORECASE)),
+]
+# "how much time / how many minutes" ask for a duration whatever the opening word.
+_TIME_WORDS = re.compile(r"\bhow (?:much time|many (?:minutes|hours|days|weeks|months))\b", re.IGNORECASE)
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"a couple|a few|several|single|only one|a dozen|half"
+)
+_CARDINAL = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})\b", re.IGNORECASE)
+_UNIT = r"(?:business |working |calendar )?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+_DURATION = re.compile(
+    rf"(?:\b(?:\d+(?:\s*(?:-|to|\u2013)\s*\d+)?|{_NUMBER_WORDS}|an?|a few)\s+{_UNIT}\b|\brolling basis\b|\bimmediately\b)",
+    re.IGNORECASE,
+)
+# "The number of assessments depends on the role" answers "how many assessments?" honestly.
+_DEPENDS = re.compile(r"\b(?:depends on|depending on|varies|vary)\b", re.IGNORECASE)
+_MONEY = re.compile(r"[$\u20ac\u00a3]\s*\d|\b\d+\s*(?:k|usd|dollars|euros|pounds)\b", re.IGNORECASE)
+
+
+def wanted(question: str) -> Wanted | None:
+    """The kind of quantity the question asks for, or None when it asks for none."""
+    if _TIME_WORDS.search(question):
+        return "duration"
+    for clause in _CLAUSE.findall(question):
+        for kind, pattern in _ASKS:
+            if pattern.search(clause):
+                return kind  # type: ignore[return-value]
+    return None
+
+
+def states(kind: Wanted, text: str) -> bool:
+    """Whether the text states a quantity of that kind."""
+    if kind == "duration":
+        return bool(_DURATION.search(text))
+    if kind == "count":
+        return bool(_CARDINAL.search(text) or _DEPENDS.search(text))
+    # "how much": money or an amount; the page states no pay, fee or amount, so only money or a number.
+    return bool(_MONEY.search(text) or _DURATION.search(text))
+
+
+def answers(question: str, texts: Iterable[str]) -> bool:
+    """False when the question asks for a quantity that none of the texts states."""
+    kind = wanted(question)
+    if kind is None:
+        return True
+    return any(states(kind, t) for t in texts)

@@ -1,0 +1,57 @@
+"""Which quantity a question asks for, and whether a text states one (pure logic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.knowledge import answer_type
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how long is the phone interview?", "duration"),
+        ("had my phone screen yesterday (tuesday), how long until they get back to me usually?", "duration"),
+        ("back to the assessments \u2014 how long is the simulation?", "duration"),
+        ("and how soon do they reply?", "duration"),
+        ("how much time should I block off for the work style questionnaire?", "duration"),
+        ("how many minutes is the work style test?", "duration"),
+        ("how many interviews are in the loop? 4? 5?", "count"),
+        ("so how many resumes can I keep?", "count"),
+        ("how much does an L5 engineer make?", "amount"),
+        # Not the question's own request: a "how many" inside another question, or none at all.
+        ("will there be brain teasers like how many golf balls fit in a plane?", None),
+        ("is there a time limit?", None),
+        ("when will I hear back?", None),
+        ("what is a bar raiser?", None),
+    ],
+)
+def test_the_quantity_a_question_asks_for(question, kind):
+    assert answer_type.wanted(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "states"),
+    [
+        ("duration", "The work sample simulation typically takes 20-60 minutes to complete.", True),
+        ("duration", "AWS aims to get back to you within two business days.", True),
+        ("duration", "The phone interview takes about an hour.", True),
+        ("duration", "Amazon reviews applications on a rolling basis.", True),
+        ("duration", "The phone interview is the third of the four steps.", False),
+        ("count", "These 11 tips will help you prepare.", True),
+        ("count", "You can save only one resume in your profile.", True),
+        ("count", "The number of assessments you take depends on the role.", True),
+        ("count", "A bar raiser is a neutral interviewer from another team.", False),
+        ("amount", "Salaries are competitive.", False),
+        ("amount", "The stipend is $500 a month.", True),
+    ],
+)
+def test_whether_a_text_states_a_quantity(kind, text, states):
+    assert answer_type.states(kind, text) is states
+
+
+def test_a_question_for_a_quantity_needs_one_of_the_texts_to_state_it():
+    texts = ["A bar raiser is a neutral interviewer.", "Topic experts interview you in the loop."]
+    assert not answer_type.answers("how many interviewers are in the loop?", texts)
+    assert answer_type.answers("who is in the loop?", texts)
+    assert answer_type.answers("how many steps are there?", [*texts, "There are four steps."])
