@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from api.config import Settings
+from api.knowledge import answer_type
 from api.knowledge.context import (
     Context,
     addresses,
@@ -117,7 +118,7 @@ class KnowledgeService:
         ctx: Context | None = None,
     ) -> Decision:
         if ctx is not None:
-            return self._ask_in_context(query, ctx, likely_uncovered, qvec)
+            return self._states_what_is_asked(query, self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx)
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
@@ -135,7 +136,15 @@ class KnowledgeService:
         uncovered = index.coverage.uncovered(qvec) if index.coverage is not None else None
         decision = decide(ranked, params, index.doc_sections, likely_uncovered, uncovered)
         decision.query = effective
-        return decision
+        return self._states_what_is_asked(query, decision, None)
+
+    @staticmethod
+    def _states_what_is_asked(query: str, decision: Decision, ctx: Context | None) -> Decision:
+        """A question for a quantity ("how long is the phone interview?") over sections that state none
+        is not covered, however close the topic (api/knowledge/answer_type.py)."""
+        if decision.kind != "answer" or answer_type.answers(query, (p.text for p in decision.passages)):
+            return decision
+        return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, ctx)
 
     def _answer(self, best: Passage, ranked: list[Passage]) -> list[Passage]:
         """The chosen section, or its whole document when that is short (as `decide` does)."""
@@ -180,7 +189,7 @@ class KnowledgeService:
         words = resolved.content if resolved.kind == "elliptical" else content_words(query)
         if resolved.kind == "elliptical" and ctx.doc:
             within = [p for p in everything if p.doc == ctx.doc]
-            fits = [p for p in within if addresses(words, f"{p.heading} {p.text}")] if words else within
+            fits = [p for p in within if addresses(words, self._says(p))] if words else within
             best = everything[0] if everything else None
             # A new subject only when the message names something (a bare "when do I get them?" leans
             # on its topic) and another topic matches it clearly better.
@@ -192,7 +201,7 @@ class KnowledgeService:
                 and best.doc != ctx.doc
                 and best.score >= params.answer_threshold
                 and (not within or best.score >= within[0].score + OWN_SUBJECT_MARGIN)
-                and addresses(words, f"{best.heading} {best.text}")
+                and addresses(words, self._says(best))
             )
             if not own and fits:
                 chosen = fits[0]
@@ -211,7 +220,7 @@ class KnowledgeService:
                 return self._with_context(
                     Decision("answer", self._answer(named, everything), everything[:5], query), ctx
                 )
-            if not own and not any(addresses(words, f"{p.heading} {p.text}") for p in everything[:1]):
+            if not own and not any(addresses(words, self._says(p)) for p in everything[:1]):
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
         decision = decide(everything[:5], params, index.doc_sections, likely_uncovered, uncovered)
@@ -221,11 +230,18 @@ class KnowledgeService:
             top is not None
             and top.id == ctx.section
             and words
-            and 2 * addresses(words, f"{top.heading} {top.text}") < len(words)
+            and 2 * addresses(words, self._says(top)) < len(words)
         ):
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _says(self, passage: Passage) -> str:
+        """The words a section answers to: its heading, its text and the writers' example questions
+        (candidates' words for what it says: "who will I meet there?" ~ "who interviews you in the loop?")."""
+        section = self.index.by_id.get(passage.id)
+        questions = " ".join(section.questions) if section is not None else ""
+        return f"{passage.heading} {passage.text} {questions}"
 
     def chosen(self, passage: Passage, ctx: Context | None) -> Decision:
         """A "did you mean" option the candidate picked: it becomes the topic."""
