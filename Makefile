@@ -12,7 +12,8 @@ API_VENV := .venv-api
 RASA_PY := $(RASA_VENV)/bin/python
 API_PY := $(API_VENV)/bin/python
 MODEL := var/models/candidate-assistant.tar.gz
-BOT_DATA := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
+# The model depends on Rasa's data and on the classes config.yml names (they are trained too).
+BOT_DATA := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(wildcard rasa_ext/components/*.py) rasa_ext/policies.py
 EVAL ?= ../shared/eval/dev.yaml
 
 export HF_HUB_OFFLINE := 1
@@ -83,8 +84,9 @@ test: deps model browser ## Unit tests, Rasa validation and conversation tests, 
 
 test-unit: deps model browser
 	$(API_PY) -m pytest -q tests/api tests/scripts tests/deploy
-	$(RASA_PY) -m pytest -q tests/actions tests/bot
+	$(RASA_PY) -m pytest -q tests/actions tests/rasa_ext
 
+# `rasa test` loads the model as `rasa run` does: the same rasa_ext components, policy and patches.
 test-bot: deps model
 	$(RASA_VENV)/bin/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings 2>&1 | tail -n 3
 	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories bot/tests \
@@ -107,8 +109,8 @@ kb-check: $(API_VENV)/.installed ## Check knowledge/ and report problems as file
 	$(API_PY) -m api.knowledge check
 
 lint: $(API_VENV)/.installed ## ruff, ruff format --check and mypy on the service tier; the dependency audit
-	$(API_VENV)/bin/ruff check api scripts tests actions bot
-	$(API_VENV)/bin/ruff format --check api scripts tests actions bot
+	$(API_VENV)/bin/ruff check api scripts tests actions rasa_ext
+	$(API_VENV)/bin/ruff format --check api scripts tests actions rasa_ext
 	$(API_VENV)/bin/mypy api
 	@$(MAKE) --no-print-directory audit
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pluggy
 
-from bot import redaction
-from bot.service_auth import authorized
+from rasa_ext import redaction
+from rasa_ext.service_auth import authorized
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 OPEN_PATHS = frozenset({"/health"})

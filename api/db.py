@@ -46,7 +46,7 @@ def get_engine() -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             # In WAL mode NORMAL keeps every committed transaction across a crash of the process and
             # skips the disk sync on each commit, which was half the cost of storing a chat turn; only
-            # a power loss can take back the last commits (as in Rasa's tracker store, bot/serve.py).
+            # a power loss can take back the last commits (as in Rasa's tracker store, rasa_ext/tracker_store.py).
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()

@@ -66,7 +66,7 @@ def issue_turn_grant(settings: Settings, candidate_id: str, conversation_id: str
     candidate the gateway verified and the conversation, lives as long as the turn may take, and is
     signed with the service secret (another key and audience than candidate tokens, so it opens
     nothing but this candidate's status, on this conversation, from the action server, now). The
-    tracker store drops it before saving (bot/tracker_store.py) all the same.
+    tracker store drops it before saving (rasa_ext/tracker_store.py) all the same.
     """
     now = dt.datetime.now(dt.timezone.utc)
     claims = {

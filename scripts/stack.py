@@ -96,7 +96,7 @@ class Stack:
             "rasa": [
                 str(RASA_PY),
                 "-m",
-                "bot.serve",
+                "rasa",
                 "run",
                 "--model",
                 str(self.model),

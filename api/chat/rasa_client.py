@@ -5,7 +5,7 @@ set-up), messages go round-robin, and a message is moved to the next instance on
 connection itself failed, i.e. when Rasa certainly never saw it: a message Rasa may have handled
 (a read timeout, a 5xx) is never sent twice, with one exception: a message with an id whose
 instance dropped the connection mid-flight (it died: the connection was reset or closed without an
-answer) goes to the next instance with the same id, and Rasa's channel (bot/channels.py) answers a
+answer) goes to the next instance with the same id, and Rasa's channel (rasa_ext/channels.py) answers a
 message it already handled with that turn's replies instead of handling it again. A read timeout is
 still not retried: the instance may be working on it, and the time budget is spent. The instances share the tracker store and, through
 Redis, the per-conversation lock, so any instance can continue any conversation.
@@ -20,7 +20,7 @@ Messages go through aiohttp: a round trip to Rasa cost 2.0-2.7 ms of the gateway
 httpx's async client and 0.8 ms with aiohttp, measured here on the same loopback server. The rare
 privacy and readiness calls keep httpx.
 
-The privacy routes bot/serve.py adds to Rasa (erase, export, purge) may be called on any instance:
+The privacy routes rasa_ext/privacy.py adds to Rasa (erase, export, purge) may be called on any instance:
 they act on the shared tracker store.
 """
 
@@ -34,7 +34,7 @@ from typing import Any
 import aiohttp
 import httpx
 
-# Rasa's REST channel behind the service secret (bot/channels.py, named in bot/credentials.yml).
+# Rasa's REST channel behind the service secret (rasa_ext/channels.py, named in bot/credentials.yml).
 WEBHOOK = "/webhooks/gateway/webhook"
 
 

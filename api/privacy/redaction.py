@@ -4,7 +4,7 @@ every log record (message and traceback) before any handler sees it.
 The first defence is that no code logs personal data; this catches what a library echoes on an
 error path. Message text and status details cannot be recognised by a pattern, so they must never
 be logged at all (SQL parameters are hidden for that reason, see api/db.py).
-The dialogue tier has the same patterns in bot/redaction.py (each tier has its own environment);
+The dialogue tier has the same patterns in rasa_ext/redaction.py (each tier has its own environment);
 tests/api/privacy/test_redaction.py keeps the two equal.
 """
 

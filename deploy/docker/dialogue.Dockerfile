@@ -1,7 +1,8 @@
-# The dialogue tier: one image for Rasa (python -m bot.serve run ...) and the action server
+# The dialogue tier: one image for Rasa (python -m rasa run ...) and the action server
 # (python -m actions ...); the Rasa chart and deploy/k8s/actions.yaml set the command of each.
 # Python 3.10 and requirements/rasa.txt, as `make deps` builds .venv-rasa; the model is trained
 # at build time exactly as `make model` does, so the image serves what its bot/ data describe.
+# rasa_ext/ holds the classes config.yml, endpoints.yml and credentials.yml name.
 #
 # Build from the repository root (not built on the project's machine: it has no Docker daemon):
 #   docker build -f deploy/docker/dialogue.Dockerfile -t registry.example.com/candidate-assistant/dialogue:0.1.0 .
@@ -23,14 +24,15 @@ RUN python -m pip install -r /tmp/rasa.txt
 WORKDIR /app
 COPY config.yml ./
 COPY bot/ bot/
+COPY rasa_ext/ rasa_ext/
 COPY actions/ actions/
-# The NLU pipeline names bot.components.*, so training (and serving) needs /app on the path.
+# config.yml names rasa_ext.* classes, so training (and serving) needs /app on the path.
 # Rasa's training cache (.rasa/) is dropped; bytecode is compiled now because /app is read-only
 # when running.
 RUN PYTHONPATH=/app rasa train --config config.yml --domain bot/domain.yml --data bot/data \
         --out models --fixed-model-name candidate-assistant --quiet \
     && rm -rf .rasa \
-    && python -m compileall -q bot actions
+    && python -m compileall -q rasa_ext actions
 
 FROM python:3.10-slim-bookworm
 # A named user (some libraries look the user up) with no home: HOME is the writable /tmp.
@@ -52,8 +54,8 @@ COPY --from=build /app /app
 WORKDIR /app
 USER 10001:10001
 EXPOSE 5005 5055
-# Rasa with the image's own endpoints and credentials (those read every CA_TRACKER_* and
-# CA_LOCK_STORE* variable, see bot/endpoints.yml). The Rasa chart overrides this command.
-CMD ["python", "-m", "bot.serve", "run", "--model", "models/candidate-assistant.tar.gz", \
+# Rasa's own `rasa run` with the image's endpoints and credentials (those read every CA_TRACKER_*
+# and CA_LOCK_STORE* variable, see bot/endpoints.yml). The Rasa chart overrides this command.
+CMD ["python", "-m", "rasa", "run", "--model", "models/candidate-assistant.tar.gz", \
      "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml", \
      "--interface", "0.0.0.0", "--port", "5005"]

@@ -252,7 +252,7 @@ def test_secret_values_reach_pods_only_from_the_secret() -> None:
 def _known_variables() -> set[str]:
     known = {f"CA_{name.upper()}" for name in Settings.model_fields}
     sources = [ROOT / "scripts" / "stack.py", ROOT / "scripts" / "cluster.py", ROOT / "bot" / "endpoints.yml"]
-    sources += sorted((ROOT / "actions").glob("*.py")) + sorted((ROOT / "bot").glob("*.py"))
+    sources += sorted((ROOT / "actions").glob("*.py")) + sorted((ROOT / "rasa_ext").rglob("*.py"))
     for source in sources:
         known |= set(re.findall(r"\bCA_[A-Z0-9_]+\b", source.read_text()))
     return known
@@ -267,7 +267,7 @@ def test_every_ca_variable_in_deploy_is_a_real_setting() -> None:
             ok = any(k.startswith(name[:-1]) for k in known) if name.endswith("*") else name in known
             if not ok:
                 unknown.append(f"{path.relative_to(ROOT)}: {name}")
-    assert not unknown, "not read by api/config.py, actions/, bot/ or scripts/: " + ", ".join(unknown)
+    assert not unknown, "not read by api/config.py, actions/, rasa_ext/ or scripts/: " + ", ".join(unknown)
 
 
 def _set_only(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
@@ -507,9 +507,10 @@ def test_rasa_values_use_the_charts_keys() -> None:
     assert settings["initialModel"] == "" and settings["trainInitialModel"] is False, "the model is in the image"
 
 
-def test_rasa_starts_through_bot_serve() -> None:
+def test_rasa_starts_as_rasas_own_cli() -> None:
+    """Rasa's own `rasa run`: what extends it is named in config.yml, endpoints.yml and credentials.yml."""
     values = _values()
-    assert values["command"] == ["python", "-m", "bot.serve"]
+    assert values["command"] == ["python", "-m", "rasa"]
     assert values["args"][0] == "run"
 
 
@@ -559,7 +560,7 @@ def test_dockerfiles_copy_what_exists_on_the_pinned_pythons() -> None:
         for source in re.findall(r"^COPY (?!--from)(\S+)", text, re.M):
             assert (ROOT / source).exists(), f"{name}: COPY {source} does not exist"
     dialogue = _dockerfile("dialogue.Dockerfile")
-    for needed in ("bot/", "actions/", "config.yml", "requirements/rasa.txt"):
+    for needed in ("bot/", "rasa_ext/", "actions/", "config.yml", "requirements/rasa.txt"):
         assert re.search(rf"^COPY {re.escape(needed)}", dialogue, re.M), f"dialogue image lacks {needed}"
     assert "rasa train" in dialogue and "candidate-assistant" in dialogue
     torch_pin = re.search(r"torch==[\d.]+", (ROOT / "Makefile").read_text())

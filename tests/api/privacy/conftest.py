@@ -1,7 +1,7 @@
 """Conversations as the chat leaves them, and a stand-in for Rasa's privacy routes.
 
 The stand-in lets these tests see what the service tier asks of Rasa; the real routes, with the
-real Rasa, are tested in tests/bot/test_privacy.py and tests/e2e/test_privacy_stack.py.
+real Rasa, are tested in tests/rasa_ext/test_privacy.py and tests/e2e/test_privacy_stack.py.
 """
 
 from __future__ import annotations

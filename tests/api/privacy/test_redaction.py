@@ -70,4 +70,4 @@ def test_both_tiers_redact_alike():
         text = path.read_text()
         return text[text.index("from __future__") :]
 
-    assert code(ROOT / "api" / "privacy" / "redaction.py") == code(ROOT / "bot" / "redaction.py")
+    assert code(ROOT / "api" / "privacy" / "redaction.py") == code(ROOT / "rasa_ext" / "redaction.py")

@@ -3,6 +3,8 @@ PostgreSQL servers, as in the service tier's tests."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.api.conftest import postgres_server, postgres_url  # noqa: F401  (stdlib-only fixtures, shared by both tiers)
@@ -21,31 +23,48 @@ def redis_url(tmp_path_factory):
 
 TOKEN = "service-token-for-tests"
 
+MODEL = Path(__file__).resolve().parents[2] / "var" / "models" / "candidate-assistant.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def agent():
+    """The trained model, loaded by Rasa's own Agent.load as `rasa run` and `rasa test` load it."""
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make test` (it trains one) or `make model`")
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(MODEL))
+
 
 @pytest.fixture(scope="session")
 def rasa_app():
-    """One real Sanic app with what bot/ adds to Rasa's server: the privacy routes and the gateway
-    channel (whose messages are recorded in `app.ctx.received`). Served from a thread; one app for
-    the whole session, as Sanic 21.12 cannot start a second one in a process."""
+    """One real Sanic app with the channels bot/credentials.yml names, mounted as Rasa mounts them
+    (rasa.core.channels.channel.register): the gateway channel (whose messages are recorded in
+    `app.ctx.received`) and the privacy routes. Served from a thread; one app for the whole session,
+    as Sanic 21.12 cannot start a second one in a process. The gateway's start-up hooks (umask,
+    gc.freeze) are left out: they are process-wide (tests/rasa_ext/test_startup.py covers them)."""
     import asyncio
     import socket
     import threading
+    from urllib.parse import urljoin
 
     from sanic import Sanic
 
-    from bot import privacy
-    from bot.channels import GatewayInput
+    from rasa_ext.channels import GatewayInput
+    from rasa_ext.privacy import PrivacyChannel
 
-    app = Sanic("bot_extensions_test")
-    privacy.install(app, TOKEN)
+    app = Sanic("rasa_ext_test")
     app.ctx.received = []
 
     async def on_new_message(message):
         app.ctx.received.append(message)
         await message.output_channel.send_text_message(message.sender_id, "ok")
 
-    channel = GatewayInput.from_credentials({"service_token": TOKEN})
-    app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/gateway")
+    for channel in (
+        GatewayInput(TOKEN, startup_hooks=False),
+        PrivacyChannel.from_credentials({"service_token": TOKEN}),
+    ):
+        app.blueprint(channel.blueprint(on_new_message), url_prefix=urljoin("/webhooks/", channel.url_prefix()))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -1,9 +1,11 @@
 """Erasure, export and retention of conversation trackers, on Rasa's own server.
 
 The tracker store belongs to the Rasa process: it holds live trackers in memory
-(bot/tracker_store.py), so the service tier cannot erase a conversation by deleting database rows
-itself. `bot/serve.py` adds these routes to Rasa's Sanic app; the service tier calls them over
-loopback with `Authorization: Bearer <CA_SERVICE_TOKEN>`:
+(rasa_ext/tracker_store.py), so the service tier cannot erase a conversation by deleting database
+rows itself. These routes are served by Rasa's own server through a channel named in
+credentials.yml (`rasa_ext.privacy.PrivacyChannel`, a public seam of Rasa: its blueprint is mounted
+at its `url_prefix`, here `/ca`); it receives no messages. The service tier calls them over loopback
+with `Authorization: Bearer <CA_SERVICE_TOKEN>`:
 
   DELETE /ca/conversations/<id>/tracker   delete the conversation's events and cached tracker
   GET    /ca/conversations/<id>/tracker   its stored events (for an export)
@@ -17,16 +19,18 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.tracker_store import InMemoryTrackerStore
-from sanic import Sanic
+from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from bot.service_auth import authorized
-from bot.tracker_store import CachedSQLTrackerStore
+from rasa_ext.service_auth import authorized
+from rasa_ext.tracker_store import CachedSQLTrackerStore
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +59,36 @@ class _Refused(Exception):
         self.detail = detail
 
 
-def install(app: Sanic, service_token: str) -> None:
-    """Adds the routes to Rasa's app (before it starts serving)."""
+class PrivacyChannel(InputChannel):
+    """Erasure, export and retention routes for the service tier, under /ca (not /webhooks/...)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "privacy"
+
+    def __init__(self, service_token: str) -> None:
+        self._service_token = service_token
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> PrivacyChannel:
+        # As the gateway channel: the secret comes from the environment, never from a file here.
+        token = (credentials or {}).get("service_token") or os.environ.get("CA_SERVICE_TOKEN", "")
+        if not token:
+            raise ValueError("CA_SERVICE_TOKEN is not set: the privacy routes would refuse every call")
+        return cls(str(token))
+
+    def url_prefix(self) -> str:
+        # Rasa mounts a channel at urljoin("/webhooks/", url_prefix()): an absolute path stays as is.
+        return "/ca"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        routes = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        add_routes(routes, self._service_token)
+        return routes
+
+
+def add_routes(routes: Blueprint, service_token: str) -> None:
+    """The routes, relative to the channel's prefix /ca."""
 
     def guarded(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
         @functools.wraps(handler)
@@ -77,7 +109,7 @@ def install(app: Sanic, service_token: str) -> None:
         store = find_store(agent.tracker_store)
         if store is None:
             name = type(agent.tracker_store).__name__
-            raise _Refused(501, f"The tracker store ({name}) is not bot.tracker_store.CachedSQLTrackerStore.")
+            raise _Refused(501, f"The tracker store ({name}) is not rasa_ext.tracker_store.CachedSQLTrackerStore.")
         return agent, store
 
     async def delete(agent: Any, store: CachedSQLTrackerStore, sender_id: str, idle_before: float | None) -> int:
@@ -114,7 +146,7 @@ def install(app: Sanic, service_token: str) -> None:
             log.info("retention: purged %d conversation trackers (%d events)", conversations, events)
         return json({"conversations": conversations, "events_deleted": events})
 
-    tracker = "/ca/conversations/<conversation_id:str>/tracker"
-    app.add_route(delete_tracker, tracker, methods=["DELETE"], name="ca_delete_tracker")
-    app.add_route(tracker_events, tracker, methods=["GET"], name="ca_tracker_events")
-    app.add_route(purge, "/ca/trackers/purge", methods=["POST"], name="ca_purge_trackers")
+    tracker = "/conversations/<conversation_id:str>/tracker"
+    routes.add_route(delete_tracker, tracker, methods=["DELETE"], name="ca_delete_tracker")
+    routes.add_route(tracker_events, tracker, methods=["GET"], name="ca_tracker_events")
+    routes.add_route(purge, "/trackers/purge", methods=["POST"], name="ca_purge_trackers")

@@ -1,5 +1,5 @@
 """Erasure, export and purge of trackers: the store's methods on a real SQLite file, and the routes
-bot/serve.py adds, served by a real Sanic app with Rasa's own fail-safe wrapper and lock store."""
+of rasa_ext/privacy.py, served by a real Sanic app with Rasa's own fail-safe wrapper and lock store."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore
 
-from bot import privacy
-from bot.tracker_store import CachedSQLTrackerStore
-from tests.bot.conftest import TOKEN
-from tests.bot.test_tracker_store import DOMAIN, conversation
+from rasa_ext import privacy
+from rasa_ext.tracker_store import CachedSQLTrackerStore
+from tests.rasa_ext.conftest import TOKEN
+from tests.rasa_ext.test_tracker_store import DOMAIN, conversation
 
 
 def events_in(db, sender: str) -> int:

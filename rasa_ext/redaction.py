@@ -3,7 +3,7 @@ are replaced in every log record (message and traceback) before any handler sees
 
 The first defence is that no code logs personal data; this catches what a library echoes on an
 error path. Message text and status details cannot be recognised by a pattern, so they must never
-be logged at all (SQL parameters are hidden for that reason, see bot/serve.py).
+be logged at all (SQL parameters are hidden for that reason, see rasa_ext/tracker_store.py).
 The service tier has the same patterns in api/privacy/redaction.py (each tier has its own
 environment); tests/api/privacy/test_redaction.py keeps the two equal.
 """

@@ -1,4 +1,4 @@
-"""The gateway channel (bot/channels.py): Rasa's REST channel behind the service secret, served by a
+"""The gateway channel (rasa_ext/channels.py): Rasa's REST channel behind the service secret, served by a
 real Sanic app with a real Rasa UserMessage handler."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import urllib.request
 
 import pytest
 
-from bot.channels import GatewayInput
-from tests.bot.conftest import TOKEN
+from rasa_ext.channels import GatewayInput
+from tests.rasa_ext.conftest import TOKEN
 
 
 def post(app, authorization: str | None) -> int:
@@ -78,8 +78,8 @@ def counted_agent(rasa_app, tmp_path, request):
     from rasa.core.lock_store import InMemoryLockStore
     from rasa.core.tracker_store import FailSafeTrackerStore
 
-    from bot.tracker_store import CachedSQLTrackerStore
-    from tests.bot.test_tracker_store import DOMAIN
+    from rasa_ext.tracker_store import CachedSQLTrackerStore
+    from tests.rasa_ext.test_tracker_store import DOMAIN
 
     store = CachedSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "t.db"), cache_size=request.param)
     processor = TurnCounter(store)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot import redaction
+from rasa_ext import redaction
 
 
 def test_records_of_this_environment_are_scrubbed_once_installed():

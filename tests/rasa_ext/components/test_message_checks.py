@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
+from rasa_ext.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(

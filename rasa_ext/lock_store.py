@@ -1,19 +1,31 @@
-"""Rasa's Redis lock store with atomic updates, for several Rasa processes on one conversation.
+"""The conversation lock store named in endpoints.yml: Rasa's ticket lock, in memory or in Redis.
 
 Rasa serialises the messages of a conversation with a ticket lock: each message takes the next
-ticket and waits for its turn. RedisLockStore (Rasa 3.6) updates the lock by reading it, changing
-it in Python and writing it back, so two Rasa processes taking a ticket at the same moment can both
-read the same lock and the second write erases the first's ticket: that message then waits until
-the lock expires (60 s). Measured on the cluster set-up: of 20 messages sent at once to one
+ticket and waits for its turn. endpoints.yml names `rasa_ext.lock_store.ConversationLockStore` with
+`store: ${CA_LOCK_STORE}`, which is `in_memory` (one Rasa process) or `redis` (several processes on
+one tracker store); Rasa builds the store from that class (`type: module.ClassName`), so `rasa run`
+and `rasa shell` get these stores.
+
+Both check a waiting message's turn every 20 ms: Rasa's lock re-checked it once a second, so a
+burst of messages on one conversation took up to a second per message; checking every 20 ms serves
+them in the same order, as soon as each turn comes.
+
+The Redis store is atomic. RedisLockStore (Rasa 3.6) updates the lock by reading it, changing it in
+Python and writing it back, so two Rasa processes taking a ticket at the same moment can both read
+the same lock and the second write erases the first's ticket: that message then waits until the
+lock expires (60 s). Measured on the cluster set-up: of 20 messages sent at once to one
 conversation through two Rasa instances, 16 timed out. Here every read-change-write is one Redis
 transaction (WATCH/MULTI/EXEC, retried when another process changed the lock in between), with
-exactly Rasa's ticket rules. bot/serve.py installs it as the lock store of `type: redis`.
+exactly Rasa's ticket rules.
 
-A ticket is a lease: it lives `LEASE_SECONDS` and the process that holds it (waiting or serving)
-renews it every third of that, up to Rasa's lifetime (60 s) from its issue. Rasa's ticket lived its
-whole 60 s, so a Rasa process killed while it held a conversation's turn blocked that conversation
-for a minute (measured on the cluster: with one Rasa killed under 20 conversations, the slowest
-message took 60.2 s). Now it is blocked for at most LEASE_SECONDS.
+A Redis ticket is a lease: it lives `LEASE_SECONDS` and the process that holds it (waiting or
+serving) renews it every third of that, up to Rasa's lifetime (60 s) from its issue. Rasa's ticket
+lived its whole 60 s, so a Rasa process killed while it held a conversation's turn blocked that
+conversation for a minute (measured on the cluster: with one Rasa killed under 20 conversations,
+the slowest message took 60.2 s). Now it is blocked for at most LEASE_SECONDS.
+
+(Rasa allows several Sanic workers, SANIC_WORKERS > 1, with any lock store of a custom type; only
+`store: redis` is safe for that. The project runs one worker per Rasa process.)
 """
 
 from __future__ import annotations
@@ -26,16 +38,54 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
+from rasa.utils.endpoints import EndpointConfig
 
 # Long enough to outlive a busy event loop between two renewals (every LEASE_SECONDS / 3).
 LEASE_SECONDS = 15.0
+# How often a waiting message checks whether its turn has come (Rasa's default: 1 s).
+POLL_SECONDS = 0.02
 
 # (lock or None) -> (value to return, lock to store or None to leave it, delete the lock?)
 Change = Callable[[TicketLock | None], tuple[Any, TicketLock | None, bool]]
 
 
-class AtomicRedisLockStore(RedisLockStore):
+class ConversationLockStore(LockStore):
+    """The class endpoints.yml names: builds the store its `store:` key asks for (as pathlib.Path
+    builds a PosixPath), `in_memory` when the key is unset."""
+
+    def __new__(cls, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> ConversationLockStore:
+        if cls is ConversationLockStore:
+            kind = (endpoint_config.kwargs.get("store") if endpoint_config else None) or "in_memory"
+            kinds: dict[str, type[ConversationLockStore]] = {
+                "in_memory": InMemoryConversationLockStore,
+                "redis": AtomicRedisLockStore,
+            }
+            if kind not in kinds:
+                raise ValueError(f"lock_store store: {kind!r} in endpoints.yml (CA_LOCK_STORE): use in_memory or redis")
+            cls = kinds[kind]
+        return super().__new__(cls)
+
+    def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_SECONDS
+    ) -> Any:
+        return super().lock(conversation_id, lock_lifetime, wait_time_in_seconds)
+
+
+class InMemoryConversationLockStore(ConversationLockStore, InMemoryLockStore):
+    """Rasa's in-memory lock store (one Rasa process), checking a waiting turn every 20 ms."""
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None) -> None:
+        InMemoryLockStore.__init__(self)
+
+
+class AtomicRedisLockStore(ConversationLockStore, RedisLockStore):
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
+        if endpoint_config is not None:  # built from endpoints.yml, as Rasa builds its RedisLockStore
+            options = {k: v for k, v in endpoint_config.kwargs.items() if k != "store"}
+            kwargs = {"host": endpoint_config.url, **options, **kwargs}
+        RedisLockStore.__init__(self, **kwargs)
+
     def _change(self, conversation_id: str, change: Change) -> Any:
         key = self.key_prefix + conversation_id
         outcome: list[Any] = []
@@ -67,9 +117,9 @@ class AtomicRedisLockStore(RedisLockStore):
 
     @contextlib.asynccontextmanager
     async def lock(
-        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 0.02
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_SECONDS
     ) -> AsyncIterator[TicketLock]:
-        # Rasa's LockStore.lock (and the 20 ms poll of bot/serve.py), with a renewed lease.
+        # Rasa's LockStore.lock (with the 20 ms poll), with a renewed lease.
         until = time.time() + lock_lifetime
         ticket = self.issue_ticket(conversation_id, min(lock_lifetime, self.lease_seconds))
         renewing = asyncio.create_task(self._renew(conversation_id, ticket, until))

@@ -6,7 +6,8 @@ message, and that metadata, from any local process: one could forge another cand
 or continue anyone's conversation. This channel is the same REST channel behind the service secret
 (`Authorization: Bearer <CA_SERVICE_TOKEN>`, compared in constant time), named in credentials.yml:
 `POST /webhooks/gateway/webhook`. It is a public seam of Rasa (a channel class named in
-credentials.yml), so `rasa run` with these credentials serves exactly this.
+credentials.yml), so `rasa run` with these credentials serves exactly this. Its blueprint also
+carries the server's start-up hooks (rasa_ext/startup.py).
 
 A message may carry the client's id (`message_id` in the body, 1-64 of [A-Za-z0-9_-]): the gateway
 sends a message again, to another Rasa instance, when the first died with it in flight. Under the
@@ -31,8 +32,9 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from bot.privacy import find_store
-from bot.service_auth import authorized
+from rasa_ext import startup
+from rasa_ext.privacy import find_store
+from rasa_ext.service_auth import authorized
 
 log = logging.getLogger(__name__)
 _MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -45,8 +47,10 @@ class GatewayInput(RestInput):
     def name(cls) -> str:
         return "gateway"
 
-    def __init__(self, service_token: str) -> None:
+    def __init__(self, service_token: str, startup_hooks: bool = True) -> None:
         self._service_token = service_token
+        # Process-wide (umask, log scrubbing, gc.freeze): off only for tests serving the channel.
+        self._startup_hooks = startup_hooks
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GatewayInput:
@@ -60,6 +64,8 @@ class GatewayInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
         token = self._service_token
+        if self._startup_hooks:
+            startup.register(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
+from rasa_ext.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
 
 # Button payloads ("/request_human") are already intents; they are never re-labelled.
 _PAYLOAD_PREFIX = "/"

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from rasa.core.lock_store import RedisLockStore
 
-from bot.lock_store import AtomicRedisLockStore
+from rasa_ext.lock_store import AtomicRedisLockStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,7 +79,7 @@ def test_a_ticket_whose_process_was_killed_frees_the_conversation_after_the_leas
     url = urlparse(redis_url)
     holder = f"""
 import asyncio
-from bot.lock_store import AtomicRedisLockStore
+from rasa_ext.lock_store import AtomicRedisLockStore
 AtomicRedisLockStore.lease_seconds = 0.6
 async def main():
     async with AtomicRedisLockStore(host={url.hostname!r}, port={url.port}, db=1, key_prefix="test").lock({cid!r}):
@@ -131,3 +131,56 @@ def test_a_living_holder_keeps_its_turn_past_the_lease_by_renewing_it(redis_url)
 
     asyncio.run(run())
     assert events == ["first in", "first out", "second in"]
+
+
+def endpoints_lock_store(store_kind: str | None, **options: object):
+    """The lock store Rasa builds from bot/endpoints.yml's `lock_store:` (rasa.core.lock_store)."""
+    import yaml
+    from rasa.core.lock_store import LockStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    section = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text())["lock_store"]
+    config = {"type": section["type"], **options}
+    if store_kind is not None:
+        config["store"] = store_kind
+    return LockStore.create(EndpointConfig.from_dict(config))
+
+
+def test_endpoints_yml_gets_the_in_memory_or_the_atomic_redis_store(redis_url):
+    from rasa.core.lock_store import InMemoryLockStore
+
+    from rasa_ext.lock_store import ConversationLockStore
+
+    assert type(endpoints_lock_store("in_memory")).__mro__[1:3] == (ConversationLockStore, InMemoryLockStore)
+    assert isinstance(endpoints_lock_store(None), InMemoryLockStore)
+    url = urlparse(redis_url)
+    redis = endpoints_lock_store("redis", url=url.hostname, port=str(url.port), db="1", key_prefix="ep", password="")
+    assert isinstance(redis, AtomicRedisLockStore)
+    assert redis.issue_ticket("c-endpoints") == 0 and redis.get_lock("c-endpoints") is not None
+
+
+def test_an_unknown_store_kind_is_refused_with_the_choices():
+    import pytest
+
+    with pytest.raises(ValueError, match="in_memory or redis"):
+        endpoints_lock_store("memcached")
+
+
+def test_a_waiting_message_gets_its_turn_within_tens_of_milliseconds_not_a_second():
+    store = endpoints_lock_store("in_memory")
+    waited: list[float] = []
+
+    async def main() -> None:
+        async def second() -> None:
+            start = time.monotonic()
+            async with store.lock("c-poll"):
+                waited.append(time.monotonic() - start)
+
+        async with store.lock("c-poll"):
+            task = asyncio.create_task(second())
+            await asyncio.sleep(0.05)
+        await task
+
+    asyncio.run(main())
+    # Held 50 ms: Rasa's own lock re-checks once a second, ours every 20 ms.
+    assert 0.04 < waited[0] < 0.5

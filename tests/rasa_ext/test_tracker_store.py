@@ -13,7 +13,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import CachedSQLTrackerStore
+from rasa_ext.tracker_store import CachedSQLTrackerStore
 
 DOMAIN = Domain.from_yaml(
     """
@@ -154,3 +154,27 @@ def test_the_status_grant_is_never_written_but_the_rest_of_the_metadata_is(tmp_p
     assert json.loads(slot)["value"] == {"auth": {"status": "valid", "candidate_id": "demo-ben"}}
     # The live tracker keeps it for the turn's actions.
     assert tracker.latest_message.metadata["auth"]["grant"] == "eyJ-secret-grant"
+
+
+def test_the_sqlite_database_is_pooled_in_wal_mode_and_private(tmp_path):
+    import os
+
+    db = tmp_path / "t.db"
+    db.touch(mode=0o644)
+    os.chmod(db, 0o644)  # as left by a version without the start-up umask
+    store = CachedSQLTrackerStore(domain=DOMAIN, db=str(db))
+    asyncio.run(conversation(store, "c1", 1))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert store.engine.pool.size() == 1
+    assert db.stat().st_mode & 0o077 == 0
+
+
+def test_a_failed_write_does_not_put_the_events_in_its_error(tmp_path):
+    import sqlalchemy as sa
+
+    store = CachedSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "t.db"))
+    with pytest.raises(sa.exc.StatementError) as failed, store.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO no_such_table VALUES (:text)"), {"text": "my secret question"})
+    assert "my secret question" not in str(failed.value)
