@@ -48,7 +48,7 @@ class KnowledgeService:
     index: KnowledgeIndex
     _rebuild: threading.Lock = field(default_factory=threading.Lock)
     # Called (from the rebuilding thread) when a reload produced a new version: the API tells the
-    # other instances, which then reload too (see api.handoff.broker).
+    # other instances, which then reload too (see api/events.py).
     on_new_version: Callable[[KnowledgeIndex], None] | None = None
     # The writers' report of unanswered questions, kept between requests (see UnansweredReport).
     unanswered: UnansweredReport = field(default_factory=UnansweredReport)
