@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import redaction
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -33,7 +34,6 @@ from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
-from api.privacy import redaction
 from api.privacy.service import run_retention
 from api.rasa_client import RasaClient
 from api.ratelimit import RateLimiter

@@ -52,7 +52,7 @@
 Privacy (README "Personal data"): the routes of bot/privacy.py, through which the service tier
 erases, exports and purges trackers; SQL parameters (message text, the candidate's token in the
 message metadata, status details in slots) are kept out of database error messages, which Rasa logs
-at ERROR; and log records are scrubbed of emails, tokens and phone numbers (bot/redaction.py).
+at ERROR; and log records are scrubbed of emails, tokens and phone numbers (libs/redaction).
 
 Usage: python -m bot.serve <rasa arguments>, e.g. `python -m bot.serve run --port 5005`.
 """
@@ -586,7 +586,7 @@ def _run_graphs_without_dask() -> None:
 
 
 def main() -> None:
-    from bot import redaction
+    import redaction
 
     # Everything Rasa creates (the tracker database and its -wal/-shm files, unpacked models) is
     # readable by this user only: the trackers hold every conversation.

@@ -22,6 +22,9 @@ from tests.scripts.supervised import (
 )
 
 
+@pytest.mark.db
+@pytest.mark.redis
+@pytest.mark.system
 def test_postgres_redis_and_nginx_die_with_a_supervisor_killed_hard(tmp_path):
     ports = [free_port() for _ in range(4)]  # PostgreSQL, Redis, nginx (public), nginx (actions)
     var = tmp_path / "var"
