@@ -15,21 +15,26 @@ MODEL := var/models/candidate-assistant.tar.gz
 # The model depends on Rasa's data and on the classes config.yml names (they are trained too).
 BOT_DATA := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(wildcard rasa_ext/components/*.py) rasa_ext/policies.py
 EVAL ?= ../shared/eval/dev.yaml
+# The repository's own package both environments install (requirements/*.txt name it by path).
+REDACTION := libs/redaction/pyproject.toml $(wildcard libs/redaction/redaction/*.py)
+# Test layers (docs/testing.md): the fast loop leaves out every test that needs more than the environments.
+FAST_TESTS := -m "not (e2e or browser or db or redis or model or system)"
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
-export PYTHONPATH := $(CURDIR)
+# libs/redaction is installed too; on the path, an edit there needs no reinstall to be seen.
+export PYTHONPATH := $(CURDIR):$(CURDIR)/libs/redaction
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps browser seed token run run-cluster test test-unit test-bot test-e2e eval bench lint audit kb-check index model calibrate clean
+.PHONY: help deps browser seed token run run-cluster test test-fast test-unit test-bot test-e2e eval bench lint audit kb-check index model calibrate clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(RASA_VENV)/.installed: requirements/rasa.txt
+$(RASA_VENV)/.installed: requirements/rasa.txt $(REDACTION)
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found; install it (pyenv install 3.10.13) or pass PYTHON310=/path/to/python3.10"; exit 1; }
 	@mkdir -p var/tmp
 	test -x $(RASA_PY) || $(PYTHON310) -m venv $(RASA_VENV)
@@ -37,7 +42,7 @@ $(RASA_VENV)/.installed: requirements/rasa.txt
 	$(RASA_PY) -m pip install -q -r requirements/rasa.txt
 	touch $@
 
-$(API_VENV)/.installed: requirements/api.txt
+$(API_VENV)/.installed: requirements/api.txt $(REDACTION)
 	@mkdir -p var/tmp
 	test -x $(API_PY) || $(PYTHON311) -m venv $(API_VENV)
 	# torch first and alone: this pin is the local CPU build; anything else pulls a multi-GB CUDA build.
@@ -82,9 +87,13 @@ run-cluster: deps model index browser ## PostgreSQL, Redis, 2x Rasa/actions/API 
 test: deps model browser ## Unit tests, Rasa validation and conversation tests, full-stack and browser tests
 	$(MAKE) test-unit test-bot test-e2e
 
+test-fast: deps ## Hermetic unit tests of both tiers: no model, servers or system packages (under a minute)
+	$(API_PY) -m pytest -q $(FAST_TESTS) tests/api tests/scripts tests/deploy tests/libs
+	$(RASA_PY) -m pytest -q $(FAST_TESTS) tests/actions tests/rasa_ext tests/libs
+
 test-unit: deps model browser
-	$(API_PY) -m pytest -q tests/api tests/scripts tests/deploy
-	$(RASA_PY) -m pytest -q tests/actions tests/rasa_ext
+	$(API_PY) -m pytest -q tests/api tests/scripts tests/deploy tests/libs
+	$(RASA_PY) -m pytest -q tests/actions tests/rasa_ext tests/libs
 
 # `rasa test` loads the model as `rasa run` does: the same rasa_ext components, policy and patches.
 test-bot: deps model

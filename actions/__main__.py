@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 import pluggy
+import redaction
 
-from rasa_ext import redaction
 from rasa_ext.service_auth import authorized
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.ratelimit import Rate, parse_networks, parse_rate
+from api.rates import Rate, parse_networks, parse_rate
 from api.secret_files import kept_secret
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     action_server_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 10.0
     # Messages this process lets into the dialogue tier at once, per Rasa URL; the rest wait here, in order,
-    # up to dialogue_queue_seconds, then get 503 with Retry-After (see api/chat/rasa_client.py).
+    # up to dialogue_queue_seconds, then get 503 with Retry-After (see api/rasa_client.py).
     dialogue_concurrency: int = Field(default=8, ge=1)
     dialogue_queue_seconds: float = Field(default=30.0, gt=0)
     # The secret the tiers present to each other on loopback (gateway -> Rasa's channel, Rasa -> the

@@ -17,16 +17,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import get_settings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 @lru_cache
@@ -87,14 +83,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant shared by every instance: PostgreSQL advisory lock taken while migrating, so that
 # several API instances starting at once upgrade the schema exactly once.
 _MIGRATION_LOCK = 7_310_042
-
-
-def import_models() -> None:
-    import api.handoff.models
-    import api.knowledge.models
-    import api.privacy.models
-    import api.status.models
-    import api.users.models  # noqa: F401  (each import registers its tables)
 
 
 def _alembic_config(connection: Connection) -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import redaction
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -19,22 +20,22 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.chat.rasa_client import RasaClient
 from api.chat.router import router as chat_router
 from api.chat.schemas import ErrorOut
 from api.config import get_settings
+from api.conversations.live import OpenStreams
+from api.conversations.router import router as conversations_router
 from api.db import migrate
 from api.deps import DATABASE_UNAVAILABLE
-from api.handoff.broker import Broker, OpenStreams, create_broker
-from api.handoff.router import candidate_router, internal_router, staff_router
+from api.events import Broker, create_broker
+from api.handoff.router import internal_router, staff_router
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
-from api.privacy import redaction
-from api.privacy.router import router as privacy_router
 from api.privacy.service import run_retention
+from api.rasa_client import RasaClient
 from api.ratelimit import RateLimiter
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
@@ -209,8 +210,7 @@ def create_app() -> FastAPI:
     app.include_router(users_router, responses=db)
     app.include_router(staff_router, responses=db)
     app.include_router(internal_router, responses=db)
-    app.include_router(candidate_router, responses=db)
-    app.include_router(privacy_router, responses=db)
+    app.include_router(conversations_router, responses=db)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")

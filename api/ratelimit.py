@@ -12,68 +12,25 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from starlette.requests import Request
+
+from api.rates import Network, Rate, parse_networks
 
 if TYPE_CHECKING:
     from api.config import Settings
 
 log = logging.getLogger(__name__)
 
-OFF = "off"
-UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_RATE = re.compile(r"^(\d+)/(\d*)(second|minute|hour|day)s?$")
 # Floating-point slack: a request this much early still counts as on time (Redis stores 1 µs steps).
 EPSILON_SECONDS = 0.001
 # After Redis fails, this process counts on its own for this long before it asks Redis again, so an
 # outage costs one failed call per interval, not one per request.
 SHARED_RETRY_SECONDS = 5.0
 REDIS_PREFIX = "ca:ratelimit:"
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@dataclass(frozen=True)
-class Rate:
-    """`count` requests per `period` seconds."""
-
-    count: int
-    period: float
-
-    @property
-    def interval(self) -> float:
-        return self.period / self.count
-
-
-def parse_rate(text: str) -> Rate | None:
-    """'20/minute', '5/10seconds', '100/day' -> a Rate; 'off' -> None (no limit)."""
-    value = re.sub(r"\s+", "", text).lower()
-    if value == OFF:
-        return None
-    match = _RATE.match(value)
-    if not match:
-        raise ValueError(
-            f"{text!r} is not a rate: write N/period, e.g. 20/minute, 5/10seconds or 100/day, or 'off' for no limit"
-        )
-    count, multiple, unit = int(match[1]), int(match[2] or 1), match[3]
-    if count < 1 or multiple < 1:
-        raise ValueError(f"{text!r}: the count and the period must be at least 1 (use 'off' for no limit)")
-    return Rate(count, multiple * UNITS[unit])
-
-
-def parse_networks(entries: Iterable[str]) -> list[Network]:
-    """'127.0.0.1', '10.0.0.0/8', '::1' -> networks; anything else is a ValueError naming the entry."""
-    networks = []
-    for entry in entries:
-        try:
-            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
-        except ValueError:
-            raise ValueError(f"{entry!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
-    return networks
 
 
 class CounterUnavailable(Exception):

@@ -4,7 +4,7 @@ named in credentials.yml) as Sanic listeners on its blueprint, so `rasa run` run
 Before the server starts (before Rasa's own listener loads the model, which is registered later):
   * umask 077: everything Rasa creates (the tracker database and its -wal/-shm files, unpacked
     models) is readable by this user only, as the trackers hold every conversation;
-  * log records are scrubbed of emails, tokens and phone numbers (rasa_ext/redaction.py).
+  * log records are scrubbed of emails, tokens and phone numbers (the shared `redaction` package, libs/redaction/).
 After it has started (the model is loaded):
   * the agent's action endpoint keeps one HTTP session (`KeptAliveEndpoint`);
   * what start-up built is moved out of the garbage collector's sight (`freeze_what_startup_built`).
@@ -18,11 +18,10 @@ import os
 from typing import Any
 
 import aiohttp
+import redaction
 import ujson
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 from sanic import Blueprint
-
-from rasa_ext import redaction
 
 
 def register(blueprint: Blueprint) -> None:

@@ -61,7 +61,7 @@ def bench_unanswered_report(questions: int, var_dir: Path) -> None:
     from fastapi.testclient import TestClient
 
     from api import db
-    from api.handoff import service as handoff
+    from api.conversations import service as conversations
     from api.main import create_app
     from api.users.service import add_user
 
@@ -79,7 +79,7 @@ def bench_unanswered_report(questions: int, var_dir: Path) -> None:
                 def ask(numbers: range) -> None:
                     for n in numbers:
                         reply = {"kind": "fallback", "text": "I don't have information about that."}
-                        handoff.bot_replies(f"bench-{n}", [reply], question=long_question(n, words))
+                        conversations.bot_replies(f"bench-{n}", [reply], question=long_question(n, words))
 
                 ask(range(questions))
                 add_user("bench-writer", "a long enough password", "writer")

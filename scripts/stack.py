@@ -59,7 +59,8 @@ class Stack:
                 "HF_HUB_OFFLINE": "1",
                 "TRANSFORMERS_OFFLINE": "1",
                 "TF_CPP_MIN_LOG_LEVEL": "2",
-                "PYTHONPATH": str(ROOT),
+                # The checkout first; entries the caller set (e.g. the Makefile's libs/) are kept.
+                "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH")))),
                 "CA_VAR_DIR": str(self.var_dir),
                 "CA_KNOWLEDGE_DIR": str(self.knowledge_dir),
                 "CA_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",

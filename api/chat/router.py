@@ -11,12 +11,12 @@ from fastapi import APIRouter, Header, HTTPException, Request, status
 
 from api import db
 from api.chat.payloads import sanitise
-from api.chat.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
 from api.chat.replies import offer_person, to_replies
 from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, Reply, Source
+from api.conversations import service as conversations
+from api.conversations.service import StoredMessage
 from api.deps import RATE_LIMITED, ChatRateLimit, SettingsDep
-from api.handoff import service as handoff
-from api.handoff.service import StoredMessage
+from api.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
 from api.tokens import Identity, bearer, issue_turn_grant, verify
 
 log = logging.getLogger(__name__)
@@ -80,9 +80,9 @@ async def chat(
     with request.app.state.knowledge.prefetching(text, cid):
         try:
             mode, pushed = await _owned(
-                db.run(handoff.message_for_a_person, cid, body.message, identity.candidate_id, asked)
+                db.run(conversations.message_for_a_person, cid, body.message, identity.candidate_id, asked)
             )
-        except handoff.AlreadyStored:
+        except conversations.AlreadyStored:
             return await _replayed(cid, asked, identity)
         if mode != "bot":
             # A person has (or will take) the conversation: the bot stays silent.
@@ -98,7 +98,7 @@ async def chat(
     try:
         mode, unhelpful, ids, pushed = await _owned(
             db.run(
-                handoff.bot_replies,
+                conversations.bot_replies,
                 cid,
                 [r.model_dump() for r in replies],
                 version,
@@ -107,7 +107,7 @@ async def chat(
                 asked,
             )
         )
-    except handoff.AlreadyStored:
+    except conversations.AlreadyStored:
         # A copy of this message (a retry whose first try is still running) was stored meanwhile.
         return await _replayed(cid, asked, identity)
     for reply, message_id in zip(replies, ids, strict=True):
@@ -119,7 +119,7 @@ async def chat(
 
 async def _replay(cid: str, asked: str, identity: Identity) -> ChatResponse | None:
     """The stored answer to a message this conversation already has (by its client id), or None."""
-    done = await _owned(db.run(handoff.replayed, cid, asked, identity.candidate_id))
+    done = await _owned(db.run(conversations.replayed, cid, asked, identity.candidate_id))
     if done is None:
         return None
     mode, replies = done
@@ -139,7 +139,7 @@ async def _owned(work: Awaitable[T]) -> T:
     """The stored work of a turn, or 403 when the conversation belongs to another candidate."""
     try:
         return await work
-    except handoff.NotYours as exc:
+    except conversations.NotYours as exc:
         raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
 
 

@@ -1,1 +1,1 @@
-"""Hand-off to support staff: conversation modes, the queue, transcripts and live delivery."""
+"""Hand-off to support staff: the queue, claiming, and the staff console's API."""

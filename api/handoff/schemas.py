@@ -71,23 +71,3 @@ class StaffMessageIn(BaseModel):
         if not has_text(value):
             raise ValueError("the message is empty; type a reply")
         return value
-
-
-class HistoryItem(BaseModel):
-    id: int
-    sender: Literal["candidate", "bot", "staff"]
-    kind: str
-    text: str
-    buttons: list[dict[str, Any]] = []
-    sources: list[dict[str, Any]] = []
-
-
-class HistoryOut(BaseModel):
-    conversation_id: str
-    mode: Literal["bot", "waiting", "human"]
-    messages: list[HistoryItem]
-
-
-class FeedbackIn(BaseModel):
-    message_id: int = Field(ge=1, le=2_147_483_647)  # the id column is a 32-bit integer on PostgreSQL
-    helpful: bool

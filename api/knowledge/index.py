@@ -96,6 +96,15 @@ def tokenize(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
+_COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)
+
+
+def strip_company(query: str) -> str:
+    """Every section is about AWS, so the company's name tells nothing about which one is meant, yet
+    the model weighs it heavily ("Does Amazon care about..." matched a section that repeats "Amazon")."""
+    return " ".join(_COMPANY.sub(" ", query).split()) or query
+
+
 @dataclass
 class KnowledgeIndex:
     sections: list[Section]
@@ -201,8 +210,6 @@ def _load_previous(index_dir: Path, embedder: Embedder) -> dict[str, dict]:
 def _embed_document(sections: list[Section], embedder: Embedder) -> tuple[np.ndarray, np.ndarray, list[int], list[int]]:
     """Section vectors, sentence vectors (the sentences, then the example questions), for each the
     position of its section, and which of those rows are example questions."""
-    from api.knowledge.search import strip_company  # search builds on this module
-
     sentence_texts: list[str] = []
     sentence_of: list[int] = []
     for i, sec in enumerate(sections):
@@ -302,8 +309,6 @@ def build_index(
         try:
             index = _build_locked(knowledge_dir, index_dir, embedder)
             if nlu_path is not None:
-                from api.knowledge.search import strip_company
-
                 questions = [q for sec in index.sections for q in sec.questions]
                 index.coverage = build_coverage(
                     nlu_path, questions, embedder, lambda q: index.glossary.expand(strip_company(q)), index_dir

@@ -6,17 +6,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
+from api.conversations import service as conversations
 from api.db import session_scope
-from api.handoff.models import Feedback, Message
 from api.knowledge.embedder import Embedder
 from api.knowledge.models import QuestionVector
 
@@ -55,27 +53,7 @@ def _clip(text: str) -> str:
 
 def unanswered(limit: int = MAX_FALLBACKS) -> list[Asked]:
     """The questions of the newest `limit` fallbacks (the candidate's message before each), newest first."""
-    fallback, asked = aliased(Message), aliased(Message)
-    question_id = (
-        select(func.max(asked.id))
-        .where(asked.conversation_id == fallback.conversation_id, asked.sender == "candidate", asked.id < fallback.id)
-        .scalar_subquery()
-    )
-    fallbacks = (
-        select(fallback.id.label("fallback_id"), question_id.label("question_id"))
-        .where(fallback.sender == "bot", fallback.kind == "fallback")
-        .order_by(fallback.id.desc())
-        .limit(limit)
-        .subquery()
-    )
-    # One query (it was one per fallback): 1,000 fallbacks took as many round trips.
-    query = (
-        select(Message.id, Message.text, Message.created_at)
-        .join(fallbacks, Message.id == fallbacks.c.question_id)
-        .order_by(fallbacks.c.fallback_id.desc())
-    )
-    with session_scope() as session:
-        return [Asked(r.id, r.text, r.created_at) for r in session.execute(query)]
+    return [Asked(i, text, seen) for i, text, seen in conversations.fallback_questions(limit)]
 
 
 def model_key(embedder: Embedder) -> str:
@@ -216,8 +194,6 @@ class RatedAnswer:
 
 
 def unhelpful(limit: int = 500) -> list[RatedAnswer]:
-    with session_scope() as session:
-        rows = session.scalars(
-            select(Feedback).where(Feedback.helpful.is_(False)).order_by(Feedback.id.desc()).limit(limit)
-        ).all()
-        return [RatedAnswer(r.question, json.loads(r.sections or "[]"), r.index_version, r.created_at) for r in rows]
+    return [
+        RatedAnswer(r.question, r.sections, r.index_version, r.rated_at) for r in conversations.unhelpful_ratings(limit)
+    ]

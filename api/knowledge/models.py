@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base
+from api.orm import Base
 
 
 class QuestionVector(Base):

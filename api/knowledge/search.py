@@ -11,7 +11,7 @@ import numpy as np
 from api.knowledge.context import Context
 from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder
-from api.knowledge.index import KnowledgeIndex, tokenize
+from api.knowledge.index import KnowledgeIndex, strip_company, tokenize
 
 
 @dataclass(frozen=True)
@@ -67,15 +67,6 @@ class Decision:
     query: str = ""
     uncovered: float | None = None  # the coverage model's P(uncovered), for previews
     context: Context | None = None  # the conversation's state after this turn (when it sent one)
-
-
-_COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)
-
-
-def strip_company(query: str) -> str:
-    """Every section is about AWS, so the company's name tells nothing about which one is meant, yet
-    the model weighs it heavily ("Does Amazon care about..." matched a section that repeats "Amazon")."""
-    return " ".join(_COMPANY.sub(" ", query).split()) or query
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:

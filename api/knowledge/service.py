@@ -49,7 +49,7 @@ class KnowledgeService:
     index: KnowledgeIndex
     _rebuild: threading.Lock = field(default_factory=threading.Lock)
     # Called (from the rebuilding thread) when a reload produced a new version: the API tells the
-    # other instances, which then reload too (see api.handoff.broker).
+    # other instances, which then reload too (see api/events.py).
     on_new_version: Callable[[KnowledgeIndex], None] | None = None
     # The writers' report of unanswered questions, kept between requests (see UnansweredReport).
     unanswered: UnansweredReport = field(default_factory=UnansweredReport)
@@ -226,12 +226,7 @@ class KnowledgeService:
         decision = decide(everything[:5], params, index.doc_sections, likely_uncovered, uncovered)
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
-        if (
-            top is not None
-            and top.id == ctx.section
-            and words
-            and 2 * addresses(words, self._says(top)) < len(words)
-        ):
+        if top is not None and top.id == ctx.section and words and 2 * addresses(words, self._says(top)) < len(words):
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)

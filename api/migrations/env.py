@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from api.db import Base, import_models
+from api.tables import metadata
 
-import_models()
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     # SQLite cannot ALTER most things in place; batch mode copies the table instead.
     render_as_batch=connection.dialect.name == "sqlite",
 )

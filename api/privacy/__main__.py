@@ -20,10 +20,10 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from api.chat.rasa_client import DialogueUnavailable, RasaClient
 from api.config import Settings, get_settings
 from api.db import migrate
 from api.privacy import service as privacy
+from api.rasa_client import DialogueUnavailable, RasaClient
 
 
 def _subject(parser: argparse.ArgumentParser, conversation: bool) -> None:

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base
-from api.users.models import utcnow
+from api.clock import utcnow
+from api.orm import Base
 
 
 class Erasure(Base):

@@ -13,27 +13,26 @@ import asyncio
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from sqlalchemy import CursorResult, delete, func, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from api.clock import utcnow
 from api.config import Settings
+from api.conversations import service as transcripts
 from api.db import session_scope
-from api.handoff.models import Conversation, Feedback, Message
 from api.knowledge.models import QuestionVector
 from api.privacy.models import Erasure
 from api.status.models import Application, Candidate
-from api.users.models import utcnow
 
 log = logging.getLogger(__name__)
 
 
 class DialogueStore(Protocol):
-    """Rasa's privacy routes (api/chat/rasa_client.py); each raises DialogueUnavailable."""
+    """Rasa's privacy routes (api/rasa_client.py); each raises DialogueUnavailable."""
 
     async def delete_tracker(self, conversation_id: str) -> int: ...
 
@@ -64,29 +63,13 @@ def _normal_email(email: str) -> str:
 
 def conversation_ids(candidate_id: str | None = None, email: str | None = None) -> list[str]:
     """The conversations of a verified candidate, or those that left this contact email."""
-    conditions = []
-    if candidate_id:
-        conditions.append(Conversation.candidate_id == candidate_id)
-    if email:
-        conditions.append(func.lower(Conversation.contact_email) == _normal_email(email))
-    if not conditions:
-        return []
-    with session_scope() as session:
-        return list(session.scalars(select(Conversation.id).where(or_(*conditions)).order_by(Conversation.id)))
-
-
-def _count(session: Session, statement: Any) -> int:
-    return int(cast(CursorResult[Any], session.execute(statement)).rowcount)
+    return transcripts.ids_of(candidate_id, email and _normal_email(email))
 
 
 def _delete_rows(session: Session, ids: list[str]) -> tuple[int, int, int]:
-    feedback = _count(session, delete(Feedback).where(Feedback.conversation_id.in_(ids)))
     # The writers' report keeps a vector of each unanswered question: derived from the text, so it goes too.
-    erased_messages = select(Message.id).where(Message.conversation_id.in_(ids))
-    session.execute(delete(QuestionVector).where(QuestionVector.message_id.in_(erased_messages)))
-    messages = _count(session, delete(Message).where(Message.conversation_id.in_(ids)))
-    conversations = _count(session, delete(Conversation).where(Conversation.id.in_(ids)))
-    return conversations, messages, feedback
+    session.execute(delete(QuestionVector).where(QuestionVector.message_id.in_(transcripts.message_ids_of(ids))))
+    return transcripts.delete_all(session, ids)
 
 
 def _record(session: Session, actor: str, kind: str, subject: str | None, removed: Removed) -> None:
@@ -166,13 +149,7 @@ def _delete_expired(cutoff: dt.datetime, tracker_events: int, actor: str) -> Rem
     # Selected and deleted in one transaction: a conversation that came back to life meanwhile has
     # a newer message and is not selected.
     with session_scope() as session:
-        last = func.max(Message.created_at)
-        active = select(Message.conversation_id).group_by(Message.conversation_id).having(last >= cutoff)
-        ids = list(
-            session.scalars(
-                select(Conversation.id).where(Conversation.updated_at < cutoff, Conversation.id.not_in(active))
-            )
-        )
+        ids = transcripts.idle_ids(session, cutoff)
         conversations, messages, feedback = _delete_rows(session, ids) if ids else (0, 0, 0)
         removed = Removed(conversations, messages, feedback, tracker_events)
         if removed.anything:
@@ -204,7 +181,7 @@ async def purge(dialogue: DialogueStore, days: float, actor: str = "retention") 
 async def run_retention(settings: Settings, dialogue: DialogueStore) -> None:
     """The scheduled purge of each API process: shortly after start-up (Rasa may still be loading),
     then every `retention_interval_seconds`; sooner again when Rasa did not answer."""
-    from api.chat.rasa_client import DialogueUnavailable
+    from api.rasa_client import DialogueUnavailable
 
     soon = min(settings.retention_interval_seconds, 60.0)
     await asyncio.sleep(soon)
@@ -235,42 +212,7 @@ def _without_credentials(event: dict[str, Any]) -> dict[str, Any]:
 def _held(candidate_id: str | None, email: str | None) -> dict[str, Any]:
     ids = conversation_ids(candidate_id, email)
     with session_scope() as session:
-        conversations = []
-        for conv in session.scalars(select(Conversation).where(Conversation.id.in_(ids)).order_by(Conversation.id)):
-            messages = session.scalars(select(Message).where(Message.conversation_id == conv.id).order_by(Message.id))
-            ratings = session.scalars(select(Feedback).where(Feedback.conversation_id == conv.id).order_by(Feedback.id))
-            conversations.append(
-                {
-                    "id": conv.id,
-                    "candidate_id": conv.candidate_id,
-                    "contact_email": conv.contact_email,
-                    "mode": conv.mode,
-                    "created_at": _iso(conv.created_at),
-                    "last_activity": _iso(conv.updated_at),
-                    "messages": [
-                        {
-                            "id": m.id,
-                            "sender": m.sender,
-                            "kind": m.kind,
-                            "text": m.text,
-                            "staff_username": m.staff_username,
-                            "sources": json.loads(m.extra or "{}").get("sources", []),
-                            "created_at": _iso(m.created_at),
-                        }
-                        for m in messages
-                    ],
-                    "ratings": [
-                        {
-                            "message_id": f.message_id,
-                            "helpful": f.helpful,
-                            "question": f.question,
-                            "sections": json.loads(f.sections or "[]"),
-                            "created_at": _iso(f.created_at),
-                        }
-                        for f in ratings
-                    ],
-                }
-            )
+        held = transcripts.held(session, ids)
         candidate = session.get(Candidate, candidate_id) if candidate_id else None
         status = None
         if candidate is not None:
@@ -294,14 +236,14 @@ def _held(candidate_id: str | None, email: str | None) -> dict[str, Any]:
                     for a in apps
                 ],
             }
-        return {"conversations": conversations, "status_records": status}
+        return {"conversations": held, "status_records": status}
 
 
 async def export(dialogue: DialogueStore, candidate_id: str | None = None, email: str | None = None) -> dict[str, Any]:
     """Everything held about a candidate, as JSON-ready data: conversations with their messages,
     ratings and contact email, the application records of the built-in status store, and each
     conversation's events in Rasa's tracker store (when Rasa answers)."""
-    from api.chat.rasa_client import DialogueUnavailable
+    from api.rasa_client import DialogueUnavailable
 
     held = await asyncio.to_thread(_held, candidate_id, email)
     dialogue_tier = "included"

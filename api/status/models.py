@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base
+from api.orm import Base
 
 STAGES = ("application_received", "assessment", "phone_interview", "interview_loop", "decision")
 STATES = ("active", "offer", "not_selected", "withdrawn")

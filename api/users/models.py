@@ -7,13 +7,10 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base
+from api.clock import utcnow
+from api.orm import Base
 
 ROLES = ("staff", "writer")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class User(Base):

@@ -12,8 +12,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete
 
+from api.clock import utcnow
 from api.db import session_scope
-from api.users.models import ROLES, User, UserSession, utcnow
+from api.users.models import ROLES, User, UserSession
 
 SESSION_HOURS = 12
 _hasher = PasswordHasher()

@@ -20,10 +20,12 @@ ENV PIP_NO_CACHE_DIR=1 \
     PATH=/opt/venv/bin:$PATH
 RUN python -m venv /opt/venv && python -m pip install "pip>=24" wheel
 RUN python -m pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-COPY requirements/api.txt /tmp/api.txt
 # api.txt is the whole service-tier lock, test and lint tools included (pytest, playwright's Python
-# package without browsers, ruff, mypy, ...): the same set the project runs and tests.
-RUN python -m pip install -r /tmp/api.txt
+# package without browsers, ruff, mypy, ...): the same set the project runs and tests. It names the
+# repository's own libs/redaction by its path from the root, so both are copied as they lie.
+COPY requirements/api.txt /tmp/src/requirements/api.txt
+COPY libs/ /tmp/src/libs/
+RUN cd /tmp/src && python -m pip install -r requirements/api.txt && rm -rf /tmp/src
 
 WORKDIR /app
 COPY api/ api/

@@ -18,8 +18,10 @@ ENV PIP_NO_CACHE_DIR=1 \
     TF_CPP_MIN_LOG_LEVEL=2 \
     PATH=/opt/venv/bin:$PATH
 RUN python -m venv /opt/venv && python -m pip install "pip>=24" wheel
-COPY requirements/rasa.txt /tmp/rasa.txt
-RUN python -m pip install -r /tmp/rasa.txt
+# rasa.txt names the repository's own libs/redaction by its path from the root.
+COPY requirements/rasa.txt /tmp/src/requirements/rasa.txt
+COPY libs/ /tmp/src/libs/
+RUN cd /tmp/src && python -m pip install -r requirements/rasa.txt && rm -rf /tmp/src
 
 WORKDIR /app
 COPY config.yml ./

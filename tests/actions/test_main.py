@@ -39,7 +39,12 @@ def action_server(tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "CA_SERVICE_TOKEN": SECRET, "SANIC_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "CA_SERVICE_TOKEN": SECRET,
+        "SANIC_HOST": "127.0.0.1",
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))),
+    }
     log = tmp_path_factory.mktemp("actions") / "actions.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(

@@ -246,6 +246,7 @@ def service_database(request, tmp_path, monkeypatch):
 
     from api import db
     from api.config import get_settings
+    from api.tables import metadata
 
     monkeypatch.setenv("CA_VAR_DIR", str(tmp_path))
     if request.param == "postgresql":
@@ -254,8 +255,7 @@ def service_database(request, tmp_path, monkeypatch):
     db.get_engine.cache_clear()
     db.get_sessionmaker.cache_clear()
     # A shared PostgreSQL keeps the previous test's tables: start from an empty schema.
-    db.import_models()
-    db.Base.metadata.drop_all(db.get_engine())
+    metadata.drop_all(db.get_engine())
     with db.get_engine().begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     db.migrate()

@@ -48,11 +48,11 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(database):
     from alembic.migration import MigrationContext
 
     from api import db
+    from api.tables import metadata
 
     db.migrate()
-    db.import_models()
     with db.get_engine().connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), db.Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == [], f"models and migrations differ; add a migration (see README): {diff}"
 
 
@@ -69,12 +69,12 @@ def test_migrating_twice_changes_nothing(database):
 @both
 def test_a_database_made_before_migrations_keeps_its_rows_and_is_brought_up_to_date(database):
     from api import db
-    from api.handoff.models import Conversation
+    from api.conversations.models import Conversation
+    from api.tables import metadata
 
-    db.import_models()
     # What the first releases did at start-up, with the tables they had (revision 0001's).
     first_release = ["users", "user_sessions", "candidates", "applications", "conversations", "messages", "feedback"]
-    db.Base.metadata.create_all(db.get_engine(), tables=[db.Base.metadata.tables[t] for t in first_release])
+    metadata.create_all(db.get_engine(), tables=[metadata.tables[t] for t in first_release])
     with db.session_scope() as session:
         session.add(Conversation(id="kept-1"))
     db.migrate()
@@ -101,8 +101,8 @@ def test_a_failed_statement_does_not_echo_the_personal_data_it_carried(client):
     """The error's text is what a log would show: statement values stay out of it."""
     from sqlalchemy.exc import IntegrityError
 
+    from api.conversations.models import Feedback
     from api.db import session_scope
-    from api.handoff.models import Feedback
 
     question = "my phone is 0151 234 5678, is my application through?"
     with session_scope() as session:

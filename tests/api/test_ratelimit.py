@@ -13,15 +13,8 @@ from pydantic import ValidationError
 from starlette.requests import Request
 
 from api.config import Settings
-from api.ratelimit import (
-    CounterUnavailable,
-    MemoryCounter,
-    Rate,
-    RateLimiter,
-    RedisCounter,
-    parse_networks,
-    parse_rate,
-)
+from api.ratelimit import CounterUnavailable, MemoryCounter, RateLimiter, RedisCounter
+from api.rates import Rate, parse_networks, parse_rate
 
 
 class FakeClock:

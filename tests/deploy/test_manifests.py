@@ -563,5 +563,8 @@ def test_dockerfiles_copy_what_exists_on_the_pinned_pythons() -> None:
     for needed in ("bot/", "rasa_ext/", "actions/", "config.yml", "requirements/rasa.txt"):
         assert re.search(rf"^COPY {re.escape(needed)}", dialogue, re.M), f"dialogue image lacks {needed}"
     assert "rasa train" in dialogue and "candidate-assistant" in dialogue
+    for name in ("dialogue.Dockerfile", "api.Dockerfile"):
+        # The requirements name ./libs/redaction: pip must run where that path resolves.
+        assert re.search(r"^COPY libs/ (\S+)/libs/", _dockerfile(name), re.M), f"{name} lacks libs/"
     torch_pin = re.search(r"torch==[\d.]+", (ROOT / "Makefile").read_text())
     assert torch_pin and torch_pin.group(0) in _dockerfile("api.Dockerfile"), "the API image's torch pin"

@@ -1,11 +1,11 @@
-"""The dialogue tier's processes scrub their log records (the patterns are tested in tests/api/privacy)."""
+"""The dialogue tier's processes scrub their log records (the patterns are tested in tests/libs)."""
 
 from __future__ import annotations
 
 import io
 import logging
 
-from rasa_ext import redaction
+import redaction
 
 
 def test_records_of_this_environment_are_scrubbed_once_installed():

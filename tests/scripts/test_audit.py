@@ -134,3 +134,10 @@ def test_main_without_a_reachable_service_fails_unless_opted_out(tmp_path, capsy
     assert code == audit.NOT_AUDITED and "DID NOT HAPPEN for a.txt" in out and "DID NOT HAPPEN for r.txt" in out
     code, out, _ = run_main(tmp_path, capsys, None, offline_ok=True, monkeypatch=monkeypatch)
     assert code == audit.OK and "DID NOT HAPPEN" in out
+
+
+def test_the_projects_own_packages_installed_from_a_path_are_not_reported_as_unaudited():
+    own = {"name": "-/libs/redaction", "skip_reason": "could not deduce package version from URL requirement"}
+    outcome = audit.decide({"api.txt": report(CLEAN, own)}, {}, offline_ok=False)
+    assert outcome.code == audit.OK
+    assert outcome.lines == ["audited api.txt: no known vulnerability without a written reason"]

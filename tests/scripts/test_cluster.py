@@ -22,6 +22,9 @@ from tests.scripts.supervised import (
 )
 
 
+@pytest.mark.db
+@pytest.mark.redis
+@pytest.mark.system
 def test_postgres_redis_and_nginx_die_with_a_supervisor_killed_hard(tmp_path):
     ports = [free_port() for _ in range(4)]  # PostgreSQL, Redis, nginx (public), nginx (actions)
     var = tmp_path / "var"
@@ -42,6 +45,7 @@ def test_postgres_redis_and_nginx_die_with_a_supervisor_killed_hard(tmp_path):
         stores.remove_data()
 
 
+@pytest.mark.model  # scripts/cluster.py refuses to start without the trained model
 def test_a_taken_port_stops_the_cluster_before_anything_starts(tmp_path):
     ports = {name: free_port() for name in ("postgres", "redis", "api", "actions", "instance")}
     with socket.socket() as held:

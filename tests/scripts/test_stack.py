@@ -104,6 +104,7 @@ def test_a_process_an_earlier_run_left_behind_is_named_with_how_to_stop_it(tmp_p
         leftover.wait()
 
 
+@pytest.mark.model  # scripts/stack.py refuses to start without the trained model
 def test_make_run_says_which_port_is_taken_and_by_what(tmp_path):
     """The real entry point (`make run` runs scripts/stack.py): exits 1 and starts nothing."""
     with socket.socket() as held:

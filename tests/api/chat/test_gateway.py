@@ -57,7 +57,7 @@ def test_dialogue_tier_down_is_503_with_a_clear_detail(client):
 
 
 def test_dialogue_tier_busy_is_503_with_retry_after_and_a_clear_detail(client, monkeypatch):
-    from api.chat.rasa_client import DialogueBusy
+    from api.rasa_client import DialogueBusy
 
     async def busy(*args, **kwargs):
         raise DialogueBusy("no dialogue slot free within 30 s")

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from api.handoff import service as handoff
+from api.conversations import service as conversations
 
 
 def answer_counting(monkeypatch, client, text="The phone interview takes 30 minutes."):
@@ -22,7 +22,7 @@ def answer_counting(monkeypatch, client, text="The phone interview takes 30 minu
 
 
 def candidate_lines(cid: str) -> list[str]:
-    return [m.text for m in handoff.history(cid) if m.sender == "candidate"]
+    return [m.text for m in conversations.history(cid) if m.sender == "candidate"]
 
 
 def test_a_retried_message_is_answered_from_the_transcript_without_a_second_dialogue_turn(client, monkeypatch):
@@ -61,7 +61,7 @@ def test_a_copy_stored_while_this_one_was_in_the_dialogue_tier_answers_with_the_
     async def send(sender, message, metadata, message_id=None):
         # The first try of the same message (still running on the other API instance) finishes now.
         reply = {"kind": "answer", "text": "stored by the first try"}
-        handoff.bot_replies(cid, [reply], "", question, None, message_id)
+        conversations.bot_replies(cid, [reply], "", question, None, message_id)
         return [{"custom": {"kind": "answer", "text": "this copy's answer"}}]
 
     monkeypatch.setattr(client.app.state.rasa, "send", send)

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
+from api.conversations import service as conversations
 from api.handoff import service as handoff
 from api.handoff.service import HandoffError
 from api.users.service import add_user
@@ -33,7 +34,7 @@ def signed_in(client: TestClient, username: str) -> tuple[TestClient, dict[str, 
 
 def queued(client) -> str:
     cid = f"h-{uuid.uuid4().hex[:10]}"
-    handoff.candidate_message(cid, "I need help with my interview date", None)
+    conversations.candidate_message(cid, "I need help with my interview date", None)
     r = client.post("/api/internal/handoff", json={"conversation_id": cid}, headers=SERVICE)
     assert r.status_code == 200 and r.json()["mode"] == "waiting"
     return cid
@@ -82,8 +83,8 @@ def test_a_writer_cannot_handle_conversations(accounts):
 
 def test_queue_shows_waiting_time_last_question_and_bot_answer(accounts):
     cid = f"h-{uuid.uuid4().hex[:10]}"
-    handoff.candidate_message(cid, "what's the salary?", "demo-ana")
-    handoff.bot_replies(
+    conversations.candidate_message(cid, "what's the salary?", "demo-ana")
+    conversations.bot_replies(
         cid, [{"kind": "fallback", "text": "I don't have information about that.", "buttons": [], "sources": []}]
     )
     accounts.post("/api/internal/handoff", json={"conversation_id": cid, "candidate_id": "demo-ana"}, headers=SERVICE)
@@ -103,7 +104,7 @@ def test_claim_reply_and_hand_back(accounts):
     assert transcript["mode"] == "human" and transcript["claimed_by"] == "alex"
     assert [m["sender"] for m in transcript["messages"]] == ["candidate", "staff"]
     assert alex.post(f"/api/staff/conversations/{cid}/handback", headers=csrf).status_code == 204
-    assert handoff.mode_of(cid) == "bot"
+    assert conversations.mode_of(cid) == "bot"
 
 
 def test_second_claim_gets_409_naming_who_has_it(accounts):
@@ -153,7 +154,7 @@ def test_messages_while_waiting_are_stored_and_the_bot_is_silent(accounts):
     r = accounts.post("/api/chat", json={"conversation_id": cid, "message": "are you there?"})
     assert r.status_code == 200  # Rasa is down, yet no 503: the bot is not asked at all
     assert r.json() == {"conversation_id": cid, "mode": "waiting", "replies": []}
-    _, messages = handoff.transcript(cid)
+    _, messages = conversations.transcript(cid)
     assert [m.text for m in messages][-1] == "are you there?"
 
 
@@ -188,7 +189,7 @@ def test_outside_staff_hours_the_candidate_leaves_a_message_and_an_email(account
 
     monkeypatch.setattr(get_settings(), "staff_hours", "mon-mon 00:00-00:01")  # never on duty in practice
     cid = f"h-{uuid.uuid4().hex[:10]}"
-    handoff.candidate_message(cid, "I need a person", None)
+    conversations.candidate_message(cid, "I need a person", None)
     r = accounts.post("/api/internal/handoff", json={"conversation_id": cid}, headers=SERVICE)
     assert r.json()["on_duty"] is False and r.json()["mode"] == "waiting"
     accounts.post("/api/chat", json={"conversation_id": cid, "message": "Please email me at jo.candidate@example.com"})
@@ -224,6 +225,6 @@ def test_credentials_with_non_ascii_bytes_are_refused_not_a_500(accounts):
      ("\u00b2", None), ("-1", None), ("1e3", None), ("", None), (None, None)],
 )  # fmt: skip
 def test_last_event_id_is_a_stored_message_id_or_ignored(header, after):
-    from api.handoff.router import _last_event_id
+    from api.conversations.live import replay_after as _last_event_id
 
     assert _last_event_id(header) == after

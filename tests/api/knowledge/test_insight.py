@@ -11,9 +11,9 @@ import uuid
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api.conversations import service as conversations
+from api.conversations.models import Message
 from api.db import session_scope
-from api.handoff import service as handoff
-from api.handoff.models import Message
 from api.knowledge.insight import EMBED_CHARS, UnansweredReport, group_questions, model_key
 from api.knowledge.models import QuestionVector
 from api.users.service import add_user
@@ -42,8 +42,8 @@ def test_paraphrases_are_grouped_and_topics_kept_apart(embedder):
 def test_writers_see_unanswered_questions_and_export_them(client):
     for text in ("what's the salary for this job?", "how much does this role pay?"):
         cid = f"w-{uuid.uuid4().hex[:8]}"
-        handoff.candidate_message(cid, text, None)
-        handoff.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
+        conversations.candidate_message(cid, text, None)
+        conversations.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
     add_user("scribe", "a long enough password", "writer")
     browser = TestClient(client.app)
     browser.post("/api/staff/login", json={"username": "scribe", "password": "a long enough password"})
@@ -73,8 +73,8 @@ class CountingEmbedder:
 
 def unanswered_question(text: str) -> str:
     cid = f"u-{uuid.uuid4().hex[:10]}"
-    handoff.candidate_message(cid, text, None)
-    handoff.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
+    conversations.candidate_message(cid, text, None)
+    conversations.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
     return cid
 
 

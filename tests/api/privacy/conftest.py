@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from api.chat.rasa_client import DialogueUnavailable
+from api.conversations import service as conversations
+from api.conversations.models import Conversation, Message
 from api.db import session_scope
 from api.handoff import service as handoff
-from api.handoff.models import Conversation, Message
+from api.rasa_client import DialogueUnavailable
 
 
 class FakeRasa:
@@ -56,12 +57,12 @@ def chat(client, rasa):
 
     def make(candidate_id: str | None = None, email: str | None = None, text: str = "When do I hear back?") -> str:
         cid = f"p-{uuid.uuid4().hex[:10]}"
-        handoff.candidate_message(cid, text, candidate_id)
-        _, _, ids, _ = handoff.bot_replies(cid, [{"kind": "answer", "text": "Within five business days."}])
-        handoff.rate(cid, ids[0], False)
+        conversations.candidate_message(cid, text, candidate_id)
+        _, _, ids, _ = conversations.bot_replies(cid, [{"kind": "answer", "text": "Within five business days."}])
+        conversations.rate(cid, ids[0], False)
         if email:
             handoff.request_handoff(cid, candidate_id, on_duty=False)
-            handoff.candidate_message(cid, f"Please write to {email}", candidate_id)
+            conversations.candidate_message(cid, f"Please write to {email}", candidate_id)
         now = dt.datetime.now(dt.timezone.utc).timestamp()
         rasa.trackers[cid] = [
             {

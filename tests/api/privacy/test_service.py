@@ -10,14 +10,14 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from api.chat.rasa_client import DialogueUnavailable
 from api.config import get_settings
+from api.conversations.models import Conversation, Feedback, Message
 from api.db import session_scope
-from api.handoff.models import Conversation, Feedback, Message
 from api.knowledge.insight import UnansweredReport
 from api.knowledge.models import QuestionVector
 from api.privacy import service as privacy
 from api.privacy.models import Erasure
+from api.rasa_client import DialogueUnavailable
 from tests.api.privacy.conftest import backdate
 
 
@@ -126,9 +126,9 @@ def test_purge_removes_conversations_idle_past_the_retention_period_only(chat, r
     backdate(old, 40)
     backdate(revived, 40)
     rasa.trackers[old] = [dict(e, timestamp=e["timestamp"] - 40 * 86400) for e in rasa.trackers[old]]
-    from api.handoff import service as handoff
+    from api.conversations import service as conversations
 
-    handoff.push(revived, "staff", "human", "Still there?", "alex")  # new activity on an old conversation
+    conversations.push(revived, "staff", "human", "Still there?", "alex")  # new activity on an old conversation
     before = len(audit_rows())
 
     removed = asyncio.run(privacy.purge(rasa, days=30))
@@ -172,11 +172,11 @@ def test_the_scheduled_job_purges_and_keeps_running_when_rasa_is_down(chat, rasa
 
 def unanswered(text: str) -> tuple[str, int]:
     """A conversation whose question got a fallback, and the question's message id."""
-    from api.handoff import service as handoff
+    from api.conversations import service as conversations
 
     cid = f"p-{uuid.uuid4().hex[:10]}"
-    handoff.candidate_message(cid, text, None)
-    handoff.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
+    conversations.candidate_message(cid, text, None)
+    conversations.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
     with session_scope() as session:
         return cid, session.scalars(select(Message.id).where(Message.conversation_id == cid)).first() or 0
 

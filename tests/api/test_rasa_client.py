@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from api.chat.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
+from api.rasa_client import DialogueBusy, DialogueUnavailable, RasaClient
 
 
 class FakeRasa:

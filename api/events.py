@@ -1,7 +1,11 @@
-"""Live delivery of events to open chat pages and to the other API instances.
+"""Cross-instance events: live delivery of conversation events to open chat pages, and
+instance-wide notices, to every API instance.
 
-Events are also in the database, so a client that reconnects (or only polls) misses nothing; the
-broker only makes delivery immediate. Two implementations with one interface:
+Conversation events (a staff reply, a change of mode) are also in the database, so a client that
+reconnects (or only polls) misses nothing; the broker only makes delivery immediate. Notices tell
+every instance something about the process (e.g. "the knowledge index is now version X",
+api/main.py). No capability's code lives here: each publishes and subscribes through this one broker.
+Two implementations with one interface:
 
 - `Broker`: one API process (the embedded default); subscribers are asyncio queues.
 - `RedisBroker` (CA_REDIS_URL set, the cluster set-up): every event goes through one Redis pub/sub
@@ -151,30 +155,6 @@ class RedisBroker(Broker):
             self._deliver(str(message["conversation"]), message["event"])
         elif "notice" in message:
             self._notice(str(message["notice"]), message.get("data") or {})
-
-
-class OpenStreams:
-    """Live event streams open at once per client address, in this process: one address cannot hold
-    hundreds of connections (and their subscriptions) open without ever signing in."""
-
-    def __init__(self, per_address: int) -> None:
-        self.per_address = per_address
-        self._open: dict[str, int] = defaultdict(int)
-
-    def take(self, address: str) -> bool:
-        """Counts one more stream for `address`; False (and nothing counted) when it has its share."""
-        if self._open[address] >= self.per_address:
-            return False
-        self._open[address] += 1
-        return True
-
-    def give_back(self, address: str) -> None:
-        self._open[address] -= 1
-        if self._open[address] <= 0:
-            del self._open[address]
-
-    def __len__(self) -> int:
-        return sum(self._open.values())
 
 
 def create_broker(redis_url: str) -> Broker:

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from api.handoff.broker import Broker, RedisBroker, create_broker
+from api.events import Broker, RedisBroker, create_broker
 
 
 async def collect(queue: asyncio.Queue, n: int, timeout: float = 5) -> list:
@@ -96,7 +96,7 @@ def test_the_setting_picks_the_broker(url):
 
 
 def test_open_streams_are_counted_per_address_and_given_back():
-    from api.handoff.broker import OpenStreams
+    from api.conversations.live import OpenStreams
 
     streams = OpenStreams(per_address=2)
     assert streams.take("10.0.0.1") and streams.take("10.0.0.1")

@@ -1,11 +1,12 @@
-"""Defence in depth for the service tier's logs: emails, tokens and phone numbers are replaced in
-every log record (message and traceback) before any handler sees it.
+"""Defence in depth for the logs of both tiers' processes (Rasa, the action server, the API): emails,
+tokens and phone numbers are replaced in every log record (message and traceback) before any
+handler sees it.
 
 The first defence is that no code logs personal data; this catches what a library echoes on an
 error path. Message text and status details cannot be recognised by a pattern, so they must never
-be logged at all (SQL parameters are hidden for that reason, see api/db.py).
-The dialogue tier has the same patterns in rasa_ext/redaction.py (each tier has its own environment);
-tests/api/privacy/test_redaction.py keeps the two equal.
+be logged at all (SQL parameters are hidden for that reason, see api/db.py and rasa_ext/tracker_store.py).
+One package, installed into both environments (requirements/api.txt and requirements/rasa.txt):
+standard library only, Python 3.10 and later.
 """
 
 from __future__ import annotations
