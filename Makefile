@@ -114,7 +114,7 @@ bench: deps model index browser ## Latency, throughput, load mix and memory: def
 calibrate: $(API_VENV)/.installed ## Re-calibrate the retrieval thresholds on the dev set
 	$(API_PY) scripts/calibrate.py $(EVAL) --extra eval/holdout.yaml
 
-kb-check: $(API_VENV)/.installed ## Check knowledge/ and report problems as file:line: message
+kb-check: $(API_VENV)/.installed ## Check knowledge/ (format, and every sentence against the source) as file:line: message
 	$(API_PY) -m api.knowledge check
 
 lint: $(API_VENV)/.installed ## ruff, ruff format --check and mypy on the service tier; the dependency audit

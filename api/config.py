@@ -44,6 +44,9 @@ class Settings(BaseSettings):
 
     # Knowledge and its index.
     knowledge_dir: Path = ROOT / "knowledge"
+    # The documents the knowledge must say only what they say (`make kb-check`, the writers' page):
+    # a file, or a folder of .txt/.md files. Default: the project's copy of the public hiring page.
+    knowledge_sources: Path = ROOT / "knowledge" / "sources"
     var_dir: Path = ROOT / "var"
     embedder: Literal["torch", "onnx"] = "onnx"
     # Rebuild the index when a file under knowledge/ changes (no restart, no retraining).

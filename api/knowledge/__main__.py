@@ -1,7 +1,8 @@
 """Command line for the knowledge base.
 
 python -m api.knowledge build        build (or update) the index under var/index
-python -m api.knowledge check        report problems in knowledge/ as file:line: message
+python -m api.knowledge check        report problems in knowledge/ as file:line: message, sentences
+                                     the source does not state included (--explain: every sentence)
 python -m api.knowledge ask "..."    show what the assistant would answer, with the runners-up
 """
 
@@ -20,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build or update the index")
-    sub.add_parser("check", help="check the documents")
+    check = sub.add_parser("check", help="check the documents, and each sentence against the source")
+    check.add_argument(
+        "--explain", action="store_true", help="print every sentence with its score and supporting source sentence"
+    )
     ask = sub.add_parser("ask", help="preview the answer to a question")
     ask.add_argument("question")
     ask.add_argument("--previous", default=None, help="the previous question, for a follow-up")
@@ -29,17 +33,31 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
 
     if args.command == "check":
-        # The same checks as every reload, near-duplicate sections included (they need the model).
+        # The same checks as every reload, near-duplicate sections included (they need the model),
+        # then every sentence against the source documents.
         from api.knowledge.embedder import create_embedder
+        from api.knowledge.grounding import GroundingChecker
         from api.knowledge.index import build_index
 
         logging.getLogger("api.knowledge.index").setLevel(logging.WARNING)
         embedder = create_embedder(settings.embedder, settings.var_dir / "models")
         index = build_index(settings.knowledge_dir, settings.index_dir, embedder)
-        for problem in index.problems:
+        grounding = GroundingChecker(embedder).report(settings.knowledge_dir, settings.knowledge_sources)
+        if args.explain:
+            for s in grounding.sentences:
+                best = s.support[0] if s.support else None
+                where = f"{best.path}:{best.line}: {best.text}" if best else "-"
+                print(f"{s.claim.doc}:{s.claim.line}: {s.status} {s.score:.2f}: {s.claim.text}\n    <- {where}")
+        problems = index.problems + grounding.problems
+        for problem in problems:
             print(problem)
-        print(f"{index.documents} documents, {len(index.sections)} sections, {len(index.problems)} problems")
-        return 1 if index.problems else 0
+        general = sum(s.status == "general" for s in grounding.sentences)
+        print(
+            f"{index.documents} documents, {len(index.sections)} sections, {len(index.problems)} problems; "
+            f"{len(grounding.sentences)} sentences against {', '.join(grounding.sources) or 'no source'}: "
+            f"{len(grounding.not_found)} not found in the source, {general} marked general"
+        )
+        return 1 if problems else 0
 
     from api.knowledge.service import KnowledgeService
 

@@ -14,6 +14,8 @@ from markdown_it import MarkdownIt
 
 MAX_SECTION_CHARS = 1200
 SKIPPED_FILES = {"README.md"}
+# knowledge/sources/ holds the source documents the knowledge is checked against, not answers.
+SOURCES_DIR = "sources"
 
 _md = MarkdownIt("commonmark")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -24,6 +26,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
 #   - what's the phone screen like?
 #   -->
 _QUESTIONS = re.compile(r"<!--\s*questions\b(.*?)-->", re.IGNORECASE | re.DOTALL)
+# `<!-- general -->` (or `<!-- general: why -->`) on the line before a paragraph: its sentences are
+# general guidance or say what the source leaves out, on purpose (api/knowledge/grounding.py).
+GENERAL_MARK = re.compile(r"<!--\s*general\b:?(.*?)-->", re.IGNORECASE | re.DOTALL)
 MAX_QUESTION_CHARS = 200
 
 
@@ -51,8 +56,7 @@ class Section:
         # Each sentence with the section's title and heading, embedded on its own as well: a question
         # about one detail ("golf-ball questions", "concrete numbers") is diluted in the vector of a
         # whole section but close to the sentence that states it (measured: README, "Retrieval and refusal").
-        sentences = [x.strip() for x in _SENTENCE_END.split(self.text) if x.strip()]
-        return [f"{self.title} — {self.heading} — {x}" for x in sentences]
+        return [f"{self.title} — {self.heading} — {x}" for x in split_sentences(self.text)]
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def _front_matter_lines(raw: str) -> int:
+def split_sentences(text: str) -> list[str]:
+    return [x.strip() for x in _SENTENCE_END.split(text) if x.strip()]
+
+
+def front_matter_lines(raw: str) -> int:
     """Number of lines the front matter block takes (0 when there is none)."""
     if not raw.startswith("---"):
         return 0
@@ -161,7 +169,7 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
     if problems:
         return None, problems
 
-    offset = _front_matter_lines(raw)
+    offset = front_matter_lines(raw)
     body_lines = post.content.splitlines()
     # python-frontmatter strips leading blank lines of the body; find where it really starts.
     raw_lines = raw.splitlines()
@@ -201,7 +209,8 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         line = offset + start + 1
         questions, found = _example_questions(raw_text, rel_path, line + 1)
         problems.extend(found)
-        text = _QUESTIONS.sub("", text).strip()
+        # Neither comment is for candidates; a blank line left where one stood is dropped.
+        text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", GENERAL_MARK.sub("", _QUESTIONS.sub("", text))).strip()
         if not text:
             problems.append(Problem(rel_path, line, f"section '{heading}' is empty"))
             continue
@@ -293,7 +302,7 @@ def duplicate_questions(docs: list[Document]) -> list[Problem]:
 
 
 def load_documents(knowledge_dir: Path) -> tuple[list[Document], list[Problem]]:
-    """Every *.md under knowledge_dir (README.md and hidden files or folders excepted), sorted by path.
+    """Every *.md under knowledge_dir (README.md, sources/ and hidden files or folders excepted), sorted by path.
 
     Hidden entries are editors' swap files, `.git`, and the `..<timestamp>/` copy Kubernetes keeps
     beside the files of a mounted ConfigMap (deploy/): read, they would be every document twice.
@@ -301,7 +310,8 @@ def load_documents(knowledge_dir: Path) -> tuple[list[Document], list[Problem]]:
     docs: list[Document] = []
     problems: list[Problem] = []
     for path in sorted(knowledge_dir.rglob("*.md")):
-        if path.name in SKIPPED_FILES or any(part.startswith(".") for part in path.relative_to(knowledge_dir).parts):
+        parts = path.relative_to(knowledge_dir).parts
+        if path.name in SKIPPED_FILES or parts[0] == SOURCES_DIR or any(part.startswith(".") for part in parts):
             continue
         rel = f"knowledge/{path.relative_to(knowledge_dir).as_posix()}"
         doc, found = parse_document(path, path.read_bytes(), rel)

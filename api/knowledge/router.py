@@ -12,9 +12,13 @@ from api.csv_export import to_csv
 from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
 from api.knowledge import insight
 from api.knowledge.context import Context
+from api.knowledge.grounding import GroundingReport
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.schemas import (
     ConversationContext,
+    GroundedFileOut,
+    GroundedSentenceOut,
+    GroundingOut,
     KnowledgeStatus,
     PassageOut,
     PreviewOut,
@@ -22,6 +26,7 @@ from api.knowledge.schemas import (
     QuestionGroupOut,
     SearchRequest,
     SearchResponse,
+    SourceSentenceOut,
     UnhelpfulOut,
 )
 from api.knowledge.search import Passage
@@ -141,6 +146,51 @@ async def preview(
         refuse_above=params.refuse_above,
         refuse_above_when_flagged=params.refuse_above_when_flagged,
     )
+
+
+def _grounding_out(report: GroundingReport) -> GroundingOut:
+    files: dict[str, list[GroundedSentenceOut]] = {}
+    for s in report.sentences:
+        support = s.support[0] if s.support else None
+        files.setdefault(s.claim.doc, []).append(
+            GroundedSentenceOut(
+                line=s.claim.line,
+                heading=s.claim.heading,
+                text=s.claim.text,
+                status=s.status,
+                score=s.score,
+                cosine=s.cosine,
+                terms=s.terms,
+                support=SourceSentenceOut(path=support.path, line=support.line, text=support.text) if support else None,
+                reasons=s.reasons,
+                note=s.claim.general,
+            )
+        )
+    count = {status: sum(s.status == status for s in report.sentences) for status in ("supported", "general")}
+    return GroundingOut(
+        sources=report.sources,
+        threshold=report.threshold,
+        sentences=len(report.sentences),
+        supported=count["supported"],
+        general=count["general"],
+        not_found=len(report.not_found),
+        problems=[ProblemOut(path=p.path, line=p.line, message=p.message) for p in report.problems],
+        files=[
+            GroundedFileOut(path=path, not_found=sum(x.status == "not found" for x in items), sentences=items)
+            for path, items in files.items()
+        ],
+    )
+
+
+@writers_router.get(
+    "/grounding",
+    summary="Every knowledge sentence with the source sentence that supports it, and those the source does not state",
+    response_model=GroundingOut,
+    responses=AUTH,
+)
+async def grounding(knowledge: KnowledgeDep, _: CurrentUser) -> GroundingOut:
+    # Embedding the edited sentences is CPU work: off the event loop. Unchanged files reuse the last report.
+    return _grounding_out(await asyncio.to_thread(knowledge.grounding))
 
 
 async def _groups(knowledge: KnowledgeDep) -> tuple[str, list[QuestionGroupOut]]:

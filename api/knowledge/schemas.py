@@ -95,3 +95,41 @@ class UnhelpfulOut(BaseModel):
     sections: list[str]
     index_version: str
     rated_at: str
+
+
+class SourceSentenceOut(BaseModel):
+    path: str = Field(description="The source document, e.g. knowledge/sources/hiring-page.txt")
+    line: int
+    text: str
+
+
+class GroundedSentenceOut(BaseModel):
+    line: int
+    heading: str
+    text: str
+    status: Literal["supported", "general", "not found"] = Field(
+        description="'general': marked <!-- general --> by a writer, so not checked against the source"
+    )
+    score: float = Field(description="Support score; below the threshold the sentence is not found")
+    cosine: float
+    terms: float = Field(description="Share of the sentence's key terms its supporting sentence states")
+    support: SourceSentenceOut | None = Field(description="The source sentence that supports it best")
+    reasons: list[str] = Field(description="Why it is not found in the source (empty when supported)")
+    note: str | None = Field(None, description="The writer's note on a general paragraph")
+
+
+class GroundedFileOut(BaseModel):
+    path: str
+    not_found: int
+    sentences: list[GroundedSentenceOut]
+
+
+class GroundingOut(BaseModel):
+    sources: list[str] = Field(description="The source documents the knowledge is checked against")
+    threshold: float
+    sentences: int
+    supported: int
+    general: int
+    not_found: int
+    problems: list[ProblemOut] = Field(description="As `make kb-check` prints them")
+    files: list[GroundedFileOut]

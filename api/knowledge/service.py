@@ -28,6 +28,7 @@ from api.knowledge.context import (
     step_named,
 )
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
+from api.knowledge.grounding import GroundingChecker, GroundingReport
 from api.knowledge.index import KnowledgeIndex, build_index, tokenize
 from api.knowledge.insight import UnansweredReport
 from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, search_text
@@ -53,6 +54,8 @@ class KnowledgeService:
     on_new_version: Callable[[KnowledgeIndex], None] | None = None
     # The writers' report of unanswered questions, kept between requests (see UnansweredReport).
     unanswered: UnansweredReport = field(default_factory=UnansweredReport)
+    # The writers' grounding report (api/knowledge/grounding.py), made on first request.
+    _grounding: GroundingChecker | None = None
 
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
@@ -78,6 +81,13 @@ class KnowledgeService:
                 await asyncio.to_thread(self.reload)
             except Exception:  # a rebuild failure must not stop the watcher; the old index keeps serving
                 log.exception("knowledge rebuild failed; the previous index keeps serving")
+
+    def grounding(self) -> GroundingReport:
+        """Every knowledge sentence against the source documents (blocking: run it in a thread)."""
+        if self._grounding is None:
+            inner = self.embedder.inner if isinstance(self.embedder, PrefetchingEmbedder) else self.embedder
+            self._grounding = GroundingChecker(inner)
+        return self._grounding.report(self.settings.knowledge_dir, self.settings.knowledge_sources)
 
     @classmethod
     def start(cls, settings: Settings) -> KnowledgeService:

@@ -191,7 +191,7 @@ def test_a_reload_on_one_instance_reaches_every_instance(cluster, instances):
     assert writer.get("/api/knowledge/status").json()["version"] == before
 
     doc = cluster.knowledge_dir / "star-method.md"
-    marker = "STAR stands for Situation, Task, Action, Result."
+    marker = "STAR is commonly spelled out as Situation, Task, Action, Result."
     doc.write_text(doc.read_text().replace(marker, marker + " Keep each STAR story under two minutes (cluster test)."))
     r = writer.post("/api/knowledge/reload", headers=csrf)
     assert r.status_code == 200, r.text

@@ -35,6 +35,41 @@
       items.forEach(function (r) { body.appendChild(row([r.question, r.sections.join(", "), r.index_version, r.rated_at])); });
     });
   }
+  // Grounding: per file, each sentence with its status, score and supporting source sentence.
+  function showGrounding(g) {
+    $("grounding-summary").textContent = g.sentences + " sentences against " + (g.sources.join(", ") || "no source") + ": " +
+      g.supported + " supported, " + g.general + " marked general, " + g.not_found + " not found in the source (threshold " + g.threshold + ").";
+    var list = $("grounding-problems");
+    list.textContent = "";
+    g.problems.forEach(function (p) { list.appendChild(el("li", p.path + ":" + p.line + ": " + p.message)); });
+    var files = $("grounding-files");
+    files.textContent = "";
+    g.files.forEach(function (f) {
+      var details = el("details");
+      if (f.not_found) details.open = true;
+      details.appendChild(el("summary", f.path + " (" + f.sentences.length + " sentences, " + f.not_found + " not found)"));
+      var table = el("table");
+      var head = el("tr");
+      ["Line", "Sentence", "Status", "Score", "Supporting source sentence"].forEach(function (h) { var th = el("th", h); th.scope = "col"; head.appendChild(th); });
+      var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+      var body = el("tbody");
+      f.sentences.forEach(function (s) {
+        var status = s.status + (s.reasons.length ? ": " + s.reasons.join("; ") : "") + (s.note ? " (" + s.note + ")" : "");
+        var support = s.support ? s.support.path + ":" + s.support.line + ": " + s.support.text : "";
+        var tr = row([s.line, s.text, status, s.score.toFixed(3), support]);
+        if (s.status === "not found") tr.className = "not-found";
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      details.appendChild(table);
+      files.appendChild(details);
+    });
+  }
+  function refreshGrounding() {
+    $("grounding-summary").textContent = "Checking every sentence against the source\u2026";
+    api("GET", "/api/knowledge/grounding").then(showGrounding).catch(function (e) { $("grounding-summary").textContent = e.message; });
+  }
+  $("grounding-check").addEventListener("click", refreshGrounding);
   $("preview").addEventListener("submit", function (ev) {
     ev.preventDefault();
     api("GET", "/api/knowledge/preview?q=" + encodeURIComponent($("question").value)).then(function (p) {
@@ -59,7 +94,7 @@
       });
     }).catch(function (e) { $("decision").textContent = e.message; });
   });
-  $("reload").addEventListener("click", function () { api("POST", "/api/knowledge/reload").then(showStatus); });
+  $("reload").addEventListener("click", function () { api("POST", "/api/knowledge/reload").then(showStatus).then(refreshGrounding); });
   $("logout").addEventListener("click", function () { api("POST", "/api/staff/logout").catch(function () {}).then(function () { window.location.href = "/staff/login"; }); });
-  api("GET", "/api/staff/me").then(function (m) { csrf = m.csrf_token; $("who").textContent = "Signed in as " + m.username; refreshStatus(); refreshReports(); setInterval(refreshStatus, 5000); setInterval(refreshReports, 60000); });
+  api("GET", "/api/staff/me").then(function (m) { csrf = m.csrf_token; $("who").textContent = "Signed in as " + m.username; refreshStatus(); refreshReports(); refreshGrounding(); setInterval(refreshStatus, 5000); setInterval(refreshReports, 60000); });
 })();

@@ -37,3 +37,25 @@ def test_the_preview_shows_the_thresholds_the_coverage_and_the_example_that_matc
     assert any(r["matched_example"] for r in preview["ranked"]), preview["ranked"]
     pay = browser.get("/api/knowledge/preview", params={"q": "what is the salary for an SDE intern?"}).json()
     assert pay["uncovered"] >= pay["refuse_above_when_flagged"]  # refused when NLU agrees
+
+
+def test_the_writers_page_shows_each_sentence_with_the_source_sentence_that_supports_it(client):
+    assert TestClient(client.app).get("/api/knowledge/grounding").status_code == 401
+    add_user("quoin", "a long enough password", "writer")
+    browser = TestClient(client.app)
+    browser.post("/api/staff/login", json={"username": "quoin", "password": "a long enough password"})
+    report = browser.get("/api/knowledge/grounding").json()
+    assert report["sources"] == ["knowledge/sources/hiring-page.txt"]
+    assert report["not_found"] == 0 and report["problems"] == [] and report["sentences"] > 80
+    assert report["supported"] + report["general"] == report["sentences"] and report["general"] >= 1
+    by_path = {f["path"]: f for f in report["files"]}
+    talent = by_path["knowledge/talent-network.md"]["sentences"][0]
+    assert talent["status"] == "supported" and talent["score"] >= report["threshold"]
+    assert talent["support"]["path"] == "knowledge/sources/hiring-page.txt"
+    assert "get notified when there's a role that matches your expertise" in talent["support"]["text"]
+    general = [s for f in report["files"] for s in f["sentences"] if s["status"] == "general"]
+    assert all(s["note"] for s in general)  # each says why it is not from the source
+    # The page itself asks for the report and has a place for it.
+    page = browser.get("/writers").text
+    assert 'id="grounding-title">Grounding in the source' in page and 'id="grounding-files"' in page
+    assert "/api/knowledge/grounding" in browser.get("/static/writers.js").text

@@ -48,6 +48,7 @@ WRITERS_TOO = {
     "GET /api/knowledge/unanswered",
     "GET /api/knowledge/unanswered.csv",
     "GET /api/knowledge/unhelpful",
+    "GET /api/knowledge/grounding",
     "POST /api/staff/logout",
     "GET /api/staff/me",
 }
