@@ -132,9 +132,27 @@ async def reload(knowledge: KnowledgeDep, _: CurrentUser) -> KnowledgeStatus:
     responses=AUTH,
 )
 async def preview(
-    knowledge: KnowledgeDep, _: CurrentUser, q: Annotated[str, Query(min_length=1, max_length=2000)]
+    knowledge: KnowledgeDep,
+    _: CurrentUser,
+    q: Annotated[str, Query(min_length=1, max_length=2000)],
+    after: Annotated[
+        list[str],
+        Query(
+            max_length=5,
+            description="Earlier questions of the conversation, in order: the answer is previewed in their "
+            "context, as a candidate's follow-up would be ('and after that?', 'how long is the second one?')",
+        ),
+    ] = [],  # noqa: B006 (FastAPI copies a default list per request)
 ) -> PreviewOut:
-    decision = await knowledge.ask_async(q)
+    earlier = [a.strip() for a in after if a.strip()]
+    if any(len(a) > 2000 for a in earlier):
+        raise HTTPException(422, "Each earlier question is at most 2000 characters.")
+    ctx: Context | None = None
+    if earlier:
+        ctx = Context()
+        for question in earlier:  # as the dialogue tier would keep the state turn by turn
+            ctx = (await knowledge.ask_async(question, ctx=ctx)).context or ctx
+    decision = await knowledge.ask_async(q, ctx=ctx)
     params = knowledge.params
     return PreviewOut(
         decision=decision.kind,
@@ -145,6 +163,8 @@ async def preview(
         uncovered=None if decision.uncovered is None else round(decision.uncovered, 4),
         refuse_above=params.refuse_above,
         refuse_above_when_flagged=params.refuse_above_when_flagged,
+        after=earlier,
+        context=_context_out(ctx) if ctx is not None else None,
     )
 
 

@@ -81,6 +81,12 @@ class PreviewOut(BaseModel):
     refuse_above_when_flagged: float = Field(
         description="The level when the dialogue tier's NLU also judged the question out of scope"
     )
+    after: list[str] = Field(
+        default_factory=list, description="The earlier questions the answer is previewed after, in order"
+    )
+    context: ConversationContext | None = Field(
+        default=None, description="The conversation's state the question was answered in (after `after`)"
+    )
 
 
 class QuestionGroupOut(BaseModel):

@@ -72,8 +72,15 @@
   $("grounding-check").addEventListener("click", refreshGrounding);
   $("preview").addEventListener("submit", function (ev) {
     ev.preventDefault();
-    api("GET", "/api/knowledge/preview?q=" + encodeURIComponent($("question").value)).then(function (p) {
+    var url = "/api/knowledge/preview?q=" + encodeURIComponent($("question").value);
+    $("after").value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean).slice(0, 5)
+      .forEach(function (line) { url += "&after=" + encodeURIComponent(line); });
+    api("GET", url).then(function (p) {
       var why = "";
+      if (p.context) {
+        why += "  ·  in the context of: " + (p.context.section || p.context.doc || "no topic yet") +
+          (p.context.listed && p.context.listed.length ? " (listed: " + p.context.listed.join(", ") + ")" : "");
+      }
       if (p.uncovered !== null && p.uncovered !== undefined) {
         why = "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused from " + p.refuse_above_when_flagged.toFixed(2) +
           " when the dialogue also calls it out of scope" + (p.refuse_above < 1 ? ", from " + p.refuse_above.toFixed(2) + " always" : "") + ")";

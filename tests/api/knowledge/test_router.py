@@ -59,3 +59,25 @@ def test_the_writers_page_shows_each_sentence_with_the_source_sentence_that_supp
     page = browser.get("/writers").text
     assert 'id="grounding-title">Grounding in the source' in page and 'id="grounding-files"' in page
     assert "/api/knowledge/grounding" in browser.get("/static/writers.js").text
+
+
+def test_the_preview_shows_a_follow_up_in_the_context_of_the_questions_before_it(client):
+    add_user("quirt", "a long enough password", "writer")
+    browser = TestClient(client.app)
+    browser.post("/api/staff/login", json={"username": "quirt", "password": "a long enough password"})
+    follow_up = "how long does the second one take?"
+    alone = browser.get("/api/knowledge/preview", params={"q": follow_up}).json()
+    assert alone["after"] == [] and alone["context"] is None
+    after = ["what types of online assessments are there?"]
+    seen = browser.get("/api/knowledge/preview", params={"q": follow_up, "after": after}).json()
+    assert seen["after"] == after and seen["context"]["listed"], seen["context"]
+    assert seen["decision"] == "answer"
+    assert seen["answer"][0]["path"] == "knowledge/work-sample-simulation.md", seen["answer"][0]
+    assert "20-60 minutes" in " ".join(a["text"] for a in seen["answer"])
+    # Too many earlier questions, or one too long: a clear 422, not a slow or failed request.
+    many = browser.get("/api/knowledge/preview", params={"q": follow_up, "after": ["what is a bar raiser?"] * 6})
+    assert many.status_code == 422
+    long = browser.get("/api/knowledge/preview", params={"q": follow_up, "after": ["x" * 2001]})
+    assert long.status_code == 422 and "2000" in str(long.json()["detail"])
+    page = browser.get("/writers").text
+    assert 'id="after"' in page  # the page has a place for the earlier questions
