@@ -137,8 +137,13 @@ GENERIC = frozenset(
 )
 
 
+_IN_PERSON = re.compile(r"\bin[- ]person\b", re.IGNORECASE)
+
+
 def content_words(query: str) -> frozenset[str]:
-    return frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
+    words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
+    # "person" is generic ("which person do I ask?"), but "in person" names how interviews are held.
+    return words | {"person"} if _IN_PERSON.search(query) else words
 
 
 def resolve(query: str, ctx: Context) -> Resolved:

@@ -152,7 +152,9 @@ class KnowledgeService:
     def _states_what_is_asked(query: str, decision: Decision, ctx: Context | None) -> Decision:
         """A question for a quantity ("how long is the phone interview?") over sections that state none
         is not covered, however close the topic (api/knowledge/answer_type.py)."""
-        if decision.kind != "answer" or answer_type.answers(query, (p.text for p in decision.passages)):
+        # The best section must state it: a short topic's other sections come along as context, and
+        # "four steps" in one of them does not say how many interviews the loop has.
+        if decision.kind != "answer" or answer_type.answers(query, [decision.passages[0].text]):
             return decision
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, ctx)
 

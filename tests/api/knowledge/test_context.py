@@ -87,3 +87,9 @@ def test_the_list_is_kept_while_the_candidate_goes_through_its_items():
     kept = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
     assert listed_after(STYLE, lists, kept) == (STYLE, SAMPLE)
     assert listed_after(PHONE, lists, kept) == ()
+
+
+def test_in_person_is_a_subject_though_person_alone_is_not():
+    assert content_words("are they in person?") == {"person"}
+    assert content_words("are the interviews in-person?") >= {"person", "interviews"}
+    assert content_words("which person do i ask?") == frozenset()
