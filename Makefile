@@ -29,7 +29,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/libs/redaction
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps browser seed token run run-cluster test test-fast test-unit test-bot test-e2e eval bench lint audit kb-check index model calibrate clean
+.PHONY: help deps browser seed token run run-cluster test test-fast test-unit test-bot test-e2e eval bench lint audit config-doc kb-check index model calibrate clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -113,6 +113,9 @@ bench: deps model index browser ## Latency, throughput, load mix and memory: def
 
 calibrate: $(API_VENV)/.installed ## Re-calibrate the retrieval thresholds on the dev set
 	$(API_PY) scripts/calibrate.py $(EVAL) --extra eval/holdout.yaml
+
+config-doc: $(API_VENV)/.installed ## Regenerate docs/operations.md's configuration table from .env.example
+	$(API_PY) scripts/config_doc.py
 
 kb-check: $(API_VENV)/.installed ## Check knowledge/ (format, and every sentence against the source) as file:line: message
 	$(API_PY) -m api.knowledge check
