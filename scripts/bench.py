@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import subprocess
@@ -129,6 +130,31 @@ def peak_memory_mb(pid: int) -> float:
     return total + sum(peak_memory_mb(int(c)) for c in children)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its descendants so far, in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return own + sum(cpu_seconds(int(c)) for c in children)
+
+
+def cpu_per_message(procs: dict[str, subprocess.Popen[bytes]] | None, before: dict[str, float], messages: int) -> str:
+    """CPU milliseconds each process spent per answered message since `before`: unlike latency and
+    throughput, hardly moved by other work on a shared machine (the time a busy core is taken away
+    is not counted), so two commits compare fairly in one noisy sitting."""
+    if not procs or not messages:
+        return ""
+    parts = [f"{n} {(cpu_seconds(p.pid) - before[n]) * 1000 / messages:.2f}" for n, p in sorted(procs.items())]
+    return "CPU per message: " + ", ".join(parts) + " ms"
+
+
+def cpu_now(procs: dict[str, subprocess.Popen[bytes]] | None) -> dict[str, float]:
+    return {n: cpu_seconds(p.pid) for n, p in (procs or {}).items()}
+
+
 BENCH_SECRET = "bench-candidate-secret-" + "z" * 24
 # Bench traffic all comes from 127.0.0.1, far above a careers site's per-address limits.
 NO_LIMITS = {
@@ -136,16 +162,27 @@ NO_LIMITS = {
 }
 
 
-def measure(name: str, url: str, sequential_n: int, concurrency: list[int], seconds: float) -> dict[str, str]:
+def measure(
+    name: str,
+    url: str,
+    sequential_n: int,
+    concurrency: list[int],
+    seconds: float,
+    procs: dict[str, subprocess.Popen[bytes]] | None = None,
+) -> dict[str, str]:
     row: dict[str, str] = {"set-up": name}
     asyncio.run(sequential(url, 20))  # warm-up
     if sequential_n:
+        before = cpu_now(procs)
         seq = asyncio.run(sequential(url, sequential_n))
         row["sequential p50 / p95"] = f"{statistics.median(seq):.0f} / {pct(seq, 0.95):.0f} ms"
         print(
             f"{name}: sequential {len(seq)} messages, p50 {statistics.median(seq):.1f} ms, p95 {pct(seq, 0.95):.1f} ms"
         )
+        if procs:
+            print(f"{name}: sequential {cpu_per_message(procs, before, len(seq))}")
     for n in concurrency:
+        before = cpu_now(procs)
         answered, errors, lat = asyncio.run(concurrent(url, n, seconds))
         rate = answered / seconds
         row[f"{n} concurrent"] = f"{rate:.1f} msg/s, p95 {pct(lat, 0.95):.0f} ms, {errors} errors"
@@ -153,6 +190,8 @@ def measure(name: str, url: str, sequential_n: int, concurrency: list[int], seco
             f"{name}: {n} conversations for {seconds:.0f} s, {rate:.1f} answered messages/s, {errors} errors, "
             f"p50 {statistics.median(lat):.1f} ms, p95 {pct(lat, 0.95):.1f} ms"
         )
+        if procs:
+            print(f"{name}: {n} conversations {cpu_per_message(procs, before, answered)}")
     return row
 
 
@@ -225,7 +264,12 @@ def bench_stacks(args: argparse.Namespace) -> int:
             stack.start()
             stack.wait_ready(timeout=300)
             row = measure(
-                name, stack.api_url, args.sequential if name == "default" else 0, args.concurrency, args.seconds
+                name,
+                stack.api_url,
+                args.sequential if name == "default" else 0,
+                args.concurrency,
+                args.seconds,
+                stack.procs,
             )
             if isinstance(stack, Cluster):
                 database = stack.database_url
