@@ -17,6 +17,11 @@ from rasa_ext.components.message_checks import asks_where_to_check_status, is_no
 
 # Button payloads ("/request_human") are already intents; they are never re-labelled.
 _PAYLOAD_PREFIX = "/"
+# "thanks, that's all I needed" is both a thank-you and a goodbye: a near tie between the two made
+# the FallbackClassifier's ambiguity rule send it to the search, which refused it as uncovered.
+# Either reply closes the conversation politely, so the pair counts as one: the top of the two with
+# both confidences.
+CLOSING = frozenset({"thank", "goodbye"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -45,7 +50,18 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, "not_a_question")
             elif (message.get(INTENT) or {}).get("name") == "check_my_status" and asks_where_to_check_status(text):
                 self._relabel(message, "ask_hiring")
+            else:
+                self._merge_closing(message)
         return messages
+
+    @staticmethod
+    def _merge_closing(message: Message) -> None:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        if len(ranking) < 2 or {ranking[0].get("name"), ranking[1].get("name")} != CLOSING:
+            return
+        merged = {"name": ranking[0]["name"], "confidence": ranking[0]["confidence"] + ranking[1]["confidence"]}
+        message.set(INTENT, merged, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [merged, *ranking[2:]], add_to_output=True)
 
     @staticmethod
     def _relabel(message: Message, intent: str) -> None:

@@ -56,7 +56,11 @@ def test_the_classifier_gives_exactly_scikit_learns_probabilities_without_its_in
     monkeypatch.setattr(FastLogisticRegressionClassifier, "_create_X", capture)
     checked: list = []
     monkeypatch.setattr(model_class, "predict_proba", lambda self, x: checked.append(x) or sklearns_own(self, x))
-    # (Messages the guard after the classifier re-labels, non-English or markup, are left out.)
+    # (Messages the guard after the classifier re-labels, non-English or markup, are left out, and its
+    # merging of a thanks / goodbye tie is off here: this compares the classifier's own output.)
+    from rasa_ext.components.language_guard import MessageGuard
+
+    monkeypatch.setattr(MessageGuard, "_merge_closing", staticmethod(lambda message: None))
     for text in [m for m in MESSAGES if m.isascii() and "<" not in m]:
         parsed = asyncio.run(agent.processor.parse_message(UserMessage(text)))
         expected = dict(zip(component.clf.classes_, sklearns_own(component.clf, rows[-1])[0], strict=True))

@@ -1,0 +1,27 @@
+"""MessageGuard's re-labelling of the classifier's output (pure logic on Rasa's Message)."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from rasa_ext.components.language_guard import MessageGuard
+
+
+def classified(text: str, *ranking: tuple[str, float]) -> Message:
+    labels = [{"name": n, "confidence": c} for n, c in ranking]
+    return Message({TEXT: text, INTENT: labels[0], INTENT_RANKING_KEY: labels})
+
+
+def test_a_near_tie_between_thanks_and_goodbye_is_one_closing_intent():
+    message = classified("thanks, that's all i needed", ("goodbye", 0.49), ("thank", 0.48), ("out_of_scope", 0.02))
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "goodbye", "confidence": 0.97}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["goodbye", "out_of_scope"]
+
+
+def test_other_near_ties_are_left_to_the_fallback_classifier():
+    message = classified("is the phone screen hard", ("ask_hiring", 0.49), ("thank", 0.48))
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 0.49}
+    assert len(message.get(INTENT_RANKING_KEY)) == 2
