@@ -163,6 +163,8 @@ def _candidate_spoke(
     if candidate_id and owner != candidate_id:
         raise NotYours  # the transaction is rolled back: nothing of the message is stored
     said = {"conversation_id": conversation_id, "sender": "candidate", "kind": "candidate", "text": text}
+    if text.startswith("/"):
+        said.update(_clicked(connection, conversation_id, text))
     if client_message_id is None:
         connection.execute(_NEW_MESSAGE, said)
         return
@@ -170,6 +172,38 @@ def _candidate_spoke(
         connection.execute(_NEW_MESSAGE, {**said, "client_message_id": client_message_id})
     except IntegrityError as exc:  # the unique (conversation, client id) index: a copy arrived first
         raise AlreadyStored from exc
+
+
+# Buttons the widget offers itself (its welcome), not stored with any reply: their titles.
+WIDGET_BUTTONS = {"/request_human": "Talk to a person", "/check_my_status": "Check my application status"}
+_OFFERED = (
+    select(_m.extra).where(_m.conversation_id == bindparam("cid"), _m.sender == "bot").order_by(_m.id.desc()).limit(20)
+)
+
+
+def _clicked(connection: Connection, conversation_id: str, payload: str) -> dict[str, str]:
+    """A button click is stored as the button's title (what the candidate read and chose), with its
+    payload kept aside: after a reload, in the staff transcript and in the queue people see words,
+    never an internal code. Only a button offered in this conversation (or one of the widget's own)
+    gets a title; anything else is kept as typed."""
+    title = None
+    for (extra,) in connection.execute(_OFFERED, {"cid": conversation_id}):
+        for button in json.loads(extra or "{}").get("buttons", []):
+            if isinstance(button, dict) and button.get("payload") == payload and button.get("title"):
+                title = str(button["title"])
+                break
+        if title:
+            break
+    title = title or WIDGET_BUTTONS.get(payload)
+    if not title:
+        return {}
+    return {"text": title, "extra": json.dumps({"payload": payload})}
+
+
+def clicked_payload(m: StoredMessage) -> str | None:
+    """The payload of a candidate's button click (its text is the title), or None when typed."""
+    payload = m.extra.get("payload")
+    return payload if isinstance(payload, str) else None
 
 
 def replayed(
@@ -269,6 +303,15 @@ def history(conversation_id: str, limit: int = 200) -> list[StoredMessage]:
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(limit)
         ).all()
         return [_out(m) for m in reversed(rows)]
+
+
+def ratings_of(conversation_id: str) -> dict[int, bool]:
+    """The candidate's ratings in this conversation, by answer id (shown again after a reload)."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(Feedback.message_id, Feedback.helpful).where(Feedback.conversation_id == conversation_id)
+        )
+        return {r.message_id: bool(r.helpful) for r in rows}
 
 
 def rate(conversation_id: str, message_id: int, helpful: bool) -> None:
@@ -433,13 +476,22 @@ def in_modes(session: Session, modes: Iterable[str]) -> list[ConversationState]:
 
 
 def last_words(session: Session, conversation_id: str) -> tuple[str | None, StoredMessage | None]:
-    """The candidate's last message and the bot's last reply."""
-    question = session.scalar(
-        select(Message.text)
+    """The candidate's last typed question (a button click such as "Talk to a person" or a slash
+    command is no question) and the bot's last reply."""
+    said = session.scalars(
+        select(Message)
         .where(Message.conversation_id == conversation_id, Message.sender == "candidate")
         .order_by(Message.id.desc())
-        .limit(1)
-    )
+        .limit(20)
+    ).all()
+    words = [
+        m
+        for m in said
+        if not m.text.startswith("/") and json.loads(m.extra or "{}").get("payload") not in WIDGET_BUTTONS
+    ]
+    typed = [m for m in words if "payload" not in json.loads(m.extra or "{}")]
+    # A button's title ("How long it takes") when nothing was typed; never a slash command.
+    question = (typed or words)[0].text if (typed or words) else None
     answer = session.scalars(
         select(Message)
         .where(Message.conversation_id == conversation_id, Message.sender == "bot")

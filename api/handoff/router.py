@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 staff_router = APIRouter(prefix="/api/staff", tags=["staff"])
 internal_router = APIRouter(prefix="/api/internal", tags=["internal"])
 
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
     403: {"description": "Not staff, or a missing CSRF token"},
@@ -110,8 +111,10 @@ async def transcript(conversation_id: ConversationId, _: CurrentStaff) -> Transc
     responses=ERRORS,
 )
 async def claim(conversation_id: ConversationId, request: Request, user: CurrentStaff) -> None:
-    await _run(handoff.claim, conversation_id, user.username)
-    request.app.state.broker.publish(conversation_id, {"event": "mode", "data": {"mode": "human"}})
+    notice = await _run(handoff.claim, conversation_id, user.username)
+    broker = request.app.state.broker
+    broker.publish(conversation_id, {"event": "mode", "data": {"mode": "human"}})
+    broker.publish(conversation_id, {"event": "message", "id": notice.id, "data": reply_event(notice)})
 
 
 @staff_router.post(
@@ -131,9 +134,10 @@ async def send(
 
 
 async def _release(conversation_id: str, request: Request, username: str, greet: bool) -> None:
-    await _run(handoff.release, conversation_id, username)
+    notice = await _run(handoff.release, conversation_id, username, not greet)
     broker = request.app.state.broker
     broker.publish(conversation_id, {"event": "mode", "data": {"mode": "bot"}})
+    broker.publish(conversation_id, {"event": "message", "id": notice.id, "data": reply_event(notice)})
     if not greet:
         return
     # The bot greets again, in the domain's own words.

@@ -47,7 +47,19 @@ def request_handoff(conversation_id: str, candidate_id: str | None, on_duty: boo
         return conversations.waiting_since(session, conv.queued_at)
 
 
-def claim(conversation_id: str, username: str) -> None:
+# What the candidate reads as the hand-off moves on (kind "notice"), so the loop always closes.
+JOINED = "{name} from the support team joined."
+HANDED_BACK = "{name} handed you back to the assistant."
+CLOSED = "This conversation was closed. Anything else?"
+WITHDRAWN = "The candidate started over and left the queue."
+
+
+def _notice(session: Session, conversation_id: str, text: str) -> StoredMessage:
+    return conversations.add_pushed(session, conversation_id, "bot", "notice", text, None, None)
+
+
+def claim(conversation_id: str, username: str) -> StoredMessage:
+    """Take the conversation; return the notice the candidate is shown ("<name> ... joined")."""
     with session_scope() as session:
         # One conditional UPDATE: whoever's statement matches first wins, the others match no row.
         now = utcnow()
@@ -60,7 +72,7 @@ def claim(conversation_id: str, username: str) -> None:
             claimed_at=now,
             updated_at=now,
         ):
-            return
+            return _notice(session, conversation_id, JOINED.format(name=username))
         conv = conversations.state(session, conversation_id)
         if conv is None:
             raise HandoffError(404, f"No conversation {conversation_id}.")
@@ -86,13 +98,32 @@ def staff_reply(conversation_id: str, username: str, text: str) -> StoredMessage
         return conversations.add_pushed(session, conversation_id, "staff", "human", text, username, None)
 
 
-def release(conversation_id: str, username: str) -> None:
-    """Back to the bot (hand-back or close): the staff member lets go of the conversation."""
+def release(conversation_id: str, username: str, closed: bool = False) -> StoredMessage:
+    """Back to the bot (hand-back or close): the staff member lets go of the conversation; return
+    the notice the candidate is shown (handed back, or closed)."""
     with session_scope() as session:
         _owned(session, conversation_id, username)
         conversations.change(
             session, conversation_id, mode="bot", claimed_by=None, queued_at=None, offline=False, updated_at=utcnow()
         )
+        return _notice(session, conversation_id, CLOSED if closed else HANDED_BACK.format(name=username))
+
+
+def withdraw(conversation_id: str, candidate_id: str | None) -> None:
+    """The candidate starts over while waiting for (or talking to) a person: the conversation leaves
+    the queue, and staff see why in its transcript."""
+    with session_scope() as session:
+        conv = conversations.state(session, conversation_id)
+        if conv is None:
+            raise HandoffError(404, f"No conversation {conversation_id}; nothing to withdraw.")
+        if conv.candidate_id and conv.candidate_id != candidate_id:
+            raise HandoffError(403, "This conversation belongs to another signed-in candidate; sign in as them.")
+        if conv.mode == "bot":
+            raise HandoffError(409, "This conversation is not waiting for a person; nothing to withdraw.")
+        conversations.change(
+            session, conversation_id, mode="bot", claimed_by=None, queued_at=None, offline=False, updated_at=utcnow()
+        )
+        _notice(session, conversation_id, WITHDRAWN)
 
 
 @dataclass(frozen=True)
