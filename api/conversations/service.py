@@ -501,6 +501,86 @@ def last_words(session: Session, conversation_id: str) -> tuple[str | None, Stor
     return question, _out(answer) if answer else None
 
 
+@dataclass(frozen=True)
+class Activity:
+    """What a queue card shows beyond the state: a human title, the newest activity, unread messages."""
+
+    title: str
+    last_activity: dt.datetime
+    unread: int
+
+
+def title_of(candidate_id: str | None, first_question: str | None) -> str:
+    """A conversation's name for people: the signed-in candidate, or its first question."""
+    if candidate_id:
+        return f"Candidate {candidate_id}"
+    if first_question:
+        words = " ".join(first_question.split())
+        return f"“{words[:60]}{'…' if len(words) > 60 else ''}”"
+    return "Anonymous visitor"
+
+
+def activity(session: Session, conv: ConversationState) -> Activity:
+    """Unread: the candidate's messages since someone from the team last wrote, or since it was queued
+    (the hand-off reply or a notice)."""
+    first = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conv.id, Message.sender == "candidate")
+        .order_by(Message.id)
+        .limit(10)
+    ).all()
+    typed = [m.text for m in first if not m.text.startswith("/") and "payload" not in json.loads(m.extra or "{}")]
+    last_at = session.scalar(select(func.max(Message.created_at)).where(Message.conversation_id == conv.id))
+    seen_up_to = session.scalar(
+        select(func.max(Message.id)).where(
+            Message.conversation_id == conv.id,
+            or_(Message.sender == "staff", Message.kind.in_(("handoff", "notice"))),
+        )
+    )
+    since = Message.id > seen_up_to if seen_up_to else Message.created_at >= (conv.queued_at or utcnow())
+    unread = session.scalar(
+        select(func.count()).where(Message.conversation_id == conv.id, Message.sender == "candidate", since)
+    )
+    return Activity(
+        title=title_of(conv.candidate_id, typed[0] if typed else None),
+        last_activity=max(filter(None, (last_at, conv.updated_at, conv.queued_at))),
+        unread=int(unread or 0),
+    )
+
+
+def _escaped(words: str) -> str:
+    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def closed_handoffs(session: Session, query: str, limit: int = 20) -> list[tuple[ConversationState, str | None]]:
+    """Conversations a person handled that are back with the bot, newest first, whose candidate id is
+    `query` or whose messages contain it (any case); with the first matching message."""
+    handled = select(_m.conversation_id).where(_m.sender == "staff").distinct()
+    pattern = f"%{_escaped(query.lower())}%"
+    said = (
+        select(_m.conversation_id)
+        .where(func.lower(_m.text).like(pattern, escape="\\"), _m.conversation_id.in_(handled))
+        .distinct()
+    )
+    rows = session.execute(
+        select(_CONVERSATIONS)
+        .where(_c.mode == "bot", _c.id.in_(handled), or_(_c.candidate_id == query, _c.id.in_(said)))
+        .order_by(_c.updated_at.desc())
+        .limit(limit)
+    )
+    out = []
+    for r in rows:
+        conv = ConversationState(**r._mapping)
+        hit = session.scalar(
+            select(Message.text)
+            .where(Message.conversation_id == conv.id, func.lower(Message.text).like(pattern, escape="\\"))
+            .order_by(Message.id)
+            .limit(1)
+        )
+        out.append((conv, hit))
+    return out
+
+
 # Personal data (api/privacy/service.py): finding, exporting and deleting a candidate's conversations -
 
 

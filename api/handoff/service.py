@@ -8,15 +8,18 @@ once exactly one wins.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.clock import utcnow
 from api.conversations import service as conversations
 from api.conversations.service import ConversationError, ConversationState, StoredMessage
 from api.db import session_scope
+from api.handoff.models import SavedReply
 
 
 class HandoffError(ConversationError):
@@ -138,14 +141,19 @@ class QueueEntry:
     last_question: str | None
     last_bot_answer: str | None
     last_bot_sources: list[dict[str, Any]]
+    title: str
+    last_activity: dt.datetime
+    unread: int
 
 
 def queue() -> list[QueueEntry]:
+    """Waiting and handled conversations, the newest activity first."""
     now = utcnow()
     with session_scope() as session:
         out = []
         for c in conversations.in_modes(session, ("waiting", "human")):
             last_q, last_bot = conversations.last_words(session, c.id)
+            seen = conversations.activity(session, c)
             out.append(
                 QueueEntry(
                     conversation_id=c.id,
@@ -158,6 +166,65 @@ def queue() -> list[QueueEntry]:
                     last_question=last_q,
                     last_bot_answer=last_bot.text if last_bot else None,
                     last_bot_sources=last_bot.extra.get("sources", []) if last_bot else [],
+                    title=seen.title,
+                    last_activity=seen.last_activity,
+                    unread=seen.unread,
                 )
             )
+        out.sort(key=lambda e: e.last_activity, reverse=True)
         return out
+
+
+@dataclass(frozen=True)
+class ClosedEntry:
+    conversation_id: str
+    title: str
+    candidate_id: str | None
+    last_activity: dt.datetime
+    match: str | None
+
+
+def closed(query: str) -> list[ClosedEntry]:
+    """Conversations a person handled and closed (or handed back) that match `query`: read-only history."""
+    with session_scope() as session:
+        out = []
+        for conv, hit in conversations.closed_handoffs(session, query.strip()):
+            seen = conversations.activity(session, conv)
+            out.append(ClosedEntry(conv.id, seen.title, conv.candidate_id, seen.last_activity, hit))
+        return out
+
+
+# Saved replies ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    id: int
+    title: str
+    text: str
+    created_by: str
+
+
+def saved_replies() -> list[Saved]:
+    with session_scope() as session:
+        rows = session.scalars(select(SavedReply).order_by(func.lower(SavedReply.title))).all()
+        return [Saved(r.id, r.title, r.text, r.created_by) for r in rows]
+
+
+def save_reply(title: str, text: str, username: str) -> Saved:
+    with session_scope() as session:
+        same = session.scalar(select(SavedReply).where(func.lower(SavedReply.title) == title.lower()))
+        if same is not None:
+            raise HandoffError(409, f"A saved reply is already called {same.title!r}; choose another title.")
+        row = SavedReply(title=title, text=text, created_by=username)
+        session.add(row)
+        session.flush()
+        return Saved(row.id, row.title, row.text, row.created_by)
+
+
+def delete_reply(reply_id: int) -> None:
+    with session_scope() as session:
+        row = session.get(SavedReply, reply_id)
+        if row is None:
+            raise HandoffError(404, f"No saved reply {reply_id} (someone may have deleted it); reload the list.")
+        session.delete(row)

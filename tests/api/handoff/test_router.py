@@ -311,3 +311,80 @@ def test_a_rating_is_shown_again_after_a_reload(accounts):
     assert r.status_code == 204
     [item] = [m for m in accounts.get(f"/api/conversations/{cid}/messages").json()["messages"] if m["id"] == answer]
     assert item["helpful"] is False
+
+
+# The console at a glance (#17): queue cards, titles, history, saved replies ---------------------
+
+
+def test_queue_cards_have_a_human_title_unread_count_and_newest_activity_first(accounts):
+    older = queued(accounts)
+    newer = f"h-{uuid.uuid4().hex[:10]}"
+    conversations.candidate_message(newer, "Can I move my interview?", "demo-cara")
+    accounts.post("/api/internal/handoff", json={"conversation_id": newer}, headers=SERVICE)
+    for text in ("hello?", "anyone there?"):
+        accounts.post("/api/chat", json={"conversation_id": older, "message": text})
+    alex, csrf = signed_in(accounts, "alex")
+    cards = {q["conversation_id"]: q for q in alex.get("/api/staff/queue").json()}
+    assert cards[older]["title"] == "“I need help with my interview date”" and cards[older]["unread"] == 2
+    assert cards[newer]["title"] == "Candidate demo-cara" and cards[newer]["unread"] == 0
+    order = [q["conversation_id"] for q in alex.get("/api/staff/queue").json()]
+    assert order.index(older) < order.index(newer)  # written to last
+    alex.post(f"/api/staff/conversations/{older}/claim", headers=csrf)
+    alex.post(f"/api/staff/conversations/{older}/messages", json={"text": "Here now."}, headers=csrf)
+    card = next(q for q in alex.get("/api/staff/queue").json() if q["conversation_id"] == older)
+    assert card["unread"] == 0 and card["last_activity"].endswith(("Z", "+00:00"))
+
+
+def test_the_transcript_has_a_title_and_the_options_offered(accounts):
+    cid = f"h-{uuid.uuid4().hex[:10]}"
+    options = [{"title": "Work sample", "payload": "/ask_hiring{}"}, {"title": "Work style", "payload": "/x"}]
+    conversations.bot_replies(
+        cid, [{"kind": "clarify", "text": "Did you mean:", "buttons": options}], question="how long"
+    )
+    alex, _ = signed_in(accounts, "alex")
+    t = alex.get(f"/api/staff/conversations/{cid}").json()
+    assert t["title"] == "“how long”" and t["messages"][-1]["buttons"] == options
+
+
+def test_closed_conversations_are_found_by_candidate_id_or_words(accounts):
+    cid = f"h-{uuid.uuid4().hex[:10]}"
+    conversations.candidate_message(cid, "My relocation to Dublin", "demo-dora")
+    accounts.post("/api/internal/handoff", json={"conversation_id": cid}, headers=SERVICE)
+    alex, csrf = signed_in(accounts, "alex")
+    alex.post(f"/api/staff/conversations/{cid}/claim", headers=csrf)
+    alex.post(f"/api/staff/conversations/{cid}/messages", json={"text": "Relocation 100% covered"}, headers=csrf)
+    open_one = queued(accounts)  # still waiting: not history
+    assert [h["conversation_id"] for h in alex.get("/api/staff/history", params={"q": "dublin"}).json()] == []
+    alex.post(f"/api/staff/conversations/{cid}/close", headers=csrf)
+    [found] = alex.get("/api/staff/history", params={"q": "DUBLIN"}).json()
+    assert found["conversation_id"] == cid and found["match"] == "My relocation to Dublin"
+    assert [h["conversation_id"] for h in alex.get("/api/staff/history", params={"q": "demo-dora"}).json()] == [cid]
+    assert [h["conversation_id"] for h in alex.get("/api/staff/history", params={"q": "100%"}).json()] == [cid]
+    assert open_one not in [
+        h["conversation_id"] for h in alex.get("/api/staff/history", params={"q": "interview"}).json()
+    ]
+    for bad in ("x", "  ", "y" * 101):
+        r = alex.get("/api/staff/history", params={"q": bad})
+        assert r.status_code == 422 and r.json()["detail"].startswith("q:"), r.text
+    assert TestClient(accounts.app).get("/api/staff/history", params={"q": "dublin"}).status_code == 401
+
+
+def test_saved_replies_are_shared_and_checked(accounts):
+    alex, a_csrf = signed_in(accounts, "alex")
+    bo, b_csrf = signed_in(accounts, "bo")
+    title = f"Greeting {uuid.uuid4().hex[:6]}"
+    r = alex.post("/api/staff/replies", json={"title": title, "text": "Hi, thanks for waiting."}, headers=a_csrf)
+    assert r.status_code == 201 and r.json()["created_by"] == "alex"
+    assert title in [s["title"] for s in bo.get("/api/staff/replies").json()]
+    again = bo.post("/api/staff/replies", json={"title": title.upper(), "text": "other"}, headers=b_csrf)
+    assert again.status_code == 409 and "another title" in again.json()["detail"]
+    empty = bo.post("/api/staff/replies", json={"title": "\u200b ", "text": "x"}, headers=b_csrf)
+    assert empty.status_code == 422 and empty.json()["detail"].startswith("title:")
+    long = bo.post("/api/staff/replies", json={"title": "t", "text": "x" * 2001}, headers=b_csrf)
+    assert long.status_code == 422 and long.json()["detail"].startswith("text:")
+    assert bo.post("/api/staff/replies", json={"title": "t", "text": "x"}).status_code == 403  # no CSRF
+    assert bo.delete(f"/api/staff/replies/{r.json()['id']}", headers=b_csrf).status_code == 204
+    gone = bo.delete(f"/api/staff/replies/{r.json()['id']}", headers=b_csrf)
+    assert gone.status_code == 404 and "reload" in gone.json()["detail"]
+    writer, w_csrf = signed_in(accounts, "wendy")
+    assert writer.get("/api/staff/replies").status_code == 403
