@@ -386,5 +386,5 @@ def test_saved_replies_are_shared_and_checked(accounts):
     assert bo.delete(f"/api/staff/replies/{r.json()['id']}", headers=b_csrf).status_code == 204
     gone = bo.delete(f"/api/staff/replies/{r.json()['id']}", headers=b_csrf)
     assert gone.status_code == 404 and "reload" in gone.json()["detail"]
-    writer, w_csrf = signed_in(accounts, "wendy")
+    writer, _ = signed_in(accounts, "wendy")
     assert writer.get("/api/staff/replies").status_code == 403
