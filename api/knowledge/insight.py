@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,8 +68,10 @@ def junk(text: str) -> str | None:
         return "formula"
     if len(stripped) > WALL_CHARS:
         return "wall of text"
-    letters = sum(ch.isalpha() for ch in stripped)
-    if letters < 2 or letters < len(stripped.replace(" ", "")) / 3:
+    # Combining marks (accents) belong to their letter: counted neither as letters nor as symbols.
+    shown = [ch for ch in stripped if not ch.isspace() and not unicodedata.category(ch).startswith("M")]
+    letters = sum(ch.isalpha() for ch in shown)
+    if letters < 2 or letters < len(shown) / 3:
         return "emoji or symbols"
     return None
 

@@ -195,7 +195,15 @@ def test_junk_is_told_apart_from_questions(text, reason):
 
 
 @pytest.mark.parametrize(
-    "text", ["what's the salary?", "Do you sponsor visas?", "what about 401k?", "¿Cuánto pagan?", "C++ roles?"]
+    "text",
+    [
+        "what's the salary?",
+        "Do you sponsor visas?",
+        "what about 401k?",
+        "¿Cuánto pagan?",
+        "C++ roles?",
+        "Z" + "\u0301" * 90 + " accents?",
+    ],
 )
 def test_real_questions_are_not_junk(text):
     from api.knowledge.insight import junk
