@@ -8,7 +8,10 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.limits import HAS_TEXT, clean_text, has_text
 
-ReplyKind = Literal["answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error"]
+# "notice": what happened in the hand-off (a person joined, handed back, closed), in the service's words.
+ReplyKind = Literal[
+    "answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error", "notice"
+]
 Mode = Literal["bot", "waiting", "human"]
 
 MAX_MESSAGE_CHARS = 2000

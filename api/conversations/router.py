@@ -17,9 +17,11 @@ from api.conversations.live import CountedEventSource, OpenStreams, replay_after
 from api.conversations.schemas import ConversationId, FeedbackIn, HistoryItem, HistoryOut
 from api.conversations.service import ConversationError
 from api.deps import CurrentStaff, SettingsDep
+from api.handoff import service as handoff
 from api.privacy import service as privacy
 from api.privacy.schemas import ErasureOut
 from api.rasa_client import DialogueUnavailable
+from api.tokens import bearer, verify
 
 # Tags per route: the candidate's routes are the chat's, erasure is the staff's.
 router = APIRouter(prefix="/api/conversations")
@@ -82,6 +84,7 @@ async def events(
 async def conversation_history(conversation_id: ConversationId) -> HistoryOut:
     messages = await asyncio.to_thread(conversations.history, conversation_id)
     mode = await asyncio.to_thread(conversations.mode_of, conversation_id)
+    ratings = await asyncio.to_thread(conversations.ratings_of, conversation_id)
     return HistoryOut(
         conversation_id=conversation_id,
         mode=cast(Mode, mode),
@@ -93,6 +96,7 @@ async def conversation_history(conversation_id: ConversationId) -> HistoryOut:
                 text=STATUS_REDACTED if m.kind == "status" else m.text,
                 buttons=[] if m.kind == "status" else m.extra.get("buttons", []),
                 sources=m.extra.get("sources", []),
+                helpful=ratings.get(m.id),
             )
             for m in messages
         ],
@@ -111,6 +115,33 @@ async def feedback(conversation_id: ConversationId, body: FeedbackIn) -> None:
         await asyncio.to_thread(conversations.rate, conversation_id, body.message_id, body.helpful)
     except ConversationError as exc:
         raise HTTPException(exc.status, exc.detail) from exc
+
+
+@router.post(
+    "/{conversation_id}/withdraw",
+    tags=["chat"],
+    summary="The candidate leaves the queue (start over while waiting for a person)",
+    status_code=204,
+    responses={
+        403: {"model": ErrorOut, "description": "The conversation belongs to another signed-in candidate"},
+        404: {"model": ErrorOut, "description": "No such conversation"},
+        409: {"model": ErrorOut, "description": "The conversation is not waiting for (or with) a person"},
+    },
+)
+async def withdraw(
+    conversation_id: ConversationId,
+    request: Request,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(description="Bearer <signed candidate token>")] = None,
+) -> None:
+    identity = verify(settings, bearer(authorization))
+    try:
+        await asyncio.to_thread(
+            handoff.withdraw, conversation_id, identity.candidate_id if identity.status == "valid" else None
+        )
+    except ConversationError as exc:
+        raise HTTPException(exc.status, exc.detail) from exc
+    request.app.state.broker.publish(conversation_id, {"event": "mode", "data": {"mode": "bot"}})
 
 
 ERASE_ERRORS: dict[int | str, dict[str, Any]] = {

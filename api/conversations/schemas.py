@@ -18,6 +18,7 @@ class HistoryItem(BaseModel):
     text: str
     buttons: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
+    helpful: bool | None = Field(default=None, description="The candidate's rating of this answer, if any")
 
 
 class HistoryOut(BaseModel):

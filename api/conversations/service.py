@@ -163,6 +163,8 @@ def _candidate_spoke(
     if candidate_id and owner != candidate_id:
         raise NotYours  # the transaction is rolled back: nothing of the message is stored
     said = {"conversation_id": conversation_id, "sender": "candidate", "kind": "candidate", "text": text}
+    if text.startswith("/"):
+        said.update(_clicked(connection, conversation_id, text))
     if client_message_id is None:
         connection.execute(_NEW_MESSAGE, said)
         return
@@ -170,6 +172,38 @@ def _candidate_spoke(
         connection.execute(_NEW_MESSAGE, {**said, "client_message_id": client_message_id})
     except IntegrityError as exc:  # the unique (conversation, client id) index: a copy arrived first
         raise AlreadyStored from exc
+
+
+# Buttons the widget offers itself (its welcome), not stored with any reply: their titles.
+WIDGET_BUTTONS = {"/request_human": "Talk to a person", "/check_my_status": "Check my application status"}
+_OFFERED = (
+    select(_m.extra).where(_m.conversation_id == bindparam("cid"), _m.sender == "bot").order_by(_m.id.desc()).limit(20)
+)
+
+
+def _clicked(connection: Connection, conversation_id: str, payload: str) -> dict[str, str]:
+    """A button click is stored as the button's title (what the candidate read and chose), with its
+    payload kept aside: after a reload, in the staff transcript and in the queue people see words,
+    never an internal code. Only a button offered in this conversation (or one of the widget's own)
+    gets a title; anything else is kept as typed."""
+    title = None
+    for (extra,) in connection.execute(_OFFERED, {"cid": conversation_id}):
+        for button in json.loads(extra or "{}").get("buttons", []):
+            if isinstance(button, dict) and button.get("payload") == payload and button.get("title"):
+                title = str(button["title"])
+                break
+        if title:
+            break
+    title = title or WIDGET_BUTTONS.get(payload)
+    if not title:
+        return {}
+    return {"text": title, "extra": json.dumps({"payload": payload})}
+
+
+def clicked_payload(m: StoredMessage) -> str | None:
+    """The payload of a candidate's button click (its text is the title), or None when typed."""
+    payload = m.extra.get("payload")
+    return payload if isinstance(payload, str) else None
 
 
 def replayed(
@@ -269,6 +303,15 @@ def history(conversation_id: str, limit: int = 200) -> list[StoredMessage]:
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(limit)
         ).all()
         return [_out(m) for m in reversed(rows)]
+
+
+def ratings_of(conversation_id: str) -> dict[int, bool]:
+    """The candidate's ratings in this conversation, by answer id (shown again after a reload)."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(Feedback.message_id, Feedback.helpful).where(Feedback.conversation_id == conversation_id)
+        )
+        return {r.message_id: bool(r.helpful) for r in rows}
 
 
 def rate(conversation_id: str, message_id: int, helpful: bool) -> None:
@@ -433,13 +476,22 @@ def in_modes(session: Session, modes: Iterable[str]) -> list[ConversationState]:
 
 
 def last_words(session: Session, conversation_id: str) -> tuple[str | None, StoredMessage | None]:
-    """The candidate's last message and the bot's last reply."""
-    question = session.scalar(
-        select(Message.text)
+    """The candidate's last typed question (a button click such as "Talk to a person" or a slash
+    command is no question) and the bot's last reply."""
+    said = session.scalars(
+        select(Message)
         .where(Message.conversation_id == conversation_id, Message.sender == "candidate")
         .order_by(Message.id.desc())
-        .limit(1)
-    )
+        .limit(20)
+    ).all()
+    words = [
+        m
+        for m in said
+        if not m.text.startswith("/") and json.loads(m.extra or "{}").get("payload") not in WIDGET_BUTTONS
+    ]
+    typed = [m for m in words if "payload" not in json.loads(m.extra or "{}")]
+    # A button's title ("How long it takes") when nothing was typed; never a slash command.
+    question = (typed or words)[0].text if (typed or words) else None
     answer = session.scalars(
         select(Message)
         .where(Message.conversation_id == conversation_id, Message.sender == "bot")
@@ -447,6 +499,86 @@ def last_words(session: Session, conversation_id: str) -> tuple[str | None, Stor
         .limit(1)
     ).first()
     return question, _out(answer) if answer else None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What a queue card shows beyond the state: a human title, the newest activity, unread messages."""
+
+    title: str
+    last_activity: dt.datetime
+    unread: int
+
+
+def title_of(candidate_id: str | None, first_question: str | None) -> str:
+    """A conversation's name for people: the signed-in candidate, or its first question."""
+    if candidate_id:
+        return f"Candidate {candidate_id}"
+    if first_question:
+        words = " ".join(first_question.split())
+        return f"“{words[:60]}{'…' if len(words) > 60 else ''}”"
+    return "Anonymous visitor"
+
+
+def activity(session: Session, conv: ConversationState) -> Activity:
+    """Unread: the candidate's messages since someone from the team last wrote, or since it was queued
+    (the hand-off reply or a notice)."""
+    first = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conv.id, Message.sender == "candidate")
+        .order_by(Message.id)
+        .limit(10)
+    ).all()
+    typed = [m.text for m in first if not m.text.startswith("/") and "payload" not in json.loads(m.extra or "{}")]
+    last_at = session.scalar(select(func.max(Message.created_at)).where(Message.conversation_id == conv.id))
+    seen_up_to = session.scalar(
+        select(func.max(Message.id)).where(
+            Message.conversation_id == conv.id,
+            or_(Message.sender == "staff", Message.kind.in_(("handoff", "notice"))),
+        )
+    )
+    since = Message.id > seen_up_to if seen_up_to else Message.created_at >= (conv.queued_at or utcnow())
+    unread = session.scalar(
+        select(func.count()).where(Message.conversation_id == conv.id, Message.sender == "candidate", since)
+    )
+    return Activity(
+        title=title_of(conv.candidate_id, typed[0] if typed else None),
+        last_activity=max(filter(None, (last_at, conv.updated_at, conv.queued_at))),
+        unread=int(unread or 0),
+    )
+
+
+def _escaped(words: str) -> str:
+    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def closed_handoffs(session: Session, query: str, limit: int = 20) -> list[tuple[ConversationState, str | None]]:
+    """Conversations a person handled that are back with the bot, newest first, whose candidate id is
+    `query` or whose messages contain it (any case); with the first matching message."""
+    handled = select(_m.conversation_id).where(_m.sender == "staff").distinct()
+    pattern = f"%{_escaped(query.lower())}%"
+    said = (
+        select(_m.conversation_id)
+        .where(func.lower(_m.text).like(pattern, escape="\\"), _m.conversation_id.in_(handled))
+        .distinct()
+    )
+    rows = session.execute(
+        select(_CONVERSATIONS)
+        .where(_c.mode == "bot", _c.id.in_(handled), or_(_c.candidate_id == query, _c.id.in_(said)))
+        .order_by(_c.updated_at.desc())
+        .limit(limit)
+    )
+    out = []
+    for r in rows:
+        conv = ConversationState(**r._mapping)
+        hit = session.scalar(
+            select(Message.text)
+            .where(Message.conversation_id == conv.id, func.lower(Message.text).like(pattern, escape="\\"))
+            .order_by(Message.id)
+            .limit(1)
+        )
+        out.append((conv, hit))
+    return out
 
 
 # Personal data (api/privacy/service.py): finding, exporting and deleting a candidate's conversations -

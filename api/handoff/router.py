@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from api.chat.replies import to_replies
 from api.chat.schemas import Mode
@@ -18,10 +18,13 @@ from api.deps import CurrentStaff, ServiceCaller, SettingsDep
 from api.handoff import service as handoff
 from api.handoff.hours import on_duty
 from api.handoff.schemas import (
+    ClosedItem,
     HandoffOut,
     HandoffRequest,
     MessageOut,
     QueueItem,
+    SavedReplyIn,
+    SavedReplyOut,
     StaffMessageIn,
     TranscriptOut,
 )
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 
 staff_router = APIRouter(prefix="/api/staff", tags=["staff"])
 internal_router = APIRouter(prefix="/api/internal", tags=["internal"])
+
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
@@ -75,6 +79,54 @@ async def queue(_: CurrentStaff) -> list[QueueItem]:
 
 
 @staff_router.get(
+    "/history",
+    summary="Closed conversations (handled by a person) by candidate id or words; read-only",
+    response_model=list[ClosedItem],
+    responses={**ERRORS, 422: {"description": "The search is shorter than 2 or longer than 100 characters"}},
+)
+async def history(
+    _: CurrentStaff,
+    q: Annotated[str, Query(description="A candidate id, or words they or staff wrote (2-100 characters)")],
+) -> list[ClosedItem]:
+    if not 2 <= len(q.strip()) <= 100:
+        raise HTTPException(422, "q: type 2-100 characters (a candidate id or words from the conversation)")
+    entries = await asyncio.to_thread(handoff.closed, q)
+    return [ClosedItem(**e.__dict__) for e in entries]
+
+
+@staff_router.get(
+    "/replies",
+    summary="The team's saved replies, by title",
+    response_model=list[SavedReplyOut],
+    responses=ERRORS,
+)
+async def saved_replies(_: CurrentStaff) -> list[SavedReplyOut]:
+    return [SavedReplyOut(**r.__dict__) for r in await asyncio.to_thread(handoff.saved_replies)]
+
+
+@staff_router.post(
+    "/replies",
+    summary="Save a reply for the whole team",
+    status_code=201,
+    response_model=SavedReplyOut,
+    responses={**ERRORS, 409: {"description": "A saved reply already has this title"}},
+)
+async def save_reply(body: SavedReplyIn, user: CurrentStaff) -> SavedReplyOut:
+    saved = await _run(handoff.save_reply, body.title, body.text, user.username)
+    return SavedReplyOut(**saved.__dict__)
+
+
+@staff_router.delete(
+    "/replies/{reply_id}",
+    summary="Delete a saved reply",
+    status_code=204,
+    responses=ERRORS,
+)
+async def delete_reply(reply_id: Annotated[int, Path(ge=1, le=2_147_483_647)], _: CurrentStaff) -> None:
+    await _run(handoff.delete_reply, reply_id)
+
+
+@staff_router.get(
     "/conversations/{conversation_id}",
     summary="The whole transcript, bot turns included",
     response_model=TranscriptOut,
@@ -82,8 +134,10 @@ async def queue(_: CurrentStaff) -> list[QueueItem]:
 )
 async def transcript(conversation_id: ConversationId, _: CurrentStaff) -> TranscriptOut:
     conv, messages = await _run(conversations.transcript, conversation_id)
+    typed = [m.text for m in messages if m.sender == "candidate" and not conversations.clicked_payload(m)]
     return TranscriptOut(
         conversation_id=conv.id,
+        title=conversations.title_of(conv.candidate_id, typed[0] if typed else None),
         mode=conv.mode,
         claimed_by=conv.claimed_by,
         candidate_id=conv.candidate_id,
@@ -96,6 +150,7 @@ async def transcript(conversation_id: ConversationId, _: CurrentStaff) -> Transc
                 text=m.text,
                 staff_username=m.staff_username,
                 sources=m.extra.get("sources", []),
+                buttons=m.extra.get("buttons", []),
                 created_at=m.created_at,
             )
             for m in messages
@@ -110,8 +165,10 @@ async def transcript(conversation_id: ConversationId, _: CurrentStaff) -> Transc
     responses=ERRORS,
 )
 async def claim(conversation_id: ConversationId, request: Request, user: CurrentStaff) -> None:
-    await _run(handoff.claim, conversation_id, user.username)
-    request.app.state.broker.publish(conversation_id, {"event": "mode", "data": {"mode": "human"}})
+    notice = await _run(handoff.claim, conversation_id, user.username)
+    broker = request.app.state.broker
+    broker.publish(conversation_id, {"event": "mode", "data": {"mode": "human"}})
+    broker.publish(conversation_id, {"event": "message", "id": notice.id, "data": reply_event(notice)})
 
 
 @staff_router.post(
@@ -131,9 +188,10 @@ async def send(
 
 
 async def _release(conversation_id: str, request: Request, username: str, greet: bool) -> None:
-    await _run(handoff.release, conversation_id, username)
+    notice = await _run(handoff.release, conversation_id, username, not greet)
     broker = request.app.state.broker
     broker.publish(conversation_id, {"event": "mode", "data": {"mode": "bot"}})
+    broker.publish(conversation_id, {"event": "message", "id": notice.id, "data": reply_event(notice)})
     if not greet:
         return
     # The bot greets again, in the domain's own words.

@@ -32,6 +32,46 @@ class QueueItem(BaseModel):
     last_question: str | None
     last_bot_answer: str | None
     last_bot_sources: list[dict[str, Any]]
+    title: str = Field(description="For people: 'Candidate <id>' when signed in, else the first question")
+    last_activity: dt.datetime = Field(description="UTC; the queue is sorted by it, newest first")
+    unread: int = Field(description="The candidate's messages since the team last wrote (or since it was queued)")
+
+    @field_validator("last_activity")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+class ClosedItem(BaseModel):
+    conversation_id: str
+    title: str
+    candidate_id: str | None
+    last_activity: dt.datetime
+    match: str | None = Field(description="The first message holding the words searched for")
+
+    @field_validator("last_activity")
+    @classmethod
+    def _in_utc(cls, value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+class SavedReplyIn(BaseModel):
+    title: CleanText = Field(min_length=1, max_length=80, json_schema_extra={"pattern": HAS_TEXT})
+    text: CleanText = Field(min_length=1, max_length=2000, json_schema_extra={"pattern": HAS_TEXT})
+
+    @field_validator("title", "text")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        if not has_text(value):
+            raise ValueError("is empty; type something")
+        return value.strip()
+
+
+class SavedReplyOut(BaseModel):
+    id: int
+    title: str
+    text: str
+    created_by: str
 
 
 class MessageOut(BaseModel):
@@ -41,6 +81,7 @@ class MessageOut(BaseModel):
     text: str
     staff_username: str | None
     sources: list[dict[str, Any]] = []
+    buttons: list[dict[str, Any]] = Field(default=[], description="The options offered (a 'did you mean')")
     created_at: dt.datetime = Field(description="UTC")
 
     @field_validator("created_at")
@@ -53,6 +94,7 @@ class MessageOut(BaseModel):
 
 class TranscriptOut(BaseModel):
     conversation_id: str
+    title: str = Field(description="'Candidate <id>' when signed in, else the first question")
     mode: Literal["bot", "waiting", "human"]
     claimed_by: str | None
     candidate_id: str | None

@@ -8,15 +8,18 @@ once exactly one wins.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.clock import utcnow
 from api.conversations import service as conversations
 from api.conversations.service import ConversationError, ConversationState, StoredMessage
 from api.db import session_scope
+from api.handoff.models import SavedReply
 
 
 class HandoffError(ConversationError):
@@ -47,7 +50,19 @@ def request_handoff(conversation_id: str, candidate_id: str | None, on_duty: boo
         return conversations.waiting_since(session, conv.queued_at)
 
 
-def claim(conversation_id: str, username: str) -> None:
+# What the candidate reads as the hand-off moves on (kind "notice"), so the loop always closes.
+JOINED = "{name} from the support team joined."
+HANDED_BACK = "{name} handed you back to the assistant."
+CLOSED = "This conversation was closed. Anything else?"
+WITHDRAWN = "The candidate started over and left the queue."
+
+
+def _notice(session: Session, conversation_id: str, text: str) -> StoredMessage:
+    return conversations.add_pushed(session, conversation_id, "bot", "notice", text, None, None)
+
+
+def claim(conversation_id: str, username: str) -> StoredMessage:
+    """Take the conversation; return the notice the candidate is shown ("<name> ... joined")."""
     with session_scope() as session:
         # One conditional UPDATE: whoever's statement matches first wins, the others match no row.
         now = utcnow()
@@ -60,7 +75,7 @@ def claim(conversation_id: str, username: str) -> None:
             claimed_at=now,
             updated_at=now,
         ):
-            return
+            return _notice(session, conversation_id, JOINED.format(name=username))
         conv = conversations.state(session, conversation_id)
         if conv is None:
             raise HandoffError(404, f"No conversation {conversation_id}.")
@@ -86,13 +101,32 @@ def staff_reply(conversation_id: str, username: str, text: str) -> StoredMessage
         return conversations.add_pushed(session, conversation_id, "staff", "human", text, username, None)
 
 
-def release(conversation_id: str, username: str) -> None:
-    """Back to the bot (hand-back or close): the staff member lets go of the conversation."""
+def release(conversation_id: str, username: str, closed: bool = False) -> StoredMessage:
+    """Back to the bot (hand-back or close): the staff member lets go of the conversation; return
+    the notice the candidate is shown (handed back, or closed)."""
     with session_scope() as session:
         _owned(session, conversation_id, username)
         conversations.change(
             session, conversation_id, mode="bot", claimed_by=None, queued_at=None, offline=False, updated_at=utcnow()
         )
+        return _notice(session, conversation_id, CLOSED if closed else HANDED_BACK.format(name=username))
+
+
+def withdraw(conversation_id: str, candidate_id: str | None) -> None:
+    """The candidate starts over while waiting for (or talking to) a person: the conversation leaves
+    the queue, and staff see why in its transcript."""
+    with session_scope() as session:
+        conv = conversations.state(session, conversation_id)
+        if conv is None:
+            raise HandoffError(404, f"No conversation {conversation_id}; nothing to withdraw.")
+        if conv.candidate_id and conv.candidate_id != candidate_id:
+            raise HandoffError(403, "This conversation belongs to another signed-in candidate; sign in as them.")
+        if conv.mode == "bot":
+            raise HandoffError(409, "This conversation is not waiting for a person; nothing to withdraw.")
+        conversations.change(
+            session, conversation_id, mode="bot", claimed_by=None, queued_at=None, offline=False, updated_at=utcnow()
+        )
+        _notice(session, conversation_id, WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -107,14 +141,19 @@ class QueueEntry:
     last_question: str | None
     last_bot_answer: str | None
     last_bot_sources: list[dict[str, Any]]
+    title: str
+    last_activity: dt.datetime
+    unread: int
 
 
 def queue() -> list[QueueEntry]:
+    """Waiting and handled conversations, the newest activity first."""
     now = utcnow()
     with session_scope() as session:
         out = []
         for c in conversations.in_modes(session, ("waiting", "human")):
             last_q, last_bot = conversations.last_words(session, c.id)
+            seen = conversations.activity(session, c)
             out.append(
                 QueueEntry(
                     conversation_id=c.id,
@@ -127,6 +166,65 @@ def queue() -> list[QueueEntry]:
                     last_question=last_q,
                     last_bot_answer=last_bot.text if last_bot else None,
                     last_bot_sources=last_bot.extra.get("sources", []) if last_bot else [],
+                    title=seen.title,
+                    last_activity=seen.last_activity,
+                    unread=seen.unread,
                 )
             )
+        out.sort(key=lambda e: e.last_activity, reverse=True)
         return out
+
+
+@dataclass(frozen=True)
+class ClosedEntry:
+    conversation_id: str
+    title: str
+    candidate_id: str | None
+    last_activity: dt.datetime
+    match: str | None
+
+
+def closed(query: str) -> list[ClosedEntry]:
+    """Conversations a person handled and closed (or handed back) that match `query`: read-only history."""
+    with session_scope() as session:
+        out = []
+        for conv, hit in conversations.closed_handoffs(session, query.strip()):
+            seen = conversations.activity(session, conv)
+            out.append(ClosedEntry(conv.id, seen.title, conv.candidate_id, seen.last_activity, hit))
+        return out
+
+
+# Saved replies ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    id: int
+    title: str
+    text: str
+    created_by: str
+
+
+def saved_replies() -> list[Saved]:
+    with session_scope() as session:
+        rows = session.scalars(select(SavedReply).order_by(func.lower(SavedReply.title))).all()
+        return [Saved(r.id, r.title, r.text, r.created_by) for r in rows]
+
+
+def save_reply(title: str, text: str, username: str) -> Saved:
+    with session_scope() as session:
+        same = session.scalar(select(SavedReply).where(func.lower(SavedReply.title) == title.lower()))
+        if same is not None:
+            raise HandoffError(409, f"A saved reply is already called {same.title!r}; choose another title.")
+        row = SavedReply(title=title, text=text, created_by=username)
+        session.add(row)
+        session.flush()
+        return Saved(row.id, row.title, row.text, row.created_by)
+
+
+def delete_reply(reply_id: int) -> None:
+    with session_scope() as session:
+        row = session.get(SavedReply, reply_id)
+        if row is None:
+            raise HandoffError(404, f"No saved reply {reply_id} (someone may have deleted it); reload the list.")
+        session.delete(row)

@@ -7,6 +7,8 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from api.conversations import service as conversations
 from api.db import session_scope
 from api.knowledge.embedder import Embedder
-from api.knowledge.models import QuestionVector
+from api.knowledge.models import DismissedQuestion, QuestionVector
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,42 @@ class QuestionGroup:
     count: int = 0
     last_seen: dt.datetime | None = None
     questions: list[str] = field(default_factory=list)
+    # The candidate messages of the group (what a writer dismisses), and why it is folded away, if junk.
+    message_ids: list[int] = field(default_factory=list)
+    junk: str | None = None
+
+
+# What is no question a writer could answer: folded away in the report, never embedded.
+WALL_CHARS = 600  # more than EMBED_CHARS: a long question is still read
+_MARKUP = re.compile(r"<\s*/?\s*[a-z!][^>]*>|&[a-z]+;|\{\{|\}\}|\$\{", re.IGNORECASE)
+_SQL = re.compile(
+    r"\b(select\b.+\bfrom|insert\s+into|drop\s+table|delete\s+from|union\s+(all\s+)?select|update\s+\w+\s+set)\b"
+    r"|'\s*or\s+'?\d|--\s*$|;\s*--",
+    re.IGNORECASE | re.DOTALL,
+)
+_FORMULA = re.compile(r"^\s*[=+@-]\s*[A-Za-z_]*\s*\(|^\s*=|[=<>^*/]{1}\s*\d+\s*[-+*/^]\s*\d")
+
+
+def junk(text: str) -> str | None:
+    """Why a fallback's question is junk (markup, SQL, a slash command, emoji or symbols only, a
+    pasted wall of text, a formula), or None for a question worth a writer's time."""
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        return "slash command"
+    if _MARKUP.search(stripped):
+        return "markup"
+    if _SQL.search(stripped):
+        return "SQL"
+    if _FORMULA.search(stripped):
+        return "formula"
+    if len(stripped) > WALL_CHARS:
+        return "wall of text"
+    # Combining marks (accents) belong to their letter: counted neither as letters nor as symbols.
+    shown = [ch for ch in stripped if not ch.isspace() and not unicodedata.category(ch).startswith("M")]
+    letters = sum(ch.isalpha() for ch in shown)
+    if letters < 2 or letters < len(shown) / 3:
+        return "emoji or symbols"
+    return None
 
 
 @dataclass(frozen=True)
@@ -134,10 +172,52 @@ def _groups(items: list[Asked], members: list[list[int]]) -> list[QuestionGroup]
             count=len(rows),
             last_seen=max(items[i].seen for i in rows),
             questions=list(dict.fromkeys(items[i].text for i in rows)),
+            message_ids=[items[i].message_id for i in rows],
         )
         for rows in members
     ]
     return sorted(groups, key=lambda g: (-g.count, g.example))
+
+
+def _junk_groups(items: list[Asked]) -> list[QuestionGroup]:
+    """Junk folded by kind: one row per reason, newest first inside."""
+    by_reason: dict[str, list[Asked]] = {}
+    for a in items:
+        by_reason.setdefault(junk(a.text) or "", []).append(a)
+    return [
+        QuestionGroup(
+            example=rows[0].text,
+            count=len(rows),
+            last_seen=max(a.seen for a in rows),
+            questions=list(dict.fromkeys(a.text for a in rows))[:20],
+            message_ids=[a.message_id for a in rows],
+            junk=reason,
+        )
+        for reason, rows in sorted(by_reason.items())
+    ]
+
+
+def dismissed_ids(ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    with session_scope() as session:
+        return set(session.scalars(select(DismissedQuestion.message_id).where(DismissedQuestion.message_id.in_(ids))))
+
+
+def dismiss(message_ids: list[int], username: str, answered_by: str | None) -> int:
+    """Take these questions out of the report; return how many were still in it. Ids that are not
+    unanswered questions (erased meanwhile, or never one) are ignored."""
+    known = {a.message_id for a in unanswered()}
+    ids = sorted(set(message_ids) & known - dismissed_ids(list(message_ids)))
+    if not ids:
+        return 0
+    rows = [{"message_id": i, "dismissed_by": username, "answered_by": answered_by} for i in ids]
+    try:
+        with session_scope() as session:
+            session.execute(insert(DismissedQuestion), rows)
+    except IntegrityError:  # another writer dismissed some of them at the same moment
+        return 0
+    return len(ids)
 
 
 def group_questions(
@@ -176,13 +256,17 @@ class UnansweredReport:
         """The report's version (an ETag: it changes whenever the report would) and its groups."""
         async with self._lock:
             items = await asyncio.to_thread(unanswered)
-            version = self.fingerprint(items, embedder)
+            gone = await asyncio.to_thread(dismissed_ids, [a.message_id for a in items])
+            items = [a for a in items if a.message_id not in gone]
+            folded = [a for a in items if junk(a.text)]
+            items = [a for a in items if not junk(a.text)]
+            version = self.fingerprint(items + folded, embedder)
             if version != self._fingerprint:
                 self._members = (
                     await asyncio.to_thread(lambda: assign(question_vectors(items, embedder))) if items else []
                 )
                 self._fingerprint = version
-            return version, _groups(items, self._members)
+            return version, _groups(items, self._members) + _junk_groups(folded)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from api.clock import utcnow
 from api.orm import Base
 
 
@@ -21,3 +24,16 @@ class QuestionVector(Base):
     # The embedder and how much text it was given: a vector made otherwise is computed again.
     model: Mapped[str] = mapped_column(String(128))
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
+
+
+class DismissedQuestion(Base):
+    """An unanswered question a writer dealt with (dismissed, or answered by a section): it leaves the
+    report. Kept per message, never as text, so erasure removes it with the message (api/privacy)."""
+
+    __tablename__ = "dismissed_questions"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    dismissed_by: Mapped[str] = mapped_column(String(64))
+    # The section id ("<doc>#<heading>") whose example questions the wording was added to, if any.
+    answered_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -10,12 +10,14 @@ from fastapi.responses import Response
 
 from api.csv_export import to_csv
 from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
-from api.knowledge import insight
+from api.knowledge import examples, insight
 from api.knowledge.context import Context
 from api.knowledge.grounding import GroundingReport
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.schemas import (
     ConversationContext,
+    DismissIn,
+    DismissOut,
     GroundedFileOut,
     GroundedSentenceOut,
     GroundingOut,
@@ -26,6 +28,7 @@ from api.knowledge.schemas import (
     QuestionGroupOut,
     SearchRequest,
     SearchResponse,
+    SectionRef,
     SourceSentenceOut,
     UnhelpfulOut,
 )
@@ -221,6 +224,8 @@ async def _groups(knowledge: KnowledgeDep) -> tuple[str, list[QuestionGroupOut]]
             count=g.count,
             last_seen=g.last_seen.isoformat(timespec="seconds") if g.last_seen else None,
             questions=g.questions,
+            message_ids=g.message_ids,
+            junk=g.junk,
         )
         for g in groups
     ]
@@ -245,6 +250,51 @@ async def unanswered(
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     response.headers.update(headers)
     return groups
+
+
+@writers_router.get(
+    "/sections",
+    summary="Every section of the knowledge (for 'answered by <section>')",
+    response_model=list[SectionRef],
+    responses=AUTH,
+)
+async def sections(knowledge: KnowledgeDep, _: CurrentUser) -> list[SectionRef]:
+    return [SectionRef(id=s.id, title=s.title, heading=s.heading, path=s.doc) for s in knowledge.index.sections]
+
+
+@writers_router.post(
+    "/unanswered/dismiss",
+    summary="Take a group out of the unanswered report; with answered_by, add its wording to that section",
+    response_model=DismissOut,
+    responses={
+        **AUTH,
+        404: {"description": "No such section"},
+        422: {"description": "No question ids, or a wording that cannot be an example question"},
+    },
+)
+async def dismiss(body: DismissIn, knowledge: KnowledgeDep, user: CurrentUser) -> DismissOut:
+    added_to = None
+    if body.answered_by is not None:
+        index = knowledge.index
+        section = index.by_id.get(body.answered_by)
+        if section is None:
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND,
+                f"No section {body.answered_by!r}; pick one from GET /api/knowledge/sections (the knowledge may have changed).",
+            )
+        if body.question is not None:
+            siblings = index.doc_sections[section.doc]
+            after = siblings[siblings.index(section) + 1] if section is not siblings[-1] else None
+            try:
+                path = await asyncio.to_thread(
+                    examples.add_example, knowledge.settings.knowledge_dir, section, after, body.question
+                )
+            except examples.ExampleError as exc:
+                raise HTTPException(422, f"question: {exc}; shorten it or pick another wording of the group") from exc
+            added_to = f"knowledge/{path.relative_to(knowledge.settings.knowledge_dir).as_posix()}"
+            await asyncio.to_thread(knowledge.reload)
+    count = await asyncio.to_thread(insight.dismiss, body.message_ids, user.username, body.answered_by)
+    return DismissOut(dismissed=count, added_to=added_to)
 
 
 @writers_router.get(

@@ -94,6 +94,34 @@ class QuestionGroupOut(BaseModel):
     count: int
     last_seen: str | None
     questions: list[str]
+    message_ids: list[int] = Field(default=[], description="The group's candidate messages (to dismiss it)")
+    junk: str | None = Field(
+        default=None, description="Why the group is folded away (markup, SQL, slash command, ...); None for questions"
+    )
+
+
+class DismissIn(BaseModel):
+    message_ids: list[int] = Field(min_length=1, max_length=1000, description="A group's `message_ids`")
+    answered_by: str | None = Field(
+        default=None,
+        max_length=200,
+        description="A section id (GET /api/knowledge/sections): the group's example is added to its example questions",
+    )
+    question: str | None = Field(
+        default=None, max_length=2000, description="The wording to add with `answered_by` (default: none is added)"
+    )
+
+
+class DismissOut(BaseModel):
+    dismissed: int = Field(description="How many of the questions were still in the report")
+    added_to: str | None = Field(default=None, description="The knowledge file the wording was added to")
+
+
+class SectionRef(BaseModel):
+    id: str
+    title: str
+    heading: str
+    path: str
 
 
 class UnhelpfulOut(BaseModel):

@@ -24,7 +24,7 @@ from api.clock import utcnow
 from api.config import Settings
 from api.conversations import service as transcripts
 from api.db import session_scope
-from api.knowledge.models import QuestionVector
+from api.knowledge.models import DismissedQuestion, QuestionVector
 from api.privacy.models import Erasure
 from api.status.models import Application, Candidate
 
@@ -69,6 +69,8 @@ def conversation_ids(candidate_id: str | None = None, email: str | None = None) 
 def _delete_rows(session: Session, ids: list[str]) -> tuple[int, int, int]:
     # The writers' report keeps a vector of each unanswered question: derived from the text, so it goes too.
     session.execute(delete(QuestionVector).where(QuestionVector.message_id.in_(transcripts.message_ids_of(ids))))
+    dismissed = DismissedQuestion.message_id.in_(transcripts.message_ids_of(ids))
+    session.execute(delete(DismissedQuestion).where(dismissed))
     return transcripts.delete_all(session, ids)
 
 

@@ -65,7 +65,7 @@ def test_hand_off_between_a_candidate_page_and_the_staff_console(stack, browser:
     expect(staff).to_have_url(re.compile(r"/staff$"))
     staff.locator("#queue button", has_text="I want to talk to a human").first.click()
     staff.get_by_role("button", name="Claim").click()
-    expect(staff.locator("#conv-meta")).to_contain_text("claimed by robin")
+    expect(staff.locator("#conv-meta")).to_contain_text("With you")
 
     for text in ("Hello, this is Robin from recruiting.", "How can I help?"):
         staff.get_by_label("Reply to the candidate").fill(text)

@@ -105,7 +105,12 @@ def test_hand_off_two_messages_each_way_and_hand_back(stack, http, staff_account
 
     transcript = owner.get(f"/api/staff/conversations/{cid}").json()
     senders = [m["sender"] for m in transcript["messages"]]
-    assert senders[:4] == ["candidate", "bot", "candidate", "bot"] and senders[-1] == "candidate"
+    assert senders[:4] == ["candidate", "bot", "candidate", "bot"] and senders[-2] == "candidate"
+    # The candidate is told who joined (#17).
+    assert (
+        transcript["messages"][-1]["kind"] == "notice"
+        and "from the support team joined" in transcript["messages"][-1]["text"]
+    )
 
     for text in ("Hi, I'm from the recruiting team.", "Salary is discussed with your recruiter."):
         sent_at = time.monotonic()
@@ -118,7 +123,7 @@ def test_hand_off_two_messages_each_way_and_hand_back(stack, http, staff_account
     # A client that only polls gets both staff messages as kind `human`, once.
     polled = chat(http, cid, "Thanks! And when will I hear back?")
     assert polled["mode"] == "human"
-    assert [r["kind"] for r in polled["replies"]] == ["human", "human"]
+    assert [r["kind"] for r in polled["replies"]] == ["notice", "human", "human"]
     assert chat(http, cid, "ok, one more thing")["replies"] == []
 
     texts = [m["text"] for m in owner.get(f"/api/staff/conversations/{cid}").json()["messages"]]
@@ -135,7 +140,8 @@ def test_hand_off_two_messages_each_way_and_hand_back(stack, http, staff_account
     back = chat(http, cid, "How long is the work style assessment?")
     assert back["mode"] == "bot"
     kinds = [r["kind"] for r in back["replies"]]
-    assert kinds[0] == "chitchat" and "Hi!" in back["replies"][0]["text"]  # the bot greets again
+    assert kinds[0] == "notice" and "handed you back to the assistant" in back["replies"][0]["text"]
+    assert kinds[1] == "chitchat" and "Hi!" in back["replies"][1]["text"]  # the bot greets again
     assert kinds[-1] == "answer" and "10" in back["replies"][-1]["text"]
 
 

@@ -28,6 +28,8 @@
     ":host { all: initial; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #16191f; }",
     "* { box-sizing: border-box; }",
     ".launcher { position: fixed; right: 1.25rem; bottom: 1.25rem; z-index: 2147483000; background: #0b5394; color: #fff; border: 0; border-radius: 2rem; padding: .8rem 1.2rem; font: 600 1rem/1.2 inherit; font-family: inherit; cursor: pointer; box-shadow: 0 2px 8px rgba(0,0,0,.3); }",
+    ".badge { display: inline-block; min-width: 1.4rem; margin-left: .5rem; padding: .1rem .4rem; border-radius: 1rem; background: #b3261e; color: #fff; font-size: .85rem; text-align: center; }",
+    ".badge[hidden] { display: none; }",
     ".panel { position: fixed; right: 1.25rem; bottom: 5rem; z-index: 2147483000; width: 24rem; max-width: calc(100vw - 2rem); height: 34rem; max-height: calc(100vh - 6.5rem); display: flex; flex-direction: column; background: #fff; border: 1px solid #8c959f; border-radius: .75rem; box-shadow: 0 6px 24px rgba(0,0,0,.25); overflow: hidden; }",
     ".panel[hidden] { display: none; }",
     "header { display: flex; align-items: center; gap: .5rem; background: #0b5394; color: #fff; padding: .6rem .8rem; }",
@@ -35,13 +37,19 @@
     "header button { background: transparent; color: #fff; border: 1px solid #fff; border-radius: .3rem; padding: .25rem .5rem; font: inherit; font-size: .85rem; cursor: pointer; }",
     ".privacy { background: #fff8e6; border-bottom: 1px solid #d9c27a; padding: .6rem .8rem; font-size: .85rem; }",
     ".privacy a { color: #0b5394; }",
-    ".privacy button { margin-left: .5rem; }",
+    ".privacy button { margin-left: .5rem; background: #0b5394; color: #fff; border: 0; border-radius: .4rem; padding: .35rem .9rem; font: inherit; font-weight: 600; cursor: pointer; }",
+    ".confirm { background: #fff4e5; border-bottom: 1px solid #d9c27a; padding: .6rem .8rem; font-size: .9rem; color: #4d3200; }",
+    ".confirm[hidden] { display: none; }",
+    ".confirm p { margin: 0 0 .45rem; }",
+    ".confirm button { margin-right: .4rem; padding: .35rem .7rem; font: inherit; border-radius: .4rem; cursor: pointer; border: 1px solid #0b5394; background: #fff; color: #0b5394; }",
+    ".confirm button.primary { background: #0b5394; color: #fff; }",
     "ol.log { list-style: none; margin: 0; padding: .6rem; flex: 1; overflow-y: auto; }",
     "li.msg { margin: .4rem 0; padding: .55rem .75rem; border-radius: .6rem; max-width: 88%; white-space: pre-wrap; line-height: 1.4; font-size: .95rem; }",
     "li.user { background: #0b5394; color: #fff; margin-left: auto; }",
     "li.bot { background: #eef1f4; }",
     "li.fallback, li.error, li.verify { background: #fff4e5; }",
     "li.human { background: #e9f7ef; }",
+    "li.notice { margin: .6rem auto; max-width: 95%; background: #fff; border: 1px dashed #5f6b7a; text-align: center; font-size: .88rem; }",
     ".who { font-size: .78rem; font-weight: 700; color: #155d31; margin-bottom: .2rem; }",
     ".sources { font-size: .8rem; color: #414750; margin-top: .35rem; }",
     ".sources a { color: #0b5394; }",
@@ -49,15 +57,22 @@
     ".row button { border: 1px solid #0b5394; background: #fff; color: #0b5394; border-radius: 1rem; padding: .3rem .7rem; font: inherit; font-size: .85rem; cursor: pointer; }",
     ".rate button { border-color: #5f6b7a; color: #16191f; }",
     ".rate button[aria-pressed='true'] { background: #0b5394; color: #fff; border-color: #0b5394; }",
-    ".status { min-height: 1.3rem; margin: 0; padding: 0 .8rem; font-size: .85rem; color: #414750; }",
+    "p.state { min-height: 1.3rem; margin: 0; padding: 0 .8rem; font-size: .85rem; color: #414750; }",
     ".notice { margin: 0 .6rem .4rem; padding: .5rem .7rem; background: #fdecea; color: #8a1c15; border-radius: .4rem; font-size: .85rem; }",
     ".notice[hidden] { display: none; }",
     ".notice.wait { background: #fff4e5; color: #4d3200; }",
-    "form { display: flex; gap: .4rem; padding: .6rem; border-top: 1px solid #d5dbdb; }",
-    "form input { flex: 1; min-width: 0; padding: .55rem; font: inherit; border: 1px solid #5f6b7a; border-radius: .4rem; }",
+    "form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: .4rem; padding: .6rem; border-top: 1px solid #d5dbdb; }",
+    "form textarea { flex: 1; min-width: 0; padding: .55rem; font: inherit; line-height: 1.35; border: 1px solid #5f6b7a; border-radius: .4rem; resize: none; max-height: 8rem; overflow-y: auto; }",
+    "form textarea[aria-invalid='true'] { border-color: #b3261e; outline: 1px solid #b3261e; }",
     "form button { padding: .55rem .9rem; font: inherit; background: #0b5394; color: #fff; border: 0; border-radius: .4rem; cursor: pointer; }",
+    "form button:disabled { background: #5f6b7a; cursor: not-allowed; }",
+    ".count { flex-basis: 100%; margin: 0; font-size: .8rem; color: #414750; }",
+    ".count[hidden] { display: none; }",
+    ".count.over { color: #8a1c15; font-weight: 600; }",
     ".vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }",
     ":focus-visible { outline: 3px solid #c45500; outline-offset: 2px; }",
+    // Fingers, not mouse pointers: every control at least 44 x 44 px (WCAG 2.5.5).
+    "@media (max-width: 480px), (pointer: coarse) { header button, .privacy button, .confirm button, .row button, form button, .notice button { min-height: 44px; min-width: 44px; } form textarea { min-height: 44px; } }",
     "@media (max-width: 480px) { .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100%; max-height: 100%; border-radius: 0; } .launcher { right: .75rem; bottom: .75rem; } }"
   ].join("\n");
 
@@ -72,6 +87,10 @@
   var root = host.attachShadow({ mode: "open" });
   var style = el("style", {}, CSS);
   var launcher = el("button", { type: "button", "class": "launcher", "aria-expanded": "false", "aria-controls": "ca-panel" }, "Questions? Chat with us");
+  // Messages that arrived while the panel was closed (or the tab in the background).
+  var badge = el("span", { "class": "badge", hidden: "" });
+  launcher.appendChild(badge);
+  var PAGE_TITLE = document.title;
   var panel = el("section", { id: "ca-panel", "class": "panel", role: "dialog", "aria-label": TITLE, hidden: "" });
   var header = el("header");
   var heading = el("h2", {}, TITLE);
@@ -83,18 +102,27 @@
   if (PRIVACY_URL) privacy.append(el("a", { href: PRIVACY_URL, target: "_blank", rel: "noopener" }, "Privacy notice"));
   var privacyOk = el("button", { type: "button" }, "OK");
   privacy.append(privacyOk);
-  var log = el("ol", { "class": "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
-  var status = el("p", { "class": "status", role: "status" });
+  var confirmBox = el("div", { "class": "confirm", role: "group", "aria-label": "Start over?", hidden: "" });
+  confirmBox.append(el("p", {}, "You are waiting for (or talking to) a person. Start over and leave the queue?"));
+  var confirmYes = el("button", { type: "button", "class": "primary" }, "Leave the queue and start over");
+  var confirmNo = el("button", { type: "button" }, "Keep waiting");
+  confirmBox.append(confirmYes, confirmNo);
+  // Focusable: a keyboard user can scroll the conversation even when it holds no button.
+  var log = el("ol", { "class": "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation", tabindex: "0" });
+  var status = el("p", { "class": "state", role: "status" });
   var notice = el("div", { "class": "notice", role: "alert", hidden: "" });
   var noticeText = el("span");
   var retry = el("button", { type: "button" }, "Retry");
   notice.append(noticeText, el("span", {}, " "), retry);
   var form = el("form", { autocomplete: "off" });
   var label = el("label", { "for": "ca-input", "class": "vh" }, "Your question");
-  var input = el("input", { id: "ca-input", maxlength: "2000", placeholder: "Type your question…" });
+  // Enter sends, Shift+Enter starts a new line; no maxlength, which cut a paste silently: the
+  // counter warns before the limit and says by how much a message is over it.
+  var input = el("textarea", { id: "ca-input", rows: "1", placeholder: "Type your question…", "aria-describedby": "ca-count" });
   var send = el("button", { type: "submit" }, "Send");
-  form.append(label, input, send);
-  panel.append(header, privacy, log, status, notice, form);
+  var counter = el("p", { id: "ca-count", "class": "count", "aria-live": "polite", hidden: "" });
+  form.append(label, input, send, counter);
+  panel.append(header, privacy, confirmBox, log, status, notice, form);
   root.append(style, launcher, panel);
 
   var conversationId = null;
@@ -102,6 +130,11 @@
   var lastMessage = null;
   var source = null;
   var waitTimer = null;
+  var mode = "bot";
+  var pending = 0;
+  var unseen = 0;
+  var MAX_CHARS = 2000;
+  var WARN_CHARS = 1800;
 
   function newId() {
     var bytes = new Uint8Array(12);
@@ -130,10 +163,10 @@
     return h;
   }
 
-  function rateRow(id) {
+  function rateRow(id, helpful) {
     var row = el("div", { "class": "row rate", role: "group", "aria-label": "Was this helpful?" });
     [["Helpful", true], ["Not helpful", false]].forEach(function (pair) {
-      var b = el("button", { type: "button", "aria-pressed": "false" }, pair[0]);
+      var b = el("button", { type: "button", "aria-pressed": String(helpful === pair[1]) }, pair[0]);
       b.setAttribute("aria-label", pair[0]);
       b.addEventListener("click", function () {
         fetch(API + "/api/conversations/" + conversationId + "/feedback", { method: "POST", headers: headers(), body: JSON.stringify({ message_id: id, helpful: pair[1] }) })
@@ -144,7 +177,9 @@
     return row;
   }
 
-  function add(role, reply) {
+  // `after`: the bubble this reply answers (its question, or an earlier reply to it), so replies
+  // land under their own question even when several questions are in flight.
+  function add(role, reply, after) {
     if (reply.id) {
       if (seen[reply.id]) return;
       seen[reply.id] = true;
@@ -170,14 +205,44 @@
       });
       li.appendChild(row);
     }
-    if (reply.kind === "answer" && reply.id) li.appendChild(rateRow(reply.id));
-    log.appendChild(li);
+    if (reply.kind === "answer" && reply.id) li.appendChild(rateRow(reply.id, reply.helpful));
+    if (after && after.parentNode === log) { log.insertBefore(li, after.nextSibling); } else { log.appendChild(li); }
     log.scrollTop = log.scrollHeight;
     return li;
   }
 
-  function showMode(mode) {
+  function showMode(m) {
+    if (m) mode = m;
+    // The typing indicator stays until every message in flight has its replies.
+    if (pending > 0 && mode === "bot") { status.textContent = "The assistant is typing…"; return; }
     status.textContent = mode === "waiting" ? "Waiting for a person to join…" : mode === "human" ? "You are chatting with a person." : "";
+  }
+
+  function showUnseen() {
+    badge.textContent = String(unseen);
+    badge.hidden = unseen === 0;
+    launcher.setAttribute("aria-label", "Questions? Chat with us" + (unseen ? " (" + unseen + (unseen === 1 ? " new message)" : " new messages)") : ""));
+    document.title = unseen && document.hidden ? "(" + unseen + ") " + PAGE_TITLE : PAGE_TITLE;
+  }
+
+  function arrived(reply) {
+    if (!(panel.hidden || document.hidden)) return;
+    unseen += 1;
+    showUnseen();
+  }
+
+  function counted() {
+    var n = input.value.length;
+    var over = n > MAX_CHARS;
+    counter.hidden = n < WARN_CHARS;
+    counter.classList.toggle("over", over);
+    counter.textContent = over
+      ? "Too long by " + (n - MAX_CHARS).toLocaleString("en") + " characters: shorten it to send (limit " + MAX_CHARS.toLocaleString("en") + ")."
+      : n.toLocaleString("en") + " of " + MAX_CHARS.toLocaleString("en") + " characters";
+    input.setAttribute("aria-invalid", String(over));
+    send.disabled = over;
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 2, 128) + "px";
   }
 
   function unavailable(text) {
@@ -236,10 +301,14 @@
     clearTimeout(waitTimer);
     notice.hidden = true;
     var bubble = add("user", { text: shown || message });
-    status.textContent = "The assistant is typing…";
+    pending += 1;
+    showMode();
+    var asked = conversationId;
     post({ conversation_id: conversationId, message: message, client_message_id: id }, 0)
       .then(function (r) {
-        status.textContent = "";
+        pending = Math.max(0, pending - 1);
+        if (asked !== conversationId) return;  // started over meanwhile
+        showMode();
         if (r.status === 429) { slowDown(r.retryAfter, bubble, shown ? null : message); return; }
         if (r.status === 403 && !again) {
           // The conversation belongs to another signed-in candidate (a shared computer): start a new
@@ -250,17 +319,21 @@
         }
         if (r.status === 503) { unavailable(typeof r.body.detail === "string" ? r.body.detail : "The assistant is unavailable right now."); return; }
         if (r.status !== 200) { add("bot", { kind: "error", text: typeof r.body.detail === "string" ? r.body.detail : "That message could not be sent." }); return; }
-        r.body.replies.forEach(function (reply) { add("bot", reply); });
+        var anchor = bubble;
+        r.body.replies.forEach(function (reply) { anchor = add("bot", reply, anchor) || anchor; });
         showMode(r.body.mode);
       })
-      .catch(function () { status.textContent = ""; unavailable("We can't reach the assistant. Check your connection."); });
+      .catch(function () { pending = Math.max(0, pending - 1); showMode(); unavailable("We can't reach the assistant. Check your connection."); });
   }
 
   function listen() {
     if (source) source.close();
     if (!window.EventSource) return;
     source = new EventSource(API + "/api/conversations/" + encodeURIComponent(conversationId) + "/events");
-    source.addEventListener("message", function (ev) { add("bot", JSON.parse(ev.data)); });
+    source.addEventListener("message", function (ev) {
+      var reply = JSON.parse(ev.data);
+      if (add("bot", reply)) arrived(reply);
+    });
     source.addEventListener("mode", function (ev) { showMode(JSON.parse(ev.data).mode); });
   }
 
@@ -271,6 +344,10 @@
   function start(fresh) {
     log.textContent = "";
     seen = {};
+    pending = 0;
+    mode = "bot";
+    confirmBox.hidden = true;
+    showMode("bot");
     var owner = localStorage.getItem(OWNER_KEY) || "";
     // A conversation left by someone else on this browser (signed out since, or another candidate) is
     // not continued; an anonymous one is, by the visitor who has since signed in.
@@ -294,6 +371,8 @@
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     privacy.hidden = localStorage.getItem(PRIVACY_KEY) === "1";
+    unseen = 0;
+    showUnseen();
     (privacy.hidden ? input : privacyOk).focus();
   }
 
@@ -307,13 +386,37 @@
   closeBtn.addEventListener("click", close);
   panel.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
   privacyOk.addEventListener("click", function () { localStorage.setItem(PRIVACY_KEY, "1"); privacy.hidden = true; input.focus(); });
-  restart.addEventListener("click", function () { start(true); input.focus(); });
+  // Starting over while a person is expected asks first, then takes the request out of the queue.
+  restart.addEventListener("click", function () {
+    if (mode === "bot") { start(true); input.focus(); return; }
+    confirmBox.hidden = false;
+    confirmYes.focus();
+  });
+  confirmNo.addEventListener("click", function () { confirmBox.hidden = true; input.focus(); });
+  confirmYes.addEventListener("click", function () {
+    var old = conversationId;
+    fetch(API + "/api/conversations/" + encodeURIComponent(old) + "/withdraw", { method: "POST", headers: headers() })
+      .catch(function () {})
+      .then(function () { start(true); input.focus(); });
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && !panel.hidden) unseen = 0;
+    showUnseen();
+  });
+  input.addEventListener("input", counted);
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      if (!send.disabled) form.requestSubmit ? form.requestSubmit() : send.click();
+    }
+  });
   retry.addEventListener("click", function () { if (lastMessage) { notice.hidden = true; ask(lastMessage.message, lastMessage.shown, false, lastMessage.id); } });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var text = input.value.trim();
-    if (!text) return;
+    if (!text || text.length > MAX_CHARS) return;
     input.value = "";
+    counted();
     ask(text);
   });
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -167,7 +168,113 @@ def test_vectors_are_stored_once_and_made_again_for_another_model(service_databa
 
 
 def test_long_questions_are_embedded_from_their_start_only(service_database, embedder):
-    unanswered_question("x" * 2000)
+    unanswered_question("why " * 140)  # 560 characters: long, but no pasted wall
+    unanswered_question("x" * 2000)  # a wall of text: folded away, never embedded
     counting = CountingEmbedder(embedder)
     _, groups = asyncio.run(UnansweredReport().build(counting))
-    assert [len(t) for t in counting.texts] == [EMBED_CHARS] and groups[0].example == "x" * 2000
+    assert [len(t) for t in counting.texts] == [EMBED_CHARS] and groups[0].example == "why " * 140
+    assert groups[-1].example == "x" * 2000 and groups[-1].junk == "wall of text"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("<img src=x onerror=alert(1)>", "markup"),
+        ("1' OR '1'='1", "SQL"),
+        ("SELECT password FROM users", "SQL"),
+        ("/restart", "slash command"),
+        ("😀😀😀🎉🎉", "emoji or symbols"),
+        ("=SUM(A1:A9)", "formula"),
+        ("a" * 601, "wall of text"),
+    ],
+)
+def test_junk_is_told_apart_from_questions(text, reason):
+    from api.knowledge.insight import junk
+
+    assert junk(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the salary?",
+        "Do you sponsor visas?",
+        "what about 401k?",
+        "¿Cuánto pagan?",
+        "C++ roles?",
+        "Z" + "\u0301" * 90 + " accents?",
+    ],
+)
+def test_real_questions_are_not_junk(text):
+    from api.knowledge.insight import junk
+
+    assert junk(text) is None
+
+
+def signed_in_writer(client) -> tuple[TestClient, dict[str, str]]:
+    name = f"w{uuid.uuid4().hex[:8]}"
+    add_user(name, "a long enough password", "writer")
+    browser = TestClient(client.app)
+    r = browser.post("/api/staff/login", json={"username": name, "password": "a long enough password"})
+    return browser, {"X-CSRF-Token": r.json()["csrf_token"]}
+
+
+def test_junk_is_folded_into_one_row_per_kind_and_never_embedded(client):
+    tag = uuid.uuid4().hex[:6]
+    for text in (f"<b>{tag}</b>", f"<i>{tag}</i>", f"drop table users; -- {tag}"):
+        unanswered_question(text)
+    groups = writer(client).get("/api/knowledge/unanswered").json()
+    markup = next(g for g in groups if g["junk"] == "markup")
+    assert f"<b>{tag}</b>" in markup["questions"] and f"<i>{tag}</i>" in markup["questions"]
+    assert any(f"drop table users; -- {tag}" in g["questions"] for g in groups if g["junk"] == "SQL")
+    first_junk = next(i for i, g in enumerate(groups) if g["junk"])
+    assert all(g["junk"] for g in groups[first_junk:])  # the questions come first, junk folded after
+
+
+def test_a_dismissed_group_leaves_the_report(client):
+    text = f"do you have a gym {uuid.uuid4().hex[:6]}?"
+    unanswered_question(text)
+    browser, csrf = signed_in_writer(client)
+    group = next(g for g in browser.get("/api/knowledge/unanswered").json() if text in g["questions"])
+    r = browser.post("/api/knowledge/unanswered/dismiss", json={"message_ids": group["message_ids"]}, headers=csrf)
+    assert r.status_code == 200 and r.json()["dismissed"] >= 1 and r.json()["added_to"] is None
+    assert not any(text in g["questions"] for g in browser.get("/api/knowledge/unanswered").json())
+    again = browser.post("/api/knowledge/unanswered/dismiss", json={"message_ids": group["message_ids"]}, headers=csrf)
+    assert again.json()["dismissed"] == 0
+    empty = browser.post("/api/knowledge/unanswered/dismiss", json={"message_ids": []}, headers=csrf)
+    assert empty.status_code == 422 and empty.json()["detail"].startswith("message_ids")
+    assert browser.post("/api/knowledge/unanswered/dismiss", json={"message_ids": [1]}).status_code == 403
+
+
+def test_answered_by_a_section_adds_the_wording_to_its_example_questions(client, tmp_path, monkeypatch):
+    import shutil
+
+    from api.conversations.models import Message  # noqa: F401  (the table the report reads)
+
+    knowledge = client.app.state.knowledge
+    copy = tmp_path / "knowledge"
+    shutil.copytree(knowledge.settings.knowledge_dir, copy)
+    monkeypatch.setattr(knowledge.settings, "knowledge_dir", copy)
+    try:
+        text = f"what do they quiz you on in the phone screen {uuid.uuid4().hex[:4]}?"
+        unanswered_question(text)
+        browser, csrf = signed_in_writer(client)
+        sections = browser.get("/api/knowledge/sections").json()
+        target = next(s for s in sections if s["id"] == "phone-interview#what-the-phone-interview-covers")
+        group = next(g for g in browser.get("/api/knowledge/unanswered").json() if text in g["questions"])
+        body = {"message_ids": group["message_ids"], "answered_by": target["id"], "question": text}
+        r = browser.post("/api/knowledge/unanswered/dismiss", json=body, headers=csrf)
+        assert r.status_code == 200 and r.json()["added_to"] == "knowledge/phone-interview.md", r.text
+        written = (copy / "phone-interview.md").read_text()
+        assert f"- is the phone screen about my past experience?\n- {text}\n-->" in written
+        assert knowledge.index.by_id[target["id"]].questions[-1] == text  # reloaded: it answers now
+        assert not any(text in g["questions"] for g in browser.get("/api/knowledge/unanswered").json())
+        unknown = browser.post(
+            "/api/knowledge/unanswered/dismiss", json={**body, "answered_by": "nope#nope"}, headers=csrf
+        )
+        assert unknown.status_code == 404 and "GET /api/knowledge/sections" in unknown.json()["detail"]
+        long = browser.post("/api/knowledge/unanswered/dismiss", json={**body, "question": "x " * 150}, headers=csrf)
+        assert long.status_code == 422 and "at most 200" in long.json()["detail"]
+    finally:
+        monkeypatch.undo()
+        knowledge.reload()
