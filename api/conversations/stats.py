@@ -1,0 +1,120 @@
+"""Aggregates over the stored conversations for the insights dashboard (api/insights/) and the
+hand-off queue gauge of GET /metrics: counts by hour or day, computed by the database (SQLite and
+PostgreSQL alike, on the indexes of migration 0005), never message text.
+
+A bucket is a string: "YYYY-MM-DD HH" (hours) or "YYYY-MM-DD" (days), in UTC as stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from api.conversations.models import Conversation, Feedback, Message
+from api.db import session_scope
+
+Bucket = Literal["hour", "day"]
+HANDOFF = "handoff"
+
+
+def _bucket(session: Session, column: Any, bucket: Bucket) -> ColumnElement[str]:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD HH24" if bucket == "hour" else "YYYY-MM-DD")
+    # SQLite keeps a datetime as "YYYY-MM-DD HH:MM:SS.ffffff": its prefix is the bucket, and cutting
+    # it is cheaper than strftime over a few hundred thousand rows.
+    return func.substr(column, 1, 13 if bucket == "hour" else 10)
+
+
+def waiting_now() -> int:
+    """Conversations waiting for a person now (the gauge assistant_queue_waiting)."""
+    with session_scope() as session:
+        return int(session.scalar(select(func.count()).where(Conversation.mode == "waiting")) or 0)
+
+
+@dataclass
+class Activity:
+    """What happened in a period. Keys of the dicts are buckets."""
+
+    conversations: dict[str, int] = field(default_factory=dict)
+    # Conversations started in the bucket that were handed to a person (then or later).
+    handed_off: dict[str, int] = field(default_factory=dict)
+    messages: dict[str, int] = field(default_factory=dict)  # candidate messages
+    replies: dict[str, int] = field(default_factory=dict)  # bot replies by kind, whole period
+    # Each hand-off of the period: when it happened and when a person first wrote after it (or None).
+    handoffs: list[tuple[dt.datetime, dt.datetime | None]] = field(default_factory=list)
+    # (the sections an answer cited, as stored: a JSON list) -> (helpful, unhelpful) ratings.
+    ratings: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def activity(start: dt.datetime, end: dt.datetime, bucket: Bucket) -> Activity:
+    """Counts of conversations, messages, replies, hand-offs and ratings with start <= time < end."""
+    out = Activity()
+    with session_scope() as session:
+        started = and_(Conversation.created_at >= start, Conversation.created_at < end)
+        # A conversation's first hand-off comes after it started, so only hand-offs since `start` matter.
+        first_handoff = (
+            select(Message.conversation_id)
+            .where(Message.kind == HANDOFF, Message.created_at >= start, Message.sender == "bot")
+            .group_by(Message.conversation_id)
+            .subquery()
+        )
+        when = _bucket(session, Conversation.created_at, bucket)
+        rows = session.execute(
+            select(when, func.count(), func.count(first_handoff.c.conversation_id))
+            .select_from(Conversation)
+            .outerjoin(first_handoff, first_handoff.c.conversation_id == Conversation.id)
+            .where(started)
+            .group_by(when)
+        )
+        for key, total, handed in rows:
+            out.conversations[key] = int(total)
+            out.handed_off[key] = int(handed)
+
+        in_period = and_(Message.created_at >= start, Message.created_at < end)
+        when = _bucket(session, Message.created_at, bucket)
+        messages = session.execute(
+            select(when, func.count()).where(in_period, Message.sender == "candidate").group_by(when)
+        )
+        out.messages = {key: int(n) for key, n in messages}
+        kinds = session.execute(
+            select(Message.kind, func.count())
+            .where(in_period, Message.sender == "bot", Message.pushed.is_(False))
+            .group_by(Message.kind)
+        )
+        out.replies = {kind: int(n) for kind, n in kinds}
+
+        staff = aliased(Message)
+        first_staff = (
+            select(func.min(staff.created_at))
+            .where(staff.conversation_id == Message.conversation_id, staff.sender == "staff", staff.id > Message.id)
+            .scalar_subquery()
+        )
+        handoffs = session.execute(
+            select(Message.created_at, first_staff)
+            .where(Message.kind == HANDOFF, Message.sender == "bot", in_period)
+            .order_by(Message.created_at)
+        )
+        out.handoffs = [(handed, answered) for handed, answered in handoffs]
+
+        helpful = func.sum(case((Feedback.helpful.is_(True), 1), else_=0))
+        ratings = session.execute(
+            select(Feedback.sections, helpful, func.count())
+            .where(Feedback.created_at >= start, Feedback.created_at < end)
+            .group_by(Feedback.sections)
+        )
+        out.ratings = {sections: (int(up or 0), int(n) - int(up or 0)) for sections, up, n in ratings}
+    return out
+
+
+def sections_of(stored: str) -> list[str]:
+    """The "path#heading" names in a rating's stored sections."""
+    try:
+        names = json.loads(stored or "[]")
+    except ValueError:
+        return []
+    return [n for n in names if isinstance(n, str)]
