@@ -36,7 +36,7 @@ class Message(Base):
         # insert fails here and that request answers with the first's replies. NULLs never collide.
         Index("ix_messages_client_message_id", "conversation_id", "client_message_id", unique=True),
         # The insights dashboard's aggregates by time (api/conversations/stats.py, migration 0005).
-        Index("ix_messages_created_at_sender_kind", "created_at", "sender", "kind"),
+        Index("ix_messages_sender_created_at_kind", "sender", "created_at", "kind"),
         Index("ix_messages_kind_created_at", "kind", "created_at"),
     )
 

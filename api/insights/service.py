@@ -9,7 +9,7 @@ import statistics
 from urllib.parse import quote
 
 from api.conversations import stats
-from api.handoff.hours import on_duty
+from api.handoff.hours import duty_check
 from api.insights.schemas import (
     BucketSize,
     HandoffSummary,
@@ -127,9 +127,8 @@ def insights(
     conversations = sum(data.conversations.values())
     handed_off = sum(data.handed_off.values())
     waits = [(answered - handed).total_seconds() for handed, answered in data.handoffs if answered is not None]
-    outside = sum(
-        not on_duty(staff_hours, staff_timezone, handed.replace(tzinfo=dt.timezone.utc)) for handed, _ in data.handoffs
-    )
+    on_duty = duty_check(staff_hours, staff_timezone)
+    outside = sum(not on_duty(handed.replace(tzinfo=dt.timezone.utc)) for handed, _ in data.handoffs)
     summary = HandoffSummary(
         conversations=conversations,
         handed_off=handed_off,

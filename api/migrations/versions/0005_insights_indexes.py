@@ -18,8 +18,8 @@ depends_on = None
 INDEXES = {
     # Conversations started in a period, by hour or day.
     "ix_conversations_created_at": ("conversations", ["created_at"]),
-    # Messages of a period by sender and kind, read from the index alone.
-    "ix_messages_created_at_sender_kind": ("messages", ["created_at", "sender", "kind"]),
+    # A period's candidate messages, and its bot replies by kind, read from the index alone.
+    "ix_messages_sender_created_at_kind": ("messages", ["sender", "created_at", "kind"]),
     # The hand-offs of a period, without reading every message of it.
     "ix_messages_kind_created_at": ("messages", ["kind", "created_at"]),
     "ix_feedback_created_at": ("feedback", ["created_at"]),
