@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api import db
@@ -17,10 +17,7 @@ from api.insights.schemas import BucketSize, InsightsOut, Period
 
 router = APIRouter(prefix="/api/insights", tags=["insights"])
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    422: {"description": "A period the dashboard cannot show (e.g. a custom period without its dates)"},
-}
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "Not signed in"}}
 Chart = Literal["timeline", "replies", "handoffs", "sections"]
 
 
@@ -31,15 +28,17 @@ async def _insights(
     end: dt.date | None,
     bucket: BucketSize | None,
 ) -> InsightsOut:
-    try:
-        first, last, size = service.period_bounds(period, start, end, bucket, utcnow().date())
-    except service.PeriodError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+    first, last, size = service.period_bounds(period, start, end, bucket, utcnow().date())
     return await db.run(service.insights, period, first, last, size, settings.staff_hours, settings.staff_timezone)
 
 
 PeriodQuery = Annotated[Period, Query(description="today, 7d, 30d or custom (with start and end)")]
-DateQuery = Annotated[dt.date | None, Query(description="YYYY-MM-DD (UTC), a custom period's first or last day")]
+DateQuery = Annotated[
+    dt.date | None,
+    Query(
+        description="YYYY-MM-DD (UTC), a custom period's first or last day (the answer's `period` says what was shown)"
+    ),
+]
 BucketQuery = Annotated[BucketSize | None, Query(description="hour or day; default: hours for one or two days")]
 
 

@@ -36,10 +36,6 @@ MAX_HOURLY_DAYS = 31
 MAX_DAYS = 366
 
 
-class PeriodError(ValueError):
-    """A period the dashboard cannot show; the message says what to choose instead."""
-
-
 def period_bounds(
     period: Period,
     start: dt.date | None,
@@ -47,22 +43,23 @@ def period_bounds(
     bucket: BucketSize | None,
     today: dt.date,
 ) -> tuple[dt.datetime, dt.datetime, BucketSize]:
-    """[start, end) in UTC and the bucket size: hours for one day, days otherwise, unless chosen."""
+    """[start, end) in UTC and the bucket size: hours for one or two days, days otherwise, unless chosen.
+
+    Every request gets a period, shown in the answer: a custom period missing a date is that one day
+    (or today), reversed dates are swapped, over MAX_DAYS keeps its last MAX_DAYS days, and hourly
+    buckets over MAX_HOURLY_DAYS become daily ones."""
     if period == "custom":
-        if start is None or end is None:
-            raise PeriodError("A custom period needs both start and end (YYYY-MM-DD).")
-        if end < start:
-            raise PeriodError("The period's end is before its start.")
-        first, last = start, end
+        first, last = start or end or today, end or start or today
+        first, last = min(first, last), max(first, last)
     else:
         days = {"today": 1, "7d": 7, "30d": 30}[period]
         first, last = today - dt.timedelta(days=days - 1), today
+    last = min(last, dt.date.max - dt.timedelta(days=1))  # its end, the next midnight, must exist
+    first = min(max(first, last - dt.timedelta(days=MAX_DAYS - 1)), last)
     length = (last - first).days + 1
-    if length > MAX_DAYS:
-        raise PeriodError(f"The period is {length} days; choose at most {MAX_DAYS}.")
     size: BucketSize = bucket or ("hour" if length <= 2 else "day")
     if size == "hour" and length > MAX_HOURLY_DAYS:
-        raise PeriodError(f"Hourly buckets go up to {MAX_HOURLY_DAYS} days; choose daily buckets for {length} days.")
+        size = "day"
     begin = dt.datetime.combine(first, dt.time())
     return begin, dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), size
 
