@@ -23,12 +23,19 @@ Bucket = Literal["hour", "day"]
 HANDOFF = "handoff"
 
 
-def _bucket(session: Session, column: Any, bucket: Bucket) -> ColumnElement[str]:
+def _bucket(session: Session, column: Any, bucket: Bucket) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM-DD HH24" if bucket == "hour" else "YYYY-MM-DD")
+        # date_trunc, formatted here for the few buckets: to_char on every row took twice as long.
+        return func.date_trunc(bucket, column)
     # SQLite keeps a datetime as "YYYY-MM-DD HH:MM:SS.ffffff": its prefix is the bucket, and cutting
     # it is cheaper than strftime over a few hundred thousand rows.
     return func.substr(column, 1, 13 if bucket == "hour" else 10)
+
+
+def _key(value: str | dt.datetime, bucket: Bucket) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H" if bucket == "hour" else "%Y-%m-%d")
+    return value
 
 
 def waiting_now() -> int:
@@ -60,7 +67,7 @@ def activity(start: dt.datetime, end: dt.datetime, bucket: Bucket) -> Activity:
         started = and_(Conversation.created_at >= start, Conversation.created_at < end)
         when = _bucket(session, Conversation.created_at, bucket)
         rows = run(select(when, func.count()).where(started).group_by(when))
-        out.conversations = {key: int(n) for key, n in rows}
+        out.conversations = {_key(key, bucket): int(n) for key, n in rows}
         # From the hand-offs' side (a few, on their index) rather than every conversation's: a
         # conversation's first hand-off comes after it started, so only hand-offs since `start` matter.
         handed = run(
@@ -70,12 +77,12 @@ def activity(start: dt.datetime, end: dt.datetime, bucket: Bucket) -> Activity:
             .where(Message.kind == HANDOFF, Message.sender == "bot", Message.created_at >= start, started)
             .group_by(when)
         )
-        out.handed_off = {key: int(n) for key, n in handed}
+        out.handed_off = {_key(key, bucket): int(n) for key, n in handed}
 
         in_period = and_(Message.created_at >= start, Message.created_at < end)
         when = _bucket(session, Message.created_at, bucket)
         messages = run(select(when, func.count()).where(Message.sender == "candidate", in_period).group_by(when))
-        out.messages = {key: int(n) for key, n in messages}
+        out.messages = {_key(key, bucket): int(n) for key, n in messages}
         # Every bot message, the greeting after a hand-back included (it is one).
         kinds = run(select(Message.kind, func.count()).where(Message.sender == "bot", in_period).group_by(Message.kind))
         out.replies = {kind: int(n) for kind, n in kinds}
