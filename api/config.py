@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     # Live event streams (GET /api/conversations/{id}/events) open at once from one client address, per
     # API process: a person has one per chat tab. More is 429.
     event_streams_per_address: int = Field(default=10, ge=1)
+    # GET /metrics (Prometheus) answers loopback and these addresses or networks (e.g. the monitoring
+    # namespace's pod network); anyone else gets 404. The client is the socket peer, or behind one of
+    # trusted_proxies the address it forwarded.
+    metrics_allow: list[str] = Field(default_factory=list)
 
     @field_validator(
         "rate_limit_chat_conversation",
@@ -148,7 +152,7 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a Redis URL: write redis://host:6379/0, or leave it empty")
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "metrics_allow")
     @classmethod
     def _are_addresses(cls, value: list[str]) -> list[str]:
         parse_networks(value)

@@ -29,16 +29,19 @@ from api.db import migrate
 from api.deps import DATABASE_UNAVAILABLE
 from api.events import Broker, create_broker
 from api.handoff.router import internal_router, staff_router
+from api.insights.router import router as insights_router
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
+from api.metrics import RejectedRequests, worker_stopped
 from api.privacy.service import run_retention
 from api.rasa_client import RasaClient
 from api.ratelimit import RateLimiter
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
+from api.system.metrics import router as metrics_router
 from api.system.router import router as system_router
 from api.users.router import router as users_router
 from api.web.headers import SecurityHeaders
@@ -85,6 +88,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.rasa.close()
         await app.state.http.aclose()
         await app.state.limiter.aclose()
+        worker_stopped()
 
 
 def _private_var_dir(var_dir: Path) -> None:
@@ -199,6 +203,8 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)
+    # Outermost: it sees every 413, 422, 429 and 503, the body-size guard's included.
+    app.add_middleware(RejectedRequests)
     # Every router but the health check, the action server's knowledge search and the pages uses the
     # database: each of their operations may answer 503 (`_database_down`).
     db = DATABASE_UNAVAILABLE
@@ -211,6 +217,8 @@ def create_app() -> FastAPI:
     app.include_router(staff_router, responses=db)
     app.include_router(internal_router, responses=db)
     app.include_router(conversations_router, responses=db)
+    app.include_router(insights_router, responses=db)
+    app.include_router(metrics_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")

@@ -2,6 +2,7 @@
 
   python scripts/bench.py [--sequential 200] [--concurrency 20 100] [--seconds 20] [--setups default cluster]
   python scripts/bench.py --url http://127.0.0.1:8000      # only measure a stack already running
+  python scripts/bench.py --insights      # only the insights dashboard's data (scripts/bench_insights.py)
 
 It starts the default set-up (one Rasa, one action server, one API, SQLite) and then the cluster
 (scripts/cluster.py: PostgreSQL, Redis, 2 of each behind nginx), each on ports and a var/bench/
@@ -301,7 +302,16 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, nargs="+", default=[20, 100])
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--setups", nargs="+", choices=["default", "cluster"], default=["default", "cluster"])
+    ap.add_argument(
+        "--insights",
+        action="store_true",
+        help="only the insights dashboard's data on 100,000 generated conversations (scripts/bench_insights.py)",
+    )
     args = ap.parse_args()
+    if args.insights:
+        import bench_insights
+
+        return bench_insights.main([])
     if args.url:
         measure("running stack", args.url, args.sequential, args.concurrency, args.seconds)
         return 0

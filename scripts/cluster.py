@@ -81,6 +81,11 @@ http {{
         location / {{
             proxy_pass http://api;
         }}
+        # Metrics are per instance: Prometheus reads each API instance on its own port
+        # (deploy/monitoring/prometheus-scrape.yaml); through here they would be any one of them.
+        location = /metrics {{
+            return 404;
+        }}
         location ~ ^/api/conversations/[^/]+/events$ {{
             limit_conn streams_per_address {streams_per_address};
             limit_conn_status 429;
@@ -388,7 +393,8 @@ def main() -> int:
     return run_in_foreground(
         cluster,
         "Starting PostgreSQL, Redis, 2 Rasa, 2 action servers, 2 APIs and nginx (logs in var/log/) ...",
-        f"Ready: chat at {cluster.api_url}  (instances {', '.join(map(str, cluster.api_ports))}; Ctrl-C stops)",
+        f"Ready: chat at {cluster.api_url}  (instances {', '.join(map(str, cluster.api_ports))}; Ctrl-C stops)\n"
+        f"Metrics of each instance: {'  '.join(f'{cluster.instance_url(n)}/metrics' for n in range(len(cluster.api_ports)))}",
     )
 
 

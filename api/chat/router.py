@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
-from api import db
+from api import db, metrics
 from api.chat.payloads import sanitise
 from api.chat.replies import offer_person, to_replies
 from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, Reply, Source
@@ -57,6 +57,15 @@ async def chat(
         str | None, Header(description="Bearer <signed candidate token>, for status look-ups")
     ] = None,
 ) -> ChatResponse:
+    with metrics.CHAT_SECONDS.time():
+        response = await _chat(body, request, settings, authorization)
+    # Exactly what the client receives, replays of a retried message included.
+    for reply in response.replies:
+        metrics.reply_counted(reply.kind)
+    return response
+
+
+async def _chat(body: ChatRequest, request: Request, settings: SettingsDep, authorization: str | None) -> ChatResponse:
     rasa: RasaClient = request.app.state.rasa
     # Only the gateway writes metadata (Rasa's channel takes messages from it alone), and only from
     # a verified token. The token itself never reaches the dialogue tier, whose tracker store keeps
@@ -86,10 +95,12 @@ async def chat(
             return await _replayed(cid, asked, identity)
         if mode != "bot":
             # A person has (or will take) the conversation: the bot stays silent.
+            metrics.CHAT_MESSAGES.inc()
             return ChatResponse(conversation_id=cid, mode=cast(Mode, mode), replies=[_pushed(m) for m in pushed])
         # Rasa knows the message by this id too: a copy the gateway or the client sends again, after
         # an instance died with it, is answered from the tracker rather than handled twice.
-        messages = await _dialogue(rasa, cid, text, auth, asked or uuid.uuid4().hex)
+        with metrics.DIALOGUE_SECONDS.time():
+            messages = await _dialogue(rasa, cid, text, auth, asked or uuid.uuid4().hex)
     replies = to_replies(messages)
     replies = _for_the_sender(identity, replies)
     version = request.app.state.knowledge.index.version
@@ -110,6 +121,7 @@ async def chat(
     except conversations.AlreadyStored:
         # A copy of this message (a retry whose first try is still running) was stored meanwhile.
         return await _replayed(cid, asked, identity)
+    metrics.CHAT_MESSAGES.inc()
     for reply, message_id in zip(replies, ids, strict=True):
         reply.id = message_id
     if mode == "bot" and unhelpful >= 2:

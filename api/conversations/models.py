@@ -13,6 +13,8 @@ from api.orm import Base
 
 class Conversation(Base):
     __tablename__ = "conversations"
+    # The insights dashboard counts conversations by when they started (migration 0005).
+    __table_args__ = (Index("ix_conversations_created_at", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot | waiting | human
@@ -29,9 +31,14 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
-    # A retried message (same client id) is stored once: of two copies arriving at once, the second
-    # insert fails here and that request answers with the first's replies. NULLs never collide.
-    __table_args__ = (Index("ix_messages_client_message_id", "conversation_id", "client_message_id", unique=True),)
+    __table_args__ = (
+        # A retried message (same client id) is stored once: of two copies arriving at once, the second
+        # insert fails here and that request answers with the first's replies. NULLs never collide.
+        Index("ix_messages_client_message_id", "conversation_id", "client_message_id", unique=True),
+        # The insights dashboard's aggregates by time (api/conversations/stats.py, migration 0005).
+        Index("ix_messages_sender_created_at_kind", "sender", "created_at", "kind"),
+        Index("ix_messages_kind_created_at", "kind", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -53,6 +60,7 @@ class Feedback(Base):
     """A candidate's rating of one bot answer."""
 
     __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Header, HTTPException, Request, status
 from sse_starlette.sse import EventSourceResponse
 
+from api import metrics
 from api.chat.schemas import ErrorOut, Mode
 from api.conversations import service as conversations
 from api.conversations.live import CountedEventSource, OpenStreams, replay_after, reply_event
@@ -115,6 +116,7 @@ async def feedback(conversation_id: ConversationId, body: FeedbackIn) -> None:
         await asyncio.to_thread(conversations.rate, conversation_id, body.message_id, body.helpful)
     except ConversationError as exc:
         raise HTTPException(exc.status, exc.detail) from exc
+    metrics.FEEDBACK.labels("up" if body.helpful else "down").inc()
 
 
 @router.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -30,3 +31,16 @@ def on_duty(spec: str, timezone: str, now: dt.datetime | None = None) -> bool:
         return False
     t = local.time()
     return t >= start and (end is None or t < end)
+
+
+def duty_check(spec: str, timezone: str) -> Callable[[dt.datetime], bool]:
+    """`on_duty` for many moments (the insights' hand-offs): the hours and the zone read once."""
+    weekdays, start, end = parse(spec)
+    zone = ZoneInfo(timezone)
+
+    def check(moment: dt.datetime) -> bool:
+        local = moment.astimezone(zone)
+        t = local.time()
+        return local.weekday() in weekdays and t >= start and (end is None or t < end)
+
+    return check

@@ -8,6 +8,7 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
+from api import metrics
 from api.chat.replies import to_replies
 from api.chat.schemas import Mode
 from api.conversations import service as conversations
@@ -62,6 +63,7 @@ async def request_handoff(
 ) -> HandoffOut:
     duty = on_duty(settings.staff_hours, settings.staff_timezone)
     position = await asyncio.to_thread(handoff.request_handoff, body.conversation_id, body.candidate_id, duty)
+    metrics.HANDOFFS.labels("on_duty" if duty else "off_duty").inc()
     mode = await asyncio.to_thread(conversations.mode_of, body.conversation_id)
     request.app.state.broker.publish(body.conversation_id, {"event": "mode", "data": {"mode": mode}})
     return HandoffOut(mode=cast(Mode, mode), position=position, on_duty=duty)

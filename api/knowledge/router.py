@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Query, status
 from fastapi.responses import Response
 
+from api import metrics
 from api.csv_export import to_csv
 from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
 from api.knowledge import examples, insight
@@ -70,13 +71,14 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
             index_version=knowledge.index.version,
             context=_context_out(chosen.context),
         )
-    decision = await knowledge.ask_async(
-        body.query,
-        body.previous,
-        likely_uncovered=body.nlu_intent == "out_of_scope",
-        conversation=body.conversation_id,
-        ctx=_context(body.context),
-    )
+    with metrics.SEARCH_SECONDS.time():
+        decision = await knowledge.ask_async(
+            body.query,
+            body.previous,
+            likely_uncovered=body.nlu_intent == "out_of_scope",
+            conversation=body.conversation_id,
+            ctx=_context(body.context),
+        )
     return SearchResponse(
         decision=decision.kind,
         query=decision.query,

@@ -41,6 +41,12 @@ async def staff() -> FileResponse:
     return FileResponse(STATIC_DIR / "staff.html")
 
 
+@router.get("/staff/insights", summary="The insights dashboard", response_class=FileResponse, include_in_schema=False)
+async def insights() -> FileResponse:
+    # Like /staff: the page holds no data; /api/insights needs a signed-in staff member or writer.
+    return FileResponse(STATIC_DIR / "insights.html")
+
+
 @router.get("/writers", summary="The writers' page", response_class=FileResponse, include_in_schema=False)
 async def writers() -> FileResponse:
     # Like /staff: the page holds no data; its API calls need a signed-in writer or staff member.

@@ -229,7 +229,15 @@
   });
   $("reload").addEventListener("click", function () { api("POST", "/api/knowledge/reload").then(showStatus).then(refreshGrounding); });
   $("logout").addEventListener("click", function () { api("POST", "/api/staff/logout").catch(function () {}).then(function () { window.location.href = "/staff/login"; }); });
-  api("GET", "/api/staff/me").then(function (m) { csrf = m.csrf_token; $("who").textContent = "Signed in as " + m.username; refreshStatus(); refreshReports(); refreshGrounding(); setInterval(refreshReports, 60000); });
+  api("GET", "/api/staff/me").then(function (m) { csrf = m.csrf_token; $("who").textContent = "Signed in as " + m.username; refreshStatus(); refreshReports(); refreshGrounding(); setInterval(refreshReports, 60000); previewFromLink(); });
   // The status changes when files do: asked again when the writer comes back to the tab, not every 5 s.
   document.addEventListener("visibilitychange", function () { if (!document.hidden && csrf) { refreshStatus(); refreshReports(); } });
+  // /writers?q=...: the insights dashboard links a rated section here, previewed at once.
+  function previewFromLink() {
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (!q) return;
+    $("question").value = q.slice(0, 2000);
+    $("preview").requestSubmit();
+    $("preview-title").scrollIntoView();
+  }
 })();

@@ -28,3 +28,13 @@ def test_always_on_duty():
 def test_bad_spec_is_a_clear_error():
     with pytest.raises(ValueError, match="must look like"):
         parse("weekdays 9 to 5")
+
+
+def test_duty_check_agrees_with_on_duty_at_every_hour_of_a_week():
+    from api.handoff.hours import duty_check, on_duty
+
+    check = duty_check("mon-fri 08:00-18:00", "Europe/Berlin")
+    start = dt.datetime(2026, 3, 23, tzinfo=dt.timezone.utc)  # a week around the change to summer time
+    for hour in range(7 * 24):
+        moment = start + dt.timedelta(hours=hour)
+        assert check(moment) == on_duty("mon-fri 08:00-18:00", "Europe/Berlin", moment), moment
