@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.clock import utcnow
@@ -213,12 +214,20 @@ def saved_replies() -> list[Saved]:
 
 def save_reply(title: str, text: str, username: str) -> Saved:
     with session_scope() as session:
-        same = session.scalar(select(SavedReply).where(func.lower(SavedReply.title) == title.lower()))
+        # SQL's lower() folds ASCII only on SQLite: the exact title is checked too, and the unique
+        # index has the last word (two staff saving the same title at once).
+        same = session.scalar(
+            select(SavedReply).where(or_(SavedReply.title == title, func.lower(SavedReply.title) == title.lower()))
+        )
+        taken = f"A saved reply is already called {(same.title if same else title)!r}; choose another title."
         if same is not None:
-            raise HandoffError(409, f"A saved reply is already called {same.title!r}; choose another title.")
+            raise HandoffError(409, taken)
         row = SavedReply(title=title, text=text, created_by=username)
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise HandoffError(409, taken) from exc
         return Saved(row.id, row.title, row.text, row.created_by)
 
 

@@ -365,7 +365,7 @@ def test_closed_conversations_are_found_by_candidate_id_or_words(accounts):
     ]
     for bad in ("x", "  ", "y" * 101):
         r = alex.get("/api/staff/history", params={"q": bad})
-        assert r.status_code == 422 and r.json()["detail"].startswith("q:"), r.text
+        assert r.status_code == 422 and "q" in r.json()["detail"], r.text
     assert TestClient(accounts.app).get("/api/staff/history", params={"q": "dublin"}).status_code == 401
 
 
