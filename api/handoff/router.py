@@ -86,9 +86,16 @@ async def queue(_: CurrentStaff) -> list[QueueItem]:
 )
 async def history(
     _: CurrentStaff,
-    q: Annotated[str, Query(description="A candidate id, or words they or staff wrote (2-100 characters)")],
+    q: Annotated[
+        str,
+        # Documented here, enforced (with a readable message) below, as the chat's message is.
+        Query(
+            description="A candidate id, or words they or staff wrote (2-100 characters)",
+            json_schema_extra={"minLength": 2, "maxLength": 100, "pattern": r"\S.*\S"},
+        ),
+    ],
 ) -> list[ClosedItem]:
-    if not 2 <= len(q.strip()) <= 100:
+    if len(q.strip()) < 2 or len(q) > 100:
         raise HTTPException(422, "q: type 2-100 characters (a candidate id or words from the conversation)")
     entries = await asyncio.to_thread(handoff.closed, q)
     return [ClosedItem(**e.__dict__) for e in entries]

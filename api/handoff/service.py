@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.clock import utcnow
@@ -212,14 +213,21 @@ def saved_replies() -> list[Saved]:
 
 
 def save_reply(title: str, text: str, username: str) -> Saved:
-    with session_scope() as session:
-        same = session.scalar(select(SavedReply).where(func.lower(SavedReply.title) == title.lower()))
-        if same is not None:
-            raise HandoffError(409, f"A saved reply is already called {same.title!r}; choose another title.")
-        row = SavedReply(title=title, text=text, created_by=username)
-        session.add(row)
-        session.flush()
-        return Saved(row.id, row.title, row.text, row.created_by)
+    taken = HandoffError(409, f"A saved reply is already called {title!r}; choose another title.")
+    try:
+        with session_scope() as session:
+            # Titles differing only in case would be two entries no one can tell apart in the picker.
+            same = session.scalar(
+                select(SavedReply).where(or_(SavedReply.title == title, func.lower(SavedReply.title) == title.lower()))
+            )
+            if same is not None:
+                raise taken
+            row = SavedReply(title=title, text=text, created_by=username)
+            session.add(row)
+            session.flush()
+            return Saved(row.id, row.title, row.text, row.created_by)
+    except IntegrityError as exc:  # the same title saved at the same moment by someone else
+        raise taken from exc
 
 
 def delete_reply(reply_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -101,7 +101,10 @@ class QuestionGroupOut(BaseModel):
 
 
 class DismissIn(BaseModel):
-    message_ids: list[int] = Field(min_length=1, max_length=1000, description="A group's `message_ids`")
+    # Each a stored message's id: a 32-bit integer column on PostgreSQL.
+    message_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        min_length=1, max_length=1000, description="A group's `message_ids`"
+    )
     answered_by: str | None = Field(
         default=None,
         max_length=200,

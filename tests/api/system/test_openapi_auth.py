@@ -25,6 +25,9 @@ PUBLIC = {
     "GET /api/conversations/{conversation_id}/events": "the candidate's own page; the conversation id is the key",
     "GET /api/conversations/{conversation_id}/messages": "the candidate's own page after a reload; status replies redacted",
     "POST /api/conversations/{conversation_id}/feedback": "thumbs up or down from the candidate's own page",
+    "POST /api/conversations/{conversation_id}/withdraw": (
+        "start over from the candidate's own page; a signed-in candidate's conversation needs their token"
+    ),
 }
 # Routes that are not in the document: pages that hold no data (their API calls are protected),
 # the document itself and the static files.
@@ -49,6 +52,8 @@ WRITERS_TOO = {
     "GET /api/knowledge/unanswered.csv",
     "GET /api/knowledge/unhelpful",
     "GET /api/knowledge/grounding",
+    "GET /api/knowledge/sections",
+    "POST /api/knowledge/unanswered/dismiss",
     "POST /api/staff/logout",
     "GET /api/staff/me",
 }
