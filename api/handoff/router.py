@@ -90,16 +90,15 @@ async def history(
     _: CurrentStaff,
     q: Annotated[
         str,
+        # Documented here, enforced (with a readable message) below, as the chat's message is.
         Query(
-            min_length=2,
-            max_length=100,
-            pattern=r"\S",
             description="A candidate id, or words they or staff wrote (2-100 characters)",
+            json_schema_extra={"minLength": 2, "maxLength": 100, "pattern": r"\S.*\S"},
         ),
     ],
 ) -> list[ClosedItem]:
-    if len(q.strip()) < 2:  # " a": nothing to search for once the spaces are gone
-        return []
+    if len(q.strip()) < 2 or len(q) > 100:
+        raise HTTPException(422, "q: type 2-100 characters (a candidate id or words from the conversation)")
     entries = await asyncio.to_thread(handoff.closed, q)
     return [ClosedItem(**e.__dict__) for e in entries]
 

@@ -213,22 +213,21 @@ def saved_replies() -> list[Saved]:
 
 
 def save_reply(title: str, text: str, username: str) -> Saved:
-    with session_scope() as session:
-        # SQL's lower() folds ASCII only on SQLite: the exact title is checked too, and the unique
-        # index has the last word (two staff saving the same title at once).
-        same = session.scalar(
-            select(SavedReply).where(or_(SavedReply.title == title, func.lower(SavedReply.title) == title.lower()))
-        )
-        taken = f"A saved reply is already called {(same.title if same else title)!r}; choose another title."
-        if same is not None:
-            raise HandoffError(409, taken)
-        row = SavedReply(title=title, text=text, created_by=username)
-        session.add(row)
-        try:
+    taken = HandoffError(409, f"A saved reply is already called {title!r}; choose another title.")
+    try:
+        with session_scope() as session:
+            # Titles differing only in case would be two entries no one can tell apart in the picker.
+            same = session.scalar(
+                select(SavedReply).where(or_(SavedReply.title == title, func.lower(SavedReply.title) == title.lower()))
+            )
+            if same is not None:
+                raise taken
+            row = SavedReply(title=title, text=text, created_by=username)
+            session.add(row)
             session.flush()
-        except IntegrityError as exc:
-            raise HandoffError(409, taken) from exc
-        return Saved(row.id, row.title, row.text, row.created_by)
+            return Saved(row.id, row.title, row.text, row.created_by)
+    except IntegrityError as exc:  # the same title saved at the same moment by someone else
+        raise taken from exc
 
 
 def delete_reply(reply_id: int) -> None:

@@ -101,8 +101,8 @@ class QuestionGroupOut(BaseModel):
 
 
 class DismissIn(BaseModel):
-    # Ids are database row ids: positive, and at most the largest integer JSON carries exactly (2^53 - 1).
-    message_ids: list[Annotated[int, Field(ge=1, le=2**53 - 1)]] = Field(
+    # Each a stored message's id: a 32-bit integer column on PostgreSQL.
+    message_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
         min_length=1, max_length=1000, description="A group's `message_ids`"
     )
     answered_by: str | None = Field(

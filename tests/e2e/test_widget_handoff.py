@@ -66,7 +66,9 @@ def test_the_candidate_sees_who_joined_handed_back_and_closed(stack, page: Page,
     open_chat(page, stack.api_url)
     cid = ask_for_a_person(page)
     assert staff.post(f"/api/staff/conversations/{cid}/claim").status_code == 204
-    expect(page.locator("li.msg.notice", has_text="quinn from the support team joined.")).to_be_visible()
+    joined = page.locator("li.msg.notice", has_text="quinn from the support team joined.")
+    expect(joined).to_be_visible()
+    assert joined.evaluate("li => getComputedStyle(li).color") == "rgb(22, 25, 31)"  # news, not an error
     expect(page.locator("p.state")).to_have_text("You are chatting with a person.")
     assert staff.post(f"/api/staff/conversations/{cid}/handback").status_code == 204
     expect(page.locator("li.msg.notice", has_text="quinn handed you back to the assistant.")).to_be_visible()

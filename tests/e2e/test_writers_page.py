@@ -27,7 +27,7 @@ JUNK = ["<b>bold</b> hello", "SELECT * FROM users", "😀😀😀😀😀😀", 
 
 @pytest.fixture(scope="module")
 def writer(stack):
-    add_account(stack, "wren", "writer", PASSWORD)
+    add_account(stack, "wilda", "writer", PASSWORD)
     http = httpx.Client(base_url=stack.api_url, timeout=30)
     for question in (
         "what's the salary for this job?",
@@ -40,13 +40,13 @@ def writer(stack):
         r = http.post("/api/chat", json={"conversation_id": cid, "message": question})
         assert r.status_code == 200, r.text
     http.close()
-    return "wren"
+    return "wilda"
 
 
 def sign_in(browser: Browser, stack, size=DESKTOP) -> Page:
     page = browser.new_context(viewport=size).new_page()
     page.goto(f"{stack.api_url}/staff/login")
-    page.get_by_label("Username").fill("wren")
+    page.get_by_label("Username").fill("wilda")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/staff/login"))

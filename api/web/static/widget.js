@@ -49,7 +49,8 @@
     "li.bot { background: #eef1f4; }",
     "li.fallback, li.error, li.verify { background: #fff4e5; }",
     "li.human { background: #e9f7ef; }",
-    "li.notice { margin: .6rem auto; max-width: 95%; background: #fff; border: 1px dashed #5f6b7a; text-align: center; font-size: .88rem; }",
+    // Not the red unavailable banner (div.notice): what happened in the hand-off, in the text colour.
+    "li.notice { margin: .6rem auto; max-width: 95%; background: #fff; color: #16191f; border: 1px dashed #5f6b7a; border-radius: .6rem; text-align: center; font-size: .88rem; }",
     ".who { font-size: .78rem; font-weight: 700; color: #155d31; margin-bottom: .2rem; }",
     ".sources { font-size: .8rem; color: #414750; margin-top: .35rem; }",
     ".sources a { color: #0b5394; }",

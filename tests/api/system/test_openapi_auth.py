@@ -25,7 +25,9 @@ PUBLIC = {
     "GET /api/conversations/{conversation_id}/events": "the candidate's own page; the conversation id is the key",
     "GET /api/conversations/{conversation_id}/messages": "the candidate's own page after a reload; status replies redacted",
     "POST /api/conversations/{conversation_id}/feedback": "thumbs up or down from the candidate's own page",
-    "POST /api/conversations/{conversation_id}/withdraw": "the candidate's own page leaves the staff queue (start over)",
+    "POST /api/conversations/{conversation_id}/withdraw": (
+        "start over from the candidate's own page; a signed-in candidate's conversation needs their token"
+    ),
 }
 # Routes that are not in the document: pages that hold no data (their API calls are protected),
 # the document itself and the static files.
