@@ -116,7 +116,8 @@ def test_the_dashboard_renders_real_data_on_desktop_and_phone_and_axe_finds_noth
     expect(page.locator("#sections-table tbody tr").first.get_by_role("link")).to_have_attribute(
         "href", data["sections"][0]["preview"]
     )
-    for canvas in ("volume-chart", "kinds-chart", "containment-chart", "sections-chart"):
+    expect(page.locator("#unanswered-table tbody tr", has_text="dog")).to_have_count(1)
+    for canvas in ("volume-chart", "kinds-chart", "containment-chart", "sections-chart", "unanswered-chart"):
         box = page.locator(f"#{canvas}").bounding_box()
         assert box and box["height"] > 100, canvas
     assert page.evaluate("() => !!window.Chart && Object.keys(window.Chart.instances).length >= 4")
