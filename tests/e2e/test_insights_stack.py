@@ -145,3 +145,11 @@ def test_the_dashboard_data_needs_a_signed_in_account(stack):
     with httpx.Client(base_url=stack.api_url, timeout=30) as http:
         assert http.get("/api/insights").status_code == 401
         assert http.get("/api/insights/timeline.csv").status_code == 401
+
+
+def test_a_rated_sections_link_previews_it_on_the_writers_page(stack, chatted, staff_page):
+    page = staff_page
+    section = page.request.get(f"{stack.api_url}/api/insights?period=today").json()["sections"][0]
+    page.goto(stack.api_url + section["preview"])
+    expect(page.get_by_label("Question", exact=True)).to_have_value(section["section"].split("#", 1)[1])
+    expect(page.locator("#decision")).to_contain_text("Decision:")
