@@ -101,6 +101,7 @@ def staff_page(stack, browser: Browser):
     context.close()
 
 
+@pytest.mark.browser
 def test_the_dashboard_renders_real_data_on_desktop_and_phone_and_axe_finds_nothing(stack, chatted, staff_page):
     page = staff_page
     data = page.request.get(f"{stack.api_url}/api/insights?period=today").json()
@@ -147,6 +148,7 @@ def test_the_dashboard_data_needs_a_signed_in_account(stack):
         assert http.get("/api/insights/timeline.csv").status_code == 401
 
 
+@pytest.mark.browser
 def test_a_rated_sections_link_previews_it_on_the_writers_page(stack, chatted, staff_page):
     page = staff_page
     section = page.request.get(f"{stack.api_url}/api/insights?period=today").json()["sections"][0]
