@@ -7,13 +7,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from redaction import redact
 
 from api import db
 from api.clock import utcnow
 from api.csv_export import to_csv
-from api.deps import CurrentUser, SettingsDep
+from api.deps import CurrentUser, KnowledgeDep, SettingsDep
 from api.insights import service
-from api.insights.schemas import BucketSize, InsightsOut, Period
+from api.insights.schemas import BucketSize, InsightsOut, Period, UnansweredGroup
 
 router = APIRouter(prefix="/api/insights", tags=["insights"])
 
@@ -52,6 +53,48 @@ async def insights(
     bucket: BucketQuery = None,
 ) -> InsightsOut:
     return await _insights(settings, period, start, end, bucket)
+
+
+TOP_UNANSWERED = 10
+
+
+async def _unanswered(knowledge: KnowledgeDep) -> list[UnansweredGroup]:
+    """The writers' grouping of unanswered questions (api/knowledge/insight.py), its top groups, with
+    one example each whose emails, tokens and phone numbers are masked (candidates type them anywhere)."""
+    _, groups = await knowledge.unanswered.build(knowledge.embedder)
+    return [
+        UnansweredGroup(
+            example=redact(g.example),
+            count=g.count,
+            last_seen=g.last_seen.isoformat(timespec="seconds") if g.last_seen else None,
+        )
+        for g in groups[:TOP_UNANSWERED]
+    ]
+
+
+@router.get(
+    "/unanswered",
+    summary="The top groups of questions the assistant could not answer (newest 1,000 fallbacks)",
+    response_model=list[UnansweredGroup],
+    responses=ERRORS,
+)
+async def unanswered(knowledge: KnowledgeDep, _: CurrentUser) -> list[UnansweredGroup]:
+    return await _unanswered(knowledge)
+
+
+@router.get(
+    "/unanswered.csv",
+    summary="The top unanswered question groups as CSV",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **ERRORS},
+)
+async def unanswered_csv(knowledge: KnowledgeDep, _: CurrentUser) -> Response:
+    rows = ([g.example, g.count, g.last_seen or ""] for g in await _unanswered(knowledge))
+    return Response(
+        to_csv(["example", "count", "last_seen"], rows),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="insights-unanswered.csv"'},
+    )
 
 
 def _rows(data: InsightsOut, chart: Chart) -> tuple[list[str], list[list[object]]]:

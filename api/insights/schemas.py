@@ -60,3 +60,9 @@ class InsightsOut(BaseModel):
     replies: list[ReplyShare]
     handoffs: HandoffSummary
     sections: list[SectionRating] = Field(description="Rated sections, worst first")
+
+
+class UnansweredGroup(BaseModel):
+    example: str = Field(description="One question of the group, emails, tokens and phone numbers masked")
+    count: int
+    last_seen: str | None

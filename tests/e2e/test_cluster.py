@@ -132,6 +132,21 @@ def test_hand_off_mode_set_through_one_api_instance_holds_on_the_other(instances
     }
 
 
+def _messages_counted(client: httpx.Client) -> float:
+    r = client.get("/metrics")
+    assert r.status_code == 200, r.text
+    line = next(x for x in r.text.splitlines() if x.startswith("assistant_chat_messages_total "))
+    return float(line.split()[1])
+
+
+def test_each_api_instance_serves_its_own_metrics_and_nginx_passes_none_on(cluster, instances):
+    before = [_messages_counted(c) for c in instances]
+    chat(instances[1], f"metrics-{uuid.uuid4().hex[:8]}", "hello")
+    after = [_messages_counted(c) for c in instances]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [0, 1]
+    assert httpx.get(f"{cluster.api_url}/metrics", timeout=10).status_code == 404
+
+
 def test_twenty_messages_at_once_on_one_conversation_are_stored_once_and_answered_in_order(cluster):
     cid = f"cl-{uuid.uuid4().hex[:8]}"
     messages = [f"{QUESTIONS[n % len(QUESTIONS)]} ({n})" for n in range(20)]

@@ -101,6 +101,7 @@ def staff_page(stack, browser: Browser):
     context.close()
 
 
+@pytest.mark.browser
 def test_the_dashboard_renders_real_data_on_desktop_and_phone_and_axe_finds_nothing(stack, chatted, staff_page):
     page = staff_page
     data = page.request.get(f"{stack.api_url}/api/insights?period=today").json()
@@ -116,7 +117,8 @@ def test_the_dashboard_renders_real_data_on_desktop_and_phone_and_axe_finds_noth
     expect(page.locator("#sections-table tbody tr").first.get_by_role("link")).to_have_attribute(
         "href", data["sections"][0]["preview"]
     )
-    for canvas in ("volume-chart", "kinds-chart", "containment-chart", "sections-chart"):
+    expect(page.locator("#unanswered-table tbody tr", has_text="dog")).to_have_count(1)
+    for canvas in ("volume-chart", "kinds-chart", "containment-chart", "sections-chart", "unanswered-chart"):
         box = page.locator(f"#{canvas}").bounding_box()
         assert box and box["height"] > 100, canvas
     assert page.evaluate("() => !!window.Chart && Object.keys(window.Chart.instances).length >= 4")
@@ -144,3 +146,12 @@ def test_the_dashboard_data_needs_a_signed_in_account(stack):
     with httpx.Client(base_url=stack.api_url, timeout=30) as http:
         assert http.get("/api/insights").status_code == 401
         assert http.get("/api/insights/timeline.csv").status_code == 401
+
+
+@pytest.mark.browser
+def test_a_rated_sections_link_previews_it_on_the_writers_page(stack, chatted, staff_page):
+    page = staff_page
+    section = page.request.get(f"{stack.api_url}/api/insights?period=today").json()["sections"][0]
+    page.goto(stack.api_url + section["preview"])
+    expect(page.get_by_label("Question", exact=True)).to_have_value(section["section"].split("#", 1)[1])
+    expect(page.locator("#decision")).to_contain_text("Decision:")

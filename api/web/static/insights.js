@@ -131,7 +131,7 @@
   }
 
   function showUnanswered(groups) {
-    var top = groups.slice(0, 10);
+    var top = groups;
     draw("unanswered-chart", {
       type: "bar",
       data: { labels: top.map(function (g) { return g.example.length > 40 ? g.example.slice(0, 39) + "…" : g.example; }), datasets: [
@@ -150,7 +150,7 @@
     var mine = ++latest, q = query();
     api("GET", "/api/insights?" + q).then(function (d) { if (mine === latest) show(d, q); })
       .catch(function (e) { if (mine === latest) { $("error").textContent = e.message; $("error").hidden = false; } });
-    api("GET", "/api/knowledge/unanswered").then(showUnanswered).catch(function () {});
+    api("GET", "/api/insights/unanswered").then(showUnanswered).catch(function () {});
   }
 
   $("period").addEventListener("change", function () { $("custom-dates").hidden = $("period").value !== "custom"; });

@@ -88,7 +88,7 @@ def scripted(request, app_on_database):
     rated(app, "c1", c1[0], True, DAY1 + 9 * h + 13 * m)
     rated(app, "c1", c1b[0], False, DAY1 + 9 * h + 14 * m)
     # c2: a fallback, a clarifying question, a hand-off in staff hours, a person replies 120 s later.
-    turn("c2", DAY1 + 9 * h + 40 * m, "do you sponsor visas?", ("fallback", []))
+    turn("c2", DAY1 + 9 * h + 40 * m, "do you sponsor visas? write to ana.lopez@example.com", ("fallback", []))
     started("c2", DAY1 + 9 * h + 40 * m)
     turn("c2", DAY1 + 9 * h + 41 * m, "the assessment", ("clarify", []))
     handed_off(app, "c2", DAY1 + 9 * h + 45 * m, "talk to a person")
@@ -212,3 +212,12 @@ def test_daily_buckets_and_the_csv_downloads_hold_the_same_numbers(scripted):
     text = r.text + scripted.get("/api/insights/replies.csv?period=custom&start=2026-11-02&end=2026-11-03").text
     # Counts and section names only: no message text, no token, no email.
     assert "interview?" not in text and "@" not in text and "status?" not in text
+
+
+def test_the_top_unanswered_groups_mask_emails(scripted):
+    groups = scripted.get("/api/insights/unanswered").json()
+    assert groups == [
+        {"example": "do you sponsor visas? write to <email>", "count": 1, "last_seen": "2026-11-02T09:40:00"}
+    ]
+    text = scripted.get("/api/insights/unanswered.csv").text
+    assert "<email>" in text and "@" not in text

@@ -63,6 +63,8 @@ WRITERS_TOO = {
     "GET /api/staff/me",
     "GET /api/insights",
     "GET /api/insights/{chart}.csv",
+    "GET /api/insights/unanswered",
+    "GET /api/insights/unanswered.csv",
 }
 REFUSED = {401, 403}
 
