@@ -34,6 +34,7 @@ from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
+from api.practice.router import router as practice_router
 from api.privacy.service import run_retention
 from api.rasa_client import RasaClient
 from api.ratelimit import RateLimiter
@@ -211,6 +212,7 @@ def create_app() -> FastAPI:
     app.include_router(staff_router, responses=db)
     app.include_router(internal_router, responses=db)
     app.include_router(conversations_router, responses=db)
+    app.include_router(practice_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")

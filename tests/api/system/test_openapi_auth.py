@@ -25,6 +25,8 @@ PUBLIC = {
     "GET /api/conversations/{conversation_id}/events": "the candidate's own page; the conversation id is the key",
     "GET /api/conversations/{conversation_id}/messages": "the candidate's own page after a reload; status replies redacted",
     "POST /api/conversations/{conversation_id}/feedback": "thumbs up or down from the candidate's own page",
+    "POST /api/practice/review": "feedback on a practice answer the caller sends: stores nothing (rate-limited)",
+    "GET /api/practice/questions": "the practice questions: public content, no personal data",
 }
 # Routes that are not in the document: pages that hold no data (their API calls are protected),
 # the document itself and the static files.
