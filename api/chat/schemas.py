@@ -8,7 +8,19 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.limits import HAS_TEXT, clean_text, has_text
 
-ReplyKind = Literal["answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error"]
+ReplyKind = Literal[
+    "answer",
+    "clarify",
+    "fallback",
+    "chitchat",
+    "verify",
+    "status",
+    "handoff",
+    "human",
+    "error",
+    "practice",
+    "practice_feedback",
+]
 Mode = Literal["bot", "waiting", "human"]
 
 MAX_MESSAGE_CHARS = 2000
