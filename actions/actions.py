@@ -297,7 +297,9 @@ class ActionPracticeQuestion(Action):
         if question is None:
             dispatcher.utter_message(response="utter_service_error")
             return []
-        first = not any(e.get("event") == "slot" and e.get("name") == "practice_question_id" for e in tracker.events)
+        # No question asked yet in this conversation (the slot, not the events: the action server is
+        # not sent the whole history): say where the answers are kept, once.
+        first = current is None
         dispatcher.utter_message(
             json_message=practice.question_payload(
                 question, practice.description_of(principles, question["principle"]), first, retry

@@ -111,3 +111,11 @@ def test_the_feedback_action_says_so_when_the_service_is_down(stand_in):
     tracker = make_tracker("x", slots={"practice_answer": "some answer"})
     messages, events = asyncio.run(stand_in.run(ActionPracticeFeedback(), tracker, {}))
     assert messages[0]["response"] == "utter_service_error" and events[0]["value"] is None
+
+
+def test_try_again_asks_the_same_question_without_the_note_and_keeps_the_last_attempt(stand_in):
+    stand_in.routes["/api/practice/questions"] = (200, {"principles": PRINCIPLES}, 0.0)
+    tracker = make_tracker("/practice_retry", "practice_retry", slots={"practice_question_id": "ownership-1"})
+    messages, events = asyncio.run(stand_in.run(ActionPracticeQuestion(), tracker, {}))
+    assert messages[0]["custom"]["text"].startswith("Try again (Ownership): Tell me about ownership.")
+    assert [e["name"] for e in events] == ["practice_question_id", "practice_answer"]  # practice_previous kept

@@ -159,12 +159,13 @@
     }
     var li = el("li", { "class": "msg " + role + (reply.kind ? " " + reply.kind : "") });
     if (reply.kind === "human") li.appendChild(el("div", { "class": "who" }, "Support team (a person)"));
+    var box = li;  // where the text and buttons go: a practice reply's labelled group
     if (role === "bot" && (reply.kind === "practice" || reply.kind === "practice_feedback")) {
       if (reply.kind === "practice" && !practiceNoted) {
         practiceNoted = true;
-        log.appendChild(el("li", { "class": "msg bot practice-note", role: "note" }, PRACTICE_NOTE));
+        log.appendChild(el("li", { "class": "msg bot practice-note" }, PRACTICE_NOTE));
       }
-      addPractice(li, reply);
+      box = addPractice(li, reply);
     } else {
       li.appendChild(el("div", { "class": "text" }, reply.text));
     }
@@ -184,7 +185,7 @@
         btn.addEventListener("click", function () { ask(b.payload, b.title); });
         row.appendChild(btn);
       });
-      li.appendChild(row);
+      box.appendChild(row);
     }
     if (reply.kind === "answer" && reply.id) li.appendChild(rateRow(reply.id));
     log.appendChild(li);
@@ -196,18 +197,20 @@
   // (one a line) as a list, so a screen reader announces how many there are and reads them one by one.
   function addPractice(li, reply) {
     var heading = reply.kind === "practice" ? "Interview practice" : "Feedback on your answer";
-    li.setAttribute("role", "group");
-    li.setAttribute("aria-label", heading);
-    li.appendChild(el("div", { "class": "who" }, heading));
+    // The group is inside the list item: the log stays a list of items (axe's "list" rule).
+    var group = el("div", { role: "group", "aria-label": heading });
+    li.appendChild(group);
+    group.appendChild(el("div", { "class": "who" }, heading));
     var lines = String(reply.text || "").split("\n").filter(function (t) { return t.trim(); });
     if (reply.kind === "practice_feedback" && lines.length > 1) {
-      li.appendChild(el("div", { "class": "text" }, lines[0]));
+      group.appendChild(el("div", { "class": "text" }, lines[0]));
       var list = el("ul", { "class": "practice-list" });
       lines.slice(1).forEach(function (t) { list.appendChild(el("li", {}, t)); });
-      li.appendChild(list);
+      group.appendChild(list);
     } else {
-      li.appendChild(el("div", { "class": "text" }, reply.text));
+      group.appendChild(el("div", { "class": "text" }, reply.text));
     }
+    return group;
   }
 
   function showMode(mode) {
