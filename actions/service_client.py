@@ -105,7 +105,7 @@ class ServiceClient:
         body = {"answer": answer, "question_id": question_id}
         try:
             async with self._http().post("/api/practice/review", json=body) as resp:
-                if resp.status == 422 and question_id is not None:
+                if resp.status == 404 and question_id is not None:
                     # The question left the bank since it was asked (a writer's edit): review it alone.
                     return await self.practice_review(answer, None)
                 if resp.status != 200:

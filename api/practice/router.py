@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 
+from api.chat.schemas import ErrorOut
 from api.config import get_settings
 from api.deps import RATE_LIMITED, SettingsDep, _limit, same_secret
 from api.practice.schemas import (
@@ -56,14 +57,18 @@ async def limit_practice(
     "/review",
     summary="Feedback on a practice answer's STAR structure (nothing is stored)",
     response_model=ReviewResponse,
-    responses={**RATE_LIMITED, 422: {"description": "An empty or too long answer, or an unknown question_id"}},
+    responses={
+        **RATE_LIMITED,
+        404: {"model": ErrorOut, "description": "No practice question has this question_id"},
+        422: {"description": "An empty or too long answer"},
+    },
 )
 async def review_answer(
     body: ReviewRequest, practice: PracticeDep, _: Annotated[None, Depends(limit_practice)]
 ) -> ReviewResponse:
     if body.question_id is not None and practice.bank.question(body.question_id) is None:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            status.HTTP_404_NOT_FOUND,
             f"question_id: no practice question {body.question_id!r}; GET /api/practice/questions lists them, "
             "or send null",
         )

@@ -6,12 +6,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.limits import HAS_TEXT, clean_text, has_text
+
 # A two-minute answer is about 2,000 characters; five times that is still a practice answer.
 MAX_ANSWER_CHARS = 10_000
 
 
 class ReviewRequest(BaseModel):
-    answer: str = Field(description="The candidate's answer, several sentences typed or pasted")
+    answer: str = Field(
+        description="The candidate's answer, several sentences typed or pasted (1-10,000 characters, not only spaces)",
+        # Documented here, enforced with a readable message by the validator below (as the chat's message).
+        json_schema_extra={"minLength": 1, "maxLength": MAX_ANSWER_CHARS, "pattern": HAS_TEXT},
+    )
     question_id: str | None = Field(
         default=None, max_length=100, description="The practice question answered (GET /api/practice/questions)"
     )
@@ -19,7 +25,8 @@ class ReviewRequest(BaseModel):
     @field_validator("answer")
     @classmethod
     def _an_answer(cls, value: str) -> str:
-        if not value.strip():
+        value = clean_text(value)
+        if not has_text(value):
             raise ValueError("is empty: send the answer's text, a few sentences telling one specific example")
         if len(value) > MAX_ANSWER_CHARS:
             raise ValueError(

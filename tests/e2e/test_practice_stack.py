@@ -38,7 +38,7 @@ def test_the_review_endpoint_finds_the_parts_and_refuses_bad_input(http):
     assert body["first_person"]["i"] > body["first_person"]["we"]
     assert http.post("/api/practice/review", json={"answer": ""}).status_code == 422
     unknown = http.post("/api/practice/review", json={"answer": "x", "question_id": "no-such-question"})
-    assert unknown.status_code == 422 and "GET /api/practice/questions" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and "GET /api/practice/questions" in unknown.json()["detail"]
     hypothetical = http.post(
         "/api/practice/review", json={"answer": "I would listen to the customer. Then I would fix it."}
     )

@@ -31,13 +31,13 @@ def test_a_story_gets_its_parts_and_the_answer_text_is_neither_logged_nor_kept(c
     assert "medication" not in caplog.text
 
 
-def test_bad_input_is_422_with_what_to_do(client):
+def test_bad_input_is_refused_with_what_to_do(client):
     empty = client.post("/api/practice/review", json={"answer": "   "})
     assert empty.status_code == 422 and "answer: is empty" in empty.json()["detail"]
     long = client.post("/api/practice/review", json={"answer": "word " * 3000})
     assert long.status_code == 422 and "at most 10000" in long.json()["detail"]
     unknown = client.post("/api/practice/review", json={"answer": STORY, "question_id": "nope-9"})
-    assert unknown.status_code == 422 and "GET /api/practice/questions" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and "GET /api/practice/questions" in unknown.json()["detail"]
     assert client.post("/api/practice/review", json={}).status_code == 422
 
 
