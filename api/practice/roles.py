@@ -35,7 +35,7 @@ WORD_FEATURES = 2**12
 
 
 @lru_cache(maxsize=1)
-def _hasher() -> Any:
+def word_hasher() -> Any:
     from sklearn.feature_extraction.text import HashingVectorizer
 
     # Words and word pairs, hashed (no vocabulary to keep): "my job was", "went down", "i would".
@@ -51,7 +51,7 @@ def features(sentences: list[str], vectors: np.ndarray | None, use_words: bool =
     rows = [cues(s).vector(i / (n - 1) if n > 1 else 0.0, i == 0, i == n - 1) for i, s in enumerate(sentences)]
     blocks = [np.asarray(rows, dtype=np.float32).reshape(n, -1) * CUE_SCALE]
     if use_words:
-        blocks.insert(0, _hasher().transform(sentences).toarray().astype(np.float32))
+        blocks.insert(0, word_hasher().transform(sentences).toarray().astype(np.float32))
     if vectors is not None:
         blocks.insert(0, np.asarray(vectors, dtype=np.float32))
     return np.hstack(blocks)

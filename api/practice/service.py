@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from api.config import Settings
 from api.practice.bank import Bank, LiveBank
 from api.practice.review import Review, review
-from api.practice.roles import Encoder, RoleModel
+from api.practice.roles import Encoder, RoleModel, word_hasher
 
 
 @dataclass
@@ -22,6 +22,8 @@ class PracticeService:
     @classmethod
     def start(cls, settings: Settings, encoder: Encoder | None = None) -> PracticeService:
         model = RoleModel.load()
+        if model.uses_words:
+            word_hasher()  # scikit-learn's import (about a second) on start-up, not in a review
         return cls(LiveBank(settings.practice_dir), model, encoder if model.uses_embeddings else None)
 
     @property
