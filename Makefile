@@ -29,7 +29,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/libs/redaction
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps browser seed token run run-cluster test test-fast test-unit test-bot test-e2e eval bench lint audit config-doc kb-check index model calibrate clean
+.PHONY: help deps browser seed token run run-cluster test test-fast test-unit test-bot test-e2e eval eval-practice bench lint audit config-doc kb-check index model calibrate clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -117,8 +117,12 @@ calibrate: $(API_VENV)/.installed ## Re-calibrate the retrieval thresholds on th
 config-doc: $(API_VENV)/.installed ## Regenerate docs/operations.md's configuration table from .env.example
 	$(API_PY) scripts/config_doc.py
 
-kb-check: $(API_VENV)/.installed ## Check knowledge/ (format, and every sentence against the source) as file:line: message
+kb-check: $(API_VENV)/.installed ## Check knowledge/ (format, and every sentence against the source) and practice/ as file:line: message
 	$(API_PY) -m api.knowledge check
+	$(API_PY) -m api.practice check
+
+eval-practice: $(API_VENV)/.installed ## Interview practice feedback on the labelled answers (eval/practice/): dev and held-out figures
+	$(API_PY) -m api.practice eval
 
 lint: $(API_VENV)/.installed ## ruff, ruff format --check and mypy on the service tier; the dependency audit
 	$(API_VENV)/bin/ruff check api scripts tests actions rasa_ext

@@ -11,6 +11,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
+from actions import practice_logic as practice
 from actions.replies import answer_payload, clarify_payload, response_text
 from actions.service_client import NotVerified, ServiceUnavailable, get_client
 from actions.status_logic import match_application, option, status_fields
@@ -256,3 +257,110 @@ class ActionRequestHuman(Action):
         else:
             dispatcher.utter_message(response="utter_handoff_queued", position=result.get("position") or 1)
         return []
+
+
+# Interview practice (docs/practice.md). `practice_form` waits for the answer, so whatever the
+# candidate types next is the answer (not a hiring question for NLU); after the feedback it waits
+# again, for another attempt. The answer lives in the slot only until the feedback is sent.
+PRACTICE_SLOTS = ("practice_question_id", "practice_answer", "practice_previous")
+
+
+def _practice_principle(tracker: Tracker) -> str | None:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "practice_principle":
+            return str(entity.get("value"))
+    return None
+
+
+class ActionPracticeQuestion(Action):
+    """Asks a practice question (of the principle a button named, if any; the same one again for
+    "try again") with its principle and what a good answer holds; the first one in a conversation
+    also says where the answers are kept."""
+
+    def name(self) -> str:
+        return "action_practice_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        try:
+            principles = await get_client().practice_questions()
+        except ServiceUnavailable as exc:
+            log.warning("practice questions unavailable: %s", exc)
+            dispatcher.utter_message(response="utter_service_error")
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        current = tracker.get_slot("practice_question_id")
+        retry = tracker.latest_message.get("intent", {}).get("name") == "practice_retry"
+        by_id = {q["id"]: q for p in principles for q in p["questions"]}
+        question = by_id.get(current) if retry and current else None
+        if question is None:
+            retry = False
+            question = practice.pick_question(principles, _practice_principle(tracker), exclude=current)
+        if question is None:
+            dispatcher.utter_message(response="utter_service_error")
+            return []
+        # No question asked yet in this conversation (the slot, not the events: the action server is
+        # not sent the whole history): say where the answers are kept, once.
+        first = current is None
+        dispatcher.utter_message(
+            json_message=practice.question_payload(
+                question, practice.description_of(principles, question["principle"]), first, retry
+            )
+        )
+        events: list[EventType] = [SlotSet("practice_question_id", question["id"]), SlotSet("practice_answer", None)]
+        if not retry:
+            events.append(SlotSet("practice_previous", None))
+        return events
+
+
+class ActionPracticePrinciples(Action):
+    """Lists the Leadership Principles as buttons, to pick one to practise."""
+
+    def name(self) -> str:
+        return "action_practice_principles"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        try:
+            principles = await get_client().practice_questions()
+        except ServiceUnavailable as exc:
+            log.warning("practice questions unavailable: %s", exc)
+            dispatcher.utter_message(response="utter_service_error")
+            return []
+        dispatcher.utter_message(json_message=practice.principles_payload(principles))
+        return []
+
+
+class ActionAskPracticeAnswer(Action):
+    """The form's question for `practice_answer`: the practice question already asked it, so nothing."""
+
+    def name(self) -> str:
+        return "action_ask_practice_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return []
+
+
+class ActionPracticeFeedback(Action):
+    """Reviews the answer the form collected (POST /api/practice/review) and sends the feedback,
+    compared with the previous attempt at the same question; then forgets the answer's text."""
+
+    def name(self) -> str:
+        return "action_practice_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        answer = str(tracker.get_slot("practice_answer") or "")
+        question_id = tracker.get_slot("practice_question_id")
+        forget: list[EventType] = [SlotSet("practice_answer", None)]
+        if not answer.strip():
+            return forget
+        try:
+            review = await get_client().practice_review(answer, question_id)
+        except ServiceUnavailable as exc:
+            log.warning("practice review failed: %s", exc)
+            dispatcher.utter_message(response="utter_service_error")
+            return forget
+        previous = tracker.get_slot("practice_previous")
+        dispatcher.utter_message(
+            json_message=practice.feedback_payload(
+                review, answer, previous if isinstance(previous, dict) else None, question_id
+            )
+        )
+        return [*forget, SlotSet("practice_previous", practice.summary(review, question_id))]

@@ -89,6 +89,31 @@ class ServiceClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
+    async def practice_questions(self) -> list[dict[str, Any]]:
+        """The practice questions by principle: [{name, description, questions: [{id, text, principle}]}]."""
+        try:
+            async with self._http().get("/api/practice/questions") as resp:
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"practice questions answered {resp.status}")
+                return list((await resp.json())["principles"])
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
+    async def practice_review(self, answer: str, question_id: str | None) -> dict[str, Any]:
+        """Feedback on a practice answer (the service keeps nothing; the service token exempts this
+        call from the per-address limit, the chat's limits having counted the message)."""
+        body = {"answer": answer, "question_id": question_id}
+        try:
+            async with self._http().post("/api/practice/review", json=body) as resp:
+                if resp.status == 404 and question_id is not None:
+                    # The question left the bank since it was asked (a writer's edit): review it alone.
+                    return await self.practice_review(answer, None)
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"practice review answered {resp.status}")
+                return dict(await resp.json())
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
 
 _client: ServiceClient | None = None
 

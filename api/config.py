@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # a file, or a folder of .txt/.md files. Default: the project's copy of the public hiring page.
     knowledge_sources: Path = ROOT / "knowledge" / "sources"
     var_dir: Path = ROOT / "var"
+    # Interview practice questions (docs/practice.md): markdown writers keep, re-read when it changes.
+    practice_dir: Path = ROOT / "practice"
     embedder: Literal["torch", "onnx"] = "onnx"
     # Rebuild the index when a file under knowledge/ changes (no restart, no retraining).
     watch_knowledge: bool = True
@@ -118,6 +120,8 @@ class Settings(BaseSettings):
     # Every sign-in attempt counts, right or wrong: guessing stays at a few per hour per account.
     rate_limit_login_address: str = "30/hour"
     rate_limit_login_username: str = "10/hour"
+    # Practice reviews from one address (POST /api/practice/review); the chat's own reviews are not counted.
+    rate_limit_practice_address: str = "30/minute"
     # Direct peers (addresses or networks) whose X-Forwarded-For names the client: the reverse proxy.
     trusted_proxies: list[str] = Field(default_factory=list)
     # Slow clients (api/timeouts.py): a connection must deliver a request's head (request line and
@@ -139,6 +143,7 @@ class Settings(BaseSettings):
         "rate_limit_chat_address",
         "rate_limit_login_address",
         "rate_limit_login_username",
+        "rate_limit_practice_address",
     )
     @classmethod
     def _is_a_rate(cls, value: str) -> str:
@@ -164,6 +169,7 @@ class Settings(BaseSettings):
             "chat_address": parse_rate(self.rate_limit_chat_address),
             "login_address": parse_rate(self.rate_limit_login_address),
             "login_username": parse_rate(self.rate_limit_login_username),
+            "practice_address": parse_rate(self.rate_limit_practice_address),
         }
 
     @property

@@ -36,6 +36,7 @@ from api.knowledge.router import writers_router
 from api.knowledge.service import KnowledgeService
 from api.limits import BodySizeLimit
 from api.metrics import RejectedRequests, worker_stopped
+from api.practice.router import router as practice_router
 from api.privacy.service import run_retention
 from api.rasa_client import RasaClient
 from api.ratelimit import RateLimiter
@@ -219,6 +220,7 @@ def create_app() -> FastAPI:
     app.include_router(conversations_router, responses=db)
     app.include_router(insights_router, responses=db)
     app.include_router(metrics_router)
+    app.include_router(practice_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")

@@ -11,6 +11,9 @@ import re
 
 _ALLOWED = re.compile(
     r"^/(?:request_human|check_my_status|capabilities|greet|affirm|deny"
+    # Interview practice buttons (docs/practice.md): a principle is named by its public name.
+    r"|practice|practice_principles|practice_retry|stop_practice"
+    r'|practice\{"practice_principle": ?"[A-Za-z ,;\'’]{1,60}"\}'
     r'|inform_application\{"application_choice": ?"[A-Za-z0-9_.-]{1,64}"\}'
     r'|ask_hiring\{"section_id": ?"[a-z0-9-]{1,80}#[a-z0-9-]{1,80}"\})$'
 )

@@ -10,7 +10,18 @@ from api.limits import HAS_TEXT, clean_text, has_text
 
 # "notice": what happened in the hand-off (a person joined, handed back, closed), in the service's words.
 ReplyKind = Literal[
-    "answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error", "notice"
+    "answer",
+    "clarify",
+    "fallback",
+    "chitchat",
+    "verify",
+    "status",
+    "handoff",
+    "human",
+    "error",
+    "notice",
+    "practice",
+    "practice_feedback",
 ]
 Mode = Literal["bot", "waiting", "human"]
 

@@ -670,6 +670,9 @@ def held(session: Session, ids: list[str]) -> list[dict[str, Any]]:
 # The writers' reports (api/knowledge/insight.py) ---------------------------------------------------
 
 
+PRACTICE_KINDS = ("practice", "practice_feedback")
+
+
 def fallback_questions(limit: int) -> list[tuple[int, str, dt.datetime]]:
     """The candidate messages the newest `limit` fallbacks answered (the message before each), newest
     first, as (message id, text, time)."""
@@ -686,10 +689,22 @@ def fallback_questions(limit: int) -> list[tuple[int, str, dt.datetime]]:
         .limit(limit)
         .subquery()
     )
+    # A message answering a practice question or its feedback is a candidate's practice answer, personal
+    # data kept only in the conversation: never a question for the writers' report, even when it
+    # reached a fallback (the practice form had ended, e.g. with the session).
+    before = aliased(Message)
+    reply_before = (
+        select(before.kind)
+        .where(before.conversation_id == Message.conversation_id, before.sender == "bot", before.id < Message.id)
+        .order_by(before.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     # One query (it was one per fallback): 1,000 fallbacks took as many round trips.
     query = (
         select(Message.id, Message.text, Message.created_at)
         .join(fallbacks, Message.id == fallbacks.c.question_id)
+        .where(func.coalesce(reply_before, "").not_in(PRACTICE_KINDS))
         .order_by(fallbacks.c.fallback_id.desc())
     )
     with session_scope() as session:

@@ -30,6 +30,8 @@ RUN cd /tmp/src && python -m pip install -r requirements/api.txt && rm -rf /tmp/
 WORKDIR /app
 COPY api/ api/
 COPY knowledge/ knowledge/
+# Interview practice questions (docs/practice.md); the classifier's weights come with api/practice/.
+COPY practice/ practice/
 RUN CA_VAR_DIR=/app/seed CA_KNOWLEDGE_DIR=/app/knowledge python -m api.knowledge build \
     && python -m compileall -q api
 

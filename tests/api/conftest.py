@@ -61,7 +61,7 @@ def client(tmp_path_factory, model_cache):
     mp.setenv("CA_CANDIDATE_TOKEN_SECRET", SECRET)
     # Many tests share this app, its address ("testclient") and its accounts: the rate-limit tests
     # (tests/api/test_ratelimit*.py) run apps of their own with small limits instead.
-    for name in ("CHAT_CONVERSATION", "CHAT_ADDRESS", "LOGIN_ADDRESS", "LOGIN_USERNAME"):
+    for name in ("CHAT_CONVERSATION", "CHAT_ADDRESS", "LOGIN_ADDRESS", "LOGIN_USERNAME", "PRACTICE_ADDRESS"):
         mp.setenv(f"CA_RATE_LIMIT_{name}", "off")
     get_settings.cache_clear()
     db.get_engine.cache_clear()

@@ -75,7 +75,7 @@ def test_bad_redis_url_and_trusted_proxy_settings_stop_start_up(monkeypatch):
 
 
 def test_defaults_limit_chat_and_sign_in(monkeypatch):
-    for name in ("CHAT_CONVERSATION", "CHAT_ADDRESS", "LOGIN_ADDRESS", "LOGIN_USERNAME"):
+    for name in ("CHAT_CONVERSATION", "CHAT_ADDRESS", "LOGIN_ADDRESS", "LOGIN_USERNAME", "PRACTICE_ADDRESS"):
         monkeypatch.delenv(f"CA_RATE_LIMIT_{name}", raising=False)  # the shared test app turns them off
     rates = Settings(_env_file=None).rate_limits()
     assert rates == {
@@ -83,6 +83,7 @@ def test_defaults_limit_chat_and_sign_in(monkeypatch):
         "chat_address": Rate(300, 60),
         "login_address": Rate(30, 3600),
         "login_username": Rate(10, 3600),
+        "practice_address": Rate(30, 60),
     }
 
 

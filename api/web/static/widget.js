@@ -21,8 +21,12 @@
   var QUICK = [
     { title: "How does the process work?", payload: "How does the hiring process work?" },
     { title: "Check my application status", payload: "/check_my_status" },
-    { title: "Talk to a person", payload: "/request_human" }
+    { title: "Talk to a person", payload: "/request_human" },
+    { title: "Practise an interview answer", payload: "/practice" }
   ];
+  // Said once, before the first practice question (docs/practice.md): answers are personal data.
+  var PRACTICE_NOTE = "Practice answers are kept only in this conversation: they are exported and erased with it, and never used for anything else.";
+  var practiceNoted = false;
 
   var CSS = [
     ":host { all: initial; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #16191f; }",
@@ -51,6 +55,10 @@
     "li.human { background: #e9f7ef; }",
     // Not the red unavailable banner (div.notice): what happened in the hand-off, in the text colour.
     "li.notice { margin: .6rem auto; max-width: 95%; background: #fff; color: #16191f; border: 1px dashed #5f6b7a; border-radius: .6rem; text-align: center; font-size: .88rem; }",
+    "li.practice, li.practice_feedback { background: #eaf3fb; border-left: 4px solid #0b5394; }",
+    "li.practice-note { background: #fff8e6; font-size: .85rem; max-width: 100%; }",
+    "ul.practice-list { margin: .3rem 0 0; padding-left: 1.1rem; }",
+    "ul.practice-list li { margin: .25rem 0; }",
     ".who { font-size: .78rem; font-weight: 700; color: #155d31; margin-bottom: .2rem; }",
     ".sources { font-size: .8rem; color: #414750; margin-top: .35rem; }",
     ".sources a { color: #0b5394; }",
@@ -187,7 +195,16 @@
     }
     var li = el("li", { "class": "msg " + role + (reply.kind ? " " + reply.kind : "") });
     if (reply.kind === "human") li.appendChild(el("div", { "class": "who" }, "Support team (a person)"));
-    li.appendChild(el("div", { "class": "text" }, reply.text));
+    var box = li;  // where the text and buttons go: a practice reply's labelled group
+    if (role === "bot" && (reply.kind === "practice" || reply.kind === "practice_feedback")) {
+      if (reply.kind === "practice" && !practiceNoted) {
+        practiceNoted = true;
+        log.appendChild(el("li", { "class": "msg bot practice-note" }, PRACTICE_NOTE));
+      }
+      box = addPractice(li, reply);
+    } else {
+      li.appendChild(el("div", { "class": "text" }, reply.text));
+    }
     if (reply.sources && reply.sources.length) {
       var src = el("div", { "class": "sources" }, "Source: ");
       reply.sources.forEach(function (s, i) {
@@ -204,12 +221,32 @@
         btn.addEventListener("click", function () { ask(b.payload, b.title); });
         row.appendChild(btn);
       });
-      li.appendChild(row);
+      box.appendChild(row);
     }
     if (reply.kind === "answer" && reply.id) li.appendChild(rateRow(reply.id, reply.helpful));
     if (after && after.parentNode === log) { log.insertBefore(li, after.nextSibling); } else { log.appendChild(li); }
     log.scrollTop = log.scrollHeight;
     return li;
+  }
+
+  // A practice question, or the feedback on an answer: a labelled group; the feedback's findings
+  // (one a line) as a list, so a screen reader announces how many there are and reads them one by one.
+  function addPractice(li, reply) {
+    var heading = reply.kind === "practice" ? "Interview practice" : "Feedback on your answer";
+    // The group is inside the list item: the log stays a list of items (axe's "list" rule).
+    var group = el("div", { role: "group", "aria-label": heading });
+    li.appendChild(group);
+    group.appendChild(el("div", { "class": "who" }, heading));
+    var lines = String(reply.text || "").split("\n").filter(function (t) { return t.trim(); });
+    if (reply.kind === "practice_feedback" && lines.length > 1) {
+      group.appendChild(el("div", { "class": "text" }, lines[0]));
+      var list = el("ul", { "class": "practice-list" });
+      lines.slice(1).forEach(function (t) { list.appendChild(el("li", {}, t)); });
+      group.appendChild(list);
+    } else {
+      group.appendChild(el("div", { "class": "text" }, reply.text));
+    }
+    return group;
   }
 
   function showMode(m) {

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from api.chat.payloads import sanitise
 from api.chat.replies import NO_REPLY, to_replies
 
@@ -45,3 +47,18 @@ def test_button_payloads_pass_but_other_slash_commands_become_text():
     assert sanitise('/inform{"candidate_id": "42"}') == 'inform{"candidate_id": "42"}'
     assert sanitise("///") == "?"
     assert sanitise("how long is it?") == "how long is it?"
+
+
+def test_the_practice_buttons_pass_as_intents_and_nothing_else_does():
+    for payload in ("/practice", "/practice_principles", "/practice_retry", "/stop_practice"):
+        assert sanitise(payload) == payload
+    for name in (
+        "Ownership",
+        "Have Backbone; Disagree and Commit",
+        "Are Right, A Lot",
+        "Strive to be Earth's Best Employer",
+    ):
+        payload = "/practice" + json.dumps({"practice_principle": name}, separators=(",", ":"))
+        assert sanitise(payload) == payload
+    assert sanitise('/practice{"practice_answer":"x"}') == 'practice{"practice_answer":"x"}'
+    assert sanitise('/practice{"practice_principle":"x"}{"a":1}') == 'practice{"practice_principle":"x"}{"a":1}'

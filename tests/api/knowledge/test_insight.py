@@ -278,3 +278,17 @@ def test_answered_by_a_section_adds_the_wording_to_its_example_questions(client,
     finally:
         monkeypatch.undo()
         knowledge.reload()
+    assert [len(t) for t in counting.texts] == [EMBED_CHARS] and groups[0].example == "x" * 2000
+
+
+def test_a_practice_answer_that_reached_a_fallback_is_never_an_unanswered_question(client):
+    cid = f"p-{uuid.uuid4().hex[:8]}"
+    answer = f"At my bakery {cid} I rewrote the rota and sales grew by 10 percent."
+    conversations.candidate_message(cid, "give me a practice question", None)
+    conversations.bot_replies(cid, [{"kind": "practice", "text": "Practice question (Ownership): ..."}])
+    conversations.candidate_message(cid, answer, None)
+    conversations.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
+    conversations.candidate_message(cid, f"what is the pay {cid}?", None)
+    conversations.bot_replies(cid, [{"kind": "fallback", "text": "I don't have information about that."}])
+    asked = [text for _, text, _ in conversations.fallback_questions(1000)]
+    assert f"what is the pay {cid}?" in asked and answer not in asked

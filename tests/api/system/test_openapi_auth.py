@@ -28,6 +28,8 @@ PUBLIC = {
     "POST /api/conversations/{conversation_id}/withdraw": (
         "start over from the candidate's own page; a signed-in candidate's conversation needs their token"
     ),
+    "POST /api/practice/review": "feedback on a practice answer the caller sends: stores nothing (rate-limited)",
+    "GET /api/practice/questions": "the practice questions: public content, no personal data",
 }
 # Routes that are not in the document: pages that hold no data (their API calls are protected),
 # the document itself and the static files.

@@ -1,0 +1,258 @@
+"""Surface cues of a practice answer's sentences: tense, first person, modal verbs, quantities.
+
+Pure functions on text, no model: the classifier (api/practice/roles.py) uses them beside the
+sentence embedding, and the review uses them directly for "I" vs "we", measurable results and
+whether an answer tells a story at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! or ? (then a space) or at a line break; candidates type lower case too.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n+\s*")
+# Hyphenated words stay whole: "customer-obsessed" describes, "obsessed" alone might tell.
+_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*|\d[\d,.]*")
+
+I_WORDS = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself", "mine"})
+WE_WORDS = frozenset({"we", "we're", "we've", "we'd", "we'll", "us", "our", "ours", "ourselves"})
+
+# Common irregular past forms (regular ones end in -ed). Enough for spoken stories; a word missed
+# here only weakens one cue of many.
+_IRREGULAR_PAST = frozenset(
+    [
+        "was",
+        "were",
+        "had",
+        "did",
+        "made",
+        "went",
+        "took",
+        "led",
+        "ran",
+        "built",
+        "found",
+        "saw",
+        "told",
+        "got",
+        "gave",
+        "wrote",
+        "spoke",
+        "met",
+        "brought",
+        "thought",
+        "knew",
+        "began",
+        "became",
+        "left",
+        "kept",
+        "set",
+        "put",
+        "sent",
+        "spent",
+        "felt",
+        "chose",
+        "drove",
+        "won",
+        "lost",
+        "grew",
+        "fell",
+        "rose",
+        "paid",
+        "sold",
+        "bought",
+        "caught",
+        "taught",
+        "understood",
+        "stood",
+        "held",
+        "heard",
+        "meant",
+        "said",
+        "came",
+        "sat",
+        "wore",
+        "threw",
+        "broke",
+        "chose",
+        "cut",
+        "dealt",
+        "drew",
+        "fed",
+        "fought",
+        "forgot",
+        "forgave",
+        "hid",
+        "hit",
+        "hung",
+        "hurt",
+        "lay",
+        "lit",
+        "overcame",
+        "quit",
+        "rang",
+        "rode",
+        "sang",
+        "shut",
+        "slept",
+        "spread",
+        "stole",
+        "struck",
+        "swam",
+        "swore",
+        "took",
+        "tore",
+        "woke",
+        "withdrew",
+    ]
+)
+# Words ending in -ed that are not past verbs (adjectives and nouns that come up in answers).
+_NOT_PAST = frozenset({"red", "bed", "shed", "speed", "seed", "feed", "hundred", "bred", "indeed"})
+# After these an -ed word describes ("I am very organised", "I'm customer-obsessed"), it tells nothing.
+_DESCRIBING = frozenset({"am", "i'm", "is", "are", "we're", "very", "extremely", "really", "so", "highly"})
+_MODAL = re.compile(r"\b(would|i'd|we'd|i'll|we'll|will|should|could|might|ideally|hopefully)\b|\bif i\b", re.I)
+# Describing oneself in the present: "I am", "I'm", "I always", "I love", "my strength is".
+_SELF = re.compile(
+    r"\b(i am|i'm|i always|i never|i love|i believe|i enjoy|i consider|i think|i take|i look|my (biggest |greatest |main )?"
+    r"(strength|value|values|colleagues say|managers)|people (say|like)|i have always)\b",
+    re.I,
+)
+_NUMBER_WORDS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "half",
+        "quarter",
+        "third",
+        "twice",
+        "double",
+        "doubled",
+        "tripled",
+        "halved",
+        "percent",
+    ]
+)
+_QUANTITY = re.compile(r"\d|%|[$£€]")
+_RESULT_MARKERS = re.compile(
+    r"\b(as a result|result|resulted|outcome|in the end|eventually|finally|afterwards|since then|"
+    r"learned|learnt|lesson|now|went (up|down|from)|fell|rose|dropped|increased|reduced|saved|"
+    r"improved|thanked|happy|success|successfully|achieved|reached|delivered|launched|finished|since|"
+    r"on time|in time|agreed|got|won|kept)\b",
+    re.I,
+)
+_TASK_MARKERS = re.compile(
+    r"\b(my (job|task|role|goal|responsibility|target) (was|is)|i (was|were) (asked|given|responsible|"
+    r"tasked)|i had to|i needed to|i wanted to|the (goal|target|task) was|we had to|asked me to|"
+    r"set myself)\b",
+    re.I,
+)
+
+
+_SEQUENCE = re.compile(r"\b(also|then|next|after that|so i|so we|first|finally i)\b", re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a typed or pasted answer (bullets and blank lines are sentence breaks too)."""
+    out = []
+    for part in _SENTENCE_END.split(text.strip()):
+        part = part.strip().lstrip("-*• ").strip()
+        if part and re.search(r"[A-Za-z0-9]", part):
+            out.append(part)
+    return out
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text.replace("’", "'"))]
+
+
+def is_past(word: str) -> bool:
+    return word in _IRREGULAR_PAST or (
+        word.endswith("ed") and len(word) > 3 and "-" not in word and word not in _NOT_PAST
+    )
+
+
+@dataclass(frozen=True)
+class Cues:
+    i: int
+    we: int
+    past: int
+    modal: bool
+    self_description: bool
+    quantity: bool
+    result_marker: bool
+    task_marker: bool
+    words: int
+    # Starts with "I ..." or "We ...": how actions are told ("I split the work"), rarely results.
+    starts_first_person: bool = False
+    # "also", "then", "next", "so I": one step after another.
+    sequence_marker: bool = False
+
+    def vector(self, position: float, first: bool, last: bool) -> list[float]:
+        """The cues as classifier features (bounded, so they weigh alike), with the sentence's place."""
+        return [
+            min(self.i, 3) / 3,
+            min(self.we, 3) / 3,
+            min(self.past, 3) / 3,
+            float(self.modal),
+            float(self.self_description),
+            float(self.quantity),
+            float(self.result_marker),
+            float(self.task_marker),
+            float(self.starts_first_person),
+            float(self.sequence_marker),
+            position,
+        ]
+
+
+def cues(sentence: str) -> Cues:
+    ws = words(sentence)
+    return Cues(
+        i=sum(w in I_WORDS for w in ws),
+        we=sum(w in WE_WORDS for w in ws),
+        past=sum(is_past(w) and (n == 0 or ws[n - 1] not in _DESCRIBING) for n, w in enumerate(ws)),
+        modal=bool(_MODAL.search(sentence.replace("’", "'"))),
+        self_description=bool(_SELF.search(sentence.replace("’", "'"))),
+        quantity=has_quantity(sentence),
+        result_marker=bool(_RESULT_MARKERS.search(sentence)),
+        task_marker=bool(_TASK_MARKERS.search(sentence)),
+        words=len(ws),
+        starts_first_person=bool(ws) and ws[0] in ("i", "we"),
+        sequence_marker=bool(_SEQUENCE.search(sentence)),
+    )
+
+
+def has_quantity(sentence: str) -> bool:
+    """A measurable amount: a digit, a percentage, money, or a number word ("six hours", "twice").
+    "one" is left out: "one of them told me" measures nothing."""
+    return bool(_QUANTITY.search(sentence)) or any(
+        part in _NUMBER_WORDS for w in words(sentence) for part in w.split("-")
+    )

@@ -1,0 +1,49 @@
+"""The labelled practice answers under eval/practice/ (format: eval/practice/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROLES = ("S", "T", "A", "R")
+ROLE_NAMES = {"S": "situation", "T": "task", "A": "action", "R": "result"}
+KINDS = ("story", "hypothetical", "self_description", "too_short")
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "eval" / "practice"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    kind: str
+    quantified: bool
+    we_dominates: bool
+    sentences: tuple[str, ...]
+    roles: tuple[str, ...]  # S T A R or O, one per sentence
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def load(name: str, data_dir: Path = DATA_DIR) -> list[Labelled]:
+    """One part of the set: "train", "dev" or "holdout"."""
+    items = yaml.safe_load((data_dir / f"{name}.yaml").read_text(encoding="utf-8"))
+    out = []
+    for item in items:
+        pairs = [next(iter(s.items())) for s in item["sentences"]]
+        roles = tuple(str(r) for r, _ in pairs)
+        if item["kind"] not in KINDS or any(r not in (*ROLES, "O") for r in roles):
+            raise ValueError(f"{name}.yaml {item['id']}: unknown kind or role")
+        out.append(
+            Labelled(
+                str(item["id"]),
+                item["kind"],
+                bool(item["quantified"]),
+                bool(item["we_dominates"]),
+                tuple(str(t) for _, t in pairs),
+                roles,
+            )
+        )
+    return out

@@ -1,0 +1,156 @@
+"""The STAR role of each sentence of an answer: a logistic regression on the sentence's MiniLM
+embedding and its cues (api/practice/cues.py), decoded in story order.
+
+The weights are fitted on eval/practice/train.yaml by `python -m api.practice train` and kept in
+api/practice/roles.npz (a few kilobytes), so the service only loads them. Decoding keeps the roles
+in the order a story is told (situation, task, action, result: each sentence's role is the same as
+or later than the one before), choosing the most probable such sequence: it removes the single
+stray "result" in the middle of the actions that per-sentence guesses make (measured: docs/practice.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from api.practice.cues import cues
+from api.practice.dataset import ROLES
+
+WEIGHTS = Path(__file__).resolve().parent / "roles.npz"
+# The cues count this many times the weight of one embedding dimension's unit: the embedding has
+# 384 dimensions of small values, the cues 11 of values up to 1 (tuned on eval/practice/dev.yaml).
+CUE_SCALE = 1.0
+
+
+class Encoder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+WORD_FEATURES = 2**12
+
+
+@lru_cache(maxsize=1)
+def word_hasher() -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    # Words and word pairs, hashed (no vocabulary to keep): "my job was", "went down", "i would".
+    return HashingVectorizer(
+        n_features=WORD_FEATURES, ngram_range=(1, 2), alternate_sign=False, norm="l2", lowercase=True
+    )
+
+
+def features(sentences: list[str], vectors: np.ndarray | None, use_words: bool = False) -> np.ndarray:
+    """One row per sentence: its embedding (if any), its hashed words (if asked) and its cues with
+    its place in the answer."""
+    n = len(sentences)
+    rows = [cues(s).vector(i / (n - 1) if n > 1 else 0.0, i == 0, i == n - 1) for i, s in enumerate(sentences)]
+    blocks = [np.asarray(rows, dtype=np.float32).reshape(n, -1) * CUE_SCALE]
+    if use_words:
+        blocks.insert(0, word_hasher().transform(sentences).toarray().astype(np.float32))
+    if vectors is not None:
+        blocks.insert(0, np.asarray(vectors, dtype=np.float32))
+    return np.hstack(blocks)
+
+
+def in_story_order(log_probs: np.ndarray) -> list[int]:
+    """The most probable sequence of role indices that never goes back (Viterbi on a chain where a
+    role may stay or move to any later one)."""
+    n, k = log_probs.shape
+    if n == 0:
+        return []
+    best = log_probs[0].copy()
+    back = np.zeros((n, k), dtype=np.int64)
+    for t in range(1, n):
+        # best_upto[j]: the best score of a prefix ending in any role <= j.
+        arg = np.zeros(k, dtype=np.int64)
+        running, running_arg = best[0], 0
+        upto = np.empty(k)
+        for j in range(k):
+            if best[j] > running:
+                running, running_arg = best[j], j
+            upto[j], arg[j] = running, running_arg
+        back[t] = arg
+        best = upto + log_probs[t]
+    path = [int(np.argmax(best))]
+    for t in range(n - 1, 0, -1):
+        path.append(int(back[t][path[-1]]))
+    return path[::-1]
+
+
+@dataclass(frozen=True)
+class RoleModel:
+    coef: np.ndarray  # (roles, features)
+    intercept: np.ndarray  # (roles,)
+    uses_embeddings: bool
+    ordered: bool = True
+    uses_words: bool = False
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> RoleModel:
+        with np.load(path) as data:
+            return cls(
+                data["coef"],
+                data["intercept"],
+                bool(data["uses_embeddings"]),
+                bool(data["ordered"]),
+                bool(data["uses_words"]),
+            )
+
+    def save(self, path: Path = WEIGHTS) -> None:
+        np.savez(
+            path,
+            coef=self.coef,
+            intercept=self.intercept,
+            uses_embeddings=self.uses_embeddings,
+            ordered=self.ordered,
+            uses_words=self.uses_words,
+        )
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.coef.tobytes() + self.intercept.tobytes()).hexdigest()[:12]
+
+    def log_probs(self, x: np.ndarray) -> np.ndarray:
+        z = x @ self.coef.T + self.intercept
+        z = z - z.max(axis=1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+    def roles(self, sentences: list[str], encoder: Encoder | None) -> list[str]:
+        """One of S T A R for each sentence."""
+        if not sentences:
+            return []
+        vectors = encoder.encode(sentences) if self.uses_embeddings and encoder is not None else None
+        lp = self.log_probs(features(sentences, vectors, self.uses_words))
+        idx = in_story_order(lp) if self.ordered else [int(i) for i in lp.argmax(axis=1)]
+        return [ROLES[i] for i in idx]
+
+
+def fit(
+    sentences: list[list[str]],
+    roles: list[list[str]],
+    encoder: Encoder | None,
+    c: float = 4.0,
+    ordered: bool = True,
+    use_words: bool = False,
+) -> RoleModel:
+    """Fits the classifier on labelled answers (each a list of sentences and their S/T/A/R roles)."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs: list[np.ndarray] = []
+    ys: list[int] = []
+    for sents, labels in zip(sentences, roles, strict=True):
+        vectors = encoder.encode(sents) if encoder is not None else None
+        xs.append(features(sents, vectors, use_words))
+        ys.extend(ROLES.index(r) for r in labels)
+    clf = LogisticRegression(C=c, max_iter=5000)
+    clf.fit(np.vstack(xs), np.asarray(ys))
+    if list(clf.classes_) != list(range(len(ROLES))):
+        raise ValueError("the training set needs sentences of every role")
+    return RoleModel(
+        clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32), encoder is not None, ordered, use_words
+    )

@@ -1,0 +1,47 @@
+"""Cues of a sentence: tense, first person, modal verbs, quantities."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.practice.cues import cues, has_quantity, split_sentences
+
+
+def test_sentences_split_at_ends_and_line_breaks_lower_case_included():
+    text = "I was a nurse. we were short of staff!\n- I rewrote the rota\nIt worked?  yes."
+    assert split_sentences(text) == [
+        "I was a nurse.",
+        "we were short of staff!",
+        "I rewrote the rota",
+        "It worked?",
+        "yes.",
+    ]
+
+
+def test_first_person_singular_and_plural_are_counted_apart():
+    c = cues("I told my manager that we'd ship it with our team and me.")
+    assert (c.i, c.we) == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "sentence, quantity",
+    [
+        ("Sales went up by 18 percent.", True),
+        ("We saved £800 a month.", True),
+        ("The report now takes ten minutes.", True),
+        ("It was twice as fast.", True),
+        ("Forty-five people came.", True),
+        ("One of them thanked me.", False),
+        ("The customer was happy.", False),
+    ],
+)
+def test_a_measurable_amount_is_a_number_money_percentage_or_number_word(sentence, quantity):
+    assert has_quantity(sentence) is quantity
+
+
+def test_describing_oneself_is_not_telling_what_happened():
+    assert cues("I'm extremely customer-obsessed.").past == 0
+    assert cues("I am very organised.").past == 0
+    assert cues("I organised a rota and called everyone.").past == 2
+    assert cues("I would call the customer.").modal
+    assert cues("I always deliver on time.").self_description
