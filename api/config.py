@@ -130,6 +130,20 @@ class Settings(BaseSettings):
     # API process: a person has one per chat tab. More is 429.
     event_streams_per_address: int = Field(default=10, ge=1)
 
+    # Job search (docs/jobs.md): the careers site's job feed, fetched by the service itself every
+    # jobs_feed_refresh_seconds (conditional requests; only changed jobs are embedded again). Empty: the
+    # jobs imported with `python -m api.jobs import` (and the demo feed `make run` imports).
+    jobs_feed_url: str = ""
+    # greenhouse | lever | smartrecruiters | jsonld; empty: detected from the content.
+    jobs_feed_format: str = ""
+    # The source name the feed's jobs are kept under; empty: "feed", and the feed replaces every
+    # other source's jobs (the demo jobs included).
+    jobs_feed_source: str = ""
+    jobs_feed_refresh_seconds: float = Field(default=3600, ge=60)
+    jobs_feed_timeout_seconds: float = Field(default=30, gt=0)
+    # How often each API process checks whether the job set changed (an import by another process).
+    jobs_reload_seconds: float = Field(default=2, gt=0)
+
     @field_validator(
         "rate_limit_chat_conversation",
         "rate_limit_chat_address",

@@ -29,6 +29,10 @@ from api.db import migrate
 from api.deps import DATABASE_UNAVAILABLE
 from api.events import Broker, create_broker
 from api.handoff.router import internal_router, staff_router
+from api.jobs.router import internal_router as jobs_internal_router
+from api.jobs.router import router as jobs_router
+from api.jobs.service import JobService
+from api.knowledge.embedder import Embedder, PrefetchingEmbedder
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
@@ -73,18 +77,27 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.to_thread(migrate)
     app.state.knowledge = knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     _share_knowledge_versions(knowledge, broker)
+    app.state.jobs = jobs = await asyncio.to_thread(JobService.start, settings, _unbatched(knowledge.embedder))
+    job_tasks = [asyncio.create_task(jobs.watch())]
+    if settings.jobs_feed_url:
+        job_tasks.append(asyncio.create_task(jobs.refresh_periodically()))
     watcher = asyncio.create_task(knowledge.watch()) if settings.watch_knowledge else None
     retention = asyncio.create_task(run_retention(settings, app.state.rasa)) if settings.retention_days > 0 else None
     try:
         yield
     finally:
-        for task in (watcher, retention):
+        for task in (watcher, retention, *job_tasks):
             if task:
                 task.cancel()
         await broker.stop()
         await app.state.rasa.close()
         await app.state.http.aclose()
         await app.state.limiter.aclose()
+
+
+def _unbatched(embedder: Embedder) -> Embedder:
+    """The model itself: the prefetching wrapper's vectors are per chat message, a job search's are not."""
+    return embedder.inner if isinstance(embedder, PrefetchingEmbedder) else embedder
 
 
 def _private_var_dir(var_dir: Path) -> None:
@@ -211,6 +224,8 @@ def create_app() -> FastAPI:
     app.include_router(staff_router, responses=db)
     app.include_router(internal_router, responses=db)
     app.include_router(conversations_router, responses=db)
+    app.include_router(jobs_router)
+    app.include_router(jobs_internal_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")

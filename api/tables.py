@@ -6,6 +6,7 @@ package whose models are not imported here would look like a dropped table to `a
 from __future__ import annotations
 
 import api.conversations.models
+import api.jobs.models
 import api.knowledge.models
 import api.privacy.models
 import api.status.models
