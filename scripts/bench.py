@@ -257,7 +257,12 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, nargs="+", default=[20, 100])
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--setups", nargs="+", choices=["default", "cluster"], default=["default", "cluster"])
+    ap.add_argument("--jobs", action="store_true", help="only the job search bench (scripts/bench_jobs.py)")
     args = ap.parse_args()
+    if args.jobs:
+        import bench_jobs
+
+        return bench_jobs.main([])
     if args.url:
         measure("running stack", args.url, args.sequential, args.concurrency, args.seconds)
         return 0

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
+from api.chat.schemas import ErrorOut
 from api.deps import ServiceCaller
 from api.jobs.postings import EMPLOYMENT_TYPES
 from api.jobs.schemas import ChatSearchIn, ChatSearchOut, CriteriaIO, JobOut, JobsOut
@@ -45,7 +46,13 @@ def _out(hit: Hit) -> JobOut:
     )
 
 
-@router.get("", summary="Search the jobs", response_model=JobsOut)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorOut, "description": "A parameter out of range, or an unknown employment_type"},
+    503: {"model": ErrorOut, "description": "The job index is still loading; try again shortly"},
+}
+
+
+@router.get("", summary="Search the jobs", response_model=JobsOut, responses=ERRORS)
 async def search_jobs(
     request: Request,
     q: Annotated[
@@ -61,10 +68,7 @@ async def search_jobs(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> JobsOut:
     if employment_type and employment_type not in EMPLOYMENT_TYPES:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
-            f"employment_type must be one of {', '.join(EMPLOYMENT_TYPES)}",
-        )
+        raise HTTPException(422, f"employment_type must be one of {', '.join(EMPLOYMENT_TYPES)}")
     service = await _jobs(request)
     index = service.index
     criteria = Criteria(q=q, location=location, team=team, employment_type=employment_type, remote=remote)
