@@ -11,7 +11,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.replies import answer_payload, clarify_payload, response_text
+from actions.replies import answer_payload, clarify_payload, jobs_payload, response_text
 from actions.service_client import NotVerified, ServiceUnavailable, get_client
 from actions.status_logic import match_application, option, status_fields
 
@@ -256,3 +256,38 @@ class ActionRequestHuman(Action):
         else:
             dispatcher.utter_message(response="utter_handoff_queued", position=result.get("position") or 1)
         return []
+
+
+class ActionSearchJobs(Action):
+    """Searches the careers site's jobs for what the message asks ("any data engineer jobs in
+    Seattle?"), refines the last search for a follow-up ("what about in Dublin?"), or shows the next
+    jobs of the last search (more_jobs). Up to five job cards; when nothing matches, says so."""
+
+    PAGE = 5
+
+    def name(self) -> str:
+        return "action_search_jobs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        previous = tracker.get_slot("job_search")
+        previous = previous if isinstance(previous, dict) else None
+        shown = int(tracker.get_slot("job_shown") or 0)
+        more = intent == "more_jobs" and previous is not None
+        try:
+            result = await get_client().search_jobs(
+                text, previous, more=more, offset=shown if more else 0, limit=self.PAGE
+            )
+        except ServiceUnavailable as exc:
+            log.warning("job search failed: %s", exc)
+            dispatcher.utter_message(response="utter_service_error")
+            return []
+        found = len(result.get("jobs") or [])
+        before = shown if more else 0
+        if found:
+            name = "utter_jobs_more_found" if more else "utter_jobs_found"
+        else:
+            name = "utter_jobs_no_more" if more else "utter_jobs_none"
+        dispatcher.utter_message(json_message=jobs_payload(result, response_text(domain, name), before))
+        return [SlotSet("job_search", result.get("criteria")), SlotSet("job_shown", float(before + found))]

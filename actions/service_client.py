@@ -89,6 +89,20 @@ class ServiceClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
+    async def search_jobs(
+        self, text: str, previous: dict[str, Any] | None, more: bool = False, offset: int = 0, limit: int = 5
+    ) -> dict[str, Any]:
+        """The jobs a chat message asks for: the service reads the role, place and type from the text,
+        refining `previous` (the last search's criteria) for a follow-up; `more` pages `previous`."""
+        body = {"text": text, "previous": previous, "more": more, "offset": offset, "limit": limit}
+        try:
+            async with self._http().post("/api/internal/jobs/search", json=body) as resp:
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"job search answered {resp.status}")
+                return dict(await resp.json())
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
 
 _client: ServiceClient | None = None
 

@@ -116,7 +116,17 @@ def place(city: str, region: str, country: str) -> dict:
     return {"@type": "Place", "address": address}
 
 
-def make_jobs(count: int, seed: int = 19) -> list[dict]:
+# --varied (the bench): titles name a product area too, as large employers' feeds do, so that 20,000
+# jobs are not 70 titles repeated ("Software Engineer, Payments").
+AREAS = (
+    "Payments Ads Search Logistics Marketplace Identity Billing Maps Video Music Devices Retail Health "
+    "Education Travel Grocery Robotics Voice Cloud Storage Databases Networking Analytics Messaging "
+    "Fraud Prevention Supply Chain Fulfilment Pricing Catalog Reviews Subscriptions Games Smart Home "
+    "Developer Tools Observability Compliance Tax Treasury Procurement"
+).split(" ")
+
+
+def make_jobs(count: int, seed: int = 19, varied: bool = False) -> list[dict]:
     rng = random.Random(seed)
     start = date(2026, 9, 1)
     jobs = []
@@ -135,6 +145,8 @@ def make_jobs(count: int, seed: int = 19) -> list[dict]:
         if n > len(ANCHORS):
             workplace = rng.choices(["on-site", "hybrid", "remote"], [45, 35, 20])[0]
             cities = rng.sample(PLACES, 2 if rng.random() < 0.15 else 1)
+        if varied and n > len(ANCHORS):
+            title = f"{title}, {rng.choice(AREAS)} {rng.choice(AREAS)}"
         posted = start + timedelta(days=rng.randrange(0, 90))
         code = f"DEMO-{n:05d}"
         job = {
@@ -176,8 +188,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "api" / "jobs" / "demo-feed.json")
     parser.add_argument("--changed", type=float, default=0.0, help="fraction of jobs to change (bench refresh)")
     parser.add_argument("--change-seed", type=int, default=1)
+    parser.add_argument("--varied", action="store_true", help="titles name product areas too (the bench's feed)")
     args = parser.parse_args()
-    jobs = make_jobs(args.count)
+    jobs = make_jobs(args.count, varied=args.varied)
     if args.changed:
         change(jobs, args.changed, args.change_seed)
     feed = {

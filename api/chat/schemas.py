@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.limits import HAS_TEXT, clean_text, has_text
 
-ReplyKind = Literal["answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error"]
+ReplyKind = Literal[
+    "answer", "clarify", "fallback", "chitchat", "verify", "status", "handoff", "human", "error", "jobs"
+]
 Mode = Literal["bot", "waiting", "human"]
 
 MAX_MESSAGE_CHARS = 2000
@@ -63,6 +65,24 @@ class Source(BaseModel):
     url: str | None = None
 
 
+class JobCard(BaseModel):
+    """One job of a `jobs` reply, as the widget shows it."""
+
+    id: str
+    title: str
+    place: str = Field(default="", description="The first location (and how many more), and remote or hybrid")
+    team: str = ""
+    type: str = Field(default="", description="Full-time, Part-time, Internship, Contract, ...")
+    url: str = Field(default="", description="The job's page on the careers site (http or https only)")
+    apply_url: str = Field(default="", description="Where to apply (http or https only)")
+
+    @field_validator("url", "apply_url")
+    @classmethod
+    def _web_link(cls, value: str) -> str:
+        # The links come from a job feed and become the widget's hrefs: never javascript: or data:.
+        return value if value.lower().startswith(("https://", "http://")) else ""
+
+
 class Reply(BaseModel):
     kind: ReplyKind
     text: str
@@ -72,6 +92,7 @@ class Reply(BaseModel):
     )
     buttons: list[Button] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    jobs: list[JobCard] = Field(default_factory=list, description="Job cards of a `jobs` reply (up to 5)")
 
 
 class ChatResponse(BaseModel):

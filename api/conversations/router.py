@@ -93,6 +93,7 @@ async def conversation_history(conversation_id: ConversationId) -> HistoryOut:
                 text=STATUS_REDACTED if m.kind == "status" else m.text,
                 buttons=[] if m.kind == "status" else m.extra.get("buttons", []),
                 sources=m.extra.get("sources", []),
+                jobs=m.extra.get("jobs", []),
             )
             for m in messages
         ],

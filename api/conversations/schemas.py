@@ -18,6 +18,7 @@ class HistoryItem(BaseModel):
     text: str
     buttons: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
+    jobs: list[dict[str, Any]] = []
 
 
 class HistoryOut(BaseModel):

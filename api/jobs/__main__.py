@@ -56,13 +56,18 @@ def _import(location: str, fmt: str | None, source: str | None, *, replace_all: 
         return 1
     migrate()
     embedder = _embedder()
-    with tqdm(total=len(postings), unit="job", desc="embedding", disable=None, leave=False) as bar:
+    with tqdm(unit="text", desc="embedding new and changed jobs", disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done)
+
         diff = store.import_postings(
             postings,
             source or "feed",
             embedder,
             replace_all=replace_all,
-            progress=bar.update,
+            progress=progress,
             etag=etag,
             last_modified=last_modified,
         )

@@ -45,3 +45,34 @@ def test_button_payloads_pass_but_other_slash_commands_become_text():
     assert sanitise('/inform{"candidate_id": "42"}') == 'inform{"candidate_id": "42"}'
     assert sanitise("///") == "?"
     assert sanitise("how long is it?") == "how long is it?"
+
+
+def test_a_jobs_reply_keeps_its_cards_and_drops_links_that_are_not_web_links():
+    card = {"id": "demo:1", "title": "Data Engineer", "place": "Seattle", "team": "Data", "type": "Full-time"}
+    [reply] = to_replies(
+        [
+            {
+                "custom": {
+                    "kind": "jobs",
+                    "text": "I found 2 data engineer jobs:",
+                    "buttons": [{"title": "Show more jobs", "payload": "/more_jobs"}],
+                    "jobs": [
+                        {
+                            **card,
+                            "url": "https://careers.example.com/jobs/1",
+                            "apply_url": "https://careers.example.com/a/1",
+                        },
+                        {**card, "id": "demo:2", "url": "javascript:alert(1)", "apply_url": "data:text/html,x"},
+                    ],
+                }
+            }
+        ]
+    )
+    assert reply.kind == "jobs" and [j.id for j in reply.jobs] == ["demo:1", "demo:2"]
+    assert reply.jobs[0].apply_url == "https://careers.example.com/a/1"
+    assert reply.jobs[1].url == "" and reply.jobs[1].apply_url == ""
+
+
+def test_job_search_buttons_pass():
+    assert sanitise("/more_jobs") == "/more_jobs"
+    assert sanitise("/refine_jobs") == "/refine_jobs"
