@@ -118,12 +118,51 @@ def place(city: str, region: str, country: str) -> dict:
 
 # --varied (the bench): titles name a product area too, as large employers' feeds do, so that 20,000
 # jobs are not 70 titles repeated ("Software Engineer, Payments").
-AREAS = (
-    "Payments Ads Search Logistics Marketplace Identity Billing Maps Video Music Devices Retail Health "
-    "Education Travel Grocery Robotics Voice Cloud Storage Databases Networking Analytics Messaging "
-    "Fraud Prevention Supply Chain Fulfilment Pricing Catalog Reviews Subscriptions Games Smart Home "
-    "Developer Tools Observability Compliance Tax Treasury Procurement"
-).split(" ")
+AREAS = [
+    "Payments",
+    "Ads",
+    "Search",
+    "Logistics",
+    "Marketplace",
+    "Identity",
+    "Billing",
+    "Maps",
+    "Video",
+    "Music",
+    "Devices",
+    "Retail",
+    "Health",
+    "Education",
+    "Travel",
+    "Grocery",
+    "Robotics",
+    "Voice",
+    "Cloud",
+    "Storage",
+    "Databases",
+    "Networking",
+    "Analytics",
+    "Messaging",
+    "Fraud",
+    "Prevention",
+    "Supply",
+    "Chain",
+    "Fulfilment",
+    "Pricing",
+    "Catalog",
+    "Reviews",
+    "Subscriptions",
+    "Games",
+    "Smart",
+    "Home",
+    "Developer",
+    "Tools",
+    "Observability",
+    "Compliance",
+    "Tax",
+    "Treasury",
+    "Procurement",
+]
 
 
 def make_jobs(count: int, seed: int = 19, varied: bool = False) -> list[dict]:

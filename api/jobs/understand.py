@@ -54,7 +54,10 @@ def interpret(text: str, previous: Criteria | None, known_place: Callable[[str],
         if location:
             break
     role = " ".join(t for i, t in enumerate(tokens) if i not in used and t not in FILLER)
-    refines = previous is not None and (bool(_FOLLOW_UP.search(text.lower())) or not role)
+    # "what about in Dublin?", "only remote ones" and a bare "Dublin?" change the last search; a role or
+    # a kind of job without such a cue ("internships for students") is a search of its own.
+    only_a_place = not role and not employment_type and remote is None
+    refines = previous is not None and (bool(_FOLLOW_UP.search(text.lower())) or only_a_place)
     if refines and previous is not None:
         criteria = replace(
             previous,

@@ -31,7 +31,7 @@ def feed() -> Iterator[tuple[Feed, str]]:
     state = Feed()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             state.requests.append(dict(self.headers))
             if self.headers.get("If-None-Match") == state.etag:
                 self.send_response(304)

@@ -37,3 +37,10 @@ def test_a_follow_up_refines_the_last_search() -> None:
         True,
     )
     assert interpret("any product manager jobs?", last, place) == (Criteria(q="product manager"), False)
+    assert interpret("Dublin?", last, place) == (Criteria(q="data engineer", location="dublin"), True)
+    assert interpret("just internships", last, place)[1] is True
+
+
+def test_a_new_kind_of_job_without_a_cue_is_a_new_search() -> None:
+    last = Criteria(q="data engineer", location="dublin")
+    assert interpret("internships for students", last, place) == (Criteria(employment_type="INTERN"), False)
