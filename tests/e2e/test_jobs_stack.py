@@ -16,7 +16,9 @@ SHOTS = ROOT / "var" / "screenshots"
 def test_the_demo_jobs_are_served(http):
     body = http.get("/api/jobs", params={"limit": 5}).json()
     assert body["total"] == 300 and len(body["jobs"]) == 5
-    assert all(j["id"].startswith("demo:") and j["url"].startswith("https://careers.example.com/") for j in body["jobs"])
+    assert all(
+        j["id"].startswith("demo:") and j["url"].startswith("https://careers.example.com/") for j in body["jobs"]
+    )
 
 
 def test_api_filters_are_exact(http):

@@ -35,7 +35,18 @@ def test_an_import_reaches_the_running_service_and_prints_the_diff(client, impor
     ids = {j["id"] for j in body["jobs"]}
     assert {"acme:5ac21346-8e0c-4494-8e7a-3eb92ff77902", "gh:4012345006"} <= ids
     job = next(j for j in body["jobs"] if j["id"] == "gh:4012345006")
-    assert set(job) == {"id", "title", "locations", "team", "employment_type", "workplace", "url", "apply_url", "posted_at", "snippet"}
+    assert set(job) == {
+        "id",
+        "title",
+        "locations",
+        "team",
+        "employment_type",
+        "workplace",
+        "url",
+        "apply_url",
+        "posted_at",
+        "snippet",
+    }
     assert job["snippet"].startswith("About the team")
     # The same feed again changes nothing.
     assert jobs_cli(["import", str(FIXTURES / "lever.json"), "--source", "acme"]) == 0
@@ -75,7 +86,9 @@ def test_a_wrong_employment_type_is_a_readable_422(client) -> None:  # type: ign
 
 
 def test_chat_search_understands_the_message_and_refines(client, imported) -> None:  # type: ignore[no-untyped-def]
-    first = client.post("/api/internal/jobs/search", json={"text": "any data engineer jobs in Seattle?"}, headers=SERVICE)
+    first = client.post(
+        "/api/internal/jobs/search", json={"text": "any data engineer jobs in Seattle?"}, headers=SERVICE
+    )
     assert first.status_code == 200
     body = first.json()
     assert body["criteria"]["q"] == "data engineer" and body["criteria"]["location"] == "seattle"
