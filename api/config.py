@@ -144,6 +144,21 @@ class Settings(BaseSettings):
     # How often each API process checks whether the job set changed (an import by another process).
     jobs_reload_seconds: float = Field(default=2, gt=0)
 
+    # Talent community (docs/jobs.md): where its emails go. smtp://[user:password@]host:port (STARTTLS
+    # when the server offers it) or smtps://...; empty: each email is written to var/outbox/ instead,
+    # so nothing leaves the machine (development, `make run`).
+    smtp_url: SecretStr = SecretStr("")
+    smtp_from: str = "Careers assistant <careers-assistant@localhost>"
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    # The address candidates reach this service at: the links in emails (confirm, unsubscribe) start with it.
+    public_url: str = "http://127.0.0.1:8000"
+    # New matching jobs are sent at most once a day; this is how often each process looks for due digests.
+    talent_digest_interval_seconds: float = Field(default=3600, gt=0)
+    # Members are kept this many days after they confirmed (then asked to join again); an unconfirmed
+    # sign-up for talent_pending_days.
+    talent_retention_days: float = Field(default=365, gt=0)
+    talent_pending_days: float = Field(default=7, gt=0)
+
     @field_validator(
         "rate_limit_chat_conversation",
         "rate_limit_chat_address",

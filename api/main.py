@@ -44,6 +44,9 @@ from api.ratelimit import RateLimiter
 from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.router import router as system_router
+from api.talent.router import internal_router as talent_internal_router
+from api.talent.router import router as talent_router
+from api.talent.service import run_digests
 from api.users.router import router as users_router
 from api.web.headers import SecurityHeaders
 from api.web.router import STATIC_DIR, SWAGGER_UI_DIR
@@ -81,6 +84,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     job_tasks = [asyncio.create_task(jobs.watch())]
     if settings.jobs_feed_url:
         job_tasks.append(asyncio.create_task(jobs.refresh_periodically()))
+    job_tasks.append(asyncio.create_task(run_digests(settings, jobs)))
     watcher = asyncio.create_task(knowledge.watch()) if settings.watch_knowledge else None
     retention = asyncio.create_task(run_retention(settings, app.state.rasa)) if settings.retention_days > 0 else None
     try:
@@ -226,6 +230,8 @@ def create_app() -> FastAPI:
     app.include_router(conversations_router, responses=db)
     app.include_router(jobs_router)
     app.include_router(jobs_internal_router)
+    app.include_router(talent_router, responses=db)
+    app.include_router(talent_internal_router, responses=db)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")
