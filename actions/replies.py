@@ -49,10 +49,10 @@ JOB_TYPES = {
     "VOLUNTEER": "Volunteer",
     "PER_DIEM": "Per diem",
 }
-# Buttons of a job list; "alerts" asks the hiring knowledge how to hear about new openings.
+# Buttons of a job list; "alerts" joins the talent community (a short form).
 MORE_JOBS = {"title": "Show more jobs", "payload": "/more_jobs"}
 REFINE_JOBS = {"title": "Refine the search", "payload": "/refine_jobs"}
-JOB_ALERTS = {"title": "Get job alerts", "payload": "How can I sign up for job alerts?"}
+JOB_ALERTS = {"title": "Get job alerts", "payload": "/join_talent_community"}
 
 
 def search_words(criteria: dict[str, Any], plural: bool = True) -> str:
@@ -107,3 +107,16 @@ def jobs_payload(result: dict[str, Any], template: str, shown_before: int) -> di
         buttons.append(REFINE_JOBS)
     buttons.append(JOB_ALERTS)
     return {"kind": "jobs", "text": text, "buttons": buttons, "sources": [], "jobs": jobs}
+
+
+def looks_like_email(text: str) -> bool:
+    """One address and nothing else: name@domain.tld (the service checks it again)."""
+    text = text.strip()
+    local, at, domain = text.partition("@")
+    return (
+        bool(at)
+        and bool(local)
+        and "." in domain.strip(".")
+        and not any(c.isspace() for c in text)
+        and "@" not in domain
+    )

@@ -103,6 +103,26 @@ class ServiceClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
+    async def join_talent_community(
+        self, email: str, interests: dict[str, Any] | None, location: str, consent_text: str
+    ) -> int:
+        """Signs the candidate up (the service sends the confirmation email); returns the HTTP status:
+        202 pending, 422 not an address. Anything else raises ServiceUnavailable."""
+        body = {
+            "email": email,
+            "interests": interests,
+            "location": location,
+            "consent": True,
+            "consent_text": consent_text,
+        }
+        try:
+            async with self._http().post("/api/internal/talent/join", json=body) as resp:
+                if resp.status not in (202, 422):
+                    raise ServiceUnavailable(f"talent sign-up answered {resp.status}")
+                return resp.status
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
 
 _client: ServiceClient | None = None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _ALLOWED = re.compile(
-    r"^/(?:request_human|check_my_status|capabilities|greet|affirm|deny|more_jobs|refine_jobs"
+    r"^/(?:request_human|check_my_status|capabilities|greet|affirm|deny|more_jobs|refine_jobs|join_talent_community"
     r'|inform_application\{"application_choice": ?"[A-Za-z0-9_.-]{1,64}"\}'
     r'|ask_hiring\{"section_id": ?"[a-z0-9-]{1,80}#[a-z0-9-]{1,80}"\})$'
 )

@@ -55,7 +55,7 @@ def test_a_search_replies_with_job_cards_and_keeps_the_criteria(stand_in):
     assert [b["payload"] for b in payload["buttons"]] == [
         "/more_jobs",
         "/refine_jobs",
-        "How can I sign up for job alerts?",
+        "/join_talent_community",
     ]
     assert [(e["name"], e["value"]) for e in events] == [("job_search", SEATTLE), ("job_shown", 5.0)]
     assert stand_in.requests[0]["body"] == {
@@ -114,3 +114,64 @@ def test_search_words_and_cards():
     )
     card = job_card({**JOB, "locations": ["Dublin, Ireland", "Remote"], "workplace": "remote"})
     assert card["place"] == "Dublin, Ireland (+1 more) · Remote"
+
+
+TALENT_DOMAIN = {
+    "responses": {
+        "utter_ask_talent_consent": [
+            {"custom": {"kind": "chitchat", "text": "May we keep your address to email jobs?"}}
+        ],
+        "utter_ask_talent_location": [{"custom": {"kind": "chitchat", "text": "Where should the jobs be?"}}],
+    }
+}
+FILLED = {"talent_email": "ana@example.org", "talent_location": "Dublin", "talent_consent": True, "job_search": SEATTLE}
+
+
+def test_joining_sends_the_sign_up_with_the_consent_text_and_forgets_the_address(stand_in):
+    from actions.actions import ActionJoinTalentCommunity
+
+    stand_in.routes["/api/internal/talent/join"] = (202, {"status": "pending"}, 0.0)
+    messages, events = asyncio.run(
+        stand_in.run(ActionJoinTalentCommunity(), tracker("/affirm", intent="affirm", slots=FILLED), TALENT_DOMAIN)
+    )
+    assert stand_in.requests[0]["body"] == {
+        "email": "ana@example.org",
+        "interests": SEATTLE,
+        "location": "Dublin",
+        "consent": True,
+        "consent_text": "May we keep your address to email jobs?",
+    }
+    assert messages[0]["response"] == "utter_talent_pending"
+    assert {e["name"]: e["value"] for e in events} == {
+        "talent_email": None,
+        "talent_location": None,
+        "talent_consent": None,
+    }
+
+
+def test_without_consent_nothing_is_sent(stand_in):
+    from actions.actions import ActionJoinTalentCommunity
+
+    slots = {**FILLED, "talent_consent": None}
+    messages, _ = asyncio.run(
+        stand_in.run(ActionJoinTalentCommunity(), tracker("no", intent="deny", slots=slots), TALENT_DOMAIN)
+    )
+    assert stand_in.requests == [] and messages[0]["response"] == "utter_talent_declined"
+
+
+def test_the_location_question_offers_the_last_search_s_place(stand_in):
+    from actions.actions import ActionAskTalentLocation
+
+    messages, _ = asyncio.run(
+        stand_in.run(ActionAskTalentLocation(), tracker("x", slots={"job_search": SEATTLE}), TALENT_DOMAIN)
+    )
+    assert [b["payload"] for b in messages[0]["custom"]["buttons"]] == ["Seattle", "anywhere"]
+
+
+def test_email_check():
+    from actions.replies import looks_like_email
+
+    assert looks_like_email(" ana@example.org ")
+    assert not looks_like_email("ana at example dot org")
+    assert not looks_like_email("ana@localhost")
+    assert not looks_like_email("a@b@example.org")

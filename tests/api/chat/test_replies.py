@@ -76,3 +76,4 @@ def test_a_jobs_reply_keeps_its_cards_and_drops_links_that_are_not_web_links():
 def test_job_search_buttons_pass():
     assert sanitise("/more_jobs") == "/more_jobs"
     assert sanitise("/refine_jobs") == "/refine_jobs"
+    assert sanitise("/join_talent_community") == "/join_talent_community"
