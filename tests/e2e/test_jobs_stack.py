@@ -82,3 +82,50 @@ def test_job_cards_are_a_list_of_links_with_no_serious_axe_violation(stack, brow
         assert serious == [], (name, [v["nodes"][0]["target"] for v in result.response["violations"]])
         assert result.response["passes"], "axe checked nothing"
         page.context.close()
+
+
+def test_talent_community_sign_up_in_the_chat_and_the_emailed_confirmation(stack, ask, http):
+    """Without CA_SMTP_URL (as `make run`) the confirmation email is written to var/outbox/."""
+    import email
+    import email.policy
+    import re
+    from urllib.parse import urlsplit
+
+    ask("any data engineer jobs in Seattle?")
+    asked = ask("/join_talent_community")["replies"][-1]
+    assert "email address" in asked["text"]
+    again = [r["text"] for r in ask("my email is ana at example")["replies"]]
+    assert "name@example.com" in again[0] and "email address" in again[-1]
+    where = ask("ana.e2e@example.org")["replies"][-1]
+    assert [b["title"] for b in where["buttons"]] == ["Seattle", "Anywhere"]
+    consent = ask("Seattle")["replies"][-1]
+    assert "once a day" in consent["text"] and [b["payload"] for b in consent["buttons"]] == ["/affirm", "/deny"]
+    done = ask("/affirm")["replies"][-1]
+    assert "confirmation link" in done["text"]
+
+    mails = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in (stack.var_dir / "outbox").glob("*.eml")
+    ]
+    [mail] = [m for m in mails if m["To"] == "ana.e2e@example.org"]
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = urlsplit(re.search(r"https?://\S+/api/talent/confirm\?token=\S+", mail.get_content()).group(0))
+    path = f"{url.path}?{url.query}"
+    assert http.get(path).status_code == 200
+    confirmed = http.post(path)
+    assert confirmed.status_code == 200 and "You&#x27;re in" in confirmed.text
+    # The export by email names the sign-up (api/privacy); the transcript is erased with it.
+    import subprocess
+
+    from tests.e2e.conftest import API_PY, ROOT
+
+    out = subprocess.run(
+        [str(API_PY), "-m", "api.privacy", "export", "--email", "ana.e2e@example.org"],
+        env=stack.env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert '"talent_community"' in out.stdout and "Seattle" in out.stdout
