@@ -6,10 +6,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 # schema.org / Google's employmentType values; OTHER when a feed does not say.
-EMPLOYMENT_TYPES = ("FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN", "VOLUNTEER", "PER_DIEM", "OTHER")
+EmploymentType = Literal[
+    "FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN", "VOLUNTEER", "PER_DIEM", "OTHER"
+]
+EMPLOYMENT_TYPES: tuple[str, ...] = get_args(EmploymentType)
 Workplace = Literal["on-site", "hybrid", "remote", "unknown"]
 WORKPLACES = ("on-site", "hybrid", "remote", "unknown")
 

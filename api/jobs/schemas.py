@@ -26,10 +26,10 @@ class JobsOut(BaseModel):
 
 
 class CriteriaIO(BaseModel):
-    q: str = ""
-    location: str = ""
-    team: str = ""
-    employment_type: str = ""
+    q: str = Field(default="", max_length=500)
+    location: str = Field(default="", max_length=200)
+    team: str = Field(default="", max_length=200)
+    employment_type: str = Field(default="", max_length=20)
     remote: bool | None = None
 
 

@@ -5,11 +5,11 @@ links confirms or unsubscribes no one. Mail clients' one-click unsubscribe (RFC 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from api.chat.schemas import ErrorOut
 from api.deps import ServiceCaller, SettingsDep
@@ -26,11 +26,23 @@ GONE = "This link is not valid any more: it was used already, the sign-up expire
 
 
 class JoinIn(BaseModel):
-    email: str = Field(max_length=254)
+    # The pattern is documented here and enforced, with a readable message, by the validator below.
+    email: str = Field(
+        max_length=254,
+        description="One address: name@example.com",
+        json_schema_extra={"pattern": service.EMAIL_PATTERN},
+    )
     interests: CriteriaIO | None = Field(default=None, description="The conversation's last job search")
     location: str = Field(default="", max_length=200, description="Where the jobs should be; empty: anywhere")
-    consent: bool = Field(description="The candidate agreed to consent_text")
+    consent: Literal[True] = Field(description="The candidate agreed to consent_text (without it nothing is kept)")
     consent_text: str = Field(max_length=1000, description="The purpose they agreed to, as they were shown it")
+
+    @field_validator("email")
+    @classmethod
+    def _one_address(cls, value: str) -> str:
+        if not service.valid_email(value):
+            raise ValueError("that is not an email address; ask for one like name@example.com")
+        return value
 
 
 class JoinOut(BaseModel):
@@ -44,12 +56,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@internal_router.post("/join", summary="Sign a candidate up (double opt-in)", status_code=202, responses=ERRORS)
+@internal_router.post(
+    "/join", summary="Sign a candidate up (double opt-in)", status_code=202, response_model=JoinOut, responses=ERRORS
+)
 async def join(body: JoinIn, settings: SettingsDep, _: ServiceCaller) -> JoinOut:
-    if not body.consent:
-        raise HTTPException(422, "Without the candidate's consent nothing is kept; ask them again or leave it.")
-    if not service.valid_email(body.email):
-        raise HTTPException(422, "That is not an email address; ask for one like name@example.com.")
     interests = Criteria(**(body.interests.model_dump() if body.interests else {}))
     location = body.location.strip()
     interests = Criteria(
@@ -82,7 +92,15 @@ async def confirm_page(token: Token) -> HTMLResponse:
     )
 
 
-@router.post("/confirm", summary="Confirm a sign-up", response_class=HTMLResponse)
+LINK_GONE: dict[int | str, dict[str, Any]] = {
+    404: {
+        "description": "The link is not valid (used, expired or unsubscribed): an HTML page",
+        "content": {"text/html": {}},
+    }
+}
+
+
+@router.post("/confirm", summary="Confirm a sign-up", response_class=HTMLResponse, responses=LINK_GONE)
 async def confirm(token: Token) -> HTMLResponse:
     try:
         await asyncio.to_thread(service.confirm, token)
@@ -101,7 +119,9 @@ async def unsubscribe_page(token: Token) -> HTMLResponse:
     )
 
 
-@router.post("/unsubscribe", summary="Unsubscribe (also RFC 8058 one-click)", response_class=HTMLResponse)
+@router.post(
+    "/unsubscribe", summary="Unsubscribe (also RFC 8058 one-click)", response_class=HTMLResponse, responses=LINK_GONE
+)
 async def unsubscribe(token: Token, settings: SettingsDep) -> HTMLResponse:
     try:
         await asyncio.to_thread(service.unsubscribe, settings, token)

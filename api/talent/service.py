@@ -35,8 +35,11 @@ log = logging.getLogger(__name__)
 
 DIGEST_EVERY = dt.timedelta(days=1)
 DIGEST_JOBS = 10
-# One address: something@domain.tld, no spaces, at most 254 characters (RFC 5321's path limit).
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+# One address: atext@domain.tld in ASCII (RFC 5322's atext; an international domain in its xn-- form),
+# at most 254 characters (RFC 5321's path limit): nothing that could break an email header. The same
+# pattern is the sign-up's JSON schema (api/talent/router.py), so the document and the check agree.
+EMAIL_PATTERN = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 class NotAMember(Exception):
@@ -49,7 +52,7 @@ def normal_email(email: str) -> str:
 
 def valid_email(email: str) -> bool:
     email = normal_email(email)
-    return len(email) <= 254 and bool(_EMAIL.match(email))
+    return len(email) <= 254 and bool(_EMAIL.fullmatch(email))
 
 
 def _hash(token: str) -> str:

@@ -25,6 +25,11 @@ PUBLIC = {
     "GET /api/conversations/{conversation_id}/events": "the candidate's own page; the conversation id is the key",
     "GET /api/conversations/{conversation_id}/messages": "the candidate's own page after a reload; status replies redacted",
     "POST /api/conversations/{conversation_id}/feedback": "thumbs up or down from the candidate's own page",
+    "GET /api/jobs": "the job search: the careers site's public job feed, searched",
+    "GET /api/talent/confirm": "the page an emailed link opens; shows a button, changes nothing",
+    "POST /api/talent/confirm": "confirming a sign-up: the emailed link's secret is the key (only its hash is stored)",
+    "GET /api/talent/unsubscribe": "the page an emailed link opens; shows a button, changes nothing",
+    "POST /api/talent/unsubscribe": "one-click unsubscribe (RFC 8058): the link is signed with the service's secret",
 }
 # Routes that are not in the document: pages that hold no data (their API calls are protected),
 # the document itself and the static files.
