@@ -83,7 +83,7 @@ def test_double_opt_in_digest_and_one_click_unsubscribe(app_with, inbox, caplog)
     # The link shows a page; its button confirms (a mail scanner's GET confirms nothing).
     confirm = link(confirmation, "confirm")
     page = app.get(confirm)
-    assert page.status_code == 200 and "<form method=\"post\"" in page.text
+    assert page.status_code == 200 and '<form method="post"' in page.text
     assert app.post(confirm).status_code == 200
     assert app.post(confirm).status_code == 200  # a second press is harmless
 
@@ -157,6 +157,9 @@ def test_without_smtp_the_email_goes_to_the_outbox_and_members_are_personal_data
         assert held["interests"]["q"] == "data engineer" and held["consent"] == CONSENT
         # Retention: an unconfirmed sign-up is deleted after talent_pending_days.
         assert service.purge_expired(settings) == 0
-        assert service.purge_expired(settings, now=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=8)) == 1
+        assert (
+            service.purge_expired(settings, now=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=8))
+            == 1
+        )
         service.join(settings, "d@example.net", Criteria(), CONSENT)
         assert service.erase_email("d@example.net") == 1
