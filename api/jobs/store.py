@@ -48,7 +48,7 @@ def job_id(source: str, posting_id: str) -> str:
     return f"{source}:{posting_id}"
 
 
-def _row(p: JobPosting, source: str, model: str, vector: np.ndarray, now: datetime) -> dict[str, Any]:
+def _row(p: JobPosting, content_hash: str, source: str, model: str, vector: np.ndarray) -> dict[str, Any]:
     return {
         "id": job_id(source, p.id),
         "source": source,
@@ -62,7 +62,7 @@ def _row(p: JobPosting, source: str, model: str, vector: np.ndarray, now: dateti
         "url": p.url[:2000],
         "posted_at": p.posted_at,
         "updated_at": p.updated_at,
-        "content_hash": p.content_hash(),
+        "content_hash": content_hash,
         "model": model,
         "vector": np.asarray(vector, dtype=np.float32).tobytes(),
     }
@@ -89,11 +89,10 @@ def import_postings(
             query = query.where(Job.source == source)
         existing = {r.id: (r.content_hash, r.model) for r in session.execute(query)}
     new = {job_id(source, p.id): p for p in postings}
+    hashes = {k: p.content_hash() for k, p in new.items()}
     added = [k for k in new if k not in existing]
-    changed = [k for k in new if k in existing and existing[k][0] != new[k].content_hash()]
-    stale = [
-        k for k in new if k in existing and existing[k][0] == new[k].content_hash() and existing[k][1] != embedder.name
-    ]
+    changed = [k for k in new if k in existing and existing[k][0] != hashes[k]]
+    stale = [k for k in new if k in existing and existing[k][0] == hashes[k] and existing[k][1] != embedder.name]
     removed = [k for k in existing if k not in new]
     to_embed = added + changed + stale
     # A feed repeats a title and team in many places: each distinct text is embedded once.
@@ -106,7 +105,7 @@ def import_postings(
         vector_of.update(zip(batch, embedder.encode(batch), strict=True))
         if progress:
             progress(len(batch), len(distinct))
-    rows = {k: _row(new[k], source, embedder.name, vector_of[texts[i]], now) for i, k in enumerate(to_embed)}
+    rows = {k: _row(new[k], hashes[k], source, embedder.name, vector_of[texts[i]]) for i, k in enumerate(to_embed)}
     with session_scope() as session:
         for start in range(0, len(removed), 500):
             session.execute(delete(Job).where(Job.id.in_(removed[start : start + 500])))
