@@ -168,6 +168,11 @@ class StoredJob:
     vector: bytes | None
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite gives back the UTC times it was given without their zone; the API answers RFC 3339."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 def load_all() -> tuple[str, list[StoredJob]]:
     """(version, every job) in one read transaction, with the start of each description only."""
     with session_scope() as session:
@@ -184,7 +189,7 @@ def load_all() -> tuple[str, list[StoredJob]]:
                 r.snippet or "",
                 r.apply_url,
                 r.url,
-                r.posted_at,
+                _utc(r.posted_at),
                 r.model,
                 r.vector,
             )

@@ -48,6 +48,7 @@ def test_an_import_reaches_the_running_service_and_prints_the_diff(client, impor
         "snippet",
     }
     assert job["snippet"].startswith("About the team")
+    assert job["posted_at"] == "2026-11-02T14:00:00Z"  # RFC 3339, with its zone (SQLite keeps none)
     # The same feed again changes nothing.
     assert jobs_cli(["import", str(FIXTURES / "lever.json"), "--source", "acme"]) == 0
     assert "0 added, 0 changed, 0 removed" in capsys.readouterr().out
