@@ -10,12 +10,13 @@ import pytest
 
 
 @contextmanager
-def private_db(var: Path) -> Iterator[Path]:
+def private_db(var: Path, database_url: str = "") -> Iterator[Path]:
     from api import db
     from api.config import get_settings
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CA_VAR_DIR", str(var))
+        mp.setenv("CA_DATABASE_URL", database_url)
         get_settings.cache_clear()
         db.get_engine.cache_clear()
         db.get_sessionmaker.cache_clear()

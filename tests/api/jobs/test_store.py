@@ -74,3 +74,33 @@ def test_every_fixture_imports(jobs_db: Path, name: str) -> None:
     _, postings = parse((FIXTURES / name).read_bytes())
     diff = store.import_postings(postings, "fixture", CountingEmbedder())
     assert diff.added == len(postings) > 0
+
+
+def test_the_job_set_and_the_talent_community_on_postgresql(postgres_server, tmp_path: Path) -> None:
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from api.config import get_settings
+    from api.jobs.search import Criteria, build_index
+    from api.talent import service as talent
+    from tests.api.jobs.conftest import private_db
+
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    with create_engine(postgres_server.url, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    with private_db(tmp_path, postgres_server.url.rsplit("/", 1)[0] + "/" + name):
+        embedder = CountingEmbedder()
+        _, postings = parse((FIXTURES / "greenhouse.json").read_bytes())
+        assert store.import_postings(postings, "gh", embedder).added == 3
+        assert str(store.import_postings(postings[:2], "gh", embedder)) == "0 added, 0 changed, 1 removed"
+        version, loaded = store.load_all()
+        assert [j.id for j in loaded] == ["gh:4012345006", "gh:4012345007"]
+        assert loaded[0].posted_at is not None and loaded[0].posted_at.utcoffset() is not None
+        assert loaded[0].snippet.startswith("About the team")
+        index = build_index(version, loaded, embedder)
+        settings = get_settings()
+        member = talent.join(settings, "pg@example.net", Criteria(location="Seattle"), "consent")
+        assert talent.export_email("PG@example.net")[0]["interests"]["location"] == "Seattle"
+        assert talent.send_digests(settings, index, embedder) == 0  # not confirmed
+        assert talent.erase_email("pg@example.net") == 1 and member > 0
