@@ -29,7 +29,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/libs/redaction
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps browser seed token run run-cluster test test-fast test-unit test-bot test-e2e eval eval-practice bench lint audit config-doc kb-check index model calibrate clean
+.PHONY: help deps browser seed jobs token run run-cluster test test-fast test-unit test-bot test-e2e eval eval-practice bench lint audit config-doc kb-check index model calibrate clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,10 +75,13 @@ index: $(API_VENV)/.installed ## Build (or update) the knowledge index under var
 seed: $(API_VENV)/.installed ## Load the demo candidates into an empty status store
 	$(API_PY) -m api.status seed
 
+jobs: $(API_VENV)/.installed ## Import the demo job feed (fictional jobs) unless a job feed was imported
+	$(API_PY) -m api.jobs seed
+
 token: $(API_VENV)/.installed ## Mint a candidate token: make token CANDIDATE=demo-ana
 	@$(API_PY) -m api.tokens issue --candidate $(or $(CANDIDATE),demo-ana)
 
-run: deps model index seed ## Start everything; chat at http://127.0.0.1:8000 (Ctrl-C stops)
+run: deps model index seed jobs ## Start everything; chat at http://127.0.0.1:8000 (Ctrl-C stops)
 	$(API_PY) scripts/stack.py
 
 run-cluster: deps model index browser ## PostgreSQL, Redis, 2x Rasa/actions/API behind nginx on :8000 (Ctrl-C stops)

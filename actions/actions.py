@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import practice_logic as practice
-from actions.replies import answer_payload, clarify_payload, response_text
+from actions.replies import answer_payload, clarify_payload, jobs_payload, looks_like_email, response_text
 from actions.service_client import NotVerified, ServiceUnavailable, get_client
 from actions.status_logic import match_application, option, status_fields
 
@@ -364,3 +364,101 @@ class ActionPracticeFeedback(Action):
             )
         )
         return [*forget, SlotSet("practice_previous", practice.summary(review, question_id))]
+
+
+class ActionSearchJobs(Action):
+    """Searches the careers site's jobs for what the message asks ("any data engineer jobs in
+    Seattle?"), refines the last search for a follow-up ("what about in Dublin?"), or shows the next
+    jobs of the last search (more_jobs). Up to five job cards; when nothing matches, says so."""
+
+    PAGE = 5
+
+    def name(self) -> str:
+        return "action_search_jobs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        previous = tracker.get_slot("job_search")
+        previous = previous if isinstance(previous, dict) else None
+        shown = int(tracker.get_slot("job_shown") or 0)
+        more = intent == "more_jobs" and previous is not None
+        try:
+            result = await get_client().search_jobs(
+                text, previous, more=more, offset=shown if more else 0, limit=self.PAGE
+            )
+        except ServiceUnavailable as exc:
+            log.warning("job search failed: %s", exc)
+            dispatcher.utter_message(response="utter_service_error")
+            return []
+        found = len(result.get("jobs") or [])
+        before = shown if more else 0
+        if found:
+            name = "utter_jobs_more_found" if more else "utter_jobs_found"
+        else:
+            name = "utter_jobs_no_more" if more else "utter_jobs_none"
+        dispatcher.utter_message(json_message=jobs_payload(result, response_text(domain, name), before))
+        return [SlotSet("job_search", result.get("criteria")), SlotSet("job_shown", float(before + found))]
+
+
+TALENT_SLOTS = ("talent_email", "talent_location", "talent_consent")
+
+
+class ValidateTalentForm(FormValidationAction):
+    """Accepts an email address only when it looks like one (the service checks it again)."""
+
+    def name(self) -> str:
+        return "validate_talent_form"
+
+    async def validate_talent_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if value and looks_like_email(str(value)):
+            return {"talent_email": str(value).strip()}
+        dispatcher.utter_message(response="utter_talent_bad_email")
+        return {"talent_email": None}
+
+
+class ActionAskTalentLocation(Action):
+    """Asks where the jobs should be, offering the place of the last job search and "Anywhere"."""
+
+    def name(self) -> str:
+        return "action_ask_talent_location"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        search = tracker.get_slot("job_search")
+        place = str(search.get("location") or "") if isinstance(search, dict) else ""
+        buttons = [{"title": place.title(), "payload": place.title()}] if place else []
+        buttons.append({"title": "Anywhere", "payload": "anywhere"})
+        text = response_text(domain, "utter_ask_talent_location")
+        dispatcher.utter_message(json_message={"kind": "chitchat", "text": text, "buttons": buttons, "sources": []})
+        return []
+
+
+class ActionJoinTalentCommunity(Action):
+    """Sends the completed sign-up (address, the last search's interests, place, and the purpose the
+    candidate agreed to, word for word) to the service, which emails a confirmation link; then empties
+    the form's slots so the address is not kept in the dialogue's state."""
+
+    def name(self) -> str:
+        return "action_join_talent_community"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        reset: list[EventType] = [SlotSet(slot, None) for slot in TALENT_SLOTS]
+        if tracker.get_slot("talent_consent") is not True:
+            dispatcher.utter_message(response="utter_talent_declined")
+            return reset
+        search = tracker.get_slot("job_search")
+        try:
+            status = await get_client().join_talent_community(
+                str(tracker.get_slot("talent_email") or ""),
+                search if isinstance(search, dict) else None,
+                str(tracker.get_slot("talent_location") or ""),
+                response_text(domain, "utter_ask_talent_consent"),
+            )
+        except ServiceUnavailable as exc:
+            log.warning("talent community sign-up failed: %s", exc)
+            dispatcher.utter_message(response="utter_talent_failed")
+            return reset
+        dispatcher.utter_message(response="utter_talent_pending" if status == 202 else "utter_talent_bad_email")
+        return reset

@@ -114,6 +114,40 @@ class ServiceClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
+    async def search_jobs(
+        self, text: str, previous: dict[str, Any] | None, more: bool = False, offset: int = 0, limit: int = 5
+    ) -> dict[str, Any]:
+        """The jobs a chat message asks for: the service reads the role, place and type from the text,
+        refining `previous` (the last search's criteria) for a follow-up; `more` pages `previous`."""
+        body = {"text": text, "previous": previous, "more": more, "offset": offset, "limit": limit}
+        try:
+            async with self._http().post("/api/internal/jobs/search", json=body) as resp:
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"job search answered {resp.status}")
+                return dict(await resp.json())
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
+    async def join_talent_community(
+        self, email: str, interests: dict[str, Any] | None, location: str, consent_text: str
+    ) -> int:
+        """Signs the candidate up (the service sends the confirmation email); returns the HTTP status:
+        202 pending, 422 not an address. Anything else raises ServiceUnavailable."""
+        body = {
+            "email": email,
+            "interests": interests,
+            "location": location,
+            "consent": True,
+            "consent_text": consent_text,
+        }
+        try:
+            async with self._http().post("/api/internal/talent/join", json=body) as resp:
+                if resp.status not in (202, 422):
+                    raise ServiceUnavailable(f"talent sign-up answered {resp.status}")
+                return resp.status
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
 
 _client: ServiceClient | None = None
 

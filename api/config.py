@@ -138,6 +138,35 @@ class Settings(BaseSettings):
     # trusted_proxies the address it forwarded.
     metrics_allow: list[str] = Field(default_factory=list)
 
+    # Job search (docs/jobs.md): the careers site's job feed, fetched by the service itself every
+    # jobs_feed_refresh_seconds (conditional requests; only changed jobs are embedded again). Empty: the
+    # jobs imported with `python -m api.jobs import` (and the demo feed `make run` imports).
+    jobs_feed_url: str = ""
+    # greenhouse | lever | smartrecruiters | jsonld; empty: detected from the content.
+    jobs_feed_format: str = ""
+    # The source name the feed's jobs are kept under; empty: "feed", and the feed replaces every
+    # other source's jobs (the demo jobs included).
+    jobs_feed_source: str = ""
+    jobs_feed_refresh_seconds: float = Field(default=3600, ge=60)
+    jobs_feed_timeout_seconds: float = Field(default=30, gt=0)
+    # How often each API process checks whether the job set changed (an import by another process).
+    jobs_reload_seconds: float = Field(default=2, gt=0)
+
+    # Talent community (docs/jobs.md): where its emails go. smtp://[user:password@]host:port (STARTTLS
+    # when the server offers it) or smtps://...; empty: each email is written to var/outbox/ instead,
+    # so nothing leaves the machine (development, `make run`).
+    smtp_url: SecretStr = SecretStr("")
+    smtp_from: str = "Careers assistant <careers-assistant@localhost>"
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    # The address candidates reach this service at: the links in emails (confirm, unsubscribe) start with it.
+    public_url: str = "http://127.0.0.1:8000"
+    # New matching jobs are sent at most once a day; this is how often each process looks for due digests.
+    talent_digest_interval_seconds: float = Field(default=3600, gt=0)
+    # Members are kept this many days after they confirmed (then asked to join again); an unconfirmed
+    # sign-up for talent_pending_days.
+    talent_retention_days: float = Field(default=365, gt=0)
+    talent_pending_days: float = Field(default=7, gt=0)
+
     @field_validator(
         "rate_limit_chat_conversation",
         "rate_limit_chat_address",

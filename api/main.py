@@ -30,6 +30,10 @@ from api.deps import DATABASE_UNAVAILABLE
 from api.events import Broker, create_broker
 from api.handoff.router import internal_router, staff_router
 from api.insights.router import router as insights_router
+from api.jobs.router import internal_router as jobs_internal_router
+from api.jobs.router import router as jobs_router
+from api.jobs.service import JobService
+from api.knowledge.embedder import Embedder, PrefetchingEmbedder
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.router import router as knowledge_router
 from api.knowledge.router import writers_router
@@ -44,6 +48,9 @@ from api.status.adapters import create_adapter
 from api.status.router import router as status_router
 from api.system.metrics import router as metrics_router
 from api.system.router import router as system_router
+from api.talent.router import internal_router as talent_internal_router
+from api.talent.router import router as talent_router
+from api.talent.service import run_digests
 from api.users.router import router as users_router
 from api.web.headers import SecurityHeaders
 from api.web.router import STATIC_DIR, SWAGGER_UI_DIR
@@ -77,12 +84,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.to_thread(migrate)
     app.state.knowledge = knowledge = await asyncio.to_thread(KnowledgeService.start, settings)
     _share_knowledge_versions(knowledge, broker)
+    app.state.jobs = jobs = await asyncio.to_thread(JobService.start, settings, _unbatched(knowledge.embedder))
+    job_tasks = [asyncio.create_task(jobs.watch())]
+    if settings.jobs_feed_url:
+        job_tasks.append(asyncio.create_task(jobs.refresh_periodically()))
+    job_tasks.append(asyncio.create_task(run_digests(settings, jobs)))
     watcher = asyncio.create_task(knowledge.watch()) if settings.watch_knowledge else None
     retention = asyncio.create_task(run_retention(settings, app.state.rasa)) if settings.retention_days > 0 else None
     try:
         yield
     finally:
-        for task in (watcher, retention):
+        for task in (watcher, retention, *job_tasks):
             if task:
                 task.cancel()
         await broker.stop()
@@ -90,6 +102,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.http.aclose()
         await app.state.limiter.aclose()
         worker_stopped()
+
+
+def _unbatched(embedder: Embedder) -> Embedder:
+    """The model itself: the prefetching wrapper's vectors are per chat message, a job search's are not."""
+    return embedder.inner if isinstance(embedder, PrefetchingEmbedder) else embedder
 
 
 def _private_var_dir(var_dir: Path) -> None:
@@ -221,6 +238,10 @@ def create_app() -> FastAPI:
     app.include_router(insights_router, responses=db)
     app.include_router(metrics_router)
     app.include_router(practice_router)
+    app.include_router(jobs_router)
+    app.include_router(jobs_internal_router)
+    app.include_router(talent_router, responses=db)
+    app.include_router(talent_internal_router, responses=db)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import api.conversations.models
 import api.handoff.models
+import api.jobs.models
 import api.knowledge.models
 import api.privacy.models
 import api.status.models
+import api.talent.models
 import api.users.models  # noqa: F401  (each import registers its tables)
 from api.orm import Base
 

@@ -307,11 +307,16 @@ def main() -> int:
         action="store_true",
         help="only the insights dashboard's data on 100,000 generated conversations (scripts/bench_insights.py)",
     )
+    ap.add_argument("--jobs", action="store_true", help="only the job search bench (scripts/bench_jobs.py)")
     args = ap.parse_args()
     if args.insights:
         import bench_insights
 
         return bench_insights.main([])
+    if args.jobs:
+        import bench_jobs
+
+        return bench_jobs.main([])
     if args.url:
         measure("running stack", args.url, args.sequential, args.concurrency, args.seconds)
         return 0

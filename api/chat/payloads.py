@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _ALLOWED = re.compile(
-    r"^/(?:request_human|check_my_status|capabilities|greet|affirm|deny"
+    r"^/(?:request_human|check_my_status|capabilities|greet|affirm|deny|more_jobs|refine_jobs|join_talent_community"
     # Interview practice buttons (docs/practice.md): a principle is named by its public name.
     r"|practice|practice_principles|practice_retry|stop_practice"
     r'|practice\{"practice_principle": ?"[A-Za-z ,;\'’]{1,60}"\}'

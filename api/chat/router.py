@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, HTTPException, Request, status
 from api import db, metrics
 from api.chat.payloads import sanitise
 from api.chat.replies import offer_person, to_replies
-from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, Mode, Reply, Source
+from api.chat.schemas import Button, ChatRequest, ChatResponse, ErrorOut, JobCard, Mode, Reply, Source
 from api.conversations import service as conversations
 from api.conversations.service import StoredMessage
 from api.deps import RATE_LIMITED, ChatRateLimit, SettingsDep
@@ -203,4 +203,5 @@ def _pushed(m: StoredMessage) -> Reply:
         text=m.text,
         buttons=[Button(**b) for b in m.extra.get("buttons", [])],
         sources=[Source(**x) for x in m.extra.get("sources", [])],
+        jobs=[JobCard(**j) for j in m.extra.get("jobs", [])],
     )

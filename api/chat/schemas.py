@@ -22,6 +22,7 @@ ReplyKind = Literal[
     "notice",
     "practice",
     "practice_feedback",
+    "jobs",
 ]
 Mode = Literal["bot", "waiting", "human"]
 
@@ -77,6 +78,24 @@ class Source(BaseModel):
     url: str | None = None
 
 
+class JobCard(BaseModel):
+    """One job of a `jobs` reply, as the widget shows it."""
+
+    id: str
+    title: str
+    place: str = Field(default="", description="The first location (and how many more), and remote or hybrid")
+    team: str = ""
+    type: str = Field(default="", description="Full-time, Part-time, Internship, Contract, ...")
+    url: str = Field(default="", description="The job's page on the careers site (http or https only)")
+    apply_url: str = Field(default="", description="Where to apply (http or https only)")
+
+    @field_validator("url", "apply_url")
+    @classmethod
+    def _web_link(cls, value: str) -> str:
+        # The links come from a job feed and become the widget's hrefs: never javascript: or data:.
+        return value if value.lower().startswith(("https://", "http://")) else ""
+
+
 class Reply(BaseModel):
     kind: ReplyKind
     text: str
@@ -86,6 +105,7 @@ class Reply(BaseModel):
     )
     buttons: list[Button] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    jobs: list[JobCard] = Field(default_factory=list, description="Job cards of a `jobs` reply (up to 5)")
 
 
 class ChatResponse(BaseModel):

@@ -22,6 +22,7 @@ def reply_event(m: StoredMessage) -> dict[str, Any]:
         "text": m.text,
         "buttons": m.extra.get("buttons", []),
         "sources": m.extra.get("sources", []),
+        "jobs": m.extra.get("jobs", []),
     }
 
 

@@ -13,7 +13,7 @@ from api.orm import Base
 
 class Conversation(Base):
     __tablename__ = "conversations"
-    # The insights dashboard counts conversations by when they started (migration 0005).
+    # The insights dashboard counts conversations by when they started (migration 0007).
     __table_args__ = (Index("ix_conversations_created_at", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -35,7 +35,7 @@ class Message(Base):
         # A retried message (same client id) is stored once: of two copies arriving at once, the second
         # insert fails here and that request answers with the first's replies. NULLs never collide.
         Index("ix_messages_client_message_id", "conversation_id", "client_message_id", unique=True),
-        # The insights dashboard's aggregates by time (api/conversations/stats.py, migration 0005).
+        # The insights dashboard's aggregates by time (api/conversations/stats.py, migration 0007).
         Index("ix_messages_sender_created_at_kind", "sender", "created_at", "kind"),
         Index("ix_messages_kind_created_at", "kind", "created_at"),
     )

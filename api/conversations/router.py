@@ -98,6 +98,7 @@ async def conversation_history(conversation_id: ConversationId) -> HistoryOut:
                 buttons=[] if m.kind == "status" else m.extra.get("buttons", []),
                 sources=m.extra.get("sources", []),
                 helpful=ratings.get(m.id),
+                jobs=m.extra.get("jobs", []),
             )
             for m in messages
         ],

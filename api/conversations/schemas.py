@@ -19,6 +19,7 @@ class HistoryItem(BaseModel):
     buttons: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
     helpful: bool | None = Field(default=None, description="The candidate's rating of this answer, if any")
+    jobs: list[dict[str, Any]] = []
 
 
 class HistoryOut(BaseModel):

@@ -285,6 +285,8 @@ def bot_replies(
         ids = []
         for r in replies:
             extra = {"buttons": r.get("buttons", []), "sources": r.get("sources", []), "index_version": index_version}
+            if r.get("jobs"):
+                extra["jobs"] = r["jobs"]
             reply = {"conversation_id": cid, "sender": "bot", "kind": r["kind"], "text": r["text"]}
             ids.append(connection.execute(_NEW_MESSAGE_ID, {**reply, "extra": json.dumps(extra)}).scalar_one())
         streak = row.unhelpful_streak

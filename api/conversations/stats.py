@@ -1,6 +1,6 @@
 """Aggregates over the stored conversations for the insights dashboard (api/insights/) and the
 hand-off queue gauge of GET /metrics: counts by hour or day, computed by the database (SQLite and
-PostgreSQL alike, on the indexes of migration 0005), never message text.
+PostgreSQL alike, on the indexes of migration 0007), never message text.
 
 A bucket is a string: "YYYY-MM-DD HH" (hours) or "YYYY-MM-DD" (days), in UTC as stored.
 """

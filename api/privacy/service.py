@@ -27,6 +27,7 @@ from api.db import session_scope
 from api.knowledge.models import DismissedQuestion, QuestionVector
 from api.privacy.models import Erasure
 from api.status.models import Application, Candidate
+from api.talent import service as talent
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,10 @@ async def erase(
     elif email:
         kind, subject = "email", _normal_email(email)
         ids = await asyncio.to_thread(conversation_ids, None, email)
+        # The talent community's sign-ups of this address (job emails) go too.
+        members = await asyncio.to_thread(talent.erase_email, email)
+        if members:
+            log.info("erased email data: %d talent community sign-up(s)", members)
     else:
         raise ValueError("name a conversation, a candidate or an email")
     events = 0
@@ -238,7 +243,8 @@ def _held(candidate_id: str | None, email: str | None) -> dict[str, Any]:
                     for a in apps
                 ],
             }
-        return {"conversations": held, "status_records": status}
+        community = talent.export_email(email) if email else []
+        return {"conversations": held, "status_records": status, "talent_community": community}
 
 
 async def export(dialogue: DialogueStore, candidate_id: str | None = None, email: str | None = None) -> dict[str, Any]:

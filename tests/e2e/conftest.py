@@ -47,6 +47,8 @@ def stack(tmp_path_factory) -> Stack:
         extra_env={"CA_CANDIDATE_TOKEN_SECRET": SECRET, **LIMITS_FOR_TESTS},
     )
     subprocess.run([str(API_PY), "-m", "api.status", "seed"], env=s.env(), cwd=ROOT, check=True, capture_output=True)
+    # The demo job feed, as `make run` imports it (tests/e2e/test_jobs_stack.py).
+    subprocess.run([str(API_PY), "-m", "api.jobs", "seed"], env=s.env(), cwd=ROOT, check=True, capture_output=True)
     s.start()
     try:
         s.wait_ready(timeout=300)

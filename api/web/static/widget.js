@@ -62,6 +62,11 @@
     ".who { font-size: .78rem; font-weight: 700; color: #155d31; margin-bottom: .2rem; }",
     ".sources { font-size: .8rem; color: #414750; margin-top: .35rem; }",
     ".sources a { color: #0b5394; }",
+    "ul.jobs { list-style: none; margin: .45rem 0 0; padding: 0; white-space: normal; }",
+    "ul.jobs li { background: #fff; border: 1px solid #c6ccd2; border-radius: .5rem; padding: .45rem .6rem; margin-top: .35rem; }",
+    "ul.jobs a.title { color: #0b5394; font-weight: 600; }",
+    "ul.jobs .meta { display: block; font-size: .82rem; color: #414750; margin-top: .15rem; }",
+    "ul.jobs a.apply { display: inline-block; margin-top: .3rem; font-size: .85rem; color: #0b5394; }",
     ".row { display: flex; flex-wrap: wrap; gap: .35rem; margin-top: .45rem; }",
     ".row button { border: 1px solid #0b5394; background: #fff; color: #0b5394; border-radius: 1rem; padding: .3rem .7rem; font: inherit; font-size: .85rem; cursor: pointer; }",
     ".rate button { border-color: #5f6b7a; color: #16191f; }",
@@ -186,6 +191,26 @@
     return row;
   }
 
+  // Job cards: a list of links (a screen reader announces "list, 5 items"); each job's title opens
+  // its page and "Apply" names the job it applies to. Links from the feed are http(s) only (the API
+  // drops others); they open in a new tab so the conversation stays.
+  function jobList(jobs) {
+    var list = el("ul", { "class": "jobs", "aria-label": "Jobs" });
+    jobs.forEach(function (j) {
+      var item = el("li");
+      var title = j.url ? el("a", { "class": "title", href: j.url, target: "_blank", rel: "noopener" }, j.title) : el("span", { "class": "title" }, j.title);
+      item.appendChild(title);
+      item.appendChild(el("span", { "class": "meta" }, [j.place, j.team, j.type].filter(Boolean).join(" · ")));
+      if (j.apply_url) {
+        var apply = el("a", { "class": "apply", href: j.apply_url, target: "_blank", rel: "noopener" }, "Apply");
+        apply.setAttribute("aria-label", "Apply: " + j.title + (j.place ? ", " + j.place : ""));
+        item.appendChild(apply);
+      }
+      list.appendChild(item);
+    });
+    return list;
+  }
+
   // `after`: the bubble this reply answers (its question, or an earlier reply to it), so replies
   // land under their own question even when several questions are in flight.
   function add(role, reply, after) {
@@ -214,6 +239,7 @@
       });
       li.appendChild(src);
     }
+    if (reply.jobs && reply.jobs.length) li.appendChild(jobList(reply.jobs));
     if (reply.buttons && reply.buttons.length) {
       var row = el("div", { "class": "row" });
       reply.buttons.forEach(function (b) {

@@ -62,3 +62,35 @@ def test_the_practice_buttons_pass_as_intents_and_nothing_else_does():
         assert sanitise(payload) == payload
     assert sanitise('/practice{"practice_answer":"x"}') == 'practice{"practice_answer":"x"}'
     assert sanitise('/practice{"practice_principle":"x"}{"a":1}') == 'practice{"practice_principle":"x"}{"a":1}'
+
+
+def test_a_jobs_reply_keeps_its_cards_and_drops_links_that_are_not_web_links():
+    card = {"id": "demo:1", "title": "Data Engineer", "place": "Seattle", "team": "Data", "type": "Full-time"}
+    [reply] = to_replies(
+        [
+            {
+                "custom": {
+                    "kind": "jobs",
+                    "text": "I found 2 data engineer jobs:",
+                    "buttons": [{"title": "Show more jobs", "payload": "/more_jobs"}],
+                    "jobs": [
+                        {
+                            **card,
+                            "url": "https://careers.example.com/jobs/1",
+                            "apply_url": "https://careers.example.com/a/1",
+                        },
+                        {**card, "id": "demo:2", "url": "javascript:alert(1)", "apply_url": "data:text/html,x"},
+                    ],
+                }
+            }
+        ]
+    )
+    assert reply.kind == "jobs" and [j.id for j in reply.jobs] == ["demo:1", "demo:2"]
+    assert reply.jobs[0].apply_url == "https://careers.example.com/a/1"
+    assert reply.jobs[1].url == "" and reply.jobs[1].apply_url == ""
+
+
+def test_job_search_buttons_pass():
+    assert sanitise("/more_jobs") == "/more_jobs"
+    assert sanitise("/refine_jobs") == "/refine_jobs"
+    assert sanitise("/join_talent_community") == "/join_talent_community"

@@ -30,6 +30,11 @@ PUBLIC = {
     ),
     "POST /api/practice/review": "feedback on a practice answer the caller sends: stores nothing (rate-limited)",
     "GET /api/practice/questions": "the practice questions: public content, no personal data",
+    "GET /api/jobs": "the job search: the careers site's public job feed, searched",
+    "GET /api/talent/confirm": "the page an emailed link opens; shows a button, changes nothing",
+    "POST /api/talent/confirm": "confirming a sign-up: the emailed link's secret is the key (only its hash is stored)",
+    "GET /api/talent/unsubscribe": "the page an emailed link opens; shows a button, changes nothing",
+    "POST /api/talent/unsubscribe": "one-click unsubscribe (RFC 8058): the link is signed with the service's secret",
 }
 # Routes that are not in the document: pages that hold no data (their API calls are protected),
 # the document itself and the static files.

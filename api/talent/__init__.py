@@ -1,0 +1,1 @@
+"""The talent community: candidates who asked, with consent, to hear about new matching jobs by email."""

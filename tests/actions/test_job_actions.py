@@ -1,0 +1,177 @@
+"""The job search action against a stand-in for the service tier (the real chain is in tests/e2e)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from actions.actions import ActionSearchJobs
+from actions.replies import job_card, search_words
+from tests.actions.conftest import make_tracker as tracker
+
+DOMAIN = {
+    "responses": {
+        "utter_jobs_found": [{"custom": {"kind": "jobs", "text": "I found {total} {what}:"}}],
+        "utter_jobs_more_found": [{"custom": {"kind": "jobs", "text": "Here are {shown} more of the {total} {what}:"}}],
+        "utter_jobs_none": [{"custom": {"kind": "jobs", "text": "I couldn't find any open {what} right now."}}],
+        "utter_jobs_no_more": [{"custom": {"kind": "jobs", "text": "That's all of the {total} {what}."}}],
+    }
+}
+JOB = {
+    "id": "demo:DEMO-00001",
+    "title": "Data Engineer",
+    "locations": ["Seattle, WA, United States"],
+    "team": "Data",
+    "employment_type": "FULL_TIME",
+    "workplace": "hybrid",
+    "url": "https://careers.example.com/jobs/demo-00001",
+    "apply_url": "https://careers.example.com/jobs/demo-00001/apply",
+    "posted_at": None,
+    "snippet": "",
+}
+SEATTLE = {"q": "data engineer", "location": "seattle", "team": "", "employment_type": "", "remote": None}
+
+
+def route(stand_in, body, status=200):
+    stand_in.routes["/api/internal/jobs/search"] = (status, body, 0.0)
+
+
+def test_a_search_replies_with_job_cards_and_keeps_the_criteria(stand_in):
+    route(stand_in, {"total": 7, "jobs": [JOB] * 5, "criteria": SEATTLE, "refined": False, "offset": 0})
+    messages, events = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("any data engineer jobs in Seattle?", intent="search_jobs"), DOMAIN)
+    )
+    payload = messages[0]["custom"]
+    assert payload["kind"] == "jobs"
+    assert payload["text"] == "I found 7 data engineer jobs in Seattle:"
+    assert payload["jobs"][0] == {
+        "id": "demo:DEMO-00001",
+        "title": "Data Engineer",
+        "place": "Seattle, WA, United States · Hybrid",
+        "team": "Data",
+        "type": "Full-time",
+        "url": "https://careers.example.com/jobs/demo-00001",
+        "apply_url": "https://careers.example.com/jobs/demo-00001/apply",
+    }
+    assert [b["payload"] for b in payload["buttons"]] == [
+        "/more_jobs",
+        "/refine_jobs",
+        "/join_talent_community",
+    ]
+    assert [(e["name"], e["value"]) for e in events] == [("job_search", SEATTLE), ("job_shown", 5.0)]
+    assert stand_in.requests[0]["body"] == {
+        "text": "any data engineer jobs in Seattle?",
+        "previous": None,
+        "more": False,
+        "offset": 0,
+        "limit": 5,
+    }
+
+
+def test_a_follow_up_sends_the_last_search(stand_in):
+    route(
+        stand_in,
+        {"total": 1, "jobs": [JOB], "criteria": {**SEATTLE, "location": "dublin"}, "refined": True, "offset": 0},
+    )
+    trk = tracker("what about in Dublin?", intent="search_jobs", slots={"job_search": SEATTLE, "job_shown": 5.0})
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
+    assert stand_in.requests[0]["body"]["previous"] == SEATTLE
+    assert stand_in.requests[0]["body"]["more"] is False
+    assert messages[0]["custom"]["text"] == "I found 1 data engineer job in Dublin:"
+    assert "/more_jobs" not in [b["payload"] for b in messages[0]["custom"]["buttons"]]
+
+
+def test_more_pages_the_last_search(stand_in):
+    route(stand_in, {"total": 7, "jobs": [JOB, JOB], "criteria": SEATTLE, "refined": False, "offset": 5})
+    trk = tracker("/more_jobs", intent="more_jobs", slots={"job_search": SEATTLE, "job_shown": 5.0})
+    messages, events = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
+    assert stand_in.requests[0]["body"]["more"] is True and stand_in.requests[0]["body"]["offset"] == 5
+    assert messages[0]["custom"]["text"] == "Here are 2 more of the 7 data engineer jobs in Seattle:"
+    assert events[-1]["value"] == 7.0
+
+
+def test_nothing_found_says_so_and_offers_alerts(stand_in):
+    criteria = {**SEATTLE, "q": "pastry chef", "location": ""}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("pastry chef jobs", intent="search_jobs"), DOMAIN)
+    )
+    payload = messages[0]["custom"]
+    assert payload["text"] == "I couldn't find any open pastry chef jobs right now."
+    assert payload["jobs"] == [] and [b["title"] for b in payload["buttons"]] == ["Get job alerts"]
+
+
+def test_service_down_gives_the_error_reply(stand_in):
+    route(stand_in, {"detail": "x"}, status=503)
+    messages, events = asyncio.run(stand_in.run(ActionSearchJobs(), tracker("jobs", intent="search_jobs"), DOMAIN))
+    assert messages[0]["response"] == "utter_service_error" and events == []
+
+
+def test_search_words_and_cards():
+    assert search_words({"employment_type": "INTERN"}) == "internships"
+    assert search_words({"q": "security", "remote": True}) == "remote security jobs"
+    assert (
+        search_words({"q": "", "employment_type": "PART_TIME", "location": "new york"}) == "part-time jobs in New York"
+    )
+    card = job_card({**JOB, "locations": ["Dublin, Ireland", "Remote"], "workplace": "remote"})
+    assert card["place"] == "Dublin, Ireland (+1 more) · Remote"
+
+
+TALENT_DOMAIN = {
+    "responses": {
+        "utter_ask_talent_consent": [
+            {"custom": {"kind": "chitchat", "text": "May we keep your address to email jobs?"}}
+        ],
+        "utter_ask_talent_location": [{"custom": {"kind": "chitchat", "text": "Where should the jobs be?"}}],
+    }
+}
+FILLED = {"talent_email": "ana@example.org", "talent_location": "Dublin", "talent_consent": True, "job_search": SEATTLE}
+
+
+def test_joining_sends_the_sign_up_with_the_consent_text_and_forgets_the_address(stand_in):
+    from actions.actions import ActionJoinTalentCommunity
+
+    stand_in.routes["/api/internal/talent/join"] = (202, {"status": "pending"}, 0.0)
+    messages, events = asyncio.run(
+        stand_in.run(ActionJoinTalentCommunity(), tracker("/affirm", intent="affirm", slots=FILLED), TALENT_DOMAIN)
+    )
+    assert stand_in.requests[0]["body"] == {
+        "email": "ana@example.org",
+        "interests": SEATTLE,
+        "location": "Dublin",
+        "consent": True,
+        "consent_text": "May we keep your address to email jobs?",
+    }
+    assert messages[0]["response"] == "utter_talent_pending"
+    assert {e["name"]: e["value"] for e in events} == {
+        "talent_email": None,
+        "talent_location": None,
+        "talent_consent": None,
+    }
+
+
+def test_without_consent_nothing_is_sent(stand_in):
+    from actions.actions import ActionJoinTalentCommunity
+
+    slots = {**FILLED, "talent_consent": None}
+    messages, _ = asyncio.run(
+        stand_in.run(ActionJoinTalentCommunity(), tracker("no", intent="deny", slots=slots), TALENT_DOMAIN)
+    )
+    assert stand_in.requests == [] and messages[0]["response"] == "utter_talent_declined"
+
+
+def test_the_location_question_offers_the_last_search_s_place(stand_in):
+    from actions.actions import ActionAskTalentLocation
+
+    messages, _ = asyncio.run(
+        stand_in.run(ActionAskTalentLocation(), tracker("x", slots={"job_search": SEATTLE}), TALENT_DOMAIN)
+    )
+    assert [b["payload"] for b in messages[0]["custom"]["buttons"]] == ["Seattle", "anywhere"]
+
+
+def test_email_check():
+    from actions.replies import looks_like_email
+
+    assert looks_like_email(" ana@example.org ")
+    assert not looks_like_email("ana at example dot org")
+    assert not looks_like_email("ana@localhost")
+    assert not looks_like_email("a@b@example.org")

@@ -1,0 +1,46 @@
+"""Reading a chat message as a job search, and a follow-up as a refinement (pure logic)."""
+
+from __future__ import annotations
+
+from api.jobs.search import Criteria
+from api.jobs.understand import interpret
+
+PLACES = {"seattle", "dublin", "new york", "united kingdom"}
+
+
+def place(phrase: str) -> str | None:
+    return phrase if phrase in PLACES else None
+
+
+def test_role_and_place() -> None:
+    assert interpret("any data engineer jobs in Seattle?", None, place) == (
+        Criteria(q="data engineer", location="seattle"),
+        False,
+    )
+
+
+def test_remote_and_internships() -> None:
+    assert interpret("remote roles in security", None, place)[0] == Criteria(q="security", remote=True)
+    assert interpret("internships for students", None, place)[0] == Criteria(employment_type="INTERN")
+
+
+def test_synonyms_of_places() -> None:
+    assert interpret("SDE jobs in NYC", None, place)[0] == Criteria(q="software engineer", location="new york")
+    assert interpret("roles in the UK", None, place)[0].location == "united kingdom"
+
+
+def test_a_follow_up_refines_the_last_search() -> None:
+    last = Criteria(q="data engineer", location="seattle")
+    assert interpret("what about in Dublin?", last, place) == (Criteria(q="data engineer", location="dublin"), True)
+    assert interpret("only remote ones", last, place) == (
+        Criteria(q="data engineer", location="seattle", remote=True),
+        True,
+    )
+    assert interpret("any product manager jobs?", last, place) == (Criteria(q="product manager"), False)
+    assert interpret("Dublin?", last, place) == (Criteria(q="data engineer", location="dublin"), True)
+    assert interpret("just internships", last, place)[1] is True
+
+
+def test_a_new_kind_of_job_without_a_cue_is_a_new_search() -> None:
+    last = Criteria(q="data engineer", location="dublin")
+    assert interpret("internships for students", last, place) == (Criteria(employment_type="INTERN"), False)
