@@ -272,6 +272,16 @@ def _practice_principle(tracker: Tracker) -> str | None:
     return None
 
 
+async def _practice_questions(dispatcher: CollectingDispatcher) -> list[dict[str, Any]] | None:
+    """The practice questions by principle, or None after telling the candidate the service is down."""
+    try:
+        return await get_client().practice_questions()
+    except ServiceUnavailable as exc:
+        log.warning("practice questions unavailable: %s", exc)
+        dispatcher.utter_message(response="utter_service_error")
+        return None
+
+
 class ActionPracticeQuestion(Action):
     """Asks a practice question (of the principle a button named, if any; the same one again for
     "try again") with its principle and what a good answer holds; the first one in a conversation
@@ -281,11 +291,8 @@ class ActionPracticeQuestion(Action):
         return "action_practice_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        try:
-            principles = await get_client().practice_questions()
-        except ServiceUnavailable as exc:
-            log.warning("practice questions unavailable: %s", exc)
-            dispatcher.utter_message(response="utter_service_error")
+        principles = await _practice_questions(dispatcher)
+        if principles is None:
             return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         current = tracker.get_slot("practice_question_id")
         retry = tracker.latest_message.get("intent", {}).get("name") == "practice_retry"
@@ -318,11 +325,8 @@ class ActionPracticePrinciples(Action):
         return "action_practice_principles"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        try:
-            principles = await get_client().practice_questions()
-        except ServiceUnavailable as exc:
-            log.warning("practice questions unavailable: %s", exc)
-            dispatcher.utter_message(response="utter_service_error")
+        principles = await _practice_questions(dispatcher)
+        if principles is None:
             return []
         dispatcher.utter_message(json_message=practice.principles_payload(principles))
         return []
