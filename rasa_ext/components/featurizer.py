@@ -35,11 +35,13 @@ def _classes_reading_no_sequence_features() -> set[type]:
 
     from rasa_ext.components.classifier import FastLogisticRegressionClassifier
     from rasa_ext.components.language_guard import MessageGuard
+    from rasa_ext.components.tokenizer import PlaceholderWhitespaceTokenizer
     from rasa_ext.policies import RecentStatesRulePolicy
 
     return {
         NLUMessageConverter,
         WhitespaceTokenizer,
+        PlaceholderWhitespaceTokenizer,
         CountVectorsFeaturizer,
         SentenceCountVectorsFeaturizer,
         LogisticRegressionClassifier,  # reads the sentence row only (_create_X)

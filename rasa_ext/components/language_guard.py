@@ -13,7 +13,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_ext.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
+from rasa_ext.components.message_checks import (
+    asks_where_to_check_status,
+    has_foreign_signs,
+    is_non_english,
+    is_not_a_question,
+)
 
 # Button payloads ("/request_human") are already intents; they are never re-labelled.
 _PAYLOAD_PREFIX = "/"
@@ -50,6 +55,8 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, "not_a_question")
             elif (message.get(INTENT) or {}).get("name") == "check_my_status" and asks_where_to_check_status(text):
                 self._relabel(message, "ask_hiring")
+            elif (message.get(INTENT) or {}).get("name") == "non_english" and not has_foreign_signs(text):
+                self._drop_top(message)
             else:
                 self._merge_closing(message)
         return messages
@@ -62,6 +69,17 @@ class MessageGuard(GraphComponent):
         merged = {"name": ranking[0]["name"], "confidence": ranking[0]["confidence"] + ranking[1]["confidence"]}
         message.set(INTENT, merged, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [merged, *ranking[2:]], add_to_output=True)
+
+    @staticmethod
+    def _drop_top(message: Message) -> None:
+        """The classifier's top intent without support in the text is dropped: the next one leads (the
+        FallbackClassifier after this component still judges its confidence). "EEO laws info?" read as
+        non-English from the character n-grams of a few capitals, though no word of it is foreign."""
+        ranking = (message.get(INTENT_RANKING_KEY) or [])[1:]
+        if not ranking:
+            return
+        message.set(INTENT, dict(ranking[0]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     @staticmethod
     def _relabel(message: Message, intent: str) -> None:

@@ -282,6 +282,15 @@ def is_non_english(text: str) -> bool:
     return foreign >= 2 and foreign + (1 if accented else 0) > english
 
 
+def has_foreign_signs(text: str) -> bool:
+    """Any sign at all of another language: a letter outside ASCII, inverted punctuation or one word
+    of the foreign list. Every non-English example NLU learns from has one; a message with none is
+    English however short (the classifier alone called "EEO laws info?" non-English)."""
+    if any(ord(ch) > 127 for ch in _letters(text)) or "¿" in text or "¡" in text:
+        return True
+    return any(w.lower() in _FOREIGN for w in _WORD.findall(text))
+
+
 def is_not_a_question(text: str) -> bool:
     """Markup, SQL, pasted documents and messages with no words are refused, not searched."""
     if len(text) > MAX_QUESTION_CHARS:

@@ -25,3 +25,17 @@ def test_other_near_ties_are_left_to_the_fallback_classifier():
     MessageGuard().process([message])
     assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 0.49}
     assert len(message.get(INTENT_RANKING_KEY)) == 2
+
+
+def test_a_non_english_guess_with_no_foreign_sign_in_the_text_gives_way_to_the_next_intent():
+    message = classified("EEO laws info?", ("non_english", 0.52), ("ask_hiring", 0.31), ("out_of_scope", 0.1))
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 0.31}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["ask_hiring", "out_of_scope"]
+
+
+def test_a_non_english_guess_with_a_foreign_word_or_letter_stands():
+    for text in ("hola, una pregunta", "c'est quoi un bar raiser ?", "¿Dónde puedo aplicar?"):
+        message = classified(text, ("non_english", 0.52), ("ask_hiring", 0.31))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "non_english", text

@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rasa_ext.components.message_checks import asks_where_to_check_status, is_non_english, is_not_a_question
+from rasa_ext.components.message_checks import (
+    asks_where_to_check_status,
+    has_foreign_signs,
+    is_non_english,
+    is_not_a_question,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -94,3 +99,18 @@ def test_no_request_for_ones_own_status_in_the_training_data_reads_as_where_to_c
     ]
     assert len(examples) > 60
     assert [e for e in examples if asks_where_to_check_status(e)] == []
+
+
+def test_every_non_english_training_example_shows_a_foreign_sign():
+    """MessageGuard drops NLU's non_english guess for a text with no foreign sign: that must never undo
+    what the classifier learnt from the examples."""
+    data = yaml.safe_load((Path(__file__).resolve().parents[3] / "bot" / "data" / "nlu.yml").read_text())
+    (block,) = [b for b in data["nlu"] if b.get("intent") == "non_english"]
+    examples = [line[2:] for line in block["examples"].splitlines() if line.startswith("- ")]
+    assert len(examples) > 20
+    assert [e for e in examples if not has_foreign_signs(e)] == []
+
+
+@pytest.mark.parametrize("text", ["EEO laws info?", "OA tips?", "BR = ?", "SDE II loop prep"])
+def test_short_english_has_no_foreign_sign(text):
+    assert not has_foreign_signs(text)
