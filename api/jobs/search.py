@@ -66,7 +66,9 @@ _FILLER_WORDS = (
     "your there are is do does have has what whats what's about how show find list looking look want "
     "need get see search open opening openings job jobs role roles position positions vacancy vacancies "
     "opportunity opportunities career careers work working hiring hire please can could would like "
-    "available currently new more other also else only just ones one"
+    "available currently new more other also else only just ones one "
+    # Question words and chat fillers: "ok and where do students look for internships?" has no role.
+    "where when which who why ok okay so hey hi yet that this these those them they then"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0

@@ -49,7 +49,25 @@ _NEXT = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -2}
-_ORDINAL = re.compile(r"\bthe\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?:one|type|kind|step)\b", re.I)
+# "the second one / step / assessment", or a bare "and the second?" at the end of the message.
+_ORDINAL = re.compile(
+    r"\bthe\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)"
+    r"(?:\s+(?:one|type|kind|step|stage|assessment|interview|part)\b|\s*[?.!]*\s*$)",
+    re.I,
+)
+# Nothing but the reference ("and the second?", "what about the other one?"): the last question again,
+# of that item. "What's the first one like?" asks something of its own.
+_BARE_REFERENCE = re.compile(
+    r"^\W*(?:(?:and|or|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*(?:the\s+)?"
+    r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last|other)(?:\s+one)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_bare_reference(text: str) -> bool:
+    return bool(_BARE_REFERENCE.match(text.strip()))
+
+
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|type|kind|assessment)\b|\bthe\s+other\b", re.IGNORECASE)
 _LEANING = re.compile(
     r"^(and|also|what about|how about|so|then|ok|okay|but|why|fine)\b"
@@ -157,9 +175,9 @@ def resolve(query: str, ctx: Context) -> Resolved:
     if ctx.listed and len(words) <= 10:
         m = _ORDINAL.search(text)
         if m:
-            return Resolved("ordinal", _ORDINALS[m.group(1).lower()], content_words(text))
+            return Resolved("ordinal", _ORDINALS[m.group(1).lower()], content_words(_ORDINAL.sub(" ", text)))
         if _OTHER.search(text):
-            return Resolved("ordinal", -1, content_words(text))
+            return Resolved("ordinal", -1, content_words(_OTHER.sub(" ", text)))
     if ctx.doc and (len(words) <= 4 or (len(words) <= 8 and _LEANING.search(text))):
         return Resolved("elliptical", content=content_words(text))
     return Resolved("own")
@@ -180,11 +198,11 @@ def pick_listed(resolved: Resolved, ctx: Context) -> str | None:
 
 def addresses(words: frozenset[str], text: str) -> int:
     """How many of a follow-up's content words a section's text states (crude stems: 'teasers' ~ 'teaser')."""
-    have = {_stem(w) for w in tokenize(text)}
-    return sum(1 for w in words if _stem(w) in have)
+    have = {stem(w) for w in tokenize(text)}
+    return sum(1 for w in words if stem(w) in have)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]

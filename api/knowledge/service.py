@@ -21,12 +21,15 @@ from api.knowledge.context import (
     Context,
     addresses,
     content_words,
+    is_bare_reference,
     listed_after,
     next_topic,
     pick_listed,
     resolve,
+    stem,
     step_named,
 )
+from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
 from api.knowledge.grounding import GroundingChecker, GroundingReport
 from api.knowledge.index import KnowledgeIndex, build_index, tokenize
@@ -196,6 +199,11 @@ class KnowledgeService:
         if resolved.kind == "ordinal":
             target = pick_listed(resolved, ctx)
             within = [p for p in everything if p.doc == target]
+            parallel = self._parallel(ctx.section, target) if is_bare_reference(query) else None
+            if parallel is not None:
+                # A bare "and the second?" asks the last question again of the next item: after "how
+                # long does the first one take?", the second one's duration, not its best-ranked section.
+                within.sort(key=lambda p: p.id != parallel)
             if within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
         words = resolved.content if resolved.kind == "elliptical" else content_words(query)
@@ -242,6 +250,24 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _parallel(self, section_id: str | None, doc: str | None) -> str | None:
+        """The section of `doc` that says for its topic what `section_id` said for its own: the one whose
+        heading, without its topic's own name, shares the most words with that section's ("How long
+        the work style assessment takes" ~ "How long the work sample simulation takes")."""
+        index = self.index
+        last = index.by_id.get(section_id or "")
+        if last is None or not doc or doc not in index.doc_sections:
+            return None
+
+        def aspect(section: Section) -> set[str]:
+            topic = set(tokenize(section.title)) | {"aws", "amazon"}
+            return {stem(w) for w in tokenize(section.heading) if w not in topic}
+
+        wanted = aspect(last)
+        scored = [(len(wanted & aspect(s)), s.id) for s in index.doc_sections[doc]]
+        best = max(scored, default=(0, ""))
+        return best[1] if best[0] > 0 else None
 
     def _says(self, passage: Passage) -> str:
         """The words a section answers to: its heading, its text and the writers' example questions

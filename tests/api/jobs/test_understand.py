@@ -44,3 +44,12 @@ def test_a_follow_up_refines_the_last_search() -> None:
 def test_a_new_kind_of_job_without_a_cue_is_a_new_search() -> None:
     last = Criteria(q="data engineer", location="dublin")
     assert interpret("internships for students", last, place) == (Criteria(employment_type="INTERN"), False)
+
+
+def test_question_words_and_chat_fillers_are_not_part_of_the_role() -> None:
+    assert interpret("ok and where do students look for internships?", None, place)[0] == Criteria(
+        employment_type="INTERN"
+    )
+    assert interpret("hey, which data engineer jobs are open in Dublin then?", None, place)[0] == Criteria(
+        q="data engineer", location="dublin"
+    )

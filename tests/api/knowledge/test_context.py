@@ -8,6 +8,7 @@ from api.knowledge.context import (
     Context,
     addresses,
     content_words,
+    is_bare_reference,
     listed_after,
     next_topic,
     pick_listed,
@@ -38,12 +39,24 @@ def test_without_any_state_every_message_is_its_own_subject():
 
 @pytest.mark.parametrize(
     ("message", "ordinal"),
-    [("how long is the second one?", 1), ("what's the first one like?", 0), ("and the other one?", -1)],
+    [
+        ("how long is the second one?", 1),
+        ("what's the first one like?", 0),
+        ("and the other one?", -1),
+        ("and the second?", 1),
+        ("ok what about the third step", 2),
+        ("tell me about the first assessment", 0),
+    ],
 )
 def test_ordinals_resolve_only_when_something_was_listed(message, ordinal):
     listed = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
     assert resolve(message, listed).ordinal == ordinal
     assert resolve(message, Context(doc=ASSESS)).kind != "ordinal"
+
+
+def test_an_ordinal_inside_a_question_of_its_own_is_not_a_reference_to_the_list():
+    listed = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
+    assert resolve("what's the first thing recruiters look at on a resume", listed).kind != "ordinal"
 
 
 def test_the_other_one_is_the_listed_topic_not_being_discussed():
@@ -93,3 +106,17 @@ def test_in_person_is_a_subject_though_person_alone_is_not():
     assert content_words("are they in person?") == {"person"}
     assert content_words("are the interviews in-person?") >= {"person", "interviews"}
     assert content_words("which person do i ask?") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("message", "bare"),
+    [
+        ("and the second?", True),
+        ("what about the other one?", True),
+        ("ok, the last one", True),
+        ("what's the first one like?", False),
+        ("how long is the second one?", False),
+    ],
+)
+def test_a_bare_reference_is_only_the_reference(message, bare):
+    assert is_bare_reference(message) is bare

@@ -129,6 +129,35 @@ def test_ordinals_resolve_to_what_the_last_answer_listed(write_doc, tmp_path, em
     assert other.passages[0].doc == "knowledge/style.md"
 
 
+PARALLEL_DOCS = {
+    "assess.md": "---\ntitle: Online assessments\nupdated: 2026-01-01\nlists: [style, sample]\n---\n"
+    "## Types of assessments\nThere are two: the work style assessment and the work sample simulation.\n",
+    "style.md": "---\ntitle: Work style assessment\nupdated: 2026-01-01\n---\n"
+    "## Example work style question\nYou pick the statement that fits you best.\n"
+    "## How long the work style assessment takes\nIt typically takes 10-20 minutes.\n",
+    "sample.md": "---\ntitle: Work sample simulation\nupdated: 2026-01-01\n---\n"
+    "## Example work sample tasks\nTasks such as prioritising a queue of customer requests.\n"
+    "## How long the work sample simulation takes\nIt typically takes 20-60 minutes.\n",
+}
+
+
+def test_a_bare_ordinal_asks_the_last_question_again_of_that_item(write_doc, tmp_path, embedder):
+    for name, text in PARALLEL_DOCS.items():
+        write_doc(name, text)
+    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
+    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    _, first, second = talk(
+        svc, "what types of assessments are there?", "how long does the first one take?", "and the second?"
+    )
+    assert first.passages[0].id == "style#how-long-the-work-style-assessment-takes"
+    assert second.passages[0].id == "sample#how-long-the-work-sample-simulation-takes"
+    _, example, other = talk(
+        svc, "what types of assessments are there?", "what's the first one like?", "and the other one?"
+    )
+    assert example.passages[0].id == "style#example-work-style-question"
+    assert other.passages[0].id == "sample#example-work-sample-tasks"
+
+
 def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     _, why, _, overrule, others = talk(
