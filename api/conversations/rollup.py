@@ -1,6 +1,6 @@
 """The insights dashboard's hourly rollup: conversations started, candidate messages and bot replies by
 kind, counted once per closed hour into `hourly_counts` (migration 0010), so that a 30-day dashboard
-reads about 7,000 small rows instead of every message of the period (stats.activity adds the raw
+sums about 6,500 small rows instead of every message of the period (stats.activity adds the raw
 rows of the hours not rolled up yet).
 
 Why the numbers stay exactly those of the raw rows:

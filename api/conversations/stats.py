@@ -106,7 +106,7 @@ def _rolled_up(session: Session, start: dt.datetime, end: dt.datetime, bucket: B
         return out, [(start, end)]
     run = session.connection().execute
     # Summed by the database, into the request's buckets (replies by kind only: the dashboard shows
-    # them for the whole period): a month is 1,440 rows, not the 15,000 stored.
+    # them for the whole period): a month hourly is 1,440 rows, not the 6,500 stored.
     when = _bucket(session, HourlyCount.hour, bucket)
     rolled = and_(HourlyCount.hour >= low, HourlyCount.hour < high)
     per_bucket = select(when, HourlyCount.measure, func.sum(HourlyCount.count)).where(
