@@ -15,6 +15,10 @@ Why the numbers stay exactly those of the raw rows:
   of the rolled-up hours in the same transaction, and moves `generation`: a rollup counted while that
   transaction ran fails its compare-and-set and counts again.
 
+Buckets are UTC hours and days (the dashboard has no other zone), so each is whole hours of the
+rollup; a zone whose offset is not a whole hour would need its buckets from the raw rows (or a finer
+rollup). Hand-offs outside staff hours, in CA_STAFF_TIMEZONE, are judged from the raw hand-offs.
+
 The rollup holds counts only (no conversation id, no text, nothing about a person), and an erased or
 purged conversation leaves it as it leaves the raw rows: the dashboard shows what the database holds.
 """
