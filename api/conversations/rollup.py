@@ -13,7 +13,8 @@ Why the numbers stay exactly those of the raw rows:
   nothing. Counting happens before that transaction, so SQLite's writers are not held up by it.
 * Deleting conversations (an erasure, the retention purge: service.delete_all) takes their share out
   of the rolled-up hours in the same transaction, and moves `generation`: a rollup counted while that
-  transaction ran fails its compare-and-set and counts again.
+  transaction ran fails its compare-and-set and counts again. (A rollup stored before the deleting
+  transaction moves `generation` counted the rows still there, and is in the hours it subtracts from.)
 
 Buckets are UTC hours and days (the dashboard has no other zone), so each is whole hours of the
 rollup; a zone whose offset is not a whole hour would need its buckets from the raw rows (or a finer
@@ -26,6 +27,7 @@ purged conversation leaves it as it leaves the raw rows: the dashboard shows wha
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, func, insert, select, update
@@ -119,20 +121,24 @@ def _store(
         return False
 
 
-def forget(session: Session, ids: list[str]) -> None:
-    """Take these conversations' share out of the rolled-up hours, in the caller's transaction and
-    before their rows are deleted (erasure, retention purge)."""
-    # First, so that PostgreSQL locks the row: a rollup storing meanwhile waits, then fails.
+def share(session: Session, ids: list[str]) -> stats.Volume:
+    """What the rollup may hold of these conversations, hour by hour: read before their rows are deleted."""
+    return stats.volume(session, dt.datetime.min, dt.datetime.max, "hour", ids) if ids else Counter()
+
+
+def forget(session: Session, held: stats.Volume) -> None:
+    """Take deleted conversations' `share` out of the rolled-up hours, in the transaction that deleted
+    them (erasure, retention purge), as its last step: PostgreSQL then holds rollup_state's row only
+    until that transaction commits, and a rollup storing meanwhile waits, then fails and counts again."""
     session.execute(update(_state).where(_state.c.id == 1).values(generation=_state.c.generation + 1))
     first, until, _ = _read_state(session)
-    if first is None or until is None or not ids:
+    if first is None or until is None:
         return
-    counted = stats.volume(session, first, until, "hour", ids)
-    rows = [
-        {"at": dt.datetime.strptime(key, "%Y-%m-%d %H"), "what": measure, "which": kind, "n": n}
-        for (measure, key, kind), n in counted.items()
-        if n
-    ]
+    rows = []
+    for (measure, key, kind), n in held.items():
+        hour = dt.datetime.strptime(key, "%Y-%m-%d %H")
+        if n and first <= hour < until:
+            rows.append({"at": hour, "what": measure, "which": kind, "n": n})
     if rows:
         session.connection().execute(
             update(_counts)

@@ -9,6 +9,7 @@ import random
 import threading
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from api.conversations import rollup, stats
@@ -212,3 +213,32 @@ def test_instances_rolling_up_at_once_store_each_hour_once(service_database):
     assert not errors and not any(t.is_alive() for t in threads)
     assert state()[1] == dt.datetime(2026, 11, 10, 14)
     assert same_as_raw() == expected
+
+
+def test_a_rollup_stored_while_an_erasure_deletes_loses_the_erased_share_too(service_database, monkeypatch):
+    """PostgreSQL: an erasure's deletes are not visible to a rollup until they commit, so it counts
+    the rows being erased; the erasure's last step subtracts them from the hours it stored."""
+    from api import db
+
+    if db.get_engine().dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer: no rollup is stored while an erasure holds the database")
+    ids = Writer().history(60, NOW - 20 * H, NOW - 2 * H)
+    reached, go = threading.Event(), threading.Event()
+    original = rollup.forget
+
+    def last_step(session: Any, held: Any) -> None:
+        reached.set()
+        assert go.wait(20)
+        original(session, held)
+
+    monkeypatch.setattr(rollup, "forget", last_step)
+    erasure = threading.Thread(target=delete_and_record, args=(ids[:5], 0, "test", "conversation", None, False))
+    erasure.start()
+    assert reached.wait(20)
+    assert rollup.roll(NOW) == dt.datetime(2026, 11, 10, 14)  # stored, the five still counted
+    go.set()
+    erasure.join(timeout=20)
+    assert not erasure.is_alive()
+    with session_scope() as session:
+        assert not session.scalar(select(func.count()).where(Conversation.id.in_(ids[:5])))
+    same_as_raw()
