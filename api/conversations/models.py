@@ -70,3 +70,28 @@ class Feedback(Base):
     sections: Mapped[str] = mapped_column(Text, default="[]")
     index_version: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class HourlyCount(Base):
+    """The insights dashboard's rollup (api/conversations/rollup.py): how many conversations started,
+    candidate messages and bot replies of each kind there were in one closed hour (UTC). Counts only:
+    no conversation id, no text; an erased conversation's share is taken out again."""
+
+    __tablename__ = "hourly_counts"
+
+    hour: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)  # conversations | messages | replies
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # a reply's kind; "" for the others
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class RollupState(Base):
+    """One row: the hours [rolled_from, rolled_until) are in hourly_counts. `generation` moves with every
+    erasure, so a rollup computed while one ran is not stored (rollup.py)."""
+
+    __tablename__ = "rollup_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rolled_from: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    rolled_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

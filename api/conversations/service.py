@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from api.clock import utcnow
+from api.conversations import rollup
 from api.conversations.models import Conversation, Feedback, Message
 from api.db import session_scope
 
@@ -618,9 +619,11 @@ def _count(session: Session, statement: Any) -> int:
 def delete_all(session: Session, ids: list[str]) -> tuple[int, int, int]:
     """Delete these conversations, their messages and their ratings in the caller's transaction;
     return how many of each were there."""
+    counted = rollup.share(session, ids)
     feedback = _count(session, delete(Feedback).where(Feedback.conversation_id.in_(ids)))
     messages = _count(session, delete(Message).where(Message.conversation_id.in_(ids)))
     conversations = _count(session, delete(Conversation).where(Conversation.id.in_(ids)))
+    rollup.forget(session, counted)  # the dashboard's hourly counts lose them too
     return conversations, messages, feedback
 
 

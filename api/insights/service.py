@@ -8,7 +8,8 @@ import math
 import statistics
 from urllib.parse import quote
 
-from api.conversations import stats
+from api.clock import utcnow
+from api.conversations import rollup, stats
 from api.handoff.hours import duty_check
 from api.insights.schemas import (
     BucketSize,
@@ -96,6 +97,8 @@ def insights(
     staff_hours: str,
     staff_timezone: str,
 ) -> InsightsOut:
+    # Closed hours are counted once, on the first request after they close (api/conversations/rollup.py).
+    rollup.roll(utcnow())
     data = stats.activity(start, end, size)
     timeline = []
     for key in buckets(start, end, size):

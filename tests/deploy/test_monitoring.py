@@ -1,5 +1,6 @@
 """deploy/monitoring/: the Grafana dashboard is valid and asks only for metrics the API exports; the
-ServiceMonitor and the scrape configuration reach the API's /metrics."""
+ServiceMonitor, the pods' scrape annotations and the scrape configuration reach the API's /metrics, and
+the install steps apply them."""
 
 from __future__ import annotations
 
@@ -90,3 +91,62 @@ def test_the_scrape_configuration_reads_metrics_of_every_instance():
 
     targets = jobs["candidate-assistant-cluster"]["static_configs"][0]["targets"]
     assert targets == [f"127.0.0.1:{port}" for port in Cluster().api_ports]
+
+
+def _api_manifests() -> tuple[dict, dict]:
+    docs = [d for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "api.yaml").read_text(encoding="utf-8")) if d]
+    (deployment,) = [d for d in docs if d["kind"] == "Deployment"]
+    (service,) = [d for d in docs if d["kind"] == "Service"]
+    return deployment, service
+
+
+def test_the_api_pods_tell_an_annotation_driven_prometheus_where_their_metrics_are():
+    deployment, _ = _api_manifests()
+    pod = deployment["spec"]["template"]
+    (container,) = [c for c in pod["spec"]["containers"] if c["name"] == "api"]
+    port = {p["name"]: p["containerPort"] for p in container["ports"]}["http"]
+    assert pod["metadata"]["annotations"] == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(port),
+        "prometheus.io/path": "/metrics",
+    }
+
+
+def test_the_pods_answer_prometheus_from_the_pod_network(monkeypatch):
+    """A scrape from a pod address gets the metrics, not the 404 everyone else gets."""
+    import ipaddress
+
+    from api.config import Settings
+
+    config = next(
+        d
+        for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "configmap.yaml").read_text(encoding="utf-8"))
+        if d and d["kind"] == "ConfigMap" and d["metadata"]["name"] == "candidate-assistant-config"
+    )["data"]
+    monkeypatch.setenv("CA_METRICS_ALLOW", config["CA_METRICS_ALLOW"])
+    networks = [ipaddress.ip_network(n) for n in Settings(_env_file=None).metrics_allow]  # type: ignore[call-arg]
+    assert networks and all(n.is_private and not n.is_loopback for n in networks)
+
+
+def test_the_install_steps_apply_the_service_monitor_and_load_the_dashboard():
+    """deploy/README.md's install block: what an operator runs, in the namespace of the API."""
+    readme = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    install = readme.split("## 4. Install", 1)[1].split("```", 2)[1]
+    commands = [line.strip() for line in install.splitlines() if line.strip().startswith("kubectl")]
+    assert "kubectl -n candidate-assistant apply -f monitoring/servicemonitor.yaml" in commands
+    dashboard = [c for c in commands if "grafana-dashboard.json" in c]
+    assert dashboard == [
+        "kubectl -n candidate-assistant create configmap candidate-assistant-grafana-dashboard"
+        " --from-file=monitoring/grafana-dashboard.json"
+    ]
+    assert (
+        "kubectl -n candidate-assistant label configmap candidate-assistant-grafana-dashboard grafana_dashboard=1"
+        in commands
+    )
+    # Every file the block names exists (it runs from deploy/).
+    named = re.findall(r"(?:-f|--from-file=)\s*([\w./-]+\.(?:yaml|json))", install)
+    assert "monitoring/servicemonitor.yaml" in named
+    assert all((ROOT / "deploy" / path).is_file() for path in named), named
+    # The monitor looks in its own namespace: the one the API Service is applied to.
+    monitor = yaml.safe_load((MONITORING / "servicemonitor.yaml").read_text(encoding="utf-8"))
+    assert "namespace" not in monitor["metadata"] and "namespaceSelector" not in monitor["spec"]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from api.conversations import service as conversations
-from api.conversations.models import Conversation, Feedback, Message
+from api.conversations.models import Conversation, Feedback, HourlyCount, Message, RollupState
 from api.db import session_scope
 from api.users.service import add_user
 
@@ -120,6 +120,10 @@ CUSTOM = "/api/insights?period=custom&start=2026-11-02&end=2026-11-03"
 def test_the_numbers_of_a_scripted_set_of_conversations_are_exact(scripted):
     r = scripted.get(CUSTOM)
     assert r.status_code == 200, r.text
+    with session_scope() as session:  # closed hours: the request counted them into the hourly rollup
+        rolled = session.get(RollupState, 1)
+        assert rolled is not None and rolled.rolled_from == DAY1 + dt.timedelta(hours=9)
+        assert session.scalar(select(func.count()).select_from(HourlyCount))
     data = r.json()
     assert data["period"] == {
         "period": "custom",
