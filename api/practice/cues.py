@@ -111,7 +111,10 @@ _IRREGULAR_PAST = frozenset(
 _NOT_PAST = frozenset({"red", "bed", "shed", "speed", "seed", "feed", "hundred", "bred", "indeed"})
 # After these an -ed word describes ("I am very organised", "I'm customer-obsessed"), it tells nothing.
 _DESCRIBING = frozenset({"am", "i'm", "is", "are", "we're", "very", "extremely", "really", "so", "highly"})
-_MODAL = re.compile(r"\b(would|i'd|we'd|i'll|we'll|will|should|could|might|ideally|hopefully)\b|\bif i\b", re.I)
+# "could not" / "couldn't" tell what happened ("she could not read the clock"): not a hypothetical.
+_MODAL = re.compile(
+    r"\b(would|i'd|we'd|i'll|we'll|will|should|could(?!\s+not\b|n't)|might|ideally|hopefully)\b|\bif i\b", re.I
+)
 # Describing oneself in the present: "I am", "I'm", "I always", "I love", "my strength is".
 _SELF = re.compile(
     r"\b(i am|i'm|i always|i never|i love|i believe|i enjoy|i consider|i think|i take|i look|my (biggest |greatest |main )?"
@@ -178,6 +181,34 @@ _TASK_MARKERS = re.compile(
 
 
 _SEQUENCE = re.compile(r"\b(also|then|next|after that|so i|so we|first|finally i)\b", re.I)
+# Setting the scene: where and when ("at my last job", "when I was a cashier", "one night", "during the
+# peak"), and what was going on ("our team had", "there were", "kept failing", "I was working").
+_SCENE = re.compile(
+    r"\b(when (i|we) (was|were|worked|started|joined|ran|took over|first)|while (i|we) (was|were)|"
+    r"at (my|our) (last|previous|old|first|current|new) (job|company|workplace|employer|school|store|shop|placement)|"
+    r"in my (last|previous|first|old|current|second|third|final) (job|role|position|year|week|month|term|placement)|"
+    r"(where|when) i (worked|was working|used to work)|i worked (at|in|for|on|as)|(i|we) (was|were) working|"
+    r"(last|one|that|a few) (year|month|week|summer|winter|spring|autumn|christmas|day|night|morning|evening|"
+    r"afternoon|weekend|shift)s?|(years|months) ago|during|at the time|back then|on a (busy|quiet) |"
+    r"there (was|were)|(our|my) (team|company|store|shop|ward|office|warehouse|school|department|site|client|"
+    r"manager|customer|depot|kitchen|restaurant|clinic|branch|class) (was|were|had|kept)|"
+    r"kept|used to|often|always|every (day|week|month|morning|night|shift|time))\b",
+    re.I,
+)
+# Something going wrong: a scene usually tells the problem the story starts from ("kept crashing",
+# "customers complained", "we were short of staff", "nobody knew").
+_TROUBLE = re.compile(
+    r"\b(problems?|issues?|late|slow(er|est)?|broke|broken|fail(ed|ing|s|ures?)?|complain\w*|struggl\w*|"
+    r"short of|shortage|missing|mistakes?|errors?|wrong|poor(ly)?|below|behind|angry|upset|crash\w*|stuck|"
+    r"delay\w*|backlog|worst|lowest|highest|too (many|much|few|long|slow|high|low)|at risk|difficult|"
+    r"could not|couldn't|did not|didn't|had not|hadn't|no one|nobody|unhappy|overdue|over budget|"
+    r"piling up|losing|dropped off|drop-off|waiting|waited|queue|queues|conflict|cancell?ed)\b",
+    re.I,
+)
+# What a person did, told as "I/We <did>" ("I introduced", "We painted", "I then called"): the usual
+# shape of an action, unlike "I was", "I had" or "We were" that more often set a scene or a task.
+_NOT_ACTING = frozenset({"was", "were", "had", "did", "used", "needed", "wanted", "felt", "thought", "knew"})
+_BETWEEN = frozenset({"also", "then", "quickly", "immediately", "first", "finally", "next", "personally", "just"})
 
 
 def split_sentences(text: str) -> list[str]:
@@ -215,6 +246,12 @@ class Cues:
     starts_first_person: bool = False
     # "also", "then", "next", "so I": one step after another.
     sequence_marker: bool = False
+    # "at my last job", "one night", "there were", "kept failing": where, when and what was going on.
+    scene_marker: bool = False
+    # "I introduced ...", "We then called ...": a first-person past action verb opens the sentence.
+    acts: bool = False
+    # "kept crashing", "nobody knew", "short of staff": something going wrong.
+    trouble: bool = False
 
     def vector(self, position: float, first: bool, last: bool) -> list[float]:
         """The cues as classifier features (bounded, so they weigh alike), with the sentence's place."""
@@ -229,6 +266,9 @@ class Cues:
             float(self.task_marker),
             float(self.starts_first_person),
             float(self.sequence_marker),
+            float(self.scene_marker),
+            float(self.acts),
+            float(self.trouble),
             position,
         ]
 
@@ -247,7 +287,18 @@ def cues(sentence: str) -> Cues:
         words=len(ws),
         starts_first_person=bool(ws) and ws[0] in ("i", "we"),
         sequence_marker=bool(_SEQUENCE.search(sentence)),
+        scene_marker=bool(_SCENE.search(sentence.replace("’", "'"))),
+        acts=acts(ws),
+        trouble=bool(_TROUBLE.search(sentence.replace("’", "'"))),
     )
+
+
+def acts(ws: list[str]) -> bool:
+    """The sentence opens with "I" or "we" and a past verb of doing (an adverb such as "then" may come between)."""
+    if len(ws) < 2 or ws[0] not in ("i", "we"):
+        return False
+    verb = ws[2] if ws[1] in _BETWEEN and len(ws) > 2 else ws[1]
+    return is_past(verb) and verb not in _NOT_ACTING
 
 
 def has_quantity(sentence: str) -> bool:

@@ -45,3 +45,25 @@ def test_describing_oneself_is_not_telling_what_happened():
     assert cues("I organised a rota and called everyone.").past == 2
     assert cues("I would call the customer.").modal
     assert cues("I always deliver on time.").self_description
+
+
+@pytest.mark.parametrize(
+    "sentence, scene, acting, trouble",
+    [
+        ("At my last job the returns kept piling up on Fridays.", True, False, True),
+        ("When I was a cashier, there were often long queues at lunch.", True, False, True),
+        ("One night the heating in our care home broke down.", True, False, True),
+        ("I introduced a weekly stock check.", False, True, False),
+        ("We then called every customer on the list.", False, True, False),
+        ("I was asked to lead the project.", False, False, False),
+    ],
+)
+def test_scene_setting_doing_and_something_going_wrong_are_cues(sentence, scene, acting, trouble):
+    c = cues(sentence)
+    assert (c.scene_marker, c.acts, c.trouble) == (scene, acting, trouble)
+
+
+def test_could_not_tells_what_happened_could_alone_is_a_hypothetical():
+    assert not cues("She could not read the clock.").modal
+    assert not cues("I couldn't find the file.").modal
+    assert cues("I could ask my manager.").modal

@@ -7,6 +7,7 @@ import pytest
 
 from api.config import ROOT
 from api.practice.bank import load_bank
+from api.practice.cues import split_sentences
 from api.practice.review import review
 from api.practice.roles import RoleModel, in_story_order
 
@@ -49,6 +50,27 @@ def test_a_story_without_a_result_is_told_what_is_missing_with_one_suggestion(mo
     r = review(text, model, bank=bank, encoder=None)
     assert r.kind == "story" and r.missing == ["result"]
     assert r.suggestions[0].startswith("End with what happened")
+
+
+def test_an_answer_that_opens_with_what_was_done_is_told_the_scene_is_missing(model, bank):
+    # The training answers almost all open with a scene: the model once read any first sentence as one.
+    text = (
+        "I rewrote the checklist we used for new starters on the tills. "
+        "I also paired each new starter with an experienced colleague for their first week. "
+        "New starters now work on their own after three shifts instead of six."
+    )
+    r = review(text, model, None, bank)
+    assert r.kind == "story" and r.parts["situation"] == [] and "situation" in r.missing
+    assert r.parts["action"] == split_sentences(text)[:2]
+
+
+def test_a_story_with_could_not_in_it_is_a_story(model, bank):
+    text = (
+        "When I was a teaching assistant, a boy in my group could not read his timetable. "
+        "I made him a colour-coded copy and walked him through it every morning. "
+        "By the end of the month he could find his classes on his own."
+    )
+    assert review(text, model, None, bank).kind == "story"
 
 
 def test_we_heavy_actions_and_an_unmeasured_result_are_named(model, bank):

@@ -1,0 +1,34 @@
+"""The role model's situation offset: kept with the weights, and applied before decoding."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from api.practice.roles import RoleModel
+
+
+def _model() -> RoleModel:
+    # No features: every sentence gets the intercepts alone, here a slight preference for S.
+    return RoleModel(np.zeros((4, 0), dtype=np.float32), np.array([0.5, 0.0, 0.3, 0.0], dtype=np.float32), False)
+
+
+def test_a_negative_situation_offset_asks_more_evidence_for_a_scene(monkeypatch):
+    import api.practice.roles as roles
+
+    monkeypatch.setattr(roles, "features", lambda sentences, vectors, use_words=False: np.zeros((len(sentences), 0)))
+    assert _model().roles(["one", "two"], None) == ["S", "S"]
+    assert _model().with_offsets(S=-1.0).roles(["one", "two"], None) == ["A", "A"]
+
+
+def test_the_offsets_are_saved_with_the_weights_and_change_the_version(tmp_path):
+    plain, offset = _model(), _model().with_offsets(S=-1.0)
+    assert plain.version != offset.version
+    offset.save(tmp_path / "roles.npz")
+    loaded = RoleModel.load(tmp_path / "roles.npz")
+    assert loaded.offsets is not None and loaded.offsets.tolist() == [-1.0, 0.0, 0.0, 0.0]
+    assert loaded.version == offset.version
+
+
+def test_the_shipped_model_carries_its_situation_offset():
+    offsets = RoleModel.load().offsets
+    assert offsets is not None and offsets[0] < 0
