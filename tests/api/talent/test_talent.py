@@ -139,6 +139,7 @@ def test_no_consent_or_no_address_keeps_nothing(client, change, detail) -> None:
 def test_a_forged_unsubscribe_link_is_refused(client) -> None:
     assert client.post("/api/talent/unsubscribe?token=1.0000").status_code == 404
     assert client.post("/api/talent/unsubscribe?token=x").status_code == 404
+    assert client.post("/api/talent/unsubscribe?token=%C2%B2.1").status_code == 404  # "²": a digit to isdigit()
     assert client.post("/api/talent/confirm?token=nope").status_code == 404
 
 
