@@ -27,6 +27,9 @@ _PAYLOAD_PREFIX = "/"
 # Either reply closes the conversation politely, so the pair counts as one: the top of the two with
 # both confidences.
 CLOSING = frozenset({"thank", "goodbye"})
+# "Which status link is mine? it's a hardware role in Seattle" names a role and a place, so NLU may
+# take it for a job search as well as for a look-up: either way it asks where to check, the FAQ.
+WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -53,7 +56,7 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, "non_english")
             elif is_not_a_question(text):
                 self._relabel(message, "not_a_question")
-            elif (message.get(INTENT) or {}).get("name") == "check_my_status" and asks_where_to_check_status(text):
+            elif (message.get(INTENT) or {}).get("name") in WHERE_TO_CHECK_IS_NOT and asks_where_to_check_status(text):
                 self._relabel(message, "ask_hiring")
             elif (message.get(INTENT) or {}).get("name") == "non_english" and not has_foreign_signs(text):
                 self._drop_top(message)

@@ -39,3 +39,15 @@ def test_a_non_english_guess_with_a_foreign_word_or_letter_stands():
         message = classified(text, ("non_english", 0.52), ("ask_hiring", 0.31))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "non_english", text
+
+
+def test_a_question_about_where_to_check_a_status_is_a_hiring_question_not_a_look_up_or_a_job_search():
+    for top in ("check_my_status", "search_jobs"):
+        message = classified(
+            "it's a hardware engineering role in seattle, which status link is mine?", (top, 0.55), ("ask_hiring", 0.3)
+        )
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}, top
+    message = classified("any hardware engineering roles in seattle?", ("search_jobs", 0.8), ("ask_hiring", 0.1))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "search_jobs"
