@@ -29,13 +29,20 @@ def _section_id(tracker: Tracker) -> str | None:
 # The conversation's state, kept in slots (bot/domain.yml) so the dialogue tier owns it: the service
 # resolves a follow-up against it ("what comes next?", "the second one", "why not?") and returns the
 # state to keep for the next turn.
-CONTEXT_SLOTS = {"doc": "topic_doc", "section": "topic_section", "listed": "topic_listed", "step": "process_step"}
+CONTEXT_SLOTS = {
+    "doc": "topic_doc",
+    "section": "topic_section",
+    "listed": "topic_listed",
+    "step": "process_step",
+    "refused": "topic_refused",
+}
 
 
 def conversation_context(tracker: Tracker) -> dict[str, Any]:
     """The state the slots hold, in the search request's shape."""
     ctx = {key: tracker.get_slot(slot) for key, slot in CONTEXT_SLOTS.items()}
     ctx["listed"] = [str(x) for x in ctx["listed"] or []]
+    ctx["refused"] = bool(ctx["refused"])
     return ctx
 
 
@@ -44,7 +51,8 @@ def context_events(result: dict[str, Any]) -> list[EventType]:
     ctx = result.get("context")
     if not isinstance(ctx, dict):
         return []
-    return [SlotSet(slot, ctx.get(key) or ([] if key == "listed" else None)) for key, slot in CONTEXT_SLOTS.items()]
+    empty = {"listed": [], "refused": False}
+    return [SlotSet(slot, ctx.get(key) or empty.get(key)) for key, slot in CONTEXT_SLOTS.items()]
 
 
 class ActionAnswerQuestion(Action):
@@ -80,7 +88,10 @@ class ActionAnswerQuestion(Action):
         if decision == "clarify":
             dispatcher.utter_message(json_message=clarify_payload(result, response_text(domain, "utter_clarify")))
             return state
-        dispatcher.utter_message(response="utter_not_covered")
+        # Twice in a row the same apology reads like a loop: the second refusal says so and leads with
+        # the person who can help.
+        again = tracker.get_slot("topic_refused") is True
+        dispatcher.utter_message(response="utter_not_covered_again" if again else "utter_not_covered")
         return state
 
 

@@ -32,6 +32,7 @@ class Context:
     section: str | None = None  # the section last answered with
     listed: tuple[str, ...] = ()  # document paths the last answer named, in order
     step: str | None = None  # the hiring-process step (a document path) the candidate was last at
+    refused: bool = False  # the last question was refused as not covered
 
 
 @dataclass(frozen=True)

@@ -91,13 +91,15 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
 def _context(body: ConversationContext | None) -> Context | None:
     if body is None:
         return None
-    return Context(body.doc, body.section, tuple(body.listed), body.step)
+    return Context(body.doc, body.section, tuple(body.listed), body.step, body.refused)
 
 
 def _context_out(ctx: Context | None) -> ConversationContext | None:
     if ctx is None:
         return None
-    return ConversationContext(doc=ctx.doc, section=ctx.section, listed=list(ctx.listed), step=ctx.step)
+    return ConversationContext(
+        doc=ctx.doc, section=ctx.section, listed=list(ctx.listed), step=ctx.step, refused=ctx.refused
+    )
 
 
 def _status(index: KnowledgeIndex) -> KnowledgeStatus:

@@ -16,6 +16,7 @@ class ConversationContext(BaseModel):
         default_factory=list, max_length=20, description="Document paths the last answer named, in order"
     )
     step: str | None = Field(None, max_length=300, description="The hiring-process step last talked about")
+    refused: bool = Field(False, description="The last question was refused as not covered")
 
 
 class SearchRequest(BaseModel):

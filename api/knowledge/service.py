@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -176,6 +176,10 @@ class KnowledgeService:
         index = self.index
         params = self.params
         resolved = resolve(query, ctx)
+        if ctx.refused and resolved.kind == "elliptical" and not resolved.content:
+            # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
+            # "why not?") leans on the refused question: refused again, with the offer of a person.
+            return self._with_context(Decision("fallback", [], [], query), ctx)
         if resolved.kind == "next":
             target, is_step = next_topic(ctx, index.next_of, index.steps)
             if target and target in index.doc_sections:
@@ -289,7 +293,9 @@ class KnowledgeService:
     def _with_context(self, decision: Decision, ctx: Context, query: str = "") -> Decision:
         """The state to remember after this answer: its topic, what it listed, the process step."""
         if decision.kind != "answer" or not decision.passages:
-            decision.context = ctx
+            # A refusal keeps the topic and remembers it refused: "why not?" or "who can I ask then?"
+            # next is about the question refused, not about the topic's last answer.
+            decision.context = replace(ctx, refused=True) if decision.kind == "fallback" else ctx
             return decision
         top = decision.passages[0]
         index = self.index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -50,7 +51,7 @@ def test_answer_carries_text_and_sources_and_remembers_the_question(stand_in):
         "section_id": None,
         "nlu_intent": "ask_hiring",
         "conversation_id": "c1",  # finds the vector the gateway started on for this message
-        "context": {"doc": None, "section": None, "listed": [], "step": None},
+        "context": {"doc": None, "section": None, "listed": [], "step": None, "refused": False},
     }
 
 
@@ -67,6 +68,7 @@ def test_the_conversation_state_goes_with_the_search_and_comes_back_as_slots(sta
         "section": "online-assessments#types",
         "listed": ["knowledge/work-style-assessment.md", "knowledge/work-sample-simulation.md"],
         "step": "knowledge/online-assessments.md",
+        "refused": False,
     }
     after = {**state, "doc": "knowledge/work-sample-simulation.md", "section": "work-sample-simulation#how-long"}
     search_route(stand_in, {**result(query="how long is the second one?"), "context": after})
@@ -81,12 +83,32 @@ def test_the_conversation_state_goes_with_the_search_and_comes_back_as_slots(sta
 
 
 def test_a_refusal_keeps_the_topic_the_service_returns(stand_in):
-    kept = {"doc": "knowledge/interview-loop.md", "section": "interview-loop#bar", "listed": [], "step": None}
+    kept = {
+        "doc": "knowledge/interview-loop.md",
+        "section": "interview-loop#bar",
+        "listed": [],
+        "step": None,
+        "refused": True,
+    }
     search_route(stand_in, {**result("fallback", passages=()), "context": kept})
     trk = tracker("can they overrule everyone?", slots={"topic_doc": kept["doc"], "topic_section": kept["section"]})
     messages, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
     assert messages[0]["response"] == "utter_not_covered"
-    assert {e["name"]: e["value"] for e in events}["topic_section"] == "interview-loop#bar"
+    set_to = {e["name"]: e["value"] for e in events}
+    assert set_to["topic_section"] == "interview-loop#bar" and set_to["topic_refused"] is True
+
+
+def test_a_second_refusal_in_a_row_says_so_and_leads_with_a_person(stand_in):
+    kept = {"doc": None, "section": None, "listed": [], "step": None, "refused": True}
+    search_route(stand_in, {**result("fallback", passages=()), "context": kept})
+    trk = tracker("who can I ask then?", slots={"topic_refused": True})
+    messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_not_covered_again"
+    import yaml
+
+    real = yaml.safe_load((Path(__file__).resolve().parents[2] / "bot" / "domain.yml").read_text())
+    reply = real["responses"]["utter_not_covered_again"][0]["custom"]
+    assert reply["kind"] == "fallback" and reply["buttons"][0]["payload"] == "/request_human"
 
 
 def test_fallback_uses_the_domain_response(stand_in):

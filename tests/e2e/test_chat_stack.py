@@ -47,6 +47,16 @@ def test_follow_ups_are_resolved_in_the_conversations_context(ask):
     assert ask("can I retake it?")["replies"][0]["kind"] == "fallback"  # not covered: refused
 
 
+def test_a_follow_up_after_a_refusal_is_refused_again_and_says_so(ask):
+    """The slots remember a refusal: "who can I ask then?" leans on the refused question, not on the topic."""
+    assert ask("What is a bar raiser?")["replies"][0]["kind"] == "answer"
+    assert "don't have information" in ask("what's the salary for an SDE?")["replies"][0]["text"]
+    [again] = ask("ok who can I ask then?")["replies"]
+    assert again["kind"] == "fallback" and "either" in again["text"]
+    assert any(b["payload"] == "/request_human" for b in again["buttons"])
+    assert ask("what does the phone interview cover?")["replies"][0]["kind"] == "answer"
+
+
 @pytest.mark.parametrize(
     "message",
     [

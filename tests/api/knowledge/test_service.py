@@ -158,6 +158,23 @@ def test_a_bare_ordinal_asks_the_last_question_again_of_that_item(write_doc, tmp
     assert other.passages[0].id == "sample#example-work-sample-tasks"
 
 
+def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    answer, refused, who, phone = talk(
+        svc,
+        "what is a bar raiser?",
+        "what is the salary for a data engineer?",
+        "ok who can I ask then?",
+        "what does the phone interview cover?",
+    )
+    assert answer.kind == "answer" and refused.kind == "fallback"
+    assert refused.context is not None and refused.context.refused and refused.context.doc == answer.context.doc
+    assert who.kind == "fallback"  # not the bar raiser section again
+    assert phone.kind == "answer" and not phone.context.refused  # a question of its own starts afresh
+    _, why = talk(svc, "what is a bar raiser?", "why?")
+    assert why.kind == "answer"  # without a refusal before it, "why?" leans on the topic
+
+
 def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     _, why, _, overrule, others = talk(
