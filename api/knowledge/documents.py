@@ -81,6 +81,9 @@ class Document:
     next: str | None = None
     lists: list[str] = field(default_factory=list)
     meta_lines: dict[str, int] = field(default_factory=dict)
+    # `audience`: the words a question for this topic's audience uses ("student", "graduate"). A
+    # question using none of them is not for that audience: the topic ranks lower (search.rank).
+    audience: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -166,6 +169,17 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         problems.append(
             Problem(rel_path, _key_line(raw, "lists"), "'lists' must be a list of document ids, e.g. lists: [a, b]")
         )
+    audience = meta.get("audience", [])
+    if not (isinstance(audience, list) and audience and all(isinstance(x, str) and x.strip() for x in audience)) and (
+        "audience" in meta
+    ):
+        problems.append(
+            Problem(
+                rel_path,
+                _key_line(raw, "audience"),
+                "'audience' must be a list of the words its readers use, e.g. audience: [student, graduate]",
+            )
+        )
     if problems:
         return None, problems
 
@@ -247,6 +261,7 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         nxt_id,
         [str(x).strip() for x in lists] if isinstance(lists, list) else [],
         links,
+        [str(x).strip().lower() for x in audience],
     ), []
 
 

@@ -126,6 +126,8 @@ class KnowledgeIndex:
     # follows each process step, and the topics a document names in order.
     next_of: dict[str, str] = dataclasses.field(default_factory=dict)
     lists_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # A topic's audience words by document path (front matter `audience:`), see search.rank.
+    audience_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     @property
     def steps(self) -> set[str]:
@@ -149,6 +151,13 @@ class KnowledgeIndex:
         self.title_words = [set(tokenize(s.title)) for s in self.sections]
         self.bm25 = BM25Okapi(corpus)
         self.by_id = {s.id: s for s in self.sections}
+        # One pattern per audience: any of its words, as a word or a word's start ("student" ~ "students").
+        patterns = {
+            doc: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+            for doc, words in self.audience_of.items()
+            if words
+        }
+        self.audience_patterns = [patterns.get(s.doc) for s in self.sections]
         self.doc_sections: dict[str, list[Section]] = {}
         for sec in self.sections:
             self.doc_sections.setdefault(sec.doc, []).append(sec)
@@ -419,6 +428,7 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
     path_of = {d.id: d.path for d in docs}
     next_of = {d.path: path_of[d.next] for d in docs if d.next in path_of}
     lists_of = {d.path: [path_of[x] for x in d.lists if x in path_of] for d in docs if d.lists}
+    audience_of = {d.path: d.audience for d in docs if d.audience}
     return KnowledgeIndex(
         sections,
         vectors,
@@ -432,4 +442,5 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         glossary,
         next_of=next_of,
         lists_of=lists_of,
+        audience_of=audience_of,
     )

@@ -83,6 +83,10 @@ _EXCLUDING = re.compile(
 )
 _FILLER = frozenset({"one", "ones", "thing", "things", "part", "bit", "stuff", "already", "other", "just"})
 EXCLUDED_PENALTY = 0.5
+# A topic written for an audience ("software developers", "students") is pushed down for a question
+# that names none of its audience's words: "how should I prep for the interviews?" is everyone's
+# question, and the developers' extra guide answered it above the general advice (0.70 against 0.61; 0.71 against 0.57 after "ok then").
+AUDIENCE_PENALTY = 0.15
 
 
 def excluded_words(query: str) -> set[str]:
@@ -138,6 +142,12 @@ def rank(
         cos = lifted
     bm = np.asarray(index.bm25.get_scores(tokenize(text)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm
+    patterns = index.audience_patterns
+    if any(p is not None for p in patterns):
+        for i, pattern in enumerate(patterns):
+            # The candidate's own words or the glossary's meaning of them ("city (location) employee").
+            if pattern is not None and not (pattern.search(query) or pattern.search(text)):
+                scores[i] -= AUDIENCE_PENALTY
     excluded = excluded_words(query)
     if excluded:
         # Topics whose title names the excluded thing go down the list (never out of it).

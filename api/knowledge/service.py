@@ -214,6 +214,13 @@ class KnowledgeService:
         if resolved.kind == "elliptical" and ctx.doc:
             within = [p for p in everything if p.doc == ctx.doc]
             fits = [p for p in within if addresses(words, self._says(p))] if words else within
+            if words and not fits and ctx.step and ctx.step != ctx.doc:
+                # After an overview that named a step ("the last step is the in-person interviews"),
+                # "how should I prep for it?" is about that step when the overview does not say.
+                at_step = [p for p in everything if p.doc == ctx.step]
+                step_fits = [p for p in at_step if addresses(words, self._says(p))]
+                if step_fits:
+                    within, fits = at_step, step_fits
             best = everything[0] if everything else None
             # A new subject only when the message names something (a bare "when do I get them?" leans
             # on its topic) and another topic matches it clearly better.

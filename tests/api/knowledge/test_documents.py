@@ -194,3 +194,13 @@ def test_a_malformed_next_keeps_the_document_out(write_doc):
     write_doc("phone.md", LINKED.format(title="Phone", links="next: [a, b]"))
     docs, problems = load_documents(write_doc.dir)
     assert docs == [] and "'next' must be one document id" in str(problems[0])
+
+
+def test_audience_words_are_read_lowercased_and_a_malformed_audience_keeps_the_document_out(write_doc):
+    write_doc("devs.md", LINKED.format(title="Developers", links="audience: [Software, SDE]"))
+    write_doc("bad.md", LINKED.format(title="Bad", links="audience: students"))
+    docs, problems = load_documents(write_doc.dir)
+    assert [(d.id, d.audience) for d in docs] == [("devs", ["software", "sde"])]
+    assert [str(p) for p in problems] == [
+        "knowledge/bad.md:4: 'audience' must be a list of the words its readers use, e.g. audience: [student, graduate]"
+    ]

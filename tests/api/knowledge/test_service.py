@@ -175,6 +175,52 @@ def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again
     assert why.kind == "answer"  # without a refusal before it, "why?" leans on the topic
 
 
+AUDIENCE_DOCS = {
+    "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## How to prepare for the interviews\n"
+    "Think about your successes and failures and tell them with the STAR method.\n",
+    "devs.md": "---\ntitle: Software developer interview prep\nupdated: 2026-01-01\naudience: [software, developer, sde]\n"
+    "---\n## Interview prep for software developers\nSoftware developers have an extra interview prep guide.\n",
+}
+
+
+def test_a_topic_for_an_audience_gives_way_to_the_general_one_unless_the_question_names_the_audience(
+    write_doc, tmp_path, embedder
+):
+    for name, text in AUDIENCE_DOCS.items():
+        write_doc(name, text)
+    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var")
+    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    assert svc.ask("how should I prep for the interviews?").passages[0].doc == "knowledge/loop.md"
+    assert svc.ask("I'm an SDE, how should I prep for the interviews?").passages[0].doc == "knowledge/devs.md"
+    assert svc.ask("is there an interview prep guide for developers?").passages[0].doc == "knowledge/devs.md"
+
+
+STEP_DOCS = {
+    "steps.md": "---\ntitle: Hiring steps\nupdated: 2026-01-01\nlists: [phone, loop]\n---\n## The steps\n"
+    "There are two steps: the phone interview, then the in-person interviews.\n",
+    "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\nnext: loop\n---\n## What it covers\n"
+    "The phone interview covers situations from your past work.\n",
+    "loop.md": "---\ntitle: In-person interviews\nupdated: 2026-01-01\n---\n## What they are\n"
+    "A series of conversations with future colleagues.\n## How to prepare for them\n"
+    "Prepare stories about your successes and failures, told with the STAR method.\n",
+    # A close neighbour for "how should I prepare?" on its own, as the developers' guide is in knowledge/.
+    "guide.md": "---\ntitle: Interview prep guide\nupdated: 2026-01-01\n---\n## How to prepare with the guide\n"
+    "An interview prep guide helps you prepare for your interviews.\n",
+}
+
+
+def test_a_pronoun_after_an_overview_that_named_a_step_is_about_that_step(write_doc, tmp_path, embedder):
+    for name, text in STEP_DOCS.items():
+        write_doc(name, text)
+    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
+    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    overview, prep = talk(svc, "what's the last step of the process?", "how should I prepare for it?")
+    assert overview.passages[0].doc == "knowledge/steps.md" and overview.context.step == "knowledge/loop.md"
+    assert prep.kind == "answer" and prep.passages[0].id == "loop#how-to-prepare-for-them"
+    # Answered within that step's topic, not by a search of everything that happened to land there.
+    assert {p.doc for p in prep.ranked} == {"knowledge/loop.md"}
+
+
 def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     _, why, _, overrule, others = talk(
