@@ -67,9 +67,55 @@ def states(kind: Wanted, text: str) -> bool:
     return bool(_MONEY.search(text) or _DURATION.search(text))
 
 
+# What the page gives quantities *of*: the steps (and the offer, of which it gives none). A quantity
+# question that names one is answered only by a sentence that states the quantity of that one: "how
+# long after the final interviews do you hear back?" is not answered by "two business days after
+# your phone interview", nor "how long from applying to offer?" by the work sample's 20-60 minutes.
+_SUBJECTS = {
+    "phone": "phone",
+    "screen": "phone",
+    "final": "in-person",
+    "onsite": "in-person",
+    "loop": "in-person",
+    "person": "in-person",
+    "virtual": "in-person",
+    "assessment": "assessment",
+    "assessments": "assessment",
+    "oa": "assessment",
+    "oas": "assessment",
+    "simulation": "assessment",
+    "style": "assessment",
+    "sample": "assessment",
+    "application": "application",
+    "applying": "application",
+    "apply": "application",
+    "offer": "offer",
+    "offers": "offer",
+}
+_WORDS = re.compile(r"[a-z]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def subjects(text: str) -> set[str]:
+    """The steps (or the offer) a text names."""
+    return {_SUBJECTS[w] for w in _WORDS.findall(text.lower()) if w in _SUBJECTS}
+
+
 def answers(question: str, texts: Iterable[str]) -> bool:
-    """False when the question asks for a quantity that none of the texts states."""
+    """False when the question asks for a quantity that none of the texts states, or states only of
+    another step than the one the question names."""
     kind = wanted(question)
     if kind is None:
         return True
-    return any(states(kind, t) for t in texts)
+    # Each sentence that states one, with the steps it is about: its own, or its text's when it names
+    # none ("It typically takes 20-60 minutes").
+    stating = [
+        subjects(sentence) or subjects(t)
+        for t in texts
+        for sentence in _SENTENCE_END.split(t)
+        if states(kind, sentence)
+    ]
+    if not stating:
+        return False
+    named = subjects(question)
+    return not named or any(named & about for about in stating)

@@ -55,3 +55,25 @@ def test_a_question_for_a_quantity_needs_one_of_the_texts_to_state_it():
     assert not answer_type.answers("how many interviewers are in the loop?", texts)
     assert answer_type.answers("who is in the loop?", texts)
     assert answer_type.answers("how many steps are there?", [*texts, "There are four steps."])
+
+
+REPLY_TIME = "Phone interviews cover your experience. AWS aims to get back to you within two business days after your phone interview."
+WORK_SAMPLE = (
+    "The work sample simulation asks you to complete virtual tasks. It typically takes 20-60 minutes to complete."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answered"),
+    [
+        # The quantity is stated of the step the question names.
+        ("how soon do they get back to you after the phone screen?", REPLY_TIME, True),
+        ("how long does the work sample sim take?", WORK_SAMPLE, True),
+        ("how long does it take?", WORK_SAMPLE, True),  # names no step: the topic decides
+        # Stated, but of another step (or of none the page gives a figure for).
+        ("how long after the final interviews do you hear back?", REPLY_TIME, False),
+        ("how long does the whole thing take from applying to offer?", WORK_SAMPLE, False),
+    ],
+)
+def test_a_quantity_must_be_stated_of_the_step_the_question_names(question, text, answered):
+    assert answer_type.answers(question, [text]) is answered
