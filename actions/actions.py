@@ -91,8 +91,25 @@ class ActionAnswerQuestion(Action):
         # Twice in a row the same apology reads like a loop: the second refusal says so and leads with
         # the person who can help.
         again = tracker.get_slot("topic_refused") is True
-        dispatcher.utter_message(response="utter_not_covered_again" if again else "utter_not_covered")
+        if again:
+            name = "utter_not_covered_again"
+        elif _maybe_own_status(tracker):
+            name = "utter_not_covered_or_status"
+        else:
+            name = "utter_not_covered"
+        dispatcher.utter_message(response=name)
         return state
+
+
+# NLU's second thought: a message it nearly took for a look-up of the candidate's own application
+# ("any word on the Dublin thing?") and the knowledge does not answer was, as often as not, exactly
+# that. The refusal then offers the look-up as a button instead of leaving the candidate to rephrase.
+MAYBE_STATUS = 0.2
+
+
+def _maybe_own_status(tracker: Tracker) -> bool:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return any(r.get("name") == "check_my_status" and (r.get("confidence") or 0) >= MAYBE_STATUS for r in ranking)
 
 
 def _auth(tracker: Tracker) -> dict[str, str]:

@@ -111,6 +111,24 @@ def test_a_second_refusal_in_a_row_says_so_and_leads_with_a_person(stand_in):
     assert reply["kind"] == "fallback" and reply["buttons"][0]["payload"] == "/request_human"
 
 
+def test_a_refusal_offers_the_status_look_up_when_nlu_nearly_took_the_message_for_one(stand_in):
+    search_route(stand_in, result("fallback", passages=()))
+    trk = tracker("any word on the Dublin thing?", "nlu_fallback")
+    trk.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "check_my_status", "confidence": 0.38},
+        {"name": "ask_hiring", "confidence": 0.3},
+    ]
+    messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_not_covered_or_status"
+    trk.latest_message["intent_ranking"] = [
+        {"name": "ask_hiring", "confidence": 0.8},
+        {"name": "check_my_status", "confidence": 0.1},
+    ]
+    messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_not_covered"
+
+
 def test_fallback_uses_the_domain_response(stand_in):
     search_route(stand_in, result("fallback", passages=()))
     messages, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), tracker("salary?", "out_of_scope"), DOMAIN))
