@@ -261,7 +261,7 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         nxt_id,
         [str(x).strip() for x in lists] if isinstance(lists, list) else [],
         links,
-        [str(x).strip().lower() for x in audience],
+        [str(x).strip().lower() for x in audience] if isinstance(audience, list) else [],
     ), []
 
 
