@@ -162,8 +162,27 @@ _NUMBER_WORDS = frozenset(
         "tripled",
         "halved",
         "percent",
+        # Amounts written as words beyond the plain numbers ("a dozen", "hundreds of", "two thirds",
+        # "tripled", "halve"): candidates type numbers as words as often as digits.
+        "dozen",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "thirds",
+        "quarters",
+        "triple",
+        "tripling",
+        "doubling",
+        "halve",
+        "halving",
+        "percentage",
+        "zero",
+        "tenfold",
     ]
 )
+# "per cent" written as two words.
+_PER_CENT = re.compile(r"\bper ?cent\b", re.I)
 _QUANTITY = re.compile(r"\d|%|[$£€]")
 _RESULT_MARKERS = re.compile(
     r"\b(as a result|result|resulted|outcome|in the end|eventually|finally|afterwards|since then|"
@@ -209,6 +228,25 @@ _TROUBLE = re.compile(
 # shape of an action, unlike "I was", "I had" or "We were" that more often set a scene or a task.
 _NOT_ACTING = frozenset({"was", "were", "had", "did", "used", "needed", "wanted", "felt", "thought", "knew"})
 _BETWEEN = frozenset({"also", "then", "quickly", "immediately", "first", "finally", "next", "personally", "just"})
+
+
+# What candidates type before the story starts: "Sure!", "Hi, thanks for the question.", "Good question,
+# let me think.", "Yes, I can think of one." It tells no part of the story, so it gets no STAR role.
+_OPENER = re.compile(
+    r"^(sure|hi|hello|hey|yes|yeah|yep|ok|okay|of course|absolutely|definitely|right|so|well|um+|hm+|"
+    r"good morning|good afternoon|thanks?( you)?( for (the|that|this) question)?|"
+    r"(that's a |what a )?(good|great|nice|interesting) (one|question)|let me think( about it)?|"
+    r"(i can|let me) (think of|give you|tell you about) (one|an example|a time)( actually)?|"
+    r"i have (one|an example)|here('s| is) (one|an example))"
+    r"([ ,.!-]+(sure|hi|hello|yes|so|ok|okay|thanks?( you)?( for (the|that|this) question)?|let me think|"
+    r"i can think of (one|an example)|good question|that's a good one|actually))*[ ,.!?-]*$",
+    re.I,
+)
+
+
+def is_opener(sentence: str) -> bool:
+    """A greeting or an acknowledgement before the answer ("Sure!", "Hi, thanks for the question.")."""
+    return bool(_OPENER.match(sentence.strip().replace("’", "'")))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -304,6 +342,6 @@ def acts(ws: list[str]) -> bool:
 def has_quantity(sentence: str) -> bool:
     """A measurable amount: a digit, a percentage, money, or a number word ("six hours", "twice").
     "one" is left out: "one of them told me" measures nothing."""
-    return bool(_QUANTITY.search(sentence)) or any(
+    return bool(_QUANTITY.search(sentence) or _PER_CENT.search(sentence)) or any(
         part in _NUMBER_WORDS for w in words(sentence) for part in w.split("-")
     )
