@@ -179,6 +179,13 @@ _NUMBER_WORDS = frozenset(
         "percentage",
         "zero",
         "tenfold",
+        "twofold",
+        "threefold",
+        "fourfold",
+        "fivefold",
+        "tenth",
+        "fortnight",
+        "fortnights",
     ]
 )
 # "per cent" written as two words.
@@ -308,11 +315,19 @@ class Cues:
             float(self.acts),
             float(self.trouble),
             position,
+            # Where a sentence stands changes what a cue means: something going wrong or a scene in the
+            # first sentence is the situation ("I joined a team whose code had no tests"), an amount in
+            # the last one is the result ("We raised 1,200 pounds").
+            float(first and self.trouble),
+            float(first and self.scene_marker),
+            float(first and self.acts),
+            float(last and self.quantity),
         ]
 
 
 def cues(sentence: str) -> Cues:
     ws = words(sentence)
+    told = without_filler(ws)
     return Cues(
         i=sum(w in I_WORDS for w in ws),
         we=sum(w in WE_WORDS for w in ws),
@@ -323,12 +338,26 @@ def cues(sentence: str) -> Cues:
         result_marker=bool(_RESULT_MARKERS.search(sentence)),
         task_marker=bool(_TASK_MARKERS.search(sentence)),
         words=len(ws),
-        starts_first_person=bool(ws) and ws[0] in ("i", "we"),
+        starts_first_person=bool(told) and told[0] in ("i", "we"),
         sequence_marker=bool(_SEQUENCE.search(sentence)),
         scene_marker=bool(_SCENE.search(sentence.replace("’", "'"))),
-        acts=acts(ws),
+        acts=acts(told),
         trouble=bool(_TROUBLE.search(sentence.replace("’", "'"))),
     )
+
+
+# Typed answers open sentences with filler: "so basically I rang ...", "honestly we just ...".
+_FILLER = frozenset(
+    {"so", "basically", "honestly", "ok", "okay", "well", "um", "umm", "uh", "like", "yeah", "and", "anyway"}
+)
+
+
+def without_filler(ws: list[str]) -> list[str]:
+    """The sentence's words without the filler it opens with."""
+    n = 0
+    while n < len(ws) - 1 and ws[n] in _FILLER:
+        n += 1
+    return ws[n:]
 
 
 def acts(ws: list[str]) -> bool:

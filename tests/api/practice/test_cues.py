@@ -91,3 +91,23 @@ def test_amounts_written_as_words_are_measurable(sentence):
 )
 def test_a_greeting_or_acknowledgement_before_the_answer_is_an_opener(sentence, opener):
     assert is_opener(sentence) is opener
+
+
+def test_filler_before_i_does_not_hide_an_action():
+    c = cues("so basically i rang the depot and drove back out.")
+    assert c.acts and c.starts_first_person
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Visits went up threefold.", "We finished a fortnight early.", "It cost a tenth less."]
+)
+def test_folds_fortnights_and_tenths_are_measurable(sentence):
+    assert has_quantity(sentence)
+
+
+def test_the_place_of_a_sentence_weighs_its_cues():
+    # An amount in the last sentence, trouble in the first: features of their own for the classifier.
+    amount = cues("We raised 1,200 pounds.")
+    assert amount.vector(1.0, False, True)[-1] == 1.0 and amount.vector(0.5, False, False)[-1] == 0.0
+    trouble = cues("I joined a team whose code kept failing.")
+    assert trouble.vector(0.0, True, False)[-4] == 1.0 and trouble.vector(0.5, False, False)[-4] == 0.0
