@@ -162,8 +162,34 @@ _NUMBER_WORDS = frozenset(
         "tripled",
         "halved",
         "percent",
+        # Amounts written as words beyond the plain numbers ("a dozen", "hundreds of", "two thirds",
+        # "tripled", "halve"): candidates type numbers as words as often as digits.
+        "dozen",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "thirds",
+        "quarters",
+        "triple",
+        "tripling",
+        "doubling",
+        "halve",
+        "halving",
+        "percentage",
+        "zero",
+        "tenfold",
+        "twofold",
+        "threefold",
+        "fourfold",
+        "fivefold",
+        "tenth",
+        "fortnight",
+        "fortnights",
     ]
 )
+# "per cent" written as two words.
+_PER_CENT = re.compile(r"\bper ?cent\b", re.I)
 _QUANTITY = re.compile(r"\d|%|[$£€]")
 _RESULT_MARKERS = re.compile(
     r"\b(as a result|result|resulted|outcome|in the end|eventually|finally|afterwards|since then|"
@@ -209,6 +235,25 @@ _TROUBLE = re.compile(
 # shape of an action, unlike "I was", "I had" or "We were" that more often set a scene or a task.
 _NOT_ACTING = frozenset({"was", "were", "had", "did", "used", "needed", "wanted", "felt", "thought", "knew"})
 _BETWEEN = frozenset({"also", "then", "quickly", "immediately", "first", "finally", "next", "personally", "just"})
+
+
+# What candidates type before the story starts: "Sure!", "Hi, thanks for the question.", "Good question,
+# let me think.", "Yes, I can think of one." It tells no part of the story, so it gets no STAR role.
+_OPENER = re.compile(
+    r"^(sure|hi|hello|hey|yes|yeah|yep|ok|okay|of course|absolutely|definitely|right|so|well|um+|hm+|"
+    r"good morning|good afternoon|thanks?( you)?( for (the|that|this) question)?|"
+    r"(that's a |what a )?(good|great|nice|interesting) (one|question)|let me think( about it)?|"
+    r"(i can|let me) (think of|give you|tell you about) (one|an example|a time)( actually)?|"
+    r"i have (one|an example)|here('s| is) (one|an example))"
+    r"([ ,.!-]+(sure|hi|hello|yes|so|ok|okay|thanks?( you)?( for (the|that|this) question)?|let me think|"
+    r"i can think of (one|an example)|good question|that's a good one|actually))*[ ,.!?-]*$",
+    re.I,
+)
+
+
+def is_opener(sentence: str) -> bool:
+    """A greeting or an acknowledgement before the answer ("Sure!", "Hi, thanks for the question.")."""
+    return bool(_OPENER.match(sentence.strip().replace("’", "'")))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -270,11 +315,19 @@ class Cues:
             float(self.acts),
             float(self.trouble),
             position,
+            # Where a sentence stands changes what a cue means: something going wrong or a scene in the
+            # first sentence is the situation ("I joined a team whose code had no tests"), an amount in
+            # the last one is the result ("We raised 1,200 pounds").
+            float(first and self.trouble),
+            float(first and self.scene_marker),
+            float(first and self.acts),
+            float(last and self.quantity),
         ]
 
 
 def cues(sentence: str) -> Cues:
     ws = words(sentence)
+    told = without_filler(ws)
     return Cues(
         i=sum(w in I_WORDS for w in ws),
         we=sum(w in WE_WORDS for w in ws),
@@ -285,12 +338,26 @@ def cues(sentence: str) -> Cues:
         result_marker=bool(_RESULT_MARKERS.search(sentence)),
         task_marker=bool(_TASK_MARKERS.search(sentence)),
         words=len(ws),
-        starts_first_person=bool(ws) and ws[0] in ("i", "we"),
+        starts_first_person=bool(told) and told[0] in ("i", "we"),
         sequence_marker=bool(_SEQUENCE.search(sentence)),
         scene_marker=bool(_SCENE.search(sentence.replace("’", "'"))),
-        acts=acts(ws),
+        acts=acts(told),
         trouble=bool(_TROUBLE.search(sentence.replace("’", "'"))),
     )
+
+
+# Typed answers open sentences with filler: "so basically I rang ...", "honestly we just ...".
+_FILLER = frozenset(
+    {"so", "basically", "honestly", "ok", "okay", "well", "um", "umm", "uh", "like", "yeah", "and", "anyway"}
+)
+
+
+def without_filler(ws: list[str]) -> list[str]:
+    """The sentence's words without the filler it opens with."""
+    n = 0
+    while n < len(ws) - 1 and ws[n] in _FILLER:
+        n += 1
+    return ws[n:]
 
 
 def acts(ws: list[str]) -> bool:
@@ -304,6 +371,6 @@ def acts(ws: list[str]) -> bool:
 def has_quantity(sentence: str) -> bool:
     """A measurable amount: a digit, a percentage, money, or a number word ("six hours", "twice").
     "one" is left out: "one of them told me" measures nothing."""
-    return bool(_QUANTITY.search(sentence)) or any(
+    return bool(_QUANTITY.search(sentence) or _PER_CENT.search(sentence)) or any(
         part in _NUMBER_WORDS for w in words(sentence) for part in w.split("-")
     )

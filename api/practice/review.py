@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from api.practice.bank import Bank
-from api.practice.cues import Cues, cues, split_sentences, words
+from api.practice.cues import Cues, cues, is_opener, split_sentences, words
 from api.practice.dataset import ROLE_NAMES
 from api.practice.roles import Encoder, RoleModel
 
@@ -53,7 +53,7 @@ class Review:
     kind: str
     principles: list[dict[str, object]]
     suggestions: list[str]
-    roles: list[str] = field(default_factory=list)  # per sentence (S T A R, or O outside a story)
+    roles: list[str] = field(default_factory=list)  # per sentence (S T A R, or O: an opener, not a story)
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
@@ -97,7 +97,12 @@ def review(answer: str, model: RoleModel, encoder: Encoder | None, bank: Bank) -
     sentence_cues = [cues(s) for s in sentences]
     n_words = len(words(answer))
     seconds = round(n_words * 60 / WORDS_PER_MINUTE)
-    kind = answer_kind(sentence_cues, n_words)
+    # "Sure!" or "Hi, thanks for the question." before the story: no STAR part, and not a sentence
+    # that counts for or against the answer being a story.
+    opening = 0
+    while opening < len(sentences) - 1 and is_opener(sentences[opening]):
+        opening += 1
+    kind = answer_kind(sentence_cues[opening:], n_words)
     parts: dict[str, list[str]] = {p: [] for p in PARTS}
     if kind != "story":
         i = sum(c.i for c in sentence_cues)
@@ -114,9 +119,10 @@ def review(answer: str, model: RoleModel, encoder: Encoder | None, bank: Bank) -
             [NOT_A_STORY[kind]],
             ["O"] * len(sentences),
         )
-    roles = model.roles(sentences, encoder)
+    roles = ["O"] * opening + model.roles(sentences[opening:], encoder)
     for sentence, role in zip(sentences, roles, strict=True):
-        parts[ROLE_NAMES[role]].append(sentence)
+        if role != "O":
+            parts[ROLE_NAMES[role]].append(sentence)
     missing = [p for p in PARTS if not parts[p]]
     # "I" against "we" where it matters, in what the candidate did; the whole answer if no action was found.
     acting = [c for c, r in zip(sentence_cues, roles, strict=True) if r == "A"] or sentence_cues

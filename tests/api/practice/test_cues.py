@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.practice.cues import cues, has_quantity, split_sentences
+from api.practice.cues import cues, has_quantity, is_opener, split_sentences
 
 
 def test_sentences_split_at_ends_and_line_breaks_lower_case_included():
@@ -67,3 +67,47 @@ def test_could_not_tells_what_happened_could_alone_is_a_hypothetical():
     assert not cues("She could not read the clock.").modal
     assert not cues("I couldn't find the file.").modal
     assert cues("I could ask my manager.").modal
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Costs fell by several per cent.", "We answered dozens more calls a day.", "Returns went down to zero."],
+)
+def test_amounts_written_as_words_are_measurable(sentence):
+    assert has_quantity(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence, opener",
+    [
+        ("Sure!", True),
+        ("Hi, thanks for the question.", True),
+        ("Good question, let me think.", True),
+        ("Yes, I can think of one.", True),
+        ("Okay so.", True),
+        ("Sure, I rewrote the rota.", False),
+        ("So our ward was short of nurses.", False),
+    ],
+)
+def test_a_greeting_or_acknowledgement_before_the_answer_is_an_opener(sentence, opener):
+    assert is_opener(sentence) is opener
+
+
+def test_filler_before_i_does_not_hide_an_action():
+    c = cues("so basically i rang the depot and drove back out.")
+    assert c.acts and c.starts_first_person
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Visits went up threefold.", "We finished a fortnight early.", "It cost a tenth less."]
+)
+def test_folds_fortnights_and_tenths_are_measurable(sentence):
+    assert has_quantity(sentence)
+
+
+def test_the_place_of_a_sentence_weighs_its_cues():
+    # An amount in the last sentence, trouble in the first: features of their own for the classifier.
+    amount = cues("We raised 1,200 pounds.")
+    assert amount.vector(1.0, False, True)[-1] == 1.0 and amount.vector(0.5, False, False)[-1] == 0.0
+    trouble = cues("I joined a team whose code kept failing.")
+    assert trouble.vector(0.0, True, False)[-4] == 1.0 and trouble.vector(0.5, False, False)[-4] == 0.0

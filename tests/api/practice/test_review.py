@@ -124,3 +124,10 @@ def test_roles_are_decoded_in_story_order():
     )
     assert in_story_order(lp) == [0, 2, 2, 2, 3]
     assert in_story_order(lp[:0]) == []
+
+
+def test_a_greeting_before_the_story_is_no_part_of_it(model, bank):
+    r = review("Sure, I can think of one. Hi! " + STORY, model, None, bank)
+    assert r.kind == "story" and r.roles[:2] == ["O", "O"]
+    assert all("Sure" not in s and "Hi!" not in s for part in r.parts.values() for s in part)
+    assert r.parts["situation"] == ["Last year our warehouse kept loading parcels onto the wrong truck."]
