@@ -3,6 +3,7 @@ moves by exactly what the chat API returned, and the dashboard renders real data
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 
@@ -109,6 +110,9 @@ def test_the_dashboard_renders_real_data_on_desktop_and_phone_and_axe_finds_noth
     page.goto(f"{stack.api_url}/staff/insights")
     page.get_by_label("Period", exact=True).select_option("today")
     page.get_by_role("button", name="Show").click()
+    # The page first shows its default period (7 days, daily); wait for today's answer (hourly) before
+    # reading anything, or equal counts in both periods let the checks pass on the first answer.
+    expect(page.locator("#period-label")).to_contain_text("hourly")
     cards = page.locator("#summary")
     expect(cards).to_contain_text("Conversations")
     conversations = page.locator("#summary div", has_text="Conversations").locator("dd")
@@ -122,8 +126,9 @@ def test_the_dashboard_renders_real_data_on_desktop_and_phone_and_axe_finds_noth
         box = page.locator(f"#{canvas}").bounding_box()
         assert box and box["height"] > 100, canvas
     assert page.evaluate("() => !!window.Chart && Object.keys(window.Chart.instances).length >= 4")
-    href = page.locator("a.csv[data-chart=timeline]").first.get_attribute("href") or ""
-    assert href.startswith("/api/insights/timeline.csv?period=today")
+    timeline_csv = page.locator("a.csv[data-chart=timeline]").first
+    expect(timeline_csv).to_have_attribute("href", re.compile(r"^/api/insights/timeline\.csv\?period=today"))
+    href = timeline_csv.get_attribute("href") or ""
     csv = page.request.get(stack.api_url + href)
     assert csv.status == 200 and csv.text().startswith('"bucket"')
 
