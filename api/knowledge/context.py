@@ -65,6 +65,14 @@ _BARE_REFERENCE = re.compile(
 )
 
 
+# "no, I meant after the final loop": the candidate repeats the last question about another subject.
+_CORRECTION = re.compile(r"^\W*(?:no+|nope|sorry|actually|wait)?\W*(?:i\s+)?(?:meant|mean)\b", re.IGNORECASE)
+
+
+def is_correction(text: str) -> bool:
+    return bool(_CORRECTION.match(text.strip()))
+
+
 def is_bare_reference(text: str) -> bool:
     return bool(_BARE_REFERENCE.match(text.strip()))
 

@@ -22,6 +22,7 @@ from api.knowledge.context import (
     addresses,
     content_words,
     is_bare_reference,
+    is_correction,
     listed_after,
     next_topic,
     pick_listed,
@@ -44,6 +45,12 @@ OWN_SUBJECT_MARGIN = 0.12
 REPEAT_MARGIN = 0.12
 
 log = logging.getLogger(__name__)
+
+
+def _stated(section: Section | Passage) -> str:
+    """A section's text for the quantity check, after its title and heading: a sentence that names no
+    step ("It typically takes 10-20 minutes") is about the step its section is about."""
+    return f"{section.title}. {section.heading}. {section.text}"
 
 
 @dataclass
@@ -131,6 +138,13 @@ class KnowledgeService:
         ctx: Context | None = None,
     ) -> Decision:
         if ctx is not None:
+            # A correction asks the last question again about another subject: what it asks for (a
+            # duration, a count) is the last question's ("how soon do they get back after the phone
+            # interview?" -> "no, I meant after the final loop").
+            if previous and is_correction(query):
+                return self._corrected(
+                    f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx
+                )
             return self._states_what_is_asked(query, self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx)
         index = self.index
         effective = self._effective(query, previous)
@@ -151,13 +165,26 @@ class KnowledgeService:
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
 
+    def _corrected(self, asked: str, decision: Decision, ctx: Context) -> Decision:
+        """A correction's answer: the topic it names, at the section that states what the last question
+        asked for ("how long does the work style take?" -> "sorry, I meant the work sample one": the work
+        sample's duration), or a refusal when that topic states none."""
+        if decision.kind != "answer" or not decision.passages or answer_type.wanted(asked) is None:
+            return self._states_what_is_asked(asked, decision, ctx)
+        top = decision.passages[0]
+        for section in self.index.doc_sections.get(top.doc, []):
+            if answer_type.answers(asked, [_stated(section)]):
+                chosen = Passage.of(section, top.score, top.cosine)
+                return self._with_context(Decision("answer", [chosen], decision.ranked, decision.query), ctx)
+        return self._states_what_is_asked(asked, decision, ctx)
+
     @staticmethod
     def _states_what_is_asked(query: str, decision: Decision, ctx: Context | None) -> Decision:
         """A question for a quantity ("how long is the phone interview?") over sections that state none
         is not covered, however close the topic (api/knowledge/answer_type.py)."""
         # The best section must state it: a short topic's other sections come along as context, and
         # "four steps" in one of them does not say how many interviews the loop has.
-        if decision.kind != "answer" or answer_type.answers(query, [decision.passages[0].text]):
+        if decision.kind != "answer" or answer_type.answers(query, [_stated(decision.passages[0])]):
             return decision
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, ctx)
 
@@ -359,12 +386,12 @@ class KnowledgeService:
         embedder = self.embedder
         if ctx is not None:
             if self._by_links(query, ctx):  # answered from the topic links: no vector needed
-                return self.ask(query, likely_uncovered=likely_uncovered, ctx=ctx)
+                return self.ask(query, previous, likely_uncovered=likely_uncovered, ctx=ctx)
             if isinstance(embedder, PrefetchingEmbedder):
                 future = embedder.take(search_text(self.index, query), conversation)
                 qvec = future.result() if future.done() else await asyncio.wrap_future(future)
-                return self.ask(query, likely_uncovered=likely_uncovered, qvec=qvec, ctx=ctx)
-            return await asyncio.to_thread(self.ask, query, None, likely_uncovered, None, ctx)
+                return self.ask(query, previous, likely_uncovered=likely_uncovered, qvec=qvec, ctx=ctx)
+            return await asyncio.to_thread(self.ask, query, previous, likely_uncovered, None, ctx)
         if isinstance(embedder, PrefetchingEmbedder):
             # The vector comes from the embedder's own thread; the ranking that is left (well under a
             # millisecond) runs here, cheaper than a hop to a thread that would only wait.

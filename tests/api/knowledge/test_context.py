@@ -9,6 +9,7 @@ from api.knowledge.context import (
     addresses,
     content_words,
     is_bare_reference,
+    is_correction,
     listed_after,
     next_topic,
     pick_listed,
@@ -120,3 +121,17 @@ def test_in_person_is_a_subject_though_person_alone_is_not():
 )
 def test_a_bare_reference_is_only_the_reference(message, bare):
     assert is_bare_reference(message) is bare
+
+
+@pytest.mark.parametrize(
+    ("message", "correction"),
+    [
+        ("no i meant after the final loop", True),
+        ("sorry, I meant the phone one", True),
+        ("I mean the work sample", True),
+        ("what do you mean by bar raiser?", False),
+        ("no thanks", False),
+    ],
+)
+def test_a_correction_is_recognised(message, correction):
+    assert is_correction(message) is correction

@@ -221,6 +221,43 @@ def test_a_pronoun_after_an_overview_that_named_a_step_is_about_that_step(write_
     assert {p.doc for p in prep.ranked} == {"knowledge/loop.md"}
 
 
+CORRECTION_DOCS = {
+    "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\nnext: loop\n---\n## When you hear back\n"
+    "AWS aims to get back to you within two business days after your phone interview.\n",
+    "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## What the final interviews are\n"
+    "The final interviews are a series of conversations with future colleagues.\n",
+}
+
+
+def test_a_correction_asks_the_last_question_again_about_its_new_subject(write_doc, tmp_path, embedder):
+    for name, text in CORRECTION_DOCS.items():
+        write_doc(name, text)
+    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
+    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    question = "how soon do they get back to you after the phone interview?"
+    (first,) = talk(svc, question)
+    assert first.kind == "answer"
+    # The page gives no reply time after the final interviews: refused, not the loop's description.
+    corrected = svc.ask("no i meant after the final interviews", question, ctx=first.context)
+    assert corrected.kind == "fallback"
+    # Without the previous question it is a question of its own about the final interviews.
+    assert svc.ask("no i meant after the final interviews", None, ctx=first.context).kind == "answer"
+
+
+def test_a_correction_is_answered_at_the_section_that_states_what_was_asked(write_doc, tmp_path, embedder):
+    for name, text in PARALLEL_DOCS.items():
+        write_doc(name, text)
+    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
+    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    question = "how long does the work style assessment take?"
+    (first,) = talk(svc, question)
+    assert first.passages[0].id == "style#how-long-the-work-style-assessment-takes"
+    corrected = svc.ask("sorry i meant the work sample one", question, ctx=first.context)
+    assert corrected.kind == "answer"
+    assert corrected.passages[0].id == "sample#how-long-the-work-sample-simulation-takes"
+    assert corrected.context is not None and corrected.context.doc == "knowledge/sample.md"
+
+
 def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     _, why, _, overrule, others = talk(
