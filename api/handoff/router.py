@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
@@ -29,9 +30,12 @@ from api.handoff.schemas import (
     StaffMessageIn,
     TranscriptOut,
 )
+from api.limits import HAS_TEXT
 from api.rasa_client import DialogueUnavailable
 
 log = logging.getLogger(__name__)
+# A history search needs two visible characters (api/limits.py's HAS_TEXT), anywhere in it.
+SEARCHABLE = rf"{HAS_TEXT}[\s\S]*{HAS_TEXT}"
 
 staff_router = APIRouter(prefix="/api/staff", tags=["staff"])
 internal_router = APIRouter(prefix="/api/internal", tags=["internal"])
@@ -93,11 +97,13 @@ async def history(
         # Documented here, enforced (with a readable message) below, as the chat's message is.
         Query(
             description="A candidate id, or words they or staff wrote (2-100 characters)",
-            json_schema_extra={"minLength": 2, "maxLength": 100, "pattern": r"\S.*\S"},
+            # Two characters a person can see, anywhere: the same pattern for the OpenAPI document
+            # (ECMA regex) and the check below ("\x1d°" is two characters and one visible one).
+            json_schema_extra={"minLength": 2, "maxLength": 100, "pattern": SEARCHABLE},
         ),
     ],
 ) -> list[ClosedItem]:
-    if len(q.strip()) < 2 or len(q) > 100:
+    if len(q) > 100 or not re.search(SEARCHABLE, q):
         raise HTTPException(422, "q: type 2-100 characters (a candidate id or words from the conversation)")
     entries = await asyncio.to_thread(handoff.closed, q)
     return [ClosedItem(**e.__dict__) for e in entries]

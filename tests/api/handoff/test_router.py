@@ -363,10 +363,26 @@ def test_closed_conversations_are_found_by_candidate_id_or_words(accounts):
     assert open_one not in [
         h["conversation_id"] for h in alex.get("/api/staff/history", params={"q": "interview"}).json()
     ]
-    for bad in ("x", "  ", "y" * 101):
+    for bad in ("x", "  ", "y" * 101, "\x1d\u00b0"):  # the last: two characters, one visible
         r = alex.get("/api/staff/history", params={"q": bad})
         assert r.status_code == 422 and "q" in r.json()["detail"], r.text
     assert TestClient(accounts.app).get("/api/staff/history", params={"q": "dublin"}).status_code == 401
+
+
+def test_the_history_search_accepts_exactly_what_its_documented_pattern_allows(accounts):
+    """The OpenAPI pattern (ECMA regex) and the endpoint's check are one: white space and invisible
+    characters differ between ECMA's \\s and Python's, so both use api/limits.py's HAS_TEXT."""
+    import re
+
+    from api.handoff.router import SEARCHABLE
+
+    alex, _ = signed_in(accounts, "alex")
+    spec = alex.get("/openapi.json").json()["paths"]["/api/staff/history"]["get"]["parameters"]
+    (q,) = [p for p in spec if p["name"] == "q"]
+    assert q["schema"]["pattern"] == SEARCHABLE
+    for text in ("\x1d\u00b0", "a\ufeff", "\u00a0ab", "ab", "a\nb", "\u200b\u200bx"):
+        status = alex.get("/api/staff/history", params={"q": text}).status_code
+        assert status == (200 if re.search(SEARCHABLE, text) else 422), repr(text)
 
 
 def test_saved_replies_are_shared_and_checked(accounts):
