@@ -36,6 +36,17 @@ class ServiceClient:
             )
         return self._session
 
+    async def _json(self, method: str, path: str, what: str, body: dict[str, Any] | None = None) -> Any:
+        """The JSON of a 200 answer; anything else (another status, no answer in time, not JSON) is
+        ServiceUnavailable, named after `what`."""
+        try:
+            async with self._http().request(method, path, json=body) as resp:
+                if resp.status != 200:
+                    raise ServiceUnavailable(f"{what} answered {resp.status}")
+                return await resp.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise ServiceUnavailable(type(exc).__name__) from exc
+
     async def search(
         self,
         query: str,
@@ -55,13 +66,8 @@ class ServiceClient:
             "conversation_id": conversation_id,
             "context": context,
         }
-        try:
-            async with self._http().post("/api/internal/search", json=body) as resp:
-                if resp.status != 200:
-                    raise ServiceUnavailable(f"search answered {resp.status}")
-                return await resp.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            raise ServiceUnavailable(type(exc).__name__) from exc
+        result: dict[str, Any] = await self._json("POST", "/api/internal/search", "search", body)
+        return result
 
     async def applications(self, grant: str, conversation_id: str) -> list[dict[str, Any]]:
         """The signed-in candidate's applications: the gateway's grant for this turn and conversation,
@@ -81,22 +87,14 @@ class ServiceClient:
     async def handoff(self, conversation_id: str, candidate_id: str | None) -> dict[str, Any]:
         """Queue the conversation for a person; returns {mode, position, on_duty}."""
         body = {"conversation_id": conversation_id, "candidate_id": candidate_id}
-        try:
-            async with self._http().post("/api/internal/handoff", json=body) as resp:
-                if resp.status != 200:
-                    raise ServiceUnavailable(f"handoff answered {resp.status}")
-                return dict(await resp.json())
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            raise ServiceUnavailable(type(exc).__name__) from exc
+        return dict(await self._json("POST", "/api/internal/handoff", "handoff", body))
 
     async def practice_questions(self) -> list[dict[str, Any]]:
         """The practice questions by principle: [{name, description, questions: [{id, text, principle}]}]."""
+        answer = await self._json("GET", "/api/practice/questions", "practice questions")
         try:
-            async with self._http().get("/api/practice/questions") as resp:
-                if resp.status != 200:
-                    raise ServiceUnavailable(f"practice questions answered {resp.status}")
-                return list((await resp.json())["principles"])
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError) as exc:
+            return list(answer["principles"])
+        except KeyError as exc:
             raise ServiceUnavailable(type(exc).__name__) from exc
 
     async def practice_review(self, answer: str, question_id: str | None) -> dict[str, Any]:
@@ -120,13 +118,7 @@ class ServiceClient:
         """The jobs a chat message asks for: the service reads the role, place and type from the text,
         refining `previous` (the last search's criteria) for a follow-up; `more` pages `previous`."""
         body = {"text": text, "previous": previous, "more": more, "offset": offset, "limit": limit}
-        try:
-            async with self._http().post("/api/internal/jobs/search", json=body) as resp:
-                if resp.status != 200:
-                    raise ServiceUnavailable(f"job search answered {resp.status}")
-                return dict(await resp.json())
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            raise ServiceUnavailable(type(exc).__name__) from exc
+        return dict(await self._json("POST", "/api/internal/jobs/search", "job search", body))
 
     async def join_talent_community(
         self, email: str, interests: dict[str, Any] | None, location: str, consent_text: str
