@@ -92,11 +92,17 @@ LINKED_DOCS = {
 }
 
 
-def linked_service(write_doc, tmp_path, embedder) -> KnowledgeService:
-    for name, text in LINKED_DOCS.items():
+def service_of(docs: dict[str, str], write_doc, tmp_path, embedder) -> KnowledgeService:
+    """A service over these documents only, each section answered on its own (the ranking, which these
+    tests check, does not depend on that)."""
+    for name, text in docs.items():
         write_doc(name, text)
-    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
-    return KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
+    return KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
+
+
+def linked_service(write_doc, tmp_path, embedder) -> KnowledgeService:
+    return service_of(LINKED_DOCS, write_doc, tmp_path, embedder)
 
 
 def talk(svc: KnowledgeService, *messages: str) -> list:
@@ -142,10 +148,7 @@ PARALLEL_DOCS = {
 
 
 def test_a_bare_ordinal_asks_the_last_question_again_of_that_item(write_doc, tmp_path, embedder):
-    for name, text in PARALLEL_DOCS.items():
-        write_doc(name, text)
-    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
-    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
     _, first, second = talk(
         svc, "what types of assessments are there?", "how long does the first one take?", "and the second?"
     )
@@ -186,10 +189,7 @@ AUDIENCE_DOCS = {
 def test_a_topic_for_an_audience_gives_way_to_the_general_one_unless_the_question_names_the_audience(
     write_doc, tmp_path, embedder
 ):
-    for name, text in AUDIENCE_DOCS.items():
-        write_doc(name, text)
-    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var")
-    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    svc = service_of(AUDIENCE_DOCS, write_doc, tmp_path, embedder)
     assert svc.ask("how should I prep for the interviews?").passages[0].doc == "knowledge/loop.md"
     assert svc.ask("I'm an SDE, how should I prep for the interviews?").passages[0].doc == "knowledge/devs.md"
     assert svc.ask("is there an interview prep guide for developers?").passages[0].doc == "knowledge/devs.md"
@@ -210,10 +210,7 @@ STEP_DOCS = {
 
 
 def test_a_pronoun_after_an_overview_that_named_a_step_is_about_that_step(write_doc, tmp_path, embedder):
-    for name, text in STEP_DOCS.items():
-        write_doc(name, text)
-    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
-    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    svc = service_of(STEP_DOCS, write_doc, tmp_path, embedder)
     overview, prep = talk(svc, "what's the last step of the process?", "how should I prepare for it?")
     assert overview.passages[0].doc == "knowledge/steps.md" and overview.context.step == "knowledge/loop.md"
     assert prep.kind == "answer" and prep.passages[0].id == "loop#how-to-prepare-for-them"
@@ -230,10 +227,7 @@ CORRECTION_DOCS = {
 
 
 def test_a_correction_asks_the_last_question_again_about_its_new_subject(write_doc, tmp_path, embedder):
-    for name, text in CORRECTION_DOCS.items():
-        write_doc(name, text)
-    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
-    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    svc = service_of(CORRECTION_DOCS, write_doc, tmp_path, embedder)
     question = "how soon do they get back to you after the phone interview?"
     (first,) = talk(svc, question)
     assert first.kind == "answer"
@@ -245,10 +239,7 @@ def test_a_correction_asks_the_last_question_again_about_its_new_subject(write_d
 
 
 def test_a_correction_is_answered_at_the_section_that_states_what_was_asked(write_doc, tmp_path, embedder):
-    for name, text in PARALLEL_DOCS.items():
-        write_doc(name, text)
-    settings = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
-    svc = KnowledgeService(settings, embedder, build_index(write_doc.dir, settings.index_dir, embedder))
+    svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
     question = "how long does the work style assessment take?"
     (first,) = talk(svc, question)
     assert first.passages[0].id == "style#how-long-the-work-style-assessment-takes"
