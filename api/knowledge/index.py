@@ -157,7 +157,11 @@ class KnowledgeIndex:
             for doc, words in self.audience_of.items()
             if words
         }
-        self.audience_patterns = [patterns.get(s.doc) for s in self.sections]
+        # Each audience's pattern with the rows of its document's sections: searched once per question.
+        self.audiences = [
+            (pattern, np.array([i for i, s in enumerate(self.sections) if s.doc == doc], dtype=np.int64))
+            for doc, pattern in patterns.items()
+        ]
         self.doc_sections: dict[str, list[Section]] = {}
         for sec in self.sections:
             self.doc_sections.setdefault(sec.doc, []).append(sec)

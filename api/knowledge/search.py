@@ -142,12 +142,10 @@ def rank(
         cos = lifted
     bm = np.asarray(index.bm25.get_scores(tokenize(text)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm
-    patterns = index.audience_patterns
-    if any(p is not None for p in patterns):
-        for i, pattern in enumerate(patterns):
-            # The candidate's own words or the glossary's meaning of them ("city (location) employee").
-            if pattern is not None and not (pattern.search(query) or pattern.search(text)):
-                scores[i] -= AUDIENCE_PENALTY
+    for pattern, rows in index.audiences:
+        # The candidate's own words or the glossary's meaning of them ("city (location) employee").
+        if not (pattern.search(query) or pattern.search(text)):
+            scores[rows] -= AUDIENCE_PENALTY
     excluded = excluded_words(query)
     if excluded:
         # Topics whose title names the excluded thing go down the list (never out of it).
