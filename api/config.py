@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # (cosine + BM25 term): between the uncovered questions NLU flagged in the dev and held-out sets
     # (highest 0.47) and the covered ones it flagged (0.49-0.57).
     uncovered_override: float = 0.48
+    # A "did you mean" between two topics is a refusal instead when P(uncovered) reaches this: on the
+    # dev sets every tie at 0.5 or more was an uncovered question, every covered one below 0.3.
+    clarify_refuse_above: float = Field(default=0.5, gt=0, le=1)
 
     # Application status: the built-in store (any SQLAlchemy URL) or a company's applicant-tracking
     # system over HTTP (GET {status_ats_url}/candidates/{id}/applications).

@@ -170,6 +170,7 @@ async def preview(
         uncovered=None if decision.uncovered is None else round(decision.uncovered, 4),
         refuse_above=params.refuse_above,
         refuse_above_when_flagged=params.refuse_above_when_flagged,
+        clarify_refuse_above=params.clarify_refuse_above,
         after=earlier,
         context=_context_out(ctx) if ctx is not None else None,
     )

@@ -82,6 +82,9 @@ class PreviewOut(BaseModel):
     refuse_above_when_flagged: float = Field(
         description="The level when the dialogue tier's NLU also judged the question out of scope"
     )
+    clarify_refuse_above: float = Field(
+        default=1.0, description="Two topics tie: refused instead of asking which was meant from this `uncovered`"
+    )
     after: list[str] = Field(
         default_factory=list, description="The earlier questions the answer is previewed after, in order"
     )

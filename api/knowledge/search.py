@@ -57,6 +57,9 @@ class Params:
     # judged the question uncovered, this.
     refuse_above: float = 1.0
     refuse_above_when_flagged: float = 1.0
+    # Two topics tie (a "did you mean") but the coverage model finds the question more likely uncovered
+    # than this: refused instead of offering two guesses (1.0: never).
+    clarify_refuse_above: float = 1.0
 
 
 @dataclass
@@ -201,6 +204,11 @@ def decide(
         and best.score - runner.score <= p.clarify_margin
         and best.score < p.clarify_ceiling
     ):
+        if uncovered is not None and uncovered >= p.clarify_refuse_above:
+            # A tie between two unrelated topics on a question that looks uncovered ("once I get an
+            # offer, how long do I have to accept?" between hearing back and applying): neither would
+            # answer it, so the honest reply is the refusal and the offer of a person.
+            return Decision("fallback", [], ranked, uncovered=uncovered)
         return Decision("clarify", [best, runner], ranked, uncovered=uncovered)
     siblings = (doc_sections or {}).get(best.doc, [])
     if siblings and sum(len(s.text) for s in siblings) <= p.whole_doc_chars:

@@ -122,6 +122,7 @@ class KnowledgeService:
             s.example_weight,
             s.refuse_above,
             s.refuse_above_when_flagged,
+            s.clarify_refuse_above,
         )
 
     @staticmethod

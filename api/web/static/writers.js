@@ -201,15 +201,18 @@
           (p.context.listed && p.context.listed.length ? " (listed: " + p.context.listed.join(", ") + ")" : "");
       }
       if (p.uncovered !== null && p.uncovered !== undefined) {
-        why = "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused from " + p.refuse_above_when_flagged.toFixed(2) +
+        why += "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused from " + p.refuse_above_when_flagged.toFixed(2) +
           " when the dialogue also calls it out of scope" + (p.refuse_above < 1 ? ", from " + p.refuse_above.toFixed(2) + " always" : "") + ")";
       }
       var best = p.ranked.length ? p.ranked[0].score : 0;
       var score = "  \u00b7  best score " + best.toFixed(2) + " (answers from " + p.answer_threshold.toFixed(2) + ")";
       if (p.decision === "fallback") {
         var uncovered = p.uncovered !== null && p.uncovered !== undefined && p.uncovered >= p.refuse_above;
+        var tie = p.ranked.length > 1 && p.uncovered !== null && p.uncovered !== undefined &&
+          p.uncovered >= p.clarify_refuse_above && best - p.ranked[1].score <= 0.01;
         score += "  \u00b7  refused: " + (uncovered ? "the knowledge does not cover this question" :
-          best < p.answer_threshold ? "no section scores high enough" : "the section found does not state what is asked");
+          best < p.answer_threshold ? "no section scores high enough" :
+          tie ? "two topics tie on a question that looks uncovered" : "the section found does not state what is asked");
       }
       $("decision").textContent = "Decision: " + p.decision + score + why;
       var answer = $("answer");

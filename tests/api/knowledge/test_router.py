@@ -37,6 +37,12 @@ def test_the_preview_shows_the_thresholds_the_coverage_and_the_example_that_matc
     assert any(r["matched_example"] for r in preview["ranked"]), preview["ranked"]
     pay = browser.get("/api/knowledge/preview", params={"q": "what is the salary for an SDE intern?"}).json()
     assert pay["uncovered"] >= pay["refuse_above_when_flagged"]  # refused when NLU agrees
+    # Two topics tie on a question the page does not answer: refused, not "did you mean" (dev-3's case).
+    offer = browser.get(
+        "/api/knowledge/preview", params={"q": "once i get an offer how long do i have to accept?"}
+    ).json()
+    assert offer["decision"] == "fallback" and offer["uncovered"] >= offer["clarify_refuse_above"] == 0.5
+    assert offer["ranked"][0]["score"] - offer["ranked"][1]["score"] <= 0.01
 
 
 def test_the_writers_page_shows_each_sentence_with_the_source_sentence_that_supports_it(client):

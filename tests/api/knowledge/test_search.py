@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from api.knowledge.documents import Section
@@ -39,6 +41,15 @@ def test_close_neighbour_from_the_same_document_is_added():
 def test_near_tie_between_documents_asks_which_was_meant():
     d = decide([passage("a", "x", 0.45), passage("b", "y", 0.445)], P)
     assert d.kind == "clarify" and [p.id for p in d.passages] == ["a", "b"]
+
+
+def test_near_tie_on_a_question_that_looks_uncovered_is_refused_not_offered():
+    tie = [passage("a", "x", 0.45), passage("b", "y", 0.445)]
+    p = dataclasses.replace(P, clarify_refuse_above=0.5)
+    assert decide(tie, p, uncovered=0.74).kind == "fallback"
+    # Below the level, or with no coverage model, the two topics are offered as before.
+    assert decide(tie, p, uncovered=0.3).kind == "clarify"
+    assert decide(tie, p).kind == "clarify"
 
 
 def test_near_tie_above_the_ceiling_is_answered():
