@@ -187,7 +187,9 @@ class KnowledgeService:
         # "four steps" in one of them does not say how many interviews the loop has.
         if decision.kind != "answer" or answer_type.answers(query, [_stated(decision.passages[0])]):
             return decision
-        return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, ctx)
+        # Remembered as a refusal, like any other ("who can I ask then?" next is refused again).
+        refused = replace(ctx, refused=True) if ctx is not None else None
+        return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
 
     def _answer(self, best: Passage, ranked: list[Passage]) -> list[Passage]:
         """The chosen section, or its whole document when that is short (as `decide` does)."""

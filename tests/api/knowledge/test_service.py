@@ -234,6 +234,11 @@ def test_a_correction_asks_the_last_question_again_about_its_new_subject(write_d
     # The page gives no reply time after the final interviews: refused, not the loop's description.
     corrected = svc.ask("no i meant after the final interviews", question, ctx=first.context)
     assert corrected.kind == "fallback"
+    # Remembered as a refusal: "who can I ask then?" next is refused again, not answered from the topic.
+    assert corrected.context is not None and corrected.context.refused
+    assert svc.ask("ok who can I ask then?", "no i meant after the final interviews", ctx=corrected.context).kind == (
+        "fallback"
+    )
     # Without the previous question it is a question of its own about the final interviews.
     assert svc.ask("no i meant after the final interviews", None, ctx=first.context).kind == "answer"
 
