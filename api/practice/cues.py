@@ -121,76 +121,6 @@ _SELF = re.compile(
     r"(strength|value|values|colleagues say|managers)|people (say|like)|i have always)\b",
     re.I,
 )
-_NUMBER_WORDS = frozenset(
-    [
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "half",
-        "quarter",
-        "third",
-        "twice",
-        "double",
-        "doubled",
-        "tripled",
-        "halved",
-        "percent",
-        # Amounts written as words beyond the plain numbers ("a dozen", "hundreds of", "two thirds",
-        # "tripled", "halve"): candidates type numbers as words as often as digits.
-        "dozen",
-        "dozens",
-        "hundreds",
-        "thousands",
-        "millions",
-        "thirds",
-        "quarters",
-        "triple",
-        "tripling",
-        "doubling",
-        "halve",
-        "halving",
-        "percentage",
-        "zero",
-        "tenfold",
-        "twofold",
-        "threefold",
-        "fourfold",
-        "fivefold",
-        "tenth",
-        "fortnight",
-        "fortnights",
-    ]
-)
-# "per cent" written as two words.
-_PER_CENT = re.compile(r"\bper ?cent\b", re.I)
-_QUANTITY = re.compile(r"\d|%|[$£€]")
 _RESULT_MARKERS = re.compile(
     r"\b(as a result|result|resulted|outcome|in the end|eventually|finally|afterwards|since then|"
     r"learned|learnt|lesson|now|went (up|down|from)|fell|rose|dropped|increased|reduced|saved|"
@@ -368,9 +298,107 @@ def acts(ws: list[str]) -> bool:
     return is_past(verb) and verb not in _NOT_ACTING
 
 
+# An amount measures something when it is a percentage, money, a multiple or a fraction, or a count or
+# time of things; not when it only names or places them: "the two teams now meet", "one of my
+# colleagues", "at 9 am", "in 2019", "my third year", "double bookings", "half term", "two weeks later".
+_AMOUNT_TOKEN = re.compile(r"\d[\d,.:]*[a-z]*|[a-z]+(?:'[a-z]+)?|[%$£€]")
+# Before a number these name or place things, they do not count them: "the two teams", "at nine",
+# "every two weeks", "our three shops", "all three".
+_NAMING = frozenset(
+    {
+        "the", "these", "those", "both", "my", "our", "their", "his", "her", "its", "your", "all", "every",
+        "each", "first", "last", "next", "other", "another", "at", "that", "this",
+    }
+)  # fmt: skip
+_ALWAYS_AMOUNT = frozenset({"percent", "percentage", "%", "$", "£", "€", "twice", "doubled", "doubling", "tripled"})
+_MULTIPLY = frozenset({"double", "triple"})  # "double the sales", not "double bookings"
+_FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters", "tenth", "tenths"})
+# Before a fraction word these make it an amount ("a third", "by half", "two thirds"); "my third year",
+# "the first quarter", "half term" are not.
+_FRACTION_BEFORE = frozenset(
+    {"a", "an", "one", "by", "about", "nearly", "almost", "over", "under", "than", "roughly", "around", "some", "just"}
+)
+_TIME_UNITS = frozenset(
+    {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+     "year", "years", "term", "terms", "shift", "shifts", "fortnight", "fortnights"}
+)  # fmt: skip
+# "two weeks later", "three years ago": when something happened, not how much changed.
+_WHEN = frozenset({"later", "ago", "after"})
+_PERIODS = frozenset({"a", "an", "per", "each", "every"})
+# A time measured with "a"/"an" rather than a number: "within a week", "a day early", "a day a week back".
+_TIME_WITH_ARTICLE = re.compile(
+    r"\b((within|in|inside|under) (a|an) (minute|hour|day|week|month|year|fortnight|term|shift)|"
+    r"(a|an|one) (minute|hour|day|week|month|year|fortnight|term) (early|earlier|sooner|faster|quicker|ahead|less|"
+    r"back|saved|shorter)|(a|an) (minute|hour|day|week|shift|morning) (a|per|each) (day|week|month|shift|year))\b",
+    re.I,
+)
+
+
+def amounts(sentence: str) -> list[str]:
+    """The amounts in a sentence that measure something, as written ("22 percent", "twice", "a third",
+    "within a week"): a percentage, money, a multiple, a fraction, or a number of things or of time.
+    Numbers that only name or place things are left out: "the two teams", "one of them", "at 9 am",
+    "in 2019", "my third year", "double bookings", "half term", "every two weeks", "two weeks later"."""
+    text = sentence.lower().replace("’", "'")
+    text = re.sub(r"\bper cent\b", "percent", text)
+    toks = _AMOUNT_TOKEN.findall(text)
+    found: list[str] = []
+    for i, t in enumerate(toks):
+        prev = toks[i - 1] if i > 0 else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        after = toks[i + 2] if i + 2 < len(toks) else ""
+        if t in _ALWAYS_AMOUNT or (t.endswith("fold") and t != "fold") or t in ("halved", "halving", "halve"):
+            if t == "twice" and nxt in _PERIODS and after in _TIME_UNITS:
+                continue  # "twice a week": how often, not how much
+            found.append(t)
+        elif t in _MULTIPLY:
+            if nxt in ("the", "what", "its", "our", "their", "that", "his", "her", "my", "in"):
+                found.append(t)
+        elif t in _FRACTIONS:
+            if t == "half" and nxt in ("term", "past", "time", "terms"):
+                continue  # "by half term", "half past nine"
+            if (
+                prev in _FRACTION_BEFORE
+                or prev in _COUNT_WORDS
+                or prev[:1].isdigit()
+                or (t == "half" and nxt in ("a", "an", "the", "of", "as", "our", "their", "its", "my"))
+            ):
+                found.append(f"{prev} {t}" if prev in ("a", "an", "one") or prev in _COUNT_WORDS else t)
+        elif t[:1].isdigit() or t in _COUNT_WORDS or t in ("fortnight", "fortnights"):
+            if t[:1].isdigit() and (
+                t.endswith(("st", "nd", "rd", "th", "am", "pm"))
+                or ":" in t
+                or (re.fullmatch(r"(19|20)\d\d", t) and (prev in _YEAR_BEFORE or not nxt))
+            ):
+                continue  # "the 3rd", "9 am", "9:30", "in 2019"
+            if nxt in ("am", "pm", "o'clock", "o"):
+                continue  # "three o'clock"
+            if prev in _NAMING or prev in _COUNT_WORDS or prev[:1].isdigit():
+                continue  # "the two teams", "at nine"; "twenty-five" is one amount, counted once
+            if nxt in ("times", "time") and after in _PERIODS:
+                continue  # "three times a week"
+            if nxt in _TIME_UNITS and (prev in _WHEN or after in _WHEN):
+                continue  # "two weeks later", "after three months": when, not how much
+            found.append(t)
+    found.extend(m.group(0) for m in _TIME_WITH_ARTICLE.finditer(text))
+    return found
+
+
+_YEAR_BEFORE = frozenset(
+    {"in", "since", "until", "till", "during", "of", "early", "late", "summer", "spring", "autumn", "winter",
+     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"}
+)  # fmt: skip
+# Number words that count ("one" is left out: "one of them told me" measures nothing).
+_COUNT_WORDS = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion", "dozen", "dozens",
+     "hundreds", "thousands", "millions", "zero"}
+)  # fmt: skip
+
+
 def has_quantity(sentence: str) -> bool:
-    """A measurable amount: a digit, a percentage, money, or a number word ("six hours", "twice").
-    "one" is left out: "one of them told me" measures nothing."""
-    return bool(_QUANTITY.search(sentence) or _PER_CENT.search(sentence)) or any(
-        part in _NUMBER_WORDS for w in words(sentence) for part in w.split("-")
-    )
+    """A measurable amount (`amounts`): "22 percent", "£800", "twice as fast", "a third fewer", "six hours",
+    "150 customers"; not "the two teams", "one of my colleagues", "at 9 am"."""
+    return bool(amounts(sentence))

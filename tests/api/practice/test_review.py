@@ -131,3 +131,15 @@ def test_a_greeting_before_the_story_is_no_part_of_it(model, bank):
     assert r.kind == "story" and r.roles[:2] == ["O", "O"]
     assert all("Sure" not in s and "Hi!" not in s for part in r.parts.values() for s in part)
     assert r.parts["situation"] == ["Last year our warehouse kept loading parcels onto the wrong truck."]
+
+
+def test_a_result_that_names_a_number_without_measuring_anything_is_not_quantified(model, bank):
+    text = (
+        "At my last job the sales and support teams kept blaming each other for late orders. "
+        "I asked both managers if I could set up a short weekly meeting. "
+        "I wrote the agenda and I sent a summary after each meeting. "
+        "The two teams now meet every Monday and there were no more double bookings."
+    )
+    r = review(text, model, None, bank)
+    assert r.parts["result"] and not r.quantified_result
+    assert any("measurable" in s for s in r.suggestions)
