@@ -143,7 +143,7 @@ _SCENE = re.compile(
     r"\b(when (i|we) (was|were|worked|started|joined|ran|took over|first)|while (i|we) (was|were)|"
     r"at (my|our) (last|previous|old|first|current|new) (job|company|workplace|employer|school|store|shop|placement)|"
     r"in my (last|previous|first|old|current|second|third|final) (job|role|position|year|week|month|term|placement)|"
-    r"(where|when) i (worked|was working|used to work)|i worked (at|in|for|on|as)|(i|we) (was|were) working|"
+    r"(where|when) i (worked|was working|used to work)|i worked (at|in|for|on|as)|i had (just|recently) (become|started|joined|moved|taken)|(i|we) (was|were) (?!going\b)\w+ing|"
     r"(last|one|that|a few) (year|month|week|summer|winter|spring|autumn|christmas|day|night|morning|evening|"
     r"afternoon|weekend|shift)s?|(years|months) ago|during|at the time|back then|on a (busy|quiet) |"
     r"there (was|were)|(our|my) (team|company|store|shop|ward|office|warehouse|school|department|site|client|"
@@ -158,7 +158,19 @@ _TROUBLE = re.compile(
     r"short of|shortage|missing|mistakes?|errors?|wrong|poor(ly)?|below|behind|angry|upset|crash\w*|stuck|"
     r"delay\w*|backlog|worst|lowest|highest|too (many|much|few|long|slow|high|low)|at risk|difficult|"
     r"could not|couldn't|did not|didn't|had not|hadn't|no one|nobody|unhappy|overdue|over budget|"
-    r"piling up|losing|dropped off|drop-off|waiting|waited|queue|queues|conflict|cancell?ed)\b",
+    r"piling up|losing|dropped off|drop-off|waiting|waited|queue|queues|conflict|cancell?ed|"
+    r"(almost|hardly|barely) (no|any|anything|nothing)|underestimated|missed|forgot|noticed)\b",
+    re.I,
+)
+# A clause that tells what was going on: "I organised a wedding where the caterer cancelled", "I joined
+# a team whose code had almost no tests", "I was wiring an office when I noticed ...": the sentence
+# opens with "I <did>" but sets the scene.
+_CLAUSE = re.compile(r"\b(when|where|whose|while|because|as)\b", re.I)
+# "When a customer emailed that her order was broken, I sent a replacement": the main clause after a
+# leading "when/after/once ..." is what the person did.
+_LEADING_CLAUSE = re.compile(
+    r"^(?:so |and |well )?(?:when|after|once|as soon as|because|since|as)\b[^,]{3,}, (?:so )?(i|we) "
+    r"(?:also |then |quickly |immediately |just |first )?([a-z]+)",
     re.I,
 )
 # What a person did, told as "I/We <did>" ("I introduced", "We painted", "I then called"): the usual
@@ -227,6 +239,8 @@ class Cues:
     acts: bool = False
     # "kept crashing", "nobody knew", "short of staff": something going wrong.
     trouble: bool = False
+    # "... where the caterer cancelled", "... whose code had almost no tests": a clause of trouble.
+    scene_clause: bool = False
 
     def vector(self, position: float, first: bool, last: bool) -> list[float]:
         """The cues as classifier features (bounded, so they weigh alike), with the sentence's place."""
@@ -244,6 +258,8 @@ class Cues:
             float(self.scene_marker),
             float(self.acts),
             float(self.trouble),
+            float(self.scene_clause),
+            float(first and self.scene_clause),
             position,
             # Where a sentence stands changes what a cue means: something going wrong or a scene in the
             # first sentence is the situation ("I joined a team whose code had no tests"), an amount in
@@ -271,9 +287,23 @@ def cues(sentence: str) -> Cues:
         starts_first_person=bool(told) and told[0] in ("i", "we"),
         sequence_marker=bool(_SEQUENCE.search(sentence)),
         scene_marker=bool(_SCENE.search(sentence.replace("’", "'"))),
-        acts=acts(told),
+        acts=acts(told) or acts_after_clause(sentence),
         trouble=bool(_TROUBLE.search(sentence.replace("’", "'"))),
+        scene_clause=scene_clause(sentence),
     )
+
+
+def scene_clause(sentence: str) -> bool:
+    """A "when/where/whose/because ..." clause that tells something going wrong."""
+    text = sentence.replace("’", "'")
+    m = _CLAUSE.search(text)
+    return bool(m and _TROUBLE.search(text[m.end() :]))
+
+
+def acts_after_clause(sentence: str) -> bool:
+    """ "When ..., I <did>": a past verb of doing opens the main clause after a leading clause."""
+    m = _LEADING_CLAUSE.match(sentence.strip().replace("’", "'"))
+    return bool(m) and is_past(m.group(2).lower()) and m.group(2).lower() not in _NOT_ACTING
 
 
 # Typed answers open sentences with filler: "so basically I rang ...", "honestly we just ...".

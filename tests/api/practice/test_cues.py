@@ -156,3 +156,29 @@ def test_an_amount_that_measures_a_change_or_result_is_measurable(sentence):
 )
 def test_a_number_that_only_names_places_or_dates_something_measures_nothing(sentence):
     assert not has_quantity(sentence), amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence, scene_clause, acting",
+    [
+        # "I <did> ..." that sets the scene: a clause tells what went wrong.
+        ("I organised a wedding where the caterer cancelled the night before.", True, True),
+        ("I joined a team whose code had almost no tests.", True, True),
+        ("I missed a deadline because I underestimated the research.", True, True),
+        # After a leading "when ...", the main clause tells what the person did.
+        ("When a customer emailed that her parcel was late, I sent a replacement.", True, True),
+        ("After the meeting, we then called every customer.", False, True),
+        ("When I was a cashier, there were long queues.", True, False),
+        ("I introduced a weekly stock check.", False, True),
+    ],
+)
+def test_a_clause_of_trouble_and_an_action_after_a_leading_clause_are_cues(sentence, scene_clause, acting):
+    c = cues(sentence)
+    assert (c.scene_clause, c.acts) == (scene_clause, acting)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["I was wiring a new office when the lights went out.", "I had just become a shift supervisor."]
+)
+def test_an_ongoing_or_just_begun_state_sets_the_scene(sentence):
+    assert cues(sentence).scene_marker
