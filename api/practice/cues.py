@@ -303,7 +303,10 @@ def scene_clause(sentence: str) -> bool:
 def acts_after_clause(sentence: str) -> bool:
     """ "When ..., I <did>": a past verb of doing opens the main clause after a leading clause."""
     m = _LEADING_CLAUSE.match(sentence.strip().replace("’", "'"))
-    return bool(m) and is_past(m.group(2).lower()) and m.group(2).lower() not in _NOT_ACTING
+    if m is None:
+        return False
+    verb = m.group(2).lower()
+    return is_past(verb) and verb not in _NOT_ACTING
 
 
 # Typed answers open sentences with filler: "so basically I rang ...", "honestly we just ...".
