@@ -132,7 +132,7 @@ class _Remembering:
         return np.vstack([self.kept[t] for t in texts])
 
 
-def _measure(bank: Bank, show_errors: bool, variants: list[str]) -> None:
+def _measure(bank: Bank, show_errors: bool, variants: list[str], train_only_after: str = "") -> None:
     """Dev and cross-validated figures of the shipped model and of each variant asked for; never a
     held-out part."""
     model = RoleModel.load()
@@ -152,7 +152,14 @@ def _measure(bank: Bank, show_errors: bool, variants: list[str]) -> None:
     make = partial(_train, encoder if model.uses_embeddings else None, CHOSEN_C, True, model.uses_words)
     _print(
         f"6-fold cross-validation on train+dev, the shipped features, offset {offset}",
-        cross_validated(offset, bank, make=make, encoder=encoder if model.uses_embeddings else None, errors=cv_errors),
+        cross_validated(
+            offset,
+            bank,
+            make=make,
+            encoder=encoder if model.uses_embeddings else None,
+            errors=cv_errors,
+            train_only_after=train_only_after,
+        ),
     )
     if show_errors:
         for label, errs in (("dev", errors), ("cross-validation", cv_errors)):
@@ -168,7 +175,13 @@ def _measure(bank: Bank, show_errors: bool, variants: list[str]) -> None:
             _print(f"dev, {name} C={c} offset {off}", figures(dataset.load("dev"), m, enc, bank))
             _print(
                 f"  6-fold cross-validation, {name} C={c} offset {off}",
-                cross_validated(off, bank, make=partial(_train, enc, c, True, use_words), encoder=enc),
+                cross_validated(
+                    off,
+                    bank,
+                    make=partial(_train, enc, c, True, use_words),
+                    encoder=enc,
+                    train_only_after=train_only_after,
+                ),
             )
         print(f"  review of a 300-word answer: p50 {timing(m, enc, bank):.1f} ms")
 
@@ -192,17 +205,25 @@ def cross_validated(
     make: Callable[[list[dataset.Labelled]], RoleModel] | None = None,
     encoder: Encoder | None = None,
     errors: dict[str, list[str]] | None = None,
+    train_only_after: str = "",
 ) -> dict[str, float]:
     """Figures of the chosen features (or `make`'s) with a situation offset, each train+dev story judged
-    by a model fitted without it (never the held-out sets)."""
+    by a model fitted without it (never the held-out sets). With `train_only_after`, the training
+    answers after that id are only ever fitted on, never judged: figures comparable with a run from
+    before they were written (the same folds of the same answers)."""
     if make is None:
         make = partial(_train, None, CHOSEN_C, True, True)
-    items = [x for part in ("train", "dev") for x in dataset.load(part) if x.kind == "story"]
+    train = [x for x in dataset.load("train") if x.kind == "story"]
+    extra: list[dataset.Labelled] = []
+    if train_only_after:
+        cut = next(i for i, x in enumerate(train) if x.id == train_only_after) + 1
+        train, extra = train[:cut], train[cut:]
+    items = train + [x for x in dataset.load("dev") if x.kind == "story"]
     items = [items[i] for i in random.Random(0).sample(range(len(items)), len(items))]
     totals: dict[str, float] = {}
     for f in range(folds):
         test = items[f::folds]
-        rest = [x for i, x in enumerate(items) if i % folds != f]
+        rest = [x for i, x in enumerate(items) if i % folds != f] + extra
         model = make(rest).with_offsets(S=offset)
         for k, v in figures(test, model, encoder, bank, errors).items():
             totals[k] = totals.get(k, 0.0) + v * (len(test) if k not in ("answers", "stories") else 1)
@@ -226,6 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="also fit and measure words|embeddings|both|cues[:C] (offsets 0, -0.5, -1)",
     )
+    measure.add_argument(
+        "--train-only-after",
+        default="",
+        metavar="ID",
+        help="cross-validation judges the training answers up to ID only (later ones are always fitted on)",
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
     bank = load_bank(settings.practice_dir)
@@ -240,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if bank.problems else 0
 
     if args.command == "measure":
-        _measure(bank, args.errors, args.variant)
+        _measure(bank, args.errors, args.variant, args.train_only_after)
         return 0
 
     if args.command == "train":

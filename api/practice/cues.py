@@ -381,8 +381,8 @@ def amounts(sentence: str) -> list[str]:
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         after = toks[i + 2] if i + 2 < len(toks) else ""
         if t in _ALWAYS_AMOUNT or (t.endswith("fold") and t != "fold") or t in ("halved", "halving", "halve"):
-            if t == "twice" and nxt in _PERIODS and after in _TIME_UNITS:
-                continue  # "twice a week": how often, not how much
+            if t == "twice" and nxt in (*_PERIODS, "that", "this", "last", "next") and after in _TIME_UNITS:
+                continue  # "twice a week", "twice that year": how often, not how much
             found.append(t)
         elif t in _MULTIPLY:
             if nxt in ("the", "what", "its", "our", "their", "that", "his", "her", "my", "in"):

@@ -151,6 +151,7 @@ def test_an_amount_that_measures_a_change_or_result_is_measurable(sentence):
         "After three months the project was handed over.",
         "We now meet three times a week.",  # how often
         "We delivered twice a day instead of once.",
+        "The steps were used again twice that year.",
         "On the 3rd of May the new rota started.",
     ],
 )
