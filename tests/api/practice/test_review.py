@@ -143,3 +143,37 @@ def test_a_result_that_names_a_number_without_measuring_anything_is_not_quantifi
     r = review(text, model, None, bank)
     assert r.parts["result"] and not r.quantified_result
     assert any("measurable" in s for s in r.suggestions)
+
+
+class _FixedRoles:
+    """A sentence-role model that answers fixed roles and result chances (pure logic of the review)."""
+
+    def __init__(self, roles, chances):
+        self._roles, self._chances = roles, chances
+
+    def roles_and_result_chances(self, sentences, encoder):
+        assert len(sentences) == len(self._roles)
+        return list(self._roles), list(self._chances)
+
+
+THREE = (
+    "Our restaurant started a new booking system the week before a holiday. "
+    "We did not test it with a full evening of bookings. "
+    "On the night twelve tables were double-booked and we turned people away."
+)
+
+
+@pytest.mark.parametrize(
+    "roles, chances, quantified",
+    [
+        (("S", "A", "R"), (0.0, 0.1, 0.9), True),  # the amount is in the result
+        (("S", "A", "T"), (0.0, 0.1, 0.4), True),  # read as the task, but fairly likely the result
+        (("S", "A", "A"), (0.0, 0.1, 0.05), False),  # an amount in what was done is not the outcome
+        (("S", "A", "S"), (0.0, 0.1, 0.9), False),  # nor in the scene
+    ],
+)
+def test_an_amount_counts_as_a_measured_result_when_its_sentence_is_or_likely_is_the_result(
+    bank, roles, chances, quantified
+):
+    r = review(THREE, _FixedRoles(roles, chances), None, bank)
+    assert r.quantified_result is quantified
