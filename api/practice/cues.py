@@ -115,6 +115,14 @@ _DESCRIBING = frozenset({"am", "i'm", "is", "are", "we're", "very", "extremely",
 _MODAL = re.compile(
     r"\b(would|i'd|we'd|i'll|we'll|will|should|could(?!\s+not\b|n't)|might|ideally|hopefully)\b|\bif i\b", re.I
 )
+# A modal that the teller governs: "I would", "we'd", "I could", "if I": what they would do. In a story a
+# modal often sits in a clause about something else ("a colour that I knew would damage her hair",
+# "the ones that could be cut down", "three weeks a reorder would have taken"): that is still told.
+_MODAL_SUBJECT = re.compile(
+    r"\b((i|we|you) (would|will|should|could(?!\s+not\b|n't)|might|'d|'ll)|i'd|we'd|i'll|we'll|you'd|"
+    r"ideally|hopefully|if i)\b",
+    re.I,
+)
 # Describing oneself in the present: "I am", "I'm", "I always", "I love", "my strength is".
 _SELF = re.compile(
     r"\b(i am|i'm|i always|i never|i love|i believe|i enjoy|i consider|i think|i take|i look|my (biggest |greatest |main )?"
@@ -241,6 +249,8 @@ class Cues:
     trouble: bool = False
     # "... where the caterer cancelled", "... whose code had almost no tests": a clause of trouble.
     scene_clause: bool = False
+    # "I would", "we'd", "if I": the teller's own modal (`modal` also counts "a colour that would damage").
+    modal_subject: bool = False
 
     def vector(self, position: float, first: bool, last: bool) -> list[float]:
         """The cues as classifier features (bounded, so they weigh alike), with the sentence's place."""
@@ -290,6 +300,7 @@ def cues(sentence: str) -> Cues:
         acts=acts(told) or acts_after_clause(sentence),
         trouble=bool(_TROUBLE.search(sentence.replace("’", "'"))),
         scene_clause=scene_clause(sentence),
+        modal_subject=bool(_MODAL_SUBJECT.search(sentence.replace("’", "'"))),
     )
 
 

@@ -67,7 +67,9 @@ class Review:
 def answer_kind(sentence_cues: list[Cues], n_words: int) -> str:
     """story, or why it is not one: a story is told in the past tense about what happened."""
     n = len(sentence_cues)
-    told = sum(c.past > 0 and not c.modal for c in sentence_cues)
+    # Told: in the past tense, and not what the teller would do ("a colour that I knew would damage her
+    # hair" is told; "I would call the customer" is not).
+    told = sum(c.past > 0 and not c.modal_subject for c in sentence_cues)
     modal = sum(c.modal for c in sentence_cues)
     described = sum(c.self_description for c in sentence_cues)
     if n_words < MIN_STORY_WORDS or n < MIN_STORY_SENTENCES:

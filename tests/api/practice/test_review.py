@@ -73,6 +73,22 @@ def test_a_story_with_could_not_in_it_is_a_story(model, bank):
     assert review(text, model, None, bank).kind == "story"
 
 
+def test_a_story_with_would_or_could_in_a_clause_about_something_else_is_a_story(model, bank):
+    text = (
+        "A client wanted a colour that I knew would damage her hair, so I explained why and did a strand test. "
+        "I suggested a softer shade that would get close to what she wanted and that I could redo later. "
+        "She was disappointed at first but she has come back to me ever since."
+    )
+    assert review(text, model, None, bank).kind == "story"
+    # The teller's own "would" is still what they would do.
+    assert (
+        review(
+            text.replace("I explained", "I would explain").replace("I suggested", "I'd suggest"), model, None, bank
+        ).kind
+        != "story"
+    )
+
+
 def test_we_heavy_actions_and_an_unmeasured_result_are_named(model, bank):
     text = (
         "Our team owned the checkout service of an online shop. "
