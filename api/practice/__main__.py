@@ -4,6 +4,8 @@ python -m api.practice check      check practice/*.md (file:line: message); exit
 python -m api.practice train      fit the sentence-role classifier on eval/practice/train.yaml
                                   (--compare: print each variant's figures on the dev part first)
 python -m api.practice eval       the figures on the dev and the three held-out parts, and the review time
+python -m api.practice measure    the figures on the dev part and 6-fold cross-validation over train+dev
+                                  only (never a held-out part), and the review time: for tuning
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
+
 from api.config import get_settings
 from api.practice import dataset
 from api.practice.bank import Bank, load_bank
+from api.practice.dataset import ROLES
 from api.practice.review import PARTS, review
 from api.practice.roles import Encoder, RoleModel, fit
 
@@ -40,8 +45,15 @@ def _encoder() -> Encoder:
     return create_embedder(settings.embedder, settings.var_dir / "models")
 
 
-def figures(items: list[dataset.Labelled], model: RoleModel, encoder: Encoder | None, bank: Bank) -> dict[str, float]:
-    """Share of answers judged right, each judgement on its own (docs/practice.md says which is which)."""
+def figures(
+    items: list[dataset.Labelled],
+    model: RoleModel,
+    encoder: Encoder | None,
+    bank: Bank,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, float]:
+    """Share of answers judged right, each judgement on its own (docs/practice.md says which is which).
+    `errors`, if given, gets the ids of the answers each judgement got wrong (for train and dev only)."""
     stories = [x for x in items if x.kind == "story"]
     others = [x for x in items if x.kind != "story"]
     right: dict[str, int] = {f"{p} present": 0 for p in PARTS}
@@ -51,11 +63,14 @@ def figures(items: list[dataset.Labelled], model: RoleModel, encoder: Encoder | 
         r = review(x.text, model, encoder, bank)
         # The review splits the text itself; the labels hold when it splits as the set does.
         gold_present = {dataset.ROLE_NAMES[role] for role in x.roles if role != "O"}
-        for p in PARTS:
-            right[f"{p} present"] += (p in gold_present) == bool(r.parts[p])
-        right["quantified result"] += r.quantified_result == x.quantified
-        right["I/we"] += (r.first_person["we"] > r.first_person["i"]) == x.we_dominates
-        right["story recognised"] += r.kind == "story"
+        judged = {f"{p} present": (p in gold_present) == bool(r.parts[p]) for p in PARTS}
+        judged["quantified result"] = r.quantified_result == x.quantified
+        judged["I/we"] = (r.first_person["we"] > r.first_person["i"]) == x.we_dominates
+        judged["story recognised"] = r.kind == "story"
+        for k, ok in judged.items():
+            right[k] += ok
+            if errors is not None and not ok:
+                errors.setdefault(k, []).append(x.id)
         if len(r.roles) == len(x.roles):
             sentences += len(x.roles)
             correct_sentences += sum(a == b for a, b in zip(r.roles, x.roles, strict=True))
@@ -103,6 +118,74 @@ def timing(model: RoleModel, encoder: Encoder | None, bank: Bank, runs: int = 30
     return statistics.median(times)
 
 
+class _Remembering:
+    """An encoder that keeps each sentence's vector: cross-validation embeds every sentence once."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.kept: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in self.kept]
+        if new:
+            self.kept.update(zip(new, self.inner.encode(new), strict=True))
+        return np.vstack([self.kept[t] for t in texts])
+
+
+def _measure(bank: Bank, show_errors: bool, variants: list[str], train_only_after: str = "") -> None:
+    """Dev and cross-validated figures of the shipped model and of each variant asked for; never a
+    held-out part."""
+    model = RoleModel.load()
+    encoder: Encoder | None = None
+    if model.uses_embeddings or any("embeddings" in v for v in variants):
+        encoder = _Remembering(_encoder())
+    errors: dict[str, list[str]] = {}
+    _print(
+        "dev, the shipped model",
+        figures(dataset.load("dev"), model, encoder if model.uses_embeddings else None, bank, errors),
+    )
+    print(
+        f"  review of a 300-word answer: p50 {timing(model, encoder if model.uses_embeddings else None, bank):.1f} ms"
+    )
+    cv_errors: dict[str, list[str]] = {}
+    offset = float(model.offsets[ROLES.index("S")]) if model.offsets is not None else 0.0
+    make = partial(_train, encoder if model.uses_embeddings else None, CHOSEN_C, True, model.uses_words)
+    _print(
+        f"6-fold cross-validation on train+dev, the shipped features, offset {offset}",
+        cross_validated(
+            offset,
+            bank,
+            make=make,
+            encoder=encoder if model.uses_embeddings else None,
+            errors=cv_errors,
+            train_only_after=train_only_after,
+        ),
+    )
+    if show_errors:
+        for label, errs in (("dev", errors), ("cross-validation", cv_errors)):
+            for k, ids in errs.items():
+                print(f"  {label} wrong on {k}: {' '.join(ids)}")
+    for variant in variants:
+        name, _, c_text = variant.partition(":")
+        c = float(c_text or CHOSEN_C)
+        enc = encoder if name in ("embeddings", "both") else None
+        use_words = name in ("words", "both")
+        for off in (0.0, -0.5, -1.0):
+            m = _train(enc, c, True, use_words).with_offsets(S=off)
+            _print(f"dev, {name} C={c} offset {off}", figures(dataset.load("dev"), m, enc, bank))
+            _print(
+                f"  6-fold cross-validation, {name} C={c} offset {off}",
+                cross_validated(
+                    off,
+                    bank,
+                    make=partial(_train, enc, c, True, use_words),
+                    encoder=enc,
+                    train_only_after=train_only_after,
+                ),
+            )
+        print(f"  review of a 300-word answer: p50 {timing(m, enc, bank):.1f} ms")
+
+
 def _train(
     encoder: Encoder | None,
     c: float,
@@ -115,17 +198,34 @@ def _train(
     return fit([list(x.sentences) for x in items], [list(x.roles) for x in items], encoder, c, ordered, use_words)
 
 
-def cross_validated(offset: float, bank: Bank, folds: int = 6) -> dict[str, float]:
-    """Figures of the chosen features with a situation offset, each train+dev story judged by a model
-    fitted without it (never the held-out sets)."""
-    items = [x for part in ("train", "dev") for x in dataset.load(part) if x.kind == "story"]
+def cross_validated(
+    offset: float,
+    bank: Bank,
+    folds: int = 6,
+    make: Callable[[list[dataset.Labelled]], RoleModel] | None = None,
+    encoder: Encoder | None = None,
+    errors: dict[str, list[str]] | None = None,
+    train_only_after: str = "",
+) -> dict[str, float]:
+    """Figures of the chosen features (or `make`'s) with a situation offset, each train+dev story judged
+    by a model fitted without it (never the held-out sets). With `train_only_after`, the training
+    answers after that id are only ever fitted on, never judged: figures comparable with a run from
+    before they were written (the same folds of the same answers)."""
+    if make is None:
+        make = partial(_train, None, CHOSEN_C, True, True)
+    train = [x for x in dataset.load("train") if x.kind == "story"]
+    extra: list[dataset.Labelled] = []
+    if train_only_after:
+        cut = next(i for i, x in enumerate(train) if x.id == train_only_after) + 1
+        train, extra = train[:cut], train[cut:]
+    items = train + [x for x in dataset.load("dev") if x.kind == "story"]
     items = [items[i] for i in random.Random(0).sample(range(len(items)), len(items))]
     totals: dict[str, float] = {}
     for f in range(folds):
         test = items[f::folds]
-        rest = [x for i, x in enumerate(items) if i % folds != f]
-        model = _train(None, CHOSEN_C, True, True, rest).with_offsets(S=offset)
-        for k, v in figures(test, model, None, bank).items():
+        rest = [x for i, x in enumerate(items) if i % folds != f] + extra
+        model = make(rest).with_offsets(S=offset)
+        for k, v in figures(test, model, encoder, bank, errors).items():
             totals[k] = totals.get(k, 0.0) + v * (len(test) if k not in ("answers", "stories") else 1)
     return {k: (v / len(items) if k not in ("answers", "stories") else v) for k, v in totals.items()}
 
@@ -139,6 +239,20 @@ def main(argv: list[str] | None = None) -> int:
     train = sub.add_parser("train", help="fit the sentence-role classifier")
     train.add_argument("--compare", action="store_true", help="print each variant's figures on the dev part")
     sub.add_parser("eval", help="print the figures on the dev and held-out parts")
+    measure = sub.add_parser("measure", help="print the figures on the dev part and cross-validation only")
+    measure.add_argument("--errors", action="store_true", help="list the train/dev answers each judgement got wrong")
+    measure.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        help="also fit and measure words|embeddings|both|cues[:C] (offsets 0, -0.5, -1)",
+    )
+    measure.add_argument(
+        "--train-only-after",
+        default="",
+        metavar="ID",
+        help="cross-validation judges the training answers up to ID only (later ones are always fitted on)",
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
     bank = load_bank(settings.practice_dir)
@@ -151,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(bank.problems)} problems"
         )
         return 1 if bank.problems else 0
+
+    if args.command == "measure":
+        _measure(bank, args.errors, args.variant, args.train_only_after)
+        return 0
 
     if args.command == "train":
         encoder: Encoder | None = _encoder()

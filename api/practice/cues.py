@@ -115,82 +115,20 @@ _DESCRIBING = frozenset({"am", "i'm", "is", "are", "we're", "very", "extremely",
 _MODAL = re.compile(
     r"\b(would|i'd|we'd|i'll|we'll|will|should|could(?!\s+not\b|n't)|might|ideally|hopefully)\b|\bif i\b", re.I
 )
+# A modal that the teller governs: "I would", "we'd", "I could", "if I": what they would do. In a story a
+# modal often sits in a clause about something else ("a colour that I knew would damage her hair",
+# "the ones that could be cut down", "three weeks a reorder would have taken"): that is still told.
+_MODAL_SUBJECT = re.compile(
+    r"\b((i|we|you) (would|will|should|could(?!\s+not\b|n't)|might|'d|'ll)|i'd|we'd|i'll|we'll|you'd|"
+    r"ideally|hopefully|if i)\b",
+    re.I,
+)
 # Describing oneself in the present: "I am", "I'm", "I always", "I love", "my strength is".
 _SELF = re.compile(
     r"\b(i am|i'm|i always|i never|i love|i believe|i enjoy|i consider|i think|i take|i look|my (biggest |greatest |main )?"
     r"(strength|value|values|colleagues say|managers)|people (say|like)|i have always)\b",
     re.I,
 )
-_NUMBER_WORDS = frozenset(
-    [
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "half",
-        "quarter",
-        "third",
-        "twice",
-        "double",
-        "doubled",
-        "tripled",
-        "halved",
-        "percent",
-        # Amounts written as words beyond the plain numbers ("a dozen", "hundreds of", "two thirds",
-        # "tripled", "halve"): candidates type numbers as words as often as digits.
-        "dozen",
-        "dozens",
-        "hundreds",
-        "thousands",
-        "millions",
-        "thirds",
-        "quarters",
-        "triple",
-        "tripling",
-        "doubling",
-        "halve",
-        "halving",
-        "percentage",
-        "zero",
-        "tenfold",
-        "twofold",
-        "threefold",
-        "fourfold",
-        "fivefold",
-        "tenth",
-        "fortnight",
-        "fortnights",
-    ]
-)
-# "per cent" written as two words.
-_PER_CENT = re.compile(r"\bper ?cent\b", re.I)
-_QUANTITY = re.compile(r"\d|%|[$£€]")
 _RESULT_MARKERS = re.compile(
     r"\b(as a result|result|resulted|outcome|in the end|eventually|finally|afterwards|since then|"
     r"learned|learnt|lesson|now|went (up|down|from)|fell|rose|dropped|increased|reduced|saved|"
@@ -213,7 +151,7 @@ _SCENE = re.compile(
     r"\b(when (i|we) (was|were|worked|started|joined|ran|took over|first)|while (i|we) (was|were)|"
     r"at (my|our) (last|previous|old|first|current|new) (job|company|workplace|employer|school|store|shop|placement)|"
     r"in my (last|previous|first|old|current|second|third|final) (job|role|position|year|week|month|term|placement)|"
-    r"(where|when) i (worked|was working|used to work)|i worked (at|in|for|on|as)|(i|we) (was|were) working|"
+    r"(where|when) i (worked|was working|used to work)|i worked (at|in|for|on|as)|i had (just|recently) (become|started|joined|moved|taken)|(i|we) (was|were) (?!going\b)\w+ing|"
     r"(last|one|that|a few) (year|month|week|summer|winter|spring|autumn|christmas|day|night|morning|evening|"
     r"afternoon|weekend|shift)s?|(years|months) ago|during|at the time|back then|on a (busy|quiet) |"
     r"there (was|were)|(our|my) (team|company|store|shop|ward|office|warehouse|school|department|site|client|"
@@ -228,7 +166,19 @@ _TROUBLE = re.compile(
     r"short of|shortage|missing|mistakes?|errors?|wrong|poor(ly)?|below|behind|angry|upset|crash\w*|stuck|"
     r"delay\w*|backlog|worst|lowest|highest|too (many|much|few|long|slow|high|low)|at risk|difficult|"
     r"could not|couldn't|did not|didn't|had not|hadn't|no one|nobody|unhappy|overdue|over budget|"
-    r"piling up|losing|dropped off|drop-off|waiting|waited|queue|queues|conflict|cancell?ed)\b",
+    r"piling up|losing|dropped off|drop-off|waiting|waited|queue|queues|conflict|cancell?ed|"
+    r"(almost|hardly|barely) (no|any|anything|nothing)|underestimated|missed|forgot|noticed)\b",
+    re.I,
+)
+# A clause that tells what was going on: "I organised a wedding where the caterer cancelled", "I joined
+# a team whose code had almost no tests", "I was wiring an office when I noticed ...": the sentence
+# opens with "I <did>" but sets the scene.
+_CLAUSE = re.compile(r"\b(when|where|whose|while|because|as)\b", re.I)
+# "When a customer emailed that her order was broken, I sent a replacement": the main clause after a
+# leading "when/after/once ..." is what the person did.
+_LEADING_CLAUSE = re.compile(
+    r"^(?:so |and |well )?(?:when|after|once|as soon as|because|since|as)\b[^,]{3,}, (?:so )?(i|we) "
+    r"(?:also |then |quickly |immediately |just |first )?([a-z]+)",
     re.I,
 )
 # What a person did, told as "I/We <did>" ("I introduced", "We painted", "I then called"): the usual
@@ -297,6 +247,10 @@ class Cues:
     acts: bool = False
     # "kept crashing", "nobody knew", "short of staff": something going wrong.
     trouble: bool = False
+    # "... where the caterer cancelled", "... whose code had almost no tests": a clause of trouble.
+    scene_clause: bool = False
+    # "I would", "we'd", "if I": the teller's own modal (`modal` also counts "a colour that would damage").
+    modal_subject: bool = False
 
     def vector(self, position: float, first: bool, last: bool) -> list[float]:
         """The cues as classifier features (bounded, so they weigh alike), with the sentence's place."""
@@ -314,6 +268,8 @@ class Cues:
             float(self.scene_marker),
             float(self.acts),
             float(self.trouble),
+            float(self.scene_clause),
+            float(first and self.scene_clause),
             position,
             # Where a sentence stands changes what a cue means: something going wrong or a scene in the
             # first sentence is the situation ("I joined a team whose code had no tests"), an amount in
@@ -341,9 +297,27 @@ def cues(sentence: str) -> Cues:
         starts_first_person=bool(told) and told[0] in ("i", "we"),
         sequence_marker=bool(_SEQUENCE.search(sentence)),
         scene_marker=bool(_SCENE.search(sentence.replace("’", "'"))),
-        acts=acts(told),
+        acts=acts(told) or acts_after_clause(sentence),
         trouble=bool(_TROUBLE.search(sentence.replace("’", "'"))),
+        scene_clause=scene_clause(sentence),
+        modal_subject=bool(_MODAL_SUBJECT.search(sentence.replace("’", "'"))),
     )
+
+
+def scene_clause(sentence: str) -> bool:
+    """A "when/where/whose/because ..." clause that tells something going wrong."""
+    text = sentence.replace("’", "'")
+    m = _CLAUSE.search(text)
+    return bool(m and _TROUBLE.search(text[m.end() :]))
+
+
+def acts_after_clause(sentence: str) -> bool:
+    """ "When ..., I <did>": a past verb of doing opens the main clause after a leading clause."""
+    m = _LEADING_CLAUSE.match(sentence.strip().replace("’", "'"))
+    if m is None:
+        return False
+    verb = m.group(2).lower()
+    return is_past(verb) and verb not in _NOT_ACTING
 
 
 # Typed answers open sentences with filler: "so basically I rang ...", "honestly we just ...".
@@ -368,9 +342,107 @@ def acts(ws: list[str]) -> bool:
     return is_past(verb) and verb not in _NOT_ACTING
 
 
+# An amount measures something when it is a percentage, money, a multiple or a fraction, or a count or
+# time of things; not when it only names or places them: "the two teams now meet", "one of my
+# colleagues", "at 9 am", "in 2019", "my third year", "double bookings", "half term", "two weeks later".
+_AMOUNT_TOKEN = re.compile(r"\d[\d,.:]*[a-z]*|[a-z]+(?:'[a-z]+)?|[%$£€]")
+# Before a number these name or place things, they do not count them: "the two teams", "at nine",
+# "every two weeks", "our three shops", "all three".
+_NAMING = frozenset(
+    {
+        "the", "these", "those", "both", "my", "our", "their", "his", "her", "its", "your", "all", "every",
+        "each", "first", "last", "next", "other", "another", "at", "that", "this",
+    }
+)  # fmt: skip
+_ALWAYS_AMOUNT = frozenset({"percent", "percentage", "%", "$", "£", "€", "twice", "doubled", "doubling", "tripled"})
+_MULTIPLY = frozenset({"double", "triple"})  # "double the sales", not "double bookings"
+_FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters", "tenth", "tenths"})
+# Before a fraction word these make it an amount ("a third", "by half", "two thirds"); "my third year",
+# "the first quarter", "half term" are not.
+_FRACTION_BEFORE = frozenset(
+    {"a", "an", "one", "by", "about", "nearly", "almost", "over", "under", "than", "roughly", "around", "some", "just"}
+)
+_TIME_UNITS = frozenset(
+    {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+     "year", "years", "term", "terms", "shift", "shifts", "fortnight", "fortnights"}
+)  # fmt: skip
+# "two weeks later", "three years ago": when something happened, not how much changed.
+_WHEN = frozenset({"later", "ago", "after"})
+_PERIODS = frozenset({"a", "an", "per", "each", "every"})
+# A time measured with "a"/"an" rather than a number: "within a week", "a day early", "a day a week back".
+_TIME_WITH_ARTICLE = re.compile(
+    r"\b((within|in|inside|under) (a|an) (minute|hour|day|week|month|year|fortnight|term|shift)|"
+    r"(a|an|one) (minute|hour|day|week|month|year|fortnight|term) (early|earlier|sooner|faster|quicker|ahead|less|"
+    r"back|saved|shorter)|(a|an) (minute|hour|day|week|shift|morning) (a|per|each) (day|week|month|shift|year))\b",
+    re.I,
+)
+
+
+def amounts(sentence: str) -> list[str]:
+    """The amounts in a sentence that measure something, as written ("22 percent", "twice", "a third",
+    "within a week"): a percentage, money, a multiple, a fraction, or a number of things or of time.
+    Numbers that only name or place things are left out: "the two teams", "one of them", "at 9 am",
+    "in 2019", "my third year", "double bookings", "half term", "every two weeks", "two weeks later"."""
+    text = sentence.lower().replace("’", "'")
+    text = re.sub(r"\bper cent\b", "percent", text)
+    toks = _AMOUNT_TOKEN.findall(text)
+    found: list[str] = []
+    for i, t in enumerate(toks):
+        prev = toks[i - 1] if i > 0 else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        after = toks[i + 2] if i + 2 < len(toks) else ""
+        if t in _ALWAYS_AMOUNT or (t.endswith("fold") and t != "fold") or t in ("halved", "halving", "halve"):
+            if t == "twice" and nxt in (*_PERIODS, "that", "this", "last", "next") and after in _TIME_UNITS:
+                continue  # "twice a week", "twice that year": how often, not how much
+            found.append(t)
+        elif t in _MULTIPLY:
+            if nxt in ("the", "what", "its", "our", "their", "that", "his", "her", "my", "in"):
+                found.append(t)
+        elif t in _FRACTIONS:
+            if t == "half" and nxt in ("term", "past", "time", "terms"):
+                continue  # "by half term", "half past nine"
+            if (
+                prev in _FRACTION_BEFORE
+                or prev in _COUNT_WORDS
+                or prev[:1].isdigit()
+                or (t == "half" and nxt in ("a", "an", "the", "of", "as", "our", "their", "its", "my"))
+            ):
+                found.append(f"{prev} {t}" if prev in ("a", "an", "one") or prev in _COUNT_WORDS else t)
+        elif t[:1].isdigit() or t in _COUNT_WORDS or t in ("fortnight", "fortnights"):
+            if t[:1].isdigit() and (
+                t.endswith(("st", "nd", "rd", "th", "am", "pm"))
+                or ":" in t
+                or (re.fullmatch(r"(19|20)\d\d", t) and (prev in _YEAR_BEFORE or not nxt))
+            ):
+                continue  # "the 3rd", "9 am", "9:30", "in 2019"
+            if nxt in ("am", "pm", "o'clock", "o"):
+                continue  # "three o'clock"
+            if prev in _NAMING or prev in _COUNT_WORDS or prev[:1].isdigit():
+                continue  # "the two teams", "at nine"; "twenty-five" is one amount, counted once
+            if nxt in ("times", "time") and after in _PERIODS:
+                continue  # "three times a week"
+            if nxt in _TIME_UNITS and (prev in _WHEN or after in _WHEN):
+                continue  # "two weeks later", "after three months": when, not how much
+            found.append(t)
+    found.extend(m.group(0) for m in _TIME_WITH_ARTICLE.finditer(text))
+    return found
+
+
+_YEAR_BEFORE = frozenset(
+    {"in", "since", "until", "till", "during", "of", "early", "late", "summer", "spring", "autumn", "winter",
+     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"}
+)  # fmt: skip
+# Number words that count ("one" is left out: "one of them told me" measures nothing).
+_COUNT_WORDS = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion", "dozen", "dozens",
+     "hundreds", "thousands", "millions", "zero"}
+)  # fmt: skip
+
+
 def has_quantity(sentence: str) -> bool:
-    """A measurable amount: a digit, a percentage, money, or a number word ("six hours", "twice").
-    "one" is left out: "one of them told me" measures nothing."""
-    return bool(_QUANTITY.search(sentence) or _PER_CENT.search(sentence)) or any(
-        part in _NUMBER_WORDS for w in words(sentence) for part in w.split("-")
-    )
+    """A measurable amount (`amounts`): "22 percent", "£800", "twice as fast", "a third fewer", "six hours",
+    "150 customers"; not "the two teams", "one of my colleagues", "at 9 am"."""
+    return bool(amounts(sentence))

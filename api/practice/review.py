@@ -23,6 +23,9 @@ LONG_ANSWER_WORDS = 400
 MIN_STORY_WORDS = 20
 MIN_STORY_SENTENCES = 2
 MAX_PRINCIPLES = 3
+# A task or action sentence at least this likely to be the result counts for a measured result
+# (chosen on cross-validation over train+dev: `python -m api.practice measure`).
+RESULT_CHANCE = 0.2
 PARTS = ("situation", "task", "action", "result")
 
 SUGGESTIONS = {
@@ -64,7 +67,9 @@ class Review:
 def answer_kind(sentence_cues: list[Cues], n_words: int) -> str:
     """story, or why it is not one: a story is told in the past tense about what happened."""
     n = len(sentence_cues)
-    told = sum(c.past > 0 and not c.modal for c in sentence_cues)
+    # Told: in the past tense, and not what the teller would do ("a colour that I knew would damage her
+    # hair" is told; "I would call the customer" is not).
+    told = sum(c.past > 0 and not c.modal_subject for c in sentence_cues)
     modal = sum(c.modal for c in sentence_cues)
     described = sum(c.self_description for c in sentence_cues)
     if n_words < MIN_STORY_WORDS or n < MIN_STORY_SENTENCES:
@@ -119,7 +124,9 @@ def review(answer: str, model: RoleModel, encoder: Encoder | None, bank: Bank) -
             [NOT_A_STORY[kind]],
             ["O"] * len(sentences),
         )
-    roles = ["O"] * opening + model.roles(sentences[opening:], encoder)
+    told, result_chances = model.roles_and_result_chances(sentences[opening:], encoder)
+    roles = ["O"] * opening + told
+    result_chances = [0.0] * opening + result_chances
     for sentence, role in zip(sentences, roles, strict=True):
         if role != "O":
             parts[ROLE_NAMES[role]].append(sentence)
@@ -128,8 +135,13 @@ def review(answer: str, model: RoleModel, encoder: Encoder | None, bank: Bank) -
     acting = [c for c, r in zip(sentence_cues, roles, strict=True) if r == "A"] or sentence_cues
     i = sum(c.i for c in acting)
     we = sum(c.we for c in acting)
-    results = [c for c, r in zip(sentence_cues, roles, strict=True) if r == "R"]
-    quantified = any(c.quantity for c in results)
+    # The result measured: an amount in a result sentence, or in a task or action sentence the model
+    # finds fairly likely to tell the result all the same ("On the night twelve tables were
+    # double-booked" read as the task): the amount is the outcome whichever role won the decoding.
+    quantified = any(
+        c.quantity and (r == "R" or (r in ("T", "A") and p >= RESULT_CHANCE))
+        for c, r, p in zip(sentence_cues, roles, result_chances, strict=True)
+    )
     suggestions = [SUGGESTIONS[p] for p in missing]
     if we > i:
         suggestions.append(SUGGESTIONS["we"])

@@ -141,12 +141,18 @@ class RoleModel:
 
     def roles(self, sentences: list[str], encoder: Encoder | None) -> list[str]:
         """One of S T A R for each sentence."""
+        return self.roles_and_result_chances(sentences, encoder)[0]
+
+    def roles_and_result_chances(self, sentences: list[str], encoder: Encoder | None) -> tuple[list[str], list[float]]:
+        """One of S T A R for each sentence, and each sentence's probability of telling the result
+        before the decoding chose one role."""
         if not sentences:
-            return []
+            return [], []
         vectors = encoder.encode(sentences) if self.uses_embeddings and encoder is not None else None
-        lp = self.decoding_scores(features(sentences, vectors, self.uses_words))
-        idx = in_story_order(lp) if self.ordered else [int(i) for i in lp.argmax(axis=1)]
-        return [ROLES[i] for i in idx]
+        lp = self.log_probs(features(sentences, vectors, self.uses_words))
+        scores = lp + self.offsets if self.offsets is not None else lp
+        idx = in_story_order(scores) if self.ordered else [int(i) for i in scores.argmax(axis=1)]
+        return [ROLES[i] for i in idx], [float(p) for p in np.exp(lp[:, ROLES.index("R")])]
 
 
 def fit(

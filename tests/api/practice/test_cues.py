@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.practice.cues import cues, has_quantity, is_opener, split_sentences
+from api.practice.cues import amounts, cues, has_quantity, is_opener, split_sentences
 
 
 def test_sentences_split_at_ends_and_line_breaks_lower_case_included():
@@ -111,3 +111,75 @@ def test_the_place_of_a_sentence_weighs_its_cues():
     assert amount.vector(1.0, False, True)[-1] == 1.0 and amount.vector(0.5, False, False)[-1] == 0.0
     trouble = cues("I joined a team whose code kept failing.")
     assert trouble.vector(0.0, True, False)[-4] == 1.0 and trouble.vector(0.5, False, False)[-4] == 0.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Our rate went up by 22 percent within a week.",  # a percentage
+        "We raised £5k for the shelter.",  # money, with a k
+        "The new process was 10x faster.",  # a multiple in digits
+        "It was twice as fast.",  # a multiple in words
+        "We doubled the sign-ups.",
+        "We cut waiting times by a third.",  # a fraction
+        "Returns fell by half.",
+        "We filed the return four days before the deadline.",  # time
+        "The rest of the team got about a day a week back for planned work.",  # time with "a"
+        "All three were driving the route on their own within a week.",
+        "We served about 150 customers that morning.",  # a count of things done
+        "Failures dropped from eight a month to one.",
+    ],
+)
+def test_an_amount_that_measures_a_change_or_result_is_measurable(sentence):
+    assert has_quantity(sentence), amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The two teams now meet every week.",  # names the teams, counts nothing
+        "There were no more double bookings.",  # "double" describes the bookings
+        "Since then I double-check every order.",
+        "One of my colleagues now does it too.",
+        "The shop now opens at 9 am.",  # a time of day
+        "We now start at nine.",
+        "We also stopped deploying after three o'clock.",
+        "In 2019 I was promoted.",  # a year
+        "In my third year I led the team.",  # an ordinal
+        "By half term she could read the classroom clock.",
+        "Two weeks later my manager thanked me.",  # when, not how much
+        "After three months the project was handed over.",
+        "We now meet three times a week.",  # how often
+        "We delivered twice a day instead of once.",
+        "The steps were used again twice that year.",
+        "On the 3rd of May the new rota started.",
+    ],
+)
+def test_a_number_that_only_names_places_or_dates_something_measures_nothing(sentence):
+    assert not has_quantity(sentence), amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence, scene_clause, acting",
+    [
+        # "I <did> ..." that sets the scene: a clause tells what went wrong.
+        ("I organised a wedding where the caterer cancelled the night before.", True, True),
+        ("I joined a team whose code had almost no tests.", True, True),
+        ("I missed a deadline because I underestimated the research.", True, True),
+        # After a leading "when ...", the main clause tells what the person did.
+        ("When a customer emailed that her parcel was late, I sent a replacement.", True, True),
+        ("After the meeting, we then called every customer.", False, True),
+        ("When I was a cashier, there were long queues.", True, False),
+        ("I introduced a weekly stock check.", False, True),
+    ],
+)
+def test_a_clause_of_trouble_and_an_action_after_a_leading_clause_are_cues(sentence, scene_clause, acting):
+    c = cues(sentence)
+    assert (c.scene_clause, c.acts) == (scene_clause, acting)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["I was wiring a new office when the lights went out.", "I had just become a shift supervisor."]
+)
+def test_an_ongoing_or_just_begun_state_sets_the_scene(sentence):
+    assert cues(sentence).scene_marker

@@ -73,6 +73,22 @@ def test_a_story_with_could_not_in_it_is_a_story(model, bank):
     assert review(text, model, None, bank).kind == "story"
 
 
+def test_a_story_with_would_or_could_in_a_clause_about_something_else_is_a_story(model, bank):
+    text = (
+        "A client wanted a colour that I knew would damage her hair, so I explained why and did a strand test. "
+        "I suggested a softer shade that would get close to what she wanted and that I could redo later. "
+        "She was disappointed at first but she has come back to me ever since."
+    )
+    assert review(text, model, None, bank).kind == "story"
+    # The teller's own "would" is still what they would do.
+    assert (
+        review(
+            text.replace("I explained", "I would explain").replace("I suggested", "I'd suggest"), model, None, bank
+        ).kind
+        != "story"
+    )
+
+
 def test_we_heavy_actions_and_an_unmeasured_result_are_named(model, bank):
     text = (
         "Our team owned the checkout service of an online shop. "
@@ -131,3 +147,49 @@ def test_a_greeting_before_the_story_is_no_part_of_it(model, bank):
     assert r.kind == "story" and r.roles[:2] == ["O", "O"]
     assert all("Sure" not in s and "Hi!" not in s for part in r.parts.values() for s in part)
     assert r.parts["situation"] == ["Last year our warehouse kept loading parcels onto the wrong truck."]
+
+
+def test_a_result_that_names_a_number_without_measuring_anything_is_not_quantified(model, bank):
+    text = (
+        "At my last job the sales and support teams kept blaming each other for late orders. "
+        "I asked both managers if I could set up a short weekly meeting. "
+        "I wrote the agenda and I sent a summary after each meeting. "
+        "The two teams now meet every Monday and there were no more double bookings."
+    )
+    r = review(text, model, None, bank)
+    assert r.parts["result"] and not r.quantified_result
+    assert any("measurable" in s for s in r.suggestions)
+
+
+class _FixedRoles:
+    """A sentence-role model that answers fixed roles and result chances (pure logic of the review)."""
+
+    def __init__(self, roles, chances):
+        self._roles, self._chances = roles, chances
+
+    def roles_and_result_chances(self, sentences, encoder):
+        assert len(sentences) == len(self._roles)
+        return list(self._roles), list(self._chances)
+
+
+THREE = (
+    "Our restaurant started a new booking system the week before a holiday. "
+    "We did not test it with a full evening of bookings. "
+    "On the night twelve tables were double-booked and we turned people away."
+)
+
+
+@pytest.mark.parametrize(
+    "roles, chances, quantified",
+    [
+        (("S", "A", "R"), (0.0, 0.1, 0.9), True),  # the amount is in the result
+        (("S", "A", "T"), (0.0, 0.1, 0.4), True),  # read as the task, but fairly likely the result
+        (("S", "A", "A"), (0.0, 0.1, 0.05), False),  # an amount in what was done is not the outcome
+        (("S", "A", "S"), (0.0, 0.1, 0.9), False),  # nor in the scene
+    ],
+)
+def test_an_amount_counts_as_a_measured_result_when_its_sentence_is_or_likely_is_the_result(
+    bank, roles, chances, quantified
+):
+    r = review(THREE, _FixedRoles(roles, chances), None, bank)
+    assert r.quantified_result is quantified
