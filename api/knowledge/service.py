@@ -161,7 +161,9 @@ class KnowledgeService:
             qvec=qvec,
             example_weight=params.example_weight,
         )
-        uncovered = index.coverage.uncovered(qvec) if index.coverage is not None else None
+        uncovered = (
+            index.coverage.uncovered(qvec, search_text(index, effective)) if index.coverage is not None else None
+        )
         decision = decide(ranked, params, index.doc_sections, likely_uncovered, uncovered)
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
@@ -229,7 +231,7 @@ class KnowledgeService:
             qvec=qvec,
             example_weight=params.example_weight,
         )
-        uncovered = index.coverage.uncovered(qvec) if index.coverage is not None else None
+        uncovered = index.coverage.uncovered(qvec, search_text(index, query)) if index.coverage is not None else None
         if resolved.kind == "ordinal":
             target = pick_listed(resolved, ctx)
             within = [p for p in everything if p.doc == target]

@@ -50,11 +50,27 @@ def test_the_model_learns_what_uncovered_questions_ask_about_and_caches_their_ve
 
     model = train(covered, uncovered, counting, tmp_path, "fake")
     assert model is not None and model.examples == 6
-    assert model.uncovered(fake_encode(["what's the pay?"])) > 0.8
-    assert model.uncovered(fake_encode(["how long is the loop?"])) < 0.2
+    for question, expected in (("what's the pay?", True), ("how long is the loop?", False)):
+        assert (model.uncovered(fake_encode([question]), question) > 0.7) is expected, question
     train(covered, [*uncovered, "salary for interns"], counting, tmp_path, "fake")
     assert calls == [6, 1]  # the second fit embeds only the new question
     assert train(covered, [], fake_encode) is None
+
+
+def test_the_words_of_a_question_count_where_its_vector_does_not_tell():
+    # Every vector the same: only how the questions are worded tells covered from uncovered.
+    same = lambda texts: np.tile(np.array([[0.6, 0.8, 0.0]]), (len(texts), 1))  # noqa: E731
+    covered = ["how long is the phone interview", "how long is the assessment", "how long is the loop"]
+    uncovered = ["can I move my phone interview", "can I move the assessment", "can I move my loop"]
+    model = train(covered, uncovered, same)
+    assert model is not None and model.ngrams is not None
+    vec = same(["x"])
+    assert (
+        model.uncovered(vec, "can I move my interview") > 0.6 > 0.4 > model.uncovered(vec, "how long is my interview")
+    )
+    without = train(covered, uncovered, same, ngrams=False)
+    assert without is not None and without.ngrams is None
+    assert abs(without.uncovered(vec, "can I move my interview") - without.uncovered(vec, "how long is it")) < 1e-9
 
 
 def passage(score: float) -> Passage:
