@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -184,12 +185,14 @@ def decide(
     doc_sections: dict[str, list[Section]] | None = None,
     likely_uncovered: bool = False,
     uncovered: float | None = None,
+    tie_break: Callable[[Passage, Passage], Passage | None] | None = None,
 ) -> Decision:
     """Answer with the best section (with its close neighbours from the same document, or the whole
     document when it is short), ask which one was meant when two documents tie, or fall back when
     nothing is close enough. A question NLU judged uncovered needs a much closer match: uncovered
     in-domain questions score as high as real paraphrases (notes/retrieval.md), so only a strong
-    match (meaning and key words) overrides NLU."""
+    match (meaning and key words) overrides NLU. `tie_break` may settle a near tie between two
+    documents by naming the one that clearly answers the question (None: ask)."""
     if not ranked or ranked[0].score < p.answer_threshold:
         return Decision("fallback", [], ranked, uncovered=uncovered)
     if likely_uncovered and ranked[0].score < p.uncovered_override:
@@ -209,7 +212,12 @@ def decide(
             # offer, how long do I have to accept?" between hearing back and applying): neither would
             # answer it, so the honest reply is the refusal and the offer of a person.
             return Decision("fallback", [], ranked, uncovered=uncovered)
-        return Decision("clarify", [best, runner], ranked, uncovered=uncovered)
+        settled = tie_break(best, runner) if tie_break is not None else None
+        if settled is None:
+            return Decision("clarify", [best, runner], ranked, uncovered=uncovered)
+        if settled is runner:
+            best = runner
+            ranked = [runner] + [x for x in ranked if x is not runner]
     siblings = (doc_sections or {}).get(best.doc, [])
     if siblings and sum(len(s.text) for s in siblings) <= p.whole_doc_chars:
         # A short topic file reads as one answer; its sections in document order.

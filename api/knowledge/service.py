@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
@@ -43,6 +44,8 @@ OWN_SUBJECT_MARGIN = 0.12
 # The section just given is passed over for a different question when another section of the topic
 # that addresses the question scores this close to it ("who else is in the loop?" after the bar raiser).
 REPEAT_MARGIN = 0.12
+# A near tie is settled without asking when one topic states this many more of the question's words.
+TIE_WORDS = 2
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +167,9 @@ class KnowledgeService:
         uncovered = (
             index.coverage.uncovered(qvec, search_text(index, effective)) if index.coverage is not None else None
         )
-        decision = decide(ranked, params, index.doc_sections, likely_uncovered, uncovered)
+        decision = decide(
+            ranked, params, index.doc_sections, likely_uncovered, uncovered, partial(self._states_more, effective)
+        )
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
 
@@ -286,7 +291,9 @@ class KnowledgeService:
             if not own and not any(addresses(words, self._says(p)) for p in everything[:1]):
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
-        decision = decide(everything[:5], params, index.doc_sections, likely_uncovered, uncovered)
+        decision = decide(
+            everything[:5], params, index.doc_sections, likely_uncovered, uncovered, partial(self._states_more, query)
+        )
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
         if top is not None and top.id == ctx.section and words and 2 * addresses(words, self._says(top)) < len(words):
@@ -311,6 +318,18 @@ class KnowledgeService:
         scored = [(len(wanted & aspect(s)), s.id) for s in index.doc_sections[doc]]
         best = max(scored, default=(0, ""))
         return best[1] if best[0] > 0 else None
+
+    def _states_more(self, query: str, best: Passage, runner: Passage) -> Passage | None:
+        """Of two topics that tie, the one whose words (heading, text, example questions) state clearly
+        more of the question's: "how do I find roles near me?" ties between the talent network and
+        finding a job, and only the second says "find", "roles" and "near". None: a genuine tie, ask."""
+        words = content_words(query)
+        have = addresses(words, self._says(best)), addresses(words, self._says(runner))
+        if have[0] >= have[1] + TIE_WORDS:
+            return best
+        if have[1] >= have[0] + TIE_WORDS:
+            return runner
+        return None
 
     def _says(self, passage: Passage) -> str:
         """The words a section answers to: its heading, its text and the writers' example questions

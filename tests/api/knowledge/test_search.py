@@ -52,6 +52,14 @@ def test_near_tie_on_a_question_that_looks_uncovered_is_refused_not_offered():
     assert decide(tie, p).kind == "clarify"
 
 
+def test_a_tie_the_tie_break_settles_is_answered_with_the_topic_it_names():
+    tie = [passage("a", "x", 0.45), passage("b", "y", 0.445), passage("c", "y", 0.40)]
+    d = decide(tie, P, tie_break=lambda best, runner: runner)
+    assert d.kind == "answer" and [p.id for p in d.passages] == ["b", "c"]  # with its document's neighbour
+    assert decide(tie, P, tie_break=lambda best, runner: best).passages[0].id == "a"
+    assert decide(tie, P, tie_break=lambda best, runner: None).kind == "clarify"
+
+
 def test_near_tie_above_the_ceiling_is_answered():
     d = decide([passage("a", "x", 0.8), passage("b", "y", 0.795)], P)
     assert d.kind == "answer"

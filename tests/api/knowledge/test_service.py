@@ -7,6 +7,7 @@ import asyncio
 from api.config import Settings
 from api.knowledge.embedder import PrefetchingEmbedder
 from api.knowledge.index import build_index
+from api.knowledge.search import Passage
 from api.knowledge.service import KnowledgeService
 
 DOCS = {
@@ -278,3 +279,23 @@ def test_a_question_for_a_quantity_the_topic_does_not_state_is_refused(write_doc
     assert how_many.kind == "fallback"
     _, second = talk(svc, "what types of assessments are there?", "how long is the second one?")
     assert second.kind == "answer" and second.passages[0].doc == "knowledge/sample.md"
+
+
+TIE_DOCS = {
+    "talent.md": "---\ntitle: Talent network\nupdated: 2026-01-01\n---\n## Joining the talent network\n"
+    "Get notified when there is a role that matches your expertise.\n",
+    "finding.md": "---\ntitle: Finding a job\nupdated: 2026-01-01\n---\n## Finding the right job\n"
+    "Search the open roles by keyword and location to find jobs near you.\n",
+}
+
+
+def test_a_near_tie_is_settled_by_the_topic_that_states_clearly_more_of_the_question(write_doc, tmp_path, embedder):
+    svc = service_of(TIE_DOCS, write_doc, tmp_path, embedder)
+    talent, finding = (
+        Passage.of(svc.index.doc_sections[f"knowledge/{d}.md"][0], 0.43, 0.43) for d in ("talent", "finding")
+    )
+    # "find", "roles" and "near" are all in the second; only "roles" in the first.
+    assert svc._states_more("how do I find roles near me?", talent, finding) is finding
+    assert svc._states_more("how do I find roles near me?", finding, talent) is finding
+    # Each states as much of the question as the other: a genuine tie, asked.
+    assert svc._states_more("what about roles?", talent, finding) is None
