@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from api.knowledge.coverage import nlu_examples, train
+from api.knowledge.coverage import CoverageModel, Ngrams, nlu_examples, train
 from api.knowledge.search import Params, Passage, decide
 
 NLU = """version: "3.1"
@@ -71,6 +72,21 @@ def test_the_words_of_a_question_count_where_its_vector_does_not_tell():
     without = train(covered, uncovered, same, ngrams=False)
     assert without is not None and without.ngrams is None
     assert abs(without.uncovered(vec, "can I move my interview") - without.uncovered(vec, "how long is it")) < 1e-9
+
+
+def test_the_n_gram_weights_score_a_question_as_the_fitted_matrix_does():
+    texts = ["how long is the phone interview", "can I move my loop", "what's the pay for an SDE intern?"]
+    grams = Ngrams.fit(texts * 2)  # every character n-gram seen twice, so none is dropped by min_df
+    coef = np.random.default_rng(7).normal(size=grams.features(texts).shape[1])
+    weights = grams.weighted(coef)
+    for text in [*texts, "how LONG is my onsite??", "", "zzz"]:
+        assert weights.score(text) == pytest.approx(float((grams.features([text]) @ coef)[0]), abs=1e-9), text
+
+
+def test_an_extreme_score_is_a_probability_not_an_overflow():
+    model = CoverageModel(np.array([1e6, 0.0, 0.0]), 0.0)
+    assert model.uncovered(np.array([1.0, 0.0, 0.0])) == pytest.approx(1.0)
+    assert model.uncovered(np.array([-1.0, 0.0, 0.0])) == pytest.approx(0.0)
 
 
 def passage(score: float) -> Passage:
