@@ -1,5 +1,6 @@
 """Rasa NLU component that re-labels, after intent classification, non-English messages, non-questions,
-and questions about where candidates check a status (the FAQ, not a look-up of the candidate's own)."""
+questions about where candidates check a status (the FAQ, not a look-up of the candidate's own), and
+requests for the candidate's own status that NLU called out of scope."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from rasa_ext.components.message_checks import (
     has_foreign_signs,
     is_non_english,
     is_not_a_question,
+    requests_own_status,
 )
 
 # Button payloads ("/request_human") are already intents; they are never re-labelled.
@@ -58,6 +60,10 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, "not_a_question")
             elif (message.get(INTENT) or {}).get("name") in WHERE_TO_CHECK_IS_NOT and asks_where_to_check_status(text):
                 self._relabel(message, "ask_hiring")
+            elif (message.get(INTENT) or {}).get("name") == "out_of_scope" and requests_own_status(text):
+                # "What's the current status of my candidacy for the Dublin data center technician job?":
+                # the role and the place outweighed the request in the n-grams.
+                self._relabel(message, "check_my_status")
             elif (message.get(INTENT) or {}).get("name") == "non_english" and not has_foreign_signs(text):
                 self._drop_top(message)
             else:

@@ -51,3 +51,24 @@ def test_a_question_about_where_to_check_a_status_is_a_hiring_question_not_a_loo
     message = classified("any hardware engineering roles in seattle?", ("search_jobs", 0.8), ("ask_hiring", 0.1))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "search_jobs"
+
+
+def test_a_request_for_my_own_status_that_nlu_called_out_of_scope_is_a_look_up():
+    for text in (
+        "What's the current status of my candidacy for the Dublin data center technician job?",
+        "I applied to req 2847391 (Solutions Architect, Seattle) on March 3 - what's the status?",
+        "can you tell me whether my phone interview got me through to the next round?",
+        "wondering if the hiring manager has made a decision on me",
+    ):
+        message = classified(text, ("out_of_scope", 0.9), ("check_my_status", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "check_my_status", "confidence": 1.0}, text
+    # A question about how offers or status pages work stays out of scope (refused) or with the FAQ.
+    for text, top in (
+        ("once i get an offer how long do i have to accept?", "out_of_scope"),
+        ("will aws sponsor my visa if i get an offer?", "out_of_scope"),
+        ("is the place to check application status the same for tech jobs in Canada?", "ask_hiring"),
+    ):
+        message = classified(text, (top, 0.9), ("check_my_status", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == top, text
