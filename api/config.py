@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # A "did you mean" between two topics is a refusal instead when P(uncovered) reaches this: on the
     # dev sets every tie at 0.5 or more was an uncovered question; the covered ones were at 0.33 or less.
     clarify_refuse_above: float = Field(default=0.5, gt=0, le=1)
+    # NLU's "out of scope" is set aside when the coverage model finds P(uncovered) below this: on the dev
+    # sets no uncovered question NLU flagged was below 0.25, and 29 covered ones were (0: never).
+    flag_overruled_below: float = Field(default=0.2, ge=0, lt=1)
 
     # Application status: the built-in store (any SQLAlchemy URL) or a company's applicant-tracking
     # system over HTTP (GET {status_ats_url}/candidates/{id}/applications).

@@ -61,6 +61,8 @@ class Params:
     # Two topics tie (a "did you mean") but the coverage model finds the question more likely uncovered
     # than this: refused instead of offering two guesses (1.0: never).
     clarify_refuse_above: float = 1.0
+    # NLU's "out of scope" is set aside when the coverage model's P(uncovered) is below this (0: never).
+    flag_overruled_below: float = 0.0
 
 
 @dataclass
@@ -195,6 +197,11 @@ def decide(
     documents by naming the one that clearly answers the question (None: ask)."""
     if not ranked or ranked[0].score < p.answer_threshold:
         return Decision("fallback", [], ranked, uncovered=uncovered)
+    if likely_uncovered and uncovered is not None and uncovered < p.flag_overruled_below:
+        # NLU reads only the words; the coverage model reads them and the meaning, and has learnt the
+        # writers' example questions too: when it is sure the page covers the question ("what method
+        # should I use to structure my interview stories?"), NLU's flag is set aside.
+        likely_uncovered = False
     if likely_uncovered and ranked[0].score < p.uncovered_override:
         return Decision("fallback", [], ranked, uncovered=uncovered)
     if uncovered is not None and uncovered >= (p.refuse_above_when_flagged if likely_uncovered else p.refuse_above):

@@ -126,6 +126,7 @@ class KnowledgeService:
             s.refuse_above,
             s.refuse_above_when_flagged,
             s.clarify_refuse_above,
+            s.flag_overruled_below,
         )
 
     @staticmethod

@@ -98,3 +98,12 @@ def test_short_questions_with_pronouns_are_follow_ups():
 )
 def test_the_thing_a_question_sets_aside_is_recognised(question, words):
     assert excluded_words(question) == words
+
+
+def test_nlu_s_out_of_scope_is_set_aside_when_the_coverage_model_is_sure_the_page_covers_it():
+    ranked = [passage("a", "x", 0.45)]  # below the score a flagged question needs (0.55 here)
+    p = dataclasses.replace(P, flag_overruled_below=0.2)
+    assert decide(ranked, p, likely_uncovered=True, uncovered=0.12).kind == "answer"
+    assert decide(ranked, p, likely_uncovered=True, uncovered=0.3).kind == "fallback"
+    assert decide(ranked, p, likely_uncovered=True).kind == "fallback"  # no coverage model: NLU decides
+    assert decide(ranked, P, likely_uncovered=True, uncovered=0.12).kind == "fallback"  # 0: never
