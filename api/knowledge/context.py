@@ -65,6 +65,26 @@ _BARE_REFERENCE = re.compile(
 )
 
 
+# "just finished my OA, what comes next?", "suppose my phone interview goes well - what's the step after
+# that?": the step after one the message names itself, whatever the conversation's topic. ("After I hit
+# Apply Now, what happens next?" is not here: it asks about the rest of a step, not the next one.)
+_NEXT_OF_NAMED = re.compile(
+    r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+)?the\s+(?:next\s+)?step\s+after\b"
+    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+)?(?:comes\s+)?next\b|\bwhat\s+comes\s+after\b"
+    r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+step\b",
+    re.IGNORECASE,
+)
+
+
+def named_before_next(query: str) -> str | None:
+    """The words naming the step a message asks what follows ("just finished my OA"), or None when it
+    does not ask for the next step or names nothing besides."""
+    if not _NEXT_OF_NAMED.search(query):
+        return None
+    rest = _NEXT_OF_NAMED.sub(" ", query)
+    return rest if content_words(rest) else None
+
+
 # "no, I meant after the final loop": the candidate repeats the last question about another subject.
 _CORRECTION = re.compile(r"^\W*(?:no+|nope|sorry|actually|wait)?\W*(?:i\s+)?(?:meant|mean)\b", re.IGNORECASE)
 

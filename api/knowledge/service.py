@@ -25,6 +25,7 @@ from api.knowledge.context import (
     is_bare_reference,
     is_correction,
     listed_after,
+    named_before_next,
     next_topic,
     pick_listed,
     resolve,
@@ -225,6 +226,12 @@ class KnowledgeService:
                 return self._with_context(Decision("answer", self._answer(first, []), [first], query), ctx)
             if is_step:  # the end of the process: nothing is said about what follows it
                 return self._with_context(Decision("fallback", [], [], query), ctx)
+        if resolved.kind == "own":
+            named, after = self._step_after_named(query)
+            if after is not None:
+                return self._with_context(Decision("answer", self._answer(after, []), [after], query), ctx)
+            if named is not None:  # the last step: the page says nothing of what follows it
+                return self._with_context(Decision("fallback", [], [named], query), ctx)
         if qvec is None:
             qvec = self.embedder.encode([search_text(index, query)])
         everything = rank(
@@ -301,6 +308,30 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _step_after_named(self, query: str) -> tuple[Passage | None, Passage | None]:
+        """The step a message like "just finished my OA, what comes next?" names (found by searching
+        the naming words alone) and the first section of the step after it (front matter `next:`); the
+        named step alone when it is the last one; (None, None) when the message names no step."""
+        named = named_before_next(query)
+        if named is None:
+            return None, None
+        index, params = self.index, self.params
+        found = rank(
+            index,
+            self.embedder,
+            named,
+            params.bm25_weight,
+            k=1,
+            sentence_weight=params.sentence_weight,
+            example_weight=params.example_weight,
+        )
+        if not found or found[0].score < params.answer_threshold or found[0].doc not in index.steps:
+            return None, None
+        target = index.next_of.get(found[0].doc)
+        if target is None or target not in index.doc_sections:
+            return found[0], None
+        return found[0], Passage.of(index.doc_sections[target][0], 1.0, 1.0)
 
     def _parallel(self, section_id: str | None, doc: str | None) -> str | None:
         """The section of `doc` that says for its topic what `section_id` said for its own: the one whose

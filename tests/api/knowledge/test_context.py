@@ -11,6 +11,7 @@ from api.knowledge.context import (
     is_bare_reference,
     is_correction,
     listed_after,
+    named_before_next,
     next_topic,
     pick_listed,
     resolve,
@@ -135,3 +136,13 @@ def test_a_bare_reference_is_only_the_reference(message, bare):
 )
 def test_a_correction_is_recognised(message, correction):
     assert is_correction(message) is correction
+
+
+def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
+    assert "OA" in named_before_next("just finished my OA 🙌 what comes next")
+    assert "phone interview" in named_before_next("Suppose my phone interview goes well - what's the step after that?")
+    assert "applying" in named_before_next("whats next after applying")
+    # The rest of a step, not the next one; or nothing named besides the question.
+    assert named_before_next("After I hit Apply Now, what happens next?") is None
+    assert named_before_next("what's the next step?") is None
+    assert named_before_next("how long is the phone interview?") is None

@@ -299,3 +299,16 @@ def test_a_near_tie_is_settled_by_the_topic_that_states_clearly_more_of_the_ques
     assert svc._states_more("how do I find roles near me?", finding, talent) is finding
     # Each states as much of the question as the other: a genuine tie, asked.
     assert svc._states_more("what about roles?", talent, finding) is None
+
+
+def test_a_message_naming_a_step_and_asking_what_comes_next_gets_the_step_after_it(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    (after_sample,) = talk(svc, "just finished the work sample simulation, what comes next?")
+    assert after_sample.kind == "answer" and after_sample.passages[0].doc == "knowledge/phone.md"
+    assert after_sample.context is not None and after_sample.context.step == "knowledge/phone.md"
+    # Whatever the conversation was about before.
+    _, after_phone = talk(svc, "what does a bar raiser do?", "my phone interview went well, what's the next step?")
+    assert after_phone.passages[0].doc == "knowledge/loop.md"
+    # The last step: the page says nothing of what follows it.
+    (after_loop,) = talk(svc, "what's next after the interview loop?")
+    assert after_loop.kind == "fallback"
