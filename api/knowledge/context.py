@@ -212,8 +212,10 @@ def resolve(query: str, ctx: Context) -> Resolved:
     return Resolved("own")
 
 
-def pick_listed(resolved: Resolved, ctx: Context) -> str | None:
-    """The listed topic an ordinal names: "the other one" is the listed one not being discussed."""
+def pick_listed(resolved: Resolved, ctx: Context, lists_of: dict[str, list[str]] | None = None) -> str | None:
+    """The listed topic an ordinal names: "the other one" is the listed one not being discussed. An
+    ordinal past the end of the list is of the list the current topic is an item of: after the steps,
+    "the second one" (the assessments, which list two types), then "and the third?" is the third step."""
     listed = ctx.listed
     if resolved.ordinal is None or not listed:
         return None
@@ -222,7 +224,10 @@ def pick_listed(resolved: Resolved, ctx: Context) -> str | None:
         return others[0] if len(others) == 1 or ctx.doc in listed else (others[-1] if others else None)
     if resolved.ordinal == -2:
         return listed[-1]
-    return listed[resolved.ordinal] if resolved.ordinal < len(listed) else None
+    if resolved.ordinal < len(listed):
+        return listed[resolved.ordinal]
+    parent = next((items for items in (lists_of or {}).values() if ctx.doc in items), None)
+    return parent[resolved.ordinal] if parent and resolved.ordinal < len(parent) else None
 
 
 def addresses(words: frozenset[str], text: str) -> int:

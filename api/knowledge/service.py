@@ -246,7 +246,7 @@ class KnowledgeService:
         )
         uncovered = index.coverage.uncovered(qvec, search_text(index, query)) if index.coverage is not None else None
         if resolved.kind == "ordinal":
-            target = pick_listed(resolved, ctx)
+            target = pick_listed(resolved, ctx, index.lists_of)
             within = [p for p in everything if p.doc == target]
             parallel = self._parallel(ctx.section, target) if is_bare_reference(query) else None
             if parallel is not None:

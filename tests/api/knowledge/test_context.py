@@ -68,6 +68,16 @@ def test_the_other_one_is_the_listed_topic_not_being_discussed():
     assert pick_listed(resolve("the first one?", ctx), ctx) == STYLE
 
 
+def test_an_ordinal_past_the_end_of_the_list_is_of_the_list_the_topic_is_an_item_of():
+    apply = "knowledge/online-application.md"
+    lists_of = {"knowledge/hiring-steps.md": [apply, ASSESS, PHONE, LOOP], ASSESS: [STYLE, SAMPLE]}
+    # After the steps, "the second one" answered the assessments, whose own list is the two types.
+    ctx = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
+    assert pick_listed(resolve("and the third?", ctx), ctx, lists_of) == PHONE
+    assert pick_listed(resolve("and the second?", ctx), ctx, lists_of) == SAMPLE  # in range: the types
+    assert pick_listed(resolve("and the third?", ctx), ctx) is None  # without the lists: nothing to pick
+
+
 @pytest.mark.parametrize("message", ["why not?", "who do I ask?", "are they in person?", "can they overrule everyone?"])
 def test_short_and_pronoun_led_messages_lean_on_the_topic(message):
     assert resolve(message, ON_PHONE).kind == "elliptical"
