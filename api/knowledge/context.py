@@ -45,7 +45,7 @@ class Resolved:
 _NEXT = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it)\W+)*"
     r"(?:(?:and\s+)?then\s+what|what(?:'s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+that|after\s+this|then)"
-    r"|(?:and\s+)?after\s+(?:that|this)|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
+    r"|(?:and\s+)?after\s+(?:that|this|those|these|them|it)|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
     r"|what(?:'s|\s+is)\s+the\s+next\s+step|next\s+step|and\s+next|then|next)\b\W*$",
     re.IGNORECASE,
 )
@@ -76,13 +76,41 @@ _NEXT_OF_NAMED = re.compile(
 )
 
 
+# "ok and after the OA?", "and after the final round?": a short message that is only "after <a step>".
+_AFTER_NAMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright)\W+)*after\s+(?:the|my|your)\s+", re.I)
+
+
 def named_before_next(query: str) -> str | None:
-    """The words naming the step a message asks what follows ("just finished my OA"), or None when it
-    does not ask for the next step or names nothing besides."""
-    if not _NEXT_OF_NAMED.search(query):
+    """The words naming the step a message asks what follows ("just finished my OA", "the third"), or
+    None when it does not ask for the next step or names nothing besides."""
+    start = _AFTER_NAMED.match(query)
+    if start and len(query.split()) <= 8:
+        rest = "the " + query[start.end() :]
+    elif _NEXT_OF_NAMED.search(query):
+        rest = _NEXT_OF_NAMED.sub(" ", query)
+    else:
         return None
-    rest = _NEXT_OF_NAMED.sub(" ", query)
-    return rest if content_words(rest) else None
+    return rest if content_words(rest) or _ORDINAL.search(rest) else None
+
+
+# "is that in person?", "does it have a time limit?": a yes/no question about what was just said, which
+# the section just given answers when it states the words (not a different question to move on from).
+_CONFIRMS = re.compile(
+    r"^\W*(?:(?:so|and|but|ok(?:ay)?)\W+)*(?:is|are|was|were|does|do|did|will|would)\s+(?:that|it|this|they|these|those)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_confirm(text: str) -> bool:
+    return bool(_CONFIRMS.search(text))
+
+
+def listed_named(text: str, ctx: Context, lists_of: dict[str, list[str]]) -> str | None:
+    """The listed topic an ordinal in `text` names ("what comes after the third?"), if any."""
+    m = _ORDINAL.search(text)
+    if m is None or not ctx.listed:
+        return None
+    return pick_listed(Resolved("ordinal", _ORDINALS[m.group(1).lower()]), ctx, lists_of)
 
 
 # "no, I meant after the final loop": the candidate repeats the last question about another subject.

@@ -21,10 +21,12 @@ from api.knowledge import answer_type
 from api.knowledge.context import (
     Context,
     addresses,
+    asks_to_confirm,
     content_words,
     is_bare_reference,
     is_correction,
     listed_after,
+    listed_named,
     named_before_next,
     next_topic,
     pick_listed,
@@ -226,8 +228,8 @@ class KnowledgeService:
                 return self._with_context(Decision("answer", self._answer(first, []), [first], query), ctx)
             if is_step:  # the end of the process: nothing is said about what follows it
                 return self._with_context(Decision("fallback", [], [], query), ctx)
-        if resolved.kind == "own":
-            named, after = self._step_after_named(query)
+        if resolved.kind != "next":  # "ok and after the OA?", "what comes after the third?"
+            named, after = self._step_after_named(query, ctx)
             if after is not None:
                 return self._with_context(Decision("answer", self._answer(after, []), [after], query), ctx)
             if named is not None:  # the last step: the page says nothing of what follows it
@@ -287,7 +289,12 @@ class KnowledgeService:
                     just = next((p for p in within if p.id == ctx.section), None)
                     if just is not None and just.score >= chosen.score - REPEAT_MARGIN:
                         chosen = just
-                elif chosen.id == ctx.section and len(fits) > 1 and fits[1].score >= chosen.score - REPEAT_MARGIN:
+                elif (
+                    chosen.id == ctx.section
+                    and len(fits) > 1
+                    and fits[1].score >= chosen.score - REPEAT_MARGIN
+                    and not asks_to_confirm(query)
+                ):
                     chosen = fits[1]  # a different question: not the section just given again
                 return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)
             named = everything[0] if everything else None
@@ -309,7 +316,7 @@ class KnowledgeService:
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
 
-    def _step_after_named(self, query: str) -> tuple[Passage | None, Passage | None]:
+    def _step_after_named(self, query: str, ctx: Context) -> tuple[Passage | None, Passage | None]:
         """The step a message like "just finished my OA, what comes next?" names (found by searching
         the naming words alone) and the first section of the step after it (front matter `next:`); the
         named step alone when it is the last one; (None, None) when the message names no step."""
@@ -317,15 +324,19 @@ class KnowledgeService:
         if named is None:
             return None, None
         index, params = self.index, self.params
-        found = rank(
-            index,
-            self.embedder,
-            named,
-            params.bm25_weight,
-            k=1,
-            sentence_weight=params.sentence_weight,
-            example_weight=params.example_weight,
-        )
+        item = listed_named(named, ctx, index.lists_of)  # "what comes after the third?"
+        if item is not None and item in index.doc_sections:
+            found = [Passage.of(index.doc_sections[item][0], 1.0, 1.0)]
+        else:
+            found = rank(
+                index,
+                self.embedder,
+                named,
+                params.bm25_weight,
+                k=1,
+                sentence_weight=params.sentence_weight,
+                example_weight=params.example_weight,
+            )
         if not found or found[0].score < params.answer_threshold or found[0].doc not in index.steps:
             return None, None
         target = index.next_of.get(found[0].doc)

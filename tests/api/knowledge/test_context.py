@@ -7,10 +7,12 @@ import pytest
 from api.knowledge.context import (
     Context,
     addresses,
+    asks_to_confirm,
     content_words,
     is_bare_reference,
     is_correction,
     listed_after,
+    listed_named,
     named_before_next,
     next_topic,
     pick_listed,
@@ -156,3 +158,20 @@ def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
     assert named_before_next("After I hit Apply Now, what happens next?") is None
     assert named_before_next("what's the next step?") is None
     assert named_before_next("how long is the phone interview?") is None
+
+
+def test_after_a_named_step_in_a_short_message_or_by_its_place_in_the_list():
+    assert "OA" in named_before_next("ok and after the OA?")
+    assert "final round" in named_before_next("and after the final round?")
+    assert "third" in named_before_next("what comes after the third")
+    steps = ("knowledge/online-application.md", ASSESS, PHONE, LOOP)
+    ctx = Context(doc="knowledge/hiring-steps.md", listed=steps)
+    assert listed_named("the third", ctx, {}) == PHONE
+    assert listed_named("the phone interview", ctx, {}) is None
+
+
+def test_a_yes_no_question_about_what_was_just_said_asks_to_confirm_it():
+    for text in ("is that in person?", "so is it timed?", "are they in person?", "does it have a time limit?"):
+        assert asks_to_confirm(text), text
+    for text in ("who else is in the loop?", "what about the other one?", "how long is it?"):
+        assert not asks_to_confirm(text), text

@@ -312,3 +312,11 @@ def test_a_message_naming_a_step_and_asking_what_comes_next_gets_the_step_after_
     # The last step: the page says nothing of what follows it.
     (after_loop,) = talk(svc, "what's next after the interview loop?")
     assert after_loop.kind == "fallback"
+
+
+def test_after_a_step_named_by_its_place_in_the_list_comes_the_step_after_it(write_doc, tmp_path, embedder):
+    svc = service_of(STEP_DOCS, write_doc, tmp_path, embedder)
+    _, after_first = talk(svc, "what are the steps?", "what comes after the first")
+    assert after_first.kind == "answer" and after_first.passages[0].doc == "knowledge/loop.md"
+    _, after_phone = talk(svc, "what are the steps?", "ok and after the phone interview?")
+    assert after_phone.passages[0].doc == "knowledge/loop.md"
