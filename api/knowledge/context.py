@@ -259,8 +259,10 @@ def pick_listed(resolved: Resolved, ctx: Context, lists_of: dict[str, list[str]]
 
 
 def addresses(words: frozenset[str], text: str) -> int:
-    """How many of a follow-up's content words a section's text states (crude stems: 'teasers' ~ 'teaser')."""
-    have = {stem(w) for w in tokenize(text)}
+    """How many of a follow-up's content words a section's text states (crude stems: 'teasers' ~ 'teaser';
+    two words written as one: 'brainteasers' ~ 'brain teasers', 'onsite' ~ 'on site')."""
+    tokens = tokenize(text)
+    have = {stem(w) for w in tokens} | {stem(a + b) for a, b in zip(tokens, tokens[1:])}
     return sum(1 for w in words if stem(w) in have)
 
 

@@ -175,3 +175,9 @@ def test_a_yes_no_question_about_what_was_just_said_asks_to_confirm_it():
         assert asks_to_confirm(text), text
     for text in ("who else is in the loop?", "what about the other one?", "how long is it?"):
         assert not asks_to_confirm(text), text
+
+
+def test_a_word_written_as_two_in_the_section_is_stated():
+    assert addresses(frozenset({"brainteasers"}), "AWS avoids brain teaser questions") == 1
+    assert addresses(frozenset({"workstyle"}), "the work style assessment") == 1
+    assert addresses(frozenset({"workstyle"}), "the style of your work") == 0
