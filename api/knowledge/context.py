@@ -69,8 +69,8 @@ _BARE_REFERENCE = re.compile(
 # that?": the step after one the message names itself, whatever the conversation's topic. ("After I hit
 # Apply Now, what happens next?" is not here: it asks about the rest of a step, not the next one.)
 _NEXT_OF_NAMED = re.compile(
-    r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+)?the\s+(?:next\s+)?step\s+after\b"
-    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+)?(?:comes\s+)?next\b|\bwhat\s+comes\s+after\b"
+    r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?the\s+(?:next\s+)?step\s+after\b"
+    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+)?next\b|\bwhat\s+comes\s+after\b"
     r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+step\b",
     re.IGNORECASE,
 )
@@ -85,7 +85,7 @@ def named_before_next(query: str) -> str | None:
     None when it does not ask for the next step or names nothing besides."""
     start = _AFTER_NAMED.match(query)
     if start and len(query.split()) <= 8:
-        rest = "the " + query[start.end() :]
+        rest = _NEXT_OF_NAMED.sub(" ", "the " + query[start.end() :])
     elif _NEXT_OF_NAMED.search(query):
         rest = _NEXT_OF_NAMED.sub(" ", query)
     else:
