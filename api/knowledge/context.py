@@ -15,6 +15,7 @@ search; these pure functions decide, before any ranking, what kind of message it
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -262,7 +263,7 @@ def addresses(words: frozenset[str], text: str) -> int:
     """How many of a follow-up's content words a section's text states (crude stems: 'teasers' ~ 'teaser';
     two words written as one: 'brainteasers' ~ 'brain teasers', 'onsite' ~ 'on site')."""
     tokens = tokenize(text)
-    have = {stem(w) for w in tokens} | {stem(a + b) for a, b in zip(tokens, tokens[1:])}
+    have = {stem(w) for w in tokens} | {stem(a + b) for a, b in itertools.pairwise(tokens)}
     return sum(1 for w in words if stem(w) in have)
 
 

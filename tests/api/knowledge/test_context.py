@@ -166,6 +166,10 @@ def test_after_a_named_step_in_a_short_message_or_by_its_place_in_the_list():
     assert "third" in named_before_next("what comes after the third")
     # The asking words are not part of the step's name.
     assert named_before_next("after my phone interview what normally comes next?").strip(" ?") == "the phone interview"
+    steps = ("knowledge/online-application.md", ASSESS, PHONE, LOOP)
+    ctx = Context(doc="knowledge/hiring-steps.md", listed=steps)
+    assert listed_named("the third", ctx, {}) == PHONE
+    assert listed_named("the phone interview", ctx, {}) is None
 
 
 def test_a_yes_no_question_about_what_was_just_said_asks_to_confirm_it():
