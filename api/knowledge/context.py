@@ -132,11 +132,22 @@ _LEANING = re.compile(
     r"|\b(it|that|this|those|these|they|them|their|there|he|she|one|ones|else)\b",
     re.IGNORECASE,
 )
+
+
+def leans_on_topic(text: str) -> bool:
+    """Whether a message opens like a follow-up or refers back with a pronoun ("them", "that")."""
+    return bool(_LEANING.search(text))
+
+
 # Words that ask rather than name a subject: a follow-up made only of these leans on its topic.
 GENERIC = frozenset(
     [
         "why",
         "not",
+        # "why does that matter to them?": asks for the reason of what was just said, names nothing.
+        "matter",
+        "matters",
+        "important",
         "ok",
         "okay",
         "also",

@@ -20,11 +20,13 @@ from api.config import Settings
 from api.knowledge import answer_type
 from api.knowledge.context import (
     Context,
+    Resolved,
     addresses,
     asks_to_confirm,
     content_words,
     is_bare_reference,
     is_correction,
+    leans_on_topic,
     listed_after,
     listed_named,
     named_before_next,
@@ -47,6 +49,9 @@ OWN_SUBJECT_MARGIN = 0.12
 # The section just given is passed over for a different question when another section of the topic
 # that addresses the question scores this close to it ("who else is in the loop?" after the bar raiser).
 REPEAT_MARGIN = 0.12
+# A question of its own whose best match anywhere is below this, and that leans on the open topic (a
+# pronoun: "them", "that"), is taken as a follow-up of that topic.
+WEAK_OWN_SUBJECT = 0.4
 # A near tie is settled without asking when one topic states this many more of the question's words.
 TIE_WORDS = 2
 
@@ -257,6 +262,16 @@ class KnowledgeService:
                 within.sort(key=lambda p: p.id != parallel)
             if within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
+        if (
+            resolved.kind == "own"
+            and ctx.doc
+            and leans_on_topic(query)
+            and (not everything or everything[0].score < WEAK_OWN_SUBJECT)
+        ):
+            # A longer question that leans on the topic ("do I need to ask them before talking to
+            # Amazon?" after the government employees' answer) and matches nothing else well is a
+            # follow-up too: searched within the topic, or refused.
+            resolved = Resolved("elliptical", content=content_words(query))
         words = resolved.content if resolved.kind == "elliptical" else content_words(query)
         if resolved.kind == "elliptical" and ctx.doc:
             within = [p for p in everything if p.doc == ctx.doc]

@@ -11,6 +11,7 @@ from api.knowledge.context import (
     content_words,
     is_bare_reference,
     is_correction,
+    leans_on_topic,
     listed_after,
     listed_named,
     named_before_next,
@@ -183,3 +184,14 @@ def test_a_word_written_as_two_in_the_section_is_stated():
     assert addresses(frozenset({"brainteasers"}), "AWS avoids brain teaser questions") == 1
     assert addresses(frozenset({"workstyle"}), "the work style assessment") == 1
     assert addresses(frozenset({"workstyle"}), "the style of your work") == 0
+
+
+def test_a_question_asking_why_that_matters_names_nothing_of_its_own():
+    assert content_words("why does that matter to them") == frozenset()
+    assert content_words("why is the bar raiser important") == frozenset({"bar", "raiser"})
+
+
+def test_a_message_leans_on_its_topic_when_it_opens_like_a_follow_up_or_refers_back():
+    assert leans_on_topic("do i need to ask them before talking to amazon?")
+    assert leans_on_topic("and what does the assessment cover")
+    assert not leans_on_topic("what does the bar raiser do in the loop?")
