@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
+    asks_for_the_next_step,
     asks_where_to_check_status,
     has_foreign_signs,
     is_non_english,
@@ -32,6 +33,7 @@ CLOSING = frozenset({"thank", "goodbye"})
 # "Which status link is mine? it's a hardware role in Seattle" names a role and a place, so NLU may
 # take it for a job search as well as for a look-up: either way it asks where to check, the FAQ.
 WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "wish_luck", "bot_challenge", "capabilities"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -59,6 +61,9 @@ class MessageGuard(GraphComponent):
             elif is_not_a_question(text):
                 self._relabel(message, "not_a_question")
             elif (message.get(INTENT) or {}).get("name") in WHERE_TO_CHECK_IS_NOT and asks_where_to_check_status(text):
+                self._relabel(message, "ask_hiring")
+            elif (message.get(INTENT) or {}).get("name") in SMALL_TALK and asks_for_the_next_step(text):
+                # "after that?" read as a goodbye: it asks for the next step of the process.
                 self._relabel(message, "ask_hiring")
             elif (message.get(INTENT) or {}).get("name") == "out_of_scope" and requests_own_status(text):
                 # "What's the current status of my candidacy for the Dublin data center technician job?":

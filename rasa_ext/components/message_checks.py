@@ -346,3 +346,19 @@ def requests_own_status(text: str) -> bool:
     """True for a request to look up the candidate's own application ("what's the status of my
     candidacy for the Dublin job?"), not a question about how applications are handled."""
     return bool(_OWN_STATUS_REQUEST.search(text)) and not _PROCESS_QUESTION.search(text)
+
+
+# "after that?", "and then?", "what's next?": in a conversation, the next step of the hiring process
+# (the knowledge service resolves it against the topic). NLU's n-grams read "after that?" as a goodbye
+# ("talk to you after") or a thank-you; only the whole message counts, so "thanks, what's next?" is not it.
+_NEXT_STEP = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got\s+it)\W+)*"
+    r"(?:(?:and\s+)?then(?:\s+what)?|what(?:'?s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+(?:that|this|those))"
+    r"|(?:and\s+)?after\s+(?:that|this|those|these|them)|what(?:'?s|\s+is)\s+the\s+next\s+step|next\s+step)\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_the_next_step(text: str) -> bool:
+    """True for a message that only asks what comes next ("after that?", "and then?")."""
+    return bool(_NEXT_STEP.match(text))

@@ -72,3 +72,14 @@ def test_a_request_for_my_own_status_that_nlu_called_out_of_scope_is_a_look_up()
         message = classified(text, (top, 0.9), ("check_my_status", 0.05))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == top, text
+
+
+def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_small_talk():
+    for text in ("after that?", "and then?", "ok what's next", "and after those?"):
+        message = classified(text, ("goodbye", 0.51), ("ask_hiring", 0.16))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}, text
+    for text in ("thanks, talk to you after", "bye then"):
+        message = classified(text, ("goodbye", 0.8), ("ask_hiring", 0.1))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "goodbye", text
