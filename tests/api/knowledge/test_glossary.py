@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from api.knowledge.glossary import Glossary, load_glossary
 from api.knowledge.index import build_index
 from api.knowledge.search import rank
@@ -64,3 +66,13 @@ def test_with_the_real_model_a_question_in_candidates_words_finds_the_section(wr
     assert index.version != without.version
     best = rank(index, embedder, question, 0.02, sentence_weight=0.7)[0]
     assert best.id == "loop#bar-raisers" and best.score > plain.score + 0.1
+
+
+def test_the_writers_glossary_reads_track_my_application_as_the_status_but_not_a_hiring_track():
+    glossary, problems = load_glossary(Path(__file__).resolve().parents[3] / "knowledge")
+    assert not problems
+    assert "status" in glossary.expand("how do i track my application?")
+    assert glossary.expand("is there a special hiring track for veterans?") == (
+        "is there a special hiring track for veterans?"
+    )
+    assert "government" in glossary.expand("im a DoD civilian, can i interview?")
