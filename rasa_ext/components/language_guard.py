@@ -33,6 +33,8 @@ CLOSING = frozenset({"thank", "goodbye"})
 # "Which status link is mine? it's a hardware role in Seattle" names a role and a place, so NLU may
 # take it for a job search as well as for a look-up: either way it asks where to check, the FAQ.
 WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
+# A request for my own status NLU called out of scope, or a look-up too weak to pass the fallback level.
+OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "wish_luck", "bot_challenge", "capabilities"})
 
 
@@ -65,9 +67,10 @@ class MessageGuard(GraphComponent):
             elif (message.get(INTENT) or {}).get("name") in SMALL_TALK and asks_for_the_next_step(text):
                 # "after that?" read as a goodbye: it asks for the next step of the process.
                 self._relabel(message, "ask_hiring")
-            elif (message.get(INTENT) or {}).get("name") == "out_of_scope" and requests_own_status(text):
+            elif (message.get(INTENT) or {}).get("name") in OWN_STATUS_MISSED and requests_own_status(text):
                 # "What's the current status of my candidacy for the Dublin data center technician job?":
-                # the role and the place outweighed the request in the n-grams.
+                # the role and the place outweighed the request in the n-grams; "ok can u just check
+                # mine, same email as this chat" was a look-up too weakly to pass the fallback threshold.
                 self._relabel(message, "check_my_status")
             elif (message.get(INTENT) or {}).get("name") == "non_english" and not has_foreign_signs(text):
                 self._drop_top(message)

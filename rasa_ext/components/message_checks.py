@@ -329,7 +329,8 @@ _OWN_STATUS_REQUEST = re.compile(
     r"|\b(?:decision|decided)\s+(?:on|about)\s+(?:me|my)\b"
     r"|\b(?:got|get|gotten|getting|made?)\s+(?:me\s+)?(?:through|to)\s+(?:to\s+)?the\s+next\s+(?:round|step|stage)\b"
     r"|\b(?:did|have|has)\s+i\s+(?:pass|passed|get|got|make|made|been)\b"
-    r"|\boffer\s+(?:coming\s+)?for\s+me\b|\b(?:do|will)\s+i\s+(?:get|have)\s+(?:an?\s+)?offer\b",
+    r"|\boffer\s+(?:coming\s+)?for\s+me\b|\b(?:do|will)\s+i\s+(?:get|have)\s+(?:an?\s+)?offer\b"
+    r"|\b(?:check|look\s+up|look\s+at|pull\s+up)\s+mine\b",
     re.IGNORECASE,
 )
 # ... but not a question about how status, offers or decisions work ("once I get an offer, how long do

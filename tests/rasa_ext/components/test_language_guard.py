@@ -83,3 +83,11 @@ def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_sma
         message = classified(text, ("goodbye", 0.8), ("ask_hiring", 0.1))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "goodbye", text
+
+
+def test_a_weak_look_up_that_is_a_request_for_my_own_status_passes_the_fallback_level():
+    message = classified(
+        "ok can u just check mine, same email as this chat", ("check_my_status", 0.3), ("capabilities", 0.25)
+    )
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "check_my_status", "confidence": 1.0}
