@@ -72,7 +72,7 @@ _BARE_REFERENCE = re.compile(
 _NEXT_OF_NAMED = re.compile(
     r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?the\s+(?:next\s+)?step\s+after\b"
     r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+)?next\b|\bwhat\s+comes\s+after\b"
-    r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+step\b",
+    r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+(?:step|stage|round)\b",
     re.IGNORECASE,
 )
 

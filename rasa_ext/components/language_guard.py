@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
     asks_for_the_next_step,
+    asks_whats_next,
     asks_where_to_check_status,
     has_foreign_signs,
     is_non_english,
@@ -63,6 +64,9 @@ class MessageGuard(GraphComponent):
             elif is_not_a_question(text):
                 self._relabel(message, "not_a_question")
             elif (message.get(INTENT) or {}).get("name") in WHERE_TO_CHECK_IS_NOT and asks_where_to_check_status(text):
+                self._relabel(message, "ask_hiring")
+            elif (message.get(INTENT) or {}).get("name") in WHERE_TO_CHECK_IS_NOT and asks_whats_next(text):
+                # "just hit apply now on a solutions architect role in dublin, whats next": the process.
                 self._relabel(message, "ask_hiring")
             elif (message.get(INTENT) or {}).get("name") in SMALL_TALK and asks_for_the_next_step(text):
                 # "after that?" read as a goodbye: it asks for the next step of the process.

@@ -363,3 +363,18 @@ _NEXT_STEP = re.compile(
 def asks_for_the_next_step(text: str) -> bool:
     """True for a message that only asks what comes next ("after that?", "and then?")."""
     return bool(_NEXT_STEP.match(text))
+
+
+# "just finished my OA, what's next?", "i just did my phone interview for a TAM role in london, whats
+# the next stage": a question about the process, though it names a role and a place (a job search to
+# NLU) or what the candidate did (a look-up). No status request of the dev sets reads this way.
+_WHATS_NEXT = re.compile(
+    r"\bwhat(?:'?s|\s+is)\s+(?:the\s+)?next\s+(?:step|stage|round)\b|\bwhat\s+(?:comes|happens)\s+next\b"
+    r"|\bwhat(?:'?s|\s+is)\s+next\b",
+    re.IGNORECASE,
+)
+
+
+def asks_whats_next(text: str) -> bool:
+    """True for a question that asks what comes next in the process."""
+    return bool(_WHATS_NEXT.search(text))

@@ -163,6 +163,7 @@ def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
 
 def test_after_a_named_step_in_a_short_message_or_by_its_place_in_the_list():
     assert "OA" in named_before_next("ok and after the OA?")
+    assert "phone interview" in named_before_next("i just did my phone interview, whats the next stage")
     assert "final round" in named_before_next("and after the final round?")
     assert "third" in named_before_next("what comes after the third")
     # The asking words are not part of the step's name.

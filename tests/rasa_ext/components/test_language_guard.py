@@ -91,3 +91,16 @@ def test_a_weak_look_up_that_is_a_request_for_my_own_status_passes_the_fallback_
     )
     MessageGuard().process([message])
     assert message.get(INTENT) == {"name": "check_my_status", "confidence": 1.0}
+
+
+def test_a_question_about_what_comes_next_is_a_hiring_question_not_a_job_search_or_a_look_up():
+    for text, top in (
+        ("just hit apply now on a solutions architect role in dublin, whats next", "search_jobs"),
+        ("i just did my phone interview for a TAM role in london, whats the next stage", "check_my_status"),
+    ):
+        message = classified(text, (top, 0.89), ("ask_hiring", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}, text
+    message = classified("have i been moved to the next step yet", ("check_my_status", 0.9), ("ask_hiring", 0.05))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "check_my_status"
