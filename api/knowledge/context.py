@@ -115,7 +115,12 @@ def listed_named(text: str, ctx: Context, lists_of: dict[str, list[str]]) -> str
 
 
 # "no, I meant after the final loop": the candidate repeats the last question about another subject.
-_CORRECTION = re.compile(r"^\W*(?:no+|nope|sorry|actually|wait)?\W*(?:i\s+)?(?:meant|mean)\b", re.IGNORECASE)
+# "sorry, the phone one" / "no, the work sample one" says the same without "meant".
+_CORRECTION = re.compile(
+    r"^\W*(?:no+|nope|sorry|actually|wait)?\W*(?:i\s+)?(?:meant|mean)\b"
+    r"|^\W*(?:no+|nope|sorry|actually|wait)\W+the\s+[\w\s-]{1,30}?\s+one\W*$",
+    re.IGNORECASE,
+)
 
 
 def is_correction(text: str) -> bool:

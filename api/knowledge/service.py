@@ -309,6 +309,7 @@ class KnowledgeService:
                     and len(fits) > 1
                     and fits[1].score >= chosen.score - REPEAT_MARGIN
                     and not asks_to_confirm(query)
+                    and not is_correction(query)  # "sorry, the phone one": the same question again
                 ):
                     chosen = fits[1]  # a different question: not the section just given again
                 return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)

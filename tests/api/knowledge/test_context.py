@@ -196,3 +196,10 @@ def test_a_message_leans_on_its_topic_when_it_opens_like_a_follow_up_or_refers_b
     assert leans_on_topic("do i need to ask them before talking to amazon?")
     assert leans_on_topic("and what does the assessment cover")
     assert not leans_on_topic("what does the bar raiser do in the loop?")
+
+
+def test_a_correction_may_name_the_other_one_without_saying_meant():
+    for text in ("sorry, the phone one", "no, the work sample one", "no i meant the loop"):
+        assert is_correction(text), text
+    for text in ("the phone one?", "sorry, what is the phone one like?"):
+        assert not is_correction(text), text
