@@ -252,7 +252,8 @@ def resolve(query: str, ctx: Context) -> Resolved:
             return Resolved("ordinal", _ORDINALS[m.group(1).lower()], content_words(_ORDINAL.sub(" ", text)))
         if _OTHER.search(text):
             return Resolved("ordinal", -1, content_words(_OTHER.sub(" ", text)))
-    if ctx.doc and (len(words) <= 4 or (len(words) <= 8 and _LEANING.search(text))):
+    if ctx.doc and (len(words) <= 4 or (len(words) <= 8 and _LEANING.search(text)) or not content_words(text)):
+        # ...or names nothing at all, however long: "how many will I get?" after the assessments.
         return Resolved("elliptical", content=content_words(text))
     return Resolved("own")
 

@@ -203,3 +203,9 @@ def test_a_correction_may_name_the_other_one_without_saying_meant():
         assert is_correction(text), text
     for text in ("the phone one?", "sorry, what is the phone one like?"):
         assert not is_correction(text), text
+
+
+def test_a_question_that_names_nothing_leans_on_its_topic_whatever_its_length():
+    assert resolve("how many will i get", ON_PHONE).kind == "elliptical"
+    assert resolve("how many will i get", Context()).kind == "own"  # no topic to lean on
+    assert resolve("how many interviews will I have in the final round at aws", ON_PHONE).kind == "own"
