@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
     asks_for_the_next_step,
+    asks_to_practise,
     asks_whats_next,
     asks_where_to_check_status,
     has_foreign_signs,
@@ -36,6 +37,7 @@ CLOSING = frozenset({"thank", "goodbye"})
 WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 # A request for my own status NLU called out of scope, or a look-up too weak to pass the fallback level.
 OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
+PRACTICE = frozenset({"practice", "practice_principles"})
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "wish_luck", "bot_challenge", "capabilities"})
 
 
@@ -76,6 +78,9 @@ class MessageGuard(GraphComponent):
                 # the role and the place outweighed the request in the n-grams; "ok can u just check
                 # mine, same email as this chat" was a look-up too weakly to pass the fallback threshold.
                 self._relabel(message, "check_my_status")
+            elif (message.get(INTENT) or {}).get("name") in PRACTICE and not asks_to_practise(text):
+                # "sde interview prep guide?": a hiring question, whatever the n-grams of "interview".
+                self._drop_top(message)
             elif (message.get(INTENT) or {}).get("name") == "non_english" and not has_foreign_signs(text):
                 self._drop_top(message)
             else:

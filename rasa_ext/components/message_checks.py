@@ -378,3 +378,17 @@ _WHATS_NEXT = re.compile(
 def asks_whats_next(text: str) -> bool:
     """True for a question that asks what comes next in the process."""
     return bool(_WHATS_NEXT.search(text))
+
+
+# Interview practice is asked for in so many words ("practise", "rehearse", "mock interview", "quiz me",
+# picking a principle); NLU's n-grams also gave it "sde interview prep guide?" (the FAQ's developers'
+# guide) and "list the leadership principles pls" (not on the page: refused).
+_PRACTICE_CUE = re.compile(
+    r"practi[cs]|rehears|\bmock\b|\bquiz|\bdrill|\b(?:pick|choose)\b.*\bprinciple|\banother\s+(?:one|question)",
+    re.IGNORECASE,
+)
+
+
+def asks_to_practise(text: str) -> bool:
+    """True when the message says it wants practice (a word for practising, or picking a principle)."""
+    return bool(_PRACTICE_CUE.search(text))

@@ -104,3 +104,21 @@ def test_a_question_about_what_comes_next_is_a_hiring_question_not_a_job_search_
     message = classified("have i been moved to the next step yet", ("check_my_status", 0.9), ("ask_hiring", 0.05))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "check_my_status"
+
+
+def test_practice_needs_a_word_for_practising_else_the_next_intent_leads():
+    message = classified("sde interview prep guide?", ("practice", 0.58), ("ask_hiring", 0.3))
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 0.3}
+    message = classified("list the leadership principles pls", ("practice_principles", 0.87), ("out_of_scope", 0.1))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    for text, top in (
+        ("I want to practise for my interview", "practice"),
+        ("mock interview please", "practice"),
+        ("pick a principle", "practice_principles"),
+        ("give me another one to practise", "practice"),
+    ):
+        message = classified(text, (top, 0.9), ("ask_hiring", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == top, text
