@@ -22,6 +22,7 @@ from rasa_ext.components.message_checks import (
     has_foreign_signs,
     is_non_english,
     is_not_a_question,
+    opens_as_a_process_question,
     requests_own_status,
 )
 
@@ -78,6 +79,9 @@ class MessageGuard(GraphComponent):
                 # the role and the place outweighed the request in the n-grams; "ok can u just check
                 # mine, same email as this chat" was a look-up too weakly to pass the fallback threshold.
                 self._relabel(message, "check_my_status")
+            elif (message.get(INTENT) or {}).get("name") == "check_my_status" and opens_as_a_process_question(text):
+                # "if I withdraw my application, will it hurt my chances?": not a look-up.
+                self._drop_top(message)
             elif (message.get(INTENT) or {}).get("name") in PRACTICE and not asks_to_practise(text):
                 # "sde interview prep guide?": a hiring question, whatever the n-grams of "interview".
                 self._drop_top(message)

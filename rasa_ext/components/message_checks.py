@@ -392,3 +392,17 @@ _PRACTICE_CUE = re.compile(
 def asks_to_practise(text: str) -> bool:
     """True when the message says it wants practice (a word for practising, or picking a principle)."""
     return bool(_PRACTICE_CUE.search(text))
+
+
+# A question that opens as a condition or a question about how things are done ("if I withdraw my
+# application, will it hurt my chances?", "can I ask for feedback on why my application was
+# declined?", "how often does the portal update my status?") is about the process, not a request to
+# look my application up, though it names it.
+_PROCESS_OPENING = re.compile(
+    r"^\W*(?:if\s+i|once\s+i|can\s+i\s+ask|how\s+often|will\s+(?:it|that|this)\s+(?:hurt|affect|count))\b",
+    re.IGNORECASE,
+)
+
+
+def opens_as_a_process_question(text: str) -> bool:
+    return bool(_PROCESS_OPENING.search(text)) and not requests_own_status(text)

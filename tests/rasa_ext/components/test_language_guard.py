@@ -122,3 +122,18 @@ def test_practice_needs_a_word_for_practising_else_the_next_intent_leads():
         message = classified(text, (top, 0.9), ("ask_hiring", 0.05))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == top, text
+
+
+def test_a_question_opening_as_a_condition_or_about_how_things_are_done_is_not_a_look_up():
+    for text in (
+        "if I withdraw my application will it hurt my chances later?",
+        "Can I ask for feedback on why my application was declined?",
+        "how often does the candidate portal update my application status?",
+    ):
+        message = classified(text, ("check_my_status", 0.9), ("out_of_scope", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "out_of_scope", text
+    for text in ("can you tell me if i passed the OA?", "pls tell me if i got the job lol"):
+        message = classified(text, ("check_my_status", 0.9), ("out_of_scope", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "check_my_status", text
