@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-Wanted = Literal["duration", "count", "amount"]
+Wanted = Literal["duration", "count", "amount", "frequency"]
 
 # A clause opens with the quantity question, possibly after a connective or a short lead-in
 # ("had my phone screen yesterday, how long until...", "back to the assessments - how long...").
@@ -27,7 +27,14 @@ _ASKS = [
     ("duration", re.compile(_LEAD + r"how (?:long|soon|quickly|fast)\b", re.IGNORECASE)),
     ("count", re.compile(_LEAD + r"how many\b", re.IGNORECASE)),
     ("amount", re.compile(_LEAD + r"how much\b", re.IGNORECASE)),
+    ("frequency", re.compile(_LEAD + r"how often\b", re.IGNORECASE)),
 ]
+# "how often does the portal update my status?": every so often, daily, twice a week...
+_FREQUENCY = re.compile(
+    r"\b(?:every|each)\s+(?:\w+\s+)?(?:day|week|month|hour|year)s?\b|\b(?:daily|weekly|monthly|hourly|yearly|annually)\b"
+    r"|\b(?:once|twice|\w+\s+times)\s+(?:a|an|per)\s+\w+\b|\b(?:in\s+)?real[\s-]time\b",
+    re.IGNORECASE,
+)
 # "how much time / how many minutes" ask for a duration whatever the opening word.
 _TIME_WORDS = re.compile(r"\bhow (?:much time|many (?:minutes|hours|days|weeks|months))\b", re.IGNORECASE)
 
@@ -63,6 +70,8 @@ def states(kind: Wanted, text: str) -> bool:
         return bool(_DURATION.search(text))
     if kind == "count":
         return bool(_CARDINAL.search(text) or _DEPENDS.search(text))
+    if kind == "frequency":
+        return bool(_FREQUENCY.search(text))
     # "how much": money or an amount; the page states no pay, fee or amount, so only money or a number.
     return bool(_MONEY.search(text) or _DURATION.search(text))
 

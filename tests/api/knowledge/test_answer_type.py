@@ -19,6 +19,7 @@ from api.knowledge import answer_type
         ("how many interviews are in the loop? 4? 5?", "count"),
         ("so how many resumes can I keep?", "count"),
         ("how much does an L5 engineer make?", "amount"),
+        ("how often does the candidate portal update my application status?", "frequency"),
         # Not the question's own request: a "how many" inside another question, or none at all.
         ("will there be brain teasers like how many golf balls fit in a plane?", None),
         ("is there a time limit?", None),
@@ -44,6 +45,10 @@ def test_the_quantity_a_question_asks_for(question, kind):
         ("count", "A bar raiser is a neutral interviewer from another team.", False),
         ("amount", "Salaries are competitive.", False),
         ("amount", "The stipend is $500 a month.", True),
+        ("frequency", "The portal is updated every day.", True),
+        ("frequency", "Recruiters check in twice a week.", True),
+        ("frequency", "You can see the status of your application in the candidate portal.", False),
+        ("frequency", "Which link you use depends on the kind of role.", False),  # not how often
     ],
 )
 def test_whether_a_text_states_a_quantity(kind, text, states):
