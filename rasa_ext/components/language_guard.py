@@ -62,30 +62,30 @@ class MessageGuard(GraphComponent):
             text = message.get(TEXT) or ""
             if not text or text.startswith(_PAYLOAD_PREFIX):
                 continue
+            intent = (message.get(INTENT) or {}).get("name")
             if is_non_english(text):
                 self._relabel(message, "non_english")
             elif is_not_a_question(text):
                 self._relabel(message, "not_a_question")
-            elif (message.get(INTENT) or {}).get("name") in WHERE_TO_CHECK_IS_NOT and asks_where_to_check_status(text):
+            elif intent in WHERE_TO_CHECK_IS_NOT and (asks_where_to_check_status(text) or asks_whats_next(text)):
+                # "which status link is mine?", "just hit apply now on a solutions architect role in
+                # dublin, whats next": questions about the process.
                 self._relabel(message, "ask_hiring")
-            elif (message.get(INTENT) or {}).get("name") in WHERE_TO_CHECK_IS_NOT and asks_whats_next(text):
-                # "just hit apply now on a solutions architect role in dublin, whats next": the process.
-                self._relabel(message, "ask_hiring")
-            elif (message.get(INTENT) or {}).get("name") in SMALL_TALK and asks_for_the_next_step(text):
+            elif intent in SMALL_TALK and asks_for_the_next_step(text):
                 # "after that?" read as a goodbye: it asks for the next step of the process.
                 self._relabel(message, "ask_hiring")
-            elif (message.get(INTENT) or {}).get("name") in OWN_STATUS_MISSED and requests_own_status(text):
+            elif intent in OWN_STATUS_MISSED and requests_own_status(text):
                 # "What's the current status of my candidacy for the Dublin data center technician job?":
                 # the role and the place outweighed the request in the n-grams; "ok can u just check
                 # mine, same email as this chat" was a look-up too weakly to pass the fallback threshold.
                 self._relabel(message, "check_my_status")
-            elif (message.get(INTENT) or {}).get("name") == "check_my_status" and opens_as_a_process_question(text):
+            elif intent == "check_my_status" and opens_as_a_process_question(text):
                 # "if I withdraw my application, will it hurt my chances?": not a look-up.
                 self._drop_top(message)
-            elif (message.get(INTENT) or {}).get("name") in PRACTICE and not asks_to_practise(text):
+            elif intent in PRACTICE and not asks_to_practise(text):
                 # "sde interview prep guide?": a hiring question, whatever the n-grams of "interview".
                 self._drop_top(message)
-            elif (message.get(INTENT) or {}).get("name") == "non_english" and not has_foreign_signs(text):
+            elif intent == "non_english" and not has_foreign_signs(text):
                 self._drop_top(message)
             else:
                 self._merge_closing(message)
