@@ -162,8 +162,9 @@ class KnowledgeService:
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
+        text = search_text(index, effective)  # what is embedded, and what the coverage model reads
         if qvec is None:
-            qvec = self.embedder.encode([search_text(index, effective)])
+            qvec = self.embedder.encode([text])
         ranked = rank(
             index,
             self.embedder,
@@ -173,9 +174,7 @@ class KnowledgeService:
             qvec=qvec,
             example_weight=params.example_weight,
         )
-        uncovered = (
-            index.coverage.uncovered(qvec, search_text(index, effective)) if index.coverage is not None else None
-        )
+        uncovered = index.coverage.uncovered(qvec, text) if index.coverage is not None else None
         decision = decide(
             ranked, params, index.doc_sections, likely_uncovered, uncovered, partial(self._states_more, effective)
         )
@@ -239,8 +238,9 @@ class KnowledgeService:
                 return self._with_context(Decision("answer", self._answer(after, []), [after], query), ctx)
             if named is not None:  # the last step: the page says nothing of what follows it
                 return self._with_context(Decision("fallback", [], [named], query), ctx)
+        text = search_text(index, query)
         if qvec is None:
-            qvec = self.embedder.encode([search_text(index, query)])
+            qvec = self.embedder.encode([text])
         everything = rank(
             index,
             self.embedder,
@@ -251,7 +251,7 @@ class KnowledgeService:
             qvec=qvec,
             example_weight=params.example_weight,
         )
-        uncovered = index.coverage.uncovered(qvec, search_text(index, query)) if index.coverage is not None else None
+        uncovered = index.coverage.uncovered(qvec, text) if index.coverage is not None else None
         if resolved.kind == "ordinal":
             target = pick_listed(resolved, ctx, index.lists_of)
             within = [p for p in everything if p.doc == target]
