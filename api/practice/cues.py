@@ -354,13 +354,16 @@ _NAMING = frozenset(
         "each", "first", "last", "next", "other", "another", "at", "that", "this",
     }
 )  # fmt: skip
-_ALWAYS_AMOUNT = frozenset({"percent", "percentage", "%", "$", "£", "€", "twice", "doubled", "doubling", "tripled"})
+_ALWAYS_AMOUNT = frozenset(
+    {"percent", "percentage", "%", "$", "£", "€", "twice", "doubled", "doubling", "tripled", "trebled", "quadrupled"}
+)
 _MULTIPLY = frozenset({"double", "triple"})  # "double the sales", not "double bookings"
 _FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters", "tenth", "tenths"})
 # Before a fraction word these make it an amount ("a third", "by half", "two thirds"); "my third year",
 # "the first quarter", "half term" are not.
 _FRACTION_BEFORE = frozenset(
-    {"a", "an", "one", "by", "about", "nearly", "almost", "over", "under", "than", "roughly", "around", "some", "just"}
+    {"a", "an", "one", "by", "about", "nearly", "almost", "over", "under", "than", "roughly", "around", "some", "just",
+     "in"}  # "cut it in half"
 )
 _TIME_UNITS = frozenset(
     {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
@@ -373,9 +376,21 @@ _PERIODS = frozenset({"a", "an", "per", "each", "every"})
 _TIME_WITH_ARTICLE = re.compile(
     r"\b((within|in|inside|under) (a|an) (minute|hour|day|week|month|year|fortnight|term|shift)|"
     r"(a|an|one) (minute|hour|day|week|month|year|fortnight|term) (early|earlier|sooner|faster|quicker|ahead|less|"
-    r"back|saved|shorter)|(a|an) (minute|hour|day|week|shift|morning) (a|per|each) (day|week|month|shift|year))\b",
+    r"back|saved|shorter)|(a|an) (minute|hour|day|week|shift|morning) (a|per|each) (day|week|month|shift|year)|"
+    # "we saved close to an hour", "about a day", "an extra hour", "a whole week": a time measured with "a".
+    r"(saved?|saving|gained|freed( up)?|lost|about|around|nearly|almost|over|close to|roughly) (a|an) "
+    r"(minute|hour|day|week|month|fortnight|shift)(?! (later|ago))|(a|an) (extra|whole|full) (minute|hour|day|week|month|shift)|"
+    # "minutes instead of hours", "from days to hours": a time cut down, told without a number.
+    r"(seconds|minutes|hours|days|weeks) (instead of|rather than) (minutes|hours|days|weeks|months)|"
+    r"from (minutes|hours|days|weeks|months) to (seconds|minutes|hours|days|weeks)|"
+    # "dropped to almost none", "down to nothing": a count brought to zero.
+    r"(to|down to) (almost |nearly |virtually |practically )?(none|nothing|zero))\b",
     re.I,
 )
+# After a lesson the amounts are the lesson's, not the result's: "I learned to confirm every booking a week ahead".
+_LESSON = re.compile(r"\b(learned|learnt|lesson|taught me|realised|realized)\b", re.I)
+# "dropped to one a week", "from one in five to ...": "one" counts after a change.
+_ONE_BEFORE = frozenset({"to", "from", "maybe", "about", "around", "roughly", "only", "just"})
 
 
 def amounts(sentence: str) -> list[str]:
@@ -385,6 +400,9 @@ def amounts(sentence: str) -> list[str]:
     "in 2019", "my third year", "double bookings", "half term", "every two weeks", "two weeks later"."""
     text = sentence.lower().replace("’", "'")
     text = re.sub(r"\bper cent\b", "percent", text)
+    lesson = _LESSON.search(text)
+    if lesson:
+        text = text[: lesson.start()]
     toks = _AMOUNT_TOKEN.findall(text)
     found: list[str] = []
     for i, t in enumerate(toks):
@@ -408,6 +426,10 @@ def amounts(sentence: str) -> list[str]:
                 or (t == "half" and nxt in ("a", "an", "the", "of", "as", "our", "their", "its", "my"))
             ):
                 found.append(f"{prev} {t}" if prev in ("a", "an", "one") or prev in _COUNT_WORDS else t)
+        elif t == "one" and prev in _ONE_BEFORE and (nxt in _PERIODS or nxt in ("in", "out", "")):
+            found.append(t)  # "dropped to one a week", "down to one in ten"
+        elif t[:1].isdigit() and prev == "all":
+            found.append(t)  # "all 40 orders went out on time"
         elif t[:1].isdigit() or t in _COUNT_WORDS or t in ("fortnight", "fortnights"):
             if t[:1].isdigit() and (
                 t.endswith(("st", "nd", "rd", "th", "am", "pm"))

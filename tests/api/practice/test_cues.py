@@ -183,3 +183,33 @@ def test_a_clause_of_trouble_and_an_action_after_a_leading_clause_are_cues(sente
 )
 def test_an_ongoing_or_just_begun_state_sets_the_scene(sentence):
     assert cues(sentence).scene_marker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It cut the time customers waited for help roughly in half.",  # "in half"
+        "We saved close to an hour of downtime every shift.",  # a time with "a", after "saved"/"close to"
+        "I lost a whole day of work.",
+        "The report now takes minutes instead of hours.",  # a time cut down, told without a number
+        "Complaints dropped to almost none.",  # a count brought to zero
+        "The jams dropped to maybe one a week.",  # "one" after a change
+        "Sales quadrupled over the summer.",
+        "All 40 orders went out on time.",
+    ],
+)
+def test_halves_times_without_numbers_and_counts_brought_down_are_measurable(sentence):
+    assert has_quantity(sentence), amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I learned to confirm every booking a week ahead.",  # the lesson's amount, not the result's
+        "About a week later my manager called me.",  # when, not how much
+        "I was the only one who knew the system.",
+        "I moved the bins to one side.",
+    ],
+)
+def test_a_lessons_amount_a_when_and_one_that_names_measure_nothing(sentence):
+    assert not has_quantity(sentence), amounts(sentence)
