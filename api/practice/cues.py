@@ -133,13 +133,20 @@ _RESULT_MARKERS = re.compile(
     r"\b(as a result|result|resulted|outcome|in the end|eventually|finally|afterwards|since then|"
     r"learned|learnt|lesson|now|went (up|down|from)|fell|rose|dropped|increased|reduced|saved|"
     r"improved|thanked|happy|success|successfully|achieved|reached|delivered|launched|finished|since|"
-    r"on time|in time|agreed|got|won|kept)\b",
+    r"on time|in time|agreed|got|won|kept|"
+    # What came of it, told without a number: "it taught me", "ever since", "hasn't failed since", "a lot quicker".
+    r"taught me|ever since|(has|have|had)n't \w+ since|paid off|no longer|never (came|happened|failed)|"
+    r"(a lot|much|far|a bit|so much) (better|faster|quicker|easier|happier|calmer|smoother|fewer|less|more))\b",
     re.I,
 )
 _TASK_MARKERS = re.compile(
     r"\b(my (job|task|role|goal|responsibility|target) (was|is)|i (was|were) (asked|given|responsible|"
     r"tasked)|i had to|i needed to|i wanted to|the (goal|target|task) was|we had to|asked me to|"
-    r"set myself)\b",
+    r"set myself|"
+    # "I was put in charge of", "my manager wanted me to", "it was up to me", "I had three days to".
+    r"(put|left) (me )?in charge|i was in charge of|(wanted|needed|told) me to|it was (my job|up to me|my responsibility)|"
+    r"my (aim|brief|challenge|priority|mission) (was|is)|i took it on myself|i volunteered to|i offered to|"
+    r"i had (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to)\b",
     re.I,
 )
 
@@ -167,7 +174,13 @@ _TROUBLE = re.compile(
     r"delay\w*|backlog|worst|lowest|highest|too (many|much|few|long|slow|high|low)|at risk|difficult|"
     r"could not|couldn't|did not|didn't|had not|hadn't|no one|nobody|unhappy|overdue|over budget|"
     r"piling up|losing|dropped off|drop-off|waiting|waited|queue|queues|conflict|cancell?ed|"
-    r"(almost|hardly|barely) (no|any|anything|nothing)|underestimated|missed|forgot|noticed)\b",
+    r"(almost|hardly|barely) (no|any|anything|nothing)|underestimated|missed|forgot|noticed|"
+    # More of what goes wrong in a scene: feelings, breakdowns, people missing, accidents.
+    r"furious|annoyed|frustrat\w*|rude|chaos|chaotic|mess|messy|demotivated|scared|worried|stress(ed|ful)?|"
+    r"overwhelmed|panic\w*|jamm(ed|ing)|outage|went down|went bust|closed|accident|emergency|(called in|off) sick|"
+    r"quit|resigned|r(a|u)n(ning)? out|wasted?|scam|damaged|leak(ed|ing|s)?|bugs?|refus(ed|ing)|ignored|"
+    r"confused|disrupt\w*|bored|dirty|litter|stolen|theft|injur(ed|y)|collapsed|understaffed|tight|"
+    r"stopped (working|eating|coming|using|turning up))\b",
     re.I,
 )
 # A clause that tells what was going on: "I organised a wedding where the caterer cancelled", "I joined

@@ -213,3 +213,30 @@ def test_halves_times_without_numbers_and_counts_brought_down_are_measurable(sen
 )
 def test_a_lessons_amount_a_when_and_one_that_names_measure_nothing(sentence):
     assert not has_quantity(sentence), amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "My manager put me in charge of fixing the morning queue.",
+        "I was put in charge of moving our office over one weekend.",
+        "My manager wanted me to bring the score in line with the other teams.",
+        "I had three days to test a feature that normally gets two weeks.",
+        "It was up to me to find a new supplier.",
+    ],
+)
+def test_being_put_in_charge_or_given_a_deadline_names_a_task(sentence):
+    assert cues(sentence).task_marker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I had a caller who was furious because he had been cut off three times.",
+        "I was halfway to a delivery when the road was closed because of an accident.",
+        "Two of our bar staff called in sick an hour before opening.",
+        "One of the machines on my line jammed several times every shift.",
+    ],
+)
+def test_feelings_breakdowns_and_accidents_are_trouble(sentence):
+    assert cues(sentence).trouble
