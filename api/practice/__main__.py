@@ -195,7 +195,9 @@ def _train(
 ) -> RoleModel:
     if items is None:
         items = [x for x in dataset.load("train") if x.kind == "story"]
-    return fit([list(x.sentences) for x in items], [list(x.roles) for x in items], encoder, c, ordered, use_words)
+    # An opener ("Sure!", labelled O) is left out, as the review leaves it out before the classifier.
+    told = [[(s, r) for s, r in zip(x.sentences, x.roles, strict=True) if r != "O"] for x in items]
+    return fit([[s for s, _ in t] for t in told], [[r for _, r in t] for t in told], encoder, c, ordered, use_words)
 
 
 def cross_validated(
