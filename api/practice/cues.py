@@ -140,8 +140,9 @@ _RESULT_MARKERS = re.compile(
     re.I,
 )
 _TASK_MARKERS = re.compile(
-    r"\b(my (job|task|role|goal|responsibility|target) (was|is)|i (was|were) (asked|given|responsible|"
-    r"tasked)|i had to|i needed to|i wanted to|the (goal|target|task) was|we had to|asked me to|"
+    # "my job was", "my first big goal in sales was", "my role at the time was"
+    r"\b(my (\w+ ){0,2}(job|task|role|goal|responsibility|target)( (in|at|on|for|as) [\w ]{1,30}?)? (was|is)|"
+    r"i (was|were) (asked|given|responsible|tasked)|i had to|i needed to|i wanted to|the (goal|target|task) was|we had to|asked me to|"
     r"set myself|"
     # "I was put in charge of", "my manager wanted me to", "it was up to me", "I had three days to".
     r"(put|left) (me )?in charge|i was in charge of|(wanted|needed|told) me to|it was (my job|up to me|my responsibility)|"
@@ -180,13 +181,14 @@ _TROUBLE = re.compile(
     r"overwhelmed|panic\w*|jamm(ed|ing)|outage|went down|went bust|closed|accident|emergency|(called in|off) sick|"
     r"quit|resigned|r(a|u)n(ning)? out|wasted?|scam|damaged|leak(ed|ing|s)?|bugs?|refus(ed|ing)|ignored|"
     r"confused|disrupt\w*|bored|dirty|litter|stolen|theft|injur(ed|y)|collapsed|understaffed|tight|"
-    r"stopped (working|eating|coming|using|turning up))\b",
+    r"stopped (working|eating|coming|using|turning up)|(wasn't|weren't) working|not working|"
+    r"cr(ying|ied)|in tears|(been|was|were) down(?! to))\b",
     re.I,
 )
 # A clause that tells what was going on: "I organised a wedding where the caterer cancelled", "I joined
 # a team whose code had almost no tests", "I was wiring an office when I noticed ...": the sentence
 # opens with "I <did>" but sets the scene.
-_CLAUSE = re.compile(r"\b(when|where|whose|while|because|as)\b", re.I)
+_CLAUSE = re.compile(r"\b(when|where|whose|while|because|as|but)\b", re.I)
 # "When a customer emailed that her order was broken, I sent a replacement": the main clause after a
 # leading "when/after/once ..." is what the person did.
 _LEADING_CLAUSE = re.compile(
@@ -377,7 +379,7 @@ _FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters", "tenth
 _FRACTION_BEFORE = frozenset(
     {"a", "an", "one", "by", "about", "nearly", "almost", "over", "under", "than", "roughly", "around", "some", "just",
      "in"}  # "cut it in half"
-)
+)  # fmt: skip
 _TIME_UNITS = frozenset(
     {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
      "year", "years", "term", "terms", "shift", "shifts", "fortnight", "fortnights"}

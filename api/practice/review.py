@@ -26,6 +26,10 @@ MAX_PRINCIPLES = 3
 # A task or action sentence at least this likely to be the result counts for a measured result
 # (chosen on cross-validation over train+dev: `python -m api.practice measure`).
 RESULT_CHANCE = 0.2
+# When the decoding found no result, a last sentence at least this likely to tell it is the result all the
+# same ("I won the account back and I was promoted" reads like one more action): most stories end with one
+# (chosen on cross-validation over train+dev: `python -m api.practice measure`).
+LAST_RESULT_CHANCE = 0.3
 PARTS = ("situation", "task", "action", "result")
 
 SUGGESTIONS = {
@@ -125,6 +129,8 @@ def review(answer: str, model: RoleModel, encoder: Encoder | None, bank: Bank) -
             ["O"] * len(sentences),
         )
     told, result_chances = model.roles_and_result_chances(sentences[opening:], encoder)
+    if "R" not in told and len(told) >= 2 and told[-1] in ("T", "A") and result_chances[-1] >= LAST_RESULT_CHANCE:
+        told[-1] = "R"
     roles = ["O"] * opening + told
     result_chances = [0.0] * opening + result_chances
     for sentence, role in zip(sentences, roles, strict=True):

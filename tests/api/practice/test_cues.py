@@ -240,3 +240,19 @@ def test_being_put_in_charge_or_given_a_deadline_names_a_task(sentence):
 )
 def test_feelings_breakdowns_and_accidents_are_trouble(sentence):
     assert cues(sentence).trouble
+
+
+@pytest.mark.parametrize(
+    "sentence, trouble, task, scene_clause",
+    [
+        ("My first big goal in sales was to win back a customer.", False, True, False),
+        ("My role at the time was to plan the rota.", False, True, False),
+        ("I had a customer who was crying because her internet had been down for a week.", True, False, True),
+        ("I built a model to predict cancellations, but it turned out to be wrong.", True, False, True),
+        ("I was working at a cafe.", False, False, False),  # a scene, nothing going wrong
+        ("It was down to me to fix it.", False, False, False),
+    ],
+)
+def test_a_goal_with_words_between_tears_outages_and_a_but_clause_of_trouble(sentence, trouble, task, scene_clause):
+    c = cues(sentence)
+    assert (c.trouble, c.task_marker, c.scene_clause) == (trouble, task, scene_clause)

@@ -193,3 +193,25 @@ def test_an_amount_counts_as_a_measured_result_when_its_sentence_is_or_likely_is
 ):
     r = review(THREE, _FixedRoles(roles, chances), None, bank)
     assert r.quantified_result is quantified
+
+
+def test_a_last_sentence_fairly_likely_to_be_the_result_is_the_result_when_none_was_decoded(model, bank):
+    # "I was promoted ..." opens like one more action ("I <verb>"): the decoding alone reads it as one.
+    sentences = [
+        "Our team's weekly report was always late because the numbers came from four places.",
+        "I wrote a script that pulled the numbers together every Friday morning.",
+        "I was promoted six months later.",
+    ]
+    decoded, chances = model.roles_and_result_chances(sentences, None)
+    assert decoded[-1] == "A" and chances[-1] >= 0.3  # what the rule is for
+    r = review(" ".join(sentences), model, None, bank)
+    assert r.parts["result"] == ["I was promoted six months later."] and "result" not in r.missing
+
+
+def test_a_story_that_stops_at_its_actions_still_has_no_result(model, bank):
+    text = (
+        "Our team's weekly report was always late because the numbers came from four places. "
+        "I wrote a script that pulled the numbers together every Friday morning. "
+        "I handed it over to the new analyst when I left."
+    )
+    assert review(text, model, None, bank).missing == ["task", "result"]
