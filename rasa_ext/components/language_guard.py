@@ -16,9 +16,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
     asks_for_the_next_step,
+    asks_more_than_a_reaction,
     asks_to_practise,
     asks_whats_next,
     asks_where_to_check_status,
+    emoji_reaction,
     has_foreign_signs,
     is_non_english,
     is_not_a_question,
@@ -32,14 +34,20 @@ _PAYLOAD_PREFIX = "/"
 # the FallbackClassifier's ambiguity rule send it to the search, which refused it as uncovered.
 # Either reply closes the conversation politely, so the pair counts as one: the top of the two with
 # both confidences.
+# "ok cool" is as much a reaction as a yes: the yes leads, so after "shall I connect you with a person?"
+# it still says yes. (Pairs merge in any order; the first of each pair is the one kept.)
 CLOSING = frozenset({"thank", "goodbye"})
+MERGED = {CLOSING: None, frozenset({"react", "affirm"}): "affirm"}
 # "Which status link is mine? it's a hardware role in Seattle" names a role and a place, so NLU may
 # take it for a job search as well as for a look-up: either way it asks where to check, the FAQ.
 WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 # A request for my own status NLU called out of scope, or a look-up too weak to pass the fallback level.
 OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
 PRACTICE = frozenset({"practice", "practice_principles"})
-SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "wish_luck", "bot_challenge", "capabilities"})
+REACTIONS = frozenset({"react", "complain"})
+SMALL_TALK = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "wish_luck", "react", "complain", "bot_challenge", "capabilities"}
+)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -63,7 +71,9 @@ class MessageGuard(GraphComponent):
             if not text or text.startswith(_PAYLOAD_PREFIX):
                 continue
             intent = (message.get(INTENT) or {}).get("name")
-            if is_non_english(text):
+            if reaction := emoji_reaction(text):
+                self._relabel(message, reaction)
+            elif is_non_english(text):
                 self._relabel(message, "non_english")
             elif is_not_a_question(text):
                 self._relabel(message, "not_a_question")
@@ -87,6 +97,9 @@ class MessageGuard(GraphComponent):
                 self._drop_top(message)
             elif intent == "non_english" and not has_foreign_signs(text):
                 self._drop_top(message)
+            elif intent in REACTIONS and asks_more_than_a_reaction(text):
+                # "lol what's a bar raiser": the question, not the "lol".
+                self._drop_top(message)
             else:
                 self._merge_closing(message)
         return messages
@@ -94,9 +107,13 @@ class MessageGuard(GraphComponent):
     @staticmethod
     def _merge_closing(message: Message) -> None:
         ranking = message.get(INTENT_RANKING_KEY) or []
-        if len(ranking) < 2 or {ranking[0].get("name"), ranking[1].get("name")} != CLOSING:
+        if len(ranking) < 2:
             return
-        merged = {"name": ranking[0]["name"], "confidence": ranking[0]["confidence"] + ranking[1]["confidence"]}
+        pair = frozenset({ranking[0].get("name"), ranking[1].get("name")})
+        if pair not in MERGED:
+            return
+        name = MERGED[pair] or ranking[0]["name"]
+        merged = {"name": name, "confidence": ranking[0]["confidence"] + ranking[1]["confidence"]}
         message.set(INTENT, merged, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [merged, *ranking[2:]], add_to_output=True)
 

@@ -291,6 +291,18 @@ def has_foreign_signs(text: str) -> bool:
     return any(w.lower() in _FOREIGN for w in _WORD.findall(text))
 
 
+# A message of emoji alone is a reaction ("😂", "🙏"), not markup to refuse; a thumbs-up is a yes.
+_YES_EMOJI = frozenset("👍👌✅☑✔")
+
+
+def emoji_reaction(text: str) -> str | None:
+    """"affirm" for a thumbs-up, "react" for other emoji alone, None for anything with words or no emoji."""
+    chars = [c for c in text if not c.isspace() and c not in "\ufe0f\u200d" and not ("\U0001f3fb" <= c <= "\U0001f3ff")]
+    if not chars or len(chars) > 8 or not all(unicodedata.category(c) == "So" for c in chars):
+        return None
+    return "affirm" if all(c in _YES_EMOJI for c in chars) else "react"
+
+
 def is_not_a_question(text: str) -> bool:
     """Markup, SQL, pasted documents and messages with no words are refused, not searched."""
     if len(text) > MAX_QUESTION_CHARS:
@@ -330,14 +342,17 @@ _OWN_STATUS_REQUEST = re.compile(
     r"|\b(?:got|get|gotten|getting|made?)\s+(?:me\s+)?(?:through|to)\s+(?:to\s+)?the\s+next\s+(?:round|step|stage)\b"
     r"|\b(?:did|have|has)\s+i\s+(?:pass|passed|get|got|make|made|been)\b"
     r"|\boffer\s+(?:coming\s+)?for\s+me\b|\b(?:do|will)\s+i\s+(?:get|have)\s+(?:an?\s+)?offer\b"
-    r"|\b(?:check|look\s+up|look\s+at|pull\s+up)\s+mine\b",
+    r"|\b(?:check|look\s+up|look\s+at|pull\s+up)\s+mine\b"
+    # "can you tell me if I passed the OA?", and "status?" alone.
+    r"|\b(?:tell\s+me|know|see)\s+(?:if|whether)\s+i\s+(?:passed|got\s+(?:through|in|it|the\s+job)|made\s+it)\b"
+    r"|^\W*(?:my\s+)?(?:application\s+)?status(?:\s+(?:update|check|pls|plz|please))*\W*$",
     re.IGNORECASE,
 )
 # ... but not a question about how status, offers or decisions work ("once I get an offer, how long do
 # I have to accept?", "which status page applies to me?", "if I pass, what comes next?"). "Wondering
 # if" is how a request is put politely, not a condition.
 _PROCESS_QUESTION = re.compile(
-    r"\b(?<!wondering\s)(?<!wonder\s)(?:if|once|which)\b|\bwhere\s+(?:can|do|should)\b"
+    r"\b(?<!wondering\s)(?<!wonder\s)(?<!me\s)(?<!know\s)(?<!see\s)(?:if|once|which)\b|\bwhere\s+(?:can|do|should)\b"
     r"|\bhow\s+(?:long|much|many|do|can|often)\b",
     re.IGNORECASE,
 )
@@ -406,3 +421,22 @@ _PROCESS_OPENING = re.compile(
 
 def opens_as_a_process_question(text: str) -> bool:
     return bool(_PROCESS_OPENING.search(text)) and not requests_own_status(text)
+
+
+# A reaction or a complaint is a few words with nothing asked ("lol", "got it", "you're useless"); one
+# that goes on to ask something ("lol what's a bar raiser", "I see, how long is the OA?") is that
+# question, whatever the n-grams of its opening made of it.
+_ASKS = re.compile(
+    r"\?|\b(?:what|what's|whats|how|when|where|who|why|which|can|could|do|does|did|is|are|will|should)\b",
+    re.IGNORECASE,
+)
+REACTION_MAX_WORDS = 6
+# ... but a question to the assistant itself is still the complaint ("why do you keep repeating yourself").
+_TO_THE_BOT = re.compile(r"\b(?:you|you're|youre|your|yourself|u|bot|chatbot)\b", re.IGNORECASE)
+
+
+def asks_more_than_a_reaction(text: str) -> bool:
+    """True when a message NLU read as a reaction or complaint asks something or says much more."""
+    if len(text.split()) > REACTION_MAX_WORDS:
+        return True
+    return bool(_ASKS.search(text)) and not _TO_THE_BOT.search(text)

@@ -137,3 +137,39 @@ def test_a_question_opening_as_a_condition_or_about_how_things_are_done_is_not_a
         message = classified(text, ("check_my_status", 0.9), ("out_of_scope", 0.05))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "check_my_status", text
+
+
+def test_a_near_tie_between_a_reaction_and_a_yes_is_a_yes():
+    # After "shall I connect you with a person?", "ok cool" must still say yes.
+    message = classified("ok cool", ("react", 0.46), ("affirm", 0.45), ("goodbye", 0.04))
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "affirm", "confidence": 0.91}
+
+
+def test_emoji_alone_are_a_reaction_and_a_thumbs_up_is_a_yes():
+    for text, expected in (("😂", "react"), ("🙏🏻", "react"), ("👍", "affirm"), ("👍 👍", "affirm")):
+        message = classified(text, ("not_a_question", 0.9), ("greet", 0.1))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == expected, text
+
+
+def test_a_reaction_or_complaint_that_goes_on_to_ask_something_is_that_question():
+    for text in ("lol what's a bar raiser", "I see, how long is the OA?", "that's wrong, I applied last week and heard nothing"):
+        message = classified(text, ("react", 0.6), ("ask_hiring", 0.3), ("out_of_scope", 0.1))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "ask_hiring", text
+    for text, top in (("lol", "react"), ("makes sense", "react"), ("why do you keep repeating yourself", "complain")):
+        message = classified(text, (top, 0.6), ("ask_hiring", 0.3))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == top, text
+
+
+def test_status_alone_or_asking_to_be_told_whether_i_passed_is_a_look_up():
+    for text in ("status?", "status update pls", "can you tell me if i passed the OA? took it monday"):
+        message = classified(text, ("check_my_status", 0.44), ("out_of_scope", 0.4))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "check_my_status", "confidence": 1.0}, text
+    for text in ("how do I know if I passed the OA?", "if I passed the OA, what is next?", "status of the loop"):
+        message = classified(text, ("check_my_status", 0.44), ("out_of_scope", 0.4))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] != "check_my_status" or message.get(INTENT)["confidence"] < 1.0, text
