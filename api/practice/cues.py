@@ -372,6 +372,9 @@ _NAMING = frozenset(
 _ALWAYS_AMOUNT = frozenset(
     {"percent", "percentage", "%", "$", "£", "€", "twice", "doubled", "doubling", "tripled", "trebled", "quadrupled"}
 )
+# "twice" measures before these ("twice as fast", "twice the sales", "twice what we raised"); otherwise it
+# says how often.
+_TWICE_BEFORE = frozenset({"as", "the", "what", "our", "its", "their", "his", "her", "my", "more", "over"})
 _MULTIPLY = frozenset({"double", "triple"})  # "double the sales", not "double bookings"
 _FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters", "tenth", "tenths"})
 # Before a fraction word these make it an amount ("a third", "by half", "two thirds"); "my third year",
@@ -425,8 +428,8 @@ def amounts(sentence: str) -> list[str]:
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         after = toks[i + 2] if i + 2 < len(toks) else ""
         if t in _ALWAYS_AMOUNT or (t.endswith("fold") and t != "fold") or t in ("halved", "halving", "halve"):
-            if t == "twice" and nxt in (*_PERIODS, "that", "this", "last", "next") and after in _TIME_UNITS:
-                continue  # "twice a week", "twice that year": how often, not how much
+            if t == "twice" and nxt not in _TWICE_BEFORE:
+                continue  # "twice a week", "charged twice", "I test every circuit twice": how often, not how much
             found.append(t)
         elif t in _MULTIPLY:
             if nxt in ("the", "what", "its", "our", "their", "that", "his", "her", "my", "in"):

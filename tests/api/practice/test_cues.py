@@ -256,3 +256,16 @@ def test_feelings_breakdowns_and_accidents_are_trouble(sentence):
 def test_a_goal_with_words_between_tears_outages_and_a_but_clause_of_trouble(sentence, trouble, task, scene_clause):
     c = cues(sentence)
     assert (c.trouble, c.task_marker, c.scene_clause) == (trouble, task, scene_clause)
+
+
+@pytest.mark.parametrize(
+    "sentence, measured",
+    [
+        ("It was twice as fast.", True),
+        ("We raised twice what we had the year before.", True),
+        ("A customer called to say he had been charged twice.", False),  # how often, not how much
+        ("I always test every circuit twice now.", False),
+    ],
+)
+def test_twice_measures_only_as_a_multiple(sentence, measured):
+    assert has_quantity(sentence) is measured, amounts(sentence)

@@ -195,17 +195,26 @@ def test_an_amount_counts_as_a_measured_result_when_its_sentence_is_or_likely_is
     assert r.quantified_result is quantified
 
 
-def test_a_last_sentence_fairly_likely_to_be_the_result_is_the_result_when_none_was_decoded(model, bank):
-    # "I was promoted ..." opens like one more action ("I <verb>"): the decoding alone reads it as one.
-    sentences = [
-        "Our team's weekly report was always late because the numbers came from four places.",
-        "I wrote a script that pulled the numbers together every Friday morning.",
-        "I was promoted six months later.",
-    ]
-    decoded, chances = model.roles_and_result_chances(sentences, None)
-    assert decoded[-1] == "A" and chances[-1] >= 0.3  # what the rule is for
-    r = review(" ".join(sentences), model, None, bank)
-    assert r.parts["result"] == ["I was promoted six months later."] and "result" not in r.missing
+@pytest.mark.parametrize(
+    "roles, chances, result",
+    [
+        # "I was promoted six months later" opens like one more action ("I <verb>"): read as one by the
+        # decoding, but fairly likely the result.
+        (("S", "A", "A"), (0.0, 0.01, 0.45), ["I was promoted six months later."]),
+        (("S", "A", "A"), (0.0, 0.01, 0.1), []),  # unlikely: the story stops at its actions
+        (("S", "A", "R"), (0.0, 0.01, 0.9), ["I was promoted six months later."]),
+    ],
+)
+def test_a_last_sentence_fairly_likely_to_be_the_result_is_the_result_when_none_was_decoded(
+    bank, roles, chances, result
+):
+    text = (
+        "Our team's weekly report was always late because the numbers came from four places. "
+        "I wrote a script that pulled the numbers together every Friday morning. "
+        "I was promoted six months later."
+    )
+    r = review(text, _FixedRoles(roles, chances), None, bank)
+    assert r.parts["result"] == result and ("result" in r.missing) is (not result)
 
 
 def test_a_story_that_stops_at_its_actions_still_has_no_result(model, bank):
