@@ -136,7 +136,10 @@ _RESULT_MARKERS = re.compile(
     r"on time|in time|agreed|got|won|kept|"
     # What came of it, told without a number: "it taught me", "ever since", "hasn't failed since", "a lot quicker".
     r"taught me|ever since|(has|have|had)n't \w+ since|paid off|no longer|never (came|happened|failed)|"
-    r"(a lot|much|far|a bit|so much) (better|faster|quicker|easier|happier|calmer|smoother|fewer|less|more))\b",
+    r"(a lot|much|far|a bit|so much) (better|faster|quicker|easier|happier|calmer|smoother|fewer|less|more)|"
+    # Recognition and targets met: "I was promoted", "an award", "I hit my target", "we passed the audit".
+    r"promoted|promotion|awards?|awarded|bonus|commendation|praised|recogni[sz]ed|hit (my|our|the|every)|passed|"
+    r"beat|exceeded|won (back|the|a|an|over))\b",
     re.I,
 )
 _TASK_MARKERS = re.compile(
@@ -198,7 +201,11 @@ _LEADING_CLAUSE = re.compile(
 )
 # What a person did, told as "I/We <did>" ("I introduced", "We painted", "I then called"): the usual
 # shape of an action, unlike "I was", "I had" or "We were" that more often set a scene or a task.
-_NOT_ACTING = frozenset({"was", "were", "had", "did", "used", "needed", "wanted", "felt", "thought", "knew"})
+_NOT_ACTING = frozenset(
+    {"was", "were", "had", "did", "used", "needed", "wanted", "felt", "thought", "knew",
+     # What came of it rather than what was done: "I won the account back", "I hit my target", "we passed".
+     "won", "hit", "passed", "beat", "exceeded", "received", "earned", "achieved"}
+)  # fmt: skip
 _BETWEEN = frozenset({"also", "then", "quickly", "immediately", "first", "finally", "next", "personally", "just"})
 
 

@@ -269,3 +269,17 @@ def test_a_goal_with_words_between_tears_outages_and_a_but_clause_of_trouble(sen
 )
 def test_twice_measures_only_as_a_multiple(sentence, measured):
     assert has_quantity(sentence) is measured, amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I won the account back and I was promoted the next year.",
+        "I hit my target for the first time that quarter.",
+        "We passed the audit with no major findings.",
+        "I received an award from the regional manager.",
+    ],
+)
+def test_winning_passing_and_being_recognised_tell_a_result_not_an_action(sentence):
+    c = cues(sentence)
+    assert c.result_marker and not c.acts
