@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -425,12 +426,77 @@ class ActionSearchJobs(Action):
             return []
         found = len(result.get("jobs") or [])
         before = shown if more else 0
+        criteria = result.get("criteria") or {}
+        if not found and not more and not _names_where(criteria) and not _asks_for_listings(text):
+            # "any insider tips from recruiters?", "do you have internships?", "I'm interested in both a
+            # PM job and a data engineer job, is that allowed?": NLU heard a job search, but no job has
+            # those words and no place narrowed it; when the knowledge answers the message, that is
+            # what was asked ("no open framework recommend mistakes jobs" never is).
+            answered = await _answer_instead(dispatcher, tracker, text, intent)
+            if answered is not None:
+                return [SlotSet("job_search", criteria), SlotSet("job_shown", 0.0), *answered]
         if found:
             name = "utter_jobs_more_found" if more else "utter_jobs_found"
         else:
             name = "utter_jobs_no_more" if more else "utter_jobs_none"
         dispatcher.utter_message(json_message=jobs_payload(result, response_text(domain, name), before))
         return [SlotSet("job_search", result.get("criteria")), SlotSet("job_shown", float(before + found))]
+
+
+class ActionRefineJobs(Action):
+    """Says how to change the last job search; with no search yet, "can I filter the job search by
+    city?" is a question about searching, answered from the knowledge when it can be."""
+
+    def name(self) -> str:
+        return "action_refine_jobs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not isinstance(tracker.get_slot("job_search"), dict):
+            text = tracker.latest_message.get("text") or ""
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            if not text.startswith("/"):  # the button of a job list is a refinement, never a question
+                answered = await _answer_instead(dispatcher, tracker, text, intent)
+                if answered is not None:
+                    return answered
+        dispatcher.utter_message(response="utter_refine_jobs")
+        return []
+
+
+# "any pastry chef jobs?" asks for listings, and "none open" is its answer; "I'm interested in both a PM
+# job and a data engineer job, is that allowed?" names jobs but asks something else.
+_LISTINGS = re.compile(r"\b(?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|internships?|postings?)\b", re.I)
+_ASKS_ELSE = re.compile(
+    r"\b(?:allowed|ok(?:ay)?\s+to|is\s+(?:it|that|this|there\s+a\s+(?:limit|rule))|can\s+i|should\s+i|how|why|what|when|who)\b",
+    re.I,
+)
+
+
+def _asks_for_listings(text: str) -> bool:
+    """True when a message names jobs and asks nothing else about them: a search, whatever it found."""
+    return bool(_LISTINGS.search(text)) and not _ASKS_ELSE.search(text)
+
+
+def _names_where(criteria: dict[str, Any]) -> bool:
+    """True when a job search named a place, a team or remote work: a search, whatever it found."""
+    return bool(criteria.get("location") or criteria.get("team") or criteria.get("remote") is not None)
+
+
+async def _answer_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: str | None
+) -> list[EventType] | None:
+    """The knowledge's answer to a message, replied with its slot events; None (nothing said) when the
+    knowledge would not answer it or cannot be reached."""
+    try:
+        result = await get_client().search(
+            text, tracker.get_slot("last_question"), None, intent, tracker.sender_id, conversation_context(tracker)
+        )
+    except ServiceUnavailable as exc:
+        log.warning("knowledge search failed: %s", exc)
+        return None
+    if result.get("decision") != "answer":
+        return None
+    dispatcher.utter_message(json_message=answer_payload(result))
+    return [SlotSet("last_question", result["query"]), *context_events(result)]
 
 
 TALENT_SLOTS = ("talent_email", "talent_location", "talent_consent")

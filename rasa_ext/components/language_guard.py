@@ -38,6 +38,7 @@ _PAYLOAD_PREFIX = "/"
 # it still says yes. (Pairs merge in any order; the first of each pair is the one kept.)
 CLOSING = frozenset({"thank", "goodbye"})
 MERGED = {CLOSING: None, frozenset({"react", "affirm"}): "affirm"}
+NEAR_TIE = 0.1  # twice the FallbackClassifier's ambiguity threshold: a clear "lol" stays a reaction
 # "Which status link is mine? it's a hardware role in Seattle" names a role and a place, so NLU may
 # take it for a job search as well as for a look-up: either way it asks where to check, the FAQ.
 WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
@@ -110,7 +111,7 @@ class MessageGuard(GraphComponent):
         if len(ranking) < 2:
             return
         pair = frozenset({ranking[0].get("name"), ranking[1].get("name")})
-        if pair not in MERGED:
+        if pair not in MERGED or ranking[0]["confidence"] - ranking[1]["confidence"] > NEAR_TIE:
             return
         name = MERGED[pair] or ranking[0]["name"]
         merged = {"name": name, "confidence": ranking[0]["confidence"] + ranking[1]["confidence"]}

@@ -175,3 +175,97 @@ def test_email_check():
     assert not looks_like_email("ana at example dot org")
     assert not looks_like_email("ana@localhost")
     assert not looks_like_email("a@b@example.org")
+
+
+ANSWER = {
+    "decision": "answer",
+    "query": "just graduated, anything for new grads?",
+    "passages": [
+        {
+            "section_id": "students#students",
+            "heading": "Students",
+            "title": "Students and graduates",
+            "text": "Students and recent graduates can find opportunities on the AWS Students and Graduates page.",
+            "path": "knowledge/students.md",
+            "url": "https://example.com/students",
+            "score": 0.7,
+        }
+    ],
+    "context": None,
+}
+
+
+def test_nothing_found_for_a_message_the_knowledge_answers_gives_that_answer(stand_in):
+    # "just graduated, anything for new grads?": no job has those words, and the knowledge says where
+    # graduates look.
+    criteria = {**SEATTLE, "q": "graduated anything grads", "location": ""}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    messages, events = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("just graduated, anything for new grads?", intent="search_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+    assert "Students and Graduates" in messages[0]["custom"]["text"]
+    assert stand_in.requests[1]["body"]["nlu_intent"] == "search_jobs"
+    assert ("job_search", criteria) in [(e["name"], e["value"]) for e in events]
+    assert ("last_question", "just graduated, anything for new grads?") in [(e["name"], e.get("value")) for e in events]
+
+
+def test_nothing_found_in_a_named_place_is_said_so_without_asking_the_knowledge(stand_in):
+    criteria = {**SEATTLE, "location": "reykjavik"}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("data engineer jobs in reykjavik", intent="search_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/jobs/search"]
+
+
+def test_nothing_found_for_a_request_for_listings_is_said_so_without_asking_the_knowledge(stand_in):
+    # "any pastry chef jobs?" asks for jobs: "none open" is the answer, not how to search the site.
+    criteria = {**SEATTLE, "q": "pastry chef", "location": ""}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    for text in ("any pastry chef jobs?", "do you have internships?"):
+        messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+        assert [m["custom"]["kind"] for m in messages] == ["jobs"], text
+    assert {r["path"] for r in stand_in.requests} == {"/api/internal/jobs/search"}
+
+
+def test_nothing_found_and_no_answer_in_the_knowledge_says_nothing_was_found(stand_in):
+    criteria = {**SEATTLE, "q": "pastry chef", "location": ""}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("pastry chef, is that a thing here?", intent="search_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+    assert messages[0]["custom"]["text"] == "I couldn't find any open pastry chef jobs right now."
+    assert stand_in.requests[1]["path"] == "/api/internal/search"
+
+
+def test_refining_with_no_search_yet_is_a_question_the_knowledge_answers(stand_in):
+    from actions.actions import ActionRefineJobs
+
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "query": "can I filter the job search by city"}, 0.0)
+    messages, events = asyncio.run(
+        stand_in.run(ActionRefineJobs(), tracker("can I filter the job search by city", intent="refine_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+    assert events[0]["name"] == "last_question"
+
+
+def test_refining_a_search_or_an_unanswered_question_says_how_to_refine(stand_in):
+    from actions.actions import ActionRefineJobs
+
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    for trk in (
+        tracker("/refine_jobs", intent="refine_jobs", slots={"job_search": SEATTLE}),
+        tracker("change the search", intent="refine_jobs", slots={"job_search": SEATTLE}),
+        tracker("change it", intent="refine_jobs"),
+    ):
+        messages, events = asyncio.run(stand_in.run(ActionRefineJobs(), trk, DOMAIN))
+        assert [m["response"] for m in messages] == ["utter_refine_jobs"]
+        assert events == []
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]  # only the one with no search

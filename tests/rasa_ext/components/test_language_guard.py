@@ -173,3 +173,9 @@ def test_status_alone_or_asking_to_be_told_whether_i_passed_is_a_look_up():
         message = classified(text, ("check_my_status", 0.44), ("out_of_scope", 0.4))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] != "check_my_status" or message.get(INTENT)["confidence"] < 1.0, text
+
+
+def test_a_clear_reaction_stays_a_reaction():
+    message = classified("lol", ("react", 0.9), ("affirm", 0.02))
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "react", "confidence": 0.9}
