@@ -407,7 +407,9 @@ _TIME_WITH_ARTICLE = re.compile(
     r"(minute|hour|day|week|month|fortnight|shift)(?! (later|ago))|(a|an) (extra|whole|full) (minute|hour|day|week|month|shift)|"
     # "minutes instead of hours", "from days to hours": a time cut down, told without a number.
     r"(seconds|minutes|hours|days|weeks) (instead of|rather than) (minutes|hours|days|weeks|months)|"
-    r"from (minutes|hours|days|weeks|months) to (seconds|minutes|hours|days|weeks)|"
+    r"from (minutes|hours|days|weeks|months) to (a few |a couple of |just |only )?(seconds|minutes|hours|days|weeks)|"
+    # "ranked first out of twelve", "came top": a place measured ("within the hour" is not: d08, t161).
+    r"(ranked|came|finished|placed) (first|second|third|top)|"
     # "dropped to almost none", "down to nothing": a count brought to zero.
     r"(to|down to) (almost |nearly |virtually |practically )?(none|nothing|zero))\b",
     re.I,
@@ -415,6 +417,7 @@ _TIME_WITH_ARTICLE = re.compile(
 # After a lesson the amounts are the lesson's, not the result's: "I learned to confirm every booking a week ahead".
 _LESSON = re.compile(r"\b(learned|learnt|lesson|taught me|realised|realized)\b", re.I)
 # "dropped to one a week", "from one in five to ...": "one" counts after a change.
+_ONLY_ONE_NAMES = frozenset({"who", "that", "of", "to", "more", "person", "thing", "way", "i", "we", "", "left"})
 _ONE_BEFORE = frozenset({"to", "from", "maybe", "about", "around", "roughly", "only", "just"})
 
 
@@ -453,17 +456,22 @@ def amounts(sentence: str) -> list[str]:
                 found.append(f"{prev} {t}" if prev in ("a", "an", "one") or prev in _COUNT_WORDS else t)
         elif t == "one" and prev in _ONE_BEFORE and (nxt in _PERIODS or nxt in ("in", "out", "")):
             found.append(t)  # "dropped to one a week", "down to one in ten"
+        elif t == "one" and prev == "only" and nxt not in _ONLY_ONE_NAMES:
+            found.append(t)  # "only one complaint came in", not "the only one who knew"
         elif t[:1].isdigit() and prev == "all":
             found.append(t)  # "all 40 orders went out on time"
         elif t[:1].isdigit() or t in _COUNT_WORDS or t in ("fortnight", "fortnights"):
             if t[:1].isdigit() and (
                 t.endswith(("st", "nd", "rd", "th", "am", "pm"))
                 or ":" in t
-                or (re.fullmatch(r"(19|20)\d\d", t) and (prev in _YEAR_BEFORE or not nxt))
+                or (re.fullmatch(r"(19|20)\d\d[.,:]?", t) and (prev in _YEAR_BEFORE or not nxt))
             ):
                 continue  # "the 3rd", "9 am", "9:30", "in 2019"
             if nxt in ("am", "pm", "o'clock", "o"):
                 continue  # "three o'clock"
+            if prev in ("next", "following") and nxt in _TIME_UNITS:
+                found.append(t)  # "in the next twelve months": how long something held
+                continue
             if prev in _NAMING or prev in _COUNT_WORDS or prev[:1].isdigit():
                 continue  # "the two teams", "at nine"; "twenty-five" is one amount, counted once
             if nxt in ("times", "time") and after in _PERIODS:

@@ -283,3 +283,19 @@ def test_twice_measures_only_as_a_multiple(sentence, measured):
 def test_winning_passing_and_being_recognised_tell_a_result_not_an_action(sentence):
     c = cues(sentence)
     assert c.result_marker and not c.acts
+
+
+@pytest.mark.parametrize(
+    "sentence, measured",
+    [
+        ("Our store ranked first in the region.", True),  # a place measured
+        ("Response times were cut from days to a few hours.", True),
+        ("Nobody was injured in the next twelve months.", True),  # how long it held
+        ("Only one complaint came in all month.", True),
+        ("I was the only one who knew the system.", False),
+        ("My team lead mentioned it in my review in 2022.", False),  # a year, with its full stop
+        ("The queue cleared within the hour.", False),  # labelled not measured in train and dev
+    ],
+)
+def test_a_place_a_time_cut_down_a_spell_that_held_and_only_one_are_measured(sentence, measured):
+    assert has_quantity(sentence) is measured, amounts(sentence)
