@@ -225,6 +225,15 @@ GENERIC = frozenset(
         "how",
         "does",
         "do",
+        # "which one is longer?", "what will I be doing in it?": a comparison or what it involves, of
+        # what was just said.
+        "doing",
+        "involve",
+        "involves",
+        "longer",
+        "shorter",
+        "harder",
+        "easier",
     ]
 )
 

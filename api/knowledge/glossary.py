@@ -52,6 +52,15 @@ class Glossary:
 
         return pattern.sub(meaning, text)
 
+    def meaning(self, text: str) -> str:
+        """The text with each known term replaced by its meaning: the words a section states for it
+        ("is that one on-site?" asks whether the in-person interviews are held in person)."""
+        pattern: re.Pattern[str] | None = self._pattern  # type: ignore[attr-defined]
+        if pattern is None:
+            return text
+        lookup: dict[str, str] = self._lookup  # type: ignore[attr-defined]
+        return pattern.sub(lambda m: lookup[m.group(0).lower()].replace("(", "").replace(")", ""), text)
+
 
 def load_glossary(knowledge_dir: Path) -> tuple[Glossary, list[Problem]]:
     """knowledge/glossary.yml (`term: meaning` lines); a missing file is an empty glossary."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,13 @@ from api.knowledge.search import Decision, Params, Passage, decide, looks_like_f
 OWN_SUBJECT_MARGIN = 0.12
 # The section just given is passed over for a different question when another section of the topic
 # that addresses the question scores this close to it ("who else is in the loop?" after the bar raiser).
+# "what's the loop?", "what is a bar raiser", "whats an OA": the thing named is all the question asks.
+_DEFINITION = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|sorry)\W+)*what(?:'?s|\s+is|\s+are)\s+(?:a|an|the)?\s*((?:[\w-]+\s*){1,3}?)\W*$",
+    re.IGNORECASE,
+)
+_ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE)
+CONFIRM_TIE = 0.03
 REPEAT_MARGIN = 0.12
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
 # pronoun: "them", "that"), is taken as a follow-up of that topic.
@@ -175,6 +183,8 @@ class KnowledgeService:
             example_weight=params.example_weight,
         )
         uncovered = index.coverage.uncovered(qvec, text) if index.coverage is not None else None
+        if self._defines(effective, ranked):
+            likely_uncovered, uncovered = False, None
         decision = decide(
             ranked, params, index.doc_sections, likely_uncovered, uncovered, partial(self._states_more, effective)
         )
@@ -272,7 +282,11 @@ class KnowledgeService:
             # Amazon?" after the government employees' answer) and matches nothing else well is a
             # follow-up too: searched within the topic, or refused.
             resolved = Resolved("elliptical", content=content_words(query))
-        words = resolved.content if resolved.kind == "elliptical" else content_words(query)
+        # A follow-up's words as the knowledge says them: "on-site" is stated as "in-person interviews".
+        plain = index.glossary.meaning(query)
+        if resolved.kind == "elliptical" and plain != query:
+            resolved = replace(resolved, content=content_words(plain))
+        words = resolved.content if resolved.kind == "elliptical" else content_words(plain)
         if resolved.kind == "elliptical" and ctx.doc:
             within = [p for p in everything if p.doc == ctx.doc]
             fits = [p for p in within if addresses(words, self._says(p))] if words else within
@@ -298,12 +312,17 @@ class KnowledgeService:
             )
             if not own and fits:
                 chosen = fits[0]
-                if not words:
+                just = next((p for p in fits if p.id == ctx.section), None)
+                if not words and not _ASKS_WHAT.match(query):
                     # "why not?", "who do I ask?": about what was just said, unless another section of
-                    # the topic clearly fits better ("and what kind of questions are in it?").
-                    just = next((p for p in within if p.id == ctx.section), None)
+                    # the topic clearly fits better ("and what kind of questions are in it?"); "what
+                    # will I be doing in it?" asks what the topic holds.
                     if just is not None and just.score >= chosen.score - REPEAT_MARGIN:
                         chosen = just
+                elif asks_to_confirm(query) and just is not None and just.score >= chosen.score - CONFIRM_TIE:
+                    # "is that one on-site?" after the section saying they are held virtually, which ties
+                    # with the loop's description: the yes/no question is about what was just said.
+                    chosen = just
                 elif (
                     chosen.id == ctx.section
                     and len(fits) > 1
@@ -322,6 +341,8 @@ class KnowledgeService:
             if not own and not any(addresses(words, self._says(p)) for p in everything[:1]):
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
+        if self._defines(query, everything):
+            likely_uncovered, uncovered = False, None
         decision = decide(
             everything[:5], params, index.doc_sections, likely_uncovered, uncovered, partial(self._states_more, query)
         )
@@ -389,6 +410,17 @@ class KnowledgeService:
         if have[1] >= have[0] + TIE_WORDS:
             return runner
         return None
+
+    def _defines(self, query: str, ranked: list[Passage]) -> bool:
+        """Whether the question asks what a thing is ("what's the loop?", "what is a BR") and the best
+        section is headed with that thing's name: covered, whatever NLU's and the coverage model's doubts
+        about a question that short."""
+        m = _DEFINITION.match(query)
+        if m is None or not ranked or ranked[0].score < self.params.answer_threshold:
+            return False
+        named = {stem(w) for w in tokenize(self.index.glossary.meaning(m.group(1)))}
+        heading = {stem(w) for w in tokenize(f"{ranked[0].title} {ranked[0].heading}")}
+        return bool(named) and named <= heading
 
     def _says(self, passage: Passage) -> str:
         """The words a section answers to: its heading, its text and the writers' example questions

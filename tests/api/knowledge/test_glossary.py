@@ -76,3 +76,10 @@ def test_the_writers_glossary_reads_track_my_application_as_the_status_but_not_a
         "is there a special hiring track for veterans?"
     )
     assert "government" in glossary.expand("im a DoD civilian, can i interview?")
+
+
+def test_meaning_replaces_a_term_with_the_knowledges_words():
+    glossary = Glossary({"on-site": "in-person interviews (interview loop)", "OA": "online assessment"})
+    assert glossary.meaning("is that one on-site?") == "is that one in-person interviews interview loop?"
+    assert glossary.meaning("how long is the OA") == "how long is the online assessment"
+    assert glossary.meaning("a loan") == "a loan" and Glossary().meaning("OA") == "OA"

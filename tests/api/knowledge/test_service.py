@@ -320,3 +320,41 @@ def test_after_a_step_named_by_its_place_in_the_list_comes_the_step_after_it(wri
     assert after_first.kind == "answer" and after_first.passages[0].doc == "knowledge/loop.md"
     _, after_phone = talk(svc, "what are the steps?", "ok and after the phone interview?")
     assert after_phone.passages[0].doc == "knowledge/loop.md"
+
+
+IN_PERSON_DOCS = {
+    "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n"
+    "## What an interview loop is\nThe interview loop is the series of in-person interviews with topic experts.\n"
+    "## Whether in-person interviews are virtual\nThe in-person interviews are currently held virtually.\n",
+    "sample.md": "---\ntitle: Work sample simulation\nupdated: 2026-01-01\n---\n"
+    "## How long it takes\nThe work sample simulation takes 20-60 minutes.\n"
+    "## Example tasks\nYou may interpret data from a chart or answer a customer question.\n",
+    "glossary.yml": "on-site: in-person interviews (interview loop)\nloop: interview loop\n",
+}
+
+
+def test_a_follow_up_in_candidates_words_is_read_in_the_knowledges_words(write_doc, tmp_path, embedder):
+    svc = service_of(IN_PERSON_DOCS, write_doc, tmp_path, embedder)
+    virtual, onsite = talk(svc, "are the in-person interviews held virtually?", "is that one on-site?")
+    assert virtual.passages[0].id == "loop#whether-in-person-interviews-are-virtual"
+    # "on-site" is stated as "in-person interviews": the section just given answers it, not "not covered".
+    assert onsite.kind == "answer" and onsite.passages[0].id == virtual.passages[0].id
+
+
+def test_what_a_topic_involves_is_not_the_section_just_given_again(write_doc, tmp_path, embedder):
+    svc = service_of(IN_PERSON_DOCS, write_doc, tmp_path, embedder)
+    _, doing = talk(svc, "how long is the work sample simulation?", "what will I be doing in it?")
+    assert doing.kind == "answer" and doing.passages[0].id == "sample#example-tasks"
+
+
+def test_a_question_asking_what_a_thing_is_is_answered_by_the_section_headed_with_it(write_doc, tmp_path, embedder):
+    for name, text in IN_PERSON_DOCS.items():
+        write_doc(name, text)
+    # NLU's flag refuses all but a near-verbatim match here, as it refuses "what's the salary?".
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", uncovered_override=0.99)
+    svc = KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
+    # Short and flagged by NLU ("what's the ..." like "what's the salary?"), yet the section is headed
+    # with the thing it names.
+    decision = svc.ask("what's the loop?", likely_uncovered=True)
+    assert decision.kind == "answer" and decision.passages[0].id == "loop#what-an-interview-loop-is"
+    assert svc.ask("what's the salary?", likely_uncovered=True).kind == "fallback"
