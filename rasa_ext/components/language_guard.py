@@ -85,10 +85,11 @@ class MessageGuard(GraphComponent):
             elif intent in SMALL_TALK and asks_for_the_next_step(text):
                 # "after that?" read as a goodbye: it asks for the next step of the process.
                 self._relabel(message, "ask_hiring")
-            elif intent in OWN_STATUS_MISSED and requests_own_status(text):
+            elif (intent in OWN_STATUS_MISSED or intent in SMALL_TALK) and requests_own_status(text):
                 # "What's the current status of my candidacy for the Dublin data center technician job?":
                 # the role and the place outweighed the request in the n-grams; "ok can u just check
-                # mine, same email as this chat" was a look-up too weakly to pass the fallback threshold.
+                # mine, same email as this chat" was a look-up too weakly to pass the fallback threshold;
+                # "heard nothing since tuesday" read as a greeting.
                 self._relabel(message, "check_my_status")
             elif intent == "check_my_status" and opens_as_a_process_question(text):
                 # "if I withdraw my application, will it hurt my chances?": not a look-up.

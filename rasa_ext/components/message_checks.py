@@ -345,7 +345,14 @@ _OWN_STATUS_REQUEST = re.compile(
     r"|\b(?:check|look\s+up|look\s+at|pull\s+up)\s+mine\b"
     # "can you tell me if I passed the OA?", and "status?" alone.
     r"|\b(?:tell\s+me|know|see)\s+(?:if|whether)\s+i\s+(?:passed|got\s+(?:through|in|it|the\s+job)|made\s+it)\b"
-    r"|^\W*(?:my\s+)?(?:application\s+)?status(?:\s+(?:update|check|pls|plz|please))*\W*$",
+    r"|^\W*(?:my\s+)?(?:application\s+)?status(?:\s+(?:update|check|pls|plz|please))*\W*$"
+    # "any news?", "is an offer coming?", "heard nothing since tuesday", "can you see what's up?", "when
+    # is my onsite? I forgot the date".
+    r"|^\W*(?:so\s+)?any\s+(?:news|updates?|word)(?:\s+(?:yet|on\s+(?:mine|my\s+\w+|it)))?\W*$"
+    r"|\b(?:is|was)\s+(?:an?\s+|my\s+)?offer\s+coming\b"
+    r"|\b(?:heard|hear)\s+nothing\b|\bhaven'?t\s+heard\s+(?:anything|back)\s+since\b"
+    r"|\bcan\s+(?:you|u)\s+(?:check|see|find\s+out)\s+(?:where\s+things|what'?s\s+(?:up|happening|going\s+on))\b"
+    r"|\bwhen\s+is\s+my\s+(?:onsite|on-site|interview|loop|phone\s+(?:screen|interview)|assessment)\b",
     re.IGNORECASE,
 )
 # ... but not a question about how status, offers or decisions work ("once I get an offer, how long do

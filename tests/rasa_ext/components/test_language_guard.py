@@ -154,7 +154,7 @@ def test_emoji_alone_are_a_reaction_and_a_thumbs_up_is_a_yes():
 
 
 def test_a_reaction_or_complaint_that_goes_on_to_ask_something_is_that_question():
-    for text in ("lol what's a bar raiser", "I see, how long is the OA?", "that's wrong, I applied last week and heard nothing"):
+    for text in ("lol what's a bar raiser", "I see, how long is the OA?", "that's wrong, I applied to two roles last week"):
         message = classified(text, ("react", 0.6), ("ask_hiring", 0.3), ("out_of_scope", 0.1))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "ask_hiring", text
@@ -179,3 +179,21 @@ def test_a_clear_reaction_stays_a_reaction():
     message = classified("lol", ("react", 0.9), ("affirm", 0.02))
     MessageGuard().process([message])
     assert message.get(INTENT) == {"name": "react", "confidence": 0.9}
+
+
+def test_own_status_in_few_words_is_a_look_up_even_when_nlu_heard_small_talk():
+    for text, top in (
+        ("any news?", "check_my_status"),
+        ("heard nothing since tuesday", "greet"),
+        ("that's wrong, I applied last week and heard nothing", "complain"),
+        ("is an offer coming?", "out_of_scope"),
+        ("it's been 4 business days since mine, can you see what's up?", "out_of_scope"),
+        ("when is my onsite? I forgot the date and can't find the email", "out_of_scope"),
+    ):
+        message = classified(text, (top, 0.5), ("ask_hiring", 0.3))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "check_my_status", "confidence": 1.0}, text
+    for text in ("any news on hiring changes?", "when is the onsite usually scheduled?", "if I heard nothing after 2 weeks, should I follow up?"):
+        message = classified(text, ("out_of_scope", 0.5), ("ask_hiring", 0.3))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "out_of_scope", text
