@@ -322,8 +322,47 @@ def cues(sentence: str) -> Cues:
         acts=acts(told) or acts_after_clause(sentence),
         trouble=bool(_TROUBLE.search(sentence.replace("’", "'"))),
         scene_clause=scene_clause(sentence),
-        modal_subject=bool(_MODAL_SUBJECT.search(sentence.replace("’", "'"))),
+        modal_subject=teller_modal(sentence),
     )
+
+
+# "I'd just started", "we'd been short of staff", "I'd never done it": "had", not "would".
+_HAD_AFTER = frozenset({"been", "just", "never", "already", "recently", "got"})
+# "I told him I would check", "I promised I'd call back", "I knew we would miss it": what was said or known
+# then, told in the past; not what the teller would do now.
+_REPORTING = re.compile(
+    r"\b(told|said|promised|explained|agreed|decided|knew|realised|realized|thought|hoped|warned|assured|"
+    r"suggested|offered|guaranteed|figured|worried)\b",
+    re.I,
+)
+_CONDITION = re.compile(r"\b(if|ideally|hopefully)\b", re.I)
+
+
+def reported(before: str) -> bool:
+    """The words before a modal end in a reporting verb and its hearer: "I told my manager (that) we'd", "I knew
+    we would"; not "I knew it would rain, so I would ..." (the verb governs another clause)."""
+    found = list(_REPORTING.finditer(before))
+    if not found:
+        return False
+    last = found[-1]
+    between = before[last.end() :]
+    return not re.search(r"[,;]|\b(so|and|but|then)\b", between) and len(words(between)) <= 5
+
+
+def teller_modal(sentence: str) -> bool:
+    """The teller's own modal ("I would", "we'd", "if I"): what they would do, unless it is "had" ("I'd just
+    started") or reported from the time told ("I told him I would check every order")."""
+    text = sentence.replace("’", "'")
+    for m in _MODAL_SUBJECT.finditer(text):
+        token = m.group(0).lower()
+        if token in ("i'd", "we'd", "you'd"):
+            nxt = words(text[m.end() :])[:1]
+            if nxt and (nxt[0] in _HAD_AFTER or (is_past(nxt[0]) and nxt[0] not in ("had",))):
+                continue  # "I'd just started", "we'd finished": had
+        if not token.startswith("if") and not _CONDITION.search(text) and reported(text[: m.start()]):
+            continue  # "I told him I would ...": reported, told in the past
+        return True
+    return False
 
 
 def scene_clause(sentence: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.practice.cues import amounts, cues, has_quantity, is_opener, split_sentences
+from api.practice.cues import amounts, cues, has_quantity, is_opener, split_sentences, teller_modal
 
 
 def test_sentences_split_at_ends_and_line_breaks_lower_case_included():
@@ -299,3 +299,20 @@ def test_winning_passing_and_being_recognised_tell_a_result_not_an_action(senten
 )
 def test_a_place_a_time_cut_down_a_spell_that_held_and_only_one_are_measured(sentence, measured):
     assert has_quantity(sentence) is measured, amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence, modal",
+    [
+        ("I would listen to the customer first.", True),
+        ("I'd also escalate it to my manager.", True),
+        ("If a customer complained, I would apologise.", True),
+        ("I'd have called the manager.", True),
+        ("I'd just started as a shift lead.", False),  # "had"
+        ("We'd been short of staff for months.", False),
+        ("I told him I would personally check every order for a week.", False),  # reported, told in the past
+        ("I knew we would miss the deadline.", False),
+    ],
+)
+def test_only_the_tellers_own_would_is_a_hypothetical_not_had_or_what_was_said_then(sentence, modal):
+    assert teller_modal(sentence) is modal

@@ -224,3 +224,12 @@ def test_a_story_that_stops_at_its_actions_still_has_no_result(model, bank):
         "I handed it over to the new analyst when I left."
     )
     assert review(text, model, None, bank).missing == ["task", "result"]
+
+
+def test_a_story_with_i_d_for_had_and_what_was_promised_then_is_a_story(model, bank):
+    text = (
+        "We'd been short of staff for months. "
+        "I said I would cover the weekend shifts until we hired someone. "
+        "We hired two people in a month."
+    )
+    assert review(text, model, None, bank).kind == "story"
