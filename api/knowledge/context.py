@@ -81,6 +81,27 @@ _NEXT_OF_NAMED = re.compile(
 _AFTER_NAMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright)\W+)*after\s+(?:the|my|your)\s+", re.I)
 
 
+# "what's the round right before the loop", "is there some kind of interview before the big final round":
+# the step before one the message names.
+_BEFORE_NAMED = re.compile(
+    r"\bwhat(?:'?s|\s+is)\s+(?:the\s+)?(?:step|stage|round|interview)\s+(?:right\s+|just\s+)?before\b"
+    r"|\bwhat\s+(?:comes|happens)\s+(?:right\s+|just\s+)?before\b"
+    r"|\bis\s+there\s+(?:some\s+kind\s+of\s+|some\s+|an?\s+|any\s+)?(?:other\s+)?(?:interview|step|round|stage)\s+"
+    r"(?:right\s+|just\s+)?before\b",
+    re.IGNORECASE,
+)
+
+
+def named_after_previous(query: str) -> str | None:
+    """The words naming the step a message asks what comes before ("the loop", "the big final round"),
+    or None when it does not ask for the step before another."""
+    m = _BEFORE_NAMED.search(query)
+    if m is None:
+        return None
+    rest = query[m.end() :]
+    return rest if content_words(rest) or _ORDINAL.search(rest) else None
+
+
 def named_before_next(query: str) -> str | None:
     """The words naming the step a message asks what follows ("just finished my OA", "the third"), or
     None when it does not ask for the next step or names nothing besides."""

@@ -30,6 +30,7 @@ from api.knowledge.context import (
     leans_on_topic,
     listed_after,
     listed_named,
+    named_after_previous,
     named_before_next,
     next_topic,
     pick_listed,
@@ -248,6 +249,9 @@ class KnowledgeService:
                 return self._with_context(Decision("answer", self._answer(after, []), [after], query), ctx)
             if named is not None:  # the last step: the page says nothing of what follows it
                 return self._with_context(Decision("fallback", [], [named], query), ctx)
+            before = self._step_before_named(query, ctx)  # "what's the round right before the loop?"
+            if before is not None:
+                return self._with_context(Decision("answer", self._answer(before, []), [before], query), ctx)
         text = search_text(index, query)
         if qvec is None:
             qvec = self.embedder.encode([text])
@@ -380,6 +384,33 @@ class KnowledgeService:
         if target is None or target not in index.doc_sections:
             return found[0], None
         return found[0], Passage.of(index.doc_sections[target][0], 1.0, 1.0)
+
+    def _step_before_named(self, query: str, ctx: Context) -> Passage | None:
+        """The first section of the step before the one a message names, in the process's list of
+        steps; None when it asks no such thing, names no step of that list, or names the first."""
+        named = named_after_previous(query)
+        if named is None:
+            return None
+        index, params = self.index, self.params
+        item = listed_named(named, ctx, index.lists_of)
+        if item is None:
+            found = rank(
+                index,
+                self.embedder,
+                named,
+                params.bm25_weight,
+                k=1,
+                sentence_weight=params.sentence_weight,
+                example_weight=params.example_weight,
+            )
+            if not found or found[0].score < params.answer_threshold:
+                return None
+            item = found[0].doc
+        process = next((items for items in index.lists_of.values() if set(items) <= index.steps and item in items), [])
+        at = process.index(item) if item in process else 0
+        if at == 0 or process[at - 1] not in index.doc_sections:
+            return None
+        return Passage.of(index.doc_sections[process[at - 1]][0], 1.0, 1.0)
 
     def _parallel(self, section_id: str | None, doc: str | None) -> str | None:
         """The section of `doc` that says for its topic what `section_id` said for its own: the one whose

@@ -358,3 +358,23 @@ def test_a_question_asking_what_a_thing_is_is_answered_by_the_section_headed_wit
     decision = svc.ask("what's the loop?", likely_uncovered=True)
     assert decision.kind == "answer" and decision.passages[0].id == "loop#what-an-interview-loop-is"
     assert svc.ask("what's the salary?", likely_uncovered=True).kind == "fallback"
+
+
+PROCESS_DOCS = {
+    "steps.md": "---\ntitle: Hiring steps\nupdated: 2026-01-01\nlists: [apply, phone, loop]\n---\n"
+    "## The steps\nThe steps are the online application, the phone interview and the interview loop.\n",
+    "apply.md": "---\ntitle: Online application\nupdated: 2026-01-01\nnext: phone\n---\n"
+    "## How to apply\nClick Apply Now on a job's page and create a profile.\n",
+    "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\nnext: loop\n---\n"
+    "## What the phone interview covers\nThe phone interview covers situations from your past work.\n",
+    "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n"
+    "## What the loop is\nThe interview loop is the final round of interviews.\n",
+}
+
+
+def test_a_question_for_the_step_before_a_named_one_gets_the_step_before_it(write_doc, tmp_path, embedder):
+    svc = service_of(PROCESS_DOCS, write_doc, tmp_path, embedder)
+    (before_loop,) = talk(svc, "what's the round right before the loop?")
+    assert before_loop.kind == "answer" and before_loop.passages[0].doc == "knowledge/phone.md"
+    (straight,) = talk(svc, "is there some kind of interview before the final round or do you go straight there?")
+    assert straight.passages[0].doc == "knowledge/phone.md"
