@@ -210,22 +210,40 @@ _BETWEEN = frozenset({"also", "then", "quickly", "immediately", "first", "finall
 
 
 # What candidates type before the story starts: "Sure!", "Hi, thanks for the question.", "Good question,
-# let me think.", "Yes, I can think of one." It tells no part of the story, so it gets no STAR role.
-_OPENER = re.compile(
-    r"^(sure|hi|hello|hey|yes|yeah|yep|ok|okay|of course|absolutely|definitely|right|so|well|um+|hm+|"
-    r"good morning|good afternoon|thanks?( you)?( for (the|that|this) question)?|"
-    r"(that's a |what a )?(good|great|nice|interesting) (one|question)|let me think( about it)?|"
-    r"(i can|let me) (think of|give you|tell you about) (one|an example|a time)( actually)?|"
-    r"i have (one|an example)|here('s| is) (one|an example))"
-    r"([ ,.!-]+(sure|hi|hello|yes|so|ok|okay|thanks?( you)?( for (the|that|this) question)?|let me think|"
-    r"i can think of (one|an example)|good question|that's a good one|actually))*[ ,.!?-]*$",
+# let me think.", "Yes, I can think of one.", "Absolutely, I'd be happy to share an example.", "Sure, here goes."
+# It tells no part of the story, so it gets no STAR role. A sentence is an opener when it is made only of
+# these phrases (each at most once or twice, in any order): "Sure, I rewrote the rota." tells something.
+_OPENER_PHRASE = re.compile(
+    # Longer phrases first: "great question" before "great".
+    r"((that's a |that is a |what a )?(really )?(good|great|nice|interesting|tough|fair) (one|question)|"
+    r"sure( thing)?|hi( there)?|hello|hey|yes|yeah|yep|ok|okay|alright|all right|of course|absolutely|definitely|"
+    r"certainly|right|so|well|um+|erm+|uh+|hm+|actually|great|good morning|good afternoon|no problem|"
+    r"gladly|(i'm |i am |i'd be |i would be )?(happy|glad) to( help| answer| share( one| an example| that)?)?|"
+    r"thanks?( you)?( (for|so much for) (the|that|this|your) question| for asking| so much)?|"
+    r"let me (think|see)( about (it|that))?|give me a (second|moment|minute)|"
+    r"(i can|let me|i'd like to|i will|i'll) (think of|give you|tell you about|share|walk you through) "
+    r"(one|an example|a time|a story|that|this)( actually)?|"
+    r"i can think of (one|an example)|i (have|remember) (one|an example|a good example|a good one)"
+    r"( of (this|that)| for (this|that))?|here('s| is) (one|an example|a good one)|here goes|"
+    r"(one|one time|an example|a time|one example) (that )?comes to mind|i can do that)"
+    r"(?=[ ,.!?;:-]|$)",
     re.I,
 )
 
 
 def is_opener(sentence: str) -> bool:
     """A greeting or an acknowledgement before the answer ("Sure!", "Hi, thanks for the question.")."""
-    return bool(_OPENER.match(sentence.strip().replace("’", "'")))
+    text = sentence.strip().replace("’", "'").lower()
+    pos, n = 0, 0
+    while True:
+        while pos < len(text) and text[pos] in " ,.!?;:-":
+            pos += 1
+        if pos == len(text):
+            return n > 0
+        m = _OPENER_PHRASE.match(text, pos)
+        if m is None or n >= 6:
+            return False
+        pos, n = m.end(), n + 1
 
 
 def split_sentences(text: str) -> list[str]:

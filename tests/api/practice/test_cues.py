@@ -85,8 +85,17 @@ def test_amounts_written_as_words_are_measurable(sentence):
         ("Good question, let me think.", True),
         ("Yes, I can think of one.", True),
         ("Okay so.", True),
+        ("Absolutely, I'd be happy to share an example.", True),
+        ("Great question!", True),
+        ("Sure, here goes.", True),
+        ("Thank you for asking.", True),
+        ("Sure, I have a good example of this.", True),
+        ("Certainly.", True),
+        ("Sure, one time comes to mind.", True),
         ("Sure, I rewrote the rota.", False),
         ("So our ward was short of nurses.", False),
+        ("Great, the team finished on time.", False),
+        ("I have one colleague who helped.", False),
     ],
 )
 def test_a_greeting_or_acknowledgement_before_the_answer_is_an_opener(sentence, opener):

@@ -233,3 +233,14 @@ def test_a_story_with_i_d_for_had_and_what_was_promised_then_is_a_story(model, b
         "We hired two people in a month."
     )
     assert review(text, model, None, bank).kind == "story"
+
+
+def test_a_polite_preface_before_a_story_with_no_scene_is_not_its_situation(model, bank):
+    text = (
+        "Absolutely, I'd be happy to share an example. "
+        "I rewrote the checklist we used for new starters on the tills. "
+        "I also paired each new starter with an experienced colleague for their first week. "
+        "New starters now work on their own after three shifts instead of six."
+    )
+    r = review(text, model, None, bank)
+    assert r.kind == "story" and r.roles[0] == "O" and "situation" in r.missing
