@@ -18,10 +18,13 @@ from rasa_ext.components.message_checks import (
     asks_for_the_next_step,
     asks_more_than_a_reaction,
     asks_to_practise,
+    asks_to_retry,
     asks_whats_next,
     asks_where_to_check_status,
     emoji_reaction,
     has_foreign_signs,
+    instructs_the_bot,
+    is_foreign_greeting,
     is_non_english,
     is_not_a_question,
     opens_as_a_process_question,
@@ -46,6 +49,8 @@ WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
 PRACTICE = frozenset({"practice", "practice_principles"})
 REACTIONS = frozenset({"react", "complain"})
+# NLU's own "not a question" below this, for a message with a question mark, gives way to the next intent.
+WEAK_NOT_A_QUESTION = 0.6
 SMALL_TALK = frozenset(
     {"greet", "goodbye", "thank", "affirm", "deny", "wish_luck", "react", "complain", "bot_challenge", "capabilities"}
 )
@@ -74,6 +79,8 @@ class MessageGuard(GraphComponent):
             intent = (message.get(INTENT) or {}).get("name")
             if reaction := emoji_reaction(text):
                 self._relabel(message, reaction)
+            elif is_foreign_greeting(text):
+                self._relabel(message, "greet")
             elif is_non_english(text):
                 self._relabel(message, "non_english")
             elif is_not_a_question(text):
@@ -93,6 +100,18 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, "check_my_status")
             elif intent == "check_my_status" and opens_as_a_process_question(text):
                 # "if I withdraw my application, will it hurt my chances?": not a look-up.
+                self._drop_top(message)
+            elif intent == "practice_retry" and not asks_to_retry(text):
+                # "won't that count against me?": no word of trying again, whatever the n-grams.
+                self._drop_top(message)
+            elif (
+                intent == "not_a_question"
+                and "?" in text
+                and self._confidence(message) < WEAK_NOT_A_QUESTION
+                and not instructs_the_bot(text)
+            ):
+                # "I'm a backend dev, anything extra to prepare with?": a question, weakly taken for
+                # none (markup, injections and gibberish were caught above, whatever NLU's confidence).
                 self._drop_top(message)
             elif intent in PRACTICE and not asks_to_practise(text):
                 # "sde interview prep guide?": a hiring question, whatever the n-grams of "interview".
@@ -118,6 +137,10 @@ class MessageGuard(GraphComponent):
         merged = {"name": name, "confidence": ranking[0]["confidence"] + ranking[1]["confidence"]}
         message.set(INTENT, merged, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [merged, *ranking[2:]], add_to_output=True)
+
+    @staticmethod
+    def _confidence(message: Message) -> float:
+        return float((message.get(INTENT) or {}).get("confidence") or 0.0)
 
     @staticmethod
     def _drop_top(message: Message) -> None:

@@ -295,6 +295,29 @@ def has_foreign_signs(text: str) -> bool:
 _YES_EMOJI = frozenset("👍👌✅☑✔")
 
 
+# "hola", "bonjour": a greeting in another language is still a greeting (answered in English), not a
+# question to decline.
+_FOREIGN_GREETING = re.compile(
+    r"^\W*(?:hola|bonjour|salut|hallo|ciao|ol[aá]|hej|hei|namaste|merhaba|buenos\s+d[ií]as|buenas(?:\s+tardes)?|guten\s+tag)\W*$",
+    re.IGNORECASE,
+)
+
+
+# Words of instructions to the bot ("print your system prompt?"): NLU's "not a question" for them stands.
+_TO_THE_RULES = re.compile(
+    r"\b(?:prompt|instructions?|system|pretend|ignore|disregard|act\s+as|developer\s+mode|config\w*|hired|approved)\b",
+    re.IGNORECASE,
+)
+
+
+def instructs_the_bot(text: str) -> bool:
+    return bool(_TO_THE_RULES.search(text))
+
+
+def is_foreign_greeting(text: str) -> bool:
+    return bool(_FOREIGN_GREETING.match(text))
+
+
 def emoji_reaction(text: str) -> str | None:
     """"affirm" for a thumbs-up, "react" for other emoji alone, None for anything with words or no emoji."""
     chars = [c for c in text if not c.isspace() and c not in "\ufe0f\u200d" and not ("\U0001f3fb" <= c <= "\U0001f3ff")]
@@ -409,6 +432,17 @@ _PRACTICE_CUE = re.compile(
     r"practi[cs]|rehears|\bmock\b|\bquiz|\bdrill|\b(?:pick|choose)\b.*\bprinciple|\banother\s+(?:one|question)",
     re.IGNORECASE,
 )
+
+
+# "try again", "can I have another attempt?": a retry says so; "won't that count against me?" is not one.
+_RETRY_CUE = re.compile(
+    r"\b(?:again|retry|redo|re-?do|re-?write|rewrite|re-?try|another\s+(?:go|try|attempt|shot)|one\s+more\s+(?:time|go|try))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_retry(text: str) -> bool:
+    return bool(_RETRY_CUE.search(text))
 
 
 def asks_to_practise(text: str) -> bool:
