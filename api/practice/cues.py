@@ -246,6 +246,21 @@ def is_opener(sentence: str) -> bool:
         pos, n = m.end(), n + 1
 
 
+# What candidates type after the story: "Thanks!", "Hope that helps.", "That's my example.", "So yeah."
+_CLOSER = re.compile(
+    r"^((so |and |well )?(yeah|yes|ok|okay|anyway|that's (it|about it|all|my (example|answer|story))|"
+    r"that is (it|all|my (example|answer|story))|thanks?( you)?( for (listening|your time|the question|asking))?|"
+    r"(i )?hope (that|this) (helps|answers (your|the) question|makes sense)|"
+    r"happy to (answer|go into|talk about) (any|more)( \w+)*)[ ,.!?;:-]*)+$",
+    re.I,
+)
+
+
+def is_closer(sentence: str) -> bool:
+    """A closing line after the answer ("Thanks!", "Hope that helps.", "That's my example.")."""
+    return bool(_CLOSER.match(sentence.strip().replace("’", "'")))
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a typed or pasted answer (bullets and blank lines are sentence breaks too)."""
     out = []

@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from api.practice.bank import Bank
-from api.practice.cues import Cues, cues, is_opener, split_sentences, words
+from api.practice.cues import Cues, cues, is_closer, is_opener, split_sentences, words
 from api.practice.dataset import ROLE_NAMES
 from api.practice.roles import Encoder, RoleModel
 
@@ -111,7 +111,11 @@ def review(answer: str, model: RoleModel, encoder: Encoder | None, bank: Bank) -
     opening = 0
     while opening < len(sentences) - 1 and is_opener(sentences[opening]):
         opening += 1
-    kind = answer_kind(sentence_cues[opening:], n_words)
+    # "Thanks!" or "Hope that helps." after the story: no STAR part either.
+    end = len(sentences)
+    while end > opening + 1 and is_closer(sentences[end - 1]):
+        end -= 1
+    kind = answer_kind(sentence_cues[opening:end], n_words)
     parts: dict[str, list[str]] = {p: [] for p in PARTS}
     if kind != "story":
         i = sum(c.i for c in sentence_cues)
@@ -128,11 +132,12 @@ def review(answer: str, model: RoleModel, encoder: Encoder | None, bank: Bank) -
             [NOT_A_STORY[kind]],
             ["O"] * len(sentences),
         )
-    told, result_chances = model.roles_and_result_chances(sentences[opening:], encoder)
+    told, result_chances = model.roles_and_result_chances(sentences[opening:end], encoder)
     if "R" not in told and len(told) >= 2 and told[-1] in ("T", "A") and result_chances[-1] >= LAST_RESULT_CHANCE:
         told[-1] = "R"
-    roles = ["O"] * opening + told
-    result_chances = [0.0] * opening + result_chances
+    closing = len(sentences) - end
+    roles = ["O"] * opening + told + ["O"] * closing
+    result_chances = [0.0] * opening + result_chances + [0.0] * closing
     for sentence, role in zip(sentences, roles, strict=True):
         if role != "O":
             parts[ROLE_NAMES[role]].append(sentence)

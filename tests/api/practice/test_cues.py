@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.practice.cues import amounts, cues, has_quantity, is_opener, split_sentences, teller_modal
+from api.practice.cues import amounts, cues, has_quantity, is_closer, is_opener, split_sentences, teller_modal
 
 
 def test_sentences_split_at_ends_and_line_breaks_lower_case_included():
@@ -325,3 +325,18 @@ def test_a_place_a_time_cut_down_a_spell_that_held_and_only_one_are_measured(sen
 )
 def test_only_the_tellers_own_would_is_a_hypothetical_not_had_or_what_was_said_then(sentence, modal):
     assert teller_modal(sentence) is modal
+
+
+@pytest.mark.parametrize(
+    "sentence, closer",
+    [
+        ("Thanks!", True),
+        ("Hope that helps.", True),
+        ("So yeah, that's it.", True),
+        ("Thank you for listening.", True),
+        ("So yeah, we hit our target.", False),
+        ("Thanks to her we finished on time.", False),
+    ],
+)
+def test_a_closing_line_after_the_answer_is_a_closer(sentence, closer):
+    assert is_closer(sentence) is closer

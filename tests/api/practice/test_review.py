@@ -244,3 +244,15 @@ def test_a_polite_preface_before_a_story_with_no_scene_is_not_its_situation(mode
     )
     r = review(text, model, None, bank)
     assert r.kind == "story" and r.roles[0] == "O" and "situation" in r.missing
+
+
+def test_a_closing_line_after_a_story_that_stops_at_its_actions_is_not_its_result(model, bank):
+    text = (
+        "At the cafe where I worked the queue went out of the door every morning. "
+        "My manager asked me to speed things up. "
+        "I split the work so one person took orders and the other made drinks. "
+        "I also moved the cups next to the machine. "
+        "Hope that helps, thanks!"
+    )
+    r = review(text, model, None, bank)
+    assert r.roles[-1] == "O" and r.missing == ["result"]
