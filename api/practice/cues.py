@@ -263,12 +263,21 @@ def is_closer(sentence: str) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a typed or pasted answer (bullets and blank lines are sentence breaks too)."""
-    out = []
+    out: list[str] = []
     for part in _SENTENCE_END.split(text.strip()):
         part = part.strip().lstrip("-*• ").strip()
-        if part and re.search(r"[A-Za-z0-9]", part):
+        if not part or not re.search(r"[A-Za-z0-9]", part):
+            continue
+        # "Mr. Patel", "e.g. the rota", "at 9 a.m. the doors": a full stop that ends an abbreviation.
+        if out and (_ABBREVIATION.search(out[-1]) or (_TIME_ABBREVIATION.search(out[-1]) and part[:1].islower())):
+            out[-1] = f"{out[-1]} {part}"
+        else:
             out.append(part)
     return out
+
+
+_ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|prof|e\.g|i\.e|approx|vs)\.$", re.I)
+_TIME_ABBREVIATION = re.compile(r"\b[ap]\.m\.$", re.I)
 
 
 def words(text: str) -> list[str]:
@@ -539,7 +548,7 @@ def amounts(sentence: str) -> list[str]:
                 or (re.fullmatch(r"(19|20)\d\d[.,:]?", t) and (prev in _YEAR_BEFORE or not nxt))
             ):
                 continue  # "the 3rd", "9 am", "9:30", "in 2019"
-            if nxt in ("am", "pm", "o'clock", "o"):
+            if nxt in ("am", "pm", "o'clock", "o") or (nxt in ("a", "p") and after == "m"):
                 continue  # "three o'clock"
             if prev in ("next", "following") and nxt in _TIME_UNITS:
                 found.append(t)  # "in the next twelve months": how long something held

@@ -340,3 +340,14 @@ def test_only_the_tellers_own_would_is_a_hypothetical_not_had_or_what_was_said_t
 )
 def test_a_closing_line_after_the_answer_is_a_closer(sentence, closer):
     assert is_closer(sentence) is closer
+
+
+def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence():
+    text = "I spoke to Mr. Patel, the owner. We agreed, e.g. on the rota. We opened by 9 a.m. the next day. It worked."
+    assert split_sentences(text) == [
+        "I spoke to Mr. Patel, the owner.",
+        "We agreed, e.g. on the rota.",
+        "We opened by 9 a.m. the next day.",
+        "It worked.",
+    ]
+    assert not has_quantity("We opened by 9 a.m. the next day.")
