@@ -262,7 +262,12 @@ GENERIC = frozenset(
 _IN_PERSON = re.compile(r"\bin[- ]person\b", re.IGNORECASE)
 
 
+# "how does it work?": asks how the thing just named works; "work" names nothing here.
+_HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|will|would)\s+(?:it|that|this|they)\s+work\b", re.IGNORECASE)
+
+
 def content_words(query: str) -> frozenset[str]:
+    query = _HOW_IT_WORKS.sub(" ", query)
     words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
     # "person" is generic ("which person do I ask?"), but "in person" names how interviews are held.
     return words | {"person"} if _IN_PERSON.search(query) else words

@@ -232,9 +232,10 @@ class KnowledgeService:
         index = self.index
         params = self.params
         resolved = resolve(query, ctx)
-        if ctx.refused and resolved.kind == "elliptical" and not resolved.content:
+        if ctx.refused and resolved.kind == "elliptical" and not resolved.content and answer_type.wanted(query) is None:
             # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
-            # "why not?") leans on the refused question: refused again, with the offer of a person.
+            # "why not?") leans on the refused question: refused again, with the offer of a person. One
+            # asking a quantity ("ok. how long is it?") asks it of the topic.
             return self._with_context(Decision("fallback", [], [], query), ctx)
         if resolved.kind == "next":
             target, is_step = next_topic(ctx, index.next_of, index.steps)

@@ -177,6 +177,10 @@ def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again
     assert phone.kind == "answer" and not phone.context.refused  # a question of its own starts afresh
     _, why = talk(svc, "what is a bar raiser?", "why?")
     assert why.kind == "answer"  # without a refusal before it, "why?" leans on the topic
+    # A quantity asked after a refusal is asked of the topic, not of the refused question.
+    _, wrong, duration = talk(svc, "what is the work sample simulation?", "is there a wrong answer in it?", "ok. how long is it?")
+    assert wrong.kind == "fallback"
+    assert duration.kind == "answer" and duration.passages[0].doc == "knowledge/sample.md"
 
 
 AUDIENCE_DOCS = {
