@@ -95,6 +95,7 @@ def test_content_words_leave_out_the_words_that_only_ask():
     assert content_words("who do I ask?") == frozenset()
     assert content_words("can they overrule everyone?") == {"overrule", "everyone"}
     assert content_words("how does it work?") == frozenset()  # how the thing just named works
+    assert content_words("who exactly should I ask?") == frozenset()
     assert content_words("does the work sample take long?") >= {"work", "sample"}
 
 
