@@ -149,8 +149,10 @@ _TASK_MARKERS = re.compile(
     r"set myself|"
     # "I was put in charge of", "my manager wanted me to", "it was up to me", "I had three days to".
     r"(put|left) (me )?in charge|i was in charge of|(wanted|needed|told) me to|it was (my job|up to me|my responsibility)|"
-    r"my (aim|brief|challenge|priority|mission) (was|is)|i took it on myself|i volunteered to|i offered to|"
-    r"i had (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to)\b",
+    r"my (aim|brief|challenge|priority|mission) (was|is)|i took it on myself|i volunteered to|"
+    r"(i|we) had (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to|"
+    # "I wanted patients to get through more easily", "I wanted more members to come": an aim.
+    r"(i|we) wanted (\w+ ){1,3}to)\b",
     re.I,
 )
 

@@ -351,3 +351,16 @@ def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence():
         "It worked.",
     ]
     assert not has_quantity("We opened by 9 a.m. the next day.")
+
+
+@pytest.mark.parametrize(
+    "sentence, task",
+    [
+        ("We had three weeks to give them an answer.", True),
+        ("I wanted patients to get through more easily.", True),
+        ("As the new secretary, I wanted more members to come.", True),
+        ("I offered to walk round the store with him and get everything on his list.", False),  # what was done
+    ],
+)
+def test_an_aim_or_a_deadline_for_us_names_a_task_an_offer_is_an_action(sentence, task):
+    assert cues(sentence).task_marker is task
