@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from api.knowledge.index import tokenize
+from api.knowledge.index import stem, tokenize
 
 Kind = Literal["next", "ordinal", "elliptical", "own"]
 
@@ -324,11 +324,14 @@ def addresses(words: frozenset[str], text: str) -> int:
     return sum(1 for w in words if stem(w) in have)
 
 
-def stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+def unknown_words(query: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    """The question's words that neither the knowledge (its text, headings, example questions and
+    glossary) nor the dialogue tier's examples of covered messages ever use: "spanish" in "can I do my
+    interviews in spanish", "code" in "will I have to code live?". Short words, numbers and typos of
+    three letters are left out; with no vocabulary, none."""
+    if not vocabulary:
+        return ()
+    return tuple(sorted(w for w in content_words(query) if len(w) >= 4 and w.isalpha() and stem(w) not in vocabulary))
 
 
 def next_topic(ctx: Context, next_of: dict[str, str], steps: set[str]) -> tuple[str | None, bool]:

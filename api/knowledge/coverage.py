@@ -48,14 +48,28 @@ _ITEM = re.compile(r"^\s*-\s+(.*\S)\s*$")
 
 def nlu_examples(path: Path, intent: str) -> list[str]:
     """The examples of one intent in a Rasa NLU file (entity annotations dropped)."""
+    return _examples(path, lambda name: name == intent, intent)
+
+
+# Intents whose examples are messages the assistant serves (everything but the uncovered, foreign and
+# not-a-question ones): their words are words candidates use for covered things ("pinged", "wanna").
+NOT_COVERED = frozenset({"out_of_scope", "non_english", "not_a_question"})
+
+
+def covered_examples(path: Path) -> list[str]:
+    """The examples of every intent the assistant serves, from the dialogue tier's NLU data."""
+    return _examples(path, lambda name: name not in NOT_COVERED, "covered intents")
+
+
+def _examples(path: Path, keep: Callable[[str], bool], what: str) -> list[str]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        log.warning("cannot read %s (%s): the coverage model has no examples of %s", path, type(exc).__name__, intent)
+        log.warning("cannot read %s (%s): the coverage model has no examples of %s", path, type(exc).__name__, what)
         return []
     out: list[str] = []
     for block in data.get("nlu", []) or []:
-        if isinstance(block, dict) and block.get("intent") == intent:
+        if isinstance(block, dict) and isinstance(block.get("intent"), str) and keep(block["intent"]):
             for line in str(block.get("examples", "")).splitlines():
                 match = _ITEM.match(line)
                 if match:

@@ -23,7 +23,7 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from api.knowledge.coverage import CoverageModel, build_coverage
+from api.knowledge.coverage import CoverageModel, build_coverage, covered_examples
 from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
 from api.knowledge.glossary import FILE as GLOSSARY_FILE
@@ -96,6 +96,14 @@ def tokenize(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
+def stem(word: str) -> str:
+    """A crude stem, enough to match "teasers" to "teaser" and "interviewing" to "interview"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
 _COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)
 
 
@@ -122,6 +130,9 @@ class KnowledgeIndex:
     glossary: Glossary = dataclasses.field(default_factory=Glossary)
     # P(uncovered) of a question from its vector (api/knowledge/coverage.py); None without its data.
     coverage: CoverageModel | None = None
+    # Every word (stemmed) the knowledge, the glossary and the dialogue tier's covered examples use: a
+    # question's word outside it is one nothing here speaks of (empty without the NLU data: unused).
+    vocabulary: frozenset[str] = frozenset()
     # Topic links from front matter, by document path (see api/knowledge/context.py): the step that
     # follows each process step, and the topics a document names in order.
     next_of: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -326,9 +337,16 @@ def build_index(
                 index.coverage = build_coverage(
                     nlu_path, questions, embedder, lambda q: index.glossary.expand(strip_company(q)), index_dir
                 )
+                index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
             return index
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _vocabulary(index: KnowledgeIndex, examples: list[str]) -> frozenset[str]:
+    texts = [f"{s.title} {s.heading} {s.text} {' '.join(s.questions)}" for s in index.sections]
+    texts += [f"{term} {meaning}" for term, meaning in index.glossary.terms.items()]
+    return frozenset(stem(w) for text in texts + examples for w in tokenize(text))
 
 
 def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> KnowledgeIndex:

@@ -12,7 +12,7 @@ from api import metrics
 from api.csv_export import to_csv
 from api.deps import CurrentUser, KnowledgeDep, ServiceCaller
 from api.knowledge import examples, insight
-from api.knowledge.context import Context
+from api.knowledge.context import Context, unknown_words
 from api.knowledge.grounding import GroundingReport
 from api.knowledge.index import KnowledgeIndex
 from api.knowledge.schemas import (
@@ -171,6 +171,8 @@ async def preview(
         refuse_above=params.refuse_above,
         refuse_above_when_flagged=params.refuse_above_when_flagged,
         clarify_refuse_above=params.clarify_refuse_above,
+        unknown_words=list(unknown_words(q, knowledge.index.vocabulary)),
+        refuse_above_with_unknown_word=params.refuse_above_with_unknown_word,
         after=earlier,
         context=_context_out(ctx) if ctx is not None else None,
     )

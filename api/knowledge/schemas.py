@@ -85,6 +85,12 @@ class PreviewOut(BaseModel):
     clarify_refuse_above: float = Field(
         default=1.0, description="Two topics tie: refused instead of asking which was meant from this `uncovered`"
     )
+    unknown_words: list[str] = Field(
+        default_factory=list,
+        description="The question's words that nothing in the knowledge, its glossary or the dialogue tier's "
+        "covered examples uses (a question with one is refused from `refuse_above_with_unknown_word`)",
+    )
+    refuse_above_with_unknown_word: float = Field(default=1.0, description="See `unknown_words`")
     after: list[str] = Field(
         default_factory=list, description="The earlier questions the answer is previewed after, in order"
     )

@@ -63,6 +63,9 @@ class Params:
     clarify_refuse_above: float = 1.0
     # NLU's "out of scope" is set aside when the coverage model's P(uncovered) is below this (0: never).
     flag_overruled_below: float = 0.0
+    # Refuse from this P(uncovered) when the question has a word nothing in the knowledge uses (1.0: as
+    # any other question).
+    refuse_above_with_unknown_word: float = 1.0
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Decision:
     query: str = ""
     uncovered: float | None = None  # the coverage model's P(uncovered), for previews
     context: Context | None = None  # the conversation's state after this turn (when it sent one)
+    unknown: tuple[str, ...] = ()  # words nothing in the knowledge uses, when they led to the refusal
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:
@@ -188,6 +192,7 @@ def decide(
     likely_uncovered: bool = False,
     uncovered: float | None = None,
     tie_break: Callable[[Passage, Passage], Passage | None] | None = None,
+    unknown: tuple[str, ...] = (),
 ) -> Decision:
     """Answer with the best section (with its close neighbours from the same document, or the whole
     document when it is short), ask which one was meant when two documents tie, or fall back when
@@ -204,8 +209,11 @@ def decide(
         likely_uncovered = False
     if likely_uncovered and ranked[0].score < p.uncovered_override:
         return Decision("fallback", [], ranked, uncovered=uncovered)
-    if uncovered is not None and uncovered >= (p.refuse_above_when_flagged if likely_uncovered else p.refuse_above):
-        return Decision("fallback", [], ranked, uncovered=uncovered)
+    refuse_at = p.refuse_above_when_flagged if likely_uncovered else p.refuse_above
+    if unknown:  # a word nothing here speaks of ("can I do my interviews in spanish?")
+        refuse_at = min(refuse_at, p.refuse_above_with_unknown_word)
+    if uncovered is not None and uncovered >= refuse_at:
+        return Decision("fallback", [], ranked, uncovered=uncovered, unknown=unknown)
     best = ranked[0]
     runner = ranked[1] if len(ranked) > 1 else None
     if (

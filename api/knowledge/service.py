@@ -35,13 +35,13 @@ from api.knowledge.context import (
     next_topic,
     pick_listed,
     resolve,
-    stem,
     step_named,
+    unknown_words,
 )
 from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
 from api.knowledge.grounding import GroundingChecker, GroundingReport
-from api.knowledge.index import KnowledgeIndex, build_index, tokenize
+from api.knowledge.index import KnowledgeIndex, build_index, stem, tokenize
 from api.knowledge.insight import UnansweredReport
 from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, search_text
 
@@ -144,6 +144,7 @@ class KnowledgeService:
             s.refuse_above_when_flagged,
             s.clarify_refuse_above,
             s.flag_overruled_below,
+            s.refuse_above_with_unknown_word,
         )
 
     @staticmethod
@@ -187,7 +188,13 @@ class KnowledgeService:
         if self._defines(effective, ranked):
             likely_uncovered, uncovered = False, None
         decision = decide(
-            ranked, params, index.doc_sections, likely_uncovered, uncovered, partial(self._states_more, effective)
+            ranked,
+            params,
+            index.doc_sections,
+            likely_uncovered,
+            uncovered,
+            partial(self._states_more, effective),
+            unknown_words(query, index.vocabulary),
         )
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
@@ -349,7 +356,13 @@ class KnowledgeService:
         if self._defines(query, everything):
             likely_uncovered, uncovered = False, None
         decision = decide(
-            everything[:5], params, index.doc_sections, likely_uncovered, uncovered, partial(self._states_more, query)
+            everything[:5],
+            params,
+            index.doc_sections,
+            likely_uncovered,
+            uncovered,
+            partial(self._states_more, query),
+            unknown_words(query, index.vocabulary),
         )
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None

@@ -204,10 +204,15 @@
         why += "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused from " + p.refuse_above_when_flagged.toFixed(2) +
           " when the dialogue also calls it out of scope" + (p.refuse_above < 1 ? ", from " + p.refuse_above.toFixed(2) + " always" : "") + ")";
       }
+      if (p.unknown_words && p.unknown_words.length) {
+        why += "  \u00b7  words nothing in the knowledge uses: " + p.unknown_words.join(", ") +
+          " (refused from " + p.refuse_above_with_unknown_word.toFixed(2) + " uncovered)";
+      }
       var best = p.ranked.length ? p.ranked[0].score : 0;
       var score = "  \u00b7  best score " + best.toFixed(2) + " (answers from " + p.answer_threshold.toFixed(2) + ")";
       if (p.decision === "fallback") {
-        var uncovered = p.uncovered !== null && p.uncovered !== undefined && p.uncovered >= p.refuse_above;
+        var refuseAt = p.unknown_words && p.unknown_words.length ? Math.min(p.refuse_above, p.refuse_above_with_unknown_word) : p.refuse_above;
+        var uncovered = p.uncovered !== null && p.uncovered !== undefined && p.uncovered >= refuseAt;
         var tie = p.ranked.length > 1 && p.uncovered !== null && p.uncovered !== undefined &&
           p.uncovered >= p.clarify_refuse_above && best - p.ranked[1].score <= 0.01;
         score += "  \u00b7  refused: " + (uncovered ? "the knowledge does not cover this question" :

@@ -18,6 +18,7 @@ from api.knowledge.context import (
     next_topic,
     pick_listed,
     resolve,
+    unknown_words,
 )
 
 PHONE = "knowledge/phone-interview.md"
@@ -212,3 +213,11 @@ def test_a_question_that_names_nothing_leans_on_its_topic_whatever_its_length():
     assert resolve("how many will i get", ON_PHONE).kind == "elliptical"
     assert resolve("how many will i get", Context()).kind == "own"  # no topic to lean on
     assert resolve("how many interviews will I have in the final round at aws", ON_PHONE).kind == "own"
+
+
+def test_unknown_words_are_the_content_words_no_vocabulary_entry_stems_to():
+    vocabulary = frozenset({"interview", "assessment", "long"})
+    assert unknown_words("can I do my interviews in spanish?", vocabulary) == ("spanish",)
+    assert unknown_words("how long is the assessment", vocabulary) == ()
+    assert unknown_words("is the OA long lol", vocabulary) == ()  # words under four letters are left out
+    assert unknown_words("can I do my interviews in spanish?", frozenset()) == ()  # no vocabulary: never

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from api.knowledge.coverage import CoverageModel, Ngrams, nlu_examples, train
+from api.knowledge.coverage import CoverageModel, Ngrams, covered_examples, nlu_examples, train
 from api.knowledge.search import Params, Passage, decide
 
 NLU = """version: "3.1"
@@ -102,3 +102,19 @@ def test_the_decision_refuses_above_the_calibrated_levels():
     assert decide(ranked, p, likely_uncovered=True, uncovered=0.4).kind == "fallback"
     assert decide(ranked, p, uncovered=None).kind == "answer"  # no model: as before
     assert decide(ranked, p, uncovered=0.75).uncovered == 0.75
+
+
+def test_a_word_nothing_here_uses_lowers_the_refusal_level_to_its_own():
+    p = Params(0.02, 0.3, 0.15, 0.01, 0.55, refuse_above=0.7, refuse_above_with_unknown_word=0.6)
+    ranked = [passage(0.9)]
+    assert decide(ranked, p, uncovered=0.65).kind == "answer"
+    refused = decide(ranked, p, uncovered=0.65, unknown=("spanish",))
+    assert refused.kind == "fallback" and refused.unknown == ("spanish",)
+    assert decide(ranked, p, uncovered=0.59, unknown=("spanish",)).kind == "answer"
+
+
+def test_the_covered_examples_are_every_intent_but_the_uncovered_ones(tmp_path):
+    path = tmp_path / "nlu.yml"
+    path.write_text(NLU)
+    assert covered_examples(path) == ["how long is the work style assessment", "what does a bar raiser do", "hi"]
+    assert covered_examples(tmp_path / "missing.yml") == []

@@ -43,6 +43,11 @@ def test_the_preview_shows_the_thresholds_the_coverage_and_the_example_that_matc
     ).json()
     assert offer["decision"] == "fallback" and offer["uncovered"] >= offer["clarify_refuse_above"] == 0.5
     assert offer["ranked"][0]["score"] - offer["ranked"][1]["score"] <= 0.01
+    # A word nothing in the knowledge or the covered NLU examples uses is shown, and lowers the level.
+    spanish = browser.get("/api/knowledge/preview", params={"q": "can I do my interviews in spanish"}).json()
+    assert spanish["unknown_words"] == ["spanish"] and spanish["decision"] == "fallback"
+    assert spanish["refuse_above_with_unknown_word"] <= spanish["uncovered"] < spanish["refuse_above"]
+    assert browser.get("/api/knowledge/preview", params={"q": "how long is the OA?"}).json()["unknown_words"] == []
 
 
 def test_the_writers_page_shows_each_sentence_with_the_source_sentence_that_supports_it(client):
