@@ -166,7 +166,10 @@ _SCENE = re.compile(
     r"in my (last|previous|first|old|current|second|third|final) (job|role|position|year|week|month|term|placement)|"
     r"(where|when) i (worked|was working|used to work)|i worked (at|in|for|on|as)|i had (just|recently) (become|started|joined|moved|taken)|(i|we) (was|were) (?!going\b)\w+ing|"
     r"(last|one|that|a few) (year|month|week|summer|winter|spring|autumn|christmas|day|night|morning|evening|"
-    r"afternoon|weekend|shift)s?|(years|months) ago|during|at the time|back then|on a (busy|quiet) |"
+    r"afternoon|weekend|shift|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|(years|months) ago|"
+    r"during|at the time|back then|on a (busy|quiet) |"
+    # "I was on the till", "we were on nights": where someone was when it happened.
+    r"(i|we) (was|were) on (the|a|my|our|nights|days|duty|shift|call)\b|"
     r"there (was|were)|(our|my) (team|company|store|shop|ward|office|warehouse|school|department|site|client|"
     r"manager|customer|depot|kitchen|restaurant|clinic|branch|class) (was|were|had|kept)|"
     r"kept|used to|often|always|every (day|week|month|morning|night|shift|time))\b",
@@ -185,7 +188,8 @@ _TROUBLE = re.compile(
     r"furious|annoyed|frustrat\w*|rude|chaos|chaotic|mess|messy|demotivated|scared|worried|stress(ed|ful)?|"
     r"overwhelmed|panic\w*|jamm(ed|ing)|outage|went down|went bust|closed|accident|emergency|(called in|off) sick|"
     r"quit|resigned|r(a|u)n(ning)? out|wasted?|scam|damaged|leak(ed|ing|s)?|bugs?|refus(ed|ing)|ignored|"
-    r"confused|disrupt\w*|bored|dirty|litter|stolen|theft|injur(ed|y)|collapsed|understaffed|tight|"
+    r"confused|disrupt\w*|bored|dirty|litter|stolen|theft|injur(ed|y)|collapsed|understaffed|tight|hated|"
+    r"disliked|didn't like|none of (them|it)|"
     r"stopped (working|eating|coming|using|turning up)|(wasn't|weren't) working|not working|"
     r"cr(ying|ied)|in tears|(been|was|were) down(?! to))\b",
     re.I,

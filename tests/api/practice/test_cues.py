@@ -364,3 +364,16 @@ def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence():
 )
 def test_an_aim_or_a_deadline_for_us_names_a_task_an_offer_is_an_action(sentence, task):
     assert cues(sentence).task_marker is task
+
+
+@pytest.mark.parametrize(
+    "sentence, scene, trouble",
+    [
+        ("so i was on the till one saturday and the card machines went down.", True, True),
+        ("We were on nights when the alarm went off.", True, False),
+        ("A client hated the first designs I sent.", False, True),
+    ],
+)
+def test_a_weekday_being_on_the_till_and_a_client_who_hated_it_set_a_scene(sentence, scene, trouble):
+    c = cues(sentence)
+    assert (c.scene_marker, c.trouble) == (scene, trouble)
