@@ -19,6 +19,7 @@ from rasa_ext.components.message_checks import (
     asks_more_than_a_reaction,
     asks_to_practise,
     asks_to_retry,
+    asks_beyond_yes_no,
     asks_whats_next,
     asks_where_to_check_status,
     emoji_reaction,
@@ -49,6 +50,7 @@ WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
 PRACTICE = frozenset({"practice", "practice_principles"})
 REACTIONS = frozenset({"react", "complain"})
+ANSWERS = frozenset({"affirm", "deny", "react"})
 # NLU's own "not a question" below this, for a message with a question mark, gives way to the next intent.
 WEAK_NOT_A_QUESTION = 0.6
 SMALL_TALK = frozenset(
@@ -117,6 +119,9 @@ class MessageGuard(GraphComponent):
                 # "sde interview prep guide?": a hiring question, whatever the n-grams of "interview".
                 self._drop_top(message)
             elif intent == "non_english" and not has_foreign_signs(text):
+                self._drop_top(message)
+            elif intent in ANSWERS and asks_beyond_yes_no(text):
+                # "bc of covid?" after the answer that interviews are virtual: a question, not a yes.
                 self._drop_top(message)
             elif intent in REACTIONS and asks_more_than_a_reaction(text):
                 # "lol what's a bar raiser": the question, not the "lol".

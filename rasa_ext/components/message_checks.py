@@ -481,3 +481,18 @@ def asks_more_than_a_reaction(text: str) -> bool:
     if len(text.split()) > REACTION_MAX_WORDS:
         return True
     return bool(_ASKS.search(text)) and not _TO_THE_BOT.search(text)
+
+
+# "bc of covid?", "right, is it paid?": a question after (or instead of) a yes, which NLU read as the yes.
+# Words of four letters or more outside this list say what is asked.
+_YES_NO_WORDS = frozenset(
+    "yes yeah yeap yep yup sure okay right really cool great correct true please thanks thank nope "
+    "alright fine good nice perfect awesome exactly definitely absolutely course that's thats what".split()
+)
+
+
+def asks_beyond_yes_no(text: str) -> bool:
+    """True for a message with a question mark and a word that is not a yes, a no or a reaction."""
+    if "?" not in text:
+        return False
+    return any(len(w) >= 4 and w.lower() not in _YES_NO_WORDS for w in _WORD.findall(text))

@@ -226,3 +226,14 @@ def test_a_greeting_in_another_language_is_a_greeting():
     message = classified("hola, una pregunta", ("non_english", 0.6), ("greet", 0.3))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "non_english"
+
+
+def test_a_question_read_as_a_yes_or_no_is_that_question():
+    for text in ("bc of covid?", "right, is it paid?", "no, what about the loop?"):
+        message = classified(text, ("affirm", 0.6), ("ask_hiring", 0.3))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "ask_hiring", text
+    for text in ("ok?", "yes please", "really?", "sure, sounds good"):
+        message = classified(text, ("affirm", 0.6), ("ask_hiring", 0.3))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "affirm", text
