@@ -563,6 +563,8 @@ def amounts(sentence: str) -> list[str]:
                 continue  # "the two teams", "at nine"; "twenty-five" is one amount, counted once
             if nxt in ("times", "time") and after in _PERIODS:
                 continue  # "three times a week"
+            if nxt in _GENERIC_THINGS or (nxt in _GENERIC_BEFORE and after in _GENERIC_THINGS):
+                continue  # "two things they relied on", "three small changes": a list, not an outcome
             if nxt in _TIME_UNITS and (prev in _WHEN or after in _WHEN):
                 continue  # "two weeks later", "after three months": when, not how much
             found.append(t)
@@ -570,6 +572,12 @@ def amounts(sentence: str) -> list[str]:
     return found
 
 
+# Counting these lists what was said or done, it measures no outcome: "the app was missing two things".
+_GENERIC_THINGS = frozenset(
+    {"things", "thing", "ideas", "reasons", "points", "questions", "options", "ways", "lessons", "steps", "tips",
+     "suggestions", "changes", "stages", "areas"}
+)  # fmt: skip
+_GENERIC_BEFORE = frozenset({"more", "new", "other", "small", "big", "main", "simple", "key"})
 _YEAR_BEFORE = frozenset(
     {"in", "since", "until", "till", "during", "of", "early", "late", "summer", "spring", "autumn", "winter",
      "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

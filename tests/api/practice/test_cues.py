@@ -377,3 +377,15 @@ def test_an_aim_or_a_deadline_for_us_names_a_task_an_offer_is_an_action(sentence
 def test_a_weekday_being_on_the_till_and_a_client_who_hated_it_set_a_scene(sentence, scene, trouble):
     c = cues(sentence)
     assert (c.scene_marker, c.trouble) == (scene, trouble)
+
+
+@pytest.mark.parametrize(
+    "sentence, measured",
+    [
+        ("People kept using the spreadsheet because the app was missing two things they relied on.", False),
+        ("We made three small changes to the rota.", False),
+        ("We fixed 40 issues before the launch.", True),
+    ],
+)
+def test_counting_things_ideas_or_changes_lists_what_was_done_it_measures_no_outcome(sentence, measured):
+    assert has_quantity(sentence) is measured, amounts(sentence)
