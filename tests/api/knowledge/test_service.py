@@ -382,3 +382,19 @@ def test_a_question_for_the_step_before_a_named_one_gets_the_step_before_it(writ
     assert before_loop.kind == "answer" and before_loop.passages[0].doc == "knowledge/phone.md"
     (straight,) = talk(svc, "is there some kind of interview before the final round or do you go straight there?")
     assert straight.passages[0].doc == "knowledge/phone.md"
+
+
+def test_a_quantity_a_close_section_states_is_answered_whatever_nlus_flag(write_doc, tmp_path, embedder):
+    docs = {
+        "tips.md": "---\ntitle: Recruiter tips\nupdated: 2026-01-01\n---\n"
+        "## Tips from recruiters\nRecruiters shared a set of 11 tips for interviewing.\n",
+        "loop.md": IN_PERSON_DOCS["loop.md"],
+    }
+    for name, text in docs.items():
+        write_doc(name, text)
+    # NLU's flag refuses all but a near-verbatim match here, as it refuses most "how many" questions.
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", uncovered_override=0.99)
+    svc = KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
+    tips = svc.ask("how many tips did the recruiters share?", likely_uncovered=True)
+    assert tips.kind == "answer" and tips.passages[0].id == "tips#tips-from-recruiters"
+    assert svc.ask("how many interviewers are in the interview loop?", likely_uncovered=True).kind == "fallback"
