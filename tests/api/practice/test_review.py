@@ -256,3 +256,21 @@ def test_a_closing_line_after_a_story_that_stops_at_its_actions_is_not_its_resul
     )
     r = review(text, model, None, bank)
     assert r.roles[-1] == "O" and r.missing == ["result"]
+
+
+def test_a_scene_told_just_after_the_task_is_the_situation_though_it_breaks_story_order(model, bank):
+    text = (
+        "My manager asked me to reduce the number of returns in our online shop. "
+        "At the time, about one in eight orders came back, mostly because of sizing. "
+        "I added a size guide with real measurements and photos of models of different heights. "
+        "Returns fell to about one in twenty within three months."
+    )
+    r = review(text, model, None, bank)
+    assert r.roles == ["T", "S", "A", "R"] and r.missing == []
+    # A second sentence that acts is not made a scene: a story with no scene still misses one.
+    text = (
+        "My job was to train the new starters on the tills. "
+        "I wrote a one-page guide and paired each of them with an experienced colleague. "
+        "They were all working on their own within a week."
+    )
+    assert review(text, model, None, bank).missing == ["situation"]
