@@ -427,11 +427,13 @@ class ActionSearchJobs(Action):
         found = len(result.get("jobs") or [])
         before = shown if more else 0
         criteria = result.get("criteria") or {}
-        if not found and not more and not _names_where(criteria) and not _asks_for_listings(text):
+        maybe_question = not found or _nearly_a_hiring_question(tracker)
+        if maybe_question and not more and not _names_where(criteria) and not _asks_for_listings(text):
             # "any insider tips from recruiters?", "do you have internships?", "I'm interested in both a
             # PM job and a data engineer job, is that allowed?": NLU heard a job search, but no job has
-            # those words and no place narrowed it; when the knowledge answers the message, that is
-            # what was asked ("no open framework recommend mistakes jobs" never is).
+            # those words and no place narrowed it (or NLU nearly took it for a hiring question, and
+            # "recruiters" found recruiter jobs); when the knowledge answers the message, that is what
+            # was asked ("no open framework recommend mistakes jobs" never is).
             answered = await _answer_instead(dispatcher, tracker, text, intent)
             if answered is not None:
                 return [SlotSet("job_search", criteria), SlotSet("job_shown", 0.0), *answered]
@@ -474,6 +476,18 @@ _ASKS_ELSE = re.compile(
 def _asks_for_listings(text: str) -> bool:
     """True when a message names jobs and asks nothing else about them: a search, whatever it found."""
     return bool(_LISTINGS.search(text)) and not _ASKS_ELSE.search(text)
+
+
+# NLU's hiring question this close behind its job search: either could be meant.
+NEAR_HIRING_QUESTION = 0.15
+
+
+def _nearly_a_hiring_question(tracker: Tracker) -> bool:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    top = (ranking[0].get("confidence") or 0.0) if ranking else 0.0
+    return any(
+        r.get("name") == "ask_hiring" and (r.get("confidence") or 0.0) >= top - NEAR_HIRING_QUESTION for r in ranking[1:]
+    )
 
 
 def _names_where(criteria: dict[str, Any]) -> bool:

@@ -19,6 +19,7 @@ from rasa_ext.components.message_checks import (
     asks_more_than_a_reaction,
     asks_to_practise,
     asks_to_retry,
+    asks_about_rather_than_for,
     asks_beyond_yes_no,
     asks_whats_next,
     asks_where_to_check_status,
@@ -103,6 +104,9 @@ class MessageGuard(GraphComponent):
             elif intent == "check_my_status" and opens_as_a_process_question(text):
                 # "if I withdraw my application, will it hurt my chances?": not a look-up.
                 self._drop_top(message)
+            elif intent == "join_talent_community" and asks_about_rather_than_for(text):
+                # "is joining the talent network the same thing as applying to a job?": the FAQ.
+                self._relabel(message, "ask_hiring")
             elif intent == "practice_retry" and not asks_to_retry(text):
                 # "won't that count against me?": no word of trying again, whatever the n-grams.
                 self._drop_top(message)

@@ -496,3 +496,13 @@ def asks_beyond_yes_no(text: str) -> bool:
     if "?" not in text:
         return False
     return any(len(w) >= 4 and w.lower() not in _YES_NO_WORDS for w in _WORD.findall(text))
+
+
+# "is joining the talent network the same thing as applying?", "what is the talent network?", "should I
+# join it?": questions about joining, which the FAQ answers; a request to join says so ("sign me up",
+# "can I join?", "how do I join?").
+_ASKS_ABOUT = re.compile(r"^\W*(?:so\W+|and\W+)?(?:what|what's|whats|is|are|does|do\s+i\s+need|should|why)\b", re.IGNORECASE)
+
+
+def asks_about_rather_than_for(text: str) -> bool:
+    return bool(_ASKS_ABOUT.match(text))

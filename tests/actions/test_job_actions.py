@@ -269,3 +269,24 @@ def test_refining_a_search_or_an_unanswered_question_says_how_to_refine(stand_in
         assert [m["response"] for m in messages] == ["utter_refine_jobs"]
         assert events == []
     assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]  # only the one with no search
+
+
+def test_jobs_found_for_a_message_nearly_taken_for_a_hiring_question_give_the_knowledges_answer(stand_in):
+    # "any insider tips from recruiters?": recruiter jobs match "recruiters", but NLU nearly heard the
+    # hiring question it is, and the knowledge answers it.
+    criteria = {**SEATTLE, "q": "insider tips recruiters", "location": ""}
+    route(stand_in, {"total": 3, "jobs": [JOB] * 3, "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    trk = tracker("any insider tips from recruiters?", intent="search_jobs")
+    trk.latest_message["intent_ranking"] = [
+        {"name": "search_jobs", "confidence": 0.47},
+        {"name": "ask_hiring", "confidence": 0.39},
+    ]
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+    # A clear job search that found jobs shows them, without asking the knowledge.
+    trk.latest_message["intent_ranking"] = [{"name": "search_jobs", "confidence": 0.9}, {"name": "ask_hiring", "confidence": 0.05}]
+    stand_in.requests.clear()
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/jobs/search"]

@@ -237,3 +237,14 @@ def test_a_question_read_as_a_yes_or_no_is_that_question():
         message = classified(text, ("affirm", 0.6), ("ask_hiring", 0.3))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "affirm", text
+
+
+def test_a_question_about_the_talent_network_is_the_faq_and_a_request_to_join_is_the_form():
+    for text in ("is joining the talent network the same thing as applying to a job?", "what is the talent network?", "should I join the talent network?"):
+        message = classified(text, ("join_talent_community", 0.7), ("ask_hiring", 0.2))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}, text
+    for text in ("sign me up for job alerts", "can I join the talent network?", "how do I join the talent community?"):
+        message = classified(text, ("join_talent_community", 0.7), ("ask_hiring", 0.2))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "join_talent_community", text
