@@ -22,7 +22,10 @@ Wanted = Literal["duration", "count", "amount", "frequency"]
 # A clause opens with the quantity question, possibly after a connective or a short lead-in
 # ("had my phone screen yesterday, how long until...", "back to the assessments - how long...").
 _CLAUSE = re.compile(r"[^,;:.!?\u2014\u2013()]+")
-_LEAD = r"^\s*(?:(?:and|so|ok|okay|but|also|then|hey|hi|um|uh|just wondering|quick question|wait)\b[\s,]*)*"
+_LEAD = (
+    r"^\s*(?:(?:and|so|ok|okay|but|also|then|hey|hi|um|uh|just wondering|quick question|wait"
+    r"|normally|usually|typically|generally|roughly|approximately|like)\b[\s,]*)*"
+)
 _ASKS = [
     ("duration", re.compile(_LEAD + r"how (?:long|soon|quickly|fast)\b", re.IGNORECASE)),
     ("count", re.compile(_LEAD + r"how many\b", re.IGNORECASE)),

@@ -18,6 +18,8 @@ from api.knowledge import answer_type
         ("how many minutes is the work style test?", "duration"),
         ("how many interviews are in the loop? 4? 5?", "count"),
         ("so how many resumes can I keep?", "count"),
+        ("normally how long does it take after the loop?", "duration"),  # an adverb first
+        ("roughly how many stages are there", "count"),
         ("how much does an L5 engineer make?", "amount"),
         ("how often does the candidate portal update my application status?", "frequency"),
         # Not the question's own request: a "how many" inside another question, or none at all.
