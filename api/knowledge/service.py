@@ -60,6 +60,13 @@ _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE
 # make of "how many": on the dev sets and holdout, the one uncovered quantity question a close section
 # seemed to state ("how many times can I retake the online assessment?") scored 0.69; 30 covered ones 0.75-1.06.
 QUANTITY_STATED_SCORE = 0.75
+# A quantity the best section does not state may be stated by a section headed with it ("How long the
+# work sample simulation takes") in the same document, or scoring within this of the best.
+QUANTITY_MARGIN = 0.05
+_QUANTITY_HEADINGS = {
+    "duration": re.compile(r"\bhow long\b|\btakes?\b", re.IGNORECASE),
+    "count": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
+}
 CONFIRM_TIE = 0.03
 REPEAT_MARGIN = 0.12
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
@@ -203,6 +210,24 @@ class KnowledgeService:
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
 
+    def _section_for_quantity(self, query: str, decision: Decision) -> Passage | None:
+        """A section headed with the kind of quantity asked ("How long ... takes") that states it, of the
+        best section's document or within QUANTITY_MARGIN of it; the best-ranked such, or None."""
+        kind = answer_type.wanted(query)
+        heading = _QUANTITY_HEADINGS.get(kind or "")
+        if heading is None or not decision.passages:
+            return None
+        top = decision.passages[0]
+        scored = {p.id: p for p in decision.ranked}
+        candidates = [p for p in decision.ranked if p.score >= top.score - QUANTITY_MARGIN]
+        candidates += [
+            scored.get(sec.id) or Passage.of(sec, 0.0, 0.0) for sec in self.index.doc_sections.get(top.doc, [])
+        ]
+        for p in candidates:
+            if p.id != top.id and heading.search(p.heading) and answer_type.answers(query, [_stated(p)]):
+                return p
+        return None
+
     def _corrected(self, asked: str, decision: Decision, ctx: Context) -> Decision:
         """A correction's answer: the topic it names, at the section that states what the last question
         asked for ("how long does the work style take?" -> "sorry, I meant the work sample one": the work
@@ -216,14 +241,20 @@ class KnowledgeService:
                 return self._with_context(Decision("answer", [chosen], decision.ranked, decision.query), ctx)
         return self._states_what_is_asked(asked, decision, ctx)
 
-    @staticmethod
-    def _states_what_is_asked(query: str, decision: Decision, ctx: Context | None) -> Decision:
+    def _states_what_is_asked(self, query: str, decision: Decision, ctx: Context | None) -> Decision:
         """A question for a quantity ("how long is the phone interview?") over sections that state none
         is not covered, however close the topic (api/knowledge/answer_type.py)."""
         # The best section must state it: a short topic's other sections come along as context, and
         # "four steps" in one of them does not say how many interviews the loop has.
         if decision.kind != "answer" or answer_type.answers(query, [_stated(decision.passages[0])]):
             return decision
+        stating = self._section_for_quantity(query, decision)
+        if stating is not None:
+            # "the one where you answer a customer question, how long is it?" matched the work sample's
+            # tasks; its section headed "How long the work sample simulation takes" says.
+            chosen = Decision("answer", self._answer(stating, decision.ranked), decision.ranked, decision.query)
+            chosen.uncovered = decision.uncovered
+            return self._with_context(chosen, ctx) if ctx is not None else chosen
         # Remembered as a refusal, like any other ("who can I ask then?" next is refused again).
         refused = replace(ctx, refused=True) if ctx is not None else None
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)

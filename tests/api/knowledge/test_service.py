@@ -398,3 +398,23 @@ def test_a_quantity_a_close_section_states_is_answered_whatever_nlus_flag(write_
     tips = svc.ask("how many tips did the recruiters share?", likely_uncovered=True)
     assert tips.kind == "answer" and tips.passages[0].id == "tips#tips-from-recruiters"
     assert svc.ask("how many interviewers are in the interview loop?", likely_uncovered=True).kind == "fallback"
+
+
+def test_a_quantity_the_best_section_does_not_state_is_taken_from_the_section_headed_with_it(write_doc, tmp_path, embedder):
+    docs = {
+        "sample.md": IN_PERSON_DOCS["sample.md"],
+        "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n"
+        "## What the phone interview covers\nThe phone interview covers situations from your past work.\n"
+        "## When you hear back\nAWS aims to get back to you within two business days after the phone interview.\n",
+    }
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    tasks = svc.ask("the one where you interpret a chart or answer a customer question, how long is it?")
+    assert tasks.kind == "answer" and tasks.passages[0].id == "sample#how-long-it-takes"
+    # The reply time is a duration of the phone topic, but no section is headed with its length.
+    from api.knowledge.search import Decision, Passage
+
+    sections = {sec.id: sec for sec in svc.index.sections}
+    covers = Passage.of(sections["phone#what-the-phone-interview-covers"], 0.6, 0.6)
+    reply = Passage.of(sections["phone#when-you-hear-back"], 0.58, 0.58)
+    decision = Decision("answer", [covers], [covers, reply], "how long is the phone interview?")
+    assert svc._section_for_quantity("how long is the phone interview?", decision) is None
