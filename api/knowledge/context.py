@@ -160,6 +160,14 @@ _LEANING = re.compile(
 )
 
 
+_REFERS = re.compile(r"\b(?:it|its|that|this|they|them|their|those|these)\b", re.IGNORECASE)
+
+
+def refers_back(text: str) -> bool:
+    """Whether a message refers to what was just said with a pronoun ("any tips for it?")."""
+    return bool(_REFERS.search(text))
+
+
 def leans_on_topic(text: str) -> bool:
     """Whether a message opens like a follow-up or refers back with a pronoun ("them", "that")."""
     return bool(_LEANING.search(text))

@@ -34,6 +34,7 @@ from api.knowledge.context import (
     named_before_next,
     next_topic,
     pick_listed,
+    refers_back,
     resolve,
     step_named,
     unknown_words,
@@ -356,6 +357,14 @@ class KnowledgeService:
                 and best.score >= params.answer_threshold
                 and (not within or best.score >= within[0].score + OWN_SUBJECT_MARGIN)
                 and addresses(words, self._says(best))
+                # "any tips for it?", "is it the same for every role?": what "it" is, the topic says
+                # something of; another topic that states no more of the words is not what was asked
+                # about ("can I apply to two of them?" is: the several applications' section says both).
+                and not (
+                    fits
+                    and refers_back(query)
+                    and addresses(words, self._says(best)) <= addresses(words, self._says(fits[0]))
+                )
             )
             if not own and fits:
                 chosen = fits[0]

@@ -418,3 +418,25 @@ def test_a_quantity_the_best_section_does_not_state_is_taken_from_the_section_he
     reply = Passage.of(sections["phone#when-you-hear-back"], 0.58, 0.58)
     decision = Decision("answer", [covers], [covers, reply], "how long is the phone interview?")
     assert svc._section_for_quantity("how long is the phone interview?", decision) is None
+
+
+def test_a_pronoun_follow_up_stays_with_the_topic_unless_another_states_more_of_it(write_doc, tmp_path, embedder):
+    docs = {
+        "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n"
+        "## What the phone interview covers\nThe phone interview covers situations from your past work.\n"
+        "## How to answer\nStay focused on the question and include metrics.\n\n"
+        "<!-- questions\n- tips for answering well in the phone interview\n-->\n",
+        "tips.md": "---\ntitle: Interview tips\nupdated: 2026-01-01\n---\n"
+        "## Tips for interviews\nRecruiters shared a set of 11 tips: their tips for interviewing.\n\n"
+        "<!-- questions\n- any tips?\n- any tips for the interviews?\n-->\n",
+        "apply.md": "---\ntitle: Online application\nupdated: 2026-01-01\n---\n"
+        "## Finding a job\nSearch the careers page for roles by location.\n",
+        "multi.md": "---\ntitle: Several applications\nupdated: 2026-01-01\n---\n"
+        "## Applying to more than one job\nYou can apply to several roles.\n\n"
+        "<!-- questions\n- can i apply to two roles at once?\n-->\n",
+    }
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    _, tips = talk(svc, "what's the phone interview about?", "any tips for it?")
+    assert tips.passages[0].id == "phone#how-to-answer"  # the phone interview's tips, not the general ones
+    _, two = talk(svc, "how do I find roles near me?", "can i apply to two of them?")
+    assert two.passages[0].doc == "knowledge/multi.md"  # that topic states more of what is asked
