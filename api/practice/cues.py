@@ -143,14 +143,33 @@ _RESULT_MARKERS = re.compile(
     re.I,
 )
 _TASK_MARKERS = re.compile(
-    # "my job was", "my first big goal in sales was", "my role at the time was"
-    r"\b(my (\w+ ){0,2}(job|task|role|goal|responsibility|target)( (in|at|on|for|as) [\w ]{1,30}?)? (was|is)|"
-    r"i (was|were) (asked|given|responsible|tasked)|i had to|i needed to|i wanted to|the (goal|target|task) was|we had to|asked me to|"
+    # "my job was", "my first big goal in sales was", "my role at the time was", "our target was",
+    # "my objective that year was", "the challenge for me was"
+    r"\b(my (\w+ ){0,2}(job|task|role|goal|responsibility|target|objective|assignment|duty|remit)"
+    r"( (in|at|on|for|as) [\w ]{1,30}?| (that|this|for the) (year|month|week|quarter|term|summer|season|day|shift))? "
+    r"(was|is)|"
+    # "our target was to ...", "our goal was forty sign-ups"; not "our sales target was much higher than usual" (a scene).
+    r"our (\w+ ){0,2}(job|task|goal|target|objective|aim|brief|mission)( for the \w+)? (was|is) "
+    r"(to|\d|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a hundred)|"
+    r"the (goal|target|task|objective|challenge|job|brief)( for me| i was given)? was|the plan was for me|"
+    r"i (was|were) (asked|given|responsible|tasked)|i had to|i needed to|i wanted to|we had to|asked me to|"
     r"set myself|"
-    # "I was put in charge of", "my manager wanted me to", "it was up to me", "I had three days to".
-    r"(put|left) (me )?in charge|i was in charge of|(wanted|needed|told) me to|it was (my job|up to me|my responsibility)|"
-    r"my (aim|brief|challenge|priority|mission) (was|is)|i took it on myself|i volunteered to|"
-    r"(i|we) had (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to|"
+    # Given the duty by someone: "I was expected to", "I was chosen to", "we were asked to", "I got asked to",
+    # "I had been asked to", "I was assigned", "I was handed a project".
+    r"(i|we) (was|were|got|had been|'d been) (asked|tasked|assigned|handed|expected to|supposed to|chosen to|"
+    r"picked to|selected to|appointed to|told to|brought in to|hired to|trusted to|meant to)|"
+    r"(i|we) (needed|need|have|has) to|"
+    # "I was put in charge of", "my manager wanted me to", "it was up to me", "I had three days to",
+    # "it fell to me", "my manager gave me two weeks to".
+    r"(put|left) (me )?in charge|i was in charge of|(wanted|needed|told|expected) me to|"
+    r"it was (my job|up to me|down to me|on me|my responsibility)|(it|the job|the task) (fell|was left) to me|"
+    r"my (aim|brief|challenge|priority|mission|focus) (was|is)|i was the (only )?one (who|that) (had|needed) to|"
+    r"i took it (on|upon) myself|i volunteered to|"
+    r"i took on (the|a) (job|task|role|responsibility)|i (had|was given) the (job|task|responsibility) of|"
+    r"i set out to|i made it my (goal|aim|job|mission|priority)|"
+    # "I had three days to", "... and had three days to test it".
+    r"((i|we) |and )had (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to|"
+    r"gave (me|us) (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to|"
     # "I wanted patients to get through more easily", "I wanted more members to come": an aim.
     r"(i|we) wanted (\w+ ){1,3}to)\b",
     re.I,
@@ -362,7 +381,7 @@ def cues(sentence: str) -> Cues:
         self_description=bool(_SELF.search(sentence.replace("’", "'"))),
         quantity=has_quantity(sentence),
         result_marker=bool(_RESULT_MARKERS.search(sentence)),
-        task_marker=bool(_TASK_MARKERS.search(sentence)),
+        task_marker=names_task(sentence),
         words=len(ws),
         starts_first_person=bool(told) and told[0] in ("i", "we"),
         sequence_marker=bool(_SEQUENCE.search(sentence)),
@@ -411,6 +430,15 @@ def teller_modal(sentence: str) -> bool:
             continue  # "I told him I would ...": reported, told in the past
         return True
     return False
+
+
+def names_task(sentence: str) -> bool:
+    """The sentence names the duty ("my job was to", "I was asked to", "Last spring my manager asked me to"),
+    and not after a scene of trouble: "a client's bookkeeper quit a month before the deadline and I was put in
+    charge of their accounts" sets a real scene and names the duty, which is the situation (the README's rule)."""
+    text = sentence.replace("’", "'")
+    m = _TASK_MARKERS.search(text)
+    return bool(m and not _TROUBLE.search(text[: m.start()]))
 
 
 def scene_clause(sentence: str) -> bool:

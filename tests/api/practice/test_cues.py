@@ -259,7 +259,7 @@ def test_feelings_breakdowns_and_accidents_are_trouble(sentence):
         ("I had a customer who was crying because her internet had been down for a week.", True, False, True),
         ("I built a model to predict cancellations, but it turned out to be wrong.", True, False, True),
         ("I was working at a cafe.", False, False, False),  # a scene, nothing going wrong
-        ("It was down to me to fix it.", False, False, False),
+        ("It was down to me to fix it.", False, True, False),  # a duty, nothing going wrong
     ],
 )
 def test_a_goal_with_words_between_tears_outages_and_a_but_clause_of_trouble(sentence, trouble, task, scene_clause):
@@ -389,3 +389,42 @@ def test_a_weekday_being_on_the_till_and_a_client_who_hated_it_set_a_scene(sente
 )
 def test_counting_things_ideas_or_changes_lists_what_was_done_it_measures_no_outcome(sentence, measured):
     assert has_quantity(sentence) is measured, amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It fell to me to tell the client.",
+        "Our target was forty sign-ups a week.",
+        "Our brief was to design a poster for the open day.",
+        "My objective that year was to reduce late payments.",
+        "I was expected to keep as many members as possible.",
+        "I was chosen to be the super user for my shift.",
+        "My manager gave me two weeks to find out why.",
+        "We were asked to cut the canteen's food waste by a quarter.",
+        "I got asked to train the new starters.",
+        "I had been asked to write the report.",
+        "I was supposed to hand over my notes before my leave.",
+        "We needed to finish the fit-out by Friday.",
+        "The plan was for me to cover reception.",
+        "The challenge for me was to keep everyone calm.",
+        "I took on the job of organising the party.",
+        "I was the only tester on a release and had three days to test a feature.",
+        "Last spring my manager asked me to move our reports to the new system.",
+    ],
+)
+def test_a_duty_in_its_many_forms_names_a_task(sentence):
+    assert cues(sentence).task_marker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A real scene before the duty: the situation (eval/practice/README.md).
+        "In my second year, a client's bookkeeper quit a month before the deadline and I was put in charge of it.",
+        # A target that is part of the scene, not the teller's duty.
+        "Our sales target for the month was much higher than usual and the team was worried.",
+    ],
+)
+def test_a_duty_after_a_scene_of_trouble_or_a_target_that_sets_the_scene_names_no_task(sentence):
+    assert not cues(sentence).task_marker
