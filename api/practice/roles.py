@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from api.practice.cues import cues
+from api.practice.cues import acts_after_clause, cues
 from api.practice.dataset import ROLES
 
 WEIGHTS = Path(__file__).resolve().parent / "roles.npz"
@@ -83,6 +83,17 @@ def in_story_order(log_probs: np.ndarray) -> list[int]:
     for t in range(n - 1, 0, -1):
         path.append(int(back[t][path[-1]]))
     return path[::-1]
+
+
+# "When I started, I noticed the calls took nine minutes": noticing tells the scene, not a step taken.
+_NOTICING = frozenset({"noticed", "saw", "realised", "realized", "found", "heard", "learned", "learnt", "discovered"})
+
+
+def opens_with_noticing(sentence: str) -> bool:
+    """The main clause after a leading clause is "I noticed / saw / realised ...": a scene, not an action."""
+    rest = sentence.partition(",")[2]
+    ws = rest.lower().split()
+    return len(ws) >= 2 and ws[0] in ("i", "we") and (ws[1] in _NOTICING or (len(ws) > 2 and ws[2] in _NOTICING))
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,11 @@ class RoleModel:
         vectors = encoder.encode(sentences) if self.uses_embeddings and encoder is not None else None
         lp = self.log_probs(features(sentences, vectors, self.uses_words))
         scores = lp + self.offsets if self.offsets is not None else lp
+        # "When a customer emailed that her order was broken, I sent a replacement": the main clause after a
+        # leading clause is what the person did, so the opening sentence is an action, not the scene (README).
+        if acts_after_clause(sentences[0]) and not opens_with_noticing(sentences[0]):
+            scores = scores.copy()
+            scores[0, ROLES.index("S")] = -np.inf
         idx = in_story_order(scores) if self.ordered else [int(i) for i in scores.argmax(axis=1)]
         roles = [ROLES[i] for i in idx]
         # A scene told just after the task or a first action ("My manager asked me to cut returns. At the

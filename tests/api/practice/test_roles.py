@@ -32,3 +32,15 @@ def test_the_offsets_are_saved_with_the_weights_and_change_the_version(tmp_path)
 def test_the_shipped_model_carries_its_situation_offset():
     offsets = RoleModel.load().offsets
     assert offsets is not None and offsets[0] < 0
+
+
+def test_an_opening_sentence_that_acts_after_a_leading_clause_is_never_the_situation(monkeypatch):
+    import api.practice.roles as roles
+
+    monkeypatch.setattr(roles, "features", lambda sentences, vectors, use_words=False: np.zeros((len(sentences), 0)))
+    # The intercepts alone prefer S; "When ..., I sent ..." tells what was done (eval/practice/README.md).
+    acting = ["When a customer emailed that her order was broken, I sent a replacement.", "She thanked me."]
+    assert _model().roles(acting, None)[0] == "A"
+    # Noticing after the leading clause still tells the scene.
+    noticing = ["When I started at the call centre, I noticed calls took nine minutes.", "I made a list."]
+    assert _model().roles(noticing, None)[0] == "S"
