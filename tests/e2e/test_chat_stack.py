@@ -58,11 +58,13 @@ def test_a_follow_up_after_a_refusal_is_refused_again_and_says_so(ask):
 
 
 def test_a_refusal_offers_the_status_look_up_when_nlu_nearly_took_the_message_for_one(ask):
-    """'any news' is too short for NLU to be sure it is a look-up (check_my_status is its runner-up):
-    the refusal offers the look-up as a button; a plainly uncovered question does not."""
-    [reply] = ask("any news")["replies"]
+    """'what's going on with it' is too vague for NLU to be sure it is a look-up (check_my_status is its
+    runner-up): the refusal offers the look-up as a button; a plainly uncovered question does not.
+    ('any news' was such a message; MessageGuard now reads it as a look-up.)"""
+    [reply] = ask("what's going on with it")["replies"]
     assert reply["kind"] == "fallback"
     assert [b["payload"] for b in reply["buttons"]] == ["/check_my_status", "/request_human"]
+    assert ask("any news")["replies"][0]["kind"] == "verify"
     [salary] = ask("what's the salary for an SDE?")["replies"]
     assert [b["payload"] for b in salary["buttons"]] == ["/request_human"]
 
