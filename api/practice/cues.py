@@ -187,6 +187,11 @@ _SCENE = re.compile(
     r"(last|one|that|a few) (year|month|week|summer|winter|spring|autumn|christmas|day|night|morning|evening|"
     r"afternoon|weekend|shift|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|(years|months) ago|"
     r"during|at the time|back then|on a (busy|quiet) |"
+    # "I was a waiter", "I was the senior nurse on nights", "I was working as a receptionist": who the teller was.
+    r"i (was|worked as|was working as) (a|an|the) (\w+ ){0,2}(\w+(er|or|ist|ant|ent|ian|ee)|nurse|cashier|chef|cook|"
+    r"barista|driver|clerk|intern|trainee|volunteer|tutor|carer|lead|head|treasurer|secretary)s?|"
+    # "I was new to the team", "I was the youngest person on the team", "I was the only nurse for 24 patients".
+    r"i was (still |fairly |quite |very )?new (to|in|at)|i was the (new|newest|youngest|oldest|only) \w+|"
     # "I was on the till", "we were on nights": where someone was when it happened.
     r"(i|we) (was|were) on (the|a|my|our|nights|days|duty|shift|call)\b|"
     r"there (was|were)|(our|my) (team|company|store|shop|ward|office|warehouse|school|department|site|client|"

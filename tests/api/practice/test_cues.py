@@ -428,3 +428,16 @@ def test_a_duty_in_its_many_forms_names_a_task(sentence):
 )
 def test_a_duty_after_a_scene_of_trouble_or_a_target_that_sets_the_scene_names_no_task(sentence):
     assert not cues(sentence).task_marker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "So basically I was a waiter and a customer had a bad allergic reaction to a dish.",
+        "I was working as a receptionist at a dental practice.",
+        "I was new to the team and my colleagues had used the same spreadsheets for years.",
+        "I was the youngest person on the team and I had an idea to change how we handled returns.",
+    ],
+)
+def test_who_the_teller_was_sets_a_scene(sentence):
+    assert cues(sentence).scene_marker
