@@ -446,6 +446,32 @@ def names_task(sentence: str) -> bool:
     return bool(m and not _TROUBLE.search(text[: m.start()]))
 
 
+# Before the duty, no more than a time or place ("Last spring", "In my first week,", "As the new team lead,").
+_LEAD_IN = re.compile(
+    r"^(?:(?:so|and|well|basically|ok|okay|um)[ ,]+)*(?:(?:last|this|that|one|a few|in|on|at|during|after|before|back|"
+    r"early|later|for|as|when|once|over)\b[^.!?]{0,50}?)?$",
+    re.I,
+)
+# Being given something names no duty by itself: "I was given a case file that nobody had touched" may set the scene.
+_GIVEN = re.compile(r"^(i|we) (was|were|got|had been|'d been) (given|handed)\b", re.I)
+
+
+def duty_first(sentence: str) -> bool:
+    """The sentence's main clause is the duty, with no more than a time or place before it ("Last spring my
+    manager asked me to ...", "My job was to ..."): the task, never the scene (eval/practice/README.md)."""
+    text = sentence.strip().replace("’", "'")
+    m = _TASK_MARKERS.search(text)
+    if not m or _TROUBLE.search(text[: m.start()]):
+        return False
+    if _GIVEN.match(m.group(0)) and not re.match(r" the (job|task|responsibility|role)\b", text[m.end() :], re.I):
+        return False
+    before = text[: m.start()].strip().rstrip(",").strip()
+    # "my manager asked me to", "our boss wanted me to", "I was put in charge": whose duty it is may come first.
+    before = re.sub(r"(?:^|\s)(?:(?:my|our|the) (?:\w+ ){0,2}\w+|(?:i|we) (?:was|were|got))$", "", before, flags=re.I)
+    before = before.strip().rstrip(",")
+    return bool(_LEAD_IN.match(before))
+
+
 def scene_clause(sentence: str) -> bool:
     """A "when/where/whose/because ..." clause that tells something going wrong."""
     text = sentence.replace("’", "'")

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from api.practice.cues import acts_after_clause, cues
+from api.practice.cues import acts_after_clause, cues, duty_first
 from api.practice.dataset import ROLES
 
 WEIGHTS = Path(__file__).resolve().parent / "roles.npz"
@@ -165,9 +165,12 @@ class RoleModel:
         vectors = encoder.encode(sentences) if self.uses_embeddings and encoder is not None else None
         lp = self.log_probs(features(sentences, vectors, self.uses_words))
         scores = lp + self.offsets if self.offsets is not None else lp
-        # "When a customer emailed that her order was broken, I sent a replacement": the main clause after a
-        # leading clause is what the person did, so the opening sentence is an action, not the scene (README).
-        if acts_after_clause(sentences[0]) and not opens_with_noticing(sentences[0]):
+        # The opening sentence is never the scene when its main clause is what the person did ("When a customer
+        # emailed that her order was broken, I sent a replacement") or the duty with no more than a time before
+        # it ("Last spring my manager asked me to ...", "My job was to ... during a staff shortage"): the README's
+        # rules for A and T.
+        first = sentences[0]
+        if (acts_after_clause(first) and not opens_with_noticing(first)) or duty_first(first):
             scores = scores.copy()
             scores[0, ROLES.index("S")] = -np.inf
         idx = in_story_order(scores) if self.ordered else [int(i) for i in scores.argmax(axis=1)]

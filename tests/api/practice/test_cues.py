@@ -441,3 +441,22 @@ def test_a_duty_after_a_scene_of_trouble_or_a_target_that_sets_the_scene_names_n
 )
 def test_who_the_teller_was_sets_a_scene(sentence):
     assert cues(sentence).scene_marker
+
+
+@pytest.mark.parametrize(
+    "sentence, first",
+    [
+        ("Last spring my manager asked me to move our reports to the new system.", True),
+        ("My job was to make sure every resident had their medicines on time during a staff shortage.", True),
+        ("In my first month I was asked to clean up a customer database.", True),
+        ("I was put in charge of moving our office over one weekend.", True),
+        # A real scene before the duty, or being handed something that is not yet a duty: may be the scene.
+        ("During a flu outbreak two nurses were off sick and I was asked to cover both wards.", False),
+        ("In my first seat as a trainee I was given a case file that nobody had touched in months.", False),
+        ("I worked at a phone shop that had a monthly sales target.", False),
+    ],
+)
+def test_a_duty_with_no_more_than_a_time_before_it_is_told_first(sentence, first):
+    from api.practice.cues import duty_first
+
+    assert duty_first(sentence) is first

@@ -44,3 +44,13 @@ def test_an_opening_sentence_that_acts_after_a_leading_clause_is_never_the_situa
     # Noticing after the leading clause still tells the scene.
     noticing = ["When I started at the call centre, I noticed calls took nine minutes.", "I made a list."]
     assert _model().roles(noticing, None)[0] == "S"
+
+
+def test_an_opening_sentence_whose_main_clause_is_the_duty_is_never_the_situation(monkeypatch):
+    import api.practice.roles as roles
+
+    monkeypatch.setattr(roles, "features", lambda sentences, vectors, use_words=False: np.zeros((len(sentences), 0)))
+    duty = ["My job was to make sure every resident had their medicines on time.", "I reorganised the round."]
+    assert _model().roles(duty, None)[0] != "S"
+    scene = ["During a flu outbreak two nurses were off sick.", "I reorganised the round."]
+    assert _model().roles(scene, None)[0] == "S"
