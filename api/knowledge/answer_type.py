@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-Wanted = Literal["duration", "count", "amount", "frequency"]
+Wanted = Literal["duration", "count", "amount", "frequency", "future"]
 
 # A clause opens with the quantity question, possibly after a connective or a short lead-in
 # ("had my phone screen yesterday, how long until...", "back to the assessments - how long...").
@@ -56,8 +56,23 @@ _DEPENDS = re.compile(r"\b(?:depends on|depending on|varies|vary)\b", re.IGNOREC
 _MONEY = re.compile(r"[$\u20ac\u00a3]\s*\d|\b\d+\s*(?:k|usd|dollars|euros|pounds)\b", re.IGNORECASE)
 
 
+# "will it always be virtual?", "will it go back to in person later?": a question about how things will
+# be, which a sentence about how they are now ("currently held virtually") does not answer.
+_FUTURE_ASKED = re.compile(
+    r"\b(?:always\s+be|from\s+now\s+on|in\s+the\s+future|permanent(?:ly)?|forever|(?:it|they|things|interviews)\s+go(?:es)?\s+back\s+to"
+    r"|going\s+forward|eventually|anymore|for\s+good)\b",
+    re.IGNORECASE,
+)
+_FUTURE_STATED = re.compile(
+    r"\b(?:will|going\s+to|plans?|planned|in\s+the\s+future|permanent(?:ly)?|from\s+now\s+on|return)\b", re.IGNORECASE
+)
+
+
 def wanted(question: str) -> Wanted | None:
-    """The kind of quantity the question asks for, or None when it asks for none."""
+    """The kind of quantity the question asks for (or "future" for how things will be), or None when it
+    asks for none."""
+    if _FUTURE_ASKED.search(question):
+        return "future"
     if _TIME_WORDS.search(question):
         return "duration"
     for clause in _CLAUSE.findall(question):
@@ -69,6 +84,8 @@ def wanted(question: str) -> Wanted | None:
 
 def states(kind: Wanted, text: str) -> bool:
     """Whether the text states a quantity of that kind."""
+    if kind == "future":
+        return bool(_FUTURE_STATED.search(text))
     if kind == "duration":
         return bool(_DURATION.search(text))
     if kind == "count":

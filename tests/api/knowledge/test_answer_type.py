@@ -84,3 +84,13 @@ WORK_SAMPLE = (
 )
 def test_a_quantity_must_be_stated_of_the_step_the_question_names(question, text, answered):
     assert answer_type.answers(question, [text]) is answered
+
+
+def test_a_question_about_how_things_will_be_needs_a_text_that_says_so():
+    assert answer_type.wanted("will interviews always be virtual from now on?") == "future"
+    assert answer_type.wanted("will it go back to in person later") == "future"
+    assert answer_type.wanted("will I have to do an assessment?") is None  # "will" alone asks about now
+    assert answer_type.wanted("going back to the simulation, how long does it take") == "duration"  # a topic again
+    now = "AWS in-person interviews are currently held virtually, out of an abundance of caution."
+    assert not answer_type.answers("will it always be virtual?", [now])
+    assert answer_type.answers("will it always be virtual?", ["Interviews will return to in person next year."])
