@@ -486,7 +486,8 @@ def _nearly_a_hiring_question(tracker: Tracker) -> bool:
     ranking = tracker.latest_message.get("intent_ranking") or []
     top = (ranking[0].get("confidence") or 0.0) if ranking else 0.0
     return any(
-        r.get("name") == "ask_hiring" and (r.get("confidence") or 0.0) >= top - NEAR_HIRING_QUESTION for r in ranking[1:]
+        r.get("name") == "ask_hiring" and (r.get("confidence") or 0.0) >= top - NEAR_HIRING_QUESTION
+        for r in ranking[1:]
     )
 
 

@@ -15,12 +15,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
+    asks_about_rather_than_for,
+    asks_beyond_yes_no,
     asks_for_the_next_step,
     asks_more_than_a_reaction,
     asks_to_practise,
     asks_to_retry,
-    asks_about_rather_than_for,
-    asks_beyond_yes_no,
     asks_whats_next,
     asks_where_to_check_status,
     emoji_reaction,

@@ -319,7 +319,7 @@ def is_foreign_greeting(text: str) -> bool:
 
 
 def emoji_reaction(text: str) -> str | None:
-    """"affirm" for a thumbs-up, "react" for other emoji alone, None for anything with words or no emoji."""
+    """ "affirm" for a thumbs-up, "react" for other emoji alone, None for anything with words or no emoji."""
     chars = [c for c in text if not c.isspace() and c not in "\ufe0f\u200d" and not ("\U0001f3fb" <= c <= "\U0001f3ff")]
     if not chars or len(chars) > 8 or not all(unicodedata.category(c) == "So" for c in chars):
         return None
@@ -486,8 +486,38 @@ def asks_more_than_a_reaction(text: str) -> bool:
 # "bc of covid?", "right, is it paid?": a question after (or instead of) a yes, which NLU read as the yes.
 # Words of four letters or more outside this list say what is asked.
 _YES_NO_WORDS = frozenset(
-    "yes yeah yeap yep yup sure okay right really cool great correct true please thanks thank nope "
-    "alright fine good nice perfect awesome exactly definitely absolutely course that's thats what".split()
+    [
+        "yes",
+        "yeah",
+        "yeap",
+        "yep",
+        "yup",
+        "sure",
+        "okay",
+        "right",
+        "really",
+        "cool",
+        "great",
+        "correct",
+        "true",
+        "please",
+        "thanks",
+        "thank",
+        "nope",
+        "alright",
+        "fine",
+        "good",
+        "nice",
+        "perfect",
+        "awesome",
+        "exactly",
+        "definitely",
+        "absolutely",
+        "course",
+        "that's",
+        "thats",
+        "what",
+    ]
 )
 
 
@@ -501,7 +531,9 @@ def asks_beyond_yes_no(text: str) -> bool:
 # "is joining the talent network the same thing as applying?", "what is the talent network?", "should I
 # join it?": questions about joining, which the FAQ answers; a request to join says so ("sign me up",
 # "can I join?", "how do I join?").
-_ASKS_ABOUT = re.compile(r"^\W*(?:so\W+|and\W+)?(?:what|what's|whats|is|are|does|do\s+i\s+need|should|why)\b", re.IGNORECASE)
+_ASKS_ABOUT = re.compile(
+    r"^\W*(?:so\W+|and\W+)?(?:what|what's|whats|is|are|does|do\s+i\s+need|should|why)\b", re.IGNORECASE
+)
 
 
 def asks_about_rather_than_for(text: str) -> bool:

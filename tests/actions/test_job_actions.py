@@ -202,7 +202,9 @@ def test_nothing_found_for_a_message_the_knowledge_answers_gives_that_answer(sta
     route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
     stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
     messages, events = asyncio.run(
-        stand_in.run(ActionSearchJobs(), tracker("just graduated, anything for new grads?", intent="search_jobs"), DOMAIN)
+        stand_in.run(
+            ActionSearchJobs(), tracker("just graduated, anything for new grads?", intent="search_jobs"), DOMAIN
+        )
     )
     assert [m["custom"]["kind"] for m in messages] == ["answer"]
     assert "Students and Graduates" in messages[0]["custom"]["text"]
@@ -285,7 +287,10 @@ def test_jobs_found_for_a_message_nearly_taken_for_a_hiring_question_give_the_kn
     messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
     assert [m["custom"]["kind"] for m in messages] == ["answer"]
     # A clear job search that found jobs shows them, without asking the knowledge.
-    trk.latest_message["intent_ranking"] = [{"name": "search_jobs", "confidence": 0.9}, {"name": "ask_hiring", "confidence": 0.05}]
+    trk.latest_message["intent_ranking"] = [
+        {"name": "search_jobs", "confidence": 0.9},
+        {"name": "ask_hiring", "confidence": 0.05},
+    ]
     stand_in.requests.clear()
     messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
     assert [m["custom"]["kind"] for m in messages] == ["jobs"]

@@ -178,7 +178,9 @@ def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again
     _, why = talk(svc, "what is a bar raiser?", "why?")
     assert why.kind == "answer"  # without a refusal before it, "why?" leans on the topic
     # A quantity asked after a refusal is asked of the topic, not of the refused question.
-    _, wrong, duration = talk(svc, "what is the work sample simulation?", "is there a wrong answer in it?", "ok. how long is it?")
+    _, wrong, duration = talk(
+        svc, "what is the work sample simulation?", "is there a wrong answer in it?", "ok. how long is it?"
+    )
     assert wrong.kind == "fallback"
     assert duration.kind == "answer" and duration.passages[0].doc == "knowledge/sample.md"
 
@@ -400,7 +402,9 @@ def test_a_quantity_a_close_section_states_is_answered_whatever_nlus_flag(write_
     assert svc.ask("how many interviewers are in the interview loop?", likely_uncovered=True).kind == "fallback"
 
 
-def test_a_quantity_the_best_section_does_not_state_is_taken_from_the_section_headed_with_it(write_doc, tmp_path, embedder):
+def test_a_quantity_the_best_section_does_not_state_is_taken_from_the_section_headed_with_it(
+    write_doc, tmp_path, embedder
+):
     docs = {
         "sample.md": IN_PERSON_DOCS["sample.md"],
         "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n"
