@@ -529,7 +529,9 @@ _ALWAYS_AMOUNT = frozenset(
 # says how often.
 _TWICE_BEFORE = frozenset({"as", "the", "what", "our", "its", "their", "his", "her", "my", "more", "over"})
 _MULTIPLY = frozenset({"double", "triple"})  # "double the sales", not "double bookings"
-_FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters", "tenth", "tenths"})
+_FRACTIONS = frozenset(
+    {"half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths"}
+)  # fmt: skip
 # Before a fraction word these make it an amount ("a third", "by half", "two thirds"); "my third year",
 # "the first quarter", "half term" are not.
 _FRACTION_BEFORE = frozenset(
@@ -557,7 +559,13 @@ _TIME_WITH_ARTICLE = re.compile(
     # "ranked first out of twelve", "came top": a place measured ("within the hour" is not: d08, t161).
     r"(ranked|came|finished|placed) (first|second|third|top)|"
     # "dropped to almost none", "down to nothing": a count brought to zero.
-    r"(to|down to) (almost |nearly |virtually |practically )?(none|nothing|zero))\b",
+    r"(to|down to) (almost |nearly |virtually |practically )?(none|nothing|zero|nil)|"
+    # "saved a couple of hours a week", "took a few hours off every shift", "down by a few days": a time
+    # measured without a number, saved or cut, or per period.
+    r"(saved?|saving|gained|freed( up)?|cut|shaved|by) (us |me |them |the team |everyone )?"
+    r"(a couple of|a few|several|a good few) (minutes|hours|days|weeks)|"
+    r"(took|takes|knocked|shaved) (a couple of|a few|several) (minutes|hours|days|weeks) off|"
+    r"(a couple of|a few|several) (minutes|hours|days|weeks) (a|per|each|every) (day|week|month|shift|year))\b",
     re.I,
 )
 # After a lesson the amounts are the lesson's, not the result's: "I learned to confirm every booking a week ahead".
@@ -574,6 +582,8 @@ def amounts(sentence: str) -> list[str]:
     "in 2019", "my third year", "double bookings", "half term", "every two weeks", "two weeks later"."""
     text = sentence.lower().replace("’", "'")
     text = re.sub(r"\bper cent\b", "percent", text)
+    # "two months on, the client was still with us": when, as "two months later".
+    text = re.sub(r"\b(days|weeks|months|years) on(?=\s*[,.!?;]|$)", r"\1 later", text)
     lesson = _LESSON.search(text)
     if lesson:
         text = text[: lesson.start()]
@@ -622,6 +632,9 @@ def amounts(sentence: str) -> list[str]:
                 continue  # "the two teams", "at nine"; "twenty-five" is one amount, counted once
             if nxt in ("times", "time") and after in _PERIODS:
                 continue  # "three times a week"
+            if nxt == "points" and prev in _CHANGE_BY:
+                found.append(t)  # "scores went up ten points": a change measured
+                continue
             if nxt in _GENERIC_THINGS or (nxt in _GENERIC_BEFORE and after in _GENERIC_THINGS):
                 continue  # "two things they relied on", "three small changes": a list, not an outcome
             if nxt in _TIME_UNITS and (prev in _WHEN or after in _WHEN):
@@ -631,6 +644,8 @@ def amounts(sentence: str) -> list[str]:
     return found
 
 
+# Before "N points" these make it a change measured ("went up ten points"), not a list ("two points").
+_CHANGE_BY = frozenset({"up", "down", "by", "rose", "fell", "gained", "dropped", "climbed", "jumped"})
 # Counting these lists what was said or done, it measures no outcome: "the app was missing two things".
 _GENERIC_THINGS = frozenset(
     {"things", "thing", "ideas", "reasons", "points", "questions", "options", "ways", "lessons", "steps", "tips",

@@ -460,3 +460,35 @@ def test_a_duty_with_no_more_than_a_time_before_it_is_told_first(sentence, first
     from api.practice.cues import duty_first
 
     assert duty_first(sentence) is first
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It saved a couple of hours a week.",  # a time saved, told without a number
+        "It saved us a few hours every week.",
+        "We saved several hours a week on reporting.",
+        "Turnaround went down by a few days.",
+        "It took a couple of hours off every shift.",
+        "The team saved a couple of days per month.",
+        "We cut costs by a fifth.",  # a fifth, as a third or a quarter
+        "Scores went up ten points.",  # points gained, not a list of points
+        "The error rate dropped to nil.",
+    ],
+)
+def test_a_time_saved_without_a_number_a_fifth_and_points_gained_are_measurable(sentence):
+    assert has_quantity(sentence), amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It took a couple of weeks to settle in.",  # how long, not how much was saved
+        "After a couple of weeks she was running in happily.",
+        "Two months on, the client was still with us.",  # when, as "two months later"
+        "After two weeks my manager was happy with it.",
+        "I made two points in the meeting.",  # a list of points
+    ],
+)
+def test_a_few_weeks_that_pass_and_a_time_on_measure_nothing(sentence):
+    assert not has_quantity(sentence), amounts(sentence)
