@@ -565,7 +565,13 @@ _TIME_WITH_ARTICLE = re.compile(
     r"(saved?|saving|gained|freed( up)?|cut|shaved|by) (us |me |them |the team |everyone )?"
     r"(a couple of|a few|several|a good few) (minutes|hours|days|weeks)|"
     r"(took|takes|knocked|shaved) (a couple of|a few|several) (minutes|hours|days|weeks) off|"
-    r"(a couple of|a few|several) (minutes|hours|days|weeks) (a|per|each|every) (day|week|month|shift|year))\b",
+    r"(a couple of|a few|several) (minutes|hours|days|weeks) (a|per|each|every) (day|week|month|shift|year)|"
+    # "from a day to an hour", "got it down to an hour", "cut the queue to a few minutes": a time cut down.
+    r"from (a|an) (minute|hour|day|week|month|fortnight) to|"
+    # Not "it came down to a week of planning", "fell to a couple of days before launch".
+    r"(?<!came )(?<!come )(?<!comes )(down|cut|reduced|brought|dropped|fell|shortened) (it |them |this |that |the \w+ )?"
+    r"(down )?to (under |less than |just |only |about |around )?(a|an|a few|a couple of) (minutes?|hours?|days?|weeks?)"
+    r"(?! (of|before|after|later|ago)\b))\b",
     re.I,
 )
 # After a lesson the amounts are the lesson's, not the result's: "I learned to confirm every booking a week ahead".

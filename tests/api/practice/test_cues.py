@@ -474,6 +474,9 @@ def test_a_duty_with_no_more_than_a_time_before_it_is_told_first(sentence, first
         "We cut costs by a fifth.",  # a fifth, as a third or a quarter
         "Scores went up ten points.",  # points gained, not a list of points
         "The error rate dropped to nil.",
+        "Processing went from a day to an hour.",  # a time cut down, told with "a"/"an"
+        "We got it down to an hour.",
+        "It cut the queue to a few minutes.",
     ],
 )
 def test_a_time_saved_without_a_number_a_fifth_and_points_gained_are_measurable(sentence):
@@ -488,6 +491,8 @@ def test_a_time_saved_without_a_number_a_fifth_and_points_gained_are_measurable(
         "Two months on, the client was still with us.",  # when, as "two months later"
         "After two weeks my manager was happy with it.",
         "I made two points in the meeting.",  # a list of points
+        "It all came down to a week of planning.",  # not a time cut down
+        "The decision fell to a couple of days before launch.",
     ],
 )
 def test_a_few_weeks_that_pass_and_a_time_on_measure_nothing(sentence):

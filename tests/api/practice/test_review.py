@@ -274,3 +274,13 @@ def test_a_scene_told_just_after_the_task_is_the_situation_though_it_breaks_stor
         "They were all working on their own within a week."
     )
     assert review(text, model, None, bank).missing == ["situation"]
+
+
+def test_a_result_that_saves_time_told_without_a_number_is_quantified(model, bank):
+    text = (
+        "Our team's weekly report was always late because the numbers came from four places. "
+        "I wrote a script that pulled the numbers together every Friday morning. "
+        "It saved the team a couple of hours a week."
+    )
+    r = review(text, model, None, bank)
+    assert r.parts["result"] and r.quantified_result
