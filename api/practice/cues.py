@@ -638,6 +638,8 @@ def amounts(sentence: str) -> list[str]:
                 continue  # "the two teams", "at nine"; "twenty-five" is one amount, counted once
             if nxt in ("times", "time") and after in _PERIODS:
                 continue  # "three times a week"
+            if nxt == "star" or (nxt == "of" and after == "my"):
+                continue  # "a five star review": a kind of review; "three of my colleagues": some of a group
             if nxt == "points" and prev in _CHANGE_BY:
                 found.append(t)  # "scores went up ten points": a change measured
                 continue

@@ -493,6 +493,8 @@ def test_a_time_saved_without_a_number_a_fifth_and_points_gained_are_measurable(
         "I made two points in the meeting.",  # a list of points
         "It all came down to a week of planning.",  # not a time cut down
         "The decision fell to a couple of days before launch.",
+        "Three days later she left us a five star review.",  # a kind of review, not a rating measured
+        "My manager now gives them to every new starter, and three of my colleagues use them too.",
     ],
 )
 def test_a_few_weeks_that_pass_and_a_time_on_measure_nothing(sentence):
