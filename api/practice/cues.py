@@ -221,7 +221,7 @@ _TROUBLE = re.compile(
 # A clause that tells what was going on: "I organised a wedding where the caterer cancelled", "I joined
 # a team whose code had almost no tests", "I was wiring an office when I noticed ...": the sentence
 # opens with "I <did>" but sets the scene.
-_CLAUSE = re.compile(r"\b(when|where|whose|while|because|as|but)\b", re.I)
+_CLAUSE = re.compile(r"\b(when|where|whose|while|because|as|but|that|who|which)\b", re.I)
 # "When a customer emailed that her order was broken, I sent a replacement": the main clause after a
 # leading "when/after/once ..." is what the person did.
 _LEADING_CLAUSE = re.compile(

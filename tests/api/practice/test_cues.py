@@ -175,6 +175,9 @@ def test_a_number_that_only_names_places_or_dates_something_measures_nothing(sen
         ("I organised a wedding where the caterer cancelled the night before.", True, True),
         ("I joined a team whose code had almost no tests.", True, True),
         ("I missed a deadline because I underestimated the research.", True, True),
+        # A relative clause of trouble ("that / who / which ...") sets the scene too.
+        ("I pushed a change on a Friday afternoon that broke the checkout page.", True, True),
+        ("So I had a caller who was furious about being cut off.", True, False),
         # After a leading "when ...", the main clause tells what the person did.
         ("When a customer emailed that her parcel was late, I sent a replacement.", True, True),
         ("After the meeting, we then called every customer.", False, True),
