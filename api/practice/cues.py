@@ -540,7 +540,7 @@ _FRACTION_BEFORE = frozenset(
 )  # fmt: skip
 _TIME_UNITS = frozenset(
     {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
-     "year", "years", "term", "terms", "shift", "shifts", "fortnight", "fortnights"}
+     "year", "years", "term", "terms", "shift", "shifts", "fortnight", "fortnights", "weekend", "weekends", "night", "nights"}
 )  # fmt: skip
 # "two weeks later", "three years ago": when something happened, not how much changed.
 _WHEN = frozenset({"later", "ago", "after"})

@@ -480,6 +480,7 @@ def test_a_duty_with_no_more_than_a_time_before_it_is_told_first(sentence, first
         "Processing went from a day to an hour.",  # a time cut down, told with "a"/"an"
         "We got it down to an hour.",
         "It cut the queue to a few minutes.",
+        "We didn't run out once in the next eight weekends.",  # how long it held, in weekends
     ],
 )
 def test_a_time_saved_without_a_number_a_fifth_and_points_gained_are_measurable(sentence):
