@@ -205,7 +205,7 @@ class KnowledgeService:
             index.doc_sections,
             likely_uncovered,
             uncovered,
-            partial(self._states_more, effective),
+            partial(self._settles_tie, effective),
             unknown_words(query, index.vocabulary),
         )
         decision.query = effective
@@ -405,7 +405,7 @@ class KnowledgeService:
             index.doc_sections,
             likely_uncovered,
             uncovered,
-            partial(self._states_more, query),
+            partial(self._settles_tie, query),
             unknown_words(query, index.vocabulary),
         )
         decision.query = query
@@ -487,6 +487,15 @@ class KnowledgeService:
         scored = [(len(wanted & aspect(s)), s.id) for s in index.doc_sections[doc]]
         best = max(scored, default=(0, ""))
         return best[1] if best[0] > 0 else None
+
+    def _settles_tie(self, query: str, best: Passage, runner: Passage) -> Passage | None:
+        """Of two topics that tie, the one to answer with, or None to ask which was meant. An overview
+        and a topic it lists ("what's the first step to get a job there?": the steps, and the online
+        application) give the same answer: the better-scored one, without asking."""
+        lists = self.index.lists_of
+        if runner.doc in lists.get(best.doc, ()) or best.doc in lists.get(runner.doc, ()):
+            return best
+        return self._states_more(query, best, runner)
 
     def _states_more(self, query: str, best: Passage, runner: Passage) -> Passage | None:
         """Of two topics that tie, the one whose words (heading, text, example questions) state clearly

@@ -444,3 +444,17 @@ def test_a_pronoun_follow_up_stays_with_the_topic_unless_another_states_more_of_
     assert tips.passages[0].id == "phone#how-to-answer"  # the phone interview's tips, not the general ones
     _, two = talk(svc, "how do I find roles near me?", "can i apply to two of them?")
     assert two.passages[0].doc == "knowledge/multi.md"  # that topic states more of what is asked
+
+
+def test_a_tie_between_an_overview_and_a_topic_it_lists_is_answered_without_asking(write_doc, tmp_path, embedder):
+    from api.knowledge.search import Passage
+
+    svc = service_of(PROCESS_DOCS, write_doc, tmp_path, embedder)
+    sections = {sec.id: sec for sec in svc.index.sections}
+    steps = Passage.of(sections["steps#the-steps"], 0.52, 0.52)
+    apply = Passage.of(sections["apply#how-to-apply"], 0.52, 0.52)
+    phone = Passage.of(sections["phone#what-the-phone-interview-covers"], 0.52, 0.52)
+    assert svc._settles_tie("what's the first step to get a job there?", steps, apply) is steps
+    assert svc._settles_tie("what's the first step to get a job there?", apply, steps) is apply
+    # Two topics the overview lists side by side are not one answer: asked, unless one states more.
+    assert svc._settles_tie("what should I focus on?", apply, phone) is None
