@@ -443,7 +443,19 @@ def names_task(sentence: str) -> bool:
     charge of their accounts" sets a real scene and names the duty, which is the situation (the README's rule)."""
     text = sentence.replace("’", "'")
     m = _TASK_MARKERS.search(text)
+    if m and given_scene(m.group(0), text[m.end() :]):
+        return False
     return bool(m and not _TROUBLE.search(text[: m.start()]))
+
+
+def given_scene(marker: str, rest: str) -> bool:
+    """Being given a thing that was going wrong sets the scene, not the duty: "I was given a test rig that
+    nobody had used for years", "I was handed a case file that nobody had touched in months"; not "I was given
+    the job of ..." or "I was given a budget of 5,000 pounds to launch ..." (eval/practice/README.md)."""
+    if not _GIVEN.match(marker.strip()) or re.match(r" *(the|a|an) (job|task|responsibility|role|target|goal)\b", rest, re.I):
+        return False
+    m = re.match(r" *(a|an|the|some|this|my|our)\b[^,.;]{0,40}?\b(that|which|who|whose|where)\b", rest, re.I)
+    return bool(m and _TROUBLE.search(rest[m.end() :]))
 
 
 # Before the duty, no more than a time or place ("Last spring", "In my first week,", "As the new team lead,").

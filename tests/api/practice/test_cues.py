@@ -503,3 +503,23 @@ def test_a_time_saved_without_a_number_a_fifth_and_points_gained_are_measurable(
 )
 def test_a_few_weeks_that_pass_and_a_time_on_measure_nothing(sentence):
     assert not has_quantity(sentence), amounts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence, duty",
+    [
+        # Being handed something that was going wrong sets the scene (issue #20, eighth round).
+        ("During my placement I was given a test rig that nobody had used for years.", False),
+        ("In my second week I was handed a project that was already three weeks behind.", False),
+        ("We were given a server which kept crashing every night.", False),
+        # Being given the duty, or a thing with what to do with it, is still the task.
+        ("I was given the job of speeding up the process.", True),
+        ("I was given a budget of five thousand pounds to launch a new product with no advertising.", True),
+        ("I was given a contract to translate a manual in a week, which normally takes me three.", True),
+        ("I was given a new starter to train who had never worked in a shop.", True),
+    ],
+)
+def test_being_given_a_thing_that_was_going_wrong_names_no_duty(sentence, duty):
+    from api.practice.cues import names_task
+
+    assert names_task(sentence) is duty

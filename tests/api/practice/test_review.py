@@ -284,3 +284,14 @@ def test_a_result_that_saves_time_told_without_a_number_is_quantified(model, ban
     )
     r = review(text, model, None, bank)
     assert r.parts["result"] and r.quantified_result
+
+
+def test_being_handed_a_thing_that_was_going_wrong_is_the_scene_not_the_task(model, bank):
+    # Eighth round of issue #20: "I was given/handed a ... that nobody had ..." was read as the duty.
+    text = (
+        "In my first month as an engineer I was handed a test machine that nobody had used in years. "
+        "I found the old manuals in a cupboard and rebuilt the wiring one part at a time. "
+        "The machine ran the whole trial and my manager asked me to write a guide for it."
+    )
+    r = review(text, model, None, bank)
+    assert r.parts["situation"] == [split_sentences(text)[0]]
