@@ -452,7 +452,9 @@ def given_scene(marker: str, rest: str) -> bool:
     """Being given a thing that was going wrong sets the scene, not the duty: "I was given a test rig that
     nobody had used for years", "I was handed a case file that nobody had touched in months"; not "I was given
     the job of ..." or "I was given a budget of 5,000 pounds to launch ..." (eval/practice/README.md)."""
-    if not _GIVEN.match(marker.strip()) or re.match(r" *(the|a|an) (job|task|responsibility|role|target|goal)\b", rest, re.I):
+    if not _GIVEN.match(marker.strip()) or re.match(
+        r" *(the|a|an) (job|task|responsibility|role|target|goal)\b", rest, re.I
+    ):
         return False
     m = re.match(r" *(a|an|the|some|this|my|our)\b[^,.;]{0,40}?\b(that|which|who|whose|where)\b", rest, re.I)
     return bool(m and _TROUBLE.search(rest[m.end() :]))

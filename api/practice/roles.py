@@ -11,6 +11,7 @@ stray "result" in the middle of the actions that per-sentence guesses make (meas
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from api.practice.cues import acts_after_clause, cues, duty_first
+from api.practice.cues import acts_after_clause, cues, duty_first, names_task, scene_clause
 from api.practice.dataset import ROLES
 
 WEIGHTS = Path(__file__).resolve().parent / "roles.npz"
@@ -35,6 +36,10 @@ WORD_FEATURES = 2**12
 # The least probability of a scene for a second or third sentence to be the situation when the decoding in
 # story order found none (chosen on cross-validation over train+dev: `python -m api.practice measure`).
 LATE_SITUATION_CHANCE = 0.8
+# The least probability of a scene for an opening sentence told as "I <did> X that/where/because <trouble>"
+# ("I organised a wedding where the caterer cancelled", "I pushed a change that broke the checkout page") to be
+# the situation when the decoding found none (the README's scene convention; cross-validation over train+dev).
+FIRST_SCENE_CHANCE = 0.3
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +99,12 @@ def opens_with_noticing(sentence: str) -> bool:
     rest = sentence.partition(",")[2]
     ws = rest.lower().split()
     return len(ws) >= 2 and ws[0] in ("i", "we") and (ws[1] in _NOTICING or (len(ws) > 2 and ws[2] in _NOTICING))
+
+
+# "I created a shared calendar because people kept double-booking the rooms": why something was done is told
+# with the action (labelled `A`), unlike "I organised a wedding where the caterer cancelled" (`S`).
+# The first clause word decides ("where ... because ..." is still a scene clause).
+_WHY_CLAUSE = re.compile(r"^(?:(?!\b(?:when|where|whose|while|that|who|which)\b).)*?\b(because|as|but|so)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -170,7 +181,8 @@ class RoleModel:
         # it ("Last spring my manager asked me to ...", "My job was to ... during a staff shortage"): the README's
         # rules for A and T.
         first = sentences[0]
-        if (acts_after_clause(first) and not opens_with_noticing(first)) or duty_first(first):
+        never_scene = (acts_after_clause(first) and not opens_with_noticing(first)) or duty_first(first)
+        if never_scene:
             scores = scores.copy()
             scores[0, ROLES.index("S")] = -np.inf
         idx = in_story_order(scores) if self.ordered else [int(i) for i in scores.argmax(axis=1)]
@@ -180,7 +192,18 @@ class RoleModel:
         # found no situation, the second or third sentence is the situation if it is very likely one.
         if "S" not in roles:
             chances = np.exp(lp[:, ROLES.index("S")])
-            for i in range(1, min(3, len(roles))):
+            # An opening action whose clause tells what was going wrong is the scene the story starts from, when
+            # the classifier already leans that way; never a sentence that names the duty.
+            if (
+                roles[0] == "A"
+                and not never_scene
+                and scene_clause(first)
+                and not _WHY_CLAUSE.search(first)
+                and not names_task(first)
+                and chances[0] >= FIRST_SCENE_CHANCE
+            ):
+                roles[0] = "S"
+            for i in range(1 if roles[0] != "S" else len(roles), min(3, len(roles))):
                 if roles[i] in ("T", "A") and chances[i] >= LATE_SITUATION_CHANCE:
                     roles[i] = "S"
                     break
