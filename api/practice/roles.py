@@ -107,6 +107,17 @@ def opens_with_noticing(sentence: str) -> bool:
 _WHY_CLAUSE = re.compile(r"^(?:(?!\b(?:when|where|whose|while|that|who|which)\b).)*?\b(because|as|but|so)\b", re.I)
 
 
+# "I noticed the fire exit was blocked", "basically i noticed we were throwing away parts": with nothing before
+# it, noticing is the first step taken (every such opening in train and dev is labelled `A`); "When I started,
+# I noticed ...", "I found myself alone on the ward" and "I saw an elderly man struggling" may still be the scene.
+_NOTICES_FIRST = re.compile(
+    r"^(?:(?:so|basically|well|and|ok|okay|honestly)[ ,]+)*(?:i|we) (?:\w+ )?"
+    r"(?:noticed|realised|realized|found|discovered|spotted)\b"
+    r"(?! (?:myself|ourselves)\b)",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class RoleModel:
     coef: np.ndarray  # (roles, features)
@@ -181,7 +192,11 @@ class RoleModel:
         # it ("Last spring my manager asked me to ...", "My job was to ... during a staff shortage"): the README's
         # rules for A and T.
         first = sentences[0]
-        never_scene = (acts_after_clause(first) and not opens_with_noticing(first)) or duty_first(first)
+        never_scene = (
+            (acts_after_clause(first) and not opens_with_noticing(first))
+            or duty_first(first)
+            or bool(_NOTICES_FIRST.match(first.strip()))
+        )
         if never_scene:
             scores = scores.copy()
             scores[0, ROLES.index("S")] = -np.inf

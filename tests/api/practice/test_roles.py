@@ -77,3 +77,20 @@ def test_an_opening_action_with_a_clause_of_trouble_is_the_scene_when_none_was_f
     assert model.roles(duty, None)[0] != "S"
     monkeypatch.setattr(roles, "FIRST_SCENE_CHANCE", 0.5)
     assert model.roles(wedding, None)[0] == "A"
+
+
+def test_an_opening_sentence_that_notices_with_nothing_before_it_is_never_the_situation(monkeypatch):
+    import api.practice.roles as roles
+
+    monkeypatch.setattr(roles, "features", lambda sentences, vectors, use_words=False: np.zeros((len(sentences), 0)))
+    # The intercepts alone prefer S; noticing first is the first step taken (train and dev label it `A`).
+    noticing = ["basically i noticed we were throwing away parts customers had paid for.", "I set up a shelf."]
+    assert _model().roles(noticing, None)[0] == "A"
+    assert _model().roles(["I found the old fuse board had no earth.", "I told her."], None)[0] == "A"
+    # Still possibly the scene: after a leading clause, "found myself", seeing someone in trouble.
+    for first in (
+        "When I started at the call centre, I noticed calls took nine minutes.",
+        "I found myself alone on the ward with twenty patients.",
+        "I saw an elderly man struggling to reach the top shelf.",
+    ):
+        assert _model().roles([first, "I made a list."], None)[0] == "S"
