@@ -232,6 +232,22 @@ def cross_validated(
     return {k: (v / len(items) if k not in ("answers", "stories") else v) for k, v in totals.items()}
 
 
+# The held-out parts `eval` reports, none ever used to fit or tune. The first has been looked at (in
+# aggregate); the second was written before the change that followed its figures; the third in a
+# messier style (lower case, run-ons, "Sure!" openers, numbers as words) before the next change; the
+# fourth on are blind (written by an engineer who read only the format and the hiring page, never the
+# code or the other parts), each before the round of changes it judges.
+HELD_OUT = (
+    ("holdout", "held-out (never used for training or tuning)"),
+    ("holdout-2", "held-out 2, fresh (written before the last change, never tuned on)"),
+    ("holdout-3", "held-out 3, fresh (written before the last change, never tuned on)"),
+    *(
+        (f"holdout-{n}", f"held-out {n}, blind (written before the {nth} round by someone who never saw the code)")
+        for n, nth in ((4, "fourth"), (5, "fifth"), (6, "sixth"), (7, "seventh"), (8, "eighth"))
+    ),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m api.practice", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -302,50 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     model = RoleModel.load()
     encoder = _encoder() if model.uses_embeddings else None
     ok_dev = _print("dev (used for tuning)", figures(dataset.load("dev"), model, encoder, bank))
-    ok_held = _print(
-        "held-out (never used for training or tuning)", figures(dataset.load("holdout"), model, encoder, bank)
-    )
-    # Written before the change that followed the first held-out set's figures, and never tuned on:
-    # the first set has been looked at (in aggregate), this one only measures.
-    ok_fresh = _print(
-        "held-out 2, fresh (written before the last change, never tuned on)",
-        figures(dataset.load("holdout-2"), model, encoder, bank),
-    )
-    # Written in a messier style than the other parts (lower case, run-ons, "Sure!" openers, numbers
-    # as words) before the change that followed the second set's figures; never tuned on.
-    ok_third = _print(
-        "held-out 3, fresh (written before the last change, never tuned on)",
-        figures(dataset.load("holdout-3"), model, encoder, bank),
-    )
-    # Written blind (by an engineer who read only the format and the hiring page, never the code or the
-    # other parts) before the fourth round of changes; never tuned on.
-    ok_fourth = _print(
-        "held-out 4, blind (written before the fourth round by someone who never saw the code)",
-        figures(dataset.load("holdout-4"), model, encoder, bank),
-    )
-    # Written blind like the fourth, before the fifth round of changes; never tuned on.
-    ok_fifth = _print(
-        "held-out 5, blind (written before the fifth round by someone who never saw the code)",
-        figures(dataset.load("holdout-5"), model, encoder, bank),
-    )
-    # Written blind like the fifth, before the sixth round of changes; never tuned on.
-    ok_sixth = _print(
-        "held-out 6, blind (written before the sixth round by someone who never saw the code)",
-        figures(dataset.load("holdout-6"), model, encoder, bank),
-    )
-    # Written blind like the sixth, before the seventh round of changes; never tuned on.
-    ok_seventh = _print(
-        "held-out 7, blind (written before the seventh round by someone who never saw the code)",
-        figures(dataset.load("holdout-7"), model, encoder, bank),
-    )
-    # Written blind like the seventh, before the eighth round of changes; never tuned on.
-    ok_eighth = _print(
-        "held-out 8, blind (written before the eighth round by someone who never saw the code)",
-        figures(dataset.load("holdout-8"), model, encoder, bank),
-    )
+    ok = [_print(label, figures(dataset.load(part), model, encoder, bank)) for part, label in HELD_OUT]
     print(f"review of a 300-word answer: p50 {timing(model, encoder, bank):.1f} ms")
     del ok_dev
-    return 0 if all((ok_held, ok_fresh, ok_third, ok_fourth, ok_fifth, ok_sixth, ok_seventh, ok_eighth)) else 1
+    return 0 if all(ok) else 1
 
 
 if __name__ == "__main__":
