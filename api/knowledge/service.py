@@ -197,17 +197,7 @@ class KnowledgeService:
             example_weight=params.example_weight,
         )
         uncovered = index.coverage.uncovered(qvec, text) if index.coverage is not None else None
-        if self._defines(effective, ranked) or self._states_quantity_asked(effective, ranked):
-            likely_uncovered, uncovered = False, None
-        decision = decide(
-            ranked,
-            params,
-            index.doc_sections,
-            likely_uncovered,
-            uncovered,
-            partial(self._settles_tie, effective),
-            unknown_words(query, index.vocabulary),
-        )
+        decision = self._decide(effective, ranked, likely_uncovered, uncovered, unknown_words(query, index.vocabulary))
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
 
@@ -397,16 +387,8 @@ class KnowledgeService:
             if not own and not any(addresses(words, self._says(p)) for p in everything[:1]):
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
-        if self._defines(query, everything) or self._states_quantity_asked(query, everything):
-            likely_uncovered, uncovered = False, None
-        decision = decide(
-            everything[:5],
-            params,
-            index.doc_sections,
-            likely_uncovered,
-            uncovered,
-            partial(self._settles_tie, query),
-            unknown_words(query, index.vocabulary),
+        decision = self._decide(
+            query, everything[:5], likely_uncovered, uncovered, unknown_words(query, index.vocabulary)
         )
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
@@ -427,21 +409,26 @@ class KnowledgeService:
         if item is not None and item in index.doc_sections:
             found = [Passage.of(index.doc_sections[item][0], 1.0, 1.0)]
         else:
-            found = rank(
-                index,
-                self.embedder,
-                named,
-                params.bm25_weight,
-                k=1,
-                sentence_weight=params.sentence_weight,
-                example_weight=params.example_weight,
-            )
+            found = self._best_match(named)
         if not found or found[0].score < params.answer_threshold or found[0].doc not in index.steps:
             return None, None
         target = index.next_of.get(found[0].doc)
         if target is None or target not in index.doc_sections:
             return found[0], None
         return found[0], Passage.of(index.doc_sections[target][0], 1.0, 1.0)
+
+    def _best_match(self, text: str) -> list[Passage]:
+        """The one section that best matches the words naming a step (empty when there is none)."""
+        params = self.params
+        return rank(
+            self.index,
+            self.embedder,
+            text,
+            params.bm25_weight,
+            k=1,
+            sentence_weight=params.sentence_weight,
+            example_weight=params.example_weight,
+        )
 
     def _step_before_named(self, query: str, ctx: Context) -> Passage | None:
         """The first section of the step before the one a message names, in the process's list of
@@ -452,15 +439,7 @@ class KnowledgeService:
         index, params = self.index, self.params
         item = listed_named(named, ctx, index.lists_of)
         if item is None:
-            found = rank(
-                index,
-                self.embedder,
-                named,
-                params.bm25_weight,
-                k=1,
-                sentence_weight=params.sentence_weight,
-                example_weight=params.example_weight,
-            )
+            found = self._best_match(named)
             if not found or found[0].score < params.answer_threshold:
                 return None
             item = found[0].doc
@@ -508,6 +487,28 @@ class KnowledgeService:
         if have[1] >= have[0] + TIE_WORDS:
             return runner
         return None
+
+    def _decide(
+        self,
+        query: str,
+        ranked: list[Passage],
+        likely_uncovered: bool,
+        uncovered: float | None,
+        unknown: tuple[str, ...],
+    ) -> Decision:
+        """`decide` over the ranked sections, after the checks that find a question covered whatever
+        NLU's flag and the coverage model say (a definition, a quantity a close section states)."""
+        if self._defines(query, ranked) or self._states_quantity_asked(query, ranked):
+            likely_uncovered, uncovered = False, None
+        return decide(
+            ranked,
+            self.params,
+            self.index.doc_sections,
+            likely_uncovered,
+            uncovered,
+            partial(self._settles_tie, query),
+            unknown,
+        )
 
     def _defines(self, query: str, ranked: list[Passage]) -> bool:
         """Whether the question asks what a thing is ("what's the loop?", "what is a BR") and the best
