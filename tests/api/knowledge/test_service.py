@@ -93,12 +93,12 @@ LINKED_DOCS = {
 }
 
 
-def service_of(docs: dict[str, str], write_doc, tmp_path, embedder) -> KnowledgeService:
+def service_of(docs: dict[str, str], write_doc, tmp_path, embedder, **settings) -> KnowledgeService:
     """A service over these documents only, each section answered on its own (the ranking, which these
-    tests check, does not depend on that)."""
+    tests check, does not depend on that); `settings` override the defaults."""
     for name, text in docs.items():
         write_doc(name, text)
-    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", whole_doc_chars=0)
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", **{"whole_doc_chars": 0, **settings})
     return KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
 
 
@@ -354,11 +354,8 @@ def test_what_a_topic_involves_is_not_the_section_just_given_again(write_doc, tm
 
 
 def test_a_question_asking_what_a_thing_is_is_answered_by_the_section_headed_with_it(write_doc, tmp_path, embedder):
-    for name, text in IN_PERSON_DOCS.items():
-        write_doc(name, text)
     # NLU's flag refuses all but a near-verbatim match here, as it refuses "what's the salary?".
-    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", uncovered_override=0.99)
-    svc = KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
+    svc = service_of(IN_PERSON_DOCS, write_doc, tmp_path, embedder, uncovered_override=0.99)
     # Short and flagged by NLU ("what's the ..." like "what's the salary?"), yet the section is headed
     # with the thing it names.
     decision = svc.ask("what's the loop?", likely_uncovered=True)
@@ -392,11 +389,8 @@ def test_a_quantity_a_close_section_states_is_answered_whatever_nlus_flag(write_
         "## Tips from recruiters\nRecruiters shared a set of 11 tips for interviewing.\n",
         "loop.md": IN_PERSON_DOCS["loop.md"],
     }
-    for name, text in docs.items():
-        write_doc(name, text)
     # NLU's flag refuses all but a near-verbatim match here, as it refuses most "how many" questions.
-    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", uncovered_override=0.99)
-    svc = KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
+    svc = service_of(docs, write_doc, tmp_path, embedder, uncovered_override=0.99)
     tips = svc.ask("how many tips did the recruiters share?", likely_uncovered=True)
     assert tips.kind == "answer" and tips.passages[0].id == "tips#tips-from-recruiters"
     assert svc.ask("how many interviewers are in the interview loop?", likely_uncovered=True).kind == "fallback"
