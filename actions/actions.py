@@ -429,8 +429,8 @@ class ActionSearchJobs(Action):
         criteria = result.get("criteria") or {}
         maybe_question = not found or _nearly_a_hiring_question(tracker)
         if maybe_question and not more and not _names_where(criteria) and not _asks_for_listings(text):
-            # "any insider tips from recruiters?", "do you have internships?", "I'm interested in both a
-            # PM job and a data engineer job, is that allowed?": NLU heard a job search, but no job has
+            # "any insider tips from recruiters?", "I'm interested in both a PM job and a data engineer
+            # job, is that allowed?": NLU heard a job search, but no job has
             # those words and no place narrowed it (or NLU nearly took it for a hiring question, and
             # "recruiters" found recruiter jobs); when the knowledge answers the message, that is what
             # was asked ("no open framework recommend mistakes jobs" never is).

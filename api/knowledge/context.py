@@ -257,17 +257,17 @@ GENERIC = frozenset(
         # "which one is longer?", "what will I be doing in it?": a comparison or what it involves, of
         # what was just said.
         "doing",
-        # "who exactly should I ask?": the same as "who should I ask?".
-        "exactly",
-        "really",
-        "actually",
-        "specifically",
         "involve",
         "involves",
         "longer",
         "shorter",
         "harder",
         "easier",
+        # "who exactly should I ask?": the same as "who should I ask?".
+        "exactly",
+        "really",
+        "actually",
+        "specifically",
     ]
 )
 

@@ -39,9 +39,9 @@ _PAYLOAD_PREFIX = "/"
 # the FallbackClassifier's ambiguity rule send it to the search, which refused it as uncovered.
 # Either reply closes the conversation politely, so the pair counts as one: the top of the two with
 # both confidences.
-# "ok cool" is as much a reaction as a yes: the yes leads, so after "shall I connect you with a person?"
-# it still says yes. (Pairs merge in any order; the first of each pair is the one kept.)
 CLOSING = frozenset({"thank", "goodbye"})
+# "ok cool" is as much a reaction as a yes: the yes leads, so after "shall I connect you with a person?"
+# it still says yes. (None: the top of the two is kept.)
 MERGED = {CLOSING: None, frozenset({"react", "affirm"}): "affirm"}
 NEAR_TIE = 0.1  # twice the FallbackClassifier's ambiguity threshold: a clear "lol" stays a reaction
 # "Which status link is mine? it's a hardware role in Seattle" names a role and a place, so NLU may
