@@ -243,7 +243,7 @@ HELD_OUT = (
     ("holdout-3", "held-out 3, fresh (written before the last change, never tuned on)"),
     *(
         (f"holdout-{n}", f"held-out {n}, blind (written before the {nth} round by someone who never saw the code)")
-        for n, nth in ((4, "fourth"), (5, "fifth"), (6, "sixth"), (7, "seventh"), (8, "eighth"))
+        for n, nth in ((4, "fourth"), (5, "fifth"), (6, "sixth"), (7, "seventh"), (8, "eighth"), (9, "ninth"))
     ),
 )
 

@@ -28,7 +28,7 @@ class Labelled:
 
 
 def load(name: str, data_dir: Path = DATA_DIR) -> list[Labelled]:
-    """One part of the set: "train", "dev" or a held-out part ("holdout", "holdout-2" ... "holdout-8")."""
+    """One part of the set: "train", "dev" or a held-out part ("holdout", "holdout-2" ... "holdout-9")."""
     items = yaml.safe_load((data_dir / f"{name}.yaml").read_text(encoding="utf-8"))
     out = []
     for item in items:
