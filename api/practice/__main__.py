@@ -1,7 +1,7 @@
 """Command line for interview practice.
 
 python -m api.practice check      check practice/*.md (file:line: message); exit 1 on a problem
-python -m api.practice train      fit the sentence-role classifier on eval/practice/train.yaml
+python -m api.practice train      fit the sentence-role classifier on eval/practice/train.yaml and train-2.yaml
                                   (--compare: print each variant's figures on the dev part first)
 python -m api.practice eval       the figures on the dev and the three held-out parts, and the review time
 python -m api.practice measure    the figures on the dev part and 6-fold cross-validation over train+dev
@@ -194,7 +194,7 @@ def _train(
     items: list[dataset.Labelled] | None = None,
 ) -> RoleModel:
     if items is None:
-        items = [x for x in dataset.load("train") if x.kind == "story"]
+        items = [x for x in dataset.training() if x.kind == "story"]
     # An opener ("Sure!", labelled O) is left out, as the review leaves it out before the classifier.
     told = [[(s, r) for s, r in zip(x.sentences, x.roles, strict=True) if r != "O"] for x in items]
     return fit([[s for s, _ in t] for t in told], [[r for _, r in t] for t in told], encoder, c, ordered, use_words)
@@ -215,7 +215,7 @@ def cross_validated(
     before they were written (the same folds of the same answers)."""
     if make is None:
         make = partial(_train, None, CHOSEN_C, True, True)
-    train = [x for x in dataset.load("train") if x.kind == "story"]
+    train = [x for x in dataset.training() if x.kind == "story"]
     extra: list[dataset.Labelled] = []
     if train_only_after:
         cut = next(i for i, x in enumerate(train) if x.id == train_only_after) + 1
