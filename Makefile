@@ -124,7 +124,7 @@ kb-check: $(API_VENV)/.installed ## Check knowledge/ (format, and every sentence
 	$(API_PY) -m api.knowledge check
 	$(API_PY) -m api.practice check
 
-eval-practice: $(API_VENV)/.installed ## Interview practice feedback on the labelled answers (eval/practice/): dev and the eight held-out sets
+eval-practice: $(API_VENV)/.installed ## Interview practice feedback on the labelled answers (eval/practice/): dev and the nine held-out sets
 	$(API_PY) -m api.practice eval
 
 lint: $(API_VENV)/.installed ## ruff, ruff format --check and mypy on the service tier; the dependency audit

@@ -161,7 +161,7 @@ def train(
     from sklearn.linear_model import LogisticRegression  # only when an index is built
 
     texts = covered + uncovered
-    vectors = _vectors(texts, encode, cache_dir, model_name)
+    vectors = embedded(texts, encode, cache_dir, model_name)
     labels = np.array([0] * len(covered) + [1] * len(uncovered))
     features: Any = vectors
     grams = Ngrams.fit(texts) if ngrams else None
@@ -179,12 +179,18 @@ def train(
     )
 
 
-def _vectors(
-    texts: list[str], encode: Callable[[list[str]], np.ndarray], cache_dir: Path | None, model_name: str
+def embedded(
+    texts: list[str],
+    encode: Callable[[list[str]], np.ndarray],
+    cache_dir: Path | None,
+    model_name: str,
+    cache: str = CACHE,
 ) -> np.ndarray:
+    """The texts' vectors, kept in `cache_dir/cache` by text: only new texts are embedded. The file
+    keeps this call's texts only, so each caller has its own file (one call per build)."""
     keys = [hashlib.sha256(f"{model_name}\0{t}".encode()).hexdigest()[:24] for t in texts]
     kept: dict[str, np.ndarray] = {}
-    path = cache_dir / CACHE if cache_dir else None
+    path = cache_dir / cache if cache_dir else None
     if path and path.exists():
         try:
             with np.load(path) as stored:

@@ -23,17 +23,21 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from api.knowledge.coverage import CoverageModel, build_coverage, covered_examples
+from api.knowledge.coverage import CoverageModel, build_coverage, covered_examples, embedded, nlu_examples
 from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
 from api.knowledge.glossary import FILE as GLOSSARY_FILE
 from api.knowledge.glossary import Glossary, load_glossary
+from api.knowledge.not_covered import FILE as NOT_COVERED_FILE
+from api.knowledge.not_covered import KnownQuestions, NotCovered, build_known, load_not_covered
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
+# The labelled questions' vectors (api/knowledge/not_covered.py), kept apart from the coverage model's.
+KNOWN_CACHE = "known_vectors.npz"
 # Bumped when what is stored changes; an index of another format is rebuilt from scratch.
 # 3: writers' example questions are stored among the sentence rows.
 FORMAT = 3
@@ -130,6 +134,10 @@ class KnowledgeIndex:
     glossary: Glossary = dataclasses.field(default_factory=Glossary)
     # P(uncovered) of a question from its vector (api/knowledge/coverage.py); None without its data.
     coverage: CoverageModel | None = None
+    # The writers' list of questions the knowledge does not answer (knowledge/not-covered.md), and the
+    # labelled questions a new one is compared with (api/knowledge/not_covered.py).
+    not_covered: NotCovered = dataclasses.field(default_factory=NotCovered)
+    known: KnownQuestions | None = None
     # Every word (stemmed) the knowledge, the glossary and the dialogue tier's covered examples use: a
     # question's word outside it is one nothing here speaks of (empty without the NLU data: unused).
     vocabulary: frozenset[str] = frozenset()
@@ -332,12 +340,24 @@ def build_index(
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             index = _build_locked(knowledge_dir, index_dir, embedder)
+            questions = [q for sec in index.sections for q in sec.questions]
+
+            def query_text(q: str) -> str:
+                return index.glossary.expand(strip_company(q))
+
             if nlu_path is not None:
-                questions = [q for sec in index.sections for q in sec.questions]
-                index.coverage = build_coverage(
-                    nlu_path, questions, embedder, lambda q: index.glossary.expand(strip_company(q)), index_dir
-                )
+                index.coverage = build_coverage(nlu_path, questions, embedder, query_text, index_dir)
                 index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
+            if nlu_path is not None or index.not_covered.questions:  # else nothing is known to be uncovered
+                index.known, found = build_known(
+                    (nlu_examples(nlu_path, "ask_hiring") if nlu_path is not None else []) + questions,
+                    nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else [],
+                    index.not_covered,
+                    set(questions),
+                    lambda texts: embedded(texts, embedder.encode, index_dir, embedder.name, KNOWN_CACHE),
+                    query_text,
+                )
+                index.problems.extend(found)
             return index
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -352,7 +372,8 @@ def _vocabulary(index: KnowledgeIndex, examples: list[str]) -> frozenset[str]:
 def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> KnowledgeIndex:
     docs, problems = load_documents(knowledge_dir)
     glossary, glossary_problems = load_glossary(knowledge_dir)
-    problems = problems + glossary_problems
+    not_covered, not_covered_problems = load_not_covered(knowledge_dir)
+    problems = problems + glossary_problems + not_covered_problems
     previous = _load_previous(index_dir, embedder)
 
     sections: list[Section] = []
@@ -425,6 +446,8 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         hashes[f"knowledge/{GLOSSARY_FILE}"] = hashlib.sha256(
             json.dumps(glossary.terms, sort_keys=True).encode()
         ).hexdigest()
+    if not_covered.questions:  # so does a question listed as not covered
+        hashes[f"knowledge/{NOT_COVERED_FILE}"] = hashlib.sha256(json.dumps(not_covered.questions).encode()).hexdigest()
     version = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:12]
     built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     manifest = {
@@ -465,4 +488,5 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         next_of=next_of,
         lists_of=lists_of,
         audience_of=audience_of,
+        not_covered=not_covered,
     )

@@ -173,6 +173,7 @@ async def preview(
         clarify_refuse_above=params.clarify_refuse_above,
         unknown_words=list(unknown_words(q, knowledge.index.vocabulary)),
         refuse_above_with_unknown_word=params.refuse_above_with_unknown_word,
+        not_covered_match=decision.known,
         after=earlier,
         context=_context_out(ctx) if ctx is not None else None,
     )

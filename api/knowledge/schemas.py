@@ -91,6 +91,11 @@ class PreviewOut(BaseModel):
         "covered examples uses (a question with one is refused from `refuse_above_with_unknown_word`)",
     )
     refuse_above_with_unknown_word: float = Field(default=1.0, description="See `unknown_words`")
+    not_covered_match: str | None = Field(
+        default=None,
+        description="The question known not to be covered (knowledge/not-covered.md, or the dialogue tier's "
+        "out-of-scope examples) that this one is worded like, when that is why it is refused",
+    )
     after: list[str] = Field(
         default_factory=list, description="The earlier questions the answer is previewed after, in order"
     )

@@ -66,6 +66,11 @@ class Params:
     # Refuse from this P(uncovered) when the question has a word nothing in the knowledge uses (1.0: as
     # any other question).
     refuse_above_with_unknown_word: float = 1.0
+    # Refuse a question worded like a question the knowledge does not answer: its closest labelled
+    # question is a not-covered one at this cosine at least (above 1.0: never), closer than every
+    # covered one by the margin (api/knowledge/not_covered.py).
+    known_uncovered_above: float = 2.0
+    known_uncovered_margin: float = 0.0
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Decision:
     uncovered: float | None = None  # the coverage model's P(uncovered), for previews
     context: Context | None = None  # the conversation's state after this turn (when it sent one)
     unknown: tuple[str, ...] = ()  # words nothing in the knowledge uses, when they led to the refusal
+    known: str | None = None  # the not-covered question it is worded like, when that led to the refusal
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:
@@ -193,15 +199,19 @@ def decide(
     uncovered: float | None = None,
     tie_break: Callable[[Passage, Passage], Passage | None] | None = None,
     unknown: tuple[str, ...] = (),
+    known: str | None = None,
 ) -> Decision:
     """Answer with the best section (with its close neighbours from the same document, or the whole
     document when it is short), ask which one was meant when two documents tie, or fall back when
     nothing is close enough. A question NLU judged uncovered needs a much closer match: uncovered
     in-domain questions score as high as real paraphrases (notes/retrieval.md), so only a strong
     match (meaning and key words) overrides NLU. `tie_break` may settle a near tie between two
-    documents by naming the one that clearly answers the question (None: ask)."""
+    documents by naming the one that clearly answers the question (None: ask). `known`: the
+    not-covered question this one is worded like (api/knowledge/not_covered.py): refused."""
     if not ranked or ranked[0].score < p.answer_threshold:
         return Decision("fallback", [], ranked, uncovered=uncovered)
+    if known is not None:
+        return Decision("fallback", [], ranked, uncovered=uncovered, known=known)
     if likely_uncovered and uncovered is not None and uncovered < p.flag_overruled_below:
         # NLU reads only the words; the coverage model reads them and the meaning, and has learnt the
         # writers' example questions too: when it is sure the page covers the question ("what method

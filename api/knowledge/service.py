@@ -157,6 +157,8 @@ class KnowledgeService:
             s.clarify_refuse_above,
             s.flag_overruled_below,
             s.refuse_above_with_unknown_word,
+            s.known_uncovered_above,
+            s.known_uncovered_margin,
         )
 
     @staticmethod
@@ -197,7 +199,9 @@ class KnowledgeService:
             example_weight=params.example_weight,
         )
         uncovered = index.coverage.uncovered(qvec, text) if index.coverage is not None else None
-        decision = self._decide(effective, ranked, likely_uncovered, uncovered, unknown_words(query, index.vocabulary))
+        decision = self._decide(
+            effective, ranked, likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
+        )
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
 
@@ -388,7 +392,7 @@ class KnowledgeService:
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
         decision = self._decide(
-            query, everything[:5], likely_uncovered, uncovered, unknown_words(query, index.vocabulary)
+            query, everything[:5], likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
@@ -495,11 +499,17 @@ class KnowledgeService:
         likely_uncovered: bool,
         uncovered: float | None,
         unknown: tuple[str, ...],
+        qvec: np.ndarray | None = None,
     ) -> Decision:
         """`decide` over the ranked sections, after the checks that find a question covered whatever
-        NLU's flag and the coverage model say (a definition, a quantity a close section states)."""
+        NLU's flag, the coverage model and the not-covered questions say (a definition, a quantity a
+        close section states)."""
+        params, known_questions = self.params, self.index.known
+        known = None
+        if qvec is not None and known_questions is not None:
+            known = known_questions.refusing(qvec, params.known_uncovered_above, params.known_uncovered_margin)
         if self._defines(query, ranked) or self._states_quantity_asked(query, ranked):
-            likely_uncovered, uncovered = False, None
+            likely_uncovered, uncovered, known = False, None, None
         return decide(
             ranked,
             self.params,
@@ -508,6 +518,7 @@ class KnowledgeService:
             uncovered,
             partial(self._settles_tie, query),
             unknown,
+            known,
         )
 
     def _defines(self, query: str, ranked: list[Passage]) -> bool:

@@ -215,7 +215,9 @@
         var uncovered = p.uncovered !== null && p.uncovered !== undefined && p.uncovered >= refuseAt;
         var tie = p.ranked.length > 1 && p.uncovered !== null && p.uncovered !== undefined &&
           p.uncovered >= p.clarify_refuse_above && best - p.ranked[1].score <= 0.01;
-        score += "  \u00b7  refused: " + (uncovered ? "the knowledge does not cover this question" :
+        score += "  \u00b7  refused: " + (p.not_covered_match ? "worded like \u201c" + p.not_covered_match +
+          "\u201d, a question known not to be covered (knowledge/not-covered.md or the dialogue tier's out-of-scope examples)" :
+          uncovered ? "the knowledge does not cover this question" :
           best < p.answer_threshold ? "no section scores high enough" :
           tie ? "two topics tie on a question that looks uncovered" : "the section found does not state what is asked");
       }

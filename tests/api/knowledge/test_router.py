@@ -35,6 +35,10 @@ def test_the_preview_shows_the_thresholds_the_coverage_and_the_example_that_matc
     assert 0 < preview["answer_threshold"] < 1 and preview["refuse_above_when_flagged"] <= preview["refuse_above"] <= 1
     assert preview["uncovered"] is not None and 0 <= preview["uncovered"] <= 1
     assert any(r["matched_example"] for r in preview["ranked"]), preview["ranked"]
+    assert preview["not_covered_match"] is None
+    # Worded like a question the writers list as not covered (knowledge/not-covered.md): refused, and why.
+    moved = browser.get("/api/knowledge/preview", params={"q": "is it possible to reschedule my phone interview?"})
+    assert moved.json()["decision"] == "fallback" and "reschedule" in moved.json()["not_covered_match"]
     pay = browser.get("/api/knowledge/preview", params={"q": "what is the salary for an SDE intern?"}).json()
     assert pay["uncovered"] >= pay["refuse_above_when_flagged"]  # refused when NLU agrees
     # Two topics tie on a question the page does not answer: refused, not "did you mean" (dev-3's case).

@@ -1,0 +1,113 @@
+"""Questions the knowledge does not answer (knowledge/not-covered.md, api/knowledge/not_covered.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from api.config import Settings
+from api.knowledge.index import build_index
+from api.knowledge.not_covered import KnownQuestions, NotCovered, build_known, load_not_covered
+from api.knowledge.search import Params, Passage, decide
+from api.knowledge.service import KnowledgeService
+
+LIST = """# Questions the hiring page does not answer
+
+Some words for the writers, and a list:
+
+## Interview day
+
+- can I reschedule my phone interview?
+- what should I wear to the video interview
+
+- can I reschedule my phone interview?
+-
+* does the offer include a signing bonus?
+"""
+
+PHONE = (
+    "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n## What the phone interview covers\n"
+    "The phone interview is a conversation about your past experience with one interviewer.\n"
+    "\n<!-- questions\n- what do they ask in the phone screen?\n-->\n"
+)
+
+
+def test_the_list_is_every_item_under_any_heading_and_a_problem_names_its_line(tmp_path):
+    (tmp_path / "not-covered.md").write_text(LIST, encoding="utf-8")
+    listed, problems = load_not_covered(tmp_path)
+    assert listed.questions == (
+        "can I reschedule my phone interview?",
+        "what should I wear to the video interview",
+        "does the offer include a signing bonus?",
+    )
+    assert listed.lines == (7, 8, 12)
+    assert [(p.path, p.line) for p in problems] == [("knowledge/not-covered.md", 10), ("knowledge/not-covered.md", 11)]
+    assert "listed already on line 7" in problems[0].message and "no question" in problems[1].message
+
+
+def test_no_file_is_an_empty_list(tmp_path):
+    assert load_not_covered(tmp_path) == (NotCovered(), [])
+
+
+def _unit(*rows: list[float]) -> np.ndarray:
+    m = np.array(rows, dtype=np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def test_a_question_is_refused_only_when_a_not_covered_one_is_close_and_clearly_closer_than_any_covered():
+    known = KnownQuestions(_unit([1, 0, 0]), _unit([0, 1, 0], [0, 0, 1]), ("reschedule?", "salary?"))
+    near_salary = _unit([0.1, 0.1, 1])[0]
+    assert known.refusing(near_salary, 0.8, 0.05) == "salary?"
+    assert known.refusing(near_salary, 0.999, 0.05) is None  # not close enough
+    between = _unit([1, 0.95, 0])[0]  # as close to a covered question as to an uncovered one
+    assert known.refusing(between, 0.5, 0.05) is None
+    assert known.refusing(near_salary, 2.0, 0.0) is None  # off
+    assert KnownQuestions(_unit([1, 0, 0]), np.zeros((0, 3), np.float32), ()).refusing(near_salary, 0.5, 0) is None
+
+
+def test_a_refusal_for_a_known_uncovered_question_comes_before_everything_but_the_threshold():
+    p = Params(0.0, 0.3, 0.05, 0.02, 0.7)
+    ranked = [Passage("a#x", "knowledge/a.md", "A", "X", "text", None, 0.9, 0.9)]
+    refused = decide(ranked, p, known="can I reschedule my phone interview?")
+    assert refused.kind == "fallback" and refused.known == "can I reschedule my phone interview?"
+    assert decide(ranked, p).kind == "answer"
+
+
+def test_a_listed_question_worded_like_an_example_question_is_reported_and_left_out():
+    vectors = {
+        "what do they ask?": [1, 0, 0],
+        "what do they ask??": [1, 0.01, 0],
+        "salary?": [0, 1, 0],
+        "visa?": [0, 0, 1],
+    }
+
+    def vectors_of(texts: list[str]) -> np.ndarray:
+        return _unit(*[vectors[t] for t in texts])
+
+    listed = NotCovered(("what do they ask??", "salary?"), (3, 4))
+    known, problems = build_known(
+        ["what do they ask?"], ["visa?", "salary?"], listed, {"what do they ask?"}, vectors_of, lambda q: q
+    )
+    assert known.uncovered_texts == ("salary?", "visa?")
+    assert [p.line for p in problems] == [3] and "what do they ask?" in problems[0].message
+    assert known.covered.shape == (1, 3) and known.uncovered.shape == (2, 3)
+
+
+def test_with_the_real_model_a_paraphrase_of_a_listed_question_is_refused_and_the_topic_still_answered(
+    write_doc, tmp_path, embedder
+):
+    write_doc("phone.md", PHONE)
+    write_doc("not-covered.md", LIST)
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var")
+    index = build_index(write_doc.dir, config.index_dir, embedder)
+    assert [s.doc for s in index.sections] == ["knowledge/phone.md"]  # the list is not a document
+    svc = KnowledgeService(config, embedder, index)
+    moved = svc.ask("is it possible to reschedule my phone interview?")
+    assert moved.kind == "fallback" and moved.known == "can I reschedule my phone interview?"
+    assert svc.ask("what do they ask in the phone interview?").kind == "answer"
+    off = KnowledgeService(
+        Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", known_uncovered_above=2), embedder, index
+    )
+    assert off.ask("is it possible to reschedule my phone interview?").kind == "answer"
+    # Editing the list is a new version of the knowledge (the running service reloads it).
+    write_doc("not-covered.md", LIST + "- how long is the phone interview?\n")
+    assert build_index(write_doc.dir, config.index_dir, embedder).version != index.version
