@@ -1,7 +1,7 @@
 """The STAR role of each sentence of an answer: a logistic regression on the sentence's MiniLM
 embedding and its cues (api/practice/cues.py), decoded in story order.
 
-The weights are fitted on eval/practice/train.yaml by `python -m api.practice train` and kept in
+The weights are fitted on eval/practice/train*.yaml (dataset.TRAINING) by `python -m api.practice train` and kept in
 api/practice/roles.npz (a few kilobytes), so the service only loads them. Decoding keeps the roles
 in the order a story is told (situation, task, action, result: each sentence's role is the same as
 or later than the one before), choosing the most probable such sequence: it removes the single
