@@ -19,7 +19,8 @@ STORY = (
     "I wrote a ready reply for each of the five and moved one person to the early shift. "
     "Within three weeks the Monday queue was cleared by 11 am instead of 4 pm."
 )
-WEAK = "At the {marker} shop our queue was full on Mondays. We wrote ready replies and we moved someone to the early shift."
+# No task and no result, told with "we" (see tests/e2e/test_practice_widget.py for why two sentences of action).
+WEAK = "At the {marker} shop our queue was full on Mondays. We wrote ready replies. We also moved someone to the early shift."
 
 
 def chat(http: httpx.Client, cid: str, message: str, token: str | None = None) -> list[dict]:
