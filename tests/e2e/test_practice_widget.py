@@ -14,7 +14,9 @@ SHOTS = ROOT / "var" / "screenshots"
 # No task and no result, told with "we". (One sentence "We wrote ready replies and we moved someone to the early
 # shift." ends the answer like an outcome to the model trained on four authors' answers: a 34 % chance of the
 # result, over the 30 % that makes a last sentence the result; cross-validation keeps 30 %.)
-WEAK = "Our team's support queue was full every Monday. We wrote ready replies. We also moved someone to the early shift."
+WEAK = (
+    "Our team's support queue was full every Monday. We wrote ready replies. We also moved someone to the early shift."
+)
 STORY = (
     "Last spring the support queue at our shop was always full on Monday mornings. "
     "My manager asked me to get replies out faster. "
