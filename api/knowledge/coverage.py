@@ -38,8 +38,6 @@ from typing import Any
 import numpy as np
 import yaml
 
-from api.knowledge.embedder import Embedder
-
 log = logging.getLogger(__name__)
 
 CACHE = "coverage_vectors.npz"
@@ -180,17 +178,14 @@ def train(
 
 
 def embedded(
-    texts: list[str],
-    encode: Callable[[list[str]], np.ndarray],
-    cache_dir: Path | None,
-    model_name: str,
-    cache: str = CACHE,
+    texts: list[str], encode: Callable[[list[str]], np.ndarray], cache_dir: Path | None, model_name: str
 ) -> np.ndarray:
-    """The texts' vectors, kept in `cache_dir/cache` by text: only new texts are embedded. The file
-    keeps this call's texts only, so each caller has its own file (one call per build)."""
+    """The texts' vectors, kept in `cache_dir` by text: only new texts are embedded. The file keeps
+    this call's texts only: one call per build (api/knowledge/index.py embeds every labelled question
+    there at once, for the coverage model and the known questions alike)."""
     keys = [hashlib.sha256(f"{model_name}\0{t}".encode()).hexdigest()[:24] for t in texts]
     kept: dict[str, np.ndarray] = {}
-    path = cache_dir / cache if cache_dir else None
+    path = cache_dir / CACHE if cache_dir else None
     if path and path.exists():
         try:
             with np.load(path) as stored:
@@ -209,12 +204,3 @@ def embedded(
             tmp.write_bytes(buffer.getvalue())
             os.replace(tmp, path)
     return np.vstack([kept[k] for k in keys]).astype(np.float64)
-
-
-def build_coverage(
-    nlu_path: Path, example_questions: list[str], embedder: Embedder, query_text: Callable[[str], str], cache_dir: Path
-) -> CoverageModel | None:
-    """The model from the NLU data and the writers' example questions, each embedded as a question is."""
-    covered = [query_text(q) for q in nlu_examples(nlu_path, "ask_hiring") + example_questions]
-    uncovered = [query_text(q) for q in nlu_examples(nlu_path, "out_of_scope")]
-    return train(covered, uncovered, embedder.encode, cache_dir, embedder.name)

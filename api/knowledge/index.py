@@ -23,7 +23,7 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from api.knowledge.coverage import CoverageModel, build_coverage, covered_examples, embedded, nlu_examples
+from api.knowledge.coverage import CoverageModel, covered_examples, embedded, nlu_examples, train
 from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
 from api.knowledge.glossary import FILE as GLOSSARY_FILE
@@ -36,8 +36,6 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
-# The labelled questions' vectors (api/knowledge/not_covered.py), kept apart from the coverage model's.
-KNOWN_CACHE = "known_vectors.npz"
 # Bumped when what is stored changes; an index of another format is rebuilt from scratch.
 # 3: writers' example questions are stored among the sentence rows.
 FORMAT = 3
@@ -340,27 +338,42 @@ def build_index(
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             index = _build_locked(knowledge_dir, index_dir, embedder)
-            questions = [q for sec in index.sections for q in sec.questions]
-
-            def query_text(q: str) -> str:
-                return index.glossary.expand(strip_company(q))
-
-            if nlu_path is not None:
-                index.coverage = build_coverage(nlu_path, questions, embedder, query_text, index_dir)
-                index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
-            if nlu_path is not None or index.not_covered.questions:  # else nothing is known to be uncovered
-                index.known, found = build_known(
-                    (nlu_examples(nlu_path, "ask_hiring") if nlu_path is not None else []) + questions,
-                    nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else [],
-                    index.not_covered,
-                    set(questions),
-                    lambda texts: embedded(texts, embedder.encode, index_dir, embedder.name, KNOWN_CACHE),
-                    query_text,
-                )
-                index.problems.extend(found)
+            if nlu_path is not None or index.not_covered.questions:  # else nothing is labelled uncovered
+                _learn_labelled_questions(index, nlu_path, index_dir, embedder)
             return index
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _learn_labelled_questions(
+    index: KnowledgeIndex, nlu_path: Path | None, index_dir: Path, embedder: Embedder
+) -> None:
+    """The coverage model and the vocabulary (with the NLU data), and the known questions: the NLU file
+    read once, every labelled question embedded once (as a question is searched) and cached by text."""
+    questions = [q for sec in index.sections for q in sec.questions]
+    asked = nlu_examples(nlu_path, "ask_hiring") if nlu_path is not None else []
+    out_of_scope = nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else []
+
+    def query_text(q: str) -> str:
+        return index.glossary.expand(strip_company(q))
+
+    texts = list(
+        dict.fromkeys(query_text(q) for q in asked + questions + out_of_scope + list(index.not_covered.questions))
+    )
+    table = dict(zip(texts, embedded(texts, embedder.encode, index_dir, embedder.name), strict=True))
+
+    def vectors_of(some: list[str]) -> np.ndarray:
+        return np.vstack([table[t] for t in some])
+
+    if nlu_path is not None:
+        index.coverage = train(
+            [query_text(q) for q in asked + questions], [query_text(q) for q in out_of_scope], vectors_of
+        )
+        index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
+    index.known, found = build_known(
+        asked + questions, out_of_scope, index.not_covered, set(questions), vectors_of, query_text
+    )
+    index.problems.extend(found)
 
 
 def _vocabulary(index: KnowledgeIndex, examples: list[str]) -> frozenset[str]:

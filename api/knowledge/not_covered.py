@@ -15,8 +15,8 @@ as FAQ tools keep negative examples, and compares a new question with them, ques
 A question is refused when its closest labelled question is a not-covered one at a cosine of at
 least `known_uncovered_above` and closer, by `known_uncovered_margin`, than every covered one. The
 margin keeps "why do they mix different kinds of interviewers in the loop?" (covered) answered beside
-"why do they have so many interviews?" (not). The vectors are the coverage model's, cached by text
-(api/knowledge/coverage.py): a question is embedded once, as it is searched.
+"why do they have so many interviews?" (not). The vectors are the coverage model's: api/knowledge/index.py
+embeds every labelled question once per build, cached by text.
 """
 
 from __future__ import annotations
@@ -119,10 +119,10 @@ def build_known(
     like one of the sections' `example_questions` (that question is left out). `vectors_of` is
     called once, with every text."""
     covered = list(dict.fromkeys(covered))
-    others = [q for q in dict.fromkeys(uncovered) if q not in set(listed.questions)]
+    listed_set = set(listed.questions)
+    others = [q for q in dict.fromkeys(uncovered) if q not in listed_set]
     texts = covered + list(listed.questions) + others
-    dim_rows = vectors_of([query_text(q) for q in texts]) if texts else np.zeros((0, 1))
-    rows = np.asarray(dim_rows, dtype=np.float32)
+    rows = np.asarray(vectors_of([query_text(q) for q in texts]) if texts else np.zeros((0, 1)), dtype=np.float32)
     cov = rows[: len(covered)]
     mine = rows[len(covered) : len(covered) + len(listed.questions)]
     examples = [i for i, q in enumerate(covered) if q in example_questions]
