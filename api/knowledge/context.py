@@ -268,6 +268,27 @@ GENERIC = frozenset(
         "really",
         "actually",
         "specifically",
+        # Chat fillers ("ok whatever, what's the first step anyway?") name nothing, and are no unknown
+        # word that would make a question look uncovered.
+        "whatever",
+        "anyway",
+        "anyways",
+        "tho",
+        "though",
+        "basically",
+        "honestly",
+        "literally",
+        "seriously",
+        "kinda",
+        "sorta",
+        "lol",
+        "haha",
+        "btw",
+        "pls",
+        "plz",
+        "hmm",
+        "um",
+        "oh",
     ]
 )
 

@@ -91,6 +91,18 @@ def test_job_cards_are_a_list_of_links_with_no_serious_axe_violation(stack, brow
         page.context.close()
 
 
+def test_a_question_where_the_address_was_asked_for_ends_the_sign_up_and_is_answered(ask):
+    """A question is not an address: the sign-up (maybe started by a misread message) ends, the question
+    is answered, and the next messages are not taken as an address either."""
+    ask("any data engineer jobs in Seattle?")
+    assert "email address" in ask("/join_talent_community")["replies"][-1]["text"]
+    replies = ask("wait, how long does the phone interview take?")["replies"]
+    assert replies[0]["kind"] == "answer" and "phone interview" in replies[0]["text"]
+    assert all("email address" not in r["text"] for r in replies)
+    after = ask("what's the dress code for the interviews?")["replies"]
+    assert after[0]["kind"] == "fallback" and all("email address" not in r["text"] for r in after)
+
+
 def test_talent_community_sign_up_in_the_chat_and_the_emailed_confirmation(stack, ask, http):
     """Without CA_SMTP_URL (as `make run`) the confirmation email is written to var/outbox/."""
     import email

@@ -220,4 +220,7 @@ def test_unknown_words_are_the_content_words_no_vocabulary_entry_stems_to():
     assert unknown_words("can I do my interviews in spanish?", vocabulary) == ("spanish",)
     assert unknown_words("how long is the assessment", vocabulary) == ()
     assert unknown_words("is the OA long lol", vocabulary) == ()  # words under four letters are left out
+    # Chat fillers are no unknown words: "ok whatever, what's the first step anyway" is a plain question.
+    assert unknown_words("ok whatever whats the first step anyway", frozenset({"step", "first"})) == ()
+    assert unknown_words("honestly seriously basically though", vocabulary) == ()
     assert unknown_words("can I do my interviews in spanish?", frozenset()) == ()  # no vocabulary: never
