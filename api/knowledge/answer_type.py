@@ -23,7 +23,7 @@ Wanted = Literal["duration", "count", "amount", "frequency", "future"]
 # ("had my phone screen yesterday, how long until...", "back to the assessments - how long...").
 _CLAUSE = re.compile(r"[^,;:.!?\u2014\u2013()]+")
 _LEAD = (
-    r"^\s*(?:(?:and|so|ok|okay|but|also|then|hey|hi|um|uh|just wondering|quick question|wait"
+    r"^\s*(?:(?:and|so|ok|okay|but|also|then|hey|hi|um|uh|oh|ah|hmm|right|alright|actually|anyway|btw|lol|just wondering|quick question|wait"
     r"|normally|usually|typically|generally|roughly|approximately|like)\b[\s,]*)*"
 )
 _ASKS = [

@@ -270,6 +270,7 @@ GENERIC = frozenset(
         "specifically",
         # Chat fillers ("ok whatever, what's the first step anyway?") name nothing, and are no unknown
         # word that would make a question look uncovered.
+        "even",
         "whatever",
         "anyway",
         "anyways",

@@ -30,6 +30,7 @@ from api.knowledge.glossary import FILE as GLOSSARY_FILE
 from api.knowledge.glossary import Glossary, load_glossary
 from api.knowledge.not_covered import FILE as NOT_COVERED_FILE
 from api.knowledge.not_covered import KnownQuestions, NotCovered, build_known, load_not_covered
+from api.knowledge.spelling import Speller, english_words
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,8 @@ class KnowledgeIndex:
     lists_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     # A topic's audience words by document path (front matter `audience:`), see search.rank.
     audience_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # Misspelt words corrected to the knowledge's own before a question is searched (spelling.py).
+    speller: Speller = dataclasses.field(default_factory=Speller)
 
     @property
     def steps(self) -> set[str]:
@@ -338,6 +341,7 @@ def build_index(
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             index = _build_locked(knowledge_dir, index_dir, embedder)
+            index.speller = _speller(index, nlu_path)
             if nlu_path is not None or index.not_covered.questions:  # else nothing is labelled uncovered
                 _learn_labelled_questions(index, nlu_path, index_dir, embedder)
             return index
@@ -374,6 +378,18 @@ def _learn_labelled_questions(
         asked + questions, out_of_scope, index.not_covered, set(questions), vectors_of, query_text
     )
     index.problems.extend(found)
+
+
+def _speller(index: KnowledgeIndex, nlu_path: Path | None) -> Speller:
+    """Corrections to the knowledge's words; common English words and the words of questions known to
+    be uncovered ("reschedule") are never corrected (a candidate's examples of covered questions
+    are not trusted for that: they include typos on purpose, "assesment")."""
+    texts = [f"{s.title} {s.heading} {s.text} {' '.join(s.questions)}" for s in index.sections]
+    texts += [f"{term} {meaning}" for term, meaning in index.glossary.terms.items()]
+    uncovered = list(index.not_covered.questions)
+    if nlu_path is not None:
+        uncovered += nlu_examples(nlu_path, "out_of_scope")
+    return Speller.of(texts, [*uncovered, *english_words()])
 
 
 def _vocabulary(index: KnowledgeIndex, examples: list[str]) -> frozenset[str]:

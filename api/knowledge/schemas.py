@@ -91,6 +91,10 @@ class PreviewOut(BaseModel):
         "covered examples uses (a question with one is refused from `refuse_above_with_unknown_word`)",
     )
     refuse_above_with_unknown_word: float = Field(default=1.0, description="See `unknown_words`")
+    spelling: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="Misspelt words read as the knowledge spells them before the search, as (typed, read) pairs",
+    )
     not_covered_match: str | None = Field(
         default=None,
         description="The question known not to be covered (knowledge/not-covered.md, or the dialogue tier's "

@@ -86,9 +86,9 @@ class Decision:
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:
-    """What is embedded and matched for a question: without the company's name, and with the
-    meaning of the candidates' own terms the glossary knows ("the OA (online assessment)")."""
-    return index.glossary.expand(strip_company(query))
+    """What is embedded and matched for a question: spelt right, without the company's name, and with
+    the meaning of the candidates' own terms the glossary knows ("the OA (online assessment)")."""
+    return index.glossary.expand(strip_company(index.speller.correct(query)))
 
 
 # "Besides the work style one, what's the other assessment?": the phrase after the cue names what the

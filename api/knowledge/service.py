@@ -174,6 +174,9 @@ class KnowledgeService:
         qvec: np.ndarray | None = None,
         ctx: Context | None = None,
     ) -> Decision:
+        # Misspelt words read as the knowledge spells them, for the follow-up rules and the unknown
+        # words too ("assesments" is no word nothing here speaks of).
+        query = self.index.speller.correct(query)
         if ctx is not None:
             # A correction asks the last question again about another subject: what it asks for (a
             # duration, a count) is the last question's ("how soon do they get back after the phone

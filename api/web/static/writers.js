@@ -204,6 +204,9 @@
         why += "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused from " + p.refuse_above_when_flagged.toFixed(2) +
           " when the dialogue also calls it out of scope" + (p.refuse_above < 1 ? ", from " + p.refuse_above.toFixed(2) + " always" : "") + ")";
       }
+      if (p.spelling && p.spelling.length) {
+        why += "  \u00b7  read as: " + p.spelling.map(function (w) { return w[0] + " \u2192 " + w[1]; }).join(", ");
+      }
       if (p.unknown_words && p.unknown_words.length) {
         why += "  \u00b7  words nothing in the knowledge uses: " + p.unknown_words.join(", ") +
           " (refused from " + p.refuse_above_with_unknown_word.toFixed(2) + " uncovered)";

@@ -20,6 +20,8 @@ from api.knowledge import answer_type
         ("so how many resumes can I keep?", "count"),
         ("normally how long does it take after the loop?", "duration"),  # an adverb first
         ("roughly how many stages are there", "count"),
+        ("oh wait how long do they take again", "duration"),  # chat fillers first
+        ("lol how many are there", "count"),
         ("how much does an L5 engineer make?", "amount"),
         ("how often does the candidate portal update my application status?", "frequency"),
         # Not the question's own request: a "how many" inside another question, or none at all.

@@ -35,7 +35,9 @@ def test_the_preview_shows_the_thresholds_the_coverage_and_the_example_that_matc
     assert 0 < preview["answer_threshold"] < 1 and preview["refuse_above_when_flagged"] <= preview["refuse_above"] <= 1
     assert preview["uncovered"] is not None and 0 <= preview["uncovered"] <= 1
     assert any(r["matched_example"] for r in preview["ranked"]), preview["ranked"]
-    assert preview["not_covered_match"] is None
+    assert preview["not_covered_match"] is None and preview["spelling"] == []
+    typed = browser.get("/api/knowledge/preview", params={"q": "how long is the phone intervew?"}).json()
+    assert typed["spelling"] == [["intervew", "interview"]] and typed["query"] == "how long is the phone interview?"
     # Worded like a question the writers list as not covered (knowledge/not-covered.md): refused, and why.
     moved = browser.get("/api/knowledge/preview", params={"q": "is it possible to reschedule my phone interview?"})
     assert moved.json()["decision"] == "fallback" and "reschedule" in moved.json()["not_covered_match"]
