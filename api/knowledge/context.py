@@ -77,6 +77,12 @@ _NEXT_OF_NAMED = re.compile(
 )
 
 
+# "just applied, what happens next?", "had my phone interview, now what?": a step the message says is
+# done, and what happens now; "After I hit Apply Now, what happens next?" names no step done.
+_DONE = re.compile(r"\b(?:applied|submitted|finished|completed|passed|done\s+with|did|had|took)\b", re.IGNORECASE)
+_HAPPENS_NOW = re.compile(r"\bwhat\s+happens\s+(?:next|now)\b|\bwhat\s+now\b|\bnow\s+what\b", re.IGNORECASE)
+
+
 # "ok and after the OA?", "and after the final round?": a short message that is only "after <a step>".
 _AFTER_NAMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright)\W+)*after\s+(?:the|my|your)\s+", re.I)
 
@@ -110,6 +116,8 @@ def named_before_next(query: str) -> str | None:
         rest = _NEXT_OF_NAMED.sub(" ", "the " + query[start.end() :])
     elif _NEXT_OF_NAMED.search(query):
         rest = _NEXT_OF_NAMED.sub(" ", query)
+    elif _DONE.search(query) and _HAPPENS_NOW.search(query):
+        rest = _HAPPENS_NOW.sub(" ", query)
     else:
         return None
     return rest if content_words(rest) or _ORDINAL.search(rest) else None
