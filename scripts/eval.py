@@ -33,8 +33,10 @@ EXPECTED = {
     "chitchat": {"chitchat"},
     "status_request": {"verify", "status"},
     "answer": {"answer"},
+    # "can I just talk to a human?": the hand-off to a person.
+    "human_request": {"handoff"},
 }
-KINDS = ("answer", "out_of_scope", "chitchat", "status_request")
+KINDS = ("answer", "out_of_scope", "chitchat", "status_request", "human_request")
 
 
 def role(path: Path) -> str:
