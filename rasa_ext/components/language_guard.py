@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
+    asks_about_own_application,
     asks_about_rather_than_for,
     asks_beyond_yes_no,
     asks_for_the_next_step,
@@ -49,6 +50,8 @@ NEAR_TIE = 0.1  # twice the FallbackClassifier's ambiguity threshold: a clear "l
 WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 # A request for my own status NLU called out of scope, or a look-up too weak to pass the fallback level.
 OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
+# What NLU makes of a request about one's own application that names a role, a stage or a place.
+HIRING_OR_SEARCH = frozenset({"ask_hiring", "search_jobs", "inform_application", "out_of_scope"})
 PRACTICE = frozenset({"practice", "practice_principles"})
 REACTIONS = frozenset({"react", "complain"})
 ANSWERS = frozenset({"affirm", "deny", "react"})
@@ -100,6 +103,11 @@ class MessageGuard(GraphComponent):
                 # the role and the place outweighed the request in the n-grams; "ok can u just check
                 # mine, same email as this chat" was a look-up too weakly to pass the fallback threshold;
                 # "heard nothing since tuesday" read as a greeting.
+                self._relabel(message, "check_my_status")
+            elif intent in HIRING_OR_SEARCH and asks_about_own_application(text):
+                # "was my app for the SDE1 new grad role in vancouver rejected??", "lmk if im through to
+                # the phone interview stage for the BIE job": the role and the stage read as a hiring
+                # question or a job search; the words ask about the candidate's own application.
                 self._relabel(message, "check_my_status")
             elif intent == "check_my_status" and opens_as_a_process_question(text):
                 # "if I withdraw my application, will it hurt my chances?": not a look-up.

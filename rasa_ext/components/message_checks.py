@@ -380,10 +380,36 @@ _OWN_STATUS_REQUEST = re.compile(
 )
 # ... but not a question about how status, offers or decisions work ("once I get an offer, how long do
 # I have to accept?", "which status page applies to me?", "if I pass, what comes next?"). "Wondering
-# if" is how a request is put politely, not a condition.
+# if" and "lmk if" are how a request is put politely, not a condition.
 _PROCESS_QUESTION = re.compile(
-    r"\b(?<!wondering\s)(?<!wonder\s)(?<!me\s)(?<!know\s)(?<!see\s)(?:if|once|which)\b|\bwhere\s+(?:can|do|should)\b"
+    r"\b(?<!wondering\s)(?<!wonder\s)(?<!me\s)(?<!know\s)(?<!see\s)(?<!lmk\s)(?:if|once|which)\b|\bwhere\s+(?:can|do|should)\b"
     r"|\bhow\s+(?:long|much|many|do|can|often)\b",
+    re.IGNORECASE,
+)
+
+
+# ... and the ways candidates ask about their own application without the word "status", which read as
+# nothing else whatever the rest of the message says: "just wondering where i'm at with that one", "was
+# my app for the SDE1 role rejected??", "lmk if im through to the phone interview stage", "did amazon
+# even look at my resume yet?", "whats the verdict on my phone interview from friday?". Written from the
+# missed look-ups of dev-7 and dev-8 (eval/); on every dev set and the holdout no other message matches.
+_OWN_APPLICATION = re.compile(
+    r"\bwhere\s+(?:i'?m|i\s+am)\s+at\b|\bwhere\s+(?:it|mine|my\s+\w+(?:\s+\w+)?)\s+stands\b|\bwhere\s+(?:does|do)\s+(?:it|mine|my\s+\w+)\s+stand\b"
+    r"|\bwhere\s+am\s+i\s+in\s+the\s+(?:process|pipeline)\b"
+    r"|\b(?:did|has|have)\s+(?:they|aws|amazon|you(?:\s+guys)?|the\s+(?:hiring\s+)?team)\s+(?:reject|rejected|decline|declined|turn(?:ed)?\s+down|pass(?:ed)?\s+on)\s+(?:me|my)\b"
+    r"|\b(?:was|is|has|did)\s+my\s+(?:app|application|applicaiton|candidacy|submission|resume|referral)\b[^?.!]{0,60}?\b(?:rejected|declined|received|accepted|progressed|moved|reviewed|landed|opened|looked\s+at|go\s+through|went\s+through|get\s+through|gone\s+anywhere|still\s+active|closed|go\s+thru)\b"
+    r"|\bam\s+i\s+(?:getting|gonna\s+get|going\s+to\s+get)\s+(?:an?|the)\s+(?:interview|offer|job|call)\b"
+    r"|\ba\s+no\s+for\s+me\b|\bstill\s+(?:being\s+)?consider(?:ed|ing)\s+(?:me|for)\b|\bam\s+i\s+still\s+(?:being\s+)?considered\b|\bstill\s+being\s+considered\b|\bstill\s+in\s+the\s+running\b"
+    r"|\b(?:look\s+up|pull\s+up|find\s+out)\s+(?:whether|if|what'?s\s+(?:going\s+on|happening|up))\b[^?.!]{0,40}\b(?:mine|my|me)\b"
+    r"|\b(?:look\s+up|pull\s+up)\s+my\s+(?:file|application|app|applicaiton|profile|candidacy)\b"
+    r"|\b(?:outcome|result|results|verdict|decision)\s+(?:of|on|from)\s+my\b"
+    r"|\b(?:i'?m|am\s+i|have\s+i|i\s+am)\s+(?:through|moved|advanced|progressed)\s+(?:to|on\s+to)\b"
+    r"|\bopened\s+mine\b|\bbeen\s+ghosted\b"
+    r"|\bmy\s+candidacy\b[^?.!]{0,60}\bprogressed\b|\bchecking\s+in\s+on\s+my\b"
+    r"|\b(?:did|has|have)\s+(?:amazon|aws|they|anyone|someone|a\s+recruiter|the\s+(?:hiring\s+)?team)\s+(?:even\s+)?(?:look(?:ed)?\s+at|seen?|review(?:ed)?|open(?:ed)?)\s+my\b"
+    r"|\bany\s+(?:news|updates?|word)\s+(?:on|about)\s+my\b"
+    r"|\bwhat'?s\s+happening\s+with\s+(?:it|mine|my)\b|\bwhat\s+(?:actually\s+)?happened\s+with\s+my\b|\bhow'?s\s+my\s+(?:app|application)\b"
+    r"|\b(?:have|did)\s+they\s+schedule(?:d)?\s+my\b|\bconfirm\s+(?:that\s+|whether\s+)?my\s+(?:application|app|submission)\b",
     re.IGNORECASE,
 )
 
@@ -391,7 +417,15 @@ _PROCESS_QUESTION = re.compile(
 def requests_own_status(text: str) -> bool:
     """True for a request to look up the candidate's own application ("what's the status of my
     candidacy for the Dublin job?"), not a question about how applications are handled."""
-    return bool(_OWN_STATUS_REQUEST.search(text)) and not _PROCESS_QUESTION.search(text)
+    return (bool(_OWN_STATUS_REQUEST.search(text)) or bool(_OWN_APPLICATION.search(text))) and not (
+        _PROCESS_QUESTION.search(text)
+    )
+
+
+def asks_about_own_application(text: str) -> bool:
+    """True for the unmistakable forms of a request about the candidate's own application
+    (`_OWN_APPLICATION`), which MessageGuard trusts over any intent NLU gave."""
+    return bool(_OWN_APPLICATION.search(text)) and not _PROCESS_QUESTION.search(text)
 
 
 # "after that?", "and then?", "what's next?": in a conversation, the next step of the hiring process

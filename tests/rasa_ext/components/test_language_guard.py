@@ -74,6 +74,27 @@ def test_a_request_for_my_own_status_that_nlu_called_out_of_scope_is_a_look_up()
         assert message.get(INTENT)["name"] == top, text
 
 
+def test_a_question_about_my_own_application_read_as_a_hiring_question_or_a_job_search_is_a_look_up():
+    for text, top in (
+        ("was my app for the SDE1 new grad role in vancouver rejected?? the portal looks weird", "ask_hiring"),
+        ("lmk if im through to the phone interview stage for the BIE job pls", "ask_hiring"),
+        ("whats the verdict on my phone interview from friday? sales rep role in chicago", "search_jobs"),
+        ("just wondering where i'm at with that one, is someone actually looking at it", "ask_hiring"),
+    ):
+        message = classified(text, (top, 0.9), ("check_my_status", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "check_my_status", "confidence": 1.0}, text
+    # How applications are handled, or what to do about someone else: the FAQ, or refused.
+    for text in (
+        "where do i check my application status",
+        "how do I know if my application was rejected?",
+        "my recruiter ghosted me for 2 weeks, who else can i contact",
+    ):
+        message = classified(text, ("ask_hiring", 0.9), ("check_my_status", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "ask_hiring", text
+
+
 def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_small_talk():
     for text in ("after that?", "and then?", "ok what's next", "and after those?"):
         message = classified(text, ("goodbye", 0.51), ("ask_hiring", 0.16))

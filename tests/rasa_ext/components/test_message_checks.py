@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from rasa_ext.components.message_checks import (
+    asks_about_own_application,
     asks_where_to_check_status,
     has_foreign_signs,
     is_non_english,
@@ -85,6 +86,21 @@ def test_ordinary_questions_with_sql_words_are_questions(text):
 )
 def test_questions_about_where_to_check_a_status_are_recognised(text):
     assert asks_where_to_check_status(text)
+
+
+def test_no_other_intents_training_example_reads_as_a_question_about_ones_own_application():
+    # MessageGuard trusts these forms over NLU's intent: none of the examples of what else candidates
+    # ask (hiring questions, uncovered ones, job searches, small talk) may match them.
+    nlu = yaml.safe_load((ROOT / "bot" / "data" / "nlu.yml").read_text())
+    others = [
+        line.strip()[2:]
+        for block in nlu["nlu"]
+        if block.get("intent") not in (None, "check_my_status", "inform_application")
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
+    assert len(others) > 500
+    assert [e for e in others if asks_about_own_application(e)] == []
 
 
 def test_no_request_for_ones_own_status_in_the_training_data_reads_as_where_to_check():
