@@ -29,7 +29,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/libs/redaction
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps browser seed jobs token run run-cluster test test-fast test-unit test-bot test-e2e eval eval-practice bench lint audit config-doc kb-check index model calibrate clean
+.PHONY: help deps browser seed jobs token run run-cluster test test-fast test-unit test-bot test-e2e eval eval-typos eval-practice bench lint audit config-doc kb-check index model calibrate clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -123,6 +123,9 @@ config-doc: $(API_VENV)/.installed ## Regenerate docs/operations.md's configurat
 kb-check: $(API_VENV)/.installed ## Check knowledge/ (format, and every sentence against the source) and practice/ as file:line: message
 	$(API_PY) -m api.knowledge check
 	$(API_PY) -m api.practice check
+
+eval-typos: $(API_VENV)/.installed index ## What one typo in the longest word costs the dev sets' questions, with and without the spelling correction
+	$(API_PY) scripts/eval_typos.py
 
 eval-practice: $(API_VENV)/.installed ## Interview practice feedback on the labelled answers (eval/practice/): dev and the nine held-out sets
 	$(API_PY) -m api.practice eval
