@@ -96,8 +96,8 @@ def test_a_question_where_the_address_was_asked_for_ends_the_sign_up_and_is_answ
     is answered, and the next messages are not taken as an address either."""
     ask("any data engineer jobs in Seattle?")
     assert "email address" in ask("/join_talent_community")["replies"][-1]["text"]
-    replies = ask("wait, how long does the phone interview take?")["replies"]
-    assert replies[0]["kind"] == "answer" and "phone interview" in replies[0]["text"]
+    replies = ask("wait, what does a bar raiser do?")["replies"]
+    assert replies[0]["kind"] == "answer" and "bar raiser" in replies[0]["text"].lower()
     assert all("email address" not in r["text"] for r in replies)
     after = ask("what's the dress code for the interviews?")["replies"]
     assert after[0]["kind"] == "fallback" and all("email address" not in r["text"] for r in after)
