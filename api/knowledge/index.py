@@ -110,10 +110,16 @@ def stem(word: str) -> str:
 _COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)
 
 
+# Chat fillers say nothing of what is asked, yet weigh in the vector like any word: "ok whatever whats
+# the first step anyway" scored 0.28 against the 0.44 of "what's the first step".
+_FILLER = re.compile(r"\b(?:whatever|anyways?|lol|lmao|haha|tho|btw|pls|plz|hmm+|um+|uh+)\b", re.IGNORECASE)
+
+
 def strip_company(query: str) -> str:
     """Every section is about AWS, so the company's name tells nothing about which one is meant, yet
-    the model weighs it heavily ("Does Amazon care about..." matched a section that repeats "Amazon")."""
-    return " ".join(_COMPANY.sub(" ", query).split()) or query
+    the model weighs it heavily ("Does Amazon care about..." matched a section that repeats "Amazon");
+    chat fillers go too."""
+    return " ".join(_FILLER.sub(" ", _COMPANY.sub(" ", query)).split()) or query
 
 
 @dataclass

@@ -219,3 +219,11 @@ def test_an_example_question_that_reads_closer_to_another_section_is_reported(wr
     )
     index = build_index(write_doc.dir, tmp_path / "index", embedder)
     assert any("reads closer to 'How long it takes'" in p.message for p in index.problems), index.problems
+
+
+def test_the_company_and_chat_fillers_are_left_out_of_what_is_searched():
+    from api.knowledge.index import strip_company
+
+    assert strip_company("Does Amazon care about metrics?") == "Does care about metrics?"
+    assert strip_company("ok whatever whats the first step anyway lol") == "ok whats the first step"
+    assert strip_company("AWS") == "AWS"  # nothing left: the question as asked
