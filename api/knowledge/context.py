@@ -131,8 +131,22 @@ _CONFIRMS = re.compile(
 )
 
 
+# "wait so it's online??", "so they're not on the team I'm joining?": the candidate's own reading of
+# what was just said, put as a question.
+_RESTATES = re.compile(
+    r"^\W*(?:(?:so|wait|ok(?:ay)?|oh|and|but)\W+)*(?:so|wait)\W+(?:it'?s|it\s+is|that'?s|that\s+is|they'?re|they\s+are"
+    r"|there'?s|i'?m|i\s+am|i\s+(?:don'?t|do\s+not|can'?t|need|have|should))\b[^?]*\?+\W*$",
+    re.IGNORECASE,
+)
+
+
 def asks_to_confirm(text: str) -> bool:
     return bool(_CONFIRMS.search(text))
+
+
+def restates(text: str) -> bool:
+    """Whether a message restates what was just said as a question ("so it's online?")."""
+    return bool(_RESTATES.match(text))
 
 
 def listed_named(text: str, ctx: Context, lists_of: dict[str, list[str]]) -> str | None:

@@ -36,6 +36,7 @@ from api.knowledge.context import (
     pick_listed,
     refers_back,
     resolve,
+    restates,
     step_named,
     unknown_words,
 )
@@ -334,6 +335,13 @@ class KnowledgeService:
         words = resolved.content if resolved.kind == "elliptical" else content_words(plain)
         if resolved.kind == "elliptical" and ctx.doc:
             within = [p for p in everything if p.doc == ctx.doc]
+            just_given = next((p for p in within if p.id == ctx.section), None)
+            if just_given is not None and restates(query) and not self._names_another_topic(words, everything, ctx):
+                # "wait so it's online??" after the section saying the interviews are held virtually: the
+                # candidate's reading of what was just said, which that section confirms or corrects.
+                return self._with_context(
+                    Decision("answer", self._answer(just_given, within), within[:5], query), ctx
+                )
             fits = [p for p in within if addresses(words, self._says(p))] if words else within
             if words and not fits and ctx.step and ctx.step != ctx.doc:
                 # After an overview that named a step ("the last step is the in-person interviews"),
@@ -403,6 +411,17 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    @staticmethod
+    def _names_another_topic(words: frozenset[str], everything: list[Passage], ctx: Context) -> bool:
+        """Whether a follow-up's words are the title or heading of another topic's best section."""
+        named = everything[0] if everything else None
+        return (
+            named is not None
+            and named.doc != ctx.doc
+            and bool(words)
+            and words <= set(tokenize(f"{named.title} {named.heading}"))
+        )
 
     def _step_after_named(self, query: str, ctx: Context) -> tuple[Passage | None, Passage | None]:
         """The step a message like "just finished my OA, what comes next?" names (found by searching

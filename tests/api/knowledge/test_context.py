@@ -18,6 +18,7 @@ from api.knowledge.context import (
     next_topic,
     pick_listed,
     resolve,
+    restates,
     unknown_words,
 )
 
@@ -227,3 +228,10 @@ def test_unknown_words_are_the_content_words_no_vocabulary_entry_stems_to():
     assert unknown_words("ok whatever whats the first step anyway", frozenset({"step", "first"})) == ()
     assert unknown_words("honestly seriously basically though", vocabulary) == ()
     assert unknown_words("can I do my interviews in spanish?", frozenset()) == ()  # no vocabulary: never
+
+
+def test_a_restatement_put_as_a_question_is_recognised():
+    for text in ("wait so it's online??", "so they're not on the team im joining?", "so i dont need to fly there?"):
+        assert restates(text), text
+    for text in ("so what do they ask?", "so it's online", "it's online?", "so the phone one is 3rd?"):
+        assert not restates(text), text

@@ -452,3 +452,13 @@ def test_a_tie_between_an_overview_and_a_topic_it_lists_is_answered_without_aski
     assert svc._settles_tie("what's the first step to get a job there?", apply, steps) is apply
     # Two topics the overview lists side by side are not one answer: asked, unless one states more.
     assert svc._settles_tie("what should I focus on?", apply, phone) is None
+
+
+def test_a_restatement_of_what_was_just_said_is_answered_by_that_section(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    # "team" is nowhere in the bar raisers' section; the candidate checks their reading of it.
+    _, restated = talk(svc, "what does a bar raiser do?", "so they're not on the team im joining?")
+    assert restated.kind == "answer" and restated.passages[0].id == "loop#bar-raisers"
+    # A restatement naming another topic outright goes there.
+    _, other = talk(svc, "what does a bar raiser do?", "so it's the phone interview?")
+    assert other.kind == "answer" and other.passages[0].doc == "knowledge/phone.md"
