@@ -339,9 +339,7 @@ class KnowledgeService:
             if just_given is not None and restates(query) and not self._names_another_topic(words, everything, ctx):
                 # "wait so it's online??" after the section saying the interviews are held virtually: the
                 # candidate's reading of what was just said, which that section confirms or corrects.
-                return self._with_context(
-                    Decision("answer", self._answer(just_given, within), within[:5], query), ctx
-                )
+                return self._with_context(Decision("answer", self._answer(just_given, within), within[:5], query), ctx)
             fits = [p for p in within if addresses(words, self._says(p))] if words else within
             if words and not fits and ctx.step and ctx.step != ctx.doc:
                 # After an overview that named a step ("the last step is the in-person interviews"),
