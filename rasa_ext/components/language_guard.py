@@ -22,6 +22,7 @@ from rasa_ext.components.message_checks import (
     asks_more_than_a_reaction,
     asks_to_practise,
     asks_to_retry,
+    asks_to_stop,
     asks_whats_next,
     asks_where_to_check_status,
     emoji_reaction,
@@ -30,6 +31,7 @@ from rasa_ext.components.message_checks import (
     is_foreign_greeting,
     is_non_english,
     is_not_a_question,
+    names_a_subject,
     opens_as_a_process_question,
     requests_own_status,
 )
@@ -115,6 +117,12 @@ class MessageGuard(GraphComponent):
             elif intent == "join_talent_community" and asks_about_rather_than_for(text):
                 # "is joining the talent network the same thing as applying to a job?": the FAQ.
                 self._relabel(message, "ask_hiring")
+            elif intent == "stop_practice" and not asks_to_stop(text):
+                # "does it have practice problems?": no word of stopping, whatever the n-grams.
+                self._drop_top(message)
+            elif intent == "capabilities" and names_a_subject(text):
+                # "what about relocation help": a subject of its own, not "what can you help with".
+                self._drop_top(message)
             elif intent == "practice_retry" and not asks_to_retry(text):
                 # "won't that count against me?": no word of trying again, whatever the n-grams.
                 self._drop_top(message)

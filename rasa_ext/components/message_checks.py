@@ -479,6 +479,92 @@ def asks_to_retry(text: str) -> bool:
     return bool(_RETRY_CUE.search(text))
 
 
+# "stop practising", "I'm done", "no more questions": stopping says so; "does it have practice problems?"
+# is a question about the assessments, whatever the n-grams of "practice".
+_STOP_CUE = re.compile(r"\b(?:stop|end|quit|done|enough|exit|finish|finished|no\s+more|leave)\b", re.IGNORECASE)
+
+
+def asks_to_stop(text: str) -> bool:
+    return bool(_STOP_CUE.search(text))
+
+
+# "what can you do?", "how does this chat work": about the assistant; "what about relocation help" names
+# a subject of its own, which "help" does not make a question about the assistant.
+_ABOUT_THE_ASSISTANT = frozenset(
+    [
+        "what",
+        "whats",
+        "can",
+        "could",
+        "you",
+        "your",
+        "yourself",
+        "help",
+        "helps",
+        "me",
+        "with",
+        "do",
+        "does",
+        "know",
+        "about",
+        "how",
+        "this",
+        "chat",
+        "work",
+        "questions",
+        "question",
+        "ask",
+        "asking",
+        "are",
+        "able",
+        "topics",
+        "topic",
+        "cover",
+        "kind",
+        "stuff",
+        "is",
+        "for",
+        "info",
+        "information",
+        "have",
+        "good",
+        "options",
+        "menu",
+        "show",
+        "list",
+        "sort",
+        "answer",
+        "answers",
+        "capable",
+        "use",
+        "here",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "i",
+        "my",
+        "in",
+        "it",
+        "its",
+        "assistant",
+        "bot",
+        "chatbot",
+        "tell",
+        "things",
+        "thing",
+        "anything",
+        "which",
+    ]
+)
+
+
+def names_a_subject(text: str) -> bool:
+    """True when a message NLU took for "what can you do?" names something besides the assistant."""
+    return any(len(w) >= 4 and w not in _ABOUT_THE_ASSISTANT for w in re.findall(r"[a-z]+", text.lower()))
+
+
 def asks_to_practise(text: str) -> bool:
     """True when the message says it wants practice (a word for practising, or picking a principle)."""
     return bool(_PRACTICE_CUE.search(text))

@@ -95,6 +95,22 @@ def test_a_question_about_my_own_application_read_as_a_hiring_question_or_a_job_
         assert message.get(INTENT)["name"] == "ask_hiring", text
 
 
+def test_stopping_needs_a_word_for_it_and_what_can_you_do_names_no_subject():
+    message = classified("does it have practice problems?", ("stop_practice", 0.51), ("practice", 0.38))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] != "stop_practice"
+    message = classified("what about relocation help", ("capabilities", 0.97), ("out_of_scope", 0.02))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    for text, top in (
+        ("ok stop, I'm done practising", "stop_practice"),
+        ("what can you help me with?", "capabilities"),
+    ):
+        message = classified(text, (top, 0.9), ("ask_hiring", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == top, text
+
+
 def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_small_talk():
     for text in ("after that?", "and then?", "ok what's next", "and after those?"):
         message = classified(text, ("goodbye", 0.51), ("ask_hiring", 0.16))

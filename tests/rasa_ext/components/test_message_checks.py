@@ -7,10 +7,12 @@ import yaml
 
 from rasa_ext.components.message_checks import (
     asks_about_own_application,
+    asks_to_stop,
     asks_where_to_check_status,
     has_foreign_signs,
     is_non_english,
     is_not_a_question,
+    names_a_subject,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -86,6 +88,17 @@ def test_ordinary_questions_with_sql_words_are_questions(text):
 )
 def test_questions_about_where_to_check_a_status_are_recognised(text):
     assert asks_where_to_check_status(text)
+
+
+def test_every_stop_and_capabilities_training_example_passes_its_check():
+    nlu = yaml.safe_load((ROOT / "bot" / "data" / "nlu.yml").read_text())
+
+    def examples(intent: str) -> list[str]:
+        block = next(b for b in nlu["nlu"] if b.get("intent") == intent)
+        return [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+
+    assert [e for e in examples("stop_practice") if not asks_to_stop(e)] == []
+    assert [e for e in examples("capabilities") if names_a_subject(e)] == []
 
 
 def test_no_other_intents_training_example_reads_as_a_question_about_ones_own_application():
