@@ -18,6 +18,7 @@ from rasa_ext.components.message_checks import (
     asks_about_own_application,
     asks_about_rather_than_for,
     asks_beyond_yes_no,
+    asks_for_a_person,
     asks_for_the_next_step,
     asks_more_than_a_reaction,
     asks_to_practise,
@@ -119,6 +120,10 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, "ask_hiring")
             elif intent == "stop_practice" and not asks_to_stop(text):
                 # "does it have practice problems?": no word of stopping, whatever the n-grams.
+                self._drop_top(message)
+            elif intent == "request_human" and not asks_for_a_person(text):
+                # "who calls me, a recruiter?": a question about the process, not a request for a
+                # person (the hand-off would queue the candidate for support staff).
                 self._drop_top(message)
             elif intent == "capabilities" and names_a_subject(text):
                 # "what about relocation help": a subject of its own, not "what can you help with".

@@ -565,6 +565,19 @@ def names_a_subject(text: str) -> bool:
     return any(len(w) >= 4 and w not in _ABOUT_THE_ASSISTANT for w in re.findall(r"[a-z]+", text.lower()))
 
 
+# "talk to a human", "connect me to a recruiter", "customer service please": a request for a person says
+# so; "who calls me, a recruiter?" asks about the process, whatever the n-grams of "recruiter".
+_PERSON_CUE = re.compile(
+    r"\b(?:talk|speak|speaking|connect|contact|chat|human|person|people|agent|someone|somebody|real"
+    r"|representative|rep|staff|support|service|live|operator|transfer|escalate|reach|get\s+me|put\s+me)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    return bool(_PERSON_CUE.search(text))
+
+
 def asks_to_practise(text: str) -> bool:
     """True when the message says it wants practice (a word for practising, or picking a principle)."""
     return bool(_PRACTICE_CUE.search(text))

@@ -95,16 +95,21 @@ def test_a_question_about_my_own_application_read_as_a_hiring_question_or_a_job_
         assert message.get(INTENT)["name"] == "ask_hiring", text
 
 
-def test_stopping_needs_a_word_for_it_and_what_can_you_do_names_no_subject():
+def test_stopping_asking_for_a_person_and_what_can_you_do_each_need_their_words():
     message = classified("does it have practice problems?", ("stop_practice", 0.51), ("practice", 0.38))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] != "stop_practice"
     message = classified("what about relocation help", ("capabilities", 0.97), ("out_of_scope", 0.02))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "out_of_scope"
+    message = classified("who calls me, a recruiter?", ("request_human", 0.66), ("out_of_scope", 0.15))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"  # a question, not a request for a person
     for text, top in (
         ("ok stop, I'm done practising", "stop_practice"),
         ("what can you help me with?", "capabilities"),
+        ("can i just talk to a human", "request_human"),
+        ("is there a phone number i can call to talk to someone", "request_human"),
     ):
         message = classified(text, (top, 0.9), ("ask_hiring", 0.05))
         MessageGuard().process([message])
