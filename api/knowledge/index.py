@@ -347,22 +347,23 @@ def build_index(
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             index = _build_locked(knowledge_dir, index_dir, embedder)
-            index.speller = _speller(index, nlu_path)
+            out_of_scope = nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else []
+            index.speller = _speller(index, out_of_scope)
             if nlu_path is not None or index.not_covered.questions:  # else nothing is labelled uncovered
-                _learn_labelled_questions(index, nlu_path, index_dir, embedder)
+                _learn_labelled_questions(index, nlu_path, out_of_scope, index_dir, embedder)
             return index
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _learn_labelled_questions(
-    index: KnowledgeIndex, nlu_path: Path | None, index_dir: Path, embedder: Embedder
+    index: KnowledgeIndex, nlu_path: Path | None, out_of_scope: list[str], index_dir: Path, embedder: Embedder
 ) -> None:
-    """The coverage model and the vocabulary (with the NLU data), and the known questions: the NLU file
-    read once, every labelled question embedded once (as a question is searched) and cached by text."""
+    """The coverage model and the vocabulary (with the NLU data), and the known questions: every
+    labelled question embedded once (as a question is searched) and cached by text. `out_of_scope`:
+    NLU's out_of_scope examples, read once by the caller for the speller too."""
     questions = [q for sec in index.sections for q in sec.questions]
     asked = nlu_examples(nlu_path, "ask_hiring") if nlu_path is not None else []
-    out_of_scope = nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else []
 
     def query_text(q: str) -> str:
         return index.glossary.expand(strip_company(q))
@@ -386,21 +387,22 @@ def _learn_labelled_questions(
     index.problems.extend(found)
 
 
-def _speller(index: KnowledgeIndex, nlu_path: Path | None) -> Speller:
+def _knowledge_texts(index: KnowledgeIndex) -> list[str]:
+    """Every section's words (title, heading, text, example questions) and the glossary's."""
+    texts = [f"{s.title} {s.heading} {s.text} {' '.join(s.questions)}" for s in index.sections]
+    return texts + [f"{term} {meaning}" for term, meaning in index.glossary.terms.items()]
+
+
+def _speller(index: KnowledgeIndex, out_of_scope: list[str]) -> Speller:
     """Corrections to the knowledge's words; common English words and the words of questions known to
     be uncovered ("reschedule") are never corrected (a candidate's examples of covered questions
     are not trusted for that: they include typos on purpose, "assesment")."""
-    texts = [f"{s.title} {s.heading} {s.text} {' '.join(s.questions)}" for s in index.sections]
-    texts += [f"{term} {meaning}" for term, meaning in index.glossary.terms.items()]
-    uncovered = list(index.not_covered.questions)
-    if nlu_path is not None:
-        uncovered += nlu_examples(nlu_path, "out_of_scope")
-    return Speller.of(texts, [*uncovered, *english_words()])
+    uncovered = [*index.not_covered.questions, *out_of_scope]
+    return Speller.of(_knowledge_texts(index), [*uncovered, *english_words()])
 
 
 def _vocabulary(index: KnowledgeIndex, examples: list[str]) -> frozenset[str]:
-    texts = [f"{s.title} {s.heading} {s.text} {' '.join(s.questions)}" for s in index.sections]
-    texts += [f"{term} {meaning}" for term, meaning in index.glossary.terms.items()]
+    texts = _knowledge_texts(index)
     return frozenset(stem(w) for text in texts + examples for w in tokenize(text))
 
 
