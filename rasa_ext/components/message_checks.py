@@ -417,9 +417,9 @@ _OWN_APPLICATION = re.compile(
 def requests_own_status(text: str) -> bool:
     """True for a request to look up the candidate's own application ("what's the status of my
     candidacy for the Dublin job?"), not a question about how applications are handled."""
-    return (bool(_OWN_STATUS_REQUEST.search(text)) or bool(_OWN_APPLICATION.search(text))) and not (
-        _PROCESS_QUESTION.search(text)
-    )
+    if asks_about_own_application(text):
+        return True
+    return bool(_OWN_STATUS_REQUEST.search(text)) and not _PROCESS_QUESTION.search(text)
 
 
 def asks_about_own_application(text: str) -> bool:
