@@ -21,6 +21,7 @@ from rasa_ext.components.message_checks import (
     asks_for_a_person,
     asks_for_the_next_step,
     asks_more_than_a_reaction,
+    asks_to_join,
     asks_to_practise,
     asks_to_retry,
     asks_to_stop,
@@ -118,6 +119,10 @@ class MessageGuard(GraphComponent):
             elif intent == "join_talent_community" and asks_about_rather_than_for(text):
                 # "is joining the talent network the same thing as applying to a job?": the FAQ.
                 self._relabel(message, "ask_hiring")
+            elif intent == "join_talent_community" and not asks_to_join(text):
+                # "wait they want me to talk about taking risks?" (after the loop's preparation): no word
+                # of joining or of being told about jobs; the sign-up form would ask for an address.
+                self._drop_top(message)
             elif intent == "stop_practice" and not asks_to_stop(text):
                 # "does it have practice problems?": no word of stopping, whatever the n-grams.
                 self._drop_top(message)

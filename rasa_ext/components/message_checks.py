@@ -578,6 +578,20 @@ def asks_for_a_person(text: str) -> bool:
     return bool(_PERSON_CUE.search(text))
 
 
+# "sign me up for job alerts", "keep me posted about roles like these": joining the talent community says
+# so; "wait they want me to talk about taking risks?" does not, whatever the n-grams.
+_JOIN_CUE = re.compile(
+    r"\b(?:join|joining|sign|signup|subscribe|alerts?|notif\w*|email|e-mail|mail|updates?|posted|informed"
+    r"|let\s+me\s+know|lmk|tell\s+me\s+when|ping\s+me|text\s+me|talent|pool|network|community|newsletter"
+    r"|list)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_join(text: str) -> bool:
+    return bool(_JOIN_CUE.search(text))
+
+
 def asks_to_practise(text: str) -> bool:
     """True when the message says it wants practice (a word for practising, or picking a principle)."""
     return bool(_PRACTICE_CUE.search(text))

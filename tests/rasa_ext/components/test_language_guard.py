@@ -95,7 +95,7 @@ def test_a_question_about_my_own_application_read_as_a_hiring_question_or_a_job_
         assert message.get(INTENT)["name"] == "ask_hiring", text
 
 
-def test_stopping_asking_for_a_person_and_what_can_you_do_each_need_their_words():
+def test_stopping_asking_for_a_person_joining_and_what_can_you_do_each_need_their_words():
     message = classified("does it have practice problems?", ("stop_practice", 0.51), ("practice", 0.38))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] != "stop_practice"
@@ -105,7 +105,13 @@ def test_stopping_asking_for_a_person_and_what_can_you_do_each_need_their_words(
     message = classified("who calls me, a recruiter?", ("request_human", 0.66), ("out_of_scope", 0.15))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "out_of_scope"  # a question, not a request for a person
+    message = classified(
+        "wait they want me to talk about taking risks?", ("join_talent_community", 0.71), ("ask_hiring", 0.09)
+    )
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "ask_hiring"  # no word of joining: not the sign-up form
     for text, top in (
+        ("sign me up for job alerts", "join_talent_community"),
         ("ok stop, I'm done practising", "stop_practice"),
         ("what can you help me with?", "capabilities"),
         ("can i just talk to a human", "request_human"),

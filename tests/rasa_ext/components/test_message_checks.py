@@ -8,6 +8,7 @@ import yaml
 from rasa_ext.components.message_checks import (
     asks_about_own_application,
     asks_for_a_person,
+    asks_to_join,
     asks_to_stop,
     asks_where_to_check_status,
     has_foreign_signs,
@@ -91,7 +92,7 @@ def test_questions_about_where_to_check_a_status_are_recognised(text):
     assert asks_where_to_check_status(text)
 
 
-def test_every_stop_capabilities_and_request_human_training_example_passes_its_check():
+def test_every_stop_capabilities_request_human_and_join_training_example_passes_its_check():
     nlu = yaml.safe_load((ROOT / "bot" / "data" / "nlu.yml").read_text())
 
     def examples(intent: str) -> list[str]:
@@ -101,6 +102,19 @@ def test_every_stop_capabilities_and_request_human_training_example_passes_its_c
     assert [e for e in examples("stop_practice") if not asks_to_stop(e)] == []
     assert [e for e in examples("capabilities") if names_a_subject(e)] == []
     assert [e for e in examples("request_human") if not asks_for_a_person(e)] == []
+    assert [e for e in examples("join_talent_community") if not asks_to_join(e)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait they want me to talk about taking risks?",
+        "do they tell you the result the same day?",
+        "who interviews me?",
+    ],
+)
+def test_questions_that_name_no_joining_are_not_requests_to_join(text):
+    assert not asks_to_join(text)
 
 
 def test_no_other_intents_training_example_reads_as_a_question_about_ones_own_application():
