@@ -68,7 +68,9 @@ _FILLER_WORDS = (
     "opportunity opportunities career careers work working hiring hire please can could would like "
     "available currently new more other also else only just ones one "
     # Question words and chat fillers: "ok and where do students look for internships?" has no role.
-    "where when which who why ok okay so hey hi yet that this these those them they then"
+    "where when which who why ok okay so hey hi yet that this these those them they then "
+    # Chat spellings and acknowledgements ("got it" is taken out whole: "it support" is a role).
+    "u ur ya yall thanks thx cool great right now rn pls plz guys"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0

@@ -24,10 +24,14 @@ _FOLLOW_UP = re.compile(
 _PLACE_CUE = re.compile(r"\b(in|at|near|around|based in|located in|from)\s*$")
 
 
+_ACKNOWLEDGED = re.compile(r"\bgot\s+it\b|\bi\s+see\b")
+
+
 def interpret(text: str, previous: Criteria | None, known_place: Callable[[str], str | None]) -> tuple[Criteria, bool]:
     """(the criteria of this message, whether it refined `previous`). `known_place` answers the place
     name the job set knows a phrase as (None: not a place of any job)."""
-    lowered = expand(text)
+    # "got it. also do u have remote jobs?" searches for remote jobs, not for "got it".
+    lowered = _ACKNOWLEDGED.sub(" ", expand(text))
     employment_type = ""
     for pattern, value in _TYPES:
         if pattern.search(lowered):

@@ -53,3 +53,10 @@ def test_question_words_and_chat_fillers_are_not_part_of_the_role() -> None:
     assert interpret("hey, which data engineer jobs are open in Dublin then?", None, place)[0] == Criteria(
         q="data engineer", location="dublin"
     )
+
+
+def test_acknowledgements_and_chat_spellings_are_not_part_of_the_role() -> None:
+    assert interpret("got it. also do u have remote jobs?", None, place)[0] == Criteria(remote=True)
+    assert interpret("do u have data engineer roles rn", None, place)[0] == Criteria(q="data engineer")
+    # "it" is a role's word when it is not "got it".
+    assert interpret("any it support jobs in dublin?", None, place)[0] == Criteria(q="it support", location="dublin")
