@@ -174,7 +174,12 @@ def is_bare_reference(text: str) -> bool:
     return bool(_BARE_REFERENCE.match(text.strip()))
 
 
-_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|type|kind|assessment)\b|\bthe\s+other\b", re.IGNORECASE)
+# "the other one", "what about the other?"; not "the other interviewers" (the people of the topic, no
+# listed item).
+_OTHER = re.compile(
+    r"\b(?:the\s+)?other\s+(?:ones?|types?|kinds?|assessments?|steps?|stages?)\b|\bthe\s+other\b(?!\s+[a-z]{3,}s\b)",
+    re.IGNORECASE,
+)
 _LEANING = re.compile(
     r"^(and|also|what about|how about|so|then|ok|okay|but|why|fine)\b"
     r"|\b(it|that|this|those|these|they|them|their|there|he|she|one|ones|else)\b",
@@ -188,6 +193,19 @@ _REFERS = re.compile(r"\b(?:it|its|that|this|they|them|their|those|these)\b", re
 def refers_back(text: str) -> bool:
     """Whether a message refers to what was just said with a pronoun ("any tips for it?")."""
     return bool(_REFERS.search(text))
+
+
+# "what about the interviews, are those remote?": the message names what its pronoun is about.
+_WHAT_ABOUT = re.compile(
+    r"^\W*(?:(?:and|ok|okay|so|but|also)\W+)*(?:what|how)\s+about\s+(?:the\s+|my\s+|your\s+)?([a-z][a-z-]{2,})",
+    re.IGNORECASE,
+)
+
+
+def introduces_subject(text: str) -> bool:
+    """Whether a message opens by naming a subject of its own ("what about the interviews, ...")."""
+    m = _WHAT_ABOUT.search(text)
+    return m is not None and bool(content_words(m.group(1)))
 
 
 def leans_on_topic(text: str) -> bool:
@@ -323,8 +341,21 @@ _IN_PERSON = re.compile(r"\bin[- ]person\b", re.IGNORECASE)
 _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|will|would)\s+(?:it|that|this|they)\s+work\b", re.IGNORECASE)
 
 
+# "oh wait, how long do they take again?": a candidate recalling what was said; neither "wait" at the
+# start nor "again" at the end of a question word's question names anything ("can I take it again?" does).
+_RECALLING = re.compile(
+    r"^(\W*(?:(?:oh|ok|okay|so|and|but|hmm+|um+)\W+)*)wait\b(?=\W+(?:how|what|whats|what's|when|where|who|which)\b)",
+    re.IGNORECASE,
+)
+_AGAIN = re.compile(
+    r"^(\W*(?:(?:oh|ok|okay|so|and|but|hmm+|um+)\W+)*(?:how|what|whats|what's|when|where|who|which)\b.*?)\bagain\W*$",
+    re.IGNORECASE,
+)
+
+
 def content_words(query: str) -> frozenset[str]:
     query = _HOW_IT_WORKS.sub(" ", query)
+    query = _AGAIN.sub(r"\1", _RECALLING.sub(r"\1", query))
     words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
     # "person" is generic ("which person do I ask?"), but "in person" names how interviews are held.
     return words | {"person"} if _IN_PERSON.search(query) else words

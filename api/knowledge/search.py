@@ -71,6 +71,9 @@ class Params:
     # covered one by the margin (api/knowledge/not_covered.py).
     known_uncovered_above: float = 2.0
     known_uncovered_margin: float = 0.0
+    # The same for a follow-up answered from the conversation's topic ("do they have the final say?"
+    # after the bar raiser's answer): its own words are all there is to compare (above 1.0: never).
+    known_uncovered_follow_up_above: float = 2.0
 
 
 @dataclass

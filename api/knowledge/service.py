@@ -25,6 +25,7 @@ from api.knowledge.context import (
     addresses,
     asks_to_confirm,
     content_words,
+    introduces_subject,
     is_bare_reference,
     is_correction,
     leans_on_topic,
@@ -69,6 +70,8 @@ _QUANTITY_HEADINGS = {
     "duration": re.compile(r"\bhow long\b|\btakes?\b", re.IGNORECASE),
     "count": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
 }
+# "they", "them", "each", "both": what the last answer listed, as a whole.
+_PLURAL_BACK = re.compile(r"\b(?:they|them|those|these|each|both|either)\b", re.IGNORECASE)
 CONFIRM_TIE = 0.03
 REPEAT_MARGIN = 0.12
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
@@ -160,6 +163,7 @@ class KnowledgeService:
             s.refuse_above_with_unknown_word,
             s.known_uncovered_above,
             s.known_uncovered_margin,
+            s.known_uncovered_follow_up_above,
         )
 
     @staticmethod
@@ -227,6 +231,24 @@ class KnowledgeService:
                 return p
         return None
 
+    def _listed_stating(self, query: str, decision: Decision, ctx: Context | None) -> list[Passage]:
+        """For a quantity asked with a plural pronoun of an answer that listed topics ("how long do they
+        take?"), the section of each listed topic that states it; empty when the question names its own
+        subject, or the answer was not from the topic that listed them."""
+        if ctx is None or not ctx.listed or not decision.passages or decision.passages[0].doc != ctx.doc:
+            return []
+        if not _PLURAL_BACK.search(query):
+            return []
+        found = []
+        for doc in ctx.listed:
+            section = next(
+                (sec for sec in self.index.doc_sections.get(doc, []) if answer_type.answers(query, [_stated(sec)])),
+                None,
+            )
+            if section is not None:
+                found.append(Passage.of(section, 0.0, 0.0))
+        return found
+
     def _corrected(self, asked: str, decision: Decision, ctx: Context) -> Decision:
         """A correction's answer: the topic it names, at the section that states what the last question
         asked for ("how long does the work style take?" -> "sorry, I meant the work sample one": the work
@@ -247,6 +269,13 @@ class KnowledgeService:
         # "four steps" in one of them does not say how many interviews the loop has.
         if decision.kind != "answer" or answer_type.answers(query, [_stated(decision.passages[0])]):
             return decision
+        each = self._listed_stating(query, decision, ctx)
+        if each:
+            # "how long do they take?" after the answer naming the two assessments: each one's duration,
+            # which their own topics state and the overview does not.
+            chosen = Decision("answer", each, decision.ranked, decision.query)
+            chosen.uncovered = decision.uncovered
+            return self._with_context(chosen, ctx) if ctx is not None else chosen
         stating = self._section_for_quantity(query, decision)
         if stating is not None:
             # "the one where you answer a customer question, how long is it?" matched the work sample's
@@ -367,8 +396,15 @@ class KnowledgeService:
                     fits
                     and refers_back(query)
                     and addresses(words, self._says(best)) <= addresses(words, self._says(fits[0]))
+                    # ...unless the message names what the pronoun is: "what about the interviews, are
+                    # those remote?" after the government employees' answer.
+                    and not introduces_subject(query)
                 )
             )
+            if not own and fits and self._known_uncovered_follow_up(qvec):
+                # Worded like a question the knowledge is known not to answer ("can I see my results
+                # after?" ~ "will I get my assessment scores?"): refused, not answered from the topic.
+                return self._with_context(Decision("fallback", [], within[:5], query), ctx)
             if not own and fits:
                 chosen = fits[0]
                 just = next((p for p in fits if p.id == ctx.section), None)
@@ -409,6 +445,12 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _known_uncovered_follow_up(self, qvec: np.ndarray | None) -> bool:
+        known, params = self.index.known, self.params
+        if qvec is None or known is None:
+            return False
+        return known.refusing(qvec, params.known_uncovered_follow_up_above, params.known_uncovered_margin) is not None
 
     @staticmethod
     def _names_another_topic(words: frozenset[str], everything: list[Passage], ctx: Context) -> bool:

@@ -235,3 +235,18 @@ def test_a_restatement_put_as_a_question_is_recognised():
         assert restates(text), text
     for text in ("so what do they ask?", "so it's online", "it's online?", "so the phone one is 3rd?"):
         assert not restates(text), text
+
+
+def test_recalling_what_was_said_names_nothing():
+    # "wait" before a question word and "again" at the end of one are a candidate recalling an answer.
+    assert content_words("oh wait how long do they take again") == frozenset()
+    assert content_words("what was the second one again?") == {"second"}
+    assert content_words("can I take it again?") == {"again"}  # a retake: a subject of its own
+    assert "wait" not in content_words("wait, who interviews me?")
+
+
+def test_the_other_listed_item_is_not_the_other_people_of_the_topic():
+    ctx = Context(doc=STYLE, section=None, listed=(STYLE, SAMPLE))
+    assert resolve("and the other one?", ctx).kind == "ordinal"
+    assert resolve("is the other harder?", ctx).kind == "ordinal"
+    assert resolve("and the other interviewers are who", ctx).kind != "ordinal"

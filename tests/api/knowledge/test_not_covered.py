@@ -111,3 +111,31 @@ def test_with_the_real_model_a_paraphrase_of_a_listed_question_is_refused_and_th
     # Editing the list is a new version of the knowledge (the running service reloads it).
     write_doc("not-covered.md", LIST + "- how long is the phone interview?\n")
     assert build_index(write_doc.dir, config.index_dir, embedder).version != index.version
+
+
+def test_a_follow_up_worded_like_a_listed_question_is_refused_not_answered_from_the_topic(
+    write_doc, tmp_path, embedder
+):
+    from api.knowledge.context import Context
+
+    write_doc("phone.md", PHONE)
+    write_doc(
+        "not-covered.md", LIST + "- will the interviewer be a senior person?\n- will they record the interview?\n"
+    )
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var")
+    index = build_index(write_doc.dir, config.index_dir, embedder)
+
+    def follow_up(svc: KnowledgeService, message: str) -> str:
+        first = svc.ask("what happens in the phone interview?", ctx=Context())
+        assert first.kind == "answer" and first.context is not None
+        return svc.ask(message, ctx=first.context).kind
+
+    svc = KnowledgeService(config, embedder, index)
+    assert follow_up(svc, "is the interviewer senior?") == "fallback"
+    assert follow_up(svc, "do they record the conversation?") == "fallback"
+    assert follow_up(svc, "is it about my past experience?") == "answer"  # a covered follow-up still is
+    off = KnowledgeService(config.model_copy(update={"known_uncovered_follow_up_above": 2}), embedder, index)
+    # Without the check both were answered from the phone interview's section.
+    assert (
+        follow_up(off, "is the interviewer senior?") == follow_up(off, "do they record the conversation?") == "answer"
+    )

@@ -462,3 +462,45 @@ def test_a_restatement_of_what_was_just_said_is_answered_by_that_section(write_d
     # A restatement naming another topic outright goes there.
     _, other = talk(svc, "what does a bar raiser do?", "so it's the phone interview?")
     assert other.kind == "answer" and other.passages[0].doc == "knowledge/phone.md"
+
+
+def test_a_quantity_asked_of_what_the_last_answer_listed_is_each_listed_topics(write_doc, tmp_path, embedder):
+    docs = dict(LINKED_DOCS)
+    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    _, _, how_long = talk(
+        svc,
+        "what types of assessments are there?",
+        "what if I miss the deadline?",
+        "oh wait how long do they take again",
+    )
+    assert how_long.kind == "answer"
+    assert {p.doc for p in how_long.passages} == {"knowledge/style.md", "knowledge/sample.md"}
+
+
+def test_the_other_people_of_a_topic_are_not_the_other_listed_item(write_doc, tmp_path, embedder):
+    docs = dict(LINKED_DOCS)
+    docs["loop.md"] = docs["loop.md"].replace(
+        "title: Interview loop\n", "title: Interview loop\nlists: [assessments, phone]\n"
+    )
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    _, others = talk(svc, "what is a bar raiser?", "and the other interviewers are who")
+    # Still the loop's people, not "the other" topic the loop's page lists.
+    assert others.kind == "answer" and others.passages[0].doc == "knowledge/loop.md"
+    _, other = talk(svc, "what is a bar raiser?", "and the other one?")
+    assert other.passages[0].doc != "knowledge/loop.md"
+
+
+def test_what_about_a_named_subject_is_that_subject_though_a_pronoun_follows(write_doc, tmp_path, embedder):
+    docs = {
+        "gov.md": "---\ntitle: Government employees\nupdated: 2026-01-01\n---\n## Before you talk to us\n"
+        "If you are a government employee, check with your ethics office before an interview with us.\n",
+        "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## Whether interviews are virtual\n"
+        "In-person interviews are currently held virtually, out of caution.\n",
+    }
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    # Both topics state "interview" once; "those" would lean on the government employees' topic.
+    _, named = talk(
+        svc, "i'm a government employee, can i still interview?", "what about the interviews, are those remote?"
+    )
+    assert named.kind == "answer" and named.passages[0].doc == "knowledge/loop.md"
