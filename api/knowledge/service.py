@@ -72,6 +72,14 @@ _QUANTITY_HEADINGS = {
 }
 # "they", "them", "each", "both": what the last answer listed, as a whole.
 _PLURAL_BACK = re.compile(r"\b(?:they|them|those|these|each|both|either)\b", re.IGNORECASE)
+# Several things of a kind, or a comparison between them: what the topic that lists them answers.
+_ASKS_SEVERAL = re.compile(
+    r"\b(?:types|kinds|sorts|both|difference|differences|compare)\b"
+    r"|\bwhat\s+are\s+the\s+(?:\d+|two|three|four|five)\b"
+    r"|\bwhich\b.*\b(?:longer|shorter|harder|easier|quicker|faster)\b",
+    re.IGNORECASE,
+)
+OVERVIEW_MARGIN = 0.1
 CONFIRM_TIE = 0.03
 REPEAT_MARGIN = 0.12
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
@@ -210,8 +218,26 @@ class KnowledgeService:
         decision = self._decide(
             effective, ranked, likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
+        decision = self._overview_for_several(query, decision)
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
+
+    def _overview_for_several(self, query: str, decision: Decision) -> Decision:
+        """A question about several things of a kind ("what are the 2 assessment types?", "which
+        assessment takes longer?") answered by one of them is answered by the topic that lists them
+        all, when that topic is close (OVERVIEW_MARGIN)."""
+        if decision.kind != "answer" or not decision.passages or not _ASKS_SEVERAL.search(query):
+            return decision
+        top = decision.passages[0]
+        parents = {doc for doc, items in self.index.lists_of.items() if top.doc in items}
+        overview = next(
+            (p for p in decision.ranked if p.doc in parents and p.score >= top.score - OVERVIEW_MARGIN), None
+        )
+        if overview is None:
+            return decision
+        chosen = Decision("answer", self._answer(overview, decision.ranked), decision.ranked, decision.query)
+        chosen.uncovered = decision.uncovered
+        return chosen
 
     def _section_for_quantity(self, query: str, decision: Decision) -> Passage | None:
         """A section headed with the kind of quantity asked ("How long ... takes") that states it, of the
@@ -439,6 +465,7 @@ class KnowledgeService:
         decision = self._decide(
             query, everything[:5], likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
+        decision = self._overview_for_several(query, decision)
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
         if top is not None and top.id == ctx.section and words and 2 * addresses(words, self._says(top)) < len(words):

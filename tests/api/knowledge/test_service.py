@@ -504,3 +504,21 @@ def test_what_about_a_named_subject_is_that_subject_though_a_pronoun_follows(wri
         svc, "i'm a government employee, can i still interview?", "what about the interviews, are those remote?"
     )
     assert named.kind == "answer" and named.passages[0].doc == "knowledge/loop.md"
+
+
+def test_a_question_about_several_of_a_kind_is_answered_by_the_topic_listing_them(write_doc, tmp_path, embedder):
+    from api.knowledge.search import Decision, Passage
+
+    svc = linked_service(write_doc, tmp_path, embedder)
+    sections = {sec.id: sec for sec in svc.index.sections}
+
+    def answered(question: str, overview_score: float) -> str:
+        style = Passage.of(sections["style#what-it-asks"], 0.65, 0.65)
+        overview = Passage.of(sections["assessments#types-of-assessments"], overview_score, overview_score)
+        decision = Decision("answer", [style], [style, overview])
+        return svc._overview_for_several(question, decision).passages[0].doc
+
+    for question in ("what are the 2 assessment types?", "which assessment takes longer?", "what kinds are there?"):
+        assert answered(question, 0.61) == "knowledge/assessments.md", question
+    assert answered("what does the work style assessment ask?", 0.61) == "knowledge/style.md"  # that one
+    assert answered("what are the 2 assessment types?", 0.5) == "knowledge/style.md"  # the overview is far
