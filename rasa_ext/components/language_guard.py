@@ -34,8 +34,10 @@ from rasa_ext.components.message_checks import (
     is_non_english,
     is_not_a_question,
     names_a_subject,
+    names_own_application,
     opens_as_a_process_question,
     requests_own_status,
+    says_goodbye,
 )
 
 # Button payloads ("/request_human") are already intents; they are never re-labelled.
@@ -113,6 +115,13 @@ class MessageGuard(GraphComponent):
                 # the phone interview stage for the BIE job": the role and the stage read as a hiring
                 # question or a job search; the words ask about the candidate's own application.
                 self._relabel(message, "check_my_status")
+            elif intent == "check_my_status" and not names_own_application(text):
+                # "rsu vesting schedule still 5/15/40/40 or did they change it": nothing of the candidate
+                # or an application; not a look-up (the reply would ask them to sign in).
+                self._drop_top(message)
+            elif intent == "goodbye" and not says_goodbye(text):
+                # "gpa cutoff for new grad?" read as a goodbye from the n-grams.
+                self._drop_top(message)
             elif intent == "check_my_status" and opens_as_a_process_question(text):
                 # "if I withdraw my application, will it hurt my chances?": not a look-up.
                 self._drop_top(message)

@@ -469,8 +469,11 @@ _PRACTICE_CUE = re.compile(
 
 
 # "try again", "can I have another attempt?": a retry says so; "won't that count against me?" is not one.
+# "again" of an answer ("let me try that answer again"), not of applying ("does a past rejection count
+# against me if i apply again?").
 _RETRY_CUE = re.compile(
-    r"\b(?:again|retry|redo|re-?do|re-?write|rewrite|re-?try|another\s+(?:go|try|attempt|shot)|one\s+more\s+(?:time|go|try))\b",
+    r"\b(?:retry|redo|re-?do|re-?write|rewrite|re-?try|another\s+(?:go|try|attempt|shot)|one\s+more\s+(?:time|go|try))\b"
+    r"|\b(?:try|go|attempt|answer|do|redo|write|say|tell|start|question|that|it|this)\b(?:\s+\w+){0,2}\s+again\b",
     re.IGNORECASE,
 )
 
@@ -574,8 +577,45 @@ _PERSON_CUE = re.compile(
 )
 
 
+# "is it ok to talk to amazon recruiters?" (a government employee) asks whether something is allowed.
+_PERMISSION = re.compile(
+    r"\b(?:is\s+it|it'?s|is\s+that)\s+(?:ok(?:ay)?|allowed|fine|legal|permitted)\s+(?:for\s+me\s+)?to\b"
+    r"|\bam\s+i\s+(?:even\s+)?allowed\s+to\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_a_person(text: str) -> bool:
-    return bool(_PERSON_CUE.search(text))
+    return bool(_PERSON_CUE.search(text)) and not _PERMISSION.search(text)
+
+
+# "bye", "that's all", "gotta go": a goodbye says so; "gpa cutoff for new grad?" is no goodbye.
+_GOODBYE_CUE = re.compile(
+    r"\b(?:bye|goodbye|cya|see\s+(?:you|ya)|that'?s\s+(?:all|it|everything)|done|later|gotta\s+go|gtg|have\s+to\s+go"
+    r"|good\s+night|nice\s+day|good\s+one|take\s+care|signing\s+off|peace|ttyl|farewell|next\s+time|all\s+set"
+    r"|nothing\s+else|will\s+be\s+all|end\s+chat|leaving|night|talk\s+to\s+you|thanks|thank\s+you|cheers)\b",
+    re.IGNORECASE,
+)
+
+
+def says_goodbye(text: str) -> bool:
+    return bool(_GOODBYE_CUE.search(text))
+
+
+# A look-up of one's own application names the candidate or the application, or asks for news of it;
+# "rsu vesting schedule still 5/15/40/40 or did they change it" does neither.
+_OWN_STATUS_CUE = re.compile(
+    r"\b(?:my|mine|me|i|i'm|im|i've|ive|i'd|status|application|applications|app|apps|candidacy|news|update|updates"
+    r"|word|heard|hear|progress|stage|where|rejected|offer|result|results|decision|outcome|stand|standing|yet"
+    r"|waiting|wait|happening|happened|pending|through|passed|moved|moving|back"
+    # Which application, when the look-up asks ("the dallas one", "the second", "the SDE role").
+    r"|one|first|second|third|last|both|role|job|position|req|requisition)\b",
+    re.IGNORECASE,
+)
+
+
+def names_own_application(text: str) -> bool:
+    return bool(_OWN_STATUS_CUE.search(text))
 
 
 # "sign me up for job alerts", "keep me posted about roles like these": joining the talent community says

@@ -9,12 +9,15 @@ from rasa_ext.components.message_checks import (
     asks_about_own_application,
     asks_for_a_person,
     asks_to_join,
+    asks_to_retry,
     asks_to_stop,
     asks_where_to_check_status,
     has_foreign_signs,
     is_non_english,
     is_not_a_question,
     names_a_subject,
+    names_own_application,
+    says_goodbye,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -103,6 +106,23 @@ def test_every_stop_capabilities_request_human_and_join_training_example_passes_
     assert [e for e in examples("capabilities") if names_a_subject(e)] == []
     assert [e for e in examples("request_human") if not asks_for_a_person(e)] == []
     assert [e for e in examples("join_talent_community") if not asks_to_join(e)] == []
+    assert [e for e in examples("goodbye") if not says_goodbye(e)] == []
+    assert [e for e in examples("practice_retry") if not asks_to_retry(e)] == []
+    assert [e for e in examples("check_my_status") if not names_own_application(e)] == []
+    assert [e for e in examples("request_human") if not asks_for_a_person(e)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("gpa cutoff for new grad?", says_goodbye),
+        ("does a past rejection count against me if i apply again?", asks_to_retry),
+        ("rsu vesting schedule still 5/15/40/40 or did they change it", names_own_application),
+        ("I'm a federal employee. is it ok to talk to amazon recruiters?", asks_for_a_person),
+    ],
+)
+def test_messages_nlu_misread_lack_the_words_of_the_intent(text, check):
+    assert not check(text)
 
 
 @pytest.mark.parametrize(
