@@ -428,13 +428,24 @@ class ActionSearchJobs(Action):
         before = shown if more else 0
         criteria = result.get("criteria") or {}
         maybe_question = not found or _nearly_a_hiring_question(tracker)
-        if maybe_question and not more and not _names_where(criteria) and not _asks_for_listings(text):
+        # "are aws jobs remote or is it full RTO now?" names remote work but asks something else.
+        named_but_asks_else = _names_where(criteria) and not found and bool(_ASKS_ELSE.search(text))
+        if (
+            maybe_question
+            and not more
+            and (not _names_where(criteria) or named_but_asks_else)
+            and not _asks_for_listings(text)
+        ):
             # "any insider tips from recruiters?", "I'm interested in both a PM job and a data engineer
             # job, is that allowed?": NLU heard a job search, but no job has
             # those words and no place narrowed it (or NLU nearly took it for a hiring question, and
             # "recruiters" found recruiter jobs); when the knowledge answers the message, that is what
-            # was asked ("no open framework recommend mistakes jobs" never is).
-            answered = await _answer_instead(dispatcher, tracker, text, intent)
+            # was asked ("no open framework recommend mistakes jobs" never is). Nothing found for a
+            # "role" of many words ("is aws in a hiring freeze rn? heard rumors on blind") is no search
+            # at all: the knowledge's refusal, with the offer of a person, not "no open aws freeze
+            # heard rumors blind jobs".
+            refuse = not found and len(str(criteria.get("q") or "").split()) >= NOT_A_ROLE_WORDS
+            answered = await _answer_instead(dispatcher, tracker, text, intent, refuse=refuse)
             if answered is not None:
                 return [SlotSet("job_search", criteria), SlotSet("job_shown", 0.0), *answered]
         if found:
@@ -478,6 +489,9 @@ def _asks_for_listings(text: str) -> bool:
     return bool(_LISTINGS.search(text)) and not _ASKS_ELSE.search(text)
 
 
+# A job search whose role has this many words and matches no job is not a job search ("aws freeze heard
+# rumors blind"); titles of that length ("senior data center operations technician") are found.
+NOT_A_ROLE_WORDS = 4
 # NLU's hiring question this close behind its job search: either could be meant.
 NEAR_HIRING_QUESTION = 0.15
 
@@ -497,10 +511,10 @@ def _names_where(criteria: dict[str, Any]) -> bool:
 
 
 async def _answer_instead(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: str | None
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: str | None, refuse: bool = False
 ) -> list[EventType] | None:
     """The knowledge's answer to a message, replied with its slot events; None (nothing said) when the
-    knowledge would not answer it or cannot be reached."""
+    knowledge would not answer it or cannot be reached. With `refuse`, its refusal is replied too."""
     try:
         result = await get_client().search(
             text, tracker.get_slot("last_question"), None, intent, tracker.sender_id, conversation_context(tracker)
@@ -508,6 +522,10 @@ async def _answer_instead(
     except ServiceUnavailable as exc:
         log.warning("knowledge search failed: %s", exc)
         return None
+    if refuse and result.get("decision") == "fallback":
+        again = tracker.get_slot("topic_refused") is True
+        dispatcher.utter_message(response="utter_not_covered_again" if again else "utter_not_covered")
+        return context_events(result)
     if result.get("decision") != "answer":
         return None
     dispatcher.utter_message(json_message=answer_payload(result))

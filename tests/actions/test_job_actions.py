@@ -247,6 +247,32 @@ def test_nothing_found_and_no_answer_in_the_knowledge_says_nothing_was_found(sta
     assert stand_in.requests[1]["path"] == "/api/internal/search"
 
 
+def test_nothing_found_for_many_words_the_knowledge_does_not_answer_is_its_refusal(stand_in):
+    # "is aws in a hiring freeze rn? heard rumors on blind": no search at all; the offer of a person, not
+    # "no open aws freeze heard rumors blind jobs".
+    criteria = {**SEATTLE, "q": "aws freeze heard rumors blind", "location": ""}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    text = "is aws in a hiring freeze rn? heard rumors on blind"
+    messages, events = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+    assert [m.get("response") for m in messages] == ["utter_not_covered"]
+    assert ("job_search", criteria) in [(e["name"], e["value"]) for e in events]
+
+
+def test_nothing_found_in_a_named_place_for_a_question_about_something_else_asks_the_knowledge(stand_in):
+    criteria = {**SEATTLE, "q": "aws full rto", "location": "", "remote": True}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    messages, _ = asyncio.run(
+        stand_in.run(
+            ActionSearchJobs(), tracker("are aws jobs remote or is it full RTO now", intent="search_jobs"), DOMAIN
+        )
+    )
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/jobs/search", "/api/internal/search"]
+    # Three words of a role: "none open" stays the reply when the knowledge has nothing either.
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+
+
 def test_refining_with_no_search_yet_is_a_question_the_knowledge_answers(stand_in):
     from actions.actions import ActionRefineJobs
 
