@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -70,6 +70,8 @@ _QUANTITY_HEADINGS = {
     "duration": re.compile(r"\bhow long\b|\btakes?\b", re.IGNORECASE),
     "count": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
 }
+# How long a thing takes, not how soon something follows it.
+_LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # "they", "them", "each", "both": what the last answer listed, as a whole.
 _PLURAL_BACK = re.compile(r"\b(?:they|them|those|these|each|both|either)\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
@@ -258,17 +260,31 @@ class KnowledgeService:
         return None
 
     def _listed_stating(self, query: str, decision: Decision, ctx: Context | None) -> list[Passage]:
-        """For a quantity asked with a plural pronoun of an answer that listed topics ("how long do they
-        take?"), the section of each listed topic that states it; empty when the question names its own
-        subject, or the answer was not from the topic that listed them."""
-        if ctx is None or not ctx.listed or not decision.passages or decision.passages[0].doc != ctx.doc:
+        """For a quantity asked of the topics an answer lists, the section of each listed topic headed
+        with it ("How long the work style assessment takes"): "how long do they take?" after the answer
+        naming the two assessments, or "how much time should I block for the OAs?" answered by the
+        topic that lists them. Empty when the answer is from no such topic (or, in a conversation, a
+        topic other than the current one asked without a plural pronoun)."""
+        if not decision.passages:
             return []
-        if not _PLURAL_BACK.search(query):
+        top = decision.passages[0]
+        kind = answer_type.wanted(query) or ""
+        heading = _QUANTITY_HEADINGS.get(kind)
+        # "how soon after the assessments do they schedule it?" is a wait, not how long each one takes.
+        if heading is None or not (_LENGTH_ASKED if kind == "duration" else heading).search(query):
             return []
+        if ctx is not None and ctx.listed and top.doc == ctx.doc and _PLURAL_BACK.search(query):
+            listed: Sequence[str] = ctx.listed
+        else:
+            listed = self.index.lists_of.get(top.doc, [])
         found = []
-        for doc in ctx.listed:
+        for doc in listed:
             section = next(
-                (sec for sec in self.index.doc_sections.get(doc, []) if answer_type.answers(query, [_stated(sec)])),
+                (
+                    sec
+                    for sec in self.index.doc_sections.get(doc, [])
+                    if heading.search(sec.heading) and answer_type.answers(query, [_stated(sec)])
+                ),
                 None,
             )
             if section is not None:

@@ -478,6 +478,24 @@ def test_a_quantity_asked_of_what_the_last_answer_listed_is_each_listed_topics(w
     assert {p.doc for p in how_long.passages} == {"knowledge/style.md", "knowledge/sample.md"}
 
 
+def test_a_length_asked_of_a_topic_that_lists_others_is_each_listed_topics(write_doc, tmp_path, embedder):
+    from api.knowledge.search import Decision, Passage
+
+    docs = dict(LINKED_DOCS)
+    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    overview = Passage.of(next(s for s in svc.index.sections if s.doc == "knowledge/assessments.md"), 0.6, 0.6)
+
+    def answered(question: str) -> Decision:
+        return svc._states_what_is_asked(question, Decision("answer", [overview], [overview]), None)
+
+    decision = answered("how much time should i block in total for the assessments?")
+    assert decision.kind == "answer"
+    assert {p.doc for p in decision.passages} == {"knowledge/style.md", "knowledge/sample.md"}
+    # How soon something follows them is no length of theirs: not stated, refused.
+    assert answered("how soon after the assessments do they call me?").kind == "fallback"
+
+
 def test_the_other_people_of_a_topic_are_not_the_other_listed_item(write_doc, tmp_path, embedder):
     docs = dict(LINKED_DOCS)
     docs["loop.md"] = docs["loop.md"].replace(
