@@ -159,9 +159,10 @@ def listed_named(text: str, ctx: Context, lists_of: dict[str, list[str]]) -> str
 
 # "no, I meant after the final loop": the candidate repeats the last question about another subject.
 # "sorry, the phone one" / "no, the work sample one" says the same without "meant".
+# Openers may pile up: "no sorry i meant the work style one", "oops, my bad, the phone one".
 _CORRECTION = re.compile(
-    r"^\W*(?:no+|nope|sorry|actually|wait)?\W*(?:i\s+)?(?:meant|mean)\b"
-    r"|^\W*(?:no+|nope|sorry|actually|wait)\W+the\s+[\w\s-]{1,30}?\s+one\W*$",
+    r"^\W*(?:(?:no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad)\W+)*(?:i\s+)?(?:meant|mean)\b"
+    r"|^\W*(?:(?:no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad)\W+)+the\s+[\w\s-]{1,30}?\s+one\W*$",
     re.IGNORECASE,
 )
 

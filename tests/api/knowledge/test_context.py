@@ -148,7 +148,10 @@ def test_a_bare_reference_is_only_the_reference(message, bare):
         ("no i meant after the final loop", True),
         ("sorry, I meant the phone one", True),
         ("I mean the work sample", True),
+        ("no sorry i meant the work style one", True),
+        ("oops, my bad, the phone one", True),
         ("what do you mean by bar raiser?", False),
+        ("no the answer was fine", False),
         ("no thanks", False),
     ],
 )
