@@ -1,9 +1,9 @@
 """Command line for interview practice.
 
 python -m api.practice check      check practice/*.md (file:line: message); exit 1 on a problem
-python -m api.practice train      fit the sentence-role classifier on eval/practice/train.yaml and train-2.yaml
+python -m api.practice train      fit the sentence-role classifier on eval/practice/train*.yaml (dataset.TRAINING)
                                   (--compare: print each variant's figures on the dev part first)
-python -m api.practice eval       the figures on the dev and the three held-out parts, and the review time
+python -m api.practice eval       the figures on the dev part and every held-out part, and the review time
 python -m api.practice measure    the figures on the dev part and 6-fold cross-validation over train+dev
                                   only (never a held-out part), and the review time: for tuning
 """
@@ -243,7 +243,15 @@ HELD_OUT = (
     ("holdout-3", "held-out 3, fresh (written before the last change, never tuned on)"),
     *(
         (f"holdout-{n}", f"held-out {n}, blind (written before the {nth} round by someone who never saw the code)")
-        for n, nth in ((4, "fourth"), (5, "fifth"), (6, "sixth"), (7, "seventh"), (8, "eighth"), (9, "ninth"))
+        for n, nth in (
+            (4, "fourth"),
+            (5, "fifth"),
+            (6, "sixth"),
+            (7, "seventh"),
+            (8, "eighth"),
+            (9, "ninth"),
+            (10, "tenth"),
+        )
     ),
 )
 

@@ -203,7 +203,13 @@ _TASK_MARKERS = re.compile(
     r"((i|we) |and )had (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to|"
     r"gave (me|us) (only |just )?(a|an|one|two|three|four|five|six|\d+) (minutes?|hours?|days?|weeks?|months?) to|"
     # "I wanted patients to get through more easily", "I wanted more members to come": an aim.
-    r"(i|we) wanted (\w+ ){1,3}to)\b",
+    r"(i|we) wanted (\w+ ){1,3}to|"
+    # "the ask was", "my quota for the year was", "I owned the migration", "my manager gave me the goal of",
+    # "the VP wanted it under 40", "it was my call whether", "I was the one responsible for".
+    r"the ask (was|is)|my (\w+ )?quota( for the \w+)? (was|is)|i owned|"
+    r"(gave|set|handed) (me|us) (the|a|an) (\w+ )?(goal|target|task|job|challenge|deadline)|"
+    r"wanted (it|them|this|that|the \w+) (under|below|above|down|up|done|fixed|finished|in line|back|cut|halved)|"
+    r"it was my (call|decision) (whether|to)|i was the (only )?one (responsible|in charge))\b",
     re.I,
 )
 
