@@ -642,7 +642,10 @@ def asks_to_practise(text: str) -> bool:
 # declined?", "how often does the portal update my status?") is about the process, not a request to
 # look my application up, though it names it.
 _PROCESS_OPENING = re.compile(
-    r"^\W*(?:if\s+i|once\s+i|can\s+i\s+ask|how\s+often|will\s+(?:it|that|this)\s+(?:hurt|affect|count))\b",
+    r"^\W*(?:if\s+i|once\s+i|can\s+i\s+ask|how\s+often|will\s+(?:it|that|this)\s+(?:hurt|affect|count)"
+    # "can i edit my application after i submit": whether a thing can be done, not a look-up.
+    r"|(?:can|could|am\s+i\s+able\s+to|is\s+it\s+possible\s+to)\s+(?:i\s+)?(?:edit|change|update|withdraw|modify"
+    r"|fix|add\s+to|remove|delete|cancel|resubmit|re-?submit|reapply|re-?apply)\b)",
     re.IGNORECASE,
 )
 

@@ -177,6 +177,8 @@ def test_a_question_opening_as_a_condition_or_about_how_things_are_done_is_not_a
         "if I withdraw my application will it hurt my chances later?",
         "Can I ask for feedback on why my application was declined?",
         "how often does the candidate portal update my application status?",
+        "can i edit my application after i submit",
+        "is it possible to withdraw my application?",
     ):
         message = classified(text, ("check_my_status", 0.9), ("out_of_scope", 0.05))
         MessageGuard().process([message])

@@ -17,6 +17,7 @@ from rasa_ext.components.message_checks import (
     is_not_a_question,
     names_a_subject,
     names_own_application,
+    opens_as_a_process_question,
     says_goodbye,
 )
 
@@ -109,6 +110,7 @@ def test_every_stop_capabilities_request_human_and_join_training_example_passes_
     assert [e for e in examples("goodbye") if not says_goodbye(e)] == []
     assert [e for e in examples("practice_retry") if not asks_to_retry(e)] == []
     assert [e for e in examples("check_my_status") if not names_own_application(e)] == []
+    assert [e for e in examples("check_my_status") if opens_as_a_process_question(e)] == []
     assert [e for e in examples("request_human") if not asks_for_a_person(e)] == []
 
 
