@@ -643,9 +643,12 @@ def asks_to_practise(text: str) -> bool:
 # look my application up, though it names it.
 _PROCESS_OPENING = re.compile(
     r"^\W*(?:if\s+i|once\s+i|can\s+i\s+ask|how\s+often|will\s+(?:it|that|this)\s+(?:hurt|affect|count)"
-    # "can i edit my application after i submit": whether a thing can be done, not a look-up.
-    r"|(?:can|could|am\s+i\s+able\s+to|is\s+it\s+possible\s+to)\s+(?:i\s+)?(?:edit|change|update|withdraw|modify"
-    r"|fix|add\s+to|remove|delete|cancel|resubmit|re-?submit|reapply|re-?apply)\b)",
+    r")\b"
+    # "can i edit my application after i submit", "...wifi died halfway thru, can i retake it??": whether a
+    # thing can be done, not a look-up, wherever the question starts.
+    r"|(?:^|[^\w\s]\s*|\b(?:so|but|and)\s+)(?:can|could|am\s+i\s+able\s+to|is\s+it\s+possible\s+to)\s+(?:i\s+)?"
+    r"(?:edit|change|update|withdraw|modify|fix|add\s+to|remove|delete|cancel|resubmit|re-?submit|reapply|re-?apply"
+    r"|retake|re-?take|redo|re-?do|reschedule|postpone)\b",
     re.IGNORECASE,
 )
 

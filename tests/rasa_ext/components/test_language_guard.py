@@ -179,6 +179,7 @@ def test_a_question_opening_as_a_condition_or_about_how_things_are_done_is_not_a
         "how often does the candidate portal update my application status?",
         "can i edit my application after i submit",
         "is it possible to withdraw my application?",
+        "bombed the OA last week bc my wifi died halfway thru 😭 can i retake it??",
     ):
         message = classified(text, ("check_my_status", 0.9), ("out_of_scope", 0.05))
         MessageGuard().process([message])
