@@ -409,7 +409,12 @@ _OWN_APPLICATION = re.compile(
     r"|\b(?:did|has|have)\s+(?:amazon|aws|they|anyone|someone|a\s+recruiter|the\s+(?:hiring\s+)?team)\s+(?:even\s+)?(?:look(?:ed)?\s+at|seen?|review(?:ed)?|open(?:ed)?)\s+my\b"
     r"|\bany\s+(?:news|updates?|word)\s+(?:on|about)\s+my\b"
     r"|\bwhat'?s\s+happening\s+with\s+(?:it|mine|my)\b|\bwhat\s+(?:actually\s+)?happened\s+with\s+my\b|\bhow'?s\s+my\s+(?:app|application)\b"
-    r"|\b(?:have|did)\s+they\s+schedule(?:d)?\s+my\b|\bconfirm\s+(?:that\s+|whether\s+)?my\s+(?:application|app|submission)\b",
+    r"|\b(?:have|did)\s+they\s+schedule(?:d)?\s+my\b|\bconfirm\s+(?:that\s+|whether\s+)?my\s+(?:application|app|submission)\b"
+    # "was i rejected?", "any news for me 🙂 applied for solutions architect...", "can you tell me if the hiring
+    # team picked someone for the devops role i applied to?"
+    r"|\b(?:was|were|have|am)\s+i\s+(?:been\s+)?(?:rejected|declined|turned\s+down|shortlisted|selected|hired|accepted|successful)\b"
+    r"|\bany\s+(?:news|updates?|word)\s+for\s+me\b"
+    r"|\btell\s+me\s+(?:if|whether)\b[^?.!]{0,80}\bi\s+applied\b",
     re.IGNORECASE,
 )
 
@@ -593,7 +598,8 @@ def asks_for_a_person(text: str) -> bool:
 _GOODBYE_CUE = re.compile(
     r"\b(?:bye|goodbye|cya|see\s+(?:you|ya)|that'?s\s+(?:all|it|everything)|done|later|gotta\s+go|gtg|have\s+to\s+go"
     r"|good\s+night|nice\s+day|good\s+one|take\s+care|signing\s+off|peace|ttyl|farewell|next\s+time|all\s+set"
-    r"|nothing\s+else|will\s+be\s+all|end\s+chat|leaving|night|talk\s+to\s+you|thanks|thank\s+you|cheers)\b",
+    r"|nothing\s+else|will\s+be\s+all|end\s+chat|leaving|night|talk\s+to\s+you|thanks|thank\s+you|cheers"
+    r"|have\s+a\s+(?:good|nice|great|lovely)\b)\b",
     re.IGNORECASE,
 )
 

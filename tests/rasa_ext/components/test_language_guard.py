@@ -80,6 +80,9 @@ def test_a_question_about_my_own_application_read_as_a_hiring_question_or_a_job_
         ("lmk if im through to the phone interview stage for the BIE job pls", "ask_hiring"),
         ("whats the verdict on my phone interview from friday? sales rep role in chicago", "search_jobs"),
         ("just wondering where i'm at with that one, is someone actually looking at it", "ask_hiring"),
+        ("was i rejected? my candidate page looks different today and im freaking out", "out_of_scope"),
+        ("hi! just wondering if there's any news for me 🙂 applied for solutions architect in London", "search_jobs"),
+        ("can you tell me if the hiring team picked someone for the devops role i applied to?", "out_of_scope"),
     ):
         message = classified(text, (top, 0.9), ("check_my_status", 0.05))
         MessageGuard().process([message])
@@ -89,6 +92,7 @@ def test_a_question_about_my_own_application_read_as_a_hiring_question_or_a_job_
         "where do i check my application status",
         "how do I know if my application was rejected?",
         "my recruiter ghosted me for 2 weeks, who else can i contact",
+        "will i be told if i was rejected?",
     ):
         message = classified(text, ("ask_hiring", 0.9), ("check_my_status", 0.05))
         MessageGuard().process([message])
