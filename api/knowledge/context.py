@@ -331,6 +331,16 @@ GENERIC = frozenset(
         "hmm",
         "um",
         "oh",
+        # "are they from the team im joining?": the candidate, as "I" is.
+        "im",
+        "ive",
+        "m",
+        # "right now", "at the moment", "to be honest", "not gonna lie", "in my opinion".
+        "rn",
+        "atm",
+        "tbh",
+        "ngl",
+        "imo",
     ]
 )
 

@@ -112,7 +112,9 @@ _COMPANY = re.compile(r"\b(amazon|aws)('s)?\b", re.IGNORECASE)
 
 # Chat fillers say nothing of what is asked, yet weigh in the vector like any word: "ok whatever whats
 # the first step anyway" scored 0.28 against the 0.44 of "what's the first step".
-_FILLER = re.compile(r"\b(?:whatever|anyways?|lol|lmao|haha|tho|btw|pls|plz|hmm+|um+|uh+)\b", re.IGNORECASE)
+_FILLER = re.compile(
+    r"\b(?:whatever|anyways?|lol|lmao|haha|tho|btw|pls|plz|hmm+|um+|uh+|rn|atm|tbh|ngl|imo)\b", re.IGNORECASE
+)
 
 
 def strip_company(query: str) -> str:

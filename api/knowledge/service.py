@@ -497,13 +497,16 @@ class KnowledgeService:
 
     @staticmethod
     def _names_another_topic(words: frozenset[str], everything: list[Passage], ctx: Context) -> bool:
-        """Whether a follow-up's words are the title or heading of another topic's best section."""
+        """Whether a follow-up's words are the title or heading of another topic's best section, and name
+        it whole: "so it's the phone interview?" does; "so its online?" (after the interviews are held
+        virtually) is one word of two topics' titles, the online application's and assessments'."""
         named = everything[0] if everything else None
         return (
             named is not None
             and named.doc != ctx.doc
             and bool(words)
             and words <= set(tokenize(f"{named.title} {named.heading}"))
+            and content_words(named.title) <= words
         )
 
     def _step_after_named(self, query: str, ctx: Context) -> tuple[Passage | None, Passage | None]:

@@ -253,3 +253,8 @@ def test_the_other_listed_item_is_not_the_other_people_of_the_topic():
     assert resolve("and the other one?", ctx).kind == "ordinal"
     assert resolve("is the other harder?", ctx).kind == "ordinal"
     assert resolve("and the other interviewers are who", ctx).kind != "ordinal"
+
+
+def test_chat_abbreviations_and_the_candidate_name_nothing():
+    assert content_words("i work for the federal govt rn, tbh") == {"work", "federal", "govt"}
+    assert content_words("are they from the team im joining?") == {"team", "joining"}

@@ -540,3 +540,23 @@ def test_a_question_about_several_of_a_kind_is_answered_by_the_topic_listing_the
         assert answered(question, 0.61) == "knowledge/assessments.md", question
     assert answered("what does the work style assessment ask?", 0.61) == "knowledge/style.md"  # that one
     assert answered("what are the 2 assessment types?", 0.5) == "knowledge/style.md"  # the overview is far
+
+
+def test_a_restatement_with_one_word_of_other_topics_titles_is_about_what_was_just_said(write_doc, tmp_path, embedder):
+    docs = dict(IN_PERSON_DOCS)
+    docs["apply.md"] = (
+        "---\ntitle: Online application\nupdated: 2026-01-01\n---\n## Completing the online application\n"
+        "The online instructions walk you through the application.\n"
+    )
+    docs["assessments.md"] = (
+        "---\ntitle: Online assessments\nupdated: 2026-01-01\n---\n## Types of online assessments\n"
+        "There are two online assessments.\n"
+    )
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    # "online" is one word of two topics' titles; the candidate checks their reading of "held virtually".
+    first, restated = talk(svc, "are the final interviews done in an office?", "so its online?")
+    assert first.passages[0].id == "loop#whether-in-person-interviews-are-virtual"
+    assert restated.kind == "answer" and restated.passages[0].id == first.passages[0].id
+    # Naming another topic whole still goes there.
+    _, other = talk(svc, "are the final interviews done in an office?", "so it's the online application?")
+    assert other.passages[0].doc == "knowledge/apply.md"
