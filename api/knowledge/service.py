@@ -70,6 +70,12 @@ _QUANTITY_HEADINGS = {
     "duration": re.compile(r"\bhow long\b|\btakes?\b", re.IGNORECASE),
     "count": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
 }
+# "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
+_DESCRIBED_ONE = re.compile(
+    r"^\W*(?:(?:and|ok|okay|so|but|what\s+about|how\s+about)\W+)*the\s+(?:one|ones)\s+"
+    r"((?:about|with|on|where|that|for)\b[\w\s'-]{2,60}?)\W*$",
+    re.IGNORECASE,
+)
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # "they", "them", "each", "both": what the last answer listed, as a whole.
@@ -389,6 +395,15 @@ class KnowledgeService:
                 within.sort(key=lambda p: p.id != parallel)
             if within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
+        described = self._described_item(query, ctx)
+        if described is not None:
+            # "and the one about culture?" after the work sample's duration: the listed topic it
+            # describes, asked the last question again (its duration), as "and the first?" is.
+            within = [p for p in everything if p.doc == described]
+            parallel = self._parallel(ctx.section, described)
+            within.sort(key=lambda p: p.id != parallel)
+            if within:
+                return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
         if (
             resolved.kind == "own"
             and ctx.doc
@@ -560,6 +575,25 @@ class KnowledgeService:
         if at == 0 or process[at - 1] not in index.doc_sections:
             return None
         return Passage.of(index.doc_sections[process[at - 1]][0], 1.0, 1.0)
+
+    def _described_item(self, query: str, ctx: Context) -> str | None:
+        """The listed topic a bare "and the one about culture?" / "the one with the chart questions?"
+        describes: of what the last answer listed, the one other than the current topic whose text states
+        the most of the description's words; None for any other message or no such topic."""
+        m = _DESCRIBED_ONE.match(query.strip())
+        if m is None or not ctx.listed:
+            return None
+        words = content_words(m.group(1))
+        if not words:
+            return None
+        scored = []
+        for doc in ctx.listed:
+            if doc == ctx.doc:
+                continue
+            text = " ".join(self._says(Passage.of(sec, 0.0, 0.0)) for sec in self.index.doc_sections.get(doc, []))
+            scored.append((addresses(words, text), doc))
+        best = max(scored, default=(0, None))
+        return best[1] if best[0] > 0 else None
 
     def _parallel(self, section_id: str | None, doc: str | None) -> str | None:
         """The section of `doc` that says for its topic what `section_id` said for its own: the one whose

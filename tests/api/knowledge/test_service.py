@@ -560,3 +560,14 @@ def test_a_restatement_with_one_word_of_other_topics_titles_is_about_what_was_ju
     # Naming another topic whole still goes there.
     _, other = talk(svc, "are the final interviews done in an office?", "so it's the online application?")
     assert other.passages[0].doc == "knowledge/apply.md"
+
+
+def test_a_listed_item_described_by_what_it_is_is_asked_the_last_question_again(write_doc, tmp_path, embedder):
+    docs = dict(LINKED_DOCS)
+    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    _, second, described = talk(
+        svc, "what types of assessments are there?", "how long is the second one?", "and the one about culture?"
+    )
+    assert second.passages[0].id == "sample#how-long-it-takes"
+    assert described.kind == "answer" and described.passages[0].id == "style#how-long-it-takes"
