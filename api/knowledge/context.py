@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from api.knowledge.index import stem, tokenize
+from api.knowledge.index import stem, tokenize, without_recall
 
 Kind = Literal["next", "ordinal", "elliptical", "own"]
 
@@ -331,6 +331,15 @@ GENERIC = frozenset(
         "hmm",
         "um",
         "oh",
+        # "what are the two kinds again", "does everyone get both": what the topic listed, as "they" is.
+        "kinds",
+        "types",
+        "type",
+        "sorts",
+        "both",
+        "two",
+        "were",
+        "was",
         # "are they from the team im joining?": the candidate, as "I" is.
         "im",
         "ive",
@@ -352,21 +361,9 @@ _IN_PERSON = re.compile(r"\bin[- ]person\b", re.IGNORECASE)
 _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|will|would)\s+(?:it|that|this|they)\s+work\b", re.IGNORECASE)
 
 
-# "oh wait, how long do they take again?": a candidate recalling what was said; neither "wait" at the
-# start nor "again" at the end of a question word's question names anything ("can I take it again?" does).
-_RECALLING = re.compile(
-    r"^(\W*(?:(?:oh|ok|okay|so|and|but|hmm+|um+)\W+)*)wait\b(?=\W+(?:how|what|whats|what's|when|where|who|which)\b)",
-    re.IGNORECASE,
-)
-_AGAIN = re.compile(
-    r"^(\W*(?:(?:oh|ok|okay|so|and|but|hmm+|um+)\W+)*(?:how|what|whats|what's|when|where|who|which)\b.*?)\bagain\W*$",
-    re.IGNORECASE,
-)
-
-
 def content_words(query: str) -> frozenset[str]:
     query = _HOW_IT_WORKS.sub(" ", query)
-    query = _AGAIN.sub(r"\1", _RECALLING.sub(r"\1", query))
+    query = without_recall(query)
     words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
     # "person" is generic ("which person do I ask?"), but "in person" names how interviews are held.
     return words | {"person"} if _IN_PERSON.search(query) else words

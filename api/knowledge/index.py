@@ -117,6 +117,23 @@ _FILLER = re.compile(
 )
 
 
+# "oh wait, how long do they take again?": a candidate recalling what was said; neither "wait" at the
+# start nor "again" at the end of a question word's question names anything ("can I take it again?" does).
+_RECALLING = re.compile(
+    r"^(\W*(?:(?:oh|ok|okay|so|and|but|hmm+|um+)\W+)*)wait\b(?=\W+(?:how|what|whats|what's|when|where|who|which)\b)",
+    re.IGNORECASE,
+)
+_AGAIN = re.compile(
+    r"^(\W*(?:(?:oh|ok|okay|so|and|but|hmm+|um+)\W+)*(?:how|what|whats|what's|when|where|who|which)\b.*?)\bagain\W*$",
+    re.IGNORECASE,
+)
+
+
+def without_recall(query: str) -> str:
+    """The question without the words of recalling it ("oh wait", "... again")."""
+    return _AGAIN.sub(r"\1", _RECALLING.sub(r"\1", query))
+
+
 def strip_company(query: str) -> str:
     """Every section is about AWS, so the company's name tells nothing about which one is meant, yet
     the model weighs it heavily ("Does Amazon care about..." matched a section that repeats "Amazon");

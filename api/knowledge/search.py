@@ -12,7 +12,7 @@ import numpy as np
 from api.knowledge.context import Context
 from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder
-from api.knowledge.index import KnowledgeIndex, strip_company, tokenize
+from api.knowledge.index import KnowledgeIndex, strip_company, tokenize, without_recall
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,9 @@ class Decision:
 
 def search_text(index: KnowledgeIndex, query: str) -> str:
     """What is embedded and matched for a question: spelt right, without the company's name, and with
-    the meaning of the candidates' own terms the glossary knows ("the OA (online assessment)")."""
-    return index.glossary.expand(strip_company(index.speller.correct(query)))
+    the meaning of the candidates' own terms the glossary knows ("the OA (online assessment)"), and
+    without the words of recalling it ("what were the types again")."""
+    return index.glossary.expand(strip_company(without_recall(index.speller.correct(query))))
 
 
 # "Besides the work style one, what's the other assessment?": the phrase after the cue names what the

@@ -350,7 +350,14 @@ class KnowledgeService:
         index = self.index
         params = self.params
         resolved = resolve(query, ctx)
-        if ctx.refused and resolved.kind == "elliptical" and not resolved.content and answer_type.wanted(query) is None:
+        if (
+            ctx.refused
+            and resolved.kind == "elliptical"
+            and not resolved.content
+            and answer_type.wanted(query) is None
+            # "what are the two kinds again?" asks what the topic listed, not about the refused question.
+            and not _ASKS_SEVERAL.search(query)
+        ):
             # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
             # asking a quantity ("ok. how long is it?") asks it of the topic.

@@ -258,3 +258,9 @@ def test_the_other_listed_item_is_not_the_other_people_of_the_topic():
 def test_chat_abbreviations_and_the_candidate_name_nothing():
     assert content_words("i work for the federal govt rn, tbh") == {"work", "federal", "govt"}
     assert content_words("are they from the team im joining?") == {"team", "joining"}
+
+
+def test_what_the_topic_listed_names_nothing_of_its_own():
+    assert content_words("what are the two kinds again") == frozenset()
+    assert content_words("ok what were the types again") == frozenset()
+    assert content_words("does everyone get both") == {"everyone"}

@@ -571,3 +571,12 @@ def test_a_listed_item_described_by_what_it_is_is_asked_the_last_question_again(
     )
     assert second.passages[0].id == "sample#how-long-it-takes"
     assert described.kind == "answer" and described.passages[0].id == "style#how-long-it-takes"
+
+
+def test_after_a_refusal_asking_what_the_topic_listed_is_answered(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    _, refused, listed = talk(
+        svc, "what types of assessments are there?", "are they proctored?", "what are the two kinds again"
+    )
+    assert refused.kind == "fallback"
+    assert listed.kind == "answer" and listed.passages[0].doc == "knowledge/assessments.md"
