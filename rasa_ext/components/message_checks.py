@@ -604,8 +604,18 @@ _GOODBYE_CUE = re.compile(
 )
 
 
+# A question: a question mark, or a question word first ("gpa cutoff for new grad?", "what gpa do i need").
+_QUESTION_FORM = re.compile(
+    r"\?|^\W*(?:what|whats|when|where|which|who|whom|whose|why|how|is|are|am|do|does|did|can|could|will|would"
+    r"|should|shall|may|has|have)\b",
+    re.IGNORECASE,
+)
+
+
 def says_goodbye(text: str) -> bool:
-    return bool(_GOODBYE_CUE.search(text))
+    """False only for a question with no word of leaving: "gotta run", "adios", "signing out" are goodbyes
+    NLU knows from few examples; "gpa cutoff for new grad?" is not one."""
+    return bool(_GOODBYE_CUE.search(text)) or not _QUESTION_FORM.search(text)
 
 
 # A look-up of one's own application names the candidate or the application, or asks for news of it;

@@ -181,3 +181,8 @@ def test_every_non_english_training_example_shows_a_foreign_sign():
 @pytest.mark.parametrize("text", ["EEO laws info?", "OA tips?", "BR = ?", "SDE II loop prep"])
 def test_short_english_has_no_foreign_sign(text):
     assert not has_foreign_signs(text)
+
+
+@pytest.mark.parametrize("text", ["gotta run", "signing out", "adios", "take it easy", "i'm off", "bye!"])
+def test_a_goodbye_without_the_usual_words_is_still_a_goodbye_when_it_asks_nothing(text):
+    assert says_goodbye(text)
