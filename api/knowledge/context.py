@@ -44,8 +44,10 @@ class Resolved:
 
 
 _NEXT = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it)\W+)*"
+    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect)\W+)*"
     r"(?:(?:and\s+)?then\s+what|what(?:'s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+that|after\s+this|then)"
+    # "and the one after it", "what about the step after that"
+    r"|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+after\s+(?:that|this|it)"
     r"|(?:and\s+)?after\s+(?:that|this|those|these|them|it)(?:\s+one)?|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
     r"|what(?:'s|\s+is)\s+the\s+next\s+step|next\s+step|and\s+next|then|next)\b\W*$",
     re.IGNORECASE,

@@ -78,8 +78,6 @@ _DESCRIBED_ONE = re.compile(
 )
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
-# "they", "them", "each", "both": what the last answer listed, as a whole.
-_PLURAL_BACK = re.compile(r"\b(?:they|them|those|these|each|both|either)\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
 _ASKS_SEVERAL = re.compile(
     r"\b(?:types|kinds|sorts|both|difference|differences|compare)\b"
@@ -247,7 +245,7 @@ class KnowledgeService:
         chosen.uncovered = decision.uncovered
         return chosen
 
-    def _section_for_quantity(self, query: str, decision: Decision) -> Passage | None:
+    def _section_for_quantity(self, query: str, decision: Decision, ctx: Context | None = None) -> Passage | None:
         """A section headed with the kind of quantity asked ("How long ... takes") that states it, of the
         best section's document or within QUANTITY_MARGIN of it; the best-ranked such, or None."""
         kind = answer_type.wanted(query)
@@ -260,17 +258,20 @@ class KnowledgeService:
         candidates += [
             scored.get(sec.id) or Passage.of(sec, 0.0, 0.0) for sec in self.index.doc_sections.get(top.doc, [])
         ]
+        if ctx is not None and ctx.doc and refers_back(query):
+            # "how many questions do they ask in it?" about the phone interview: its count, or none;
+            # never the number of assessments, however close that section scores.
+            candidates = [p for p in candidates if p.doc == ctx.doc or p.doc in ctx.listed]
         for p in candidates:
             if p.id != top.id and heading.search(p.heading) and answer_type.answers(query, [_stated(p)]):
                 return p
         return None
 
     def _listed_stating(self, query: str, decision: Decision, ctx: Context | None) -> list[Passage]:
-        """For a quantity asked of the topics an answer lists, the section of each listed topic headed
-        with it ("How long the work style assessment takes"): "how long do they take?" after the answer
-        naming the two assessments, or "how much time should I block for the OAs?" answered by the
-        topic that lists them. Empty when the answer is from no such topic (or, in a conversation, a
-        topic other than the current one asked without a plural pronoun)."""
+        """For a quantity asked of the topics an answer's topic lists, the section of each listed topic
+        headed with it ("How long the work style assessment takes"): "how long do they take?" after the
+        answer naming the two assessments, or "how much time should I block for the OAs?" answered by
+        the topic that lists them. Empty when the answer's topic lists nothing."""
         if not decision.passages:
             return []
         top = decision.passages[0]
@@ -279,10 +280,9 @@ class KnowledgeService:
         # "how soon after the assessments do they schedule it?" is a wait, not how long each one takes.
         if heading is None or not (_LENGTH_ASKED if kind == "duration" else heading).search(query):
             return []
-        if ctx is not None and ctx.listed and top.doc == ctx.doc and _PLURAL_BACK.search(query):
-            listed: Sequence[str] = ctx.listed
-        else:
-            listed = self.index.lists_of.get(top.doc, [])
+        # Only what the answer's own topic lists: after the phone interview (one of the steps the
+        # overview listed), "how many questions do they ask in it?" is not the number of assessments.
+        listed: Sequence[str] = self.index.lists_of.get(top.doc, [])
         found = []
         for doc in listed:
             section = next(
@@ -324,7 +324,7 @@ class KnowledgeService:
             chosen = Decision("answer", each, decision.ranked, decision.query)
             chosen.uncovered = decision.uncovered
             return self._with_context(chosen, ctx) if ctx is not None else chosen
-        stating = self._section_for_quantity(query, decision)
+        stating = self._section_for_quantity(query, decision, ctx)
         if stating is not None:
             # "the one where you answer a customer question, how long is it?" matched the work sample's
             # tasks; its section headed "How long the work sample simulation takes" says.

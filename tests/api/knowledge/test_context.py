@@ -264,3 +264,8 @@ def test_what_the_topic_listed_names_nothing_of_its_own():
     assert content_words("what are the two kinds again") == frozenset()
     assert content_words("ok what were the types again") == frozenset()
     assert content_words("does everyone get both") == {"everyone"}
+
+
+@pytest.mark.parametrize("message", ["gotcha. and after it?", "and the one after it", "what about the step after that"])
+def test_the_step_after_this_one_asked_in_more_words_is_what_comes_next(message):
+    assert resolve(message, Context(doc=PHONE, section=None)).kind == "next"

@@ -580,3 +580,14 @@ def test_after_a_refusal_asking_what_the_topic_listed_is_answered(write_doc, tmp
     )
     assert refused.kind == "fallback"
     assert listed.kind == "answer" and listed.passages[0].doc == "knowledge/assessments.md"
+
+
+def test_a_quantity_asked_of_the_topic_is_never_another_topics(write_doc, tmp_path, embedder):
+    docs = dict(LINKED_DOCS)
+    docs["assessments.md"] += "## How many assessments you take\nYou may take one or two assessments: 2 at most.\n"
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    _, how_many, after = talk(
+        svc, "what does the phone interview cover?", "how many questions do they ask in it?", "gotcha. and after it?"
+    )
+    assert how_many.kind == "fallback"  # the phone interview states no count; the assessments' is not its
+    assert after.kind == "answer" and after.passages[0].doc == "knowledge/loop.md"
