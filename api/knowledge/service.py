@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -267,7 +267,7 @@ class KnowledgeService:
                 return p
         return None
 
-    def _listed_stating(self, query: str, decision: Decision, ctx: Context | None) -> list[Passage]:
+    def _listed_stating(self, query: str, decision: Decision) -> list[Passage]:
         """For a quantity asked of the topics an answer's topic lists, the section of each listed topic
         headed with it ("How long the work style assessment takes"): "how long do they take?" after the
         answer naming the two assessments, or "how much time should I block for the OAs?" answered by
@@ -282,7 +282,7 @@ class KnowledgeService:
             return []
         # Only what the answer's own topic lists: after the phone interview (one of the steps the
         # overview listed), "how many questions do they ask in it?" is not the number of assessments.
-        listed: Sequence[str] = self.index.lists_of.get(top.doc, [])
+        listed = self.index.lists_of.get(top.doc, [])
         found = []
         for doc in listed:
             section = next(
@@ -317,7 +317,7 @@ class KnowledgeService:
         # "four steps" in one of them does not say how many interviews the loop has.
         if decision.kind != "answer" or answer_type.answers(query, [_stated(decision.passages[0])]):
             return decision
-        each = self._listed_stating(query, decision, ctx)
+        each = self._listed_stating(query, decision)
         if each:
             # "how long do they take?" after the answer naming the two assessments: each one's duration,
             # which their own topics state and the overview does not.
@@ -512,6 +512,7 @@ class KnowledgeService:
         return self._with_context(decision, ctx, query)
 
     def _known_uncovered_follow_up(self, qvec: np.ndarray | None) -> bool:
+        """Whether a follow-up is worded like a listed uncovered question (api/knowledge/not_covered.py)."""
         known, params = self.index.known, self.params
         if qvec is None or known is None:
             return False
