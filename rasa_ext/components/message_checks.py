@@ -623,7 +623,7 @@ def says_goodbye(text: str) -> bool:
 _OWN_STATUS_CUE = re.compile(
     r"\b(?:my|mine|me|i|i'm|im|i've|ive|i'd|status|application|applications|app|apps|candidacy|news|update|updates"
     r"|word|heard|hear|progress|stage|where|rejected|offer|result|results|decision|outcome|stand|standing|yet"
-    r"|waiting|wait|happening|happened|pending|through|passed|moved|moving|back"
+    r"|waiting|wait|happening|happened|going\s+on|pending|through|passed|moved|moving|back"
     # Which application, when the look-up asks ("the dallas one", "the second", "the SDE role").
     r"|one|first|second|third|last|both|role|job|position|req|requisition)\b",
     re.IGNORECASE,

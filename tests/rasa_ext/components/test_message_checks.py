@@ -127,6 +127,12 @@ def test_messages_nlu_misread_lack_the_words_of_the_intent(text, check):
     assert not check(text)
 
 
+@pytest.mark.parametrize("text", ["what's going on with it", "any news", "anything yet?", "still waiting..."])
+def test_vague_look_ups_keep_their_intent(text):
+    # NLU's look-up, even a weak one, is what the refusal's "look it up" button follows.
+    assert names_own_application(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
