@@ -111,6 +111,13 @@ def linked_service(write_doc, tmp_path, embedder) -> KnowledgeService:
     return service_of(LINKED_DOCS, write_doc, tmp_path, embedder)
 
 
+def timed_service(write_doc, tmp_path, embedder) -> KnowledgeService:
+    """The linked documents with the work style assessment's duration too (both assessments state one)."""
+    docs = dict(LINKED_DOCS)
+    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
+    return service_of(docs, write_doc, tmp_path, embedder)
+
+
 def talk(svc: KnowledgeService, *messages: str) -> list:
     from api.knowledge.context import Context
 
@@ -470,9 +477,7 @@ def test_a_restatement_of_what_was_just_said_is_answered_by_that_section(write_d
 
 
 def test_a_quantity_asked_of_what_the_last_answer_listed_is_each_listed_topics(write_doc, tmp_path, embedder):
-    docs = dict(LINKED_DOCS)
-    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
-    svc = service_of(docs, write_doc, tmp_path, embedder)
+    svc = timed_service(write_doc, tmp_path, embedder)
     _, _, how_long = talk(
         svc,
         "what types of assessments are there?",
@@ -486,9 +491,7 @@ def test_a_quantity_asked_of_what_the_last_answer_listed_is_each_listed_topics(w
 def test_a_length_asked_of_a_topic_that_lists_others_is_each_listed_topics(write_doc, tmp_path, embedder):
     from api.knowledge.search import Decision, Passage
 
-    docs = dict(LINKED_DOCS)
-    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
-    svc = service_of(docs, write_doc, tmp_path, embedder)
+    svc = timed_service(write_doc, tmp_path, embedder)
     overview = Passage.of(next(s for s in svc.index.sections if s.doc == "knowledge/assessments.md"), 0.6, 0.6)
 
     def answered(question: str) -> Decision:
@@ -568,9 +571,7 @@ def test_a_restatement_with_one_word_of_other_topics_titles_is_about_what_was_ju
 
 
 def test_a_listed_item_described_by_what_it_is_is_asked_the_last_question_again(write_doc, tmp_path, embedder):
-    docs = dict(LINKED_DOCS)
-    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
-    svc = service_of(docs, write_doc, tmp_path, embedder)
+    svc = timed_service(write_doc, tmp_path, embedder)
     _, second, described = talk(
         svc, "what types of assessments are there?", "how long is the second one?", "and the one about culture?"
     )
