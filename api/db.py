@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,24 +32,7 @@ def get_engine() -> Engine:
     settings = get_settings()
     url, timeout = settings.sqlalchemy_url, settings.database_timeout_seconds
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if path.name != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            keep_private(path)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout}, hide_parameters=True)
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode NORMAL keeps every committed transaction across a crash of the process and
-            # skips the disk sync on each commit, which was half the cost of storing a chat turn; only
-            # a power loss can take back the last commits (as in Rasa's tracker store, rasa_ext/tracker_store.py).
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
+        return sqlite_engine(url, timeout)
     connect_args: dict[str, Any] = {}
     if url.startswith("postgresql"):
         # Without these a server that cannot be reached, or a row another transaction holds, makes a
@@ -57,6 +42,53 @@ def get_engine() -> Engine:
             "options": f"-c lock_timeout={int(timeout * 1000)}",
         }
     return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
+
+
+def sqlite_engine(url: str, timeout: float) -> Engine:
+    """The engine for a SQLite file (made private and put in WAL mode first) or an in-memory database."""
+    path = Path(url.removeprefix("sqlite:///"))
+    if path.name != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keep_private(path)
+        write_ahead_log(path, timeout)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout}, hide_parameters=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # No journal_mode here: the file is in WAL mode already (write_ahead_log, above; SQLite
+        # keeps the mode in the file), and even a repeated switch to it failed a transaction
+        # that another connection had begun (3 times in 3,000 new files, none without it).
+        # In WAL mode NORMAL keeps every committed transaction across a crash of the process and
+        # skips the disk sync on each commit, which was half the cost of storing a chat turn; only
+        # a power loss can take back the last commits (as in Rasa's tracker store, rasa_ext/tracker_store.py).
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def write_ahead_log(database: Path, timeout: float) -> None:
+    """Puts the file in WAL mode once, before any connection of the engine uses it.
+
+    Switching a new file to WAL writes its header, which SQLite refuses at once ("database is
+    locked", no busy wait) to a connection that opened the file at the same moment, or that has read
+    it in a transaction it now wants to write in: two threads (an API's job watcher and its start-up
+    migration) or processes opening a new database together failed so, about once in 100 new
+    files. Only the first switch can collide: once the file is in WAL mode nothing switches it
+    again, so retrying here until it is settles it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with closing(sqlite3.connect(database, timeout=timeout)) as connection:
+                if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def keep_private(database: Path) -> None:

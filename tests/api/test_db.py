@@ -165,3 +165,42 @@ def test_a_database_left_readable_by_others_is_made_private(tmp_path):
         (tmp_path / name).chmod(0o644)
     keep_private(path)
     assert {stat.S_IMODE((tmp_path / n).stat().st_mode) for n in ("api.db", "api.db-wal", "api.db-shm")} == {0o600}
+
+
+def test_two_engines_opening_a_new_sqlite_file_at_once_never_find_it_locked(tmp_path):
+    """The service's start-up migration and its job watcher (or a second process) may open a new
+    database file at the same moment. Without api.db.write_ahead_log one of them failed at once with
+    "database is locked" about once in 100 files (a CI run lost a test to it); 400 files here."""
+    import threading
+
+    from sqlalchemy import text
+
+    from api import db
+
+    failures: list[str] = []
+
+    def use(url: str, barrier: threading.Barrier, writes: bool) -> None:
+        barrier.wait()
+        engine = db.sqlite_engine(url, 10)
+        try:
+            with engine.begin() as connection:
+                if writes:  # as a migration does: read the schema, then change it in one transaction
+                    connection.execute(text("SELECT name FROM sqlite_master")).all()
+                    connection.execute(text("CREATE TABLE t (x INTEGER)"))
+                else:
+                    connection.execute(text("SELECT count(*) FROM sqlite_master")).all()
+        except Exception as exc:  # every failure is what the test reports
+            failures.append(f"{'writer' if writes else 'reader'}: {exc}")
+        finally:
+            engine.dispose()
+
+    for n in range(400):
+        url = f"sqlite:///{tmp_path / f'{n}.db'}"
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=use, args=(url, barrier, writes)) for writes in (True, False)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert (tmp_path / "0.db").stat().st_mode & 0o077 == 0  # and private, as every database file
