@@ -56,8 +56,10 @@ NEAR_TIE = 0.1  # twice the FallbackClassifier's ambiguity threshold: a clear "l
 WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 # A request for my own status NLU called out of scope, or a look-up too weak to pass the fallback level.
 OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
-# What NLU makes of a request about one's own application that names a role, a stage or a place.
-HIRING_OR_SEARCH = frozenset({"ask_hiring", "search_jobs", "inform_application", "out_of_scope"})
+# What NLU makes of a request about one's own application that names a role, a stage or a place; and
+# "am i getting an offer or nah 😭", which its n-grams took for no question at all (the checks above
+# that find markup or gibberish had let it through).
+HIRING_OR_SEARCH = frozenset({"ask_hiring", "search_jobs", "inform_application", "out_of_scope", "not_a_question"})
 PRACTICE = frozenset({"practice", "practice_principles"})
 REACTIONS = frozenset({"react", "complain"})
 ANSWERS = frozenset({"affirm", "deny", "react"})

@@ -368,6 +368,8 @@ _OWN_STATUS_REQUEST = re.compile(
     r"|\b(?:check|look\s+up|look\s+at|pull\s+up)\s+mine\b"
     # "can you tell me if I passed the OA?", and "status?" alone.
     r"|\b(?:tell\s+me|know|see)\s+(?:if|whether)\s+i\s+(?:passed|got\s+(?:through|in|it|the\s+job)|made\s+it)\b"
+    # "can u tell me if i got rejected?", "know whether i got an offer", "see if i was selected"
+    r"|\b(?:tell\s+me|know|see)\s+(?:if|whether)\s+i\s+(?:got|was|were|am|have\s+been)\s+(?:rejected|declined|selected|an?\s+offer|the\s+offer)\b"
     r"|^\W*(?:my\s+)?(?:application\s+)?status(?:\s+(?:update|check|pls|plz|please))*\W*$"
     # "any news?", "is an offer coming?", "heard nothing since tuesday", "can you see what's up?", "when
     # is my onsite? I forgot the date".
@@ -375,6 +377,11 @@ _OWN_STATUS_REQUEST = re.compile(
     r"|\b(?:is|was)\s+(?:an?\s+|my\s+)?offer\s+coming\b"
     r"|\b(?:heard|hear)\s+nothing\b|\bhaven'?t\s+heard\s+(?:anything|back)\s+since\b"
     r"|\bcan\s+(?:you|u)\s+(?:check|see|find\s+out)\s+(?:where\s+things|what'?s\s+(?:up|happening|going\s+on))\b"
+    # "i already applied last week for a solutions architect job, can u check where it's at?"
+    r"|\b(?:check|see|find\s+out|tell\s+me)\s+where\s+(?:it'?s|it\s+is|mine\s+is|my\s+\w+\s+is|things\s+are)\s+at\b"
+    # "its been 2 weeks since my loop, what's the decision": the decision on the step the candidate had.
+    r"|\bsince\s+my\s+(?:loop|onsite|on-site|final\s+round|interviews?|phone\s+(?:screen|interview)|assessments?|oa)\b"
+    r"[^?.!]{0,20}\bwhat'?s\s+the\s+(?:decision|verdict|outcome|news)\b"
     r"|\bwhen\s+is\s+my\s+(?:onsite|on-site|interview|loop|phone\s+(?:screen|interview)|assessment)\b",
     re.IGNORECASE,
 )
@@ -382,7 +389,7 @@ _OWN_STATUS_REQUEST = re.compile(
 # I have to accept?", "which status page applies to me?", "if I pass, what comes next?"). "Wondering
 # if" and "lmk if" are how a request is put politely, not a condition.
 _PROCESS_QUESTION = re.compile(
-    r"\b(?<!wondering\s)(?<!wonder\s)(?<!me\s)(?<!know\s)(?<!see\s)(?<!lmk\s)(?:if|once|which)\b|\bwhere\s+(?:can|do|should)\b"
+    r"\b(?<!wondering\s)(?<!wonder\s)(?<!me\s)(?<!know\s)(?<!see\s)(?<!lmk\s)(?<!or\s)(?:if|once|which)\b|\bwhere\s+(?:can|do|should)\b"
     r"|\bhow\s+(?:long|much|many|do|can|often)\b",
     re.IGNORECASE,
 )
@@ -404,6 +411,8 @@ _OWN_APPLICATION = re.compile(
     r"|\b(?:look\s+up|pull\s+up)\s+my\s+(?:file|application|app|applicaiton|profile|candidacy)\b"
     r"|\b(?:outcome|result|results|verdict|decision)\s+(?:of|on|from)\s+my\b"
     r"|\b(?:i'?m|am\s+i|have\s+i|i\s+am)\s+(?:through|moved|advanced|progressed)\s+(?:to|on\s+to)\b"
+    # "r u able to tell me if i moved on to the phone screen"
+    r"|\b(?:if|whether)\s+i\s+(?:moved|advanced|progressed|made\s+it)\s+(?:on\s+)?to\s+the\b"
     r"|\bopened\s+mine\b|\bbeen\s+ghosted\b"
     r"|\bmy\s+candidacy\b[^?.!]{0,60}\bprogressed\b|\bchecking\s+in\s+on\s+my\b"
     r"|\b(?:did|has|have)\s+(?:amazon|aws|they|anyone|someone|a\s+recruiter|the\s+(?:hiring\s+)?team)\s+(?:even\s+)?(?:look(?:ed)?\s+at|seen?|review(?:ed)?|open(?:ed)?)\s+my\b"
@@ -414,7 +423,10 @@ _OWN_APPLICATION = re.compile(
     # team picked someone for the devops role i applied to?"
     r"|\b(?:was|were|have|am)\s+i\s+(?:been\s+)?(?:rejected|declined|turned\s+down|shortlisted|selected|hired|accepted|successful)\b"
     r"|\bany\s+(?:news|updates?|word)\s+for\s+me\b"
-    r"|\btell\s+me\s+(?:if|whether)\b[^?.!]{0,80}\bi\s+applied\b",
+    r"|\btell\s+me\s+(?:if|whether)\b[^?.!]{0,80}\bi\s+applied\b"
+    # "i applied to like 4 aws jobs last month ... can you see if any of them are still moving"
+    r"|^(?=.*\bi(?:'?ve|\s+have)?\s+applied\b).*\b(?:see|check|find\s+out|tell\s+me|know)\s+(?:if|whether)\s+"
+    r"(?:any\s+of\s+)?(?:them|it|mine|my\s+\w+(?:\s+\w+)?)\s+(?:are|is)\s+still\b",
     re.IGNORECASE,
 )
 
@@ -564,6 +576,14 @@ _ABOUT_THE_ASSISTANT = frozenset(
         "thing",
         "anything",
         "which",
+        # "hey there, what can u do?", "good morning! what do you do?": a greeting names nothing.
+        "there",
+        "hello",
+        "hiya",
+        "howdy",
+        "morning",
+        "afternoon",
+        "evening",
     ]
 )
 
@@ -741,7 +761,10 @@ def asks_beyond_yes_no(text: str) -> bool:
 # join it?": questions about joining, which the FAQ answers; a request to join says so ("sign me up",
 # "can I join?", "how do I join?").
 _ASKS_ABOUT = re.compile(
-    r"^\W*(?:so\W+|and\W+)?(?:what|what's|whats|is|are|does|do\s+i\s+need|should|why)\b", re.IGNORECASE
+    r"^\W*(?:so\W+|and\W+)?(?:what|what's|whats|is|are|does|do\s+i\s+need|should|why)\b"
+    # "if i join the talent network how often do yall email me?": what joining means, asked.
+    r"|^\W*(?:so\W+|and\W+)?(?:if|once|after)\s+i\s+(?:join|sign\s+up|signed\s+up)\b[^?]*\b(?:how|what|will|would|do|does|can)\b",
+    re.IGNORECASE,
 )
 
 

@@ -319,3 +319,50 @@ def test_a_question_about_the_talent_network_is_the_faq_and_a_request_to_join_is
         message = classified(text, ("join_talent_community", 0.7), ("ask_hiring", 0.2))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "join_talent_community", text
+
+
+def test_own_status_requests_without_the_word_status_are_look_ups_whatever_nlu_made_of_them():
+    # Written from dev-10 and conversations-dev-8's missed look-ups (eval/).
+    for text, top in (
+        ("its been 2 weeks since my loop, what's the decision", "out_of_scope"),
+        ("r u able to tell me if i moved on to the phone screen", "out_of_scope"),
+        ("hey can u tell me if i got rejected? applied 2 wks ago", "out_of_scope"),
+        (
+            "oh wait i already applied last week for a solutions architect job, can u check where it's at?",
+            "out_of_scope",
+        ),
+        ("am i getting an offer or nah 😭", "not_a_question"),
+        (
+            "i applied to like 4 aws jobs last month and heard nothing. can you see if any of them are still "
+            "moving or if i should just give up lol",
+            "ask_hiring",
+        ),
+    ):
+        message = classified(text, (top, 0.7), ("check_my_status", 0.2))
+        MessageGuard().process([message])
+        assert message.get(INTENT) == {"name": "check_my_status", "confidence": 1.0}, text
+    # ...but not questions about how decisions or offers work, nor markup NLU took for no question.
+    for text, top in (
+        ("how long after the loop do they make a decision?", "out_of_scope"),
+        ("if i get rejected can i reapply?", "out_of_scope"),
+        ("<b>am i</b>", "not_a_question"),
+    ):
+        message = classified(text, (top, 0.7), ("check_my_status", 0.2))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == top, text
+
+
+def test_a_greeting_with_what_can_you_do_is_the_capabilities_question_and_joining_asked_about_is_the_faq():
+    message = classified("hey there, what can u do?", ("capabilities", 0.6), ("greet", 0.3))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "capabilities"
+    message = classified(
+        "if i join the talent network how often do yall email me? dont want spam",
+        ("join_talent_community", 0.8),
+        ("ask_hiring", 0.1),
+    )
+    MessageGuard().process([message])
+    assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}
+    message = classified("if i join the talent network, sign me up", ("join_talent_community", 0.8))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "join_talent_community"
