@@ -59,8 +59,10 @@ _MONEY = re.compile(r"[$\u20ac\u00a3]\s*\d|\b\d+\s*(?:k|usd|dollars|euros|pounds
 # "will it always be virtual?", "will it go back to in person later?": a question about how things will
 # be, which a sentence about how they are now ("currently held virtually") does not answer.
 _FUTURE_ASKED = re.compile(
-    r"\b(?:always\s+be|from\s+now\s+on|in\s+the\s+future|permanent(?:ly)?|forever|(?:it|they|things|interviews)\s+go(?:es)?\s+back\s+to"
-    r"|going\s+forward|eventually|anymore|for\s+good)\b",
+    r"\b(?:always\s+be|from\s+now\s+on|in\s+the\s+future|permanent(?:ly)?|(?:it|they|things|interviews)\s+go(?:es)?\s+back\s+to"
+    r"|going\s+forward|eventually|anymore|for\s+good"
+    # "virtual forever?", "will it stay like that forever"; not "is it normal to wait forever?" (a long wait)
+    r"|(?<!wait\s)(?<!waiting\s)(?<!take\s)(?<!takes\s)(?<!taking\s)forever)\b",
     re.IGNORECASE,
 )
 _FUTURE_STATED = re.compile(

@@ -55,7 +55,8 @@ _NEXT = re.compile(
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -2}
 # "the second one / step / assessment", or a bare "and the second?" at the end of the message.
 _ORDINAL = re.compile(
-    r"\bthe\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)"
+    # ...or opening the message without "the": "third one - what do they ask?", "ok second one?".
+    r"(?:\bthe\s+|^\W*(?:(?:and|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*)(first|1st|second|2nd|third|3rd|fourth|4th|last)"
     r"(?:\s+(?:one|type|kind|step|stage|assessment|interview|part)\b|\s*[?.!]*\s*$)",
     re.I,
 )
@@ -344,6 +345,9 @@ GENERIC = frozenset(
         "was",
         # "are they from the team im joining?": the candidate, as "I" is.
         "im",
+        # "tell me more abt the second one", "the last one you said, what do they do": nothing asked of it.
+        "abt",
+        "said",
         "ive",
         "m",
         # "right now", "at the moment", "to be honest", "not gonna lie", "in my opinion".

@@ -400,6 +400,10 @@ class KnowledgeService:
                 # A bare "and the second?" asks the last question again of the next item: after "how
                 # long does the first one take?", the second one's duration, not its best-ranked section.
                 within.sort(key=lambda p: p.id != parallel)
+            if within and resolved.content and not any(addresses(resolved.content, self._says(p)) for p in within):
+                # "can you fail the first one?": the topic it names says nothing of that; refused, as
+                # a follow-up the topic does not address is.
+                return self._with_context(Decision("fallback", [], within[:5], query), ctx)
             if within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
         described = self._described_item(query, ctx)

@@ -93,6 +93,12 @@ def test_a_question_about_how_things_will_be_needs_a_text_that_says_so():
     assert answer_type.wanted("will it go back to in person later") == "future"
     assert answer_type.wanted("will I have to do an assessment?") is None  # "will" alone asks about now
     assert answer_type.wanted("going back to the simulation, how long does it take") == "duration"  # a topic again
+    assert answer_type.wanted("will the loop be virtual forever?") == "future"
+    # A long wait, not how things will be: "two business days" answers it.
+    assert (
+        answer_type.wanted("is it normal to wait forever after the phone interview?? whats the usual turnaround")
+        is None
+    )
     now = "AWS in-person interviews are currently held virtually, out of an abundance of caution."
     assert not answer_type.answers("will it always be virtual?", [now])
     assert answer_type.answers("will it always be virtual?", ["Interviews will return to in person next year."])

@@ -53,6 +53,9 @@ def test_without_any_state_every_message_is_its_own_subject():
         ("and the second?", 1),
         ("ok what about the third step", 2),
         ("tell me about the first assessment", 0),
+        # opening the message without "the"
+        ("third one - what do they ask", 2),
+        ("ok second one?", 1),
     ],
 )
 def test_ordinals_resolve_only_when_something_was_listed(message, ordinal):

@@ -174,6 +174,15 @@ def test_a_bare_ordinal_asks_the_last_question_again_of_that_item(write_doc, tmp
     assert other.passages[0].id == "sample#example-work-sample-tasks"
 
 
+def test_an_ordinal_follow_up_asking_what_its_topic_does_not_say_is_refused(write_doc, tmp_path, embedder):
+    svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
+    _, fail, example = talk(
+        svc, "what types of assessments are there?", "can u fail the first one?", "what's the second one like?"
+    )
+    assert fail.kind == "fallback"  # nothing about failing it: refused, not the work style section
+    assert example.kind == "answer" and example.passages[0].doc == "knowledge/sample.md"
+
+
 def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     answer, refused, who, phone = talk(
