@@ -74,6 +74,8 @@ class Params:
     # The same for a follow-up answered from the conversation's topic ("do they have the final say?"
     # after the bar raiser's answer): its own words are all there is to compare (above 1.0: never).
     known_uncovered_follow_up_above: float = 2.0
+    # ...and read with its topic's title ("AWS Talent Network: can i unsubscribe later").
+    known_uncovered_in_topic_above: float = 2.0
 
 
 @dataclass

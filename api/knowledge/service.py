@@ -178,6 +178,7 @@ class KnowledgeService:
             s.known_uncovered_above,
             s.known_uncovered_margin,
             s.known_uncovered_follow_up_above,
+            s.known_uncovered_in_topic_above,
         )
 
     @staticmethod
@@ -469,7 +470,7 @@ class KnowledgeService:
                     and not introduces_subject(query)
                 )
             )
-            if not own and fits and self._known_uncovered_follow_up(qvec):
+            if not own and fits and self._known_uncovered_follow_up(qvec, query, within[0].title):
                 # Worded like a question the knowledge is known not to answer ("can I see my results
                 # after?" ~ "will I get my assessment scores?"): refused, not answered from the topic.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
@@ -515,12 +516,22 @@ class KnowledgeService:
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
 
-    def _known_uncovered_follow_up(self, qvec: np.ndarray | None) -> bool:
-        """Whether a follow-up is worded like a listed uncovered question (api/knowledge/not_covered.py)."""
+    def _known_uncovered_follow_up(self, qvec: np.ndarray | None, query: str, topic: str) -> bool:
+        """Whether a follow-up is worded like a listed uncovered question (api/knowledge/not_covered.py),
+        on its own words or read with its topic's title: "can i unsubscribe later" is far from every
+        labelled question alone, and close to "can I unsubscribe from the talent network?" as "AWS
+        Talent Network: can i unsubscribe later"."""
         known, params = self.index.known, self.params
         if qvec is None or known is None:
             return False
-        return known.refusing(qvec, params.known_uncovered_follow_up_above, params.known_uncovered_margin) is not None
+        if known.refusing(qvec, params.known_uncovered_follow_up_above, params.known_uncovered_margin) is not None:
+            return True
+        if params.known_uncovered_in_topic_above > 1.0:
+            return False
+        # One more embedding, for follow-ups only (the chat's first questions never come here).
+        in_topic = self.embedder.encode([search_text(self.index, f"{topic}: {query}")])
+        refusing = known.refusing(in_topic, params.known_uncovered_in_topic_above, params.known_uncovered_margin)
+        return refusing is not None
 
     @staticmethod
     def _names_another_topic(words: frozenset[str], everything: list[Passage], ctx: Context) -> bool:

@@ -134,8 +134,44 @@ def test_a_follow_up_worded_like_a_listed_question_is_refused_not_answered_from_
     assert follow_up(svc, "is the interviewer senior?") == "fallback"
     assert follow_up(svc, "do they record the conversation?") == "fallback"
     assert follow_up(svc, "is it about my past experience?") == "answer"  # a covered follow-up still is
-    off = KnowledgeService(config.model_copy(update={"known_uncovered_follow_up_above": 2}), embedder, index)
+    off = KnowledgeService(
+        config.model_copy(update={"known_uncovered_follow_up_above": 2, "known_uncovered_in_topic_above": 2}),
+        embedder,
+        index,
+    )
     # Without the check both were answered from the phone interview's section.
     assert (
         follow_up(off, "is the interviewer senior?") == follow_up(off, "do they record the conversation?") == "answer"
     )
+
+
+TALENT = """---
+title: AWS Talent Network
+updated: 2026-01-01
+---
+## Joining the AWS Talent Network
+You can join the AWS Talent Network, now or later, to get emails when a role matches your expertise.
+"""
+
+
+def test_a_follow_up_worded_like_a_listed_question_with_its_topic_is_refused(write_doc, tmp_path, embedder):
+    """A follow-up's own few words are far from the listed questions; read with its topic's title
+    ("AWS Talent Network: can i unsubscribe from them later?") it is the listed question, refused
+    (CA_KNOWN_UNCOVERED_IN_TOPIC_ABOVE). The check on its own words is off here, to see this one alone."""
+    from api.knowledge.context import Context
+
+    write_doc("talent.md", TALENT)
+    write_doc("not-covered.md", "# Not covered\n\n- can i unsubscribe from the talent network later?\n")
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", known_uncovered_follow_up_above=2)
+    index = build_index(write_doc.dir, config.index_dir, embedder)
+
+    def follow_up(svc: KnowledgeService, message: str) -> str:
+        first = svc.ask("what is the talent network?", ctx=Context())
+        assert first.kind == "answer" and first.context is not None
+        return svc.ask(message, ctx=first.context).kind
+
+    svc = KnowledgeService(config, embedder, index)
+    assert follow_up(svc, "can i unsubscribe from them later?") == "fallback"
+    assert follow_up(svc, "how do i join it?") == "answer"  # a covered follow-up still is
+    off = KnowledgeService(config.model_copy(update={"known_uncovered_in_topic_above": 2}), embedder, index)
+    assert follow_up(off, "can i unsubscribe from them later?") == "answer"  # from the topic's section
