@@ -348,6 +348,10 @@ GENERIC = frozenset(
         # "tell me more abt the second one", "the last one you said, what do they do": nothing asked of it.
         "abt",
         "said",
+        # "what kind of stuff is in it?", "ok but is it longer", "the other one, whats it called?"
+        "stuff",
+        "but",
+        "called",
         "ive",
         "m",
         # "right now", "at the moment", "to be honest", "not gonna lie", "in my opinion".

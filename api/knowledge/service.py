@@ -70,6 +70,8 @@ _QUANTITY_HEADINGS = {
     "duration": re.compile(r"\bhow long\b|\btakes?\b", re.IGNORECASE),
     "count": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
 }
+# "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
+_COMPARES_LENGTH = re.compile(r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b", re.IGNORECASE)
 # "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
 _DESCRIBED_ONE = re.compile(
     r"^\W*(?:(?:and|ok|okay|so|but|what\s+about|how\s+about)\W+)*the\s+(?:one|ones)\s+"
@@ -351,6 +353,9 @@ class KnowledgeService:
         index = self.index
         params = self.params
         resolved = resolve(query, ctx)
+        compared = self._durations_compared(query, resolved, ctx)
+        if compared:
+            return self._with_context(Decision("answer", compared, compared, query), ctx)
         if (
             ctx.refused
             and resolved.kind == "elliptical"
@@ -515,6 +520,23 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _durations_compared(self, query: str, resolved: Resolved, ctx: Context) -> list[Passage]:
+        """For a follow-up comparing lengths ("is that the longer one?", "ok but is it longer") in a
+        conversation about listed topics (the two assessments), each one's "how long" section, which
+        the comparison is read from; empty otherwise."""
+        if resolved.kind not in ("elliptical", "ordinal") or not _COMPARES_LENGTH.search(query):
+            return []
+        listed = list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
+        heading = _QUANTITY_HEADINGS["duration"]
+        found = [
+            Passage.of(sec, 0.0, 0.0)
+            for doc in listed
+            for sec in self.index.doc_sections.get(doc, [])
+            if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
+        ]
+        # One section a listed topic: both durations or nothing to compare.
+        return found if len({p.doc for p in found}) >= 2 else []
 
     def _known_uncovered_follow_up(self, qvec: np.ndarray | None, query: str, topic: str) -> bool:
         """Whether a follow-up is worded like a listed uncovered question (api/knowledge/not_covered.py),

@@ -174,6 +174,20 @@ def test_a_bare_ordinal_asks_the_last_question_again_of_that_item(write_doc, tmp
     assert other.passages[0].id == "sample#example-work-sample-tasks"
 
 
+def test_a_follow_up_comparing_lengths_gets_each_listed_topics_duration(write_doc, tmp_path, embedder):
+    svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
+    _, longer = talk(svc, "what types of assessments are there?", "ok but is the second one longer?")
+    assert [p.id for p in longer.passages] == [
+        "style#how-long-the-work-style-assessment-takes",
+        "sample#how-long-the-work-sample-simulation-takes",
+    ]
+    _, example, stuff = talk(
+        svc, "what is the work sample simulation like?", "is that the shorter one?", "what kind of stuff is in it?"
+    )
+    assert {p.doc for p in example.passages} == {"knowledge/style.md", "knowledge/sample.md"}
+    assert stuff.kind == "answer"  # "stuff" names nothing: what the topic holds
+
+
 def test_an_ordinal_follow_up_asking_what_its_topic_does_not_say_is_refused(write_doc, tmp_path, embedder):
     svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
     _, fail, example = talk(
