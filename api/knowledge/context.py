@@ -299,14 +299,12 @@ GENERIC = frozenset(
         "does",
         "do",
         # "which one is longer?", "what will I be doing in it?": a comparison or what it involves, of
-        # what was just said.
+        # what was just said ("harder" and "easier" are not: no text says how hard anything is).
         "doing",
         "involve",
         "involves",
         "longer",
         "shorter",
-        "harder",
-        "easier",
         # "who exactly should I ask?": the same as "who should I ask?".
         "exactly",
         "really",

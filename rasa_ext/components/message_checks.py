@@ -588,8 +588,21 @@ _ABOUT_THE_ASSISTANT = frozenset(
 )
 
 
+# "what can you do?", "what questions can I ask?", "help", "menu": a question about the assistant says
+# so. "ok what kind of questions tho" (after the phone interview's answer) asks about the interview's.
+# Every capabilities example of bot/data/nlu.yml has one of these words.
+_TO_THE_ASSISTANT = re.compile(
+    r"\b(?:you|u|ya|your|ur|this|bot|chat|assistant|help|ask|answer|answers|do|menu|options|use|capable"
+    r"|know|info|cover|for|here)\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_subject(text: str) -> bool:
-    """True when a message NLU took for "what can you do?" names something besides the assistant."""
+    """True when a message NLU took for "what can you do?" names something besides the assistant, or
+    does not speak to the assistant at all."""
+    if not _TO_THE_ASSISTANT.search(text):
+        return True
     return any(len(w) >= 4 and w not in _ABOUT_THE_ASSISTANT for w in re.findall(r"[a-z]+", text.lower()))
 
 

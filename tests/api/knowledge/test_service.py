@@ -194,6 +194,8 @@ def test_an_ordinal_follow_up_asking_what_its_topic_does_not_say_is_refused(writ
         svc, "what types of assessments are there?", "can u fail the first one?", "what's the second one like?"
     )
     assert fail.kind == "fallback"  # nothing about failing it: refused, not the work style section
+    _, harder = talk(svc, "what types of assessments are there?", "is the second one harder?")
+    assert harder.kind == "fallback"  # no text says how hard anything is
     assert example.kind == "answer" and example.passages[0].doc == "knowledge/sample.md"
 
 

@@ -356,6 +356,10 @@ def test_a_greeting_with_what_can_you_do_is_the_capabilities_question_and_joinin
     message = classified("hey there, what can u do?", ("capabilities", 0.6), ("greet", 0.3))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "capabilities"
+    # Not a word to the assistant: after the phone interview's answer, the interview's questions.
+    message = classified("ok what kind of questions tho", ("capabilities", 0.7), ("ask_hiring", 0.2))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "ask_hiring"
     message = classified(
         "if i join the talent network how often do yall email me? dont want spam",
         ("join_talent_community", 0.8),
