@@ -697,7 +697,10 @@ _PROCESS_OPENING = re.compile(
     # thing can be done, not a look-up, wherever the question starts.
     r"|(?:^|[^\w\s]\s*|\b(?:so|but|and)\s+)(?:can|could|am\s+i\s+able\s+to|is\s+it\s+possible\s+to)\s+(?:i\s+)?"
     r"(?:edit|change|update|withdraw|modify|fix|add\s+to|remove|delete|cancel|resubmit|re-?submit|reapply|re-?apply"
-    r"|retake|re-?take|redo|re-?do|reschedule|postpone)\b",
+    r"|retake|re-?take|redo|re-?do|reschedule|postpone)\b"
+    # "I failed a big project at my last job, should I avoid bringing it up in my interview?": advice on
+    # what to do, however much of "my" there is (a request with "or should I move on" is caught first).
+    r"|\bshould\s+i\b",
     re.IGNORECASE,
 )
 

@@ -370,3 +370,21 @@ def test_a_greeting_with_what_can_you_do_is_the_capabilities_question_and_joinin
     message = classified("if i join the talent network, sign me up", ("join_talent_community", 0.8))
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "join_talent_community"
+
+
+def test_a_question_asking_what_i_should_do_is_not_a_look_up_whatever_it_says_of_me():
+    message = classified(
+        "I failed a big project at my last job, should I avoid bringing it up in my interview?",
+        ("check_my_status", 0.96),
+        ("ask_hiring", 0.04),
+    )
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "ask_hiring"
+    # ...unless it asks for the status too.
+    for text in (
+        "am I still being considered or should I move on",
+        "is there an offer coming for me or should i keep looking",
+    ):
+        message = classified(text, ("check_my_status", 0.9), ("ask_hiring", 0.05))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "check_my_status", text
