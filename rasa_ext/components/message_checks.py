@@ -700,7 +700,9 @@ _PROCESS_OPENING = re.compile(
     r"|retake|re-?take|redo|re-?do|reschedule|postpone)\b"
     # "I failed a big project at my last job, should I avoid bringing it up in my interview?": advice on
     # what to do, however much of "my" there is (a request with "or should I move on" is caught first).
-    r"|\bshould\s+i\b",
+    r"|\bshould\s+i\b"
+    # "backend engineer here, got my interview coming up. is there any sde-specific prep material?"
+    r"|\bis\s+there\s+(?:any|a|an|some)\b(?!\s+(?:news|updates?|word|offer|decision)\b)",
     re.IGNORECASE,
 )
 

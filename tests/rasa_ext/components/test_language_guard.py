@@ -380,6 +380,13 @@ def test_a_question_asking_what_i_should_do_is_not_a_look_up_whatever_it_says_of
     )
     MessageGuard().process([message])
     assert message.get(INTENT)["name"] == "ask_hiring"
+    message = classified(
+        "backend engineer here, got my interview coming up. is there any sde-specific prep material you can point me to?",
+        ("check_my_status", 0.48),
+        ("ask_hiring", 0.27),
+    )
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "ask_hiring"
     # ...unless it asks for the status too.
     for text in (
         "am I still being considered or should I move on",
