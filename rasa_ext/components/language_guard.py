@@ -58,8 +58,11 @@ WHERE_TO_CHECK_IS_NOT = frozenset({"check_my_status", "search_jobs"})
 OWN_STATUS_MISSED = frozenset({"out_of_scope", "check_my_status"})
 # What NLU makes of a request about one's own application that names a role, a stage or a place; and
 # "am i getting an offer or nah 😭", which its n-grams took for no question at all (the checks above
-# that find markup or gibberish had let it through).
-HIRING_OR_SEARCH = frozenset({"ask_hiring", "search_jobs", "inform_application", "out_of_scope", "not_a_question"})
+# that find markup or gibberish had let it through), and "bro did aws reject me 💀 sde1 dallas", which
+# they took for another language (the English words of the request say otherwise).
+HIRING_OR_SEARCH = frozenset(
+    {"ask_hiring", "search_jobs", "inform_application", "out_of_scope", "not_a_question", "non_english"}
+)
 PRACTICE = frozenset({"practice", "practice_principles"})
 REACTIONS = frozenset({"react", "complain"})
 ANSWERS = frozenset({"affirm", "deny", "react"})

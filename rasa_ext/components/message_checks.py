@@ -629,7 +629,7 @@ def asks_for_a_person(text: str) -> bool:
 
 # "bye", "that's all", "gotta go": a goodbye says so; "gpa cutoff for new grad?" is no goodbye.
 _GOODBYE_CUE = re.compile(
-    r"\b(?:bye|goodbye|cya|see\s+(?:you|ya)|that'?s\s+(?:all|it|everything)|done|later|gotta\s+go|gtg|have\s+to\s+go"
+    r"\b(?:bye|goodbye|cya|see\s+(?:you|ya)|that'?s\s+(?:all|it|everything)|done|later|gotta\s+go|gtg|have\s+to\s+go|i'?m\s+off"
     r"|good\s+night|nice\s+day|good\s+one|take\s+care|signing\s+off|peace|ttyl|farewell|next\s+time|all\s+set"
     r"|nothing\s+else|will\s+be\s+all|end\s+chat|leaving|night|talk\s+to\s+you|thanks|thank\s+you|cheers"
     r"|have\s+a\s+(?:good|nice|great|lovely)\b)\b",
@@ -723,10 +723,16 @@ REACTION_MAX_WORDS = 6
 _TO_THE_BOT = re.compile(r"\b(?:you|you're|youre|your|yourself|u|bot|chatbot)\b", re.IGNORECASE)
 
 
+# "that's not what i asked": the complaint's "what" asks nothing.
+_NOT_WHAT_I = re.compile(r"\bnot\s+what\s+i\s+(?:asked|meant|wanted|said|was\s+asking)\b", re.IGNORECASE)
+
+
 def asks_more_than_a_reaction(text: str) -> bool:
     """True when a message NLU read as a reaction or complaint asks something or says much more."""
     if len(text.split()) > REACTION_MAX_WORDS:
         return True
+    if _NOT_WHAT_I.search(text) and "?" not in text:
+        return False
     return bool(_ASKS.search(text)) and not _TO_THE_BOT.search(text)
 
 

@@ -332,6 +332,7 @@ def test_own_status_requests_without_the_word_status_are_look_ups_whatever_nlu_m
             "out_of_scope",
         ),
         ("am i getting an offer or nah 😭", "not_a_question"),
+        ("bro did aws reject me 💀 sde1 dallas", "non_english"),
         (
             "i applied to like 4 aws jobs last month and heard nothing. can you see if any of them are still "
             "moving or if i should just give up lol",
@@ -395,3 +396,12 @@ def test_a_question_asking_what_i_should_do_is_not_a_look_up_whatever_it_says_of
         message = classified(text, ("check_my_status", 0.9), ("ask_hiring", 0.05))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "check_my_status", text
+
+
+def test_a_complaint_that_it_was_not_what_i_asked_stays_a_complaint():
+    message = classified("that's not what i asked", ("complain", 0.9), ("deny", 0.03))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "complain"
+    message = classified("lol what's a bar raiser", ("react", 0.6), ("ask_hiring", 0.3))
+    MessageGuard().process([message])
+    assert message.get(INTENT)["name"] == "ask_hiring"  # a reaction that asks: the question
