@@ -401,7 +401,8 @@ _PROCESS_QUESTION = re.compile(
 # even look at my resume yet?", "whats the verdict on my phone interview from friday?". Written from the
 # missed look-ups of dev-7 and dev-8 (eval/); on every dev set and the holdout no other message matches.
 _OWN_APPLICATION = re.compile(
-    r"\bwhere\s+(?:i'?m|i\s+am)\s+at\b|\bwhere\s+(?:it|mine|my\s+\w+(?:\s+\w+)?)\s+stands\b|\bwhere\s+(?:does|do)\s+(?:it|mine|my\s+\w+)\s+stand\b"
+    r"\bwhere\s+(?:i'?m|i\s+am)\s+at\b|\bwhere\s+(?:it|mine|my\s+\w+(?:\s+\w+)?|each\s+one|each\s+of\s+(?:them|mine))\s+stands\b"
+    r"|\bwhere\s+(?:they|both|all\s+of\s+them|my\s+applications)\s+stand\b|\bwhere\s+(?:does|do)\s+(?:it|mine|my\s+\w+)\s+stand\b"
     r"|\bwhere\s+am\s+i\s+in\s+the\s+(?:process|pipeline)\b"
     r"|\b(?:did|has|have)\s+(?:they|aws|amazon|you(?:\s+guys)?|the\s+(?:hiring\s+)?team)\s+(?:reject|rejected|decline|declined|turn(?:ed)?\s+down|pass(?:ed)?\s+on)\s+(?:me|my)\b"
     r"|\b(?:was|is|has|did)\s+my\s+(?:app|application|applicaiton|candidacy|submission|resume|referral)\b[^?.!]{0,60}?\b(?:rejected|declined|received|accepted|progressed|moved|reviewed|landed|opened|looked\s+at|go\s+through|went\s+through|get\s+through|gone\s+anywhere|still\s+active|closed|go\s+thru)\b"

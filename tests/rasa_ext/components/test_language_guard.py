@@ -333,6 +333,7 @@ def test_own_status_requests_without_the_word_status_are_look_ups_whatever_nlu_m
         ),
         ("am i getting an offer or nah 😭", "not_a_question"),
         ("bro did aws reject me 💀 sde1 dallas", "non_english"),
+        ("can you tell me where each one stands?", "ask_hiring"),
         (
             "i applied to like 4 aws jobs last month and heard nothing. can you see if any of them are still "
             "moving or if i should just give up lol",
