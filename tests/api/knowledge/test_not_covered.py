@@ -113,10 +113,18 @@ def test_with_the_real_model_a_paraphrase_of_a_listed_question_is_refused_and_th
     assert build_index(write_doc.dir, config.index_dir, embedder).version != index.version
 
 
+def follow_up_kind(svc: KnowledgeService, first_question: str, message: str) -> str:
+    """The kind of reply to `message` asked right after `first_question` (which must be answered)."""
+    from api.knowledge.context import Context
+
+    first = svc.ask(first_question, ctx=Context())
+    assert first.kind == "answer" and first.context is not None
+    return svc.ask(message, ctx=first.context).kind
+
+
 def test_a_follow_up_worded_like_a_listed_question_is_refused_not_answered_from_the_topic(
     write_doc, tmp_path, embedder
 ):
-    from api.knowledge.context import Context
 
     write_doc("phone.md", PHONE)
     write_doc(
@@ -126,9 +134,7 @@ def test_a_follow_up_worded_like_a_listed_question_is_refused_not_answered_from_
     index = build_index(write_doc.dir, config.index_dir, embedder)
 
     def follow_up(svc: KnowledgeService, message: str) -> str:
-        first = svc.ask("what happens in the phone interview?", ctx=Context())
-        assert first.kind == "answer" and first.context is not None
-        return svc.ask(message, ctx=first.context).kind
+        return follow_up_kind(svc, "what happens in the phone interview?", message)
 
     svc = KnowledgeService(config, embedder, index)
     assert follow_up(svc, "is the interviewer senior?") == "fallback"
@@ -158,7 +164,6 @@ def test_a_follow_up_worded_like_a_listed_question_with_its_topic_is_refused(wri
     """A follow-up's own few words are far from the listed questions; read with its topic's title
     ("AWS Talent Network: can i unsubscribe from them later?") it is the listed question, refused
     (CA_KNOWN_UNCOVERED_IN_TOPIC_ABOVE). The check on its own words is off here, to see this one alone."""
-    from api.knowledge.context import Context
 
     write_doc("talent.md", TALENT)
     write_doc("not-covered.md", "# Not covered\n\n- can i unsubscribe from the talent network later?\n")
@@ -166,9 +171,7 @@ def test_a_follow_up_worded_like_a_listed_question_with_its_topic_is_refused(wri
     index = build_index(write_doc.dir, config.index_dir, embedder)
 
     def follow_up(svc: KnowledgeService, message: str) -> str:
-        first = svc.ask("what is the talent network?", ctx=Context())
-        assert first.kind == "answer" and first.context is not None
-        return svc.ask(message, ctx=first.context).kind
+        return follow_up_kind(svc, "what is the talent network?", message)
 
     svc = KnowledgeService(config, embedder, index)
     assert follow_up(svc, "can i unsubscribe from them later?") == "fallback"
