@@ -541,7 +541,7 @@ class KnowledgeService:
             for sec in self.index.doc_sections.get(doc, [])
             if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
         ]
-        # One section a listed topic: both durations or nothing to compare.
+        # A duration from at least two of the listed topics, or nothing to compare.
         return found if len({p.doc for p in found}) >= 2 else []
 
     def _known_uncovered_follow_up(self, qvec: np.ndarray | None, query: str, topic: str) -> bool:
