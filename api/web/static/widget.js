@@ -421,14 +421,18 @@
     localStorage.setItem(OWNER_KEY, who(token));
     listen();
     if (fresh) { welcome(); return; }
+    var loading = conversationId;
     fetch(API + "/api/conversations/" + conversationId + "/messages")
       .then(function (r) { return r.ok ? r.json() : { messages: [], mode: "bot" }; })
       .then(function (h) {
+        // Started over meanwhile (another candidate's message was refused there and carried over to a
+        // new conversation): the old conversation's transcript must not land in the new one.
+        if (loading !== conversationId) return;
         if (!h.messages.length) { welcome(); return; }
         h.messages.forEach(function (m) { add(m.sender === "candidate" ? "user" : "bot", m); });
         showMode(h.mode);
       })
-      .catch(welcome);
+      .catch(function () { if (loading === conversationId) welcome(); });
   }
 
   function open() {
