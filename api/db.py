@@ -27,10 +27,17 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-@lru_cache
 def get_engine() -> Engine:
     settings = get_settings()
-    url, timeout = settings.sqlalchemy_url, settings.database_timeout_seconds
+    return _engine(settings.sqlalchemy_url, settings.database_timeout_seconds)
+
+
+# Cached by the database's address, not once per process: a thread that was opening the engine
+# while the settings changed (a test's private database replacing the shared one) can then only
+# cache the engine of the address it read, never hand it out for the new address (a job test found
+# rows of another test's database, once in many runs).
+@lru_cache
+def _engine(url: str, timeout: float) -> Engine:
     if url.startswith("sqlite:///"):
         return sqlite_engine(url, timeout)
     connect_args: dict[str, Any] = {}
@@ -106,9 +113,18 @@ def keep_private(database: Path) -> None:
             log.warning("could not make %s private (%s)", path.name, exc)
 
 
-@lru_cache
 def get_sessionmaker() -> sessionmaker[Session]:
-    return sessionmaker(get_engine(), expire_on_commit=False)
+    return _sessionmaker(get_engine())
+
+
+@lru_cache
+def _sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+# The callers' (and tests') way to forget the engines after a change of settings.
+get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]
+get_sessionmaker.cache_clear = _sessionmaker.cache_clear  # type: ignore[attr-defined]
 
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

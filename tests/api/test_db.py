@@ -204,3 +204,20 @@ def test_two_engines_opening_a_new_sqlite_file_at_once_never_find_it_locked(tmp_
             thread.join()
     assert failures == []
     assert (tmp_path / "0.db").stat().st_mode & 0o077 == 0  # and private, as every database file
+
+
+def test_the_engine_follows_the_settings_it_is_asked_with(tmp_path, monkeypatch) -> None:
+    """An engine cached for one address is never handed out for another: a thread that cached the
+    shared database's engine as a test switched to its own must not send that test's rows there."""
+    from api import db
+    from api.config import get_settings
+
+    urls = []
+    for name in ("a", "b"):
+        monkeypatch.setenv("CA_VAR_DIR", str(tmp_path / name))
+        monkeypatch.setenv("CA_DATABASE_URL", "")
+        get_settings.cache_clear()  # the settings only: the engines' cache is left as it is
+        urls.append(str(db.get_engine().url))
+        assert db.get_sessionmaker().kw["bind"] is db.get_engine()
+    get_settings.cache_clear()
+    assert urls == [f"sqlite:///{tmp_path / 'a' / 'api.db'}", f"sqlite:///{tmp_path / 'b' / 'api.db'}"]

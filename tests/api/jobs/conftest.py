@@ -17,9 +17,11 @@ def private_db(var: Path, database_url: str = "") -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CA_VAR_DIR", str(var))
         mp.setenv("CA_DATABASE_URL", database_url)
+        # The shared app's threads read the settings too: one that was reading them as they were
+        # cleared can cache the shared ones after the clear; clear until this database is the one.
         get_settings.cache_clear()
-        db.get_engine.cache_clear()
-        db.get_sessionmaker.cache_clear()
+        while Path(get_settings().var_dir) != var or get_settings().database_url != database_url:
+            get_settings.cache_clear()
         db.migrate()
         yield var
         db.get_engine().dispose()
