@@ -281,6 +281,9 @@ GENERIC = frozenset(
         "s",
         "after",
         "before",
+        # "how long until I hear back after it?": "until" asks when, as "how long" does.
+        "until",
+        "till",
         "instead",
         "people",
         "have",

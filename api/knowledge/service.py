@@ -85,6 +85,7 @@ _DESCRIBED_ONE = re.compile(
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
+_KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\b", re.IGNORECASE)
 _ASKS_SEVERAL = re.compile(
     r"\b(?:types|kinds|sorts|both|difference|differences|compare)\b"
     r"|\bwhat\s+are\s+the\s+(?:\d+|two|three|four|five)\b"
@@ -124,6 +125,8 @@ class KnowledgeService:
     _grounding: GroundingChecker | None = None
     # Each topic title's vector, embedded once (the model does not change while the service runs).
     _title_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    # The index the topics' naming words were worked out for, and those words (see _naming_words).
+    _naming: tuple[KnowledgeIndex | None, dict[str, set[str]]] = (None, {})
 
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
@@ -341,7 +344,7 @@ class KnowledgeService:
             chosen.uncovered = decision.uncovered
             return self._with_context(chosen, ctx) if ctx is not None else chosen
         # Remembered as a refusal, like any other ("who can I ask then?" next is refused again).
-        refused = replace(ctx, refused=True) if ctx is not None else None
+        refused = self._refused_context(ctx, query) if ctx is not None else None
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
 
     def _answer(self, best: Passage, ranked: list[Passage]) -> list[Passage]:
@@ -367,8 +370,10 @@ class KnowledgeService:
             and resolved.kind == "elliptical"
             and not resolved.content
             and answer_type.wanted(query) is None
-            # "what are the two kinds again?" asks what the topic listed, not about the refused question.
+            # "what are the two kinds again?" asks what the topic listed, not about the refused question;
+            # "ok what do they ask in it then?" what the topic holds.
             and not _ASKS_SEVERAL.search(query)
+            and not (_ASKS_WHAT.match(query) and (refers_back(query) or _KIND_OF.search(query)))
         ):
             # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
@@ -480,8 +485,19 @@ class KnowledgeService:
                     # those remote?" after the government employees' answer.
                     and not introduces_subject(query)
                 )
+                and not self._about_its_own_step(query, best, ctx)
             )
-            if not own and fits and self._known_uncovered_follow_up(qvec, query, within[0].title):
+            stated = bool(words) and addresses(words, self._says(fits[0])) == len(words) if fits else False
+            if (
+                best is not None
+                and words
+                and self._about_its_own_step(query, best, ctx)
+                and addresses(words, self._says(best)) > (addresses(words, self._says(fits[0])) if fits else 0)
+            ):
+                # "when will I hear back after it?" after the loop: only the phone interview's section
+                # says it, of the phone interview; the topic does not: refused.
+                return self._with_context(Decision("fallback", [], within[:5], query), ctx)
+            if not own and fits and self._known_uncovered_follow_up(qvec, query, within[0].title, stated):
                 # Worded like a question the knowledge is known not to answer ("can I see my results
                 # after?" ~ "will I get my assessment scores?"): refused, not answered from the topic.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
@@ -508,7 +524,12 @@ class KnowledgeService:
                     chosen = fits[1]  # a different question: not the section just given again
                 return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)
             named = everything[0] if everything else None
-            if not own and named is not None and words <= set(tokenize(f"{named.title} {named.heading}")):
+            if (
+                not own
+                and named is not None
+                and words <= set(tokenize(f"{named.title} {named.heading}"))
+                and not self._about_its_own_step(query, named, ctx)
+            ):
                 # "no, I meant the phone one": the words name another topic outright.
                 return self._with_context(
                     Decision("answer", self._answer(named, everything), everything[:5], query), ctx
@@ -544,7 +565,7 @@ class KnowledgeService:
         # A duration from at least two of the listed topics, or nothing to compare.
         return found if len({p.doc for p in found}) >= 2 else []
 
-    def _known_uncovered_follow_up(self, qvec: np.ndarray | None, query: str, topic: str) -> bool:
+    def _known_uncovered_follow_up(self, qvec: np.ndarray | None, query: str, topic: str, stated: bool = False) -> bool:
         """Whether a follow-up is worded like a listed uncovered question (api/knowledge/not_covered.py),
         on its own words or read with its topic's title: "can i unsubscribe later" is far from every
         labelled question alone, and close to "can I unsubscribe from the talent network?" as "AWS
@@ -552,14 +573,65 @@ class KnowledgeService:
         known, params = self.index.known, self.params
         if qvec is None or known is None:
             return False
-        if known.refusing(qvec, params.known_uncovered_follow_up_above, params.known_uncovered_margin) is not None:
+
+        def refuses(alike: str | None) -> bool:
+            # "how long until I hear back after it?" is "... after the loop?" on its words; when "it"
+            # is a topic that states those words (the phone interview's reply time), it is not that.
+            return alike is not None and not (
+                stated and refers_back(query) and self._names_another_step(alike, query, topic)
+            )
+
+        if refuses(known.refusing(qvec, params.known_uncovered_follow_up_above, params.known_uncovered_margin)):
             return True
         if params.known_uncovered_in_topic_above > 1.0:
             return False
-        refusing = known.refusing(
-            self._with_topic(qvec, topic), params.known_uncovered_in_topic_above, params.known_uncovered_margin
-        )
-        return refusing is not None
+        moved = self._with_topic(qvec, topic)
+        return refuses(known.refusing(moved, params.known_uncovered_in_topic_above, params.known_uncovered_margin))
+
+    def _about_its_own_step(self, query: str, best: Passage, ctx: Context) -> bool:
+        """Whether a pronoun follow-up about one step of the process ("when will I hear back after
+        it?" after the loop) found a section that says it of another step, by name ("When you hear
+        back after the phone interview"): what it says holds for that step, not for "it"."""
+        steps = self.index.steps
+        if ctx.doc not in steps or best.doc not in steps or not refers_back(query) or introduces_subject(query):
+            return False
+        names = {stem(w) for w in tokenize(best.heading)} & self._naming_words().get(best.doc, set())
+        # "can I do it on my phone?" names that word itself: not a step named by the section alone.
+        return bool(names) and not names & {stem(w) for w in tokenize(query)}
+
+    def _refused_context(self, ctx: Context, query: str) -> Context:
+        """The state after a refusal: the topic, remembered as refused ("why not?" next is about the
+        refused question); the topic the refused question named, if it named one of its own ("no, I
+        meant the phone interview, how long is that?": "what do they ask in it then?" is about that)."""
+        named = self._named_topic(query) if query else None
+        if named is None or named == ctx.doc:
+            return replace(ctx, refused=True)
+        return Context(doc=named, step=named if named in self.index.steps else ctx.step, refused=True)
+
+    def _named_topic(self, query: str) -> str | None:
+        """The one topic a message names by a word of its title no other title has ("phone", "loop")."""
+        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
+        named = {doc for doc, words_of in self._naming_words().items() if words & words_of}
+        return named.pop() if len(named) == 1 else None
+
+    def _naming_words(self) -> dict[str, set[str]]:
+        """Each topic's title words that no other title has ("loop"; "assessment" is in several);
+        worked out once per version of the knowledge."""
+        index = self.index
+        if self._naming[0] is not index:
+            titles = {doc: {stem(w) for w in tokenize(secs[0].title)} for doc, secs in index.doc_sections.items()}
+            naming = {doc: {w for w in t if sum(w in o for o in titles.values()) == 1} for doc, t in titles.items()}
+            self._naming = (index, naming)
+        return self._naming[1]
+
+    def _names_another_step(self, alike: str, query: str, topic: str) -> bool:
+        """Whether the uncovered question a follow-up is worded like names, beyond the follow-up's own
+        words, another topic than the conversation's: "how long until I hear back after it?" after the
+        phone interview is "... after the loop?" on its words alone, yet "it" is the phone interview,
+        whose section says when."""
+        extra = {stem(w) for w in content_words(alike) - content_words(query)}
+        naming = set().union(*self._naming_words().values())
+        return bool(extra & naming - {stem(w) for w in tokenize(topic)})
 
     def _with_topic(self, qvec: np.ndarray, topic: str) -> np.ndarray:
         """The follow-up's vector moved towards its topic's title: a stand-in for embedding "<title>:
@@ -766,7 +838,7 @@ class KnowledgeService:
         if decision.kind != "answer" or not decision.passages:
             # A refusal keeps the topic and remembers it refused: "why not?" or "who can I ask then?"
             # next is about the question refused, not about the topic's last answer.
-            decision.context = replace(ctx, refused=True) if decision.kind == "fallback" else ctx
+            decision.context = self._refused_context(ctx, query) if decision.kind == "fallback" else ctx
             return decision
         top = decision.passages[0]
         index = self.index

@@ -178,3 +178,30 @@ def test_a_follow_up_worded_like_a_listed_question_with_its_topic_is_refused(wri
     assert follow_up(svc, "how do i join it?") == "answer"  # a covered follow-up still is
     off = KnowledgeService(config.model_copy(update={"known_uncovered_in_topic_above": 2}), embedder, index)
     assert follow_up(off, "can i unsubscribe from them later?") == "answer"  # from the topic's section
+
+
+HEAR_BACK = (
+    "---\ntitle: Phone interview\nupdated: 2026-01-01\nnext: loop\n---\n## What the phone interview covers\n"
+    "The phone interview is a conversation about your past experience with one interviewer.\n"
+    "## When you hear back after the phone interview\n"
+    "AWS aims to get back to you within two business days after the phone interview.\n"
+)
+LOOP = (
+    "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## What the loop is\n"
+    "The loop is a series of interviews with topic experts and future colleagues.\n"
+)
+
+
+def test_a_pronoun_follow_up_its_topic_answers_is_not_refused_for_a_listed_question_on_another_topic(
+    write_doc, tmp_path, embedder
+):
+    """ "how long until i hear back after it?" is, on its own words, the listed "... after the loop?";
+    "it" is the phone interview, whose section says when: answered. After the loop, the same
+    follow-up is refused: the phone interview's reply time is not the loop's."""
+    write_doc("phone.md", HEAR_BACK)
+    write_doc("loop.md", LOOP)
+    write_doc("not-covered.md", "# Not covered\n\n- how long until I hear back after the loop?\n")
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var")
+    svc = KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
+    assert follow_up_kind(svc, "any tips for the phone interview?", "how long until i hear back after it") == "answer"
+    assert follow_up_kind(svc, "what is the loop?", "how long until i hear back after it") == "fallback"

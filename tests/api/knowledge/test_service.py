@@ -222,6 +222,23 @@ def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again
     assert duration.kind == "answer" and duration.passages[0].doc == "knowledge/sample.md"
 
 
+def test_a_refused_question_that_names_another_topic_makes_it_the_topic(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    first, phone, asked = talk(
+        svc,
+        "how long is the work sample simulation?",
+        "wait no i meant the phone interview, how long is that",
+        "ok what do they ask in it then",
+    )
+    assert first.kind == "answer" and phone.kind == "fallback"  # no duration is stated for the phone interview
+    assert phone.context is not None and phone.context.doc == "knowledge/phone.md" and phone.context.refused
+    # "it" is the phone interview the refused question named, not the work sample simulation.
+    assert asked.kind == "answer" and asked.passages[0].doc == "knowledge/phone.md"
+    # A refused question that names no topic of its own keeps the topic.
+    _, salary = talk(svc, "what is a bar raiser?", "what is the salary for a data engineer?")
+    assert salary.kind == "fallback" and salary.context.doc == "knowledge/loop.md"
+
+
 AUDIENCE_DOCS = {
     "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## How to prepare for the interviews\n"
     "Think about your successes and failures and tell them with the STAR method.\n",
