@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from api.knowledge.index import stem, tokenize, without_recall
+from api.knowledge.index import plain_idioms, stem, tokenize, without_recall
 
 Kind = Literal["next", "ordinal", "elliptical", "own"]
 
@@ -433,7 +433,8 @@ def unknown_words(query: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
     three letters are left out; with no vocabulary, none."""
     if not vocabulary:
         return ()
-    return tuple(sorted(w for w in content_words(query) if len(w) >= 4 and w.isalpha() and stem(w) not in vocabulary))
+    words = content_words(plain_idioms(query))  # "what's the deal with X": "deal" is no subject
+    return tuple(sorted(w for w in words if len(w) >= 4 and w.isalpha() and stem(w) not in vocabulary))
 
 
 def next_topic(ctx: Context, next_of: dict[str, str], steps: set[str]) -> tuple[str | None, bool]:

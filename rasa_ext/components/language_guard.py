@@ -69,7 +69,19 @@ ANSWERS = frozenset({"affirm", "deny", "react"})
 # NLU's own "not a question" below this, for a message with a question mark, gives way to the next intent.
 WEAK_NOT_A_QUESTION = 0.6
 SMALL_TALK = frozenset(
-    {"greet", "goodbye", "thank", "affirm", "deny", "wish_luck", "react", "complain", "bot_challenge", "capabilities"}
+    {
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "wish_luck",
+        "react",
+        "joke",
+        "complain",
+        "bot_challenge",
+        "capabilities",
+    }
 )
 
 

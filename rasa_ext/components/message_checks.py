@@ -382,7 +382,16 @@ _OWN_STATUS_REQUEST = re.compile(
     # "its been 2 weeks since my loop, what's the decision": the decision on the step the candidate had.
     r"|\bsince\s+my\s+(?:loop|onsite|on-site|final\s+round|interviews?|phone\s+(?:screen|interview)|assessments?|oa)\b"
     r"[^?.!]{0,20}\bwhat'?s\s+the\s+(?:decision|verdict|outcome|news)\b"
-    r"|\bwhen\s+is\s+my\s+(?:onsite|on-site|interview|loop|phone\s+(?:screen|interview)|assessment)\b",
+    r"|\bwhen\s+is\s+my\s+(?:onsite|on-site|interview|loop|phone\s+(?:screen|interview)|assessment)\b"
+    # "can you look me up?", "when is my offer letter coming?", "is mine dead or what", "was my OA score
+    # good enough?", "do u know if they decided anything about me", "confirm my loop is still on for
+    # tuesday": the candidate's own application in other words (dev-11's missed look-ups).
+    r"|\b(?:look|pull)\s+me\s+up\b|\b(?:when|where)\s+(?:is|will)\s+my\s+offer\b"
+    r"|\bis\s+(?:mine|my\s+(?:app|application|candidacy))\s+(?:dead|over|done|closed|gone)\b"
+    r"|\bmy\s+(?:assessment|oa|test)\s+(?:score|scores|result|results)\s+(?:was\s+|were\s+)?(?:good|high)\s+enough\b"
+    r"|\b(?:what\s+(?:was|is|were)|how\s+did\s+i\s+do\s+on)\s+my\s+(?:assessment|oa|test)\s+(?:score|scores|result|results)\b"
+    r"|\b(?:decided|decide|decision)\s+(?:anything|something)\s+(?:about|on)\s+me\b"
+    r"|\bconfirm\s+(?:that\s+|whether\s+|if\s+)?my\s+(?:loop|onsite|on-site|interviews?|phone\s+(?:screen|interview))\b",
     re.IGNORECASE,
 )
 # ... but not a question about how status, offers or decisions work ("once I get an offer, how long do
@@ -788,7 +797,9 @@ def asks_beyond_yes_no(text: str) -> bool:
 _ASKS_ABOUT = re.compile(
     r"^\W*(?:so\W+|and\W+)?(?:what|what's|whats|is|are|does|do\s+i\s+need|should|why)\b"
     # "if i join the talent network how often do yall email me?": what joining means, asked.
-    r"|^\W*(?:so\W+|and\W+)?(?:if|once|after)\s+i\s+(?:join|sign\s+up|signed\s+up)\b[^?]*\b(?:how|what|will|would|do|does|can)\b",
+    r"|^\W*(?:so\W+|and\W+)?(?:if|once|after)\s+i\s+(?:join|sign\s+up|signed\s+up)\b[^?]*\b(?:how|what|will|would|do|does|can)\b"
+    # "nothing fits me rn, is there a way to get notified of new jobs": whether there is one, asked.
+    r"|^.*?\bis\s+there\s+(?:a|any)\s+way\s+to\b",
     re.IGNORECASE,
 )
 

@@ -321,6 +321,7 @@ def test_a_question_about_the_talent_network_is_the_faq_and_a_request_to_join_is
         "is joining the talent network the same thing as applying to a job?",
         "what is the talent network?",
         "should I join the talent network?",
+        "nothing fits me rn, is there a way to get notified of new jobs",
     ):
         message = classified(text, ("join_talent_community", 0.7), ("ask_hiring", 0.2))
         MessageGuard().process([message])
@@ -351,8 +352,19 @@ def test_own_status_requests_without_the_word_status_are_look_ups_whatever_nlu_m
         ),
     ):
         assert guarded(text, (top, 0.7), ("check_my_status", 0.2)) == LOOK_UP, text
+    # Written from dev-11's missed look-ups (eval/dev-11.yaml).
+    for text in (
+        "was my assessment score good enough to move on",
+        "when is my offer letter coming? recruiter said verbal yes last week",
+        "my portal has said under consideration for like a month. is mine dead or what??",
+        "can you look me up? maria gonzalez, applied to cloud support associate in march",
+        "i interviewed friday, do u know if they decided anything about me",
+        "can you confirm my loop is still scheduled for tuesday?",
+    ):
+        assert guarded(text, ("out_of_scope", 0.7), ("check_my_status", 0.2)) == LOOK_UP, text
     # ...but not questions about how decisions or offers work, nor markup NLU took for no question.
     for text, top in (
+        ("is my assessment score shared with the hiring manager?", "out_of_scope"),
         ("how long after the loop do they make a decision?", "out_of_scope"),
         ("if i get rejected can i reapply?", "out_of_scope"),
         ("<b>am i</b>", "not_a_question"),
