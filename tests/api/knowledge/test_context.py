@@ -251,6 +251,15 @@ def test_recalling_what_was_said_names_nothing():
     assert "wait" not in content_words("wait, who interviews me?")
 
 
+def test_whats_the_deal_with_is_what_about_and_names_no_unknown_word():
+    from api.knowledge.index import without_recall
+
+    assert without_recall("what's the deal with bar raisers") == "what about bar raisers"
+    assert without_recall("whats up with the OA?") == "what about the OA?"
+    assert unknown_words("what's the deal with bar raisers", frozenset({"bar", "raiser"})) == ()
+    assert unknown_words("is it a good deal", frozenset({"bar"})) == ("deal", "good")  # a word of its own
+
+
 def test_the_other_listed_item_is_not_the_other_people_of_the_topic():
     ctx = Context(doc=STYLE, section=None, listed=(STYLE, SAMPLE))
     assert resolve("and the other one?", ctx).kind == "ordinal"
