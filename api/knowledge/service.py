@@ -85,6 +85,8 @@ _DESCRIBED_ONE = re.compile(
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
+# "what's the difference between the phone interview and the loop?", "phone screen vs onsite".
+_COMPARES = re.compile(r"\b(?:difference|differences|differ|vs|versus|compared?\s+(?:to|with))\b", re.IGNORECASE)
 _KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\b", re.IGNORECASE)
 _ASKS_SEVERAL = re.compile(
     r"\b(?:types|kinds|sorts|both|difference|differences|compare)\b"
@@ -236,7 +238,7 @@ class KnowledgeService:
         decision = self._decide(
             effective, ranked, likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
-        decision = self._overview_for_several(query, decision)
+        decision = self._both_compared(query, self._overview_for_several(query, decision))
         decision.query = effective
         return self._states_what_is_asked(query, decision, None)
 
@@ -256,6 +258,27 @@ class KnowledgeService:
         chosen = Decision("answer", self._answer(overview, decision.ranked), decision.ranked, decision.query)
         chosen.uncovered = decision.uncovered
         return chosen
+
+    def _both_compared(self, query: str, decision: Decision) -> Decision:
+        """A comparison of two topics the question names ("what's the difference between the phone
+        interview and the in-person one?") is answered with what each one is, not with one of them."""
+        if decision.kind not in ("answer", "clarify") or not _COMPARES.search(query):
+            return decision
+        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
+        named = [doc for doc, naming in self._naming_words().items() if words & naming]
+        if len(named) != 2:
+            return decision
+        chosen: list[Passage] = []
+        for doc in named:
+            of_doc = [p for p in decision.ranked if p.doc == doc] or [
+                Passage.of(s, 0.0, 0.0) for s in self.index.doc_sections.get(doc, [])
+            ]
+            # What each one is: its best-ranked section headed "What ...", else its best-ranked one.
+            chosen.append(next((p for p in of_doc if p.heading.lower().startswith("what")), of_doc[0]))
+        chosen.sort(key=lambda p: -p.score)
+        both = Decision("answer", chosen, decision.ranked, decision.query)
+        both.uncovered = decision.uncovered
+        return both
 
     def _section_for_quantity(self, query: str, decision: Decision, ctx: Context | None = None) -> Passage | None:
         """A section headed with the kind of quantity asked ("How long ... takes") that states it, of the
@@ -540,7 +563,7 @@ class KnowledgeService:
         decision = self._decide(
             query, everything[:5], likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
-        decision = self._overview_for_several(query, decision)
+        decision = self._both_compared(query, self._overview_for_several(query, decision))
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
         if top is not None and top.id == ctx.section and words and 2 * addresses(words, self._says(top)) < len(words):

@@ -239,6 +239,15 @@ def test_a_refused_question_that_names_another_topic_makes_it_the_topic(write_do
     assert salary.kind == "fallback" and salary.context.doc == "knowledge/loop.md"
 
 
+def test_a_comparison_of_two_named_topics_is_answered_with_what_each_one_is(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    both = svc.ask("what's the difference between the phone interview and the loop?")
+    assert both.kind == "answer"
+    assert {p.id for p in both.passages} == {"phone#what-it-covers", "loop#who-is-in-the-loop"}
+    # One topic named: the usual answer.
+    assert {p.doc for p in svc.ask("what does the phone interview cover?").passages} == {"knowledge/phone.md"}
+
+
 AUDIENCE_DOCS = {
     "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## How to prepare for the interviews\n"
     "Think about your successes and failures and tell them with the STAR method.\n",
