@@ -509,6 +509,10 @@ class KnowledgeService:
                     and not introduces_subject(query)
                 )
                 and not self._about_its_own_step(query, best, ctx)
+                # "are they amazon employees?" after the bar raiser: "they" is the topic's; another
+                # topic that shares a word ("government employees") is not what was asked about,
+                # unless the message names it.
+                and (not refers_back(query) or introduces_subject(query) or self._names(query, best, ctx))
             )
             stated = bool(words) and addresses(words, self._says(fits[0])) == len(words) if fits else False
             if (
@@ -630,6 +634,14 @@ class KnowledgeService:
         if named is None or named == ctx.doc:
             return replace(ctx, refused=True)
         return Context(doc=named, step=named if named in self.index.steps else ctx.step, refused=True)
+
+    def _names(self, query: str, other: Passage, ctx: Context) -> bool:
+        """Whether a message names another topic by a word of its title the current topic's lacks
+        ("will they send the assessment right after?" after the online application)."""
+        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
+        current = self.index.doc_sections.get(ctx.doc or "", [])
+        own = {stem(w) for w in tokenize(current[0].title)} if current else set()
+        return bool(words & {stem(w) for w in content_words(other.title)} - own)
 
     def _named_topic(self, query: str) -> str | None:
         """The one topic a message names by a word of its title no other title has ("phone", "loop")."""

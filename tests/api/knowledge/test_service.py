@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from pathlib import Path
+
+import pytest
 
 from api.config import Settings
 from api.knowledge.embedder import PrefetchingEmbedder
 from api.knowledge.index import build_index
 from api.knowledge.search import Passage
 from api.knowledge.service import KnowledgeService
+
+ROOT = Path(__file__).resolve().parents[3]
 
 DOCS = {
     "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n## How long it takes\n"
@@ -648,3 +653,37 @@ def test_a_quantity_asked_of_the_topic_is_never_another_topics(write_doc, tmp_pa
     )
     assert how_many.kind == "fallback"  # the phone interview states no count; the assessments' is not its
     assert after.kind == "answer" and after.passages[0].doc == "knowledge/loop.md"
+
+
+@pytest.fixture(scope="module")
+def project_service(tmp_path_factory, embedder) -> KnowledgeService:
+    """The service over the project's own knowledge/, with its not-covered list and coverage model."""
+    config = Settings(knowledge_dir=ROOT / "knowledge", var_dir=tmp_path_factory.mktemp("var"))
+    return KnowledgeService(
+        config, embedder, build_index(config.knowledge_dir, config.index_dir, embedder, config.nlu_data)
+    )
+
+
+def test_with_the_project_knowledge_a_pronoun_keeps_its_topic(project_service):
+    svc = project_service
+    # "they" are the interviewers of the loop; the section on hearing back *after applying* shares
+    # "go back" and was given as if the candidate had asked something else.
+    _, _, office = talk(
+        svc,
+        "are the in person interviews actually in person",
+        "why is that",
+        "will they go back to doing them in the office next year?",
+    )
+    assert office.kind == "fallback"
+    # ...but a follow-up that names another topic by its title's word goes there.
+    _, assessment = talk(
+        svc, "i applied once before, do i need a new account", "will they send the assessment right after?"
+    )
+    assert assessment.kind == "answer" and assessment.passages[0].doc == "knowledge/online-assessments.md"
+
+
+def test_with_the_project_knowledge_hearing_back_after_it_is_the_topic_s_own(project_service):
+    _, phone = talk(project_service, "tips for the phone screen?", "how long until i hear back after it")
+    assert phone.kind == "answer" and phone.passages[0].id.endswith("when-you-hear-back-after-the-phone-interview")
+    _, loop = talk(project_service, "what is the loop?", "when will i hear back after it?")
+    assert loop.kind == "fallback"  # the page gives no reply time after the loop
