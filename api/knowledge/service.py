@@ -297,8 +297,16 @@ class KnowledgeService:
             # "how many questions do they ask in it?" about the phone interview: its count, or none;
             # never the number of assessments, however close that section scores.
             candidates = [p for p in candidates if p.doc == ctx.doc or p.doc in ctx.listed]
+        # Another topic's quantity answers only a question that names something of it: "how long does a
+        # security clearance take for govt folks?" is not asking how long the work style assessment takes.
+        words = content_words(self.index.glossary.meaning(query))
         for p in candidates:
-            if p.id != top.id and heading.search(p.heading) and answer_type.answers(query, [_stated(p)]):
+            if (
+                p.id != top.id
+                and heading.search(p.heading)
+                and answer_type.answers(query, [_stated(p)])
+                and (p.doc == top.doc or addresses(words, self._says(p)))
+            ):
                 return p
         return None
 

@@ -687,3 +687,23 @@ def test_with_the_project_knowledge_hearing_back_after_it_is_the_topic_s_own(pro
     assert phone.kind == "answer" and phone.passages[0].id.endswith("when-you-hear-back-after-the-phone-interview")
     _, loop = talk(project_service, "what is the loop?", "when will i hear back after it?")
     assert loop.kind == "fallback"  # the page gives no reply time after the loop
+
+
+def test_with_the_project_knowledge_another_topic_s_quantity_does_not_answer_a_question_not_about_it(
+    project_service,
+):
+    from api.knowledge.context import Context
+
+    # The work style assessment's 10-20 minutes scored close, and "how long" is all they shared.
+    ctx, previous = Context(), None
+    for message in (
+        "so i'm currently a contractor for a state agency and i'm interested in a public sector role at aws. "
+        "is there anything special i need to do before talking to recruiters?",
+        "so by continuing i'm basically saying i checked?",
+    ):
+        decision = project_service.ask(message, previous, ctx=ctx)
+        ctx, previous = decision.context or ctx, decision.query
+    clearance = project_service.ask("how long does a security clearance take for govt folks", previous, ctx=ctx)
+    assert clearance.kind == "fallback"
+    duration = project_service.ask("how long does the work style one take?")
+    assert duration.kind == "answer" and "10-20" in duration.passages[0].text
