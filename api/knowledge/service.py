@@ -310,6 +310,23 @@ class KnowledgeService:
                 return p
         return None
 
+    def _every_listed_one(self, query: str, decision: Decision) -> list[Passage]:
+        """When the best section is one of the things a topic lists and the question names that topic
+        in the plural ("how long are the assessments?"), each listed thing's section stating the
+        quantity asked; else empty."""
+        top = decision.passages[0]
+        words = {w.lower() for w in tokenize(query)}
+        own = {w.lower() for w in tokenize(top.title)}
+        for parent, items in self.index.lists_of.items():
+            sections = self.index.doc_sections.get(parent, [])
+            if top.doc not in items or not sections:
+                continue
+            named = {w for w in tokenize(sections[0].title.lower()) if w.endswith("s") and w in words} - own
+            if named:
+                found = self._listed_stating(query, Decision("answer", [Passage.of(sections[0], 0.0, 0.0)], []))
+                return found if len(found) > 1 else []
+        return []
+
     def _listed_stating(self, query: str, decision: Decision) -> list[Passage]:
         """For a quantity asked of the topics an answer's topic lists, the section of each listed topic
         headed with it ("How long the work style assessment takes"): "how long do they take?" after the
@@ -358,8 +375,17 @@ class KnowledgeService:
         is not covered, however close the topic (api/knowledge/answer_type.py)."""
         # The best section must state it: a short topic's other sections come along as context, and
         # "four steps" in one of them does not say how many interviews the loop has.
-        if decision.kind != "answer" or answer_type.answers(query, [_stated(decision.passages[0])]):
+        if decision.kind != "answer":
             return decision
+        if answer_type.answers(query, [_stated(decision.passages[0])]):
+            every = self._every_listed_one(query, decision)
+            if not every:
+                return decision
+            # "how long are the assessments?" answered by the work style one's 10-20 minutes: the
+            # question names them all (the topic listing both), so each one's duration.
+            chosen = Decision("answer", every, decision.ranked, decision.query)
+            chosen.uncovered = decision.uncovered
+            return self._with_context(chosen, ctx) if ctx is not None else chosen
         each = self._listed_stating(query, decision)
         if each:
             # "how long do they take?" after the answer naming the two assessments: each one's duration,

@@ -253,6 +253,15 @@ def test_a_comparison_of_two_named_topics_is_answered_with_what_each_one_is(writ
     assert {p.doc for p in svc.ask("what does the phone interview cover?").passages} == {"knowledge/phone.md"}
 
 
+def test_a_quantity_asked_of_a_listed_kind_in_the_plural_is_each_one_s(write_doc, tmp_path, embedder):
+    svc = timed_service(write_doc, tmp_path, embedder)
+    both = svc.ask("how long are the assessments?")
+    assert both.kind == "answer"
+    assert {p.doc for p in both.passages} == {"knowledge/style.md", "knowledge/sample.md"}
+    one = svc.ask("how long is the work style assessment?")
+    assert [p.doc for p in one.passages] == ["knowledge/style.md"]
+
+
 AUDIENCE_DOCS = {
     "loop.md": "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## How to prepare for the interviews\n"
     "Think about your successes and failures and tell them with the STAR method.\n",
