@@ -87,6 +87,15 @@ _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+to
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
 # "what's the difference between the phone interview and the loop?", "phone screen vs onsite".
 _COMPARES = re.compile(r"\b(?:difference|differences|differ|vs|versus|compared?\s+(?:to|with))\b", re.IGNORECASE)
+# "is the assessment before or after the phone screen?", "whats the order", "do you go straight to
+# the final interviews?", "which comes first, the OA or the application?"
+_ASKS_ORDER = re.compile(
+    r"\bbefore\s+or\s+after\b|\bafter\s+or\s+before\b|\bstraight\s+to\b"
+    r"|\b(?:what(?:'s|s|\s+is)\s+the|in\s+what|in\s+which)\s+order\b|\border\s+of\s+(?:the\s+)?(?:steps|stages|process)\b"
+    r"|\bwhich\s+(?:one\s+)?(?:comes|is|happens)\s+first\b|\bbefore\b[^?.!]{0,60}\bor\b"
+    r"|\b(?:is|are)\s+(?:there|the)\b[^?.!]{0,40}\bbefore\s+(?:the|my|an?|applying)\b",
+    re.IGNORECASE,
+)
 _KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\b", re.IGNORECASE)
 _ASKS_SEVERAL = re.compile(
     r"\b(?:types|kinds|sorts|both|difference|differences|compare)\b"
@@ -246,6 +255,10 @@ class KnowledgeService:
         """A question about several things of a kind ("what are the 2 assessment types?", "which
         assessment takes longer?") answered by one of them is answered by the topic that lists them
         all, when that topic is close (OVERVIEW_MARGIN)."""
+        if decision.kind in ("answer", "clarify") and decision.passages and _ASKS_ORDER.search(query):
+            ordered = self._order_of(decision)
+            if ordered is not None:
+                return ordered
         if decision.kind != "answer" or not decision.passages or not _ASKS_SEVERAL.search(query):
             return decision
         top = decision.passages[0]
@@ -258,6 +271,25 @@ class KnowledgeService:
         chosen = Decision("answer", self._answer(overview, decision.ranked), decision.ranked, decision.query)
         chosen.uncovered = decision.uncovered
         return chosen
+
+    def _order_of(self, decision: Decision) -> Decision | None:
+        """For a question about the order of steps ("is the assessment before or after the phone
+        screen?", "is there a phone interview before the final ones or do you go straight there?"),
+        the topic listing the steps in order, when the best sections are of two or more of its steps."""
+        ordered = {doc: items for doc, items in self.index.lists_of.items() if set(items) <= self.index.steps}
+        for parent, items in ordered.items():
+            near = {p.doc for p in decision.ranked[:5]} & set(items)
+            sections = self.index.doc_sections.get(parent, [])
+            if len(near) >= 2 and sections:
+                # The steps in order, then the best section, which may place its own step ("the
+                # third of the four steps, after the online application and the assessments").
+                overview = Passage.of(sections[0], 0.0, 0.0)
+                best = decision.passages[0]
+                both = [overview] if best.doc == parent else [overview, best]
+                chosen = Decision("answer", both, decision.ranked, decision.query)
+                chosen.uncovered = decision.uncovered
+                return chosen
+        return None
 
     def _both_compared(self, query: str, decision: Decision) -> Decision:
         """A comparison of two topics the question names ("what's the difference between the phone

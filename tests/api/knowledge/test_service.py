@@ -716,3 +716,13 @@ def test_with_the_project_knowledge_another_topic_s_quantity_does_not_answer_a_q
     assert clearance.kind == "fallback"
     duration = project_service.ask("how long does the work style one take?")
     assert duration.kind == "answer" and "10-20" in duration.passages[0].text
+
+
+def test_with_the_project_knowledge_a_question_about_the_order_of_steps_gets_the_steps_in_order(project_service):
+    # The virtual interviews' section ranked first and said nothing of the phone interview.
+    order = project_service.ask("is there a phone screen before the onsite or do u go straight to the big interview")
+    assert order.kind == "answer" and order.passages[0].id.startswith("hiring-steps#the-four-steps")
+    assert len({p.id for p in order.passages}) == len(order.passages)  # and the best section, once
+    # "in order" of something else is no question about the steps.
+    reviewed = project_service.ask("do you review applications in order or all at once after the posting closes")
+    assert reviewed.kind == "answer" and not reviewed.passages[0].id.startswith("hiring-steps#")
