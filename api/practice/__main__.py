@@ -251,6 +251,7 @@ HELD_OUT = (
             (8, "eighth"),
             (9, "ninth"),
             (10, "tenth"),
+            (11, "twelfth"),
         )
     ),
 )
