@@ -37,6 +37,7 @@ from rasa_ext.components.message_checks import (
     names_own_application,
     opens_as_a_process_question,
     requests_own_status,
+    requests_own_status_in_another_language,
     says_goodbye,
 )
 
@@ -110,6 +111,9 @@ class MessageGuard(GraphComponent):
                 self._relabel(message, reaction)
             elif is_foreign_greeting(text):
                 self._relabel(message, "greet")
+            elif is_non_english(text) and requests_own_status_in_another_language(text):
+                # "¿me pueden decir si avanzó mi solicitud?": the look-up needs no language.
+                self._relabel(message, "check_my_status")
             elif is_non_english(text):
                 self._relabel(message, "non_english")
             elif is_not_a_question(text):

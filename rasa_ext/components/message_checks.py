@@ -441,6 +441,25 @@ _OWN_APPLICATION = re.compile(
 )
 
 
+# "¿Hay novedades sobre mi solicitud?", "statut de ma candidature pour le poste SDE ?": a look-up of
+# the candidate's own application in another language. The look-up itself needs no language (sign in,
+# then the status); a question about how to check ("come posso controllare lo stato della mia
+# candidatura?") stays a question in another language, answered with the English-only reply.
+_FOREIGN_OWN_APPLICATION = re.compile(
+    r"\b(?:mi|mis)\s+(?:solicitud(?:es)?|candidatura|postulaci[oó]n|aplicaci[oó]n)\b"
+    r"|\b(?:ma|mes)\s+candidatures?\b|\bmon\s+dossier\b|\bmeine[rn]?\s+bewerbung(?:en)?\b"
+    r"|\b(?:minha|a\s+minha)\s+(?:candidatura|inscri[cç][aã]o|aplica[cç][aã]o)\b|\bla\s+mia\s+candidatura\b",
+    re.IGNORECASE,
+)
+_FOREIGN_HOW = re.compile(
+    r"\b(?:c[oó]mo|d[oó]nde|come|dove|comment|wie|wo|onde|where|how)\b|(?<!\w)où\b", re.IGNORECASE
+)
+
+
+def requests_own_status_in_another_language(text: str) -> bool:
+    return bool(_FOREIGN_OWN_APPLICATION.search(text)) and not _FOREIGN_HOW.search(text)
+
+
 def requests_own_status(text: str) -> bool:
     """True for a request to look up the candidate's own application ("what's the status of my
     candidacy for the Dublin job?"), not a question about how applications are handled."""

@@ -412,3 +412,21 @@ def test_a_complaint_that_it_was_not_what_i_asked_stays_a_complaint():
     assert guarded("that's not what i asked", ("complain", 0.9), ("deny", 0.03))["name"] == "complain"
     # a reaction that asks something is that question
     assert guarded("lol what's a bar raiser", ("react", 0.6), ("ask_hiring", 0.3))["name"] == "ask_hiring"
+
+
+def test_a_look_up_of_my_own_application_in_another_language_is_a_look_up():
+    # Written from the dev sets' missed look-ups in Spanish and French (eval/).
+    for text in (
+        "¿Hay novedades sobre mi solicitud?",
+        "hola, ¿hay alguna novedad sobre mi solicitud para el puesto en madrid?",
+        "statut de ma candidature pour le poste SDE à Paris ?",
+    ):
+        assert guarded(text, ("out_of_scope", 0.6), ("non_english", 0.3)) == LOOK_UP, text
+    # ...but a question about how to check is a question in another language (English-only reply).
+    for text in (
+        "Come posso controllare lo stato della mia candidatura?",
+        "¿Dónde puedo ver el estado de mi solicitud?",
+        "Wo kann ich den Status meiner Bewerbung sehen?",
+        "où puis-je voir ma candidature ?",
+    ):
+        assert guarded(text, ("out_of_scope", 0.6), ("non_english", 0.3))["name"] == "non_english", text
