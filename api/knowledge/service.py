@@ -256,7 +256,7 @@ class KnowledgeService:
         assessment takes longer?") answered by one of them is answered by the topic that lists them
         all, when that topic is close (OVERVIEW_MARGIN)."""
         if decision.kind in ("answer", "clarify") and decision.passages and _ASKS_ORDER.search(query):
-            ordered = self._order_of(decision)
+            ordered = self._order_of(query, decision)
             if ordered is not None:
                 return ordered
         if decision.kind != "answer" or not decision.passages or not _ASKS_SEVERAL.search(query):
@@ -272,13 +272,16 @@ class KnowledgeService:
         chosen.uncovered = decision.uncovered
         return chosen
 
-    def _order_of(self, decision: Decision) -> Decision | None:
+    def _order_of(self, query: str, decision: Decision) -> Decision | None:
         """For a question about the order of steps ("is the assessment before or after the phone
         screen?", "is there a phone interview before the final ones or do you go straight there?"),
-        the topic listing the steps in order, when the best sections are of two or more of its steps."""
+        the topic listing the steps in order, when the best sections, or the words of the question
+        ("phone"), are of two or more of its steps."""
         ordered = {doc: items for doc, items in self.index.lists_of.items() if set(items) <= self.index.steps}
+        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
+        named = {doc for doc, naming in self._naming_words().items() if words & naming}
         for parent, items in ordered.items():
-            near = {p.doc for p in decision.ranked[:5]} & set(items)
+            near = ({p.doc for p in decision.ranked[:5]} | named) & set(items)
             sections = self.index.doc_sections.get(parent, [])
             if len(near) >= 2 and sections:
                 # The steps in order, then the best section, which may place its own step ("the
