@@ -84,6 +84,11 @@ class Document:
     # `audience`: the words a question for this topic's audience uses ("student", "graduate"). A
     # question using none of them is not for that audience: the topic ranks lower (search.rank).
     audience: list[str] = field(default_factory=list)
+    # `audience_first: true`: a question that names the audience is about this topic before any other
+    # ("I work for the state government, anything I need to check before my phone interview?"): the
+    # topic ranks higher for it. For audiences that change how the process applies to the candidate
+    # (government employees, students), not for what they apply to.
+    audience_first: bool = False
 
     @property
     def id(self) -> str:
@@ -180,6 +185,15 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
                 "'audience' must be a list of the words its readers use, e.g. audience: [student, graduate]",
             )
         )
+    audience_first = meta.get("audience_first", False)
+    if not isinstance(audience_first, bool) or (audience_first and not audience):
+        problems.append(
+            Problem(
+                rel_path,
+                _key_line(raw, "audience_first"),
+                "'audience_first' must be true or false, and needs an 'audience' list, e.g. audience_first: true",
+            )
+        )
     if problems:
         return None, problems
 
@@ -262,6 +276,7 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         [str(x).strip() for x in lists] if isinstance(lists, list) else [],
         links,
         [str(x).strip().lower() for x in audience] if isinstance(audience, list) else [],
+        audience_first is True,
     ), []
 
 

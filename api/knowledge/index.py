@@ -183,6 +183,8 @@ class KnowledgeIndex:
     lists_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     # A topic's audience words by document path (front matter `audience:`), see search.rank.
     audience_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # The documents whose audience, named in a question, makes them rank higher (`audience_first`).
+    audience_first: frozenset[str] = frozenset()
     # Misspelt words corrected to the knowledge's own before a question is searched (spelling.py).
     speller: Speller = dataclasses.field(default_factory=Speller)
 
@@ -216,7 +218,11 @@ class KnowledgeIndex:
         }
         # Each audience's pattern with the rows of its document's sections: searched once per question.
         self.audiences = [
-            (pattern, np.array([i for i, s in enumerate(self.sections) if s.doc == doc], dtype=np.int64))
+            (
+                pattern,
+                np.array([i for i, s in enumerate(self.sections) if s.doc == doc], dtype=np.int64),
+                doc in self.audience_first,
+            )
             for doc, pattern in patterns.items()
         ]
         self.doc_sections: dict[str, list[Section]] = {}
@@ -542,6 +548,7 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
     next_of = {d.path: path_of[d.next] for d in docs if d.next in path_of}
     lists_of = {d.path: [path_of[x] for x in d.lists if x in path_of] for d in docs if d.lists}
     audience_of = {d.path: d.audience for d in docs if d.audience}
+    audience_first = frozenset(d.path for d in docs if d.audience_first)
     return KnowledgeIndex(
         sections,
         vectors,
@@ -556,5 +563,6 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         next_of=next_of,
         lists_of=lists_of,
         audience_of=audience_of,
+        audience_first=audience_first,
         not_covered=not_covered,
     )

@@ -196,6 +196,17 @@ def test_a_malformed_next_keeps_the_document_out(write_doc):
     assert docs == [] and "'next' must be one document id" in str(problems[0])
 
 
+def test_audience_first_is_read_and_needs_an_audience(write_doc):
+    write_doc("gov.md", LINKED.format(title="Gov", links="audience: [government]\naudience_first: true"))
+    write_doc("devs.md", LINKED.format(title="Developers", links="audience: [sde]"))
+    write_doc("bad.md", LINKED.format(title="Bad", links="audience_first: true"))
+    write_doc("worse.md", LINKED.format(title="Worse", links="audience: [student]\naudience_first: often"))
+    docs, problems = load_documents(write_doc.dir)
+    assert [(d.id, d.audience_first) for d in docs] == [("devs", False), ("gov", True)]
+    assert [p.path for p in problems] == ["knowledge/bad.md", "knowledge/worse.md"]
+    assert all("'audience_first' must be true or false, and needs an 'audience' list" in p.message for p in problems)
+
+
 def test_audience_words_are_read_lowercased_and_a_malformed_audience_keeps_the_document_out(write_doc):
     write_doc("devs.md", LINKED.format(title="Developers", links="audience: [Software, SDE]"))
     write_doc("bad.md", LINKED.format(title="Bad", links="audience: students"))

@@ -279,6 +279,34 @@ def test_a_topic_for_an_audience_gives_way_to_the_general_one_unless_the_questio
     assert svc.ask("is there an interview prep guide for developers?").passages[0].doc == "knowledge/devs.md"
 
 
+FIRST_DOCS = {
+    "tips.md": "---\ntitle: Recruiter tips\nupdated: 2026-01-01\n---\n## Tips from recruiters\n"
+    "Amazon's recruiters share their advice for your interviews.\n",
+    "gov.md": "---\ntitle: Government employees\nupdated: 2026-01-01\naudience: [government, govt]\n{first}---\n"
+    "## Restrictions for government employees\n"
+    "If you work for the government, check with your ethics officer before you talk to Amazon about a job.\n",
+}
+
+
+def test_a_topic_whose_audience_comes_first_ranks_up_for_a_question_naming_the_audience(write_doc, tmp_path, embedder):
+    from api.knowledge.search import AUDIENCE_FIRST_BONUS
+
+    def scores(flag: str, question: str) -> dict[str, float]:
+        docs = {name: text.replace("{first}", flag) for name, text in FIRST_DOCS.items()}
+        svc = service_of(docs, write_doc, tmp_path / str(len(flag)), embedder)
+        return {p.doc: p.score for p in svc.ask(question).ranked}
+
+    question = "i work for the state govt rn, anything i need to do before talking to recruiters?"
+    plain, first = scores("", question), scores("audience_first: true\n", question)
+    assert first["knowledge/gov.md"] - plain["knowledge/gov.md"] == pytest.approx(AUDIENCE_FIRST_BONUS)
+    assert first["knowledge/tips.md"] == pytest.approx(plain["knowledge/tips.md"])
+    # A question that does not name the audience: no bonus (the audience's usual penalty instead).
+    other = "any advice from recruiters?"
+    assert scores("audience_first: true\n", other)["knowledge/gov.md"] == pytest.approx(
+        scores("", other)["knowledge/gov.md"]
+    )
+
+
 STEP_DOCS = {
     "steps.md": "---\ntitle: Hiring steps\nupdated: 2026-01-01\nlists: [phone, loop]\n---\n## The steps\n"
     "There are two steps: the phone interview, then the in-person interviews.\n",
@@ -726,3 +754,11 @@ def test_with_the_project_knowledge_a_question_about_the_order_of_steps_gets_the
     # "in order" of something else is no question about the steps.
     reviewed = project_service.ask("do you review applications in order or all at once after the posting closes")
     assert reviewed.kind == "answer" and not reviewed.passages[0].id.startswith("hiring-steps#")
+
+
+def test_with_the_project_knowledge_a_government_employee_s_question_is_about_their_topic(project_service):
+    # The recruiters' tips ranked first (0.62 against 0.55) before the topic's `audience_first`.
+    asked = project_service.ask(
+        "i work for the state govt rn, anything i need to do before talking to amazon recruiters?"
+    )
+    assert asked.kind == "answer" and asked.passages[0].doc == "knowledge/government-employees.md"
