@@ -278,8 +278,7 @@ class KnowledgeService:
         the topic listing the steps in order, when the best sections, or the words of the question
         ("phone"), are of two or more of its steps."""
         ordered = {doc: items for doc, items in self.index.lists_of.items() if set(items) <= self.index.steps}
-        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
-        named = {doc for doc, naming in self._naming_words().items() if words & naming}
+        named = set(self._topics_named(query))
         for parent, items in ordered.items():
             near = ({p.doc for p in decision.ranked[:5]} | named) & set(items)
             sections = self.index.doc_sections.get(parent, [])
@@ -299,8 +298,7 @@ class KnowledgeService:
         interview and the in-person one?") is answered with what each one is, not with one of them."""
         if decision.kind not in ("answer", "clarify") or not _COMPARES.search(query):
             return decision
-        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
-        named = [doc for doc, naming in self._naming_words().items() if words & naming]
+        named = self._topics_named(query)
         if len(named) != 2:
             return decision
         chosen: list[Passage] = []
@@ -358,7 +356,7 @@ class KnowledgeService:
                 continue
             named = {w for w in tokenize(sections[0].title.lower()) if w.endswith("s") and w in words} - own
             if named:
-                found = self._listed_stating(query, Decision("answer", [Passage.of(sections[0], 0.0, 0.0)], []))
+                found = self._each_stating(query, parent)
                 return found if len(found) > 1 else []
         return []
 
@@ -369,15 +367,18 @@ class KnowledgeService:
         the topic that lists them. Empty when the answer's topic lists nothing."""
         if not decision.passages:
             return []
-        top = decision.passages[0]
+        # Only what the answer's own topic lists: after the phone interview (one of the steps the
+        # overview listed), "how many questions do they ask in it?" is not the number of assessments.
+        return self._each_stating(query, decision.passages[0].doc)
+
+    def _each_stating(self, query: str, parent: str) -> list[Passage]:
+        """The section of each topic `parent` lists headed with the quantity asked and stating it."""
         kind = answer_type.wanted(query) or ""
         heading = _QUANTITY_HEADINGS.get(kind)
         # "how soon after the assessments do they schedule it?" is a wait, not how long each one takes.
         if heading is None or not (_LENGTH_ASKED if kind == "duration" else heading).search(query):
             return []
-        # Only what the answer's own topic lists: after the phone interview (one of the steps the
-        # overview listed), "how many questions do they ask in it?" is not the number of assessments.
-        listed = self.index.lists_of.get(top.doc, [])
+        listed = self.index.lists_of.get(parent, [])
         found = []
         for doc in listed:
             section = next(
@@ -555,6 +556,9 @@ class KnowledgeService:
                 if step_fits:
                     within, fits = at_step, step_fits
             best = everything[0] if everything else None
+            # The best section says it of another step, by name ("when you hear back after the phone
+            # interview" for "when will I hear back after it?" after the loop).
+            elsewhere = best is not None and self._about_its_own_step(query, best, ctx)
             # A new subject only when the message names something (a bare "when do I get them?" leans
             # on its topic) and another topic matches it clearly better.
             # ...and that topic states those words: an example question or a glossary term can lift a
@@ -577,7 +581,7 @@ class KnowledgeService:
                     # those remote?" after the government employees' answer.
                     and not introduces_subject(query)
                 )
-                and not self._about_its_own_step(query, best, ctx)
+                and not elsewhere
                 # "are they amazon employees?" after the bar raiser: "they" is the topic's; another
                 # topic that shares a word ("government employees") is not what was asked about,
                 # unless the message names it.
@@ -586,8 +590,8 @@ class KnowledgeService:
             stated = bool(words) and addresses(words, self._says(fits[0])) == len(words) if fits else False
             if (
                 best is not None
+                and elsewhere
                 and words
-                and self._about_its_own_step(query, best, ctx)
                 and addresses(words, self._says(best)) > (addresses(words, self._says(fits[0])) if fits else 0)
             ):
                 # "when will I hear back after it?" after the loop: only the phone interview's section
@@ -707,16 +711,24 @@ class KnowledgeService:
     def _names(self, query: str, other: Passage, ctx: Context) -> bool:
         """Whether a message names another topic by a word of its title the current topic's lacks
         ("will they send the assessment right after?" after the online application)."""
-        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
+        words = self._stems_meant(query)
         current = self.index.doc_sections.get(ctx.doc or "", [])
         own = {stem(w) for w in tokenize(current[0].title)} if current else set()
         return bool(words & {stem(w) for w in content_words(other.title)} - own)
 
     def _named_topic(self, query: str) -> str | None:
         """The one topic a message names by a word of its title no other title has ("phone", "loop")."""
-        words = {stem(w) for w in content_words(self.index.glossary.meaning(query))}
-        named = {doc for doc, words_of in self._naming_words().items() if words & words_of}
-        return named.pop() if len(named) == 1 else None
+        named = self._topics_named(query)
+        return named[0] if len(named) == 1 else None
+
+    def _topics_named(self, query: str) -> list[str]:
+        """The topics a message names by a word of their title no other title has, in the knowledge's order."""
+        words = self._stems_meant(query)
+        return [doc for doc, naming in self._naming_words().items() if words & naming]
+
+    def _stems_meant(self, query: str) -> set[str]:
+        """The stems of a message's content words, read with the glossary's meaning of them."""
+        return {stem(w) for w in content_words(self.index.glossary.meaning(query))}
 
     def _naming_words(self) -> dict[str, set[str]]:
         """Each topic's title words that no other title has ("loop"; "assessment" is in several);
