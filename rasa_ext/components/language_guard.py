@@ -28,6 +28,7 @@ from rasa_ext.components.message_checks import (
     asks_whats_next,
     asks_where_to_check_status,
     emoji_reaction,
+    greets,
     has_foreign_signs,
     instructs_the_bot,
     is_foreign_greeting,
@@ -139,6 +140,9 @@ class MessageGuard(GraphComponent):
             elif intent == "check_my_status" and not names_own_application(text):
                 # "rsu vesting schedule still 5/15/40/40 or did they change it": nothing of the candidate
                 # or an application; not a look-up (the reply would ask them to sign in).
+                self._drop_top(message)
+            elif intent == "greet" and not greets(text):
+                # "how many?" after the assessments' answer read as "how are you" from the n-grams.
                 self._drop_top(message)
             elif intent == "goodbye" and not says_goodbye(text):
                 # "gpa cutoff for new grad?" read as a goodbye from the n-grams.

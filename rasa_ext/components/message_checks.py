@@ -391,14 +391,19 @@ _OWN_STATUS_REQUEST = re.compile(
     r"|\bmy\s+(?:assessment|oa|test)\s+(?:score|scores|result|results)\s+(?:was\s+|were\s+)?(?:good|high)\s+enough\b"
     r"|\b(?:what\s+(?:was|is|were)|how\s+did\s+i\s+do\s+on)\s+my\s+(?:assessment|oa|test)\s+(?:score|scores|result|results)\b"
     r"|\b(?:decided|decide|decision)\s+(?:anything|something)\s+(?:about|on)\s+me\b"
-    r"|\bconfirm\s+(?:that\s+|whether\s+|if\s+)?my\s+(?:loop|onsite|on-site|interviews?|phone\s+(?:screen|interview))\b",
+    r"|\bconfirm\s+(?:that\s+|whether\s+|if\s+)?my\s+(?:loop|onsite|on-site|interviews?|phone\s+(?:screen|interview))\b"
+    # "I already applied to req 2751930, is it moving?"
+    r"|\bis\s+(?:it|mine)\s+(?:still\s+)?(?:moving|progressing|going\s+anywhere)\b",
     re.IGNORECASE,
 )
 # ... but not a question about how status, offers or decisions work ("once I get an offer, how long do
 # I have to accept?", "which status page applies to me?", "if I pass, what comes next?"). "Wondering
 # if" and "lmk if" are how a request is put politely, not a condition.
 _PROCESS_QUESTION = re.compile(
-    r"\b(?<!wondering\s)(?<!wonder\s)(?<!me\s)(?<!know\s)(?<!see\s)(?<!lmk\s)(?<!or\s)(?:if|once|which)\b|\bwhere\s+(?:can|do|should)\b"
+    # A relative "which" ("the outcome of my interview which happened on 28 Nov") asks nothing.
+    r"\b(?<!wondering\s)(?<!wonder\s)(?<!me\s)(?<!know\s)(?<!see\s)(?<!lmk\s)(?<!or\s)"
+    r"(?:if|once|which(?!\s+(?:happened|took\s+place|was\s+(?:on|held)|i\s+(?:had|did|took|attended))\b))\b"
+    r"|\bwhere\s+(?:can|do|should)\b"
     r"|\bhow\s+(?:long|much|many|do|can|often)\b",
     re.IGNORECASE,
 )
@@ -434,6 +439,8 @@ _OWN_APPLICATION = re.compile(
     r"|\b(?:was|were|have|am)\s+i\s+(?:been\s+)?(?:rejected|declined|turned\s+down|shortlisted|selected|hired|accepted|successful)\b"
     r"|\bany\s+(?:news|updates?|word)\s+for\s+me\b"
     r"|\btell\s+me\s+(?:if|whether)\b[^?.!]{0,80}\bi\s+applied\b"
+    # "hey can u tell me if i passed the work sample thing?"
+    r"|\btell\s+me\s+(?:if|whether)\s+i\s+passed\b"
     # "i applied to like 4 aws jobs last month ... can you see if any of them are still moving"
     r"|^(?=.*\bi(?:'?ve|\s+have)?\s+applied\b).*\b(?:see|check|find\s+out|tell\s+me|know)\s+(?:if|whether)\s+"
     r"(?:any\s+of\s+)?(?:them|it|mine|my\s+\w+(?:\s+\w+)?)\s+(?:are|is)\s+still\b",
@@ -680,6 +687,21 @@ def says_goodbye(text: str) -> bool:
     return bool(_GOODBYE_CUE.search(text)) or not _QUESTION_FORM.search(text)
 
 
+# "hi", "how r u", "anyone there?": a greeting says so; "how many?" and "how are they picked?" are
+# questions whose "how" NLU's n-grams took for "how are you".
+_GREETING_CUE = re.compile(
+    r"\b(?:hi+|hello+|hey+|heya|hiya|yo|howdy|sup|greetings|morning|afternoon|evening|good\s+day"
+    r"|how\s+(?:are|r)\s+(?:you|u|ya)|how'?s\s+(?:it\s+going|(?:your|ur)\s+day)|what'?s\s+up|wassup|anyone|anybody|you\s+there|u\s+there"
+    r"|this\s+thing\s+on|again|i'?m\s+back)\b",
+    re.IGNORECASE,
+)
+
+
+def greets(text: str) -> bool:
+    """False only for a question with no word of greeting ("how many?", "how are they picked?")."""
+    return bool(_GREETING_CUE.search(text)) or not _QUESTION_FORM.search(text)
+
+
 # A look-up of one's own application names the candidate or the application, or asks for news of it;
 # "rsu vesting schedule still 5/15/40/40 or did they change it" does neither.
 _OWN_STATUS_CUE = re.compile(
@@ -731,7 +753,15 @@ _PROCESS_OPENING = re.compile(
     # what to do, however much of "my" there is (a request with "or should I move on" is caught first).
     r"|\bshould\s+i\b"
     # "backend engineer here, got my interview coming up. is there any sde-specific prep material?"
-    r"|\bis\s+there\s+(?:any|a|an|some)\b(?!\s+(?:news|updates?|word|offer|decision)\b)",
+    r"|\bis\s+there\s+(?:any|a|an|some)\b(?!\s+(?:news|updates?|word|offer|decision)\b)"
+    # "gov employee here, what am i agreeing to if i go ahead with the interviews": the FAQ for government
+    # employees, whatever "i" and "interviews" read as.
+    r"|\b(?:gov|govt|government|state|federal|city|county|public[\s-]sector)\s+(?:employee|worker|job|official)s?\b"
+    # "state employee here, am i even allowed to discuss a job w amazon?": whether it is allowed.
+    r"|\bam\s+i\s+(?:even\s+)?allowed\s+to\b|\bis\s+it\s+(?:ok(?:ay)?|allowed|legal|permitted)\s+(?:for\s+me\s+)?to\b"
+    # "is the loop just ppl from the team im joining?": how a step is made up, though it says "im".
+    r"|^\W*(?:is|are)\s+(?:the|a)\s+(?:loop|interview\s+loop|bar\s+raisers?|panel|onsite|on-site|phone\s+(?:screen|interview)"
+    r"|assessments?|oa)\s+(?:just|only|always|usually|all|mostly|made\s+up|done|run|led)\b",
     re.IGNORECASE,
 )
 
@@ -818,7 +848,9 @@ _ASKS_ABOUT = re.compile(
     # "if i join the talent network how often do yall email me?": what joining means, asked.
     r"|^\W*(?:so\W+|and\W+)?(?:if|once|after)\s+i\s+(?:join|sign\s+up|signed\s+up)\b[^?]*\b(?:how|what|will|would|do|does|can)\b"
     # "nothing fits me rn, is there a way to get notified of new jobs": whether there is one, asked.
-    r"|^.*?\bis\s+there\s+(?:a|any)\s+way\s+to\b",
+    r"|^.*?\bis\s+there\s+(?:a|any)\s+way\s+to\b"
+    # "fine, then just tell me about the talent network thing": what it is, asked.
+    r"|^.*?\b(?:tell\s+me|explain)\s+(?:more\s+)?about\s+(?:the|this|that|your|it)\b",
     re.IGNORECASE,
 )
 

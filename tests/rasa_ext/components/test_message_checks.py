@@ -7,17 +7,20 @@ import yaml
 
 from rasa_ext.components.message_checks import (
     asks_about_own_application,
+    asks_about_rather_than_for,
     asks_for_a_person,
     asks_to_join,
     asks_to_retry,
     asks_to_stop,
     asks_where_to_check_status,
+    greets,
     has_foreign_signs,
     is_non_english,
     is_not_a_question,
     names_a_subject,
     names_own_application,
     opens_as_a_process_question,
+    requests_own_status,
     says_goodbye,
 )
 
@@ -108,6 +111,7 @@ def test_every_stop_capabilities_request_human_and_join_training_example_passes_
     assert [e for e in examples("request_human") if not asks_for_a_person(e)] == []
     assert [e for e in examples("join_talent_community") if not asks_to_join(e)] == []
     assert [e for e in examples("goodbye") if not says_goodbye(e)] == []
+    assert [e for e in examples("greet") if not greets(e)] == []
     assert [e for e in examples("practice_retry") if not asks_to_retry(e)] == []
     assert [e for e in examples("check_my_status") if not names_own_application(e)] == []
     assert [e for e in examples("check_my_status") if opens_as_a_process_question(e)] == []
@@ -192,3 +196,46 @@ def test_short_english_has_no_foreign_sign(text):
 @pytest.mark.parametrize("text", ["gotta run", "signing out", "adios", "take it easy", "i'm off", "bye!"])
 def test_a_goodbye_without_the_usual_words_is_still_a_goodbye_when_it_asks_nothing(text):
     assert says_goodbye(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kindly let me know the outcome of my interview which happened on 28 Nov.",  # a relative "which"
+        "hey can u tell me if i passed the work sample thing? 😬",
+    ],
+)
+def test_requests_for_ones_own_result_are_look_ups(text):
+    assert requests_own_status(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["which status page is mine?", "how do i know if i passed?", "what happens if i passed the phone screen?"]
+)
+def test_questions_about_how_results_are_told_are_not_look_ups(text):
+    assert not requests_own_status(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "state employee here, am i even allowed to discuss a job w amazon?",
+        "is the loop just ppl from the team im joining?",
+    ],
+)
+def test_whether_something_is_allowed_or_how_a_step_is_made_up_is_a_process_question(text):
+    assert opens_as_a_process_question(text)
+
+
+def test_tell_me_about_the_talent_network_asks_about_it():
+    assert asks_about_rather_than_for("fine, then just tell me about the talent network thing")
+    assert not asks_about_rather_than_for("sign me up for the talent network")
+
+
+@pytest.mark.parametrize("text", ["how many?", "how are they picked?"])
+def test_a_question_with_no_word_of_greeting_is_no_greeting(text):
+    assert not greets(text)
+
+
+def test_is_it_moving_after_applying_is_a_look_up():
+    assert requests_own_status("I already applied to req 2751930, is it moving?")
