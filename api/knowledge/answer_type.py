@@ -98,7 +98,8 @@ def states(kind: Wanted, text: str) -> bool:
     return bool(_MONEY.search(text) or _DURATION.search(text))
 
 
-# What the page gives quantities *of*: the steps (and the offer, of which it gives none). A quantity
+# What the page gives quantities *of*: the steps (and the offer and the whole process, of which it gives
+# none). A quantity
 # question that names one is answered only by a sentence that states the quantity of that one: "how
 # long after the final interviews do you hear back?" is not answered by "two business days after
 # your phone interview", nor "how long from applying to offer?" by the work sample's 20-60 minutes.
@@ -127,9 +128,18 @@ _WORDS = re.compile(r"[a-z]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+# "how long does the whole thing take start to finish?": the whole process, whose length no step's
+# duration gives.
+_WHOLE = re.compile(
+    r"\b(?:whole|entire|overall|start\s+to\s+finish|beginning\s+to\s+end|end\s+to\s+end|hiring\s+process)\b",
+    re.IGNORECASE,
+)
+
+
 def subjects(text: str) -> set[str]:
-    """The steps (or the offer) a text names."""
-    return {_SUBJECTS[w] for w in _WORDS.findall(text.lower()) if w in _SUBJECTS}
+    """The steps (or the offer, or the whole process) a text names."""
+    named = {_SUBJECTS[w] for w in _WORDS.findall(text.lower()) if w in _SUBJECTS}
+    return named | {"whole"} if _WHOLE.search(text) else named
 
 
 def answers(question: str, texts: Iterable[str]) -> bool:

@@ -361,6 +361,9 @@ GENERIC = frozenset(
         "tbh",
         "ngl",
         "imo",
+        # "wait so it's not actually in person?", "why have a neutral person at all?": no subject.
+        "wait",
+        "all",
     ]
 )
 
@@ -372,8 +375,15 @@ _IN_PERSON = re.compile(r"\bin[- ]person\b", re.IGNORECASE)
 _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|will|would)\s+(?:it|that|this|they)\s+work\b", re.IGNORECASE)
 
 
+# "who exactly should i talk to?": the same as "who do I ask?" ("how many people will I talk to in it?"
+# asks about talking: the interviews).
+_WHO_TO_TALK_TO = re.compile(r"^(?=.*\bwho\b).*?\b(?:talk|speak)(?=\s+(?:to|with)\b)", re.IGNORECASE)
+
+
 def content_words(query: str) -> frozenset[str]:
     query = _HOW_IT_WORKS.sub(" ", query)
+    if _WHO_TO_TALK_TO.search(query):
+        query = re.sub(r"\b(?:talk|speak)\b", " ", query, flags=re.IGNORECASE)
     query = without_recall(query)
     words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
     # "person" is generic ("which person do I ask?"), but "in person" names how interviews are held.
@@ -409,6 +419,10 @@ def pick_listed(resolved: Resolved, ctx: Context, lists_of: dict[str, list[str]]
         return None
     if resolved.ordinal == -1:
         others = [d for d in listed if d != ctx.doc]
+        # "what about the other interview?" after the phone interview: the other one that is an interview.
+        named = [d for d in others if any(stem(w) in d for w in resolved.content)]
+        if named and len(named) < len(others):
+            others = named
         return others[0] if len(others) == 1 or ctx.doc in listed else (others[-1] if others else None)
     if resolved.ordinal == -2:
         return listed[-1]

@@ -102,6 +102,9 @@ def tokenize(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A crude stem, enough to match "teasers" to "teaser" and "interviewing" to "interview"."""
     for suffix in ("ing", "ed", "es", "s"):
+        # "focus", "status", "bonus" end in an "s" of their own ("focuses" -> "focus").
+        if suffix == "s" and word.endswith("us"):
+            continue
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
@@ -135,6 +138,19 @@ _AGAIN = re.compile(
 _WHATS_THE_DEAL = re.compile(
     r"\bwhat(?:'s|s|\s+is)\s+(?:the\s+(?:deal|story|scoop|lowdown)|up)\s+with\b", re.IGNORECASE
 )
+
+
+# Chat spellings of question words ("k and then wat", "wats the asessment about") and "how come" for
+# "why": the follow-up rules and the model know the words as written out.
+_CHAT_WORDS = {"wat": "what", "wut": "what", "wats": "whats", "wuts": "whats"}
+_CHAT_WORD = re.compile(r"\b(wat|wut|wats|wuts)\b", re.IGNORECASE)
+_OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
+_HOW_COME = re.compile(r"\bhow\s+come\b", re.IGNORECASE)
+
+
+def plain_chat(query: str) -> str:
+    query = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query)
+    return _HOW_COME.sub("why", _OPENING_K.sub(r"\1ok", query))
 
 
 def plain_idioms(query: str) -> str:

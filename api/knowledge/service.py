@@ -44,7 +44,7 @@ from api.knowledge.context import (
 from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
 from api.knowledge.grounding import GroundingChecker, GroundingReport
-from api.knowledge.index import KnowledgeIndex, build_index, stem, tokenize
+from api.knowledge.index import KnowledgeIndex, build_index, plain_chat, stem, tokenize
 from api.knowledge.insight import UnansweredReport
 from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, search_text
 
@@ -106,6 +106,12 @@ _ASKS_SEVERAL = re.compile(
 OVERVIEW_MARGIN = 0.1
 CONFIRM_TIE = 0.03
 REPEAT_MARGIN = 0.12
+# A follow-up about the topic just discussed that the topic does not address is refused, unless another
+# topic matches it at least this well.
+CLEAR_OTHER_TOPIC = 0.6
+# A pronoun for the topic just discussed; "they" is often the company or its interviewers ("do they care
+# more about failures or successes?").
+_REFERS_TO_TOPIC = re.compile(r"\b(?:it|its|that|this|them|their|those|these)\b", re.IGNORECASE)
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
 # pronoun: "them", "that"), is taken as a follow-up of that topic.
 WEAK_OWN_SUBJECT = 0.4
@@ -218,7 +224,7 @@ class KnowledgeService:
     ) -> Decision:
         # Misspelt words read as the knowledge spells them, for the follow-up rules and the unknown
         # words too ("assesments" is no word nothing here speaks of).
-        query = self.index.speller.correct(query)
+        query = plain_chat(self.index.speller.correct(query))
         if ctx is not None:
             # A correction asks the last question again about another subject: what it asks for (a
             # duration, a count) is the last question's ("how soon do they get back after the phone
@@ -620,6 +626,9 @@ class KnowledgeService:
                     and fits[1].score >= chosen.score - REPEAT_MARGIN
                     and not asks_to_confirm(query)
                     and not is_correction(query)  # "sorry, the phone one": the same question again
+                    # After a refusal the section was not the last reply: "why have a neutral person at
+                    # all?" after the bar raiser's answer and a refused question is about the bar raiser.
+                    and not ctx.refused
                 ):
                     chosen = fits[1]  # a different question: not the section just given again
                 return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)
@@ -634,6 +643,18 @@ class KnowledgeService:
                 return self._with_context(
                     Decision("answer", self._answer(named, everything), everything[:5], query), ctx
                 )
+            if (
+                not own
+                and not fits
+                and words
+                and _REFERS_TO_TOPIC.search(query)
+                and not introduces_subject(query)
+                and (best is None or best.score < CLEAR_OTHER_TOPIC)
+            ):
+                # "what happens if i fail them" after the assessments: "them" is the topic, which says
+                # nothing of it; another topic's words ("how AWS views failure") are not about "them",
+                # unless that topic is clearly what is meant ("and brain teasers are part of it?").
+                return self._with_context(Decision("fallback", [], within[:5], query), ctx)
             if not own and not any(addresses(words, self._says(p)) for p in everything[:1]):
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)

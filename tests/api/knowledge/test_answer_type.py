@@ -82,6 +82,9 @@ WORK_SAMPLE = (
         # Stated, but of another step (or of none the page gives a figure for).
         ("how long after the final interviews do you hear back?", REPLY_TIME, False),
         ("how long does the whole thing take from applying to offer?", WORK_SAMPLE, False),
+        # The whole process: no step's duration is its length.
+        ("how long does the whole thing take start to finish", WORK_SAMPLE, False),
+        ("how long is the entire hiring process?", REPLY_TIME, False),
     ],
 )
 def test_a_quantity_must_be_stated_of_the_step_the_question_names(question, text, answered):

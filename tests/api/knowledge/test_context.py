@@ -281,3 +281,16 @@ def test_what_the_topic_listed_names_nothing_of_its_own():
 @pytest.mark.parametrize("message", ["gotcha. and after it?", "and the one after it", "what about the step after that"])
 def test_the_step_after_this_one_asked_in_more_words_is_what_comes_next(message):
     assert resolve(message, Context(doc=PHONE, section=None)).kind == "next"
+
+
+def test_the_other_one_named_by_its_kind_is_the_other_listed_one_of_that_kind():
+    apply = "knowledge/online-application.md"
+    ctx = Context(doc=PHONE, section=None, listed=(apply, ASSESS, PHONE, LOOP))
+    assert pick_listed(resolve("what about the other interview, any tips?", ctx), ctx) == LOOP
+    assert pick_listed(resolve("and the other one?", ctx), ctx) == apply  # no kind named: as before
+
+
+def test_who_to_talk_to_asks_who_as_who_to_ask_does():
+    assert content_words("who exactly should i talk to?") == frozenset()
+    assert content_words("how many people will I talk to in it?") == {"talk"}  # the interviews: a subject
+    assert content_words("why have a neutral person at all?") == {"neutral"}

@@ -227,3 +227,20 @@ def test_the_company_and_chat_fillers_are_left_out_of_what_is_searched():
     assert strip_company("Does Amazon care about metrics?") == "Does care about metrics?"
     assert strip_company("ok whatever whats the first step anyway lol") == "ok whats the first step"
     assert strip_company("AWS") == "AWS"  # nothing left: the question as asked
+
+
+def test_a_stem_keeps_the_s_of_focus_and_status():
+    from api.knowledge.index import stem
+
+    assert stem("focus") == stem("focuses") == stem("focused") == "focus"
+    assert stem("status") == stem("statuses") == "status"
+    assert stem("teasers") == stem("teaser")
+
+
+def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
+    from api.knowledge.index import plain_chat
+
+    assert plain_chat("k and then wat") == "ok and then what"
+    assert plain_chat("wats the asessment about") == "whats the asessment about"
+    assert plain_chat("how come?") == "why?"
+    assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"

@@ -762,3 +762,18 @@ def test_with_the_project_knowledge_a_government_employee_s_question_is_about_th
         "i work for the state govt rn, anything i need to do before talking to amazon recruiters?"
     )
     assert asked.kind == "answer" and asked.passages[0].doc == "knowledge/government-employees.md"
+
+
+def test_a_pronoun_follow_up_the_topic_does_not_address_is_refused_not_answered_from_another(
+    write_doc, tmp_path, embedder
+):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    # "it" is the work sample simulation, which says nothing of predicting success; the phone interview's
+    # section on brain teasers does, of brain teasers.
+    _, followed = talk(
+        svc, "how long does the work sample simulation take?", "is it unreliable for predicting success?"
+    )
+    assert followed.kind == "fallback"
+    # A topic the follow-up clearly names is still its answer.
+    _, named = talk(svc, "how long does the work sample simulation take?", "and aws does not ask brain teasers in it?")
+    assert named.kind == "answer" and named.passages[0].id == "phone#no-brain-teasers"
