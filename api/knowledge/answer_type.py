@@ -160,3 +160,25 @@ def answers(question: str, texts: Iterable[str]) -> bool:
         return False
     named = subjects(question)
     return not named or any(named & about for about in stating)
+
+
+# "who reviews my application?", "and who does the phone interview?": a question for a person or a group,
+# answered only by text that names people ("topic experts, future colleagues and bar raisers", "your
+# employer's ethics officer", "current students and recent graduates"); "Amazon reviews applications on
+# a rolling basis" names no one.
+_ASKS_WHO = re.compile(_LEAD + r"(?:who|whom)\b", re.IGNORECASE)
+_PEOPLE = re.compile(
+    r"\b(?:recruiters?|interviewers?|experts?|colleagues?|bar\s+raisers?|officers?|managers?|people|persons?"
+    r"|team(?:mates?)?|employers?|part(?:y|ies)|staff|someone|students?|graduates?|candidates?|employees?"
+    r"|applicants?|veterans?|individuals?|anyone|everyone|commission|eeoc)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_who(question: str) -> bool:
+    """Whether a clause of the question asks who."""
+    return any(_ASKS_WHO.search(clause) for clause in _CLAUSE.findall(question))
+
+
+def names_people(text: str) -> bool:
+    return bool(_PEOPLE.search(text))

@@ -419,6 +419,10 @@ class KnowledgeService:
         # "four steps" in one of them does not say how many interviews the loop has.
         if decision.kind != "answer":
             return decision
+        if answer_type.asks_who(query) and not answer_type.names_people(_stated(decision.passages[0])):
+            # "who reviews my application?" over "Amazon reviews applications on a rolling basis": no one.
+            refused = self._refused_context(ctx, query) if ctx is not None else None
+            return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
         if answer_type.answers(query, [_stated(decision.passages[0])]):
             every = self._every_listed_one(query, decision)
             if not every:

@@ -105,3 +105,11 @@ def test_a_question_about_how_things_will_be_needs_a_text_that_says_so():
     now = "AWS in-person interviews are currently held virtually, out of an abundance of caution."
     assert not answer_type.answers("will it always be virtual?", [now])
     assert answer_type.answers("will it always be virtual?", ["Interviews will return to in person next year."])
+
+
+def test_a_question_for_who_needs_text_that_names_people():
+    assert answer_type.asks_who("and who does the phone interview?")
+    assert answer_type.asks_who("what if i don't hear back in 2 days, who do i email")
+    assert not answer_type.asks_who("what does a bar raiser do?")
+    assert answer_type.names_people("Topic experts, future colleagues and bar raisers interview you.")
+    assert not answer_type.names_people("Amazon reviews applications on a rolling basis.")

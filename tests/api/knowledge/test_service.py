@@ -777,3 +777,10 @@ def test_a_pronoun_follow_up_the_topic_does_not_address_is_refused_not_answered_
     # A topic the follow-up clearly names is still its answer.
     _, named = talk(svc, "how long does the work sample simulation take?", "and aws does not ask brain teasers in it?")
     assert named.kind == "answer" and named.passages[0].id == "phone#no-brain-teasers"
+
+
+def test_a_question_for_who_over_a_section_that_names_no_one_is_refused(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    assert svc.ask("who does the phone interview?").kind == "fallback"  # what it covers names no one
+    loop = svc.ask("who is in the interview loop?")
+    assert loop.kind == "answer" and loop.passages[0].id == "loop#who-is-in-the-loop"
