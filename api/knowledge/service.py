@@ -607,7 +607,8 @@ class KnowledgeService:
                 # "when will I hear back after it?" after the loop: only the phone interview's section
                 # says it, of the phone interview; the topic does not: refused.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
-            if not own and fits and self._known_uncovered_follow_up(qvec, query, within[0].title, stated):
+            heading = just_given.heading if just_given is not None else None
+            if not own and fits and self._known_uncovered_follow_up(qvec, query, within[0].title, stated, heading):
                 # Worded like a question the knowledge is known not to answer ("can I see my results
                 # after?" ~ "will I get my assessment scores?"): refused, not answered from the topic.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
@@ -690,11 +691,15 @@ class KnowledgeService:
         # A duration from at least two of the listed topics, or nothing to compare.
         return found if len({p.doc for p in found}) >= 2 else []
 
-    def _known_uncovered_follow_up(self, qvec: np.ndarray | None, query: str, topic: str, stated: bool = False) -> bool:
+    def _known_uncovered_follow_up(
+        self, qvec: np.ndarray | None, query: str, topic: str, stated: bool = False, heading: str | None = None
+    ) -> bool:
         """Whether a follow-up is worded like a listed uncovered question (api/knowledge/not_covered.py),
-        on its own words or read with its topic's title: "can i unsubscribe later" is far from every
-        labelled question alone, and close to "can I unsubscribe from the talent network?" as "AWS
-        Talent Network: can i unsubscribe later"."""
+        on its own words or read with its topic: "can i unsubscribe later" is far from every labelled
+        question alone, and close to "can I unsubscribe from the talent network?" as "AWS Talent Network:
+        can i unsubscribe later". The topic is the heading of the section just given when there is one
+        ("What a bar raiser does" says what "they" are in "do they have the final say?" better than the
+        document's title "In-person interviews"; dev replay +2, none lost), else the title."""
         known, params = self.index.known, self.params
         if qvec is None or known is None:
             return False
@@ -710,7 +715,7 @@ class KnowledgeService:
             return True
         if params.known_uncovered_in_topic_above > 1.0:
             return False
-        moved = self._with_topic(qvec, topic)
+        moved = self._with_topic(qvec, heading or topic)
         return refuses(known.refusing(moved, params.known_uncovered_in_topic_above, params.known_uncovered_margin))
 
     def _about_its_own_step(self, query: str, best: Passage, ctx: Context) -> bool:
@@ -775,7 +780,7 @@ class KnowledgeService:
         return bool(extra & naming - {stem(w) for w in tokenize(topic)})
 
     def _with_topic(self, qvec: np.ndarray, topic: str) -> np.ndarray:
-        """The follow-up's vector moved towards its topic's title: a stand-in for embedding "<title>:
+        """The follow-up's vector moved towards its topic (a title or a heading): a stand-in for embedding "<title>:
         <follow-up>", without a second pass of the model on the chat's path. Replaying the dev
         conversation sets it refused as well (+1 against embedding the text, at IN_TOPIC_TITLE_WEIGHT);
         embedding it had cost the 20-conversation bench about 9 % of its throughput."""

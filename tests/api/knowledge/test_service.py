@@ -784,3 +784,12 @@ def test_a_question_for_who_over_a_section_that_names_no_one_is_refused(write_do
     assert svc.ask("who does the phone interview?").kind == "fallback"  # what it covers names no one
     loop = svc.ask("who is in the interview loop?")
     assert loop.kind == "answer" and loop.passages[0].id == "loop#who-is-in-the-loop"
+
+
+def test_with_the_project_knowledge_a_follow_up_is_read_with_the_section_just_given(project_service):
+    # "they" are the bar raisers: read with the loop's title, "do they have the final say?" was not
+    # close enough to the listed "does the bar raiser have the final say on my hire?" to be refused.
+    _, final_say = talk(project_service, "what do bar raisers do", "do they have the final say?")
+    assert final_say.kind == "fallback"
+    _, neutral = talk(project_service, "what do bar raisers do", "so they're neutral?")
+    assert neutral.kind == "answer" and neutral.passages[0].id.endswith("what-a-bar-raiser-does")
