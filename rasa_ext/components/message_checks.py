@@ -634,10 +634,14 @@ _TO_THE_ASSISTANT = re.compile(
 )
 
 
+# "what kind of stuff do you do in it" (after the work sample's answer): "it" is what was just discussed.
+_ABOUT_THE_TOPIC = re.compile(r"\b(?:in|on|during|for|at|about)\s+(?:it|them|that|those)\b", re.IGNORECASE)
+
+
 def names_a_subject(text: str) -> bool:
     """True when a message NLU took for "what can you do?" names something besides the assistant, or
     does not speak to the assistant at all."""
-    if not _TO_THE_ASSISTANT.search(text):
+    if not _TO_THE_ASSISTANT.search(text) or _ABOUT_THE_TOPIC.search(text):
         return True
     return any(len(w) >= 4 and w not in _ABOUT_THE_ASSISTANT for w in re.findall(r"[a-z]+", text.lower()))
 
@@ -833,9 +837,14 @@ _YES_NO_WORDS = frozenset(
 )
 
 
+# "and weekends dont count right": a statement put as a question without its mark.
+_GOES_ON = re.compile(r"^\W*(?:and|but)\s+\w+\s+\w+", re.IGNORECASE)
+
+
 def asks_beyond_yes_no(text: str) -> bool:
-    """True for a message with a question mark and a word that is not a yes, a no or a reaction."""
-    if "?" not in text:
+    """True for a message with a question mark, or one going on from the last answer ("and ..."), and
+    a word that is not a yes, a no or a reaction."""
+    if "?" not in text and not _GOES_ON.match(text):
         return False
     return any(len(w) >= 4 and w.lower() not in _YES_NO_WORDS for w in _WORD.findall(text))
 

@@ -8,6 +8,7 @@ import yaml
 from rasa_ext.components.message_checks import (
     asks_about_own_application,
     asks_about_rather_than_for,
+    asks_beyond_yes_no,
     asks_for_a_person,
     asks_to_join,
     asks_to_retry,
@@ -239,3 +240,14 @@ def test_a_question_with_no_word_of_greeting_is_no_greeting(text):
 
 def test_is_it_moving_after_applying_is_a_look_up():
     assert requests_own_status("I already applied to req 2751930, is it moving?")
+
+
+def test_what_you_do_in_it_asks_about_the_topic_not_the_assistant():
+    assert names_a_subject("what kind of stuff do you do in it")
+    assert not names_a_subject("what can you do?")
+
+
+def test_a_statement_going_on_from_the_answer_is_no_yes():
+    assert asks_beyond_yes_no("and weekends dont count right")
+    assert not asks_beyond_yes_no("and yes")
+    assert not asks_beyond_yes_no("sounds good")
