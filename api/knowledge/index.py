@@ -140,12 +140,12 @@ _WHATS_THE_DEAL = re.compile(
 )
 
 
-# Chat spellings of question words ("k and then wat", "wats the asessment about") and "how come" for
-# "why": the follow-up rules and the model know the words as written out.
+# Chat spellings of question words ("k and then wat", "wats the asessment about"), and "how come" and
+# "what's the point of" for "why": the follow-up rules and the model know the words as written out.
 _CHAT_WORDS = {"wat": "what", "wut": "what", "wats": "whats", "wuts": "whats"}
 _CHAT_WORD = re.compile(r"\b(wat|wut|wats|wuts)\b", re.IGNORECASE)
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
-_HOW_COME = re.compile(r"\bhow\s+come\b", re.IGNORECASE)
+_HOW_COME = re.compile(r"\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+the\s+point\s+of\b", re.IGNORECASE)
 
 
 def plain_chat(query: str) -> str:

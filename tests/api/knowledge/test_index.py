@@ -243,4 +243,5 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("k and then wat") == "ok and then what"
     assert plain_chat("wats the asessment about") == "whats the asessment about"
     assert plain_chat("how come?") == "why?"
+    assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
     assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"

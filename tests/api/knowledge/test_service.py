@@ -486,6 +486,8 @@ def test_a_question_for_the_step_before_a_named_one_gets_the_step_before_it(writ
     assert before_loop.kind == "answer" and before_loop.passages[0].doc == "knowledge/phone.md"
     (straight,) = talk(svc, "is there some kind of interview before the final round or do you go straight there?")
     assert straight.passages[0].doc == "knowledge/phone.md"
+    (which,) = talk(svc, "ok which one comes right before the loop")
+    assert which.kind == "answer" and which.passages[0].doc == "knowledge/phone.md"
 
 
 def test_a_quantity_a_close_section_states_is_answered_whatever_nlus_flag(write_doc, tmp_path, embedder):
