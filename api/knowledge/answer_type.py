@@ -29,7 +29,15 @@ _LEAD = (
 _ASKS = [
     ("duration", re.compile(_LEAD + r"how (?:long|soon|quickly|fast)\b", re.IGNORECASE)),
     ("count", re.compile(_LEAD + r"how many\b", re.IGNORECASE)),
-    ("amount", re.compile(_LEAD + r"how much\b", re.IGNORECASE)),
+    # "how much do the leadership principles actually matter?" asks how important, not an amount.
+    (
+        "amount",
+        re.compile(
+            _LEAD
+            + r"how much\b(?![^?]*\b(?:matter|matters|count|counts|care|cares|weigh|weighs|help|helps|hurt|hurts)\b)",
+            re.IGNORECASE,
+        ),
+    ),
     ("frequency", re.compile(_LEAD + r"how often\b", re.IGNORECASE)),
 ]
 # "how often does the portal update my status?": every so often, daily, twice a week...

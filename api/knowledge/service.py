@@ -364,6 +364,12 @@ class KnowledgeService:
             if named:
                 found = self._each_stating(query, parent)
                 return found if len(found) > 1 else []
+            # "i have both a work style one and a simulation to do, how much time for each": two of the
+            # listed things named one by one.
+            each = [doc for doc in self._topics_named(query) if doc in items]
+            if len(each) > 1:
+                found = [p for p in self._each_stating(query, parent) if p.doc in each]
+                return found if len(found) > 1 else []
         return []
 
     def _listed_stating(self, query: str, decision: Decision) -> list[Passage]:

@@ -113,3 +113,9 @@ def test_a_question_for_who_needs_text_that_names_people():
     assert not answer_type.asks_who("what does a bar raiser do?")
     assert answer_type.names_people("Topic experts, future colleagues and bar raisers interview you.")
     assert not answer_type.names_people("Amazon reviews applications on a rolling basis.")
+
+
+def test_how_much_something_matters_asks_no_amount():
+    assert answer_type.wanted("how much do the leadership principles actually matter") is None
+    assert answer_type.wanted("how much does a referral help?") is None
+    assert answer_type.wanted("how much does the job pay?") == "amount"

@@ -795,3 +795,10 @@ def test_with_the_project_knowledge_a_follow_up_is_read_with_the_section_just_gi
     assert final_say.kind == "fallback"
     _, neutral = talk(project_service, "what do bar raisers do", "so they're neutral?")
     assert neutral.kind == "answer" and neutral.passages[0].id.endswith("what-a-bar-raiser-does")
+
+
+def test_a_quantity_asked_of_two_listed_things_named_one_by_one_gets_each(write_doc, tmp_path, embedder):
+    svc = timed_service(write_doc, tmp_path, embedder)
+    each = svc.ask("i have both a work style one and a simulation to do. how much time for each?")
+    assert each.kind == "answer"
+    assert {p.doc for p in each.passages} == {"knowledge/style.md", "knowledge/sample.md"}
