@@ -688,7 +688,13 @@ _QUESTION_FORM = re.compile(
 def says_goodbye(text: str) -> bool:
     """False only for a question with no word of leaving: "gotta run", "adios", "signing out" are goodbyes
     NLU knows from few examples; "gpa cutoff for new grad?" is not one."""
-    return bool(_GOODBYE_CUE.search(text)) or not _QUESTION_FORM.search(text)
+    return _says_so_or_asks_nothing(_GOODBYE_CUE, text)
+
+
+def _says_so_or_asks_nothing(cue: re.Pattern[str], text: str) -> bool:
+    """Small talk says what it is (a goodbye, a greeting), or asks nothing at all; a question with none
+    of its words is a question, whatever NLU's n-grams made of it."""
+    return bool(cue.search(text)) or not _QUESTION_FORM.search(text)
 
 
 # "hi", "how r u", "anyone there?": a greeting says so; "how many?" and "how are they picked?" are
@@ -703,7 +709,7 @@ _GREETING_CUE = re.compile(
 
 def greets(text: str) -> bool:
     """False only for a question with no word of greeting ("how many?", "how are they picked?")."""
-    return bool(_GREETING_CUE.search(text)) or not _QUESTION_FORM.search(text)
+    return _says_so_or_asks_nothing(_GREETING_CUE, text)
 
 
 # A look-up of one's own application names the candidate or the application, or asks for news of it;
