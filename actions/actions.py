@@ -89,6 +89,10 @@ class ActionAnswerQuestion(Action):
         if decision == "clarify":
             dispatcher.utter_message(json_message=clarify_payload(result, response_text(domain, "utter_clarify")))
             return state
+        if decision == "status":
+            # The knowledge service read it as a look-up of the candidate's own application ("any word
+            # on the dublin thing?"), which NLU had taken for a question: the look-up, not an answer.
+            return await _look_up_in_one_reply(dispatcher, tracker)
         # Twice in a row the same apology reads like a loop: the second refusal says so and leads with
         # the person who can help.
         again = tracker.get_slot("topic_refused") is True
@@ -161,6 +165,20 @@ async def _fetch(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dic
         log.warning("status look-up failed: %s", exc)
         dispatcher.utter_message(response="utter_status_unavailable")
     return None
+
+
+async def _look_up_in_one_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """What `action_check_status` does, in this turn: the sign-in prompt, or the candidate's one
+    application (or none). With several, a button starts the look-up, which asks which one (that choice
+    is a form, started by the look-up's own rule)."""
+    apps = await _fetch(dispatcher, tracker)
+    if apps == []:
+        dispatcher.utter_message(response="utter_status_none")
+    elif apps and len(apps) == 1:
+        dispatcher.utter_message(response="utter_status_one", **status_fields(apps[0]))
+    elif apps:
+        dispatcher.utter_message(response="utter_status_several")
+    return []
 
 
 class ActionCheckStatus(Action):

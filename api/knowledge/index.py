@@ -190,6 +190,10 @@ class KnowledgeIndex:
     # labelled questions a new one is compared with (api/knowledge/not_covered.py).
     not_covered: NotCovered = dataclasses.field(default_factory=NotCovered)
     known: KnownQuestions | None = None
+    # P(a request to look up the candidate's own application) from the same vector and words: the
+    # dialogue tier's `check_my_status` examples against its `ask_hiring` and `out_of_scope` ones and
+    # the example questions (None without the NLU data).
+    own_status: CoverageModel | None = None
     # Every word (stemmed) the knowledge, the glossary and the dialogue tier's covered examples use: a
     # question's word outside it is one nothing here speaks of (empty without the NLU data: unused).
     vocabulary: frozenset[str] = frozenset()
@@ -412,17 +416,20 @@ def build_index(
 def _learn_labelled_questions(
     index: KnowledgeIndex, nlu_path: Path | None, out_of_scope: list[str], index_dir: Path, embedder: Embedder
 ) -> None:
-    """The coverage model and the vocabulary (with the NLU data), and the known questions: every
+    """The coverage and own-status models and the vocabulary (with the NLU data), and the known questions: every
     labelled question embedded once (as a question is searched) and cached by text. `out_of_scope`:
     NLU's out_of_scope examples, read once by the caller for the speller too."""
     questions = [q for sec in index.sections for q in sec.questions]
     asked = nlu_examples(nlu_path, "ask_hiring") if nlu_path is not None else []
+    look_ups = nlu_examples(nlu_path, "check_my_status") if nlu_path is not None else []
 
     def query_text(q: str) -> str:
         return index.glossary.expand(strip_company(q))
 
     texts = list(
-        dict.fromkeys(query_text(q) for q in asked + questions + out_of_scope + list(index.not_covered.questions))
+        dict.fromkeys(
+            query_text(q) for q in asked + questions + out_of_scope + look_ups + list(index.not_covered.questions)
+        )
     )
     table = dict(zip(texts, embedded(texts, embedder.encode, index_dir, embedder.name), strict=True))
 
@@ -434,6 +441,9 @@ def _learn_labelled_questions(
             [query_text(q) for q in asked + questions], [query_text(q) for q in out_of_scope], vectors_of
         )
         index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
+        index.own_status = train(
+            [query_text(q) for q in asked + questions + out_of_scope], [query_text(q) for q in look_ups], vectors_of
+        )
     index.known, found = build_known(
         asked + questions, out_of_scope, index.not_covered, set(questions), vectors_of, query_text
     )

@@ -48,7 +48,7 @@ class PassageOut(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    decision: Literal["answer", "clarify", "fallback"]
+    decision: Literal["answer", "clarify", "fallback", "status"]
     query: str = Field(description="The text that was searched (the follow-up joined to its context)")
     passages: list[PassageOut] = Field(description="Sections to answer with, or the options to offer")
     index_version: str
@@ -70,7 +70,7 @@ class KnowledgeStatus(BaseModel):
 
 
 class PreviewOut(BaseModel):
-    decision: Literal["answer", "clarify", "fallback"]
+    decision: Literal["answer", "clarify", "fallback", "status"]
     query: str
     answer: list[PassageOut] = Field(description="What the assistant would answer with (or offer, for clarify)")
     ranked: list[PassageOut] = Field(description="The best sections with their scores")

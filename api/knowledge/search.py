@@ -80,7 +80,8 @@ class Params:
 
 @dataclass
 class Decision:
-    kind: Literal["answer", "clarify", "fallback"]
+    # "status": a request to look up the candidate's own application, for the dialogue tier's look-up.
+    kind: Literal["answer", "clarify", "fallback", "status"]
     passages: list[Passage] = field(default_factory=list)  # what to answer with, or the options
     ranked: list[Passage] = field(default_factory=list)  # top candidates, for previews and logs
     query: str = ""
@@ -88,6 +89,7 @@ class Decision:
     context: Context | None = None  # the conversation's state after this turn (when it sent one)
     unknown: tuple[str, ...] = ()  # words nothing in the knowledge uses, when they led to the refusal
     known: str | None = None  # the not-covered question it is worded like, when that led to the refusal
+    own_status: float | None = None  # P(a look-up of the candidate's own application), when computed
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:

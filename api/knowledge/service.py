@@ -233,7 +233,12 @@ class KnowledgeService:
                 return self._corrected(
                     f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx
                 )
-            return self._states_what_is_asked(query, self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx)
+            text = search_text(self.index, query)
+            if qvec is None and self.index.own_status is not None and resolve(query, ctx).kind == "own":
+                # A message with a subject of its own is embedded by the search anyway: once, here.
+                qvec = self.embedder.encode([text])
+            decided = self._states_what_is_asked(query, self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx)
+            return self._as_look_up(decided, qvec, text, ctx)
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
@@ -255,7 +260,24 @@ class KnowledgeService:
         )
         decision = self._both_compared(query, self._overview_for_several(query, decision))
         decision.query = effective
-        return self._states_what_is_asked(query, decision, None)
+        return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, text, None)
+
+    def _as_look_up(self, decision: Decision, qvec: np.ndarray | None, text: str, ctx: Context | None) -> Decision:
+        """A message the own-status model reads as a request to look up the candidate's own application
+        ("hey, any word on the Dublin thing yet?"), which NLU sent to the knowledge as a question, goes
+        back to the dialogue tier as "status": its look-up, not an answer or a refusal. The model reads
+        the vector the search computed (api/knowledge/coverage.py's logistic regression, trained on the
+        dialogue tier's examples); the level is `own_status_above`, calibrated on the dev sets."""
+        model = self.index.own_status
+        if model is None or qvec is None or decision.kind not in ("answer", "fallback"):
+            return decision
+        decision.own_status = model.uncovered(qvec, text)
+        if decision.own_status < self.settings.own_status_above:
+            return decision
+        # The topic stays what it was: a look-up is no topic of the conversation.
+        look_up = Decision("status", [], decision.ranked, decision.query, decision.uncovered, ctx)
+        look_up.own_status = decision.own_status
+        return look_up
 
     def _overview_for_several(self, query: str, decision: Decision) -> Decision:
         """A question about several things of a kind ("what are the 2 assessment types?", "which

@@ -215,3 +215,36 @@ def test_asking_for_a_person_off_duty_asks_for_a_message_and_email(stand_in):
     stand_in.routes["/api/internal/handoff"] = (200, {"mode": "waiting", "position": 1, "on_duty": False}, 0.0)
     messages, _ = asyncio.run(stand_in.run(ActionRequestHuman(), make_tracker("human", "request_human"), DOMAIN))
     assert messages[0]["response"] == "utter_handoff_offline"
+
+
+def read_as_a_look_up(stand_in, apps, metadata=SIGNED_IN):
+    """A message NLU took for a question, which the knowledge service reads as a look-up."""
+    from actions.actions import ActionAnswerQuestion
+
+    stand_in.routes["/api/internal/search"] = (
+        200,
+        {"decision": "status", "query": "any word on the dublin thing?", "passages": [], "index_version": "v1"},
+        0.0,
+    )
+    if apps is not None:
+        status_route(stand_in, apps)
+    trk = make_tracker("any word on the dublin thing?", "ask_hiring", metadata=metadata)
+    return asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+
+
+def test_a_question_the_knowledge_reads_as_a_look_up_looks_the_application_up(stand_in):
+    messages, events = read_as_a_look_up(stand_in, [SDE])
+    assert messages[0]["response"] == "utter_status_one"
+    assert messages[0]["job_title"] == "Software Development Engineer II"
+    assert events == []  # the conversation's topic stays what it was
+
+
+def test_a_question_read_as_a_look_up_asks_to_sign_in_without_a_verified_identity(stand_in):
+    messages, _ = read_as_a_look_up(stand_in, None, metadata={"auth": {"status": "none"}})
+    assert messages[0]["response"] == "utter_status_sign_in"
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]  # no look-up without one
+
+
+def test_a_question_read_as_a_look_up_with_several_applications_offers_the_look_up(stand_in):
+    messages, _ = read_as_a_look_up(stand_in, [SDE, DATA])
+    assert messages[0]["response"] == "utter_status_several"

@@ -108,6 +108,20 @@ def test_own_status_request_is_routed_to_sign_in(ask):
     assert reply["kind"] == "verify" and "candidate portal" in reply["text"]
 
 
+def test_a_look_up_nlu_took_for_a_question_is_read_as_one_by_the_knowledge_service(ask):
+    # No rule knows this wording; NLU sends it to the knowledge as a question, whose own-status model
+    # reads it as a look-up (P >= 0.95): the sign-in, not an answer about applications or a refusal.
+    [reply] = ask(
+        "Dear AWS Careers team, I am writing to enquire about the progress of my application (reference "
+        "2799021, Technical Account Manager, London). I submitted it on 21 October and have not received any "
+        "correspondence since. Kind regards, Tomás"
+    )["replies"]
+    assert reply["kind"] == "verify" and "signed in" in reply["text"]
+    # ...while a question about applications in the first person stays a question.
+    [asked] = ask("I applied yesterday, when do people usually hear back?")["replies"]
+    assert asked["kind"] == "answer"
+
+
 def test_asking_which_status_portal_to_use_gets_the_faq_not_a_sign_in(ask):
     # NLU calls this a status request ("applied", "status"); the message guard sees it asks *which page*.
     [reply] = ask("I applied for a warehouse role in Madrid. Which status portal is mine?")["replies"]

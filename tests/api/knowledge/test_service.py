@@ -802,3 +802,15 @@ def test_a_quantity_asked_of_two_listed_things_named_one_by_one_gets_each(write_
     each = svc.ask("i have both a work style one and a simulation to do. how much time for each?")
     assert each.kind == "answer"
     assert {p.doc for p in each.passages} == {"knowledge/style.md", "knowledge/sample.md"}
+
+
+def test_with_the_project_knowledge_a_look_up_nlu_sent_as_a_question_goes_back_as_a_look_up(project_service):
+    from api.knowledge.context import Context
+
+    for ctx in (None, Context()):
+        look_up = project_service.ask("any word on my application for the dublin job yet?", ctx=ctx)
+        assert look_up.kind == "status" and look_up.passages == []
+        assert look_up.own_status is not None and look_up.own_status >= 0.9
+        # How applications are handled, asked in the first person, is a question.
+        asked = project_service.ask("I applied yesterday, when do people usually hear back?", ctx=ctx)
+        assert asked.kind == "answer" and asked.own_status is not None and asked.own_status < 0.5
