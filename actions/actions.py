@@ -172,13 +172,19 @@ async def _look_up_in_one_reply(dispatcher: CollectingDispatcher, tracker: Track
     application (or none). With several, a button starts the look-up, which asks which one (that choice
     is a form, started by the look-up's own rule)."""
     apps = await _fetch(dispatcher, tracker)
-    if apps == []:
-        dispatcher.utter_message(response="utter_status_none")
-    elif apps and len(apps) == 1:
-        dispatcher.utter_message(response="utter_status_one", **status_fields(apps[0]))
-    elif apps:
+    if apps is not None and len(apps) > 1:
         dispatcher.utter_message(response="utter_status_several")
+    elif apps is not None:
+        _tell_status(dispatcher, apps)
     return []
+
+
+def _tell_status(dispatcher: CollectingDispatcher, apps: list[dict[str, Any]]) -> None:
+    """The status of the candidate's one application, or that there is none."""
+    if apps:
+        dispatcher.utter_message(response="utter_status_one", **status_fields(apps[0]))
+    else:
+        dispatcher.utter_message(response="utter_status_none")
 
 
 class ActionCheckStatus(Action):
@@ -200,10 +206,8 @@ class ActionCheckStatus(Action):
                 SlotSet("status_owner", _signed_in_as(tracker)),
                 SlotSet("status_choice_needed", True),
             ]
-        if apps == []:
-            dispatcher.utter_message(response="utter_status_none")
-        elif apps:
-            dispatcher.utter_message(response="utter_status_one", **status_fields(apps[0]))
+        if apps is not None:
+            _tell_status(dispatcher, apps)
         return [SlotSet("status_choice_needed", False)]
 
 

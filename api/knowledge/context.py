@@ -201,6 +201,16 @@ def refers_back(text: str) -> bool:
     return bool(_REFERS.search(text))
 
 
+# ...and to the topic itself: "they" is often the company or its interviewers ("do they care more about
+# failures or successes?").
+_REFERS_TO_TOPIC = re.compile(r"\b(?:it|its|that|this|them|their|those|these)\b", re.IGNORECASE)
+
+
+def refers_to_topic(text: str) -> bool:
+    """Whether a message refers to the topic just discussed with a pronoun other than "they"."""
+    return bool(_REFERS_TO_TOPIC.search(text))
+
+
 # "what about the interviews, are those remote?": the message names what its pronoun is about.
 _WHAT_ABOUT = re.compile(
     r"^\W*(?:(?:and|ok|okay|so|but|also)\W+)*(?:what|how)\s+about\s+(?:the\s+|my\s+|your\s+)?([a-z][a-z-]{2,})",

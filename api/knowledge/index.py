@@ -145,12 +145,12 @@ _WHATS_THE_DEAL = re.compile(
 _CHAT_WORDS = {"wat": "what", "wut": "what", "wats": "whats", "wuts": "whats"}
 _CHAT_WORD = re.compile(r"\b(wat|wut|wats|wuts)\b", re.IGNORECASE)
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
-_HOW_COME = re.compile(r"\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+the\s+point\s+of\b", re.IGNORECASE)
+_MEANS_WHY = re.compile(r"\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+the\s+point\s+of\b", re.IGNORECASE)
 
 
 def plain_chat(query: str) -> str:
     query = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query)
-    return _HOW_COME.sub("why", _OPENING_K.sub(r"\1ok", query))
+    return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))
 
 
 def plain_idioms(query: str) -> str:

@@ -36,6 +36,7 @@ from api.knowledge.context import (
     next_topic,
     pick_listed,
     refers_back,
+    refers_to_topic,
     resolve,
     restates,
     step_named,
@@ -109,9 +110,6 @@ REPEAT_MARGIN = 0.12
 # A follow-up about the topic just discussed that the topic does not address is refused, unless another
 # topic matches it at least this well.
 CLEAR_OTHER_TOPIC = 0.6
-# A pronoun for the topic just discussed; "they" is often the company or its interviewers ("do they care
-# more about failures or successes?").
-_REFERS_TO_TOPIC = re.compile(r"\b(?:it|its|that|this|them|their|those|these)\b", re.IGNORECASE)
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
 # pronoun: "them", "that"), is taken as a follow-up of that topic.
 WEAK_OWN_SUBJECT = 0.4
@@ -233,12 +231,11 @@ class KnowledgeService:
                 return self._corrected(
                     f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx
                 )
-            text = search_text(self.index, query)
             if qvec is None and self.index.own_status is not None and resolve(query, ctx).kind == "own":
                 # A message with a subject of its own is embedded by the search anyway: once, here.
-                qvec = self.embedder.encode([text])
+                qvec = self.embedder.encode([search_text(self.index, query)])
             decided = self._states_what_is_asked(query, self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx)
-            return self._as_look_up(decided, qvec, text, ctx)
+            return self._as_look_up(decided, qvec, query, ctx)
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
@@ -260,9 +257,9 @@ class KnowledgeService:
         )
         decision = self._both_compared(query, self._overview_for_several(query, decision))
         decision.query = effective
-        return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, text, None)
+        return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, effective, None)
 
-    def _as_look_up(self, decision: Decision, qvec: np.ndarray | None, text: str, ctx: Context | None) -> Decision:
+    def _as_look_up(self, decision: Decision, qvec: np.ndarray | None, asked: str, ctx: Context | None) -> Decision:
         """A message the own-status model reads as a request to look up the candidate's own application
         ("hey, any word on the Dublin thing yet?"), which NLU sent to the knowledge as a question, goes
         back to the dialogue tier as "status": its look-up, not an answer or a refusal. The model reads
@@ -271,7 +268,8 @@ class KnowledgeService:
         model = self.index.own_status
         if model is None or qvec is None or decision.kind not in ("answer", "fallback"):
             return decision
-        decision.own_status = model.uncovered(qvec, text)
+        # The words the vector was made of (search_text is what the search embeds).
+        decision.own_status = model.uncovered(qvec, search_text(self.index, asked))
         if decision.own_status < self.settings.own_status_above:
             return decision
         # The topic stays what it was: a look-up is no topic of the conversation.
@@ -680,7 +678,7 @@ class KnowledgeService:
                 not own
                 and not fits
                 and words
-                and _REFERS_TO_TOPIC.search(query)
+                and refers_to_topic(query)
                 and not introduces_subject(query)
                 and (best is None or best.score < CLEAR_OTHER_TOPIC)
             ):
