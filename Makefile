@@ -127,7 +127,7 @@ kb-check: $(API_VENV)/.installed ## Check knowledge/ (format, and every sentence
 eval-typos: $(API_VENV)/.installed index ## What one typo in the longest word costs the dev sets' questions, with and without the spelling correction
 	$(API_PY) scripts/eval_typos.py
 
-eval-practice: $(API_VENV)/.installed ## Interview practice feedback on the labelled answers (eval/practice/): dev and the ten held-out sets
+eval-practice: $(API_VENV)/.installed ## Interview practice feedback on the labelled answers (eval/practice/): dev and every held-out part
 	$(API_PY) -m api.practice eval
 
 lint: $(API_VENV)/.installed ## ruff, ruff format --check and mypy on the service tier; the dependency audit

@@ -253,6 +253,7 @@ HELD_OUT = (
             (10, "tenth"),
             (11, "twelfth"),
             (12, "thirteenth"),
+            (13, "fourteenth"),
         )
     ),
 )
