@@ -64,7 +64,7 @@ _ORDINAL = re.compile(
 # of that item. "What's the first one like?" asks something of its own.
 _BARE_REFERENCE = re.compile(
     r"^\W*(?:(?:and|or|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*(?:the\s+)?"
-    r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last|other)(?:\s+one)?\W*$",
+    r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last|other)(?:\s+(?:one|type|kind))?\W*$",
     re.IGNORECASE,
 )
 

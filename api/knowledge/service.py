@@ -83,6 +83,13 @@ _DESCRIBED_ONE = re.compile(
     r"((?:about|with|on|where|that|for)\b[\w\s'-]{2,60}?)\W*$",
     re.IGNORECASE,
 )
+# "and the work style one?", "is that the same for the in-person ones?", "what about for the loop": the
+# last question again, of another topic the message only names.
+_SAME_FOR = re.compile(
+    r"^\W*(?:(?:and|or|ok|okay|so|but|what\s+about|how\s+about|for|(?:is\s+)?(?:it|that|this)\s+the\s+same\s+for"
+    r"|same\s+for)\W+)+(?:the\s+)?((?:[\w'-]+\s+){0,3}[\w'-]+)\W*$",
+    re.IGNORECASE,
+)
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
@@ -552,6 +559,14 @@ class KnowledgeService:
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
             if within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
+        named = self._named_instead(query, ctx)
+        if named is not None:
+            # "and the work style one?" after the work sample's duration: the last question again, of the
+            # topic the message names.
+            parallel = self._parallel(ctx.section, named)
+            within = sorted((p for p in everything if p.doc == named), key=lambda p: p.id != parallel)
+            if parallel is not None and within:
+                return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
         described = self._described_item(query, ctx)
         if described is not None:
             # "and the one about culture?" after the work sample's duration: the listed topic it
@@ -881,6 +896,15 @@ class KnowledgeService:
         if at == 0 or process[at - 1] not in index.doc_sections:
             return None
         return Passage.of(index.doc_sections[process[at - 1]][0], 1.0, 1.0)
+
+    def _named_instead(self, query: str, ctx: Context) -> str | None:
+        """The topic a bare "and the work style one?" / "same for the loop?" names, other than the
+        current one; None for any other message."""
+        m = _SAME_FOR.match(query.strip())
+        if m is None or not ctx.doc:
+            return None
+        named = self._named_topic(m.group(1))
+        return named if named != ctx.doc else None
 
     def _described_item(self, query: str, ctx: Context) -> str | None:
         """The listed topic a bare "and the one about culture?" / "the one with the chart questions?"

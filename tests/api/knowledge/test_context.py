@@ -137,6 +137,7 @@ def test_in_person_is_a_subject_though_person_alone_is_not():
         ("and the second?", True),
         ("what about the other one?", True),
         ("ok, the last one", True),
+        ("and the other type?", True),
         ("what's the first one like?", False),
         ("how long is the second one?", False),
     ],

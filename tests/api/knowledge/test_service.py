@@ -179,6 +179,20 @@ def test_a_bare_ordinal_asks_the_last_question_again_of_that_item(write_doc, tmp
     assert other.passages[0].id == "sample#example-work-sample-tasks"
 
 
+@pytest.mark.parametrize(
+    "follow_up",
+    ["and the work sample one?", "what about the work sample simulation", "is it the same for the work sample one?"],
+)
+def test_naming_only_another_topic_asks_the_last_question_again_of_it(write_doc, tmp_path, embedder, follow_up):
+    svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
+    first, named = talk(svc, "how long does the work style assessment take?", follow_up)
+    assert first.passages[0].id == "style#how-long-the-work-style-assessment-takes"
+    assert named.kind == "answer" and named.passages[0].id == "sample#how-long-the-work-sample-simulation-takes"
+    # A follow-up with a question of its own is not the last question again.
+    _, asked = talk(svc, "how long does the work style assessment take?", "what tasks are in the work sample one?")
+    assert asked.passages[0].id == "sample#example-work-sample-tasks"
+
+
 def test_a_follow_up_comparing_lengths_gets_each_listed_topics_duration(write_doc, tmp_path, embedder):
     svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
     _, longer = talk(svc, "what types of assessments are there?", "ok but is the second one longer?")
