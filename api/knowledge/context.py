@@ -5,6 +5,7 @@ search; these pure functions decide, before any ranking, what kind of message it
 
 - "next":     "what comes next?", "and after that?": the topic that follows the current one in the
               ordered hiring process (front matter `next:`), never the current one again;
+- "previous": "and before that?", "what comes right before it": the topic the current one follows;
 - "ordinal":  "the second one", "the other one": one of the topics the last answer listed
               (front matter `lists:`);
 - "elliptical": a short or pronoun-led message ("why not?", "who do I ask?", "are they in person?"):
@@ -22,7 +23,7 @@ from typing import Literal
 
 from api.knowledge.index import plain_idioms, stem, tokenize, without_recall
 
-Kind = Literal["next", "ordinal", "elliptical", "own"]
+Kind = Literal["next", "previous", "ordinal", "elliptical", "own"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,13 @@ _NEXT = re.compile(
     r"|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+after\s+(?:that|this|it)"
     r"|(?:and\s+)?after\s+(?:that|this|those|these|them|it)(?:\s+one)?|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
     r"|what(?:'s|\s+is)\s+the\s+next\s+step|next\s+step|and\s+next|then|next)\b\W*$",
+    re.IGNORECASE,
+)
+# "and before that?", "what comes right before it", "the step before this one": the step before the topic.
+_PREVIOUS = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright|got it|k|wait)\W+)*"
+    r"(?:what(?:'s|\s+is|\s+comes|\s+happens)?\s+|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+)?"
+    r"(?:right\s+|just\s+)?before\s+(?:that|this|it)(?:\s+one)?\W*$",
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -2}
@@ -410,6 +418,8 @@ def resolve(query: str, ctx: Context) -> Resolved:
         return Resolved("own")
     if _NEXT.match(text):
         return Resolved("next")
+    if _PREVIOUS.match(text):
+        return Resolved("previous")
     if ctx.listed and len(words) <= 10:
         m = _ORDINAL.search(text)
         if m:
@@ -461,6 +471,22 @@ def unknown_words(query: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
         return ()
     words = content_words(plain_idioms(query))  # "what's the deal with X": "deal" is no subject
     return tuple(sorted(w for w in words if len(w) >= 4 and w.isalpha() and stem(w) not in vocabulary))
+
+
+def previous_topic(ctx: Context, process: list[str], next_of: dict[str, str]) -> tuple[str | None, bool]:
+    """The step of the process (the overview's ordered list of steps) before the current topic, and
+    whether the current topic is part of the process at all (the first step has nothing before it: say
+    so, not repeat it). A topic inside a step (the work style assessment, whose `next:` is the step after
+    its own) has the step before its own before it."""
+    for doc in (ctx.doc, ctx.step):
+        if doc in process:
+            at = process.index(doc)
+        elif doc in next_of and next_of[doc] in process:
+            at = process.index(next_of[doc]) - 1
+        else:
+            continue
+        return (process[at - 1] if at > 0 else None), True
+    return None, False
 
 
 def next_topic(ctx: Context, next_of: dict[str, str], steps: set[str]) -> tuple[str | None, bool]:

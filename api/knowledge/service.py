@@ -35,6 +35,7 @@ from api.knowledge.context import (
     named_before_next,
     next_topic,
     pick_listed,
+    previous_topic,
     refers_back,
     refers_to_topic,
     resolve,
@@ -83,6 +84,15 @@ _DESCRIBED_ONE = re.compile(
     r"((?:about|with|on|where|that|for)\b[\w\s'-]{2,60}?)\W*$",
     re.IGNORECASE,
 )
+# "what's the very first step?", "and the second stage": a step of the process by its place in it. (The
+# last step is answered by the overview, which names it as the last of the steps.)
+_NTH_STEP = re.compile(
+    r"\b(?:the\s+)?(?:very\s+)?(first|1st|second|2nd|third|3rd|fourth|4th)\s+(?:step|stage)s?\b",
+    re.IGNORECASE,
+)
+_PLACES = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
+# Words a question for a step by its place may carry besides it: "the first step to get a job at aws".
+_STEP_WORDS = frozenset({"step", "stage", "process", "hiring", "job", "get", "aws", "amazon", "apply", "work", "very"})
 # "and the work style one?", "is that the same for the in-person ones?", "what about for the loop": the
 # last question again, of another topic the message only names.
 _SAME_FOR = re.compile(
@@ -522,7 +532,14 @@ class KnowledgeService:
                 return self._with_context(Decision("answer", self._answer(first, []), [first], query), ctx)
             if is_step:  # the end of the process: nothing is said about what follows it
                 return self._with_context(Decision("fallback", [], [], query), ctx)
-        if resolved.kind != "next":  # "ok and after the OA?", "what comes after the third?"
+        if resolved.kind == "previous":
+            target, is_step = previous_topic(ctx, self._process(), index.next_of)
+            if target and target in index.doc_sections:
+                first = Passage.of(index.doc_sections[target][0], 1.0, 1.0)
+                return self._with_context(Decision("answer", self._answer(first, []), [first], query), ctx)
+            if is_step:  # the start of the process: nothing is said about what comes before it
+                return self._with_context(Decision("fallback", [], [], query), ctx)
+        if resolved.kind not in ("next", "previous"):  # "ok and after the OA?", "what comes after the third?"
             named, after = self._step_after_named(query, ctx)
             if after is not None:
                 return self._with_context(Decision("answer", self._answer(after, []), [after], query), ctx)
@@ -531,6 +548,10 @@ class KnowledgeService:
             before = self._step_before_named(query, ctx)  # "what's the round right before the loop?"
             if before is not None:
                 return self._with_context(Decision("answer", self._answer(before, []), [before], query), ctx)
+        if resolved.kind != "ordinal":
+            nth = self._nth_step(query)
+            if nth is not None:
+                return self._with_context(Decision("answer", self._answer(nth, []), [nth], query), ctx)
         text = search_text(index, query)
         if qvec is None:
             qvec = self.embedder.encode([text])
@@ -897,6 +918,28 @@ class KnowledgeService:
             return None
         return Passage.of(index.doc_sections[process[at - 1]][0], 1.0, 1.0)
 
+    def _process(self) -> list[str]:
+        """The steps of the hiring process in order: the list of the overview whose items are all steps."""
+        index = self.index
+        return next((items for items in index.lists_of.values() if set(items) <= index.steps), [])
+
+    def _nth_step(self, query: str) -> Passage | None:
+        """The first section of the step a message asks for by its place in the process and nothing else
+        ("what's the very first step?", "and the second stage"); None otherwise. The search alone
+        found "the next step ... the third of the four steps" closer to "what's the first step"."""
+        m = _NTH_STEP.search(query)
+        if m is None or answer_type.wanted(query) is not None:
+            return None
+        if {stem(w) for w in content_words(_NTH_STEP.sub(" ", query))} - {stem(w) for w in _STEP_WORDS}:
+            return None
+        index = self.index
+        process = self._process()
+        place = m.group(1).lower()
+        at = _PLACES[place]
+        if not process or at >= len(process) or process[at] not in index.doc_sections:
+            return None
+        return Passage.of(index.doc_sections[process[at]][0], 1.0, 1.0)
+
     def _named_instead(self, query: str, ctx: Context) -> str | None:
         """The topic a bare "and the work style one?" / "same for the loop?" names, other than the
         current one; None for any other message."""
@@ -1024,10 +1067,14 @@ class KnowledgeService:
         return self._with_context(Decision("answer", [passage], [passage]), ctx or Context())
 
     def _by_links(self, query: str, ctx: Context) -> bool:
-        """Whether a "what comes next?" is answered from the process order alone (no search)."""
-        if resolve(query, ctx).kind != "next":
+        """Whether a "what comes next?" or "and before that?" is answered from the process order alone
+        (no search)."""
+        kind = resolve(query, ctx).kind
+        if kind not in ("next", "previous"):
             return False
-        return next_topic(ctx, self.index.next_of, self.index.steps)[1]
+        if kind == "next":
+            return next_topic(ctx, self.index.next_of, self.index.steps)[1]
+        return previous_topic(ctx, self._process(), self.index.next_of)[1]
 
     def _with_context(self, decision: Decision, ctx: Context, query: str = "") -> Decision:
         """The state to remember after this answer: its topic, what it listed, the process step."""

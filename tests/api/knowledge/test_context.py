@@ -17,6 +17,7 @@ from api.knowledge.context import (
     named_before_next,
     next_topic,
     pick_listed,
+    previous_topic,
     resolve,
     restates,
     unknown_words,
@@ -115,6 +116,22 @@ def test_next_follows_the_process_and_stops_at_its_end():
     # a topic outside the process: the step the candidate was last at
     assert next_topic(Context(doc="knowledge/star-method.md", step=ASSESS), NEXT_OF, STEPS) == (PHONE, True)
     assert next_topic(Context(doc="knowledge/star-method.md"), NEXT_OF, STEPS) == (None, False)
+
+
+@pytest.mark.parametrize(
+    "message", ["and before that?", "what comes right before it", "ok the step before that one", "before this?"]
+)
+def test_before_type_questions_are_recognised(message):
+    assert resolve(message, ON_PHONE).kind == "previous"
+
+
+def test_previous_walks_the_process_back_and_stops_at_its_start():
+    process = ["knowledge/apply.md", ASSESS, PHONE, LOOP]
+    assert previous_topic(ON_PHONE, process, NEXT_OF) == (ASSESS, True)
+    # a topic inside a step: the step before its own
+    assert previous_topic(Context(doc=STYLE), process, NEXT_OF) == ("knowledge/apply.md", True)
+    assert previous_topic(Context(doc="knowledge/apply.md"), process, NEXT_OF) == (None, True)
+    assert previous_topic(Context(doc="knowledge/star-method.md"), process, NEXT_OF) == (None, False)
 
 
 def test_the_list_is_kept_while_the_candidate_goes_through_its_items():

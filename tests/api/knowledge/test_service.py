@@ -504,6 +504,31 @@ def test_a_question_for_the_step_before_a_named_one_gets_the_step_before_it(writ
     assert which.kind == "answer" and which.passages[0].doc == "knowledge/phone.md"
 
 
+def test_and_before_that_walks_the_process_backwards_and_stops_at_its_start(write_doc, tmp_path, embedder):
+    svc = service_of(PROCESS_DOCS, write_doc, tmp_path, embedder)
+    _, before, first, nothing = talk(
+        svc, "what is the interview loop?", "and before that?", "what comes right before it", "and before that?"
+    )
+    assert before.kind == "answer" and before.passages[0].doc == "knowledge/phone.md"
+    assert first.kind == "answer" and first.passages[0].doc == "knowledge/apply.md"
+    assert nothing.kind == "fallback"  # nothing is said about what comes before the first step
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        ("what's the very first step?", "knowledge/apply.md"),
+        ("what's the first step to get a job at aws?", "knowledge/apply.md"),
+        ("and the second step", "knowledge/phone.md"),
+        ("what is the third stage", "knowledge/loop.md"),
+    ],
+)
+def test_a_step_asked_for_by_its_place_in_the_process_is_that_step(write_doc, tmp_path, embedder, question, doc):
+    svc = service_of(PROCESS_DOCS, write_doc, tmp_path, embedder)
+    (decision,) = talk(svc, question)
+    assert decision.kind == "answer" and decision.passages[0].doc == doc
+
+
 def test_a_quantity_a_close_section_states_is_answered_whatever_nlus_flag(write_doc, tmp_path, embedder):
     docs = {
         "tips.md": "---\ntitle: Recruiter tips\nupdated: 2026-01-01\n---\n"
