@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
     asks_about_own_application,
+    asks_what_a_look_up_cannot_answer,
     asks_about_rather_than_for,
     asks_beyond_yes_no,
     asks_for_a_person,
@@ -137,6 +138,10 @@ class MessageGuard(GraphComponent):
                 # the phone interview stage for the BIE job": the role and the stage read as a hiring
                 # question or a job search; the words ask about the candidate's own application.
                 self._relabel(message, "check_my_status")
+            elif intent == "check_my_status" and asks_what_a_look_up_cannot_answer(text):
+                # "why was i rejected", "can you withdraw my application": the candidate's own
+                # application, but nothing its status says; refused with the offer of a person.
+                self._relabel(message, "out_of_scope")
             elif intent == "check_my_status" and not names_own_application(text):
                 # "rsu vesting schedule still 5/15/40/40 or did they change it": nothing of the candidate
                 # or an application; not a look-up (the reply would ask them to sign in).

@@ -472,13 +472,21 @@ def requests_own_status(text: str) -> bool:
     candidacy for the Dublin job?"), not a question about how applications are handled."""
     if asks_about_own_application(text):
         return True
-    return bool(_OWN_STATUS_REQUEST.search(text)) and not _PROCESS_QUESTION.search(text)
+    return (
+        bool(_OWN_STATUS_REQUEST.search(text))
+        and not _PROCESS_QUESTION.search(text)
+        and not asks_what_a_look_up_cannot_answer(text)
+    )
 
 
 def asks_about_own_application(text: str) -> bool:
     """True for the unmistakable forms of a request about the candidate's own application
     (`_OWN_APPLICATION`), which MessageGuard trusts over any intent NLU gave."""
-    return bool(_OWN_APPLICATION.search(text)) and not _PROCESS_QUESTION.search(text)
+    return (
+        bool(_OWN_APPLICATION.search(text))
+        and not _PROCESS_QUESTION.search(text)
+        and not asks_what_a_look_up_cannot_answer(text)
+    )
 
 
 # "after that?", "and then?", "what's next?": in a conversation, the next step of the hiring process
@@ -763,7 +771,7 @@ _PROCESS_OPENING = re.compile(
     # what to do, however much of "my" there is (a request with "or should I move on" is caught first).
     r"|\bshould\s+i\b"
     # "backend engineer here, got my interview coming up. is there any sde-specific prep material?"
-    r"|\bis\s+there\s+(?:any|a|an|some)\b(?!\s+(?:news|updates?|word|offer|decision)\b)"
+    r"|\bis\s+there\s+(?:any|a|an|some)\b(?!\s+(?:news|updates?|word|offer|decision|progress|movement)\b)"
     # "gov employee here, what am i agreeing to if i go ahead with the interviews": the FAQ for government
     # employees, whatever "i" and "interviews" read as.
     r"|\b(?:gov|govt|government|state|federal|city|county|public[\s-]sector)\s+(?:employee|worker|job|official)s?\b"
@@ -774,6 +782,26 @@ _PROCESS_OPENING = re.compile(
     r"|assessments?|oa)\s+(?:just|only|always|usually|all|mostly|made\s+up|done|run|led)\b",
     re.IGNORECASE,
 )
+
+
+# "why was i rejected", "why hasn't my recruiter emailed me back", "can you withdraw my application",
+# "change my email on my application to the new one pls": about the candidate's own application, yet
+# nothing a look-up answers (the reason for a decision, feedback, or a change to the application): not
+# covered, with the offer of a person, rather than a sign-in that shows the status. Written from the
+# own-status boundary set dev-status-3 (eval/).
+_NOT_FOR_A_LOOK_UP = re.compile(
+    r"^\W*(?:why|how\s+come)\b|\bwhat\s+(?:was|is)\s+the\s+reason\b|\bwhat\s+did\s+i\s+do\s+wrong\b"
+    r"|\bfeedback\s+(?:on|about|from)\s+(?:my\s+)?(?:interview|answers|performance|assessment|phone)"
+    r"|\b(?:withdraw|cancel|pull|change|update|edit|correct|fix|delete)\s+(?:my|the)\b[^?.!]{0,40}?"
+    r"\b(?:application|app|profile|email|e-mail|name|phone|number|resume|cv|address)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_a_look_up_cannot_answer(text: str) -> bool:
+    """True for a message about the candidate's own application that a status look-up does not answer:
+    why a decision was made, feedback, or a change to the application."""
+    return bool(_NOT_FOR_A_LOOK_UP.search(text))
 
 
 def opens_as_a_process_question(text: str) -> bool:

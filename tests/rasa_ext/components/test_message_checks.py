@@ -20,6 +20,7 @@ from rasa_ext.components.message_checks import (
     is_not_a_question,
     names_a_subject,
     names_own_application,
+    asks_what_a_look_up_cannot_answer,
     opens_as_a_process_question,
     requests_own_status,
     says_goodbye,
@@ -116,6 +117,7 @@ def test_every_stop_capabilities_request_human_and_join_training_example_passes_
     assert [e for e in examples("practice_retry") if not asks_to_retry(e)] == []
     assert [e for e in examples("check_my_status") if not names_own_application(e)] == []
     assert [e for e in examples("check_my_status") if opens_as_a_process_question(e)] == []
+    assert [e for e in examples("check_my_status") if asks_what_a_look_up_cannot_answer(e)] == []
     assert [e for e in examples("request_human") if not asks_for_a_person(e)] == []
 
 
@@ -226,6 +228,28 @@ def test_questions_about_how_results_are_told_are_not_look_ups(text):
 )
 def test_whether_something_is_allowed_or_how_a_step_is_made_up_is_a_process_question(text):
     assert opens_as_a_process_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why was i rejected",
+        "how come they turned me down?",
+        "can you withdraw my application",
+        "change my email on my application to the new one pls",
+        "can you give me feedback on my interview? what did i do wrong",
+    ],
+)
+def test_reasons_feedback_and_changes_are_not_look_ups(text):
+    assert asks_what_a_look_up_cannot_answer(text)
+    assert not requests_own_status(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["was i rejected?", "any feedback on my application yet?", "has my interview feedback come back"]
+)
+def test_asking_for_ones_result_is_still_a_look_up(text):
+    assert not asks_what_a_look_up_cannot_answer(text)
 
 
 def test_tell_me_about_the_talent_network_asks_about_it():
