@@ -233,6 +233,12 @@ def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again
     assert phone.kind == "answer" and not phone.context.refused  # a question of its own starts afresh
     _, why = talk(svc, "what is a bar raiser?", "why?")
     assert why.kind == "answer"  # without a refusal before it, "why?" leans on the topic
+    # "why not?" after a refusal is about the refused question; "why have them?" about the topic's thing.
+    _, _, why_not, why_them = talk(
+        svc, "what is a bar raiser?", "what is the salary for a data engineer?", "why not?", "why do you even have them"
+    )
+    assert why_not.kind == "fallback"
+    assert why_them.kind == "answer" and why_them.passages[0].id == "loop#bar-raisers"
     # A quantity asked after a refusal is asked of the topic, not of the refused question.
     _, wrong, duration = talk(
         svc, "what is the work sample simulation?", "is there a wrong answer in it?", "ok. how long is it?"
