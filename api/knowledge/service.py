@@ -101,6 +101,7 @@ _SAME_FOR = re.compile(
     r"|same\s+for)\W+)+(?:the\s+)?((?:[\w'-]+\s+){0,3}[\w'-]+)\W*$",
     re.IGNORECASE,
 )
+_SAME = re.compile(r"\bsame\b", re.IGNORECASE)
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
@@ -591,6 +592,18 @@ class KnowledgeService:
             within = sorted((p for p in everything if p.doc == named), key=lambda p: p.id != parallel)
             if parallel is not None and within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
+            last = index.by_id.get(ctx.section or "")
+            if (
+                parallel is None
+                and _SAME.search(query)
+                and last is not None
+                and answer_type.states("duration", _stated(last))
+                and not any(answer_type.states("duration", _stated(s)) for s in index.doc_sections.get(named, []))
+            ):
+                # "is that the same for the in-person interviews?" after the phone interview's two
+                # business days: the topic it names states no time at all; not covered. (The named
+                # topic is the one "those" means next.)
+                return self._with_context(Decision("fallback", [], within[:5], query), ctx, query)
         described = self._described_item(query, ctx)
         if described is not None:
             # "and the one about culture?" after the work sample's duration: the listed topic it

@@ -16,7 +16,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.components.message_checks import (
     asks_about_own_application,
-    asks_what_a_look_up_cannot_answer,
     asks_about_rather_than_for,
     asks_beyond_yes_no,
     asks_for_a_person,
@@ -26,6 +25,7 @@ from rasa_ext.components.message_checks import (
     asks_to_practise,
     asks_to_retry,
     asks_to_stop,
+    asks_what_a_look_up_cannot_answer,
     asks_whats_next,
     asks_where_to_check_status,
     emoji_reaction,

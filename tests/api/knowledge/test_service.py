@@ -375,6 +375,19 @@ def test_a_correction_asks_the_last_question_again_about_its_new_subject(write_d
     assert svc.ask("no i meant after the final interviews", None, ctx=first.context).kind == "answer"
 
 
+def test_the_same_time_asked_of_a_topic_that_states_none_is_refused(write_doc, tmp_path, embedder):
+    svc = service_of(CORRECTION_DOCS, write_doc, tmp_path, embedder)
+    _, same, those = talk(
+        svc,
+        "how soon do they get back to you after the phone interview?",
+        "is that the same for the interview loop?",
+        "ok and what are those",
+    )
+    assert same.kind == "fallback"  # the loop's topic gives no reply time: not the loop's description
+    # The refused question's topic is what "those" means next.
+    assert those.kind == "answer" and those.passages[0].doc == "knowledge/loop.md"
+
+
 def test_a_correction_is_answered_at_the_section_that_states_what_was_asked(write_doc, tmp_path, embedder):
     svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
     question = "how long does the work style assessment take?"
