@@ -489,13 +489,16 @@ def asks_about_own_application(text: str) -> bool:
     )
 
 
-# "after that?", "and then?", "what's next?": in a conversation, the next step of the hiring process
+# "after that?", "and then?", "what's next?" ("and before that?"): in a conversation, the next (or
+# previous) step of the hiring process
 # (the knowledge service resolves it against the topic). NLU's n-grams read "after that?" as a goodbye
 # ("talk to you after") or a thank-you; only the whole message counts, so "thanks, what's next?" is not it.
 _NEXT_STEP = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got\s+it)\W+)*"
     r"(?:(?:and\s+)?then(?:\s+what)?|what(?:'?s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+(?:that|this|those))"
-    r"|(?:and\s+)?after\s+(?:that|this|those|these|them)|what(?:'?s|\s+is)\s+the\s+next\s+step|next\s+step)\W*$",
+    r"|(?:and\s+)?after\s+(?:that|this|those|these|them)|what(?:'?s|\s+is)\s+the\s+next\s+step|next\s+step"
+    # "and before that?": the step before, which the knowledge service resolves the same way.
+    r"|(?:what(?:'?s|\s+is|\s+comes)\s+)?(?:right\s+|just\s+)?before\s+(?:that|this|it)(?:\s+one)?)\W*$",
     re.IGNORECASE,
 )
 

@@ -137,7 +137,7 @@ def test_stopping_asking_for_a_person_joining_and_what_can_you_do_each_need_thei
 
 
 def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_small_talk():
-    for text in ("after that?", "and then?", "ok what's next", "and after those?"):
+    for text in ("after that?", "and then?", "ok what's next", "and after those?", "and before that?", "before it"):
         message = classified(text, ("goodbye", 0.51), ("ask_hiring", 0.16))
         MessageGuard().process([message])
         assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}, text
