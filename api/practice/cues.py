@@ -610,6 +610,16 @@ _TIME_WITH_ARTICLE = re.compile(
     r"from (minutes|hours|days|weeks|months) to (a few |a couple of |just |only )?(seconds|minutes|hours|days|weeks)|"
     # "ranked first out of twelve", "came top": a place measured ("within the hour" is not: d08, t161).
     r"(ranked|came|finished|placed) (first|second|third|top)|"
+    # "second in the region", "fourth place in the table", "the top score in the region", "got an A": a
+    # place, a grade or a score measured without a number (train-11, ninth session).
+    r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th)) (place|position|"
+    r"(in|of|out of) (the |our |my |all )?(region|country|class|company|district|state|league|area|nation|network|"
+    r"regional|national|whole))|"
+    r"(top|highest|best|perfect|full) (score|grade|mark|marks|rating)s?|got (an?|the) [a-f][+-]?(?=[ ,.!?;]|$)|"
+    # "failed only twice", "only once in the quarter": a count kept low.
+    r"only (once|twice)|"
+    # "live one month late", "one week early": a time measured with "one" as with "a".
+    r"(one|two|three|four|five|six) (minutes?|hours?|days?|weeks?|months?) (late|later than planned|behind)|"
     # "dropped to almost none", "down to nothing": a count brought to zero.
     r"(to|down to) (almost |nearly |virtually |practically )?(none|nothing|zero|nil)|"
     # "saved a couple of hours a week", "took a few hours off every shift", "down by a few days": a time

@@ -15,7 +15,20 @@ DATA_DIR = Path(__file__).resolve().parent.parent.parent / "eval" / "practice"
 # --train-only-after counts along it): the first 202 answers, then three parts of 120 written for the
 # ninth round by three other authors, then two of 110 for the tenth by two more; none of them read a
 # held-out part (eval/practice/README.md).
-TRAINING = ("train", "train-2", "train-3", "train-4", "train-5", "train-6", "train-7", "train-8", "train-9", "train-10")
+TRAINING = (
+    "train",
+    "train-2",
+    "train-3",
+    "train-4",
+    "train-5",
+    "train-6",
+    "train-7",
+    "train-8",
+    "train-9",
+    "train-10",
+    "train-11",
+    "train-12",
+)
 
 
 @dataclass(frozen=True)

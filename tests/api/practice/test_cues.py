@@ -523,3 +523,20 @@ def test_being_given_a_thing_that_was_going_wrong_names_no_duty(sentence, duty):
     from api.practice.cues import names_task
 
     assert names_task(sentence) is duty
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quantity"),
+    [
+        ("By the end of the quarter I was second in the region.", True),
+        ("Our city moved up to fourth place in the recycling table.", True),
+        ("We got an A and the charity still uses the app.", True),
+        ("We got the top score in the region.", True),
+        ("The pipeline failed only twice after that.", True),
+        ("The new routes went live one month late.", True),
+        ("I was the second person to arrive.", False),
+        ("We got a call from the manager.", False),
+    ],
+)
+def test_a_place_a_grade_or_a_count_kept_low_is_measurable(sentence, quantity):
+    assert has_quantity(sentence) is quantity
