@@ -70,7 +70,10 @@ _FILLER_WORDS = (
     # Question words and chat fillers: "ok and where do students look for internships?" has no role.
     "where when which who why ok okay so hey hi yet that this these those them they then "
     # Chat spellings and acknowledgements ("got it" is taken out whole: "it support" is a role).
-    "u ur ya yall thanks thx cool great right now rn pls plz guys"
+    "u ur ya yall thanks thx cool great right now rn pls plz guys "
+    # "im still in college, r there internships or student stuff": no role in "still", "r", "stuff" or
+    # where the candidate studies.
+    "still r stuff college uni university"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
