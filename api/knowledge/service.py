@@ -102,6 +102,13 @@ _SAME_FOR = re.compile(
     re.IGNORECASE,
 )
 _SAME = re.compile(r"\bsame\b", re.IGNORECASE)
+# "where would I look to see my application status myself?", "...whats the next stage": how to check, or
+# what follows, asked; never a look-up however much of "my application" the words carry.
+_ASKS_HOW_IT_GOES = re.compile(
+    r"\bwhere\s+(?:can|do|would|should)\s+i\b|\bhow\s+(?:do|can|would)\s+i\s+(?:check|see|find|look)\b"
+    r"|\bwhat(?:'?s|\s+is)\s+(?:the\s+)?next\b|\bwhat\s+(?:comes|happens)\s+next\b",
+    re.IGNORECASE,
+)
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
@@ -285,7 +292,12 @@ class KnowledgeService:
         the vector the search computed (api/knowledge/coverage.py's logistic regression, trained on the
         dialogue tier's examples); the level is `own_status_above`, calibrated on the dev sets."""
         model = self.index.own_status
-        if model is None or qvec is None or decision.kind not in ("answer", "fallback"):
+        if (
+            model is None
+            or qvec is None
+            or decision.kind not in ("answer", "fallback")
+            or _ASKS_HOW_IT_GOES.search(asked)
+        ):
             return decision
         # The words the vector was made of (search_text is what the search embeds).
         decision.own_status = model.uncovered(qvec, search_text(self.index, asked))

@@ -872,3 +872,6 @@ def test_with_the_project_knowledge_a_look_up_nlu_sent_as_a_question_goes_back_a
         # How applications are handled, asked in the first person, is a question.
         asked = project_service.ask("I applied yesterday, when do people usually hear back?", ctx=ctx)
         assert asked.kind == "answer" and asked.own_status is not None and asked.own_status < 0.5
+        # Where to look, or what comes next, is asked, however much of "my application" it says.
+        where = project_service.ask("where would I look to see my application status myself?", ctx=ctx)
+        assert where.kind == "answer" and where.passages[0].doc == "knowledge/application-status.md"
