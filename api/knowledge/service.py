@@ -255,7 +255,7 @@ class KnowledgeService:
             # interview?" -> "no, I meant after the final loop").
             if previous and is_correction(query):
                 return self._corrected(
-                    f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx
+                    f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx, query
                 )
             if qvec is None and self.index.own_status is not None and resolve(query, ctx).kind == "own":
                 # A message with a subject of its own is embedded by the search anyway: once, here.
@@ -456,10 +456,19 @@ class KnowledgeService:
                 found.append(Passage.of(section, 0.0, 0.0))
         return found
 
-    def _corrected(self, asked: str, decision: Decision, ctx: Context) -> Decision:
+    def _corrected(self, asked: str, decision: Decision, ctx: Context, correction: str = "") -> Decision:
         """A correction's answer: the topic it names, at the section that states what the last question
         asked for ("how long does the work style take?" -> "sorry, I meant the work sample one": the work
         sample's duration), or a refusal when that topic states none."""
+        named = self._named_topic(correction) if correction else None
+        if named is not None and decision.kind == "clarify":
+            # "no sorry i meant the phone one" after "what do they ask in the in-person interview?": the
+            # last question, of the topic named, at its section that answers it best (the correction
+            # alone tied between topics that mention the phone interview and asked which was meant).
+            within = [p for p in self._best_match(asked, k=len(self.index.sections)) if p.doc == named]
+            if within:
+                decision = Decision("answer", self._answer(within[0], within), within[:5], asked)
+                decision = self._with_context(decision, ctx)
         if decision.kind != "answer" or not decision.passages or answer_type.wanted(asked) is None:
             return self._states_what_is_asked(asked, decision, ctx)
         top = decision.passages[0]
@@ -914,15 +923,15 @@ class KnowledgeService:
             return found[0], None
         return found[0], Passage.of(index.doc_sections[target][0], 1.0, 1.0)
 
-    def _best_match(self, text: str) -> list[Passage]:
-        """The one section that best matches the words naming a step (empty when there is none)."""
+    def _best_match(self, text: str, k: int = 1) -> list[Passage]:
+        """The k sections that best match the words (naming a step, or a question asked again)."""
         params = self.params
         return rank(
             self.index,
             self.embedder,
             text,
             params.bm25_weight,
-            k=1,
+            k=k,
             sentence_weight=params.sentence_weight,
             example_weight=params.example_weight,
         )

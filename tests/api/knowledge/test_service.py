@@ -875,3 +875,12 @@ def test_with_the_project_knowledge_a_look_up_nlu_sent_as_a_question_goes_back_a
         # Where to look, or what comes next, is asked, however much of "my application" it says.
         where = project_service.ask("where would I look to see my application status myself?", ctx=ctx)
         assert where.kind == "answer" and where.passages[0].doc == "knowledge/application-status.md"
+
+
+def test_with_the_project_knowledge_a_correction_naming_a_topic_asks_the_last_question_of_it(project_service):
+    question = "what do they ask in the in-person interview"
+    (first,) = talk(project_service, question)
+    # Alone, "the phone one" ties between sections that mention the phone interview (a "did you mean");
+    # as a correction it is the last question again, of the phone interview.
+    corrected = project_service.ask("no sorry i meant the phone one", question, ctx=first.context)
+    assert corrected.kind == "answer" and corrected.passages[0].doc == "knowledge/phone-interview.md"
