@@ -360,8 +360,12 @@ class KnowledgeService:
             return decision
         chosen: list[Passage] = []
         for doc in named:
-            of_doc = [p for p in decision.ranked if p.doc == doc] or [
-                Passage.of(s, 0.0, 0.0) for s in self.index.doc_sections.get(doc, [])
+            ranked = [p for p in decision.ranked if p.doc == doc]
+            seen = {p.id for p in ranked}
+            # ...its sections the ranking did not keep too: "virtual onsite vs phone screen" ranks the
+            # loop's "whether they are virtual" alone, and the loop is what "What an interview loop is" says.
+            of_doc = ranked + [
+                Passage.of(s, 0.0, 0.0) for s in self.index.doc_sections.get(doc, []) if s.id not in seen
             ]
             # What each one is: its best-ranked section headed "What ...", else its best-ranked one.
             chosen.append(next((p for p in of_doc if p.heading.lower().startswith("what")), of_doc[0]))

@@ -884,3 +884,13 @@ def test_with_the_project_knowledge_a_correction_naming_a_topic_asks_the_last_qu
     # as a correction it is the last question again, of the phone interview.
     corrected = project_service.ask("no sorry i meant the phone one", question, ctx=first.context)
     assert corrected.kind == "answer" and corrected.passages[0].doc == "knowledge/phone-interview.md"
+
+
+def test_with_the_project_knowledge_a_comparison_gets_what_each_one_is_whatever_ranked(project_service):
+    # "virtual onsite" ranks the loop's "whether the interviews are virtual" and nothing else of the loop.
+    both = project_service.ask("virtual onsite vs phone screen - what's different between them?")
+    assert both.kind == "answer"
+    assert {p.id for p in both.passages} == {
+        "interview-loop#what-an-aws-interview-loop-is",
+        "phone-interview#what-the-phone-interview-covers",
+    }
