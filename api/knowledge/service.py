@@ -609,12 +609,12 @@ class KnowledgeService:
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
             if within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
-        named = self._named_instead(query, ctx)
-        if named is not None:
+        instead = self._named_instead(query, ctx)
+        if instead is not None:
             # "and the work style one?" after the work sample's duration: the last question again, of the
             # topic the message names.
-            parallel = self._parallel(ctx.section, named)
-            within = sorted((p for p in everything if p.doc == named), key=lambda p: p.id != parallel)
+            parallel = self._parallel(ctx.section, instead)
+            within = sorted((p for p in everything if p.doc == instead), key=lambda p: p.id != parallel)
             if parallel is not None and within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
             last = index.by_id.get(ctx.section or "")
@@ -623,7 +623,7 @@ class KnowledgeService:
                 and _SAME.search(query)
                 and last is not None
                 and answer_type.states("duration", _stated(last))
-                and not any(answer_type.states("duration", _stated(s)) for s in index.doc_sections.get(named, []))
+                and not any(answer_type.states("duration", _stated(s)) for s in index.doc_sections.get(instead, []))
             ):
                 # "is that the same for the in-person interviews?" after the phone interview's two
                 # business days: the topic it names states no time at all; not covered. (The named
