@@ -960,9 +960,11 @@ class KnowledgeService:
         return Passage.of(index.doc_sections[process[at - 1]][0], 1.0, 1.0)
 
     def _process(self) -> list[str]:
-        """The steps of the hiring process in order: the list of the overview whose items are all steps."""
+        """The steps of the hiring process in order: the longest list whose items are all steps. (The
+        assessments' list of their two types is all steps too; the first such list in the knowledge's
+        file order was the overview's only because "hiring-steps" sorts before "online-assessments".)"""
         index = self.index
-        return next((items for items in index.lists_of.values() if set(items) <= index.steps), [])
+        return max((items for items in index.lists_of.values() if set(items) <= index.steps), key=len, default=[])
 
     def _nth_step(self, query: str) -> Passage | None:
         """The first section of the step a message asks for by its place in the process and nothing else

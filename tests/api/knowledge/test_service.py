@@ -894,3 +894,15 @@ def test_with_the_project_knowledge_a_comparison_gets_what_each_one_is_whatever_
         "interview-loop#what-an-aws-interview-loop-is",
         "phone-interview#what-the-phone-interview-covers",
     }
+
+
+def test_the_process_is_the_longest_list_of_steps_whatever_the_file_order(write_doc, tmp_path, embedder):
+    docs = dict(PROCESS_DOCS)
+    # A shorter list of steps in a file that sorts first (as the assessments list their two types).
+    docs["interviews.md"] = (
+        "---\ntitle: Interviews\nupdated: 2026-01-01\nlists: [phone, loop]\n---\n"
+        "## The interviews\nThere are two interviews: the phone interview and the interview loop.\n"
+    )
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    (first,) = talk(svc, "what's the very first step?")
+    assert first.kind == "answer" and first.passages[0].doc == "knowledge/apply.md"
