@@ -45,7 +45,9 @@ class Resolved:
 
 
 _NEXT = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect)\W+)*"
+    # "ok done that. then what?": having done what was just described is no subject of its own.
+    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect"
+    r"|(?:i(?:'ve|\s+have)?\s+)?(?:done|did|finished|completed|submitted)\s+(?:that|it|this|those|them))\W+)*"
     r"(?:(?:and\s+)?then\s+what|what(?:'s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+that|after\s+this|then)"
     # "and the one after it", "what about the step after that"
     r"|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+after\s+(?:that|this|it)"
@@ -72,7 +74,7 @@ _ORDINAL = re.compile(
 # of that item. "What's the first one like?" asks something of its own.
 _BARE_REFERENCE = re.compile(
     r"^\W*(?:(?:and|or|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*(?:the\s+)?"
-    r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last|other)(?:\s+(?:one|type|kind))?\W*$",
+    r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last|other)(?:\s+(?:one|type|kind))?(?:\W+again)?\W*$",
     re.IGNORECASE,
 )
 
@@ -298,6 +300,15 @@ GENERIC = frozenset(
         "happens",
         "person",
         "whats",
+        # "wat do they ask in it": chat spellings of "what".
+        "wat",
+        "wut",
+        # "so what do u ask instead", "r they from the team": chat spellings of you, your, are, though.
+        "u",
+        "ur",
+        "r",
+        "ya",
+        "tho",
         "s",
         "after",
         "before",

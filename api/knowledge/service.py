@@ -85,13 +85,24 @@ _DESCRIBED_ONE = re.compile(
     r"((?:about|with|on|where|that|for)\b[\w\s'-]{2,60}?)\W*$",
     re.IGNORECASE,
 )
-# "what's the very first step?", "and the second stage": a step of the process by its place in it. (The
-# last step is answered by the overview, which names it as the last of the steps.)
+# "what's the very first step?", "and the second stage": a step of the process by its place in it. (A
+# conversation's first "what's the last step?" is answered by the overview, which names it as the last.)
 _NTH_STEP = re.compile(
-    r"\b(?:the\s+)?(?:very\s+)?(first|1st|second|2nd|third|3rd|fourth|4th)\s+(?:step|stage)s?\b",
+    r"\b(?:the\s+)?(?:very\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?:step|stage)s?\b",
     re.IGNORECASE,
 )
-_PLACES = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
+_PLACES = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "last": -1,
+    "final": -1,
+}
 # Words a question for a step by its place may carry besides it: "the first step to get a job at aws".
 _STEP_WORDS = frozenset({"step", "stage", "process", "hiring", "job", "get", "aws", "amazon", "apply", "work", "very"})
 # "and the work style one?", "is that the same for the in-person ones?", "what about for the loop": the
@@ -577,10 +588,11 @@ class KnowledgeService:
             before = self._step_before_named(query, ctx)  # "what's the round right before the loop?"
             if before is not None:
                 return self._with_context(Decision("answer", self._answer(before, []), [before], query), ctx)
-        if resolved.kind != "ordinal":
-            nth = self._nth_step(query)
-            if nth is not None:
-                return self._with_context(Decision("answer", self._answer(nth, []), [nth], query), ctx)
+        # "k whats the last step" after the assessments' two types: a step is the process's, whatever the
+        # last answer listed.
+        nth = self._nth_step(query, ctx)
+        if nth is not None:
+            return self._with_context(Decision("answer", self._answer(nth, []), [nth], query), ctx)
         text = search_text(index, query)
         if qvec is None:
             qvec = self.embedder.encode([text])
@@ -598,12 +610,23 @@ class KnowledgeService:
         if resolved.kind == "ordinal":
             target = pick_listed(resolved, ctx, index.lists_of)
             within = [p for p in everything if p.doc == target]
-            parallel = self._parallel(ctx.section, target) if is_bare_reference(query) else None
+            bare = is_bare_reference(query)
+            parallel = self._parallel(ctx.section, target) if bare else None
             if parallel is not None:
                 # A bare "and the second?" asks the last question again of the next item: after "how
                 # long does the first one take?", the second one's duration, not its best-ranked section.
                 within.sort(key=lambda p: p.id != parallel)
-            if within and resolved.content and not any(addresses(resolved.content, self._says(p)) for p in within):
+            elif bare and target in index.doc_sections:
+                # "the 3rd one again?" after the list of steps: what that item is, its opening section.
+                opening = index.doc_sections[target][0].id
+                within.sort(key=lambda p: p.id != opening)
+            # ("the 3rd one again?" asks to hear it again: "again" is no retake there.)
+            if (
+                within
+                and resolved.content
+                and not bare
+                and not any(addresses(resolved.content, self._says(p)) for p in within)
+            ):
                 # "can you fail the first one?": the topic it names says nothing of that; refused, as
                 # a follow-up the topic does not address is.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
@@ -966,12 +989,16 @@ class KnowledgeService:
         index = self.index
         return max((items for items in index.lists_of.values() if set(items) <= index.steps), key=len, default=[])
 
-    def _nth_step(self, query: str) -> Passage | None:
+    def _nth_step(self, query: str, ctx: Context) -> Passage | None:
         """The first section of the step a message asks for by its place in the process and nothing else
         ("what's the very first step?", "and the second stage"); None otherwise. The search alone
         found "the next step ... the third of the four steps" closer to "what's the first step"."""
         m = _NTH_STEP.search(query)
         if m is None or answer_type.wanted(query) is not None:
+            return None
+        if m.group(1).lower() in ("last", "final") and ctx.doc is None:
+            # A conversation's first "what's the last step?" gets the overview, which names the step
+            # (and remembers it: "how do I prepare for it?" is about that step).
             return None
         if {stem(w) for w in content_words(_NTH_STEP.sub(" ", query))} - {stem(w) for w in _STEP_WORDS}:
             return None

@@ -312,3 +312,18 @@ def test_who_to_talk_to_asks_who_as_who_to_ask_does():
     assert content_words("who exactly should i talk to?") == frozenset()
     assert content_words("how many people will I talk to in it?") == {"talk"}  # the interviews: a subject
     assert content_words("why have a neutral person at all?") == {"neutral"}
+
+
+def test_having_done_what_was_described_is_no_subject_of_a_next_step_question():
+    assert resolve("ok done that. then what?", Context(doc=PHONE, section=None)).kind == "next"
+    assert resolve("i did that, what's next", Context(doc=PHONE, section=None)).kind == "next"
+
+
+def test_chat_spellings_of_you_and_are_name_nothing():
+    assert content_words("so what do u ask instead") == frozenset()
+    assert content_words("r they from the team ur joining") == {"team", "joining"}
+
+
+def test_an_item_asked_for_again_is_a_bare_reference():
+    assert is_bare_reference("the 3rd one again?")
+    assert not is_bare_reference("the 3rd one, what's in it?")

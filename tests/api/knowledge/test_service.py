@@ -906,3 +906,23 @@ def test_the_process_is_the_longest_list_of_steps_whatever_the_file_order(write_
     svc = service_of(docs, write_doc, tmp_path, embedder)
     (first,) = talk(svc, "what's the very first step?")
     assert first.kind == "answer" and first.passages[0].doc == "knowledge/apply.md"
+
+
+STEPS_AND_TYPES = {
+    **LINKED_DOCS,
+    "steps.md": "---\ntitle: Hiring steps\nupdated: 2026-01-01\nlists: [assessments, phone, loop]\n---\n"
+    "## The steps\nThe steps are the online assessments, the phone interview and the interview loop.\n",
+}
+
+
+def test_a_step_asked_for_by_its_place_is_the_processs_whatever_the_last_answer_listed(write_doc, tmp_path, embedder):
+    svc = service_of(STEPS_AND_TYPES, write_doc, tmp_path, embedder)
+    # The assessments' answer lists their two types; "the last step" is still the process's last.
+    _, last = talk(svc, "what types of assessments are there?", "k whats the last step")
+    assert last.kind == "answer" and last.passages[0].doc == "knowledge/loop.md"
+
+
+def test_an_item_asked_for_again_by_its_place_is_that_item_from_its_opening(write_doc, tmp_path, embedder):
+    svc = service_of(STEPS_AND_TYPES, write_doc, tmp_path, embedder)
+    _, again = talk(svc, "what are the hiring steps?", "the 2nd one again?")
+    assert again.kind == "answer" and again.passages[0].id == "phone#what-it-covers"
