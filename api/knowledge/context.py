@@ -85,6 +85,9 @@ _BARE_REFERENCE = re.compile(
 _NEXT_OF_NAMED = re.compile(
     r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?the\s+(?:next\s+)?step\s+after\b"
     r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+)?next\b|\bwhat\s+comes\s+after\b"
+    # "what happens after i apply": the step after the one named; not "what happens after i click apply
+    # now" (what the button does) or a bare "what happens after??" (the whole process).
+    r"|\bwhat\s+happens\s+after\s+(?=(?:i|you|applying|submitting|the|my)\b)(?!(?:i|you)\s+(?:click|hit|press)\b)"
     r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+(?:step|stage|round)\b",
     re.IGNORECASE,
 )

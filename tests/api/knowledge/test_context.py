@@ -327,3 +327,11 @@ def test_chat_spellings_of_you_and_are_name_nothing():
 def test_an_item_asked_for_again_is_a_bare_reference():
     assert is_bare_reference("the 3rd one again?")
     assert not is_bare_reference("the 3rd one, what's in it?")
+
+
+def test_what_happens_after_a_named_step_asks_for_the_step_after_it():
+    assert named_before_next("what happens after i apply") is not None
+    assert named_before_next("ok thanks, and what happens after the phone interview") is not None
+    # What the button does, and the whole process, are not the step after one.
+    assert named_before_next("what happens after i click apply now") is None
+    assert named_before_next("once i hit submit what happens after?? like the whole thing") is None
