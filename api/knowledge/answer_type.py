@@ -127,6 +127,7 @@ _SUBJECTS = {
     "style": "assessment",
     "sample": "assessment",
     "application": "application",
+    "applications": "application",
     "applying": "application",
     "apply": "application",
     "offer": "offer",
@@ -168,6 +169,20 @@ def answers(question: str, texts: Iterable[str]) -> bool:
         return False
     named = subjects(question)
     return not named or any(named & about for about in stating)
+
+
+def answers_first(question: str, text: str) -> bool:
+    """Whether the text's first sentence stating the quantity asked is about what the question names:
+    "two business days after your phone interview. More generally, applications are reviewed on a
+    rolling basis" answers "how long to hear back after applying?" only in passing."""
+    kind = wanted(question)
+    if kind is None:
+        return True
+    first = next((s for s in _SENTENCE_END.split(text) if states(kind, s)), None)
+    if first is None:
+        return False
+    named = subjects(question)
+    return not named or bool(named & (subjects(first) or subjects(text)))
 
 
 # "who reviews my application?", "and who does the phone interview?": a question for a person or a group,

@@ -69,6 +69,9 @@ QUANTITY_STATED_SCORE = 0.75
 # A quantity the best section does not state may be stated by a section headed with it ("How long the
 # work sample simulation takes") in the same document, or scoring within this of the best.
 QUANTITY_MARGIN = 0.05
+# A section that states the quantity asked of what the question names in its first such sentence wins
+# over a better one that states it only in passing, within this much.
+SUBJECT_MARGIN = 0.1
 _QUANTITY_HEADINGS = {
     "duration": re.compile(r"\bhow long\b|\btakes?\b", re.IGNORECASE),
     "count": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
@@ -385,6 +388,23 @@ class KnowledgeService:
         both.uncovered = decision.uncovered
         return both
 
+    def _stating_it_first(self, query: str, decision: Decision) -> Passage | None:
+        """When the best section states the quantity asked of what the question names only in passing, a
+        section within SUBJECT_MARGIN of it that states it first; None otherwise."""
+        top = decision.passages[0]
+        if answer_type.answers_first(query, _stated(top)):
+            return None
+        return next(
+            (
+                p
+                for p in decision.ranked
+                if p.id != top.id
+                and p.score >= top.score - SUBJECT_MARGIN
+                and answer_type.answers_first(query, _stated(p))
+            ),
+            None,
+        )
+
     def _section_for_quantity(self, query: str, decision: Decision, ctx: Context | None = None) -> Passage | None:
         """A section headed with the kind of quantity asked ("How long ... takes") that states it, of the
         best section's document or within QUANTITY_MARGIN of it; the best-ranked such, or None."""
@@ -505,6 +525,14 @@ class KnowledgeService:
             refused = self._refused_context(ctx, query) if ctx is not None else None
             return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
         if answer_type.answers(query, [_stated(decision.passages[0])]):
+            first = self._stating_it_first(query, decision)
+            if first is not None:
+                # "how long to hear back after applying?" over the phone interview's two business days
+                # ("more generally, applications are reviewed on a rolling basis"): the section that
+                # says it of applications first.
+                chosen = Decision("answer", self._answer(first, decision.ranked), decision.ranked, decision.query)
+                chosen.uncovered = decision.uncovered
+                return self._with_context(chosen, ctx) if ctx is not None else chosen
             every = self._every_listed_one(query, decision)
             if not every:
                 return decision

@@ -119,3 +119,18 @@ def test_how_much_something_matters_asks_no_amount():
     assert answer_type.wanted("how much do the leadership principles actually matter") is None
     assert answer_type.wanted("how much does a referral help?") is None
     assert answer_type.wanted("how much does the job pay?") == "amount"
+
+
+PHONE_REPLY = (
+    "AWS aims to get back to you within two business days after your phone interview. More generally, "
+    "Amazon reviews applications on a rolling basis."
+)
+
+
+def test_a_time_stated_of_applications_answers_how_long_after_applying():
+    question = "how long does it usually take to hear back after applying?"
+    assert answer_type.answers(question, [PHONE_REPLY])  # "applications ... on a rolling basis"
+    # ...but only in passing: its first statement of a time is about the phone interview.
+    assert not answer_type.answers_first(question, PHONE_REPLY)
+    assert answer_type.answers_first(question, "Amazon reviews applications on a rolling basis.")
+    assert answer_type.answers_first("how long after the phone interview do i hear back?", PHONE_REPLY)

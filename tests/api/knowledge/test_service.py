@@ -926,3 +926,20 @@ def test_an_item_asked_for_again_by_its_place_is_that_item_from_its_opening(writ
     svc = service_of(STEPS_AND_TYPES, write_doc, tmp_path, embedder)
     _, again = talk(svc, "what are the hiring steps?", "the 2nd one again?")
     assert again.kind == "answer" and again.passages[0].id == "phone#what-it-covers"
+
+
+def test_how_long_after_applying_is_answered_by_the_section_that_says_it_of_applications_first(
+    write_doc, tmp_path, embedder
+):
+    docs = {
+        "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n## After the phone interview\n"
+        "AWS aims to get back to you within two business days after your phone interview. More generally, "
+        "Amazon reviews applications on a rolling basis.\n",
+        "status.md": "---\ntitle: Application status\nupdated: 2026-01-01\n---\n## When you hear back after you apply\n"
+        "After you apply, Amazon reviews applications on a rolling basis and contacts you if interested.\n",
+    }
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    decision = svc.ask("how long does it take to hear back after applying?")
+    assert decision.kind == "answer" and decision.passages[0].doc == "knowledge/status.md"
+    phone = svc.ask("how long after the phone interview do you hear back?")
+    assert phone.kind == "answer" and phone.passages[0].doc == "knowledge/phone.md"
