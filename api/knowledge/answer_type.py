@@ -67,7 +67,9 @@ _MONEY = re.compile(r"[$\u20ac\u00a3]\s*\d|\b\d+\s*(?:k|usd|dollars|euros|pounds
 # "will it always be virtual?", "will it go back to in person later?": a question about how things will
 # be, which a sentence about how they are now ("currently held virtually") does not answer.
 _FUTURE_ASKED = re.compile(
-    r"\b(?:always\s+be|from\s+now\s+on|in\s+the\s+future|permanent(?:ly)?|(?:it|they|things|interviews)\s+go(?:es)?\s+back\s+to"
+    # "when are in person interviews coming back to offices"; not "when are they coming back to me" (a reply)
+    r"\b(?:always\s+be|from\s+now\s+on|in\s+the\s+future|permanent(?:ly)?"
+    r"|(?:it|they|things|interviews)\s+(?:go(?:es|ing)?|com(?:e|es|ing))\s+back(?!\s+to\s+(?:me|you|u|us)\b)"
     r"|going\s+forward|eventually|anymore|for\s+good"
     # "virtual forever?", "will it stay like that forever"; not "is it normal to wait forever?" (a long wait)
     r"|(?<!wait\s)(?<!waiting\s)(?<!take\s)(?<!takes\s)(?<!taking\s)forever)\b",

@@ -303,9 +303,6 @@ GENERIC = frozenset(
         "happens",
         "person",
         "whats",
-        # "wat do they ask in it": chat spellings of "what".
-        "wat",
-        "wut",
         # "so what do u ask instead", "r they from the team": chat spellings of you, your, are, though.
         "u",
         "ur",

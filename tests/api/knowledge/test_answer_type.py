@@ -134,3 +134,8 @@ def test_a_time_stated_of_applications_answers_how_long_after_applying():
     assert not answer_type.answers_first(question, PHONE_REPLY)
     assert answer_type.answers_first(question, "Amazon reviews applications on a rolling basis.")
     assert answer_type.answers_first("how long after the phone interview do i hear back?", PHONE_REPLY)
+
+
+def test_interviews_coming_back_to_offices_asks_about_the_future_a_reply_coming_back_does_not():
+    assert answer_type.wanted("when are in person interviews coming back to actual offices") == "future"
+    assert answer_type.wanted("when are they coming back to me") is None
