@@ -13,8 +13,8 @@ KINDS = ("story", "hypothetical", "self_description", "too_short")
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "eval" / "practice"
 # The parts the sentence-role classifier is fitted on, in this order (cross-validation's
 # --train-only-after counts along it): the first 202 answers, then three parts of 120 written for the
-# ninth round by three other authors, then two of 110 for the tenth by two more; none of them read a
-# held-out part (eval/practice/README.md).
+# ninth round by three other authors, then two of 110 for the tenth by two more, then parts of 90 by
+# further authors; none of them read a held-out part (eval/practice/README.md).
 TRAINING = (
     "train",
     "train-2",
@@ -28,6 +28,7 @@ TRAINING = (
     "train-10",
     "train-11",
     "train-12",
+    "train-13",
 )
 
 
