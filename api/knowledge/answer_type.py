@@ -43,7 +43,9 @@ _ASKS = [
 # "how often does the portal update my status?": every so often, daily, twice a week...
 _FREQUENCY = re.compile(
     r"\b(?:every|each)\s+(?:\w+\s+)?(?:day|week|month|hour|year)s?\b|\b(?:daily|weekly|monthly|hourly|yearly|annually)\b"
-    r"|\b(?:once|twice|\w+\s+times)\s+(?:a|an|per)\s+\w+\b|\b(?:in\s+)?real[\s-]time\b",
+    r"|\b(?:once|twice|\w+\s+times)\s+(?:a|an|per)\s+\w+\b|\b(?:in\s+)?real[\s-]time\b"
+    # "how often do you review applications?": continuously, as they come in.
+    r"|\brolling\s+basis\b",
     re.IGNORECASE,
 )
 # "how much time / how many minutes" ask for a duration whatever the opening word.

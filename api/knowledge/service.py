@@ -69,6 +69,8 @@ QUANTITY_STATED_SCORE = 0.75
 # A quantity the best section does not state may be stated by a section headed with it ("How long the
 # work sample simulation takes") in the same document, or scoring within this of the best.
 QUANTITY_MARGIN = 0.05
+# "what if ...", "ok what happens if ...": a question about what follows from a case.
+_WHAT_IF = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|but|so|hmm|wait)\W+)*what\s+(?:if|happens\s+if)\b", re.IGNORECASE)
 # A section that states the quantity asked of what the question names in its first such sentence wins
 # over a better one that states it only in passing, within this much.
 SUBJECT_MARGIN = 0.1
@@ -765,6 +767,11 @@ class KnowledgeService:
             if not own and fits and self._known_uncovered_follow_up(qvec, query, within[0].title, stated, heading):
                 # Worded like a question the knowledge is known not to answer ("can I see my results
                 # after?" ~ "will I get my assessment scores?"): refused, not answered from the topic.
+                return self._with_context(Decision("fallback", [], within[:5], query), ctx)
+            if not own and fits and _WHAT_IF.match(query) and not stated:
+                # "what if i pick the wrong one?" after the work style assessment's "pick the statement":
+                # what follows from a case the topic does not state in full is not covered (the page
+                # states few consequences); "what if my examples are about failing?" it states.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
             if not own and fits:
                 chosen = fits[0]

@@ -631,6 +631,15 @@ _ABOUT_THE_ASSISTANT = frozenset(
         "morning",
         "afternoon",
         "evening",
+        # "fine, what DO u know about then", "okay so what do you actually know": a lead-in names nothing.
+        "fine",
+        "then",
+        "okay",
+        "well",
+        "alright",
+        "actually",
+        "exactly",
+        "really",
     ]
 )
 

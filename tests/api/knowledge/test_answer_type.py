@@ -139,3 +139,9 @@ def test_a_time_stated_of_applications_answers_how_long_after_applying():
 def test_interviews_coming_back_to_offices_asks_about_the_future_a_reply_coming_back_does_not():
     assert answer_type.wanted("when are in person interviews coming back to actual offices") == "future"
     assert answer_type.wanted("when are they coming back to me") is None
+
+
+def test_a_rolling_basis_says_how_often_applications_are_reviewed():
+    text = "Amazon reviews applications on a rolling basis."
+    assert answer_type.answers("how often do you review applications?", [text])
+    assert not answer_type.answers("how often do they email about new jobs?", ["You can join the talent network."])

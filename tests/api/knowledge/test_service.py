@@ -943,3 +943,11 @@ def test_how_long_after_applying_is_answered_by_the_section_that_says_it_of_appl
     assert decision.kind == "answer" and decision.passages[0].doc == "knowledge/status.md"
     phone = svc.ask("how long after the phone interview do you hear back?")
     assert phone.kind == "answer" and phone.passages[0].doc == "knowledge/phone.md"
+
+
+def test_what_follows_from_a_case_the_topic_does_not_state_in_full_is_refused(write_doc, tmp_path, embedder):
+    svc = service_of(LINKED_DOCS, write_doc, tmp_path, embedder)
+    _, wrong = talk(svc, "what does the work style assessment ask?", "what if i pick the wrong one")
+    assert wrong.kind == "fallback"  # it says to pick a statement, nothing of a wrong pick
+    _, stated = talk(svc, "what does the work style assessment ask?", "what if i pick the statement that fits me?")
+    assert stated.kind == "answer" and stated.passages[0].doc == "knowledge/style.md"

@@ -269,6 +269,9 @@ def test_is_it_moving_after_applying_is_a_look_up():
 def test_what_you_do_in_it_asks_about_the_topic_not_the_assistant():
     assert names_a_subject("what kind of stuff do you do in it")
     assert not names_a_subject("what can you do?")
+    # A lead-in is no subject: after two refusals, "fine, what DO u know about" asks what is covered.
+    assert not names_a_subject("fine, what DO u know about")
+    assert names_a_subject("fine, what do u know about relocation")
 
 
 def test_a_statement_going_on_from_the_answer_is_no_yes():
