@@ -69,6 +69,7 @@ QUANTITY_STATED_SCORE = 0.75
 # A quantity the best section does not state may be stated by a section headed with it ("How long the
 # work sample simulation takes") in the same document, or scoring within this of the best.
 QUANTITY_MARGIN = 0.05
+_INSTEAD = re.compile(r"\binstead\b", re.IGNORECASE)
 # "what if ...", "ok what happens if ...": a question about what follows from a case.
 _WHAT_IF = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|but|so|hmm|wait)\W+)*what\s+(?:if|happens\s+if)\b", re.IGNORECASE)
 # A section that states the quantity asked of what the question names in its first such sentence wins
@@ -763,6 +764,10 @@ class KnowledgeService:
                 # "when will I hear back after it?" after the loop: only the phone interview's section
                 # says it, of the phone interview; the topic does not: refused.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
+            if not own and just_given is not None and _INSTEAD.search(query) and _INSTEAD.search(just_given.text):
+                # "what do they use instead?" after "AWS avoids brain teasers ... Instead, AWS focuses on
+                # behavior-based questions": the alternative is what was just said.
+                return self._with_context(Decision("answer", self._answer(just_given, within), within[:5], query), ctx)
             heading = just_given.heading if just_given is not None else None
             if not own and fits and self._known_uncovered_follow_up(qvec, query, within[0].title, stated, heading):
                 # Worded like a question the knowledge is known not to answer ("can I see my results

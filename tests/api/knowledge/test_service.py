@@ -951,3 +951,14 @@ def test_what_follows_from_a_case_the_topic_does_not_state_in_full_is_refused(wr
     assert wrong.kind == "fallback"  # it says to pick a statement, nothing of a wrong pick
     _, stated = talk(svc, "what does the work style assessment ask?", "what if i pick the statement that fits me?")
     assert stated.kind == "answer" and stated.passages[0].doc == "knowledge/style.md"
+
+
+def test_what_is_used_instead_is_the_alternative_the_section_just_given_names(write_doc, tmp_path, embedder):
+    docs = {
+        "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n"
+        "## How to answer\nUse recent situations as examples and give well-structured answers.\n"
+        "## No brain teasers\nAWS avoids brain teasers. Instead, AWS focuses on behavior-based questions.\n",
+    }
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    _, instead = talk(svc, "do they ask brain teasers?", "what do they use instead")
+    assert instead.kind == "answer" and instead.passages[0].id == "phone#no-brain-teasers"
