@@ -175,6 +175,16 @@ def answers(question: str, texts: Iterable[str]) -> bool:
     return not named or any(named & about for about in stating)
 
 
+_MINUTES = {"second": 1 / 60, "minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "week": 10080, "month": 43200}
+_AMOUNT_OF_TIME = re.compile(r"(\d+)\s*(second|minute|min|hour|hr|day|week|month)", re.IGNORECASE)
+
+
+def longest_minutes(text: str) -> float:
+    """The longest time a text states, in minutes ("20-60 minutes": 60), for ordering; 0 for none."""
+    spans = re.sub(r"(\d+)\s*(?:-|to|\u2013)\s*(?=\d)", "", text)  # "20-60 minutes" -> "60 minutes"
+    return max((int(n) * _MINUTES[unit.lower()] for n, unit in _AMOUNT_OF_TIME.findall(spans)), default=0.0)
+
+
 def answers_first(question: str, text: str) -> bool:
     """Whether the text's first sentence stating the quantity asked is about what the question names:
     "two business days after your phone interview. More generally, applications are reviewed on a

@@ -84,6 +84,13 @@ _QUANTITY_HEADINGS = {
 # 0.7 / 0.85 / 1.0 changed +2 -2 / +1 -1 / +2 -1 / +1 -1 / +2 -2 turns.
 IN_TOPIC_TITLE_WEIGHT = 0.7
 # "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
+# "and the shorter one?", "what about the longer one": a listed item named by its length.
+_BY_LENGTH = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*the\s+(shorter|longer|quicker)(?:\s+one)?\W*$",
+    re.IGNORECASE,
+)
+_WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b", re.IGNORECASE)
+_ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE)
 _COMPARES_LENGTH = re.compile(r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b", re.IGNORECASE)
 # "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
 _DESCRIBED_ONE = re.compile(
@@ -577,6 +584,15 @@ class KnowledgeService:
         index = self.index
         params = self.params
         resolved = resolve(query, ctx)
+        by_length = self._item_by_length(query, ctx)
+        if by_length is not None:
+            # "and the shorter one?" after the work sample's tasks: the last question again, of the listed
+            # item that takes less time.
+            parallel = self._parallel(ctx.section, by_length)
+            sections = self.index.doc_sections[by_length]
+            best = next((sec for sec in sections if sec.id == parallel), sections[0])
+            chosen = Passage.of(best, 1.0, 1.0)
+            return self._with_context(Decision("answer", self._answer(chosen, []), [chosen], query), ctx)
         compared = self._durations_compared(query, resolved, ctx)
         if compared:
             return self._with_context(Decision("answer", compared, compared, query), ctx)
@@ -840,13 +856,47 @@ class KnowledgeService:
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
 
+    def _item_by_length(self, query: str, ctx: Context) -> str | None:
+        """The listed topic a bare "and the shorter one?" / "what about the longer one" means: of what the
+        conversation listed, the one whose stated duration is the least (or the most); None otherwise."""
+        m = _BY_LENGTH.match(query.strip())
+        listed = list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
+        if m is None or len(listed) < 2:
+            return None
+        heading = _QUANTITY_HEADINGS["duration"]
+        lengths = {
+            doc: answer_type.longest_minutes(_stated(sec))
+            for doc in listed
+            for sec in self.index.doc_sections.get(doc, [])
+            if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
+        }
+        if len(lengths) < 2:
+            return None
+        pick = min if _ASKS_SHORTER.search(m.group(1)) else max
+        return pick(lengths, key=lambda doc: lengths[doc])
+
     def _durations_compared(self, query: str, resolved: Resolved, ctx: Context) -> list[Passage]:
         """For a follow-up comparing lengths ("is that the longer one?", "ok but is it longer") in a
         conversation about listed topics (the two assessments), each one's "how long" section, which
         the comparison is read from; empty otherwise."""
-        if resolved.kind not in ("elliptical", "ordinal") or not _COMPARES_LENGTH.search(query):
+        if not _COMPARES_LENGTH.search(query):
             return []
-        listed = list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
+        if resolved.kind in ("elliptical", "ordinal"):
+            listed = list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
+        elif not _WHICH_LONGER.search(query):
+            return []  # "what does 'no longer under consideration' mean?" compares nothing
+        else:
+            # "which assessment takes longer?": the items of the topic whose title the message names.
+            words = self._stems_meant(query)
+            listed = next(
+                (
+                    items
+                    for doc, items in self.index.lists_of.items()
+                    if doc in self.index.doc_sections
+                    and words & {stem(w) for w in content_words(self.index.doc_sections[doc][0].title)}
+                ),
+                [],
+            )
         heading = _QUANTITY_HEADINGS["duration"]
         found = [
             Passage.of(sec, 0.0, 0.0)
@@ -855,7 +905,13 @@ class KnowledgeService:
             if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
         ]
         # A duration from at least two of the listed topics, or nothing to compare.
-        return found if len({p.doc for p in found}) >= 2 else []
+        if len({p.doc for p in found}) < 2:
+            return []
+        # The one asked about first ("which takes longer?": the longer one), so "what does it test?" next
+        # is about it.
+        shorter = bool(_ASKS_SHORTER.search(query))
+        found.sort(key=lambda p: answer_type.longest_minutes(_stated(p)) * (1 if shorter else -1))
+        return found
 
     def _known_uncovered_follow_up(
         self, qvec: np.ndarray | None, query: str, topic: str, stated: bool = False, heading: str | None = None

@@ -145,3 +145,10 @@ def test_a_rolling_basis_says_how_often_applications_are_reviewed():
     text = "Amazon reviews applications on a rolling basis."
     assert answer_type.answers("how often do you review applications?", [text])
     assert not answer_type.answers("how often do they email about new jobs?", ["You can join the talent network."])
+
+
+def test_the_longest_time_a_text_states_orders_durations():
+    assert answer_type.longest_minutes("The work sample simulation takes 20-60 minutes.") == 60
+    assert answer_type.longest_minutes("It takes 10 to 20 minutes.") == 20
+    assert answer_type.longest_minutes("It takes about 2 hours.") == 120
+    assert answer_type.longest_minutes("No time is given.") == 0

@@ -962,3 +962,26 @@ def test_what_is_used_instead_is_the_alternative_the_section_just_given_names(wr
     svc = service_of(docs, write_doc, tmp_path, embedder)
     _, instead = talk(svc, "do they ask brain teasers?", "what do they use instead")
     assert instead.kind == "answer" and instead.passages[0].id == "phone#no-brain-teasers"
+
+
+def test_which_listed_item_takes_longer_gives_both_durations_the_longer_first(write_doc, tmp_path, embedder):
+    svc = timed_service(write_doc, tmp_path, embedder)  # work style 10-20 minutes, work sample 20-60
+    longer, it = talk(svc, "which assessment takes longer?", "what does it involve?")
+    assert longer.kind == "answer"
+    assert [p.doc for p in longer.passages] == ["knowledge/sample.md", "knowledge/style.md"]
+    assert it.passages[0].doc == "knowledge/sample.md"  # "it" is the one asked about
+    # "no longer" compares nothing.
+    (plain,) = talk(svc, "what does it mean if an assessment is no longer available?")
+    assert [p.doc for p in plain.passages] != ["knowledge/sample.md", "knowledge/style.md"]
+
+
+def test_the_shorter_one_is_the_listed_item_that_takes_less_time_asked_the_last_question(write_doc, tmp_path, embedder):
+    docs = dict(LINKED_DOCS)
+    docs["style.md"] += "## How long it takes\nThe work style assessment takes 10-20 minutes.\n"
+    docs["sample.md"] += "## What it involves\nYou may interpret data from a chart.\n"
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    *_, shorter = talk(
+        svc, "what are the types of assessments?", "what does the work sample involve?", "and the shorter one?"
+    )
+    # Not the durations compared: the last question (what it involves) of the work style assessment.
+    assert shorter.kind == "answer" and shorter.passages[0].id == "style#what-it-asks"
