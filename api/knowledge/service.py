@@ -907,10 +907,11 @@ class KnowledgeService:
         # A duration from at least two of the listed topics, or nothing to compare.
         if len({p.doc for p in found}) < 2:
             return []
-        # The one asked about first ("which takes longer?": the longer one), so "what does it test?" next
-        # is about it.
-        shorter = bool(_ASKS_SHORTER.search(query))
-        found.sort(key=lambda p: answer_type.longest_minutes(_stated(p)) * (1 if shorter else -1))
+        if resolved.kind not in ("elliptical", "ordinal"):
+            # The one asked for first ("which takes longer?": the longer one), so "what does it test?"
+            # next is about it; a follow-up ("is the second one longer?") keeps the listed order.
+            shorter = bool(_ASKS_SHORTER.search(query))
+            found.sort(key=lambda p: answer_type.longest_minutes(_stated(p)) * (1 if shorter else -1))
         return found
 
     def _known_uncovered_follow_up(
