@@ -907,9 +907,9 @@ class KnowledgeService:
         # A duration from at least two of the listed topics, or nothing to compare.
         if len({p.doc for p in found}) < 2:
             return []
-        if resolved.kind not in ("elliptical", "ordinal"):
+        if _WHICH_LONGER.search(query):
             # The one asked for first ("which takes longer?": the longer one), so "what does it test?"
-            # next is about it; a follow-up ("is the second one longer?") keeps the listed order.
+            # next is about it; "is the second one longer?" keeps the listed order.
             shorter = bool(_ASKS_SHORTER.search(query))
             found.sort(key=lambda p: answer_type.longest_minutes(_stated(p)) * (1 if shorter else -1))
         return found
