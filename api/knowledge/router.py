@@ -174,6 +174,8 @@ async def preview(
         unknown_words=list(unknown_words(knowledge.index.speller.correct(q), knowledge.index.vocabulary)),
         spelling=knowledge.index.speller.corrections(q),
         refuse_above_with_unknown_word=params.refuse_above_with_unknown_word,
+        weak_match_below=params.weak_match_below,
+        refuse_above_when_weak=params.refuse_above_when_weak,
         not_covered_match=decision.known,
         after=earlier,
         context=_context_out(ctx) if ctx is not None else None,

@@ -91,6 +91,10 @@ class PreviewOut(BaseModel):
         "covered examples uses (a question with one is refused from `refuse_above_with_unknown_word`)",
     )
     refuse_above_with_unknown_word: float = Field(default=1.0, description="See `unknown_words`")
+    weak_match_below: float = Field(
+        default=0.0, description="A best score below this is a weak match, refused from `refuse_above_when_weak`"
+    )
+    refuse_above_when_weak: float = Field(default=1.0, description="See `weak_match_below`")
     spelling: list[tuple[str, str]] = Field(
         default_factory=list,
         description="Misspelt words read as the knowledge spells them before the search, as (typed, read) pairs",

@@ -76,6 +76,10 @@ class Params:
     known_uncovered_follow_up_above: float = 2.0
     # ...and read with its topic's title ("AWS Talent Network: can i unsubscribe later").
     known_uncovered_in_topic_above: float = 2.0
+    # A question whose best match scores below weak_match_below is refused from this P(uncovered)
+    # (1.0: as any other question): a weak match and a doubtful coverage together.
+    weak_match_below: float = 0.0
+    refuse_above_when_weak: float = 1.0
 
 
 @dataclass
@@ -238,6 +242,8 @@ def decide(
     refuse_at = p.refuse_above_when_flagged if likely_uncovered else p.refuse_above
     if unknown:  # a word nothing here speaks of ("can I do my interviews in spanish?")
         refuse_at = min(refuse_at, p.refuse_above_with_unknown_word)
+    if ranked[0].score < p.weak_match_below:  # "do new hires get a mac or windows laptop?" near nothing
+        refuse_at = min(refuse_at, p.refuse_above_when_weak)
     if uncovered is not None and uncovered >= refuse_at:
         return Decision("fallback", [], ranked, uncovered=uncovered, unknown=unknown)
     best = ranked[0]

@@ -255,6 +255,8 @@ class KnowledgeService:
             s.known_uncovered_margin,
             s.known_uncovered_follow_up_above,
             s.known_uncovered_in_topic_above,
+            s.weak_match_below,
+            s.refuse_above_when_weak,
         )
 
     @staticmethod

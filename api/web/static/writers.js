@@ -215,12 +215,13 @@
       var score = "  \u00b7  best score " + best.toFixed(2) + " (answers from " + p.answer_threshold.toFixed(2) + ")";
       if (p.decision === "fallback") {
         var refuseAt = p.unknown_words && p.unknown_words.length ? Math.min(p.refuse_above, p.refuse_above_with_unknown_word) : p.refuse_above;
+        if (best < p.weak_match_below) { refuseAt = Math.min(refuseAt, p.refuse_above_when_weak); }
         var uncovered = p.uncovered !== null && p.uncovered !== undefined && p.uncovered >= refuseAt;
         var tie = p.ranked.length > 1 && p.uncovered !== null && p.uncovered !== undefined &&
           p.uncovered >= p.clarify_refuse_above && best - p.ranked[1].score <= 0.01;
         score += "  \u00b7  refused: " + (p.not_covered_match ? "worded like \u201c" + p.not_covered_match +
           "\u201d, a question known not to be covered (knowledge/not-covered.md or the dialogue tier's out-of-scope examples)" :
-          uncovered ? "the knowledge does not cover this question" :
+          uncovered ? (best < p.weak_match_below ? "a weak match to a question that looks uncovered" : "the knowledge does not cover this question") :
           best < p.answer_threshold ? "no section scores high enough" :
           tie ? "two topics tie on a question that looks uncovered" : "the section found does not state what is asked");
       }

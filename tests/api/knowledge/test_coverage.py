@@ -113,6 +113,14 @@ def test_a_word_nothing_here_uses_lowers_the_refusal_level_to_its_own():
     assert decide(ranked, p, uncovered=0.59, unknown=("spanish",)).kind == "answer"
 
 
+def test_a_weak_match_lowers_the_refusal_level_to_its_own():
+    p = Params(0.02, 0.3, 0.15, 0.01, 0.55, refuse_above=0.7, weak_match_below=0.5, refuse_above_when_weak=0.55)
+    # "do new hires get a mac or windows laptop?": nothing close, and doubtful coverage.
+    assert decide([passage(0.35)], p, uncovered=0.6).kind == "fallback"
+    assert decide([passage(0.35)], p, uncovered=0.5).kind == "answer"
+    assert decide([passage(0.8)], p, uncovered=0.6).kind == "answer"  # a close match: the usual level
+
+
 def test_the_covered_examples_are_every_intent_but_the_uncovered_ones(tmp_path):
     path = tmp_path / "nlu.yml"
     path.write_text(NLU)
