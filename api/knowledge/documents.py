@@ -89,6 +89,9 @@ class Document:
     # topic ranks higher for it. For audiences that change how the process applies to the candidate
     # (government employees, students), not for what they apply to.
     audience_first: bool = False
+    # `in_order: true`: the sections are the order a candidate goes through the topic (find a job, click
+    # Apply Now, complete the application): "and then?" after one is the next one, not the next topic.
+    in_order: bool = False
 
     @property
     def id(self) -> str:
@@ -194,6 +197,9 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
                 "'audience_first' must be true or false, and needs an 'audience' list, e.g. audience_first: true",
             )
         )
+    in_order = meta.get("in_order", False)
+    if not isinstance(in_order, bool):
+        problems.append(Problem(rel_path, _key_line(raw, "in_order"), "'in_order' must be true or false"))
     if problems:
         return None, problems
 
@@ -277,6 +283,7 @@ def parse_document(path: Path, raw_bytes: bytes, rel_path: str) -> tuple[Documen
         links,
         [str(x).strip().lower() for x in audience] if isinstance(audience, list) else [],
         audience_first is True,
+        in_order is True,
     ), []
 
 

@@ -205,6 +205,8 @@ class KnowledgeIndex:
     audience_of: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     # The documents whose audience, named in a question, makes them rank higher (`audience_first`).
     audience_first: frozenset[str] = frozenset()
+    # The documents whose sections are in the order a candidate goes through them (`in_order`).
+    in_order: frozenset[str] = frozenset()
     # Misspelt words corrected to the knowledge's own before a question is searched (spelling.py).
     speller: Speller = dataclasses.field(default_factory=Speller)
 
@@ -590,5 +592,6 @@ def _build_locked(knowledge_dir: Path, index_dir: Path, embedder: Embedder) -> K
         lists_of=lists_of,
         audience_of=audience_of,
         audience_first=audience_first,
+        in_order=frozenset(d.path for d in docs if d.in_order),
         not_covered=not_covered,
     )

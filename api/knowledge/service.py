@@ -84,6 +84,13 @@ _QUANTITY_HEADINGS = {
 # 0.7 / 0.85 / 1.0 changed +2 -2 / +1 -1 / +2 -1 / +1 -1 / +2 -2 turns.
 IN_TOPIC_TITLE_WEIGHT = 0.7
 # "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
+# "and then?", "then what", "now what?": what to do next in what was just described ("what comes next?",
+# "what's the next step?", "ok done that. then what?" ask for the next step of the process).
+_AND_THEN = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|k)\W+)*(?:then|now)(?:\s+what)?\W*$", re.IGNORECASE)
+# "what's the first thing that happens?", "how does the hiring process start?": a question about the process.
+_ABOUT_THE_PROCESS = re.compile(
+    r"\b(?:process|first\s+thing|happens?|steps?|stages?|start|starts|begin|begins)\b", re.IGNORECASE
+)
 # "and the shorter one?", "what about the longer one": a listed item named by its length.
 _BY_LENGTH = re.compile(
     r"^\W*(?:(?:and|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*the\s+(shorter|longer|quicker)(?:\s+one)?\W*$",
@@ -286,7 +293,9 @@ class KnowledgeService:
             if qvec is None and self.index.own_status is not None and resolve(query, ctx).kind == "own":
                 # A message with a subject of its own is embedded by the search anyway: once, here.
                 qvec = self.embedder.encode([search_text(self.index, query)])
-            decided = self._states_what_is_asked(query, self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx)
+            decided = self._states_what_is_asked(
+                query, self._ask_in_context(query, ctx, likely_uncovered, qvec, previous), ctx
+            )
             return self._as_look_up(decided, qvec, query, ctx)
         index = self.index
         effective = self._effective(query, previous)
@@ -581,7 +590,9 @@ class KnowledgeService:
             return chosen
         return [best]
 
-    def _ask_in_context(self, query: str, ctx: Context, likely_uncovered: bool, qvec: np.ndarray | None) -> Decision:
+    def _ask_in_context(
+        self, query: str, ctx: Context, likely_uncovered: bool, qvec: np.ndarray | None, previous: str | None = None
+    ) -> Decision:
         """Resolve the message against the conversation's state first (api/knowledge/context.py)."""
         index = self.index
         params = self.params
@@ -615,6 +626,11 @@ class KnowledgeService:
             # asking a quantity ("ok. how long is it?") asks it of the topic.
             return self._with_context(Decision("fallback", [], [], query), ctx)
         if resolved.kind == "next":
+            following = self._next_section_in_order(query, ctx, previous)
+            if following is not None:
+                # "and then?" after "click Apply Now at the top of the job's page": what the candidate
+                # does next in the application (create a profile), not the next step of the process.
+                return self._with_context(Decision("answer", self._answer(following, []), [following], query), ctx)
             target, is_step = next_topic(ctx, index.next_of, index.steps)
             if target and target in index.doc_sections:
                 first = Passage.of(index.doc_sections[target][0], 1.0, 1.0)
@@ -857,6 +873,21 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _next_section_in_order(self, query: str, ctx: Context, previous: str | None) -> Passage | None:
+        """The section after the one just given, when its document's sections are in the order a candidate
+        goes through them (`in_order`), for a bare "and then?" in a conversation about doing it: not after
+        "what's the first thing that happens?" (the process's next step is meant); None otherwise."""
+        index = self.index
+        if ctx.doc not in index.in_order or not ctx.section or ctx.refused or not _AND_THEN.match(query):
+            return None
+        if previous and _ABOUT_THE_PROCESS.search(previous):
+            return None
+        sections = index.doc_sections.get(ctx.doc, [])
+        at = next((i for i, sec in enumerate(sections) if sec.id == ctx.section), None)
+        if at is None or at + 1 >= len(sections):
+            return None
+        return Passage.of(sections[at + 1], 1.0, 1.0)
 
     def _item_by_length(self, query: str, ctx: Context) -> str | None:
         """The listed topic a bare "and the shorter one?" / "what about the longer one" means: of what the

@@ -207,6 +207,15 @@ def test_audience_first_is_read_and_needs_an_audience(write_doc):
     assert all("'audience_first' must be true or false, and needs an 'audience' list" in p.message for p in problems)
 
 
+def test_in_order_is_read_and_must_be_true_or_false(write_doc):
+    write_doc("apply.md", LINKED.format(title="Apply", links="in_order: true"))
+    write_doc("phone.md", LINKED.format(title="Phone", links=""))
+    write_doc("bad.md", LINKED.format(title="Bad", links="in_order: sometimes"))
+    docs, problems = load_documents(write_doc.dir)
+    assert [(d.id, d.in_order) for d in docs] == [("apply", True), ("phone", False)]
+    assert [str(p) for p in problems] == ["knowledge/bad.md:4: 'in_order' must be true or false"]
+
+
 def test_audience_words_are_read_lowercased_and_a_malformed_audience_keeps_the_document_out(write_doc):
     write_doc("devs.md", LINKED.format(title="Developers", links="audience: [Software, SDE]"))
     write_doc("bad.md", LINKED.format(title="Bad", links="audience: students"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.config import Settings
+from api.knowledge.context import Context
 from api.knowledge.embedder import PrefetchingEmbedder
 from api.knowledge.index import build_index
 from api.knowledge.search import Passage
@@ -985,3 +986,31 @@ def test_the_shorter_one_is_the_listed_item_that_takes_less_time_asked_the_last_
     )
     # Not the durations compared: the last question (what it involves) of the work style assessment.
     assert shorter.kind == "answer" and shorter.passages[0].id == "style#what-it-asks"
+
+
+APPLY_IN_ORDER = {
+    **PROCESS_DOCS,
+    "apply.md": "---\ntitle: Online application\nupdated: 2026-01-01\nnext: phone\nin_order: true\n---\n"
+    "## Where the Apply Now button is\nClick Apply Now at the top of a job's page.\n"
+    "## Completing the application\nCreate a profile or log in; the instructions guide you through the rest.\n",
+}
+
+
+def test_and_then_within_a_topic_in_order_is_its_next_section_and_the_process_step_otherwise(
+    write_doc, tmp_path, embedder
+):
+    svc = service_of(APPLY_IN_ORDER, write_doc, tmp_path, embedder)
+    _, then = talk(svc, "where is the apply now button?", "and then?")
+    assert then.kind == "answer" and then.passages[0].id == "apply#completing-the-application"
+    # After the last section, and for a question about the process, the next step.
+    *_, last = talk(svc, "where is the apply now button?", "and then?", "then what")
+    assert last.passages[0].doc == "knowledge/phone.md"
+    _, step = talk(svc, "where is the apply now button?", "what's the next step?")
+    assert step.passages[0].doc == "knowledge/phone.md"
+    # The dialogue tier sends the last question answered with each message.
+    first = svc.ask("what's the very first step?", ctx=Context())
+    assert first.passages[0].id == "apply#where-the-apply-now-button-is"
+    process = svc.ask("and then?", first.query, ctx=first.context)
+    assert process.passages[0].doc == "knowledge/phone.md"
+    button = svc.ask("where is the apply now button?", ctx=Context())
+    assert svc.ask("and then?", button.query, ctx=button.context).passages[0].id == "apply#completing-the-application"
