@@ -86,7 +86,12 @@ IN_TOPIC_TITLE_WEIGHT = 0.7
 # "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
 # "and then?", "then what", "now what?": what to do next in what was just described ("what comes next?",
 # "what's the next step?", "ok done that. then what?" ask for the next step of the process).
-_AND_THEN = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|k)\W+)*(?:then|now)(?:\s+what)?\W*$", re.IGNORECASE)
+_AND_THEN = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|and|so|k)\W+)*(?:then|now)(?:\s+what)?\W*$"
+    # "and once i find one?", "found one. now what?": done with what was just described, in the topic.
+    r"|^\W*(?:(?:ok(?:ay)?|and|so|k)\W+)*(?:once\s+i(?:'ve)?\s+(?:find|found)\s+one|found\s+one)(?:\W+(?:then|now)(?:\s+what)?)?\W*$",
+    re.IGNORECASE,
+)
 # "what's the first thing that happens?", "how does the hiring process start?": a question about the process.
 _ABOUT_THE_PROCESS = re.compile(
     r"\b(?:process|first\s+thing|happens?|steps?|stages?|start|starts|begin|begins)\b", re.IGNORECASE
@@ -625,12 +630,12 @@ class KnowledgeService:
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
             # asking a quantity ("ok. how long is it?") asks it of the topic.
             return self._with_context(Decision("fallback", [], [], query), ctx)
+        following = self._next_section_in_order(query, ctx, previous)
+        if following is not None:
+            # "and then?" after "click Apply Now at the top of the job's page": what the candidate does
+            # next in the application (create a profile), not the next step of the process.
+            return self._with_context(Decision("answer", self._answer(following, []), [following], query), ctx)
         if resolved.kind == "next":
-            following = self._next_section_in_order(query, ctx, previous)
-            if following is not None:
-                # "and then?" after "click Apply Now at the top of the job's page": what the candidate
-                # does next in the application (create a profile), not the next step of the process.
-                return self._with_context(Decision("answer", self._answer(following, []), [following], query), ctx)
             target, is_step = next_topic(ctx, index.next_of, index.steps)
             if target and target in index.doc_sections:
                 first = Passage.of(index.doc_sections[target][0], 1.0, 1.0)

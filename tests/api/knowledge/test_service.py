@@ -991,6 +991,7 @@ def test_the_shorter_one_is_the_listed_item_that_takes_less_time_asked_the_last_
 APPLY_IN_ORDER = {
     **PROCESS_DOCS,
     "apply.md": "---\ntitle: Online application\nupdated: 2026-01-01\nnext: phone\nin_order: true\n---\n"
+    "## Finding a job\nSearch the careers page by location, job category or keyword.\n"
     "## Where the Apply Now button is\nClick Apply Now at the top of a job's page.\n"
     "## Completing the application\nCreate a profile or log in; the instructions guide you through the rest.\n",
 }
@@ -1009,8 +1010,11 @@ def test_and_then_within_a_topic_in_order_is_its_next_section_and_the_process_st
     assert step.passages[0].doc == "knowledge/phone.md"
     # The dialogue tier sends the last question answered with each message.
     first = svc.ask("what's the very first step?", ctx=Context())
-    assert first.passages[0].id == "apply#where-the-apply-now-button-is"
+    assert first.passages[0].id == "apply#finding-a-job"
     process = svc.ask("and then?", first.query, ctx=first.context)
     assert process.passages[0].doc == "knowledge/phone.md"
+    # "and once I find one?" after how to find a job: the next thing to do, the button.
+    _, found = talk(svc, "how do I search for a job?", "and once i find one?")
+    assert found.passages[0].id == "apply#where-the-apply-now-button-is"
     button = svc.ask("where is the apply now button?", ctx=Context())
     assert svc.ask("and then?", button.query, ctx=button.context).passages[0].id == "apply#completing-the-application"
