@@ -608,8 +608,8 @@ class KnowledgeService:
             # item that takes less time.
             parallel = self._parallel(ctx.section, by_length)
             sections = self.index.doc_sections[by_length]
-            best = next((sec for sec in sections if sec.id == parallel), sections[0])
-            chosen = Passage.of(best, 1.0, 1.0)
+            asked = next((sec for sec in sections if sec.id == parallel), sections[0])
+            chosen = Passage.of(asked, 1.0, 1.0)
             return self._with_context(Decision("answer", self._answer(chosen, []), [chosen], query), ctx)
         compared = self._durations_compared(query, resolved, ctx)
         if compared:
