@@ -58,10 +58,10 @@ def test_a_follow_up_after_a_refusal_is_refused_again_and_says_so(ask):
 
 
 def test_a_refusal_offers_the_status_look_up_when_nlu_nearly_took_the_message_for_one(ask):
-    """'what's going on with it' is too vague for NLU to be sure it is a look-up (check_my_status is its
+    """'whats going on there' is too vague for NLU to be sure it is a look-up (check_my_status is its
     runner-up): the refusal offers the look-up as a button; a plainly uncovered question does not.
-    ('any news' was such a message; MessageGuard now reads it as a look-up.)"""
-    [reply] = ask("what's going on with it")["replies"]
+    ('any news' and "what's going on with it" were such messages; they are look-ups now.)"""
+    [reply] = ask("whats going on there")["replies"]
     assert reply["kind"] == "fallback"
     assert [b["payload"] for b in reply["buttons"]] == ["/check_my_status", "/request_human"]
     assert ask("any news")["replies"][0]["kind"] == "verify"
