@@ -919,31 +919,33 @@ class KnowledgeService:
         the comparison is read from; empty otherwise."""
         if not _COMPARES_LENGTH.search(query):
             return []
+        candidates: list[list[str]] = []
         if resolved.kind in ("elliptical", "ordinal"):
-            listed = list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
-        elif not _WHICH_LONGER.search(query):
-            return []  # "what does 'no longer under consideration' mean?" compares nothing
-        else:
+            candidates.append(
+                list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
+            )
+        if _WHICH_LONGER.search(query):  # not "what does 'no longer under consideration' mean?"
             # "which assessment takes longer?": the items of the topic whose title the message names.
             words = self._stems_meant(query)
-            listed = next(
-                (
-                    items
-                    for doc, items in self.index.lists_of.items()
-                    if doc in self.index.doc_sections
-                    and words & {stem(w) for w in content_words(self.index.doc_sections[doc][0].title)}
-                ),
-                [],
-            )
+            candidates += [
+                items
+                for doc, items in self.index.lists_of.items()
+                if doc in self.index.doc_sections
+                and words & {stem(w) for w in content_words(self.index.doc_sections[doc][0].title)}
+            ]
         heading = _QUANTITY_HEADINGS["duration"]
-        found = [
-            Passage.of(sec, 0.0, 0.0)
-            for doc in listed
-            for sec in self.index.doc_sections.get(doc, [])
-            if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
-        ]
-        # A duration from at least two of the listed topics, or nothing to compare.
-        if len({p.doc for p in found}) < 2:
+        found: list[Passage] = []
+        for listed in candidates:
+            found = [
+                Passage.of(sec, 0.0, 0.0)
+                for doc in listed
+                for sec in self.index.doc_sections.get(doc, [])
+                if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
+            ]
+            # A duration from at least two of the listed topics, or nothing to compare.
+            if len({p.doc for p in found}) >= 2:
+                break
+        else:
             return []
         if _WHICH_LONGER.search(query):
             # The one asked for first ("which takes longer?": the longer one), so "what does it test?"

@@ -971,6 +971,9 @@ def test_which_listed_item_takes_longer_gives_both_durations_the_longer_first(wr
     assert longer.kind == "answer"
     assert [p.doc for p in longer.passages] == ["knowledge/sample.md", "knowledge/style.md"]
     assert it.passages[0].doc == "knowledge/sample.md"  # "it" is the one asked about
+    # Mid-conversation about another topic too: the topic the message names, not what was listed last.
+    _, named = talk(svc, "what does the phone interview cover?", "which assessment takes longer?")
+    assert [p.doc for p in named.passages] == ["knowledge/sample.md", "knowledge/style.md"]
     # "no longer" compares nothing.
     (plain,) = talk(svc, "what does it mean if an assessment is no longer available?")
     assert [p.doc for p in plain.passages] != ["knowledge/sample.md", "knowledge/style.md"]
