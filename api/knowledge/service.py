@@ -69,9 +69,6 @@ QUANTITY_STATED_SCORE = 0.75
 # A quantity the best section does not state may be stated by a section headed with it ("How long the
 # work sample simulation takes") in the same document, or scoring within this of the best.
 QUANTITY_MARGIN = 0.05
-_INSTEAD = re.compile(r"\binstead\b", re.IGNORECASE)
-# "what if ...", "ok what happens if ...": a question about what follows from a case.
-_WHAT_IF = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|but|so|hmm|wait)\W+)*what\s+(?:if|happens\s+if)\b", re.IGNORECASE)
 # A section that states the quantity asked of what the question names in its first such sentence wins
 # over a better one that states it only in passing, within this much.
 SUBJECT_MARGIN = 0.1
@@ -83,7 +80,10 @@ _QUANTITY_HEADINGS = {
 # questions: replaying the dev conversation sets against embedding "<title>: <follow-up>", 0.3 / 0.5 /
 # 0.7 / 0.85 / 1.0 changed +2 -2 / +1 -1 / +2 -1 / +1 -1 / +2 -2 turns.
 IN_TOPIC_TITLE_WEIGHT = 0.7
-# "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
+# "what do they use instead?": the alternative to what was just said.
+_INSTEAD = re.compile(r"\binstead\b", re.IGNORECASE)
+# "what if ...", "ok what happens if ...": a question about what follows from a case.
+_WHAT_IF = re.compile(r"^\W*(?:(?:ok(?:ay)?|and|but|so|hmm|wait)\W+)*what\s+(?:if|happens\s+if)\b", re.IGNORECASE)
 # "and then?", "then what", "now what?": what to do next in what was just described ("what comes next?",
 # "what's the next step?", "ok done that. then what?" ask for the next step of the process).
 _AND_THEN = re.compile(
@@ -103,6 +103,7 @@ _BY_LENGTH = re.compile(
 )
 _WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b", re.IGNORECASE)
 _ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE)
+# "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
 _COMPARES_LENGTH = re.compile(r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b", re.IGNORECASE)
 # "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
 _DESCRIBED_ONE = re.compile(
@@ -894,19 +895,30 @@ class KnowledgeService:
             return None
         return Passage.of(sections[at + 1], 1.0, 1.0)
 
+    def _listed_here(self, ctx: Context) -> list[str]:
+        """What the conversation listed last, else the list the current topic is an item of (after the
+        work style answer: the two assessments)."""
+        return list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
+
+    def _duration_sections(self, docs: list[str]) -> list[Section]:
+        """The sections of these topics headed with how long they take and stating it."""
+        heading = _QUANTITY_HEADINGS["duration"]
+        return [
+            sec
+            for doc in docs
+            for sec in self.index.doc_sections.get(doc, [])
+            if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
+        ]
+
     def _item_by_length(self, query: str, ctx: Context) -> str | None:
         """The listed topic a bare "and the shorter one?" / "what about the longer one" means: of what the
         conversation listed, the one whose stated duration is the least (or the most); None otherwise."""
         m = _BY_LENGTH.match(query.strip())
-        listed = list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
-        if m is None or len(listed) < 2:
+        if m is None:
             return None
-        heading = _QUANTITY_HEADINGS["duration"]
         lengths = {
-            doc: answer_type.longest_minutes(_stated(sec))
-            for doc in listed
-            for sec in self.index.doc_sections.get(doc, [])
-            if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
+            sec.doc: answer_type.longest_minutes(_stated(sec))
+            for sec in self._duration_sections(self._listed_here(ctx))
         }
         if len(lengths) < 2:
             return None
@@ -921,9 +933,7 @@ class KnowledgeService:
             return []
         candidates: list[list[str]] = []
         if resolved.kind in ("elliptical", "ordinal"):
-            candidates.append(
-                list(ctx.listed) or next((items for items in self.index.lists_of.values() if ctx.doc in items), [])
-            )
+            candidates.append(self._listed_here(ctx))
         if _WHICH_LONGER.search(query):  # not "what does 'no longer under consideration' mean?"
             # "which assessment takes longer?": the items of the topic whose title the message names.
             words = self._stems_meant(query)
@@ -933,15 +943,9 @@ class KnowledgeService:
                 if doc in self.index.doc_sections
                 and words & {stem(w) for w in content_words(self.index.doc_sections[doc][0].title)}
             ]
-        heading = _QUANTITY_HEADINGS["duration"]
         found: list[Passage] = []
         for listed in candidates:
-            found = [
-                Passage.of(sec, 0.0, 0.0)
-                for doc in listed
-                for sec in self.index.doc_sections.get(doc, [])
-                if heading.search(sec.heading) and answer_type.states("duration", _stated(sec))
-            ]
+            found = [Passage.of(sec, 0.0, 0.0) for sec in self._duration_sections(listed)]
             # A duration from at least two of the listed topics, or nothing to compare.
             if len({p.doc for p in found}) >= 2:
                 break
