@@ -254,6 +254,7 @@ HELD_OUT = (
             (11, "twelfth"),
             (12, "thirteenth"),
             (13, "fourteenth"),
+            (14, "sixteenth"),
         )
     ),
 )

@@ -29,6 +29,7 @@ TRAINING = (
     "train-11",
     "train-12",
     "train-13",
+    "train-14",
 )
 
 
