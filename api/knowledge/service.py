@@ -113,8 +113,11 @@ _DESCRIBED_ONE = re.compile(
 )
 # "what's the very first step?", "and the second stage": a step of the process by its place in it. (A
 # conversation's first "what's the last step?" is answered by the overview, which names it as the last.)
+# "and the very first?" at the end of a walk back through the steps: the process's, not a listed item's.
 _NTH_STEP = re.compile(
-    r"\b(?:the\s+)?(?:very\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?:step|stage)s?\b",
+    r"\b(?:the\s+)?(?:very\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?:step|stage)s?\b"
+    r"|\bvery\s+(first|last)\b(?!\s+(?:one|two|type|kind|item|thing)\b)"
+    r"|\b(?:step|stage)\s+(?:#\s*|number\s+|no\.?\s*)?(1|2|3|4|one|two|three|four)\b",  # "what's step 2 again"
     re.IGNORECASE,
 )
 _PLACES = {
@@ -128,9 +131,12 @@ _PLACES = {
     "4th": 3,
     "last": -1,
     "final": -1,
+    **{number: at for at, numbers in enumerate((("1", "one"), ("2", "two"), ("3", "three"), ("4", "four"))) for number in numbers},
 }
 # Words a question for a step by its place may carry besides it: "the first step to get a job at aws".
-_STEP_WORDS = frozenset({"step", "stage", "process", "hiring", "job", "get", "aws", "amazon", "apply", "work", "very"})
+_STEP_WORDS = frozenset(
+    {"step", "stage", "process", "hiring", "job", "get", "aws", "amazon", "apply", "work", "very", "again", "whatever"}
+)
 # "and the work style one?", "is that the same for the in-person ones?", "what about for the loop": the
 # last question again, of another topic the message only names.
 _SAME_FOR = re.compile(
@@ -534,7 +540,19 @@ class KnowledgeService:
         if decision.kind != "answer" or not decision.passages or answer_type.wanted(asked) is None:
             return self._states_what_is_asked(asked, decision, ctx)
         top = decision.passages[0]
-        for section in self.index.doc_sections.get(top.doc, []):
+        sections = self.index.doc_sections.get(top.doc, [])
+        last = self.index.by_id.get(ctx.section or "")
+        heading = _QUANTITY_HEADINGS.get(answer_type.wanted(asked) or "")
+        if last is not None and last.doc != top.doc and heading is not None and heading.search(last.heading):
+            # "how long does the simulation take?" -> "no, I meant the phone interview": how long that one
+            # takes, which only a section saying the same of it answers; the two business days after it
+            # are a wait, not its length. None: not covered.
+            parallel = self._parallel(last.id, top.doc)
+            sections = [s for s in sections if s.id == parallel and heading.search(s.heading)]
+            if not sections:
+                refused = self._refused_context(ctx, correction)
+                return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
+        for section in sections:
             if answer_type.answers(asked, [_stated(section)]):
                 chosen = Passage.of(section, top.score, top.cosine)
                 return self._with_context(Decision("answer", [chosen], decision.ranked, decision.query), ctx)
@@ -663,7 +681,7 @@ class KnowledgeService:
         # last answer listed.
         nth = self._nth_step(query, ctx)
         if nth is not None:
-            return self._with_context(Decision("answer", self._answer(nth, []), [nth], query), ctx)
+            return self._with_context(Decision("answer", self._answer(nth, []), [nth], query), ctx, query)
         text = search_text(index, query)
         if qvec is None:
             qvec = self.embedder.encode([text])
@@ -1137,15 +1155,18 @@ class KnowledgeService:
         m = _NTH_STEP.search(query)
         if m is None or answer_type.wanted(query) is not None:
             return None
-        if m.group(1).lower() in ("last", "final") and ctx.doc is None:
-            # A conversation's first "what's the last step?" gets the overview, which names the step
-            # (and remembers it: "how do I prepare for it?" is about that step).
-            return None
         if {stem(w) for w in content_words(_NTH_STEP.sub(" ", query))} - {stem(w) for w in _STEP_WORDS}:
             return None
         index = self.index
         process = self._process()
-        place = m.group(1).lower()
+        place = next(group for group in m.groups() if group).lower()
+        if place in ("last", "final") and ctx.doc is None:
+            # A conversation's first "what's the last step?" gets the overview, which names the step (and
+            # remembers it: "how do I prepare for it?" is about that step); the search alone found "what
+            # comes after the online assessments" closer.
+            overview = next((doc for doc, items in index.lists_of.items() if items == process), None)
+            sections = index.doc_sections.get(overview or "")
+            return Passage.of(sections[0], 1.0, 1.0) if sections else None
         at = _PLACES[place]
         if not process or at >= len(process) or process[at] not in index.doc_sections:
             return None

@@ -400,6 +400,28 @@ def test_a_correction_is_answered_at_the_section_that_states_what_was_asked(writ
     assert corrected.context is not None and corrected.context.doc == "knowledge/sample.md"
 
 
+LENGTH_DOCS = {
+    "sample.md": "---\ntitle: Work sample simulation\nupdated: 2026-01-01\n---\n"
+    "## How long the work sample simulation takes\nThe work sample simulation takes 20 to 60 minutes.\n",
+    "phone.md": "---\ntitle: Phone interview\nupdated: 2026-01-01\n---\n## What the phone interview covers\n"
+    "The phone interview asks about your experience with behavior-based questions.\n"
+    "## When you hear back after the phone interview\n"
+    "AWS aims to get back to you within two business days after your phone interview.\n",
+}
+
+
+def test_a_corrected_length_is_not_answered_with_a_wait(write_doc, tmp_path, embedder):
+    svc = service_of(LENGTH_DOCS, write_doc, tmp_path, embedder)
+    question = "how long does the simulation take?"
+    (first,) = talk(svc, question)
+    assert first.passages[0].id == "sample#how-long-the-work-sample-simulation-takes"
+    # How long the phone interview lasts is not stated: the two business days after it are a wait.
+    corrected = svc.ask("no sorry i meant the phone interview", question, ctx=first.context)
+    assert corrected.kind == "fallback"
+    assert corrected.context is not None and corrected.context.refused
+    assert corrected.context.doc == "knowledge/phone.md"  # "what do they ask in it then?" is about it
+
+
 def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     _, why, _, overrule, others = talk(
@@ -921,6 +943,27 @@ def test_a_step_asked_for_by_its_place_is_the_processs_whatever_the_last_answer_
     # The assessments' answer lists their two types; "the last step" is still the process's last.
     _, last = talk(svc, "what types of assessments are there?", "k whats the last step")
     assert last.kind == "answer" and last.passages[0].doc == "knowledge/loop.md"
+
+
+def test_a_first_question_for_the_last_step_gets_the_overview_naming_it(write_doc, tmp_path, embedder):
+    docs = dict(STEPS_AND_TYPES)
+    docs["assessments.md"] += (
+        "## What comes after the online assessments\nThe last step before the final step is the phone interview.\n"
+    )
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    # Without "of the process" the search alone lands on a step's own section ("what comes after the
+    # assessments"); the overview names the last step and remembers it.
+    last, before = talk(svc, "what's the final step", "and before that?")
+    assert last.passages[0].doc == "knowledge/steps.md" and last.context.step == "knowledge/loop.md"
+    assert before.kind == "answer" and before.passages[0].doc == "knowledge/phone.md"
+    # "the very first" is the process's first step; "the first" is the first thing the answer listed.
+    _, very_first = talk(svc, "what types of assessments are there?", "and the very first?")
+    assert very_first.passages[0].doc == "knowledge/assessments.md"
+    _, first = talk(svc, "what types of assessments are there?", "and the first?")
+    assert first.passages[0].doc == "knowledge/style.md"
+    # A step by its number: "step 2" is the second of the process's steps.
+    _, second = talk(svc, "what types of assessments are there?", "whatever, what's step 2 again")
+    assert second.kind == "answer" and second.passages[0].doc == "knowledge/phone.md"
 
 
 def test_an_item_asked_for_again_by_its_place_is_that_item_from_its_opening(write_doc, tmp_path, embedder):
