@@ -48,7 +48,7 @@ _NEXT = re.compile(
     # "ok done that. then what?": having done what was just described is no subject of its own.
     r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect"
     r"|(?:i(?:'ve|\s+have)?\s+)?(?:done|did|finished|completed|submitted)\s+(?:that|it|this|those|them))\W+)*"
-    r"(?:(?:and\s+)?then\s+what|what(?:'s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+that|after\s+this|then)"
+    r"(?:(?:and\s+)?then\s+what|what(?:'s|s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+that|after\s+this|then)"
     # "and the one after it", "what about the step after that"
     r"|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+after\s+(?:that|this|it)"
     r"|(?:and\s+)?after\s+(?:that|this|those|these|them|it)(?:\s+one)?|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
@@ -58,7 +58,7 @@ _NEXT = re.compile(
 # "and before that?", "what comes right before it", "the step before this one": the step before the topic.
 _PREVIOUS = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright|got it|k|wait)\W+)*"
-    r"(?:what(?:'s|\s+is|\s+comes|\s+happens)?\s+|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+)?"
+    r"(?:what(?:'s|s|\s+is|\s+comes|\s+happens)?\s+|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+)?"
     r"(?:right\s+|just\s+)?before\s+(?:that|this|it)(?:\s+one)?\W*$",
     re.IGNORECASE,
 )

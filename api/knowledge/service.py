@@ -62,6 +62,7 @@ _DEFINITION = re.compile(
 )
 _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE)
 _ASKS_WHY = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*why\b", re.IGNORECASE)
+_HAVE_ONE = re.compile(r"\b(?:have|need|use|want)\s+(?:one|any)\b", re.IGNORECASE)
 # A section this close that states the quantity asked answers it, whatever NLU and the coverage model
 # make of "how many": on the dev sets and holdout, the one uncovered quantity question a close section
 # seemed to state ("how many times can I retake the online assessment?") scored 0.69; 30 covered ones 0.75-1.06.
@@ -642,8 +643,9 @@ class KnowledgeService:
             # "ok what do they ask in it then?" what the topic holds.
             and not _ASKS_SEVERAL.search(query)
             and not (_ASKS_WHAT.match(query) and (refers_back(query) or _KIND_OF.search(query)))
-            # "why do you even have them?": why the topic's thing ("them") exists, not the refused question.
-            and not (_ASKS_WHY.match(query) and refers_to_topic(query))
+            # "why do you even have them?", "why do they even have one": why the topic's thing exists, not
+            # the refused question.
+            and not (_ASKS_WHY.match(query) and (refers_to_topic(query) or _HAVE_ONE.search(query)))
         ):
             # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
