@@ -72,19 +72,30 @@ class Settings(BaseSettings):
     # The coverage model (api/knowledge/coverage.py): trained on the dialogue tier's NLU data (its
     # ask_hiring and out_of_scope examples) and the writers' example questions; a question whose
     # P(uncovered) reaches refuse_above is refused (refuse_above_when_flagged when NLU also called it
-    # out of scope). 1.0 turns it off. 0.65 since the model reads the question's n-grams beside its
-    # vector: on the dev sets 0.5 / 0.55 / 0.65 / off refused 5 / 5 / 3 / 0 more uncovered questions
-    # and 3 / 2 / 0 / 0 more covered ones (holdout 108 / 109 / 109 / 108 of 114; docs/quality.md).
+    # out of scope). 1.0 turns it off.
     nlu_data: Path = ROOT / "bot" / "data" / "nlu.yml"
-    refuse_above: float = Field(default=0.65, gt=0, le=1)
-    refuse_above_when_flagged: float = Field(default=0.6, gt=0, le=1)
+    # ...and on the candidates' questions of the evaluation sets the team tunes on (space-separated glob
+    # patterns, relative to the project; first turns of kind answer / out_of_scope; empty: none). Never the
+    # fresh sets or the holdout, which measure and calibrate. Read when the index is built (at start and
+    # on a knowledge change). Leaving each dev set out in turn, the model's ROC AUC on that set's questions
+    # rose from 0.92 to 0.98; at the level that keeps 99 % of the answers, 725 of 849 uncovered questions
+    # refused against 482 (docs/quality.md).
+    coverage_sets: str = "eval/dev-*.yaml eval/conversations-dev*.yaml"
+    # With those questions the model is surer both ways, so its levels (these two, clarify_refuse_above,
+    # refuse_above_with_unknown_word, refuse_above_when_weak) were measured again, replaying two dev sets
+    # it was trained without (dev-16, conversations-dev-14) and the holdout through the knowledge service:
+    # refuse_above 0.65 / 0.75 / 0.85 with the other levels raised by 0 / 0.1 / 0.2 from 0.6 / 0.5 / 0.6 /
+    # 0.55 passed 346-350 of 384 turns against 339 with the model as it was; 0.75 and +0.1 kept (350). The
+    # figures in the comments below are from the model before (docs/quality.md).
+    refuse_above: float = Field(default=0.75, gt=0, le=1)
+    refuse_above_when_flagged: float = Field(default=0.7, gt=0, le=1)
     # A question NLU calls out of scope is answered only when a section scores at least this much
     # (cosine + BM25 term): between the uncovered questions NLU flagged in the dev and held-out sets
     # (highest 0.47) and the covered ones it flagged (0.49-0.57).
     uncovered_override: float = 0.48
     # A "did you mean" between two topics is a refusal instead when P(uncovered) reaches this: on the
     # dev sets every tie at 0.5 or more was an uncovered question; the covered ones were at 0.33 or less.
-    clarify_refuse_above: float = Field(default=0.5, gt=0, le=1)
+    clarify_refuse_above: float = Field(default=0.6, gt=0, le=1)
     # NLU's "out of scope" is set aside when the coverage model finds P(uncovered) below this: on the dev
     # sets no uncovered question NLU flagged was below 0.25, and 29 covered ones were (0: never).
     flag_overruled_below: float = Field(default=0.2, ge=0, lt=1)
@@ -109,13 +120,13 @@ class Settings(BaseSettings):
     # examples ever use ("spanish", "code", "reschedule") is refused from this P(uncovered) instead of
     # refuse_above, as when NLU calls it out of scope: offline on the dev sets and holdout, 0.55 / 0.58 /
     # 0.6 / 0.62 refused 9 / 7 / 5 / 4 more uncovered questions and 3 / 2 / 0 / 0 covered ones.
-    refuse_above_with_unknown_word: float = Field(default=0.6, gt=0, le=1)
+    refuse_above_with_unknown_word: float = Field(default=0.7, gt=0, le=1)
     # A question whose best section scores below weak_match_below is refused from this P(uncovered)
     # instead ("do new hires get a mac or windows laptop?": 0.35 to the nearest section, P 0.60). On the
     # single dev messages, replayed through the knowledge service: below 0.5, from 0.55 refused 5 more
     # uncovered questions and no covered one (from 0.5: 5 and 1; from 0.4: 5 and 4; docs/quality.md).
     weak_match_below: float = Field(default=0.5, ge=0, le=2)
-    refuse_above_when_weak: float = Field(default=0.55, gt=0, le=1)
+    refuse_above_when_weak: float = Field(default=0.65, gt=0, le=1)
     # A message NLU sent to the knowledge as a question that the own-status model (a logistic regression on
     # the search's vector and words, `check_my_status` against the other NLU examples and the example
     # questions) reads as a look-up of the candidate's own application at this P or more goes to the

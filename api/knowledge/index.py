@@ -23,7 +23,7 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from api.knowledge.coverage import CoverageModel, covered_examples, embedded, nlu_examples, train
+from api.knowledge.coverage import CoverageModel, covered_examples, embedded, labelled_questions, nlu_examples, train
 from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
 from api.knowledge.glossary import FILE as GLOSSARY_FILE
@@ -393,7 +393,11 @@ def misplaced_questions(
 
 
 def build_index(
-    knowledge_dir: Path, index_dir: Path, embedder: Embedder, nlu_path: Path | None = None
+    knowledge_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    nlu_path: Path | None = None,
+    labelled: tuple[Path, ...] = (),
 ) -> KnowledgeIndex:
     """Load the documents, embed what changed since the last build, persist and return the index.
 
@@ -409,28 +413,37 @@ def build_index(
             out_of_scope = nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else []
             index.speller = _speller(index, out_of_scope)
             if nlu_path is not None or index.not_covered.questions:  # else nothing is labelled uncovered
-                _learn_labelled_questions(index, nlu_path, out_of_scope, index_dir, embedder)
+                _learn_labelled_questions(index, nlu_path, out_of_scope, index_dir, embedder, labelled)
             return index
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _learn_labelled_questions(
-    index: KnowledgeIndex, nlu_path: Path | None, out_of_scope: list[str], index_dir: Path, embedder: Embedder
+    index: KnowledgeIndex,
+    nlu_path: Path | None,
+    out_of_scope: list[str],
+    index_dir: Path,
+    embedder: Embedder,
+    labelled: tuple[Path, ...] = (),
 ) -> None:
     """The coverage and own-status models and the vocabulary (with the NLU data), and the known questions: every
     labelled question embedded once (as a question is searched) and cached by text. `out_of_scope`:
-    NLU's out_of_scope examples, read once by the caller for the speller too."""
+    NLU's out_of_scope examples, read once by the caller for the speller too. `labelled`: evaluation sets
+    the team tunes on, whose candidates' questions the coverage model learns from as well."""
     questions = [q for sec in index.sections for q in sec.questions]
     asked = nlu_examples(nlu_path, "ask_hiring") if nlu_path is not None else []
     look_ups = nlu_examples(nlu_path, "check_my_status") if nlu_path is not None else []
+    seen_covered, seen_uncovered = labelled_questions(list(labelled))
 
     def query_text(q: str) -> str:
         return index.glossary.expand(strip_company(q))
 
     texts = list(
         dict.fromkeys(
-            query_text(q) for q in asked + questions + out_of_scope + look_ups + list(index.not_covered.questions)
+            query_text(q)
+            for q in asked + questions + out_of_scope + look_ups + list(index.not_covered.questions)
+            + seen_covered + seen_uncovered
         )
     )
     table = dict(zip(texts, embedded(texts, embedder.encode, index_dir, embedder.name), strict=True))
@@ -440,7 +453,9 @@ def _learn_labelled_questions(
 
     if nlu_path is not None:
         index.coverage = train(
-            [query_text(q) for q in asked + questions], [query_text(q) for q in out_of_scope], vectors_of
+            [query_text(q) for q in asked + questions + seen_covered],
+            [query_text(q) for q in out_of_scope + seen_uncovered],
+            vectors_of,
         )
         index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
         index.own_status = train(

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
-from api.config import Settings
+from api.config import ROOT, Settings
 from api.knowledge import answer_type
 from api.knowledge.context import (
     Context,
@@ -43,6 +44,7 @@ from api.knowledge.context import (
     step_named,
     unknown_words,
 )
+from api.knowledge.coverage import set_paths
 from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
 from api.knowledge.grounding import GroundingChecker, GroundingReport
@@ -195,6 +197,11 @@ def _stated(section: Section | Passage) -> str:
     return f"{section.title}. {section.heading}. {section.text}"
 
 
+def labelled_sets(settings: Settings) -> tuple[Path, ...]:
+    """The evaluation sets the coverage model learns candidates' questions from (CA_COVERAGE_SETS)."""
+    return tuple(set_paths(settings.coverage_sets, ROOT))
+
+
 @dataclass
 class KnowledgeService:
     settings: Settings
@@ -217,7 +224,11 @@ class KnowledgeService:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
         with self._rebuild:  # one rebuild at a time; questions keep using the current index meanwhile
             index = build_index(
-                self.settings.knowledge_dir, self.settings.index_dir, self.embedder, self.settings.nlu_data
+                self.settings.knowledge_dir,
+                self.settings.index_dir,
+                self.embedder,
+                self.settings.nlu_data,
+                labelled_sets(self.settings),
             )
             for problem in index.problems:
                 log.warning("knowledge problem: %s", problem)
@@ -248,7 +259,9 @@ class KnowledgeService:
     @classmethod
     def start(cls, settings: Settings) -> KnowledgeService:
         embedder = PrefetchingEmbedder(create_embedder(settings.embedder, settings.var_dir / "models"))
-        index = build_index(settings.knowledge_dir, settings.index_dir, embedder, settings.nlu_data)
+        index = build_index(
+            settings.knowledge_dir, settings.index_dir, embedder, settings.nlu_data, labelled_sets(settings)
+        )
         for problem in index.problems:
             log.warning("knowledge problem: %s", problem)
         return cls(settings, embedder, index)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from api.knowledge.coverage import CoverageModel, Ngrams, covered_examples, nlu_examples, train
+from api.knowledge.coverage import (
+    CoverageModel,
+    Ngrams,
+    covered_examples,
+    labelled_questions,
+    nlu_examples,
+    set_paths,
+    train,
+)
 from api.knowledge.search import Params, Passage, decide
 
 NLU = """version: "3.1"
@@ -126,3 +134,43 @@ def test_the_covered_examples_are_every_intent_but_the_uncovered_ones(tmp_path):
     path.write_text(NLU)
     assert covered_examples(path) == ["how long is the work style assessment", "what does a bar raiser do", "hi"]
     assert covered_examples(tmp_path / "missing.yml") == []
+
+
+SINGLES = """
+- id: d-01
+  ask: "how long is the work style thing?"
+  kind: answer
+  must_mention: [["10"]]
+- id: d-02
+  ask: "whats the salary for an SDE"
+  kind: out_of_scope
+- id: d-03
+  ask: "cuanto pagan?"
+  kind: out_of_scope
+  lang: es
+- id: d-04
+  ask: "where's my application at"
+  kind: status_request
+"""
+CONVERSATIONS = """
+- id: c-01
+  turns:
+    - ask: "what does a bar raiser do"
+      kind: answer
+    - ask: "can they veto me?"
+      kind: out_of_scope
+"""
+
+
+def test_the_questions_of_labelled_sets_are_read_by_the_kind_each_expects(tmp_path):
+    (tmp_path / "dev-1.yaml").write_text(SINGLES)
+    (tmp_path / "conversations-dev-1.yaml").write_text(CONVERSATIONS)
+    (tmp_path / "broken.yaml").write_text("- [unclosed")
+    paths = set_paths("dev-*.yaml conversations-dev*.yaml broken.yaml missing-*.yaml", tmp_path)
+    assert [p.name for p in paths] == ["dev-1.yaml", "conversations-dev-1.yaml", "broken.yaml"]
+    covered, uncovered = labelled_questions(paths)
+    # A conversation's follow-up leans on it: only its first turn; other languages and look-ups are no
+    # examples of a covered or uncovered question; a broken file is skipped, not fatal.
+    assert covered == ["how long is the work style thing?", "what does a bar raiser do"]
+    assert uncovered == ["whats the salary for an SDE"]
+    assert set_paths(str(tmp_path / "dev-*.yaml"), tmp_path / "elsewhere") == [tmp_path / "dev-1.yaml"]

@@ -245,3 +245,47 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("how come?") == "why?"
     assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
     assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"
+
+
+LABELLED_NLU = """version: "3.1"
+nlu:
+- intent: ask_hiring
+  examples: |
+    - how long is the assessment
+    - what is the assessment about
+    - how many minutes does the assessment take
+- intent: out_of_scope
+  examples: |
+    - what is the weather today
+    - tell me a joke
+    - what's the salary
+"""
+LABELLED_SET = """
+- id: d-01
+  ask: "can i retake the assessment if i fail it?"
+  kind: out_of_scope
+- id: d-02
+  ask: "is there a second attempt at the assessment?"
+  kind: out_of_scope
+- id: d-03
+  ask: "if i bomb the assessment can i redo it"
+  kind: out_of_scope
+- id: d-04
+  ask: "how much time should i block for the assessment"
+  kind: answer
+"""
+
+
+def test_the_coverage_model_learns_the_labelled_sets_questions_too(write_doc, tmp_path, embedder):
+    write_doc("a.md", DOC.format(title="Assessments", heading="How long it takes", body="It takes 20 minutes."))
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text(LABELLED_NLU)
+    labelled = tmp_path / "dev-1.yaml"
+    labelled.write_text(LABELLED_SET)
+    plain = build_index(write_doc.dir, tmp_path / "plain", embedder, nlu)
+    taught = build_index(write_doc.dir, tmp_path / "taught", embedder, nlu, (labelled,))
+    question = "am i allowed to retake the assessment?"
+    vector = embedder.encode([question])[0]
+    assert plain.coverage is not None and taught.coverage is not None
+    assert taught.coverage.examples == plain.coverage.examples + 4
+    assert taught.coverage.uncovered(vector, question) > plain.coverage.uncovered(vector, question) + 0.2
