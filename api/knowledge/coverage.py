@@ -72,13 +72,14 @@ def set_paths(patterns: str, root: Path) -> list[Path]:
     return found
 
 
-def labelled_questions(paths: list[Path]) -> tuple[list[str], list[str]]:
-    """Candidates' questions from evaluation sets the team tunes on (eval/dev-*.yaml and the dev
-    conversations: the kind each expects), as (covered, uncovered): single messages and conversations'
-    first turns of kind answer or out_of_scope, in English. A follow-up leans on its conversation, so
-    it is no example of a question on its own."""
+def labelled_questions(paths: list[Path]) -> tuple[list[str], list[str], list[str]]:
+    """Candidates' messages from evaluation sets the team tunes on (eval/dev-*.yaml and the dev
+    conversations: the kind each expects), as (covered, uncovered, look-ups): single messages and
+    conversations' first turns of kind answer, out_of_scope or status_request, in English. A follow-up
+    leans on its conversation, so it is no example of a question on its own."""
     covered: list[str] = []
     uncovered: list[str] = []
+    look_ups: list[str] = []
     for path in paths:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or []  # noqa: S506 (a safe loader)
@@ -97,7 +98,9 @@ def labelled_questions(paths: list[Path]) -> tuple[list[str], list[str]]:
                 covered.append(ask)
             elif kind == "out_of_scope":
                 uncovered.append(ask)
-    return covered, uncovered
+            elif kind == "status_request":
+                look_ups.append(ask)
+    return covered, uncovered, look_ups
 
 
 def _examples(path: Path, keep: Callable[[str], bool], what: str) -> list[str]:

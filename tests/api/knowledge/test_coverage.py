@@ -168,9 +168,10 @@ def test_the_questions_of_labelled_sets_are_read_by_the_kind_each_expects(tmp_pa
     (tmp_path / "broken.yaml").write_text("- [unclosed")
     paths = set_paths("dev-*.yaml conversations-dev*.yaml broken.yaml missing-*.yaml", tmp_path)
     assert [p.name for p in paths] == ["dev-1.yaml", "conversations-dev-1.yaml", "broken.yaml"]
-    covered, uncovered = labelled_questions(paths)
-    # A conversation's follow-up leans on it: only its first turn; other languages and look-ups are no
-    # examples of a covered or uncovered question; a broken file is skipped, not fatal.
+    covered, uncovered, look_ups = labelled_questions(paths)
+    # A conversation's follow-up leans on it: only its first turn; other languages are no examples of
+    # anything here; a broken file is skipped, not fatal.
     assert covered == ["how long is the work style thing?", "what does a bar raiser do"]
     assert uncovered == ["whats the salary for an SDE"]
+    assert look_ups == ["where's my application at"]
     assert set_paths(str(tmp_path / "dev-*.yaml"), tmp_path / "elsewhere") == [tmp_path / "dev-1.yaml"]
