@@ -146,10 +146,16 @@ _CHAT_WORDS = {"wat": "what", "wut": "what", "wats": "whats", "wuts": "whats"}
 _CHAT_WORD = re.compile(r"\b(wat|wut|wats|wuts)\b", re.IGNORECASE)
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
 _MEANS_WHY = re.compile(r"\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+the\s+point\s+of\b", re.IGNORECASE)
+# "y do they have one", "y not": a lone "y" opening a question (before a verb of asking or "not").
+_CHAT_WHY = re.compile(
+    r"^(\W*(?:(?:ok|so|and|but)\W+)*)y(?=\s+(?:not|do|does|did|is|are|was|were|would|should|can|cant|can't|they|you|u)\b)",
+    re.IGNORECASE,
+)
 
 
 def plain_chat(query: str) -> str:
     query = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query)
+    query = _CHAT_WHY.sub(r"\1why", query)
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))
 
 

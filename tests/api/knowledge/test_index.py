@@ -245,6 +245,9 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("how come?") == "why?"
     assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
     assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"
+    assert plain_chat("y do they have one") == "why do they have one"
+    assert plain_chat("ok y not?") == "ok why not?"
+    assert plain_chat("yes they do") == "yes they do" and plain_chat("y'all do internships?") == "y'all do internships?"
 
 
 LABELLED_NLU = """version: "3.1"
