@@ -38,10 +38,16 @@ def main(argv: list[str] | None = None) -> int:
         from api.knowledge.embedder import create_embedder
         from api.knowledge.grounding import GroundingChecker
         from api.knowledge.index import build_index
+        from api.knowledge.service import labelled_sets
 
         logging.getLogger("api.knowledge.index").setLevel(logging.WARNING)
         embedder = create_embedder(settings.embedder, settings.var_dir / "models")
-        index = build_index(settings.knowledge_dir, settings.index_dir, embedder)
+        # Built as the service builds it: the labelled questions' vectors cached under var/index/ are
+        # this build's, so a check with fewer would make the running service's next reload embed them all
+        # again.
+        index = build_index(
+            settings.knowledge_dir, settings.index_dir, embedder, settings.nlu_data, labelled_sets(settings)
+        )
         grounding = GroundingChecker(embedder).report(settings.knowledge_dir, settings.knowledge_sources)
         if args.explain:
             for s in grounding.sentences:
