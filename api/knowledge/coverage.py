@@ -82,7 +82,7 @@ def labelled_questions(paths: list[Path]) -> tuple[list[str], list[str], list[st
     look_ups: list[str] = []
     for path in paths:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or []  # noqa: S506 (a safe loader)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or []
         except (OSError, yaml.YAMLError) as exc:
             log.warning("cannot read %s (%s): the coverage model goes without it", path, type(exc).__name__)
             continue
@@ -105,7 +105,7 @@ def labelled_questions(paths: list[Path]) -> tuple[list[str], list[str], list[st
 
 def _examples(path: Path, keep: Callable[[str], bool], what: str) -> list[str]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}  # noqa: S506 (a safe loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         log.warning("cannot read %s (%s): the coverage model has no examples of %s", path, type(exc).__name__, what)
         return []

@@ -448,8 +448,14 @@ def _learn_labelled_questions(
     texts = list(
         dict.fromkeys(
             query_text(q)
-            for q in asked + questions + out_of_scope + look_ups + list(index.not_covered.questions)
-            + seen_covered + seen_uncovered + seen_look_ups
+            for q in asked
+            + questions
+            + out_of_scope
+            + look_ups
+            + list(index.not_covered.questions)
+            + seen_covered
+            + seen_uncovered
+            + seen_look_ups
         )
     )
     table = dict(zip(texts, embedded(texts, embedder.encode, index_dir, embedder.name), strict=True))

@@ -134,7 +134,11 @@ _PLACES = {
     "4th": 3,
     "last": -1,
     "final": -1,
-    **{number: at for at, numbers in enumerate((("1", "one"), ("2", "two"), ("3", "three"), ("4", "four"))) for number in numbers},
+    **{
+        number: at
+        for at, numbers in enumerate((("1", "one"), ("2", "two"), ("3", "three"), ("4", "four")))
+        for number in numbers
+    },
 }
 # Words a question for a step by its place may carry besides it: "the first step to get a job at aws".
 _STEP_WORDS = frozenset(

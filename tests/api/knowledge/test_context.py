@@ -35,7 +35,15 @@ ON_PHONE = Context(doc=PHONE, section="phone-interview#x", step=PHONE)
 
 @pytest.mark.parametrize(
     "message",
-    ["what comes next?", "and after that?", "ok then what?", "then what?", "What's next?", "and then?", "whats after that"],
+    [
+        "what comes next?",
+        "and after that?",
+        "ok then what?",
+        "then what?",
+        "What's next?",
+        "and then?",
+        "whats after that",
+    ],
 )
 def test_next_type_questions_are_recognised(message):
     assert resolve(message, ON_PHONE).kind == "next"
@@ -120,7 +128,14 @@ def test_next_follows_the_process_and_stops_at_its_end():
 
 
 @pytest.mark.parametrize(
-    "message", ["and before that?", "what comes right before it", "ok the step before that one", "before this?", "whats before that"]
+    "message",
+    [
+        "and before that?",
+        "what comes right before it",
+        "ok the step before that one",
+        "before this?",
+        "whats before that",
+    ],
 )
 def test_before_type_questions_are_recognised(message):
     assert resolve(message, ON_PHONE).kind == "previous"

@@ -240,7 +240,9 @@ def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again
     )
     assert why_not.kind == "fallback"
     assert why_them.kind == "answer" and why_them.passages[0].id == "loop#bar-raisers"
-    *_, why_one = talk(svc, "what is a bar raiser?", "what is the salary for a data engineer?", "why do they even have one")
+    *_, why_one = talk(
+        svc, "what is a bar raiser?", "what is the salary for a data engineer?", "why do they even have one"
+    )
     assert why_one.kind == "answer" and why_one.passages[0].id == "loop#bar-raisers"
     # A quantity asked after a refusal is asked of the topic, not of the refused question.
     _, wrong, duration = talk(
