@@ -393,17 +393,6 @@ def test_the_same_time_asked_of_a_topic_that_states_none_is_refused(write_doc, t
     assert those.kind == "answer" and those.passages[0].doc == "knowledge/loop.md"
 
 
-def test_a_correction_is_answered_at_the_section_that_states_what_was_asked(write_doc, tmp_path, embedder):
-    svc = service_of(PARALLEL_DOCS, write_doc, tmp_path, embedder)
-    question = "how long does the work style assessment take?"
-    (first,) = talk(svc, question)
-    assert first.passages[0].id == "style#how-long-the-work-style-assessment-takes"
-    corrected = svc.ask("sorry i meant the work sample one", question, ctx=first.context)
-    assert corrected.kind == "answer"
-    assert corrected.passages[0].id == "sample#how-long-the-work-sample-simulation-takes"
-    assert corrected.context is not None and corrected.context.doc == "knowledge/sample.md"
-
-
 LENGTH_DOCS = {
     "sample.md": "---\ntitle: Work sample simulation\nupdated: 2026-01-01\n---\n"
     "## How long the work sample simulation takes\nThe work sample simulation takes 20 to 60 minutes.\n",
@@ -414,16 +403,38 @@ LENGTH_DOCS = {
 }
 
 
-def test_a_corrected_length_is_not_answered_with_a_wait(write_doc, tmp_path, embedder):
-    svc = service_of(LENGTH_DOCS, write_doc, tmp_path, embedder)
-    question = "how long does the simulation take?"
+@pytest.mark.parametrize(
+    "docs, question, correction, answered_at, topic",
+    [
+        (
+            PARALLEL_DOCS,
+            "how long does the work style assessment take?",
+            "sorry i meant the work sample one",
+            "sample#how-long-the-work-sample-simulation-takes",
+            "knowledge/sample.md",
+        ),
+        # How long the phone interview lasts is not stated: the two business days after it are a wait.
+        # Refused, and the topic named is the topic ("what do they ask in it then?" is about it).
+        (
+            LENGTH_DOCS,
+            "how long does the simulation take?",
+            "no sorry i meant the phone interview",
+            None,
+            "knowledge/phone.md",
+        ),
+    ],
+)
+def test_a_correction_is_answered_at_the_section_that_states_what_was_asked_or_refused(
+    docs, question, correction, answered_at, topic, write_doc, tmp_path, embedder
+):
+    svc = service_of(docs, write_doc, tmp_path, embedder)
     (first,) = talk(svc, question)
-    assert first.passages[0].id == "sample#how-long-the-work-sample-simulation-takes"
-    # How long the phone interview lasts is not stated: the two business days after it are a wait.
-    corrected = svc.ask("no sorry i meant the phone interview", question, ctx=first.context)
-    assert corrected.kind == "fallback"
-    assert corrected.context is not None and corrected.context.refused
-    assert corrected.context.doc == "knowledge/phone.md"  # "what do they ask in it then?" is about it
+    assert first.kind == "answer" and "how-long" in first.passages[0].id
+    corrected = svc.ask(correction, question, ctx=first.context)
+    assert [p.id for p in corrected.passages[:1]] == ([answered_at] if answered_at else [])
+    assert corrected.kind == ("answer" if answered_at else "fallback")
+    assert corrected.context is not None and corrected.context.doc == topic
+    assert corrected.context.refused is (answered_at is None)
 
 
 def test_a_follow_up_is_answered_within_its_topic_or_refused(write_doc, tmp_path, embedder):
