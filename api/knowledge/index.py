@@ -16,6 +16,8 @@ import json
 import logging
 import os
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,15 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from api.knowledge.coverage import CoverageModel, covered_examples, embedded, labelled_questions, nlu_examples, train
+from api.knowledge.coverage import (
+    CoverageModel,
+    covered_examples,
+    embedded,
+    fitted,
+    labelled_questions,
+    nlu_examples,
+    train,
+)
 from api.knowledge.documents import Problem, Section, load_documents
 from api.knowledge.embedder import Embedder
 from api.knowledge.glossary import FILE as GLOSSARY_FILE
@@ -404,6 +414,7 @@ def build_index(
     embedder: Embedder,
     nlu_path: Path | None = None,
     labelled: tuple[Path, ...] = (),
+    previous: KnowledgeIndex | None = None,
 ) -> KnowledgeIndex:
     """Load the documents, embed what changed since the last build, persist and return the index.
 
@@ -419,10 +430,20 @@ def build_index(
             out_of_scope = nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else []
             index.speller = _speller(index, out_of_scope)
             if nlu_path is not None or index.not_covered.questions:  # else nothing is labelled uncovered
-                _learn_labelled_questions(index, nlu_path, out_of_scope, index_dir, embedder, labelled)
+                _learn_labelled_questions(index, nlu_path, out_of_scope, index_dir, embedder, labelled, previous)
             return index
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _logged(work: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # the models of the index before keep serving
+            log.exception("refitting the coverage and own-status models failed")
+
+    return run
 
 
 def _learn_labelled_questions(
@@ -432,6 +453,7 @@ def _learn_labelled_questions(
     index_dir: Path,
     embedder: Embedder,
     labelled: tuple[Path, ...] = (),
+    previous: KnowledgeIndex | None = None,
 ) -> None:
     """The coverage and own-status models and the vocabulary (with the NLU data), and the known questions: every
     labelled question embedded once (as a question is searched) and cached by text. `out_of_scope`:
@@ -464,19 +486,31 @@ def _learn_labelled_questions(
         return np.vstack([table[t] for t in some])
 
     if nlu_path is not None:
-        index.coverage = train(
+        coverage_data = (
             [query_text(q) for q in asked + questions + seen_covered],
             [query_text(q) for q in out_of_scope + seen_uncovered],
-            vectors_of,
         )
-        index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
         # The dev sets' look-ups too: leaving each set out in turn, at the level of 0.85, 460 of its 498
         # own-status requests against 432, and 3 of 2,526 other messages against 6 (docs/quality.md).
-        index.own_status = train(
+        own_status_data = (
             [query_text(q) for q in asked + questions + out_of_scope + seen_covered + seen_uncovered],
             [query_text(q) for q in look_ups + seen_look_ups],
-            vectors_of,
         )
+        index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
+
+        def fit() -> None:
+            index.coverage = train(*coverage_data, vectors_of)
+            index.own_status = train(*own_status_data, vectors_of)
+
+        ready = fitted(*coverage_data, vectors_of) is not None and fitted(*own_status_data, vectors_of) is not None
+        if previous is None or previous.coverage is None or ready:
+            fit()
+        else:
+            # A rebuild after an edit of the example questions (or a deleted document): the new sections
+            # are served at once with the models of the index before, and the models refitted on the new
+            # questions (two seconds) replace them when ready; the writers see their text within seconds.
+            index.coverage, index.own_status = previous.coverage, previous.own_status
+            threading.Thread(target=_logged(fit), name="coverage-refit", daemon=True).start()
     index.known, found = build_known(
         asked + questions, out_of_scope, index.not_covered, set(questions), vectors_of, query_text
     )

@@ -233,6 +233,7 @@ class KnowledgeService:
                 self.embedder,
                 self.settings.nlu_data,
                 labelled_sets(self.settings),
+                previous=self.index,
             )
             for problem in index.problems:
                 log.warning("knowledge problem: %s", problem)

@@ -292,3 +292,28 @@ def test_the_coverage_model_learns_the_labelled_sets_questions_too(write_doc, tm
     assert plain.coverage is not None and taught.coverage is not None
     assert taught.coverage.examples == plain.coverage.examples + 4
     assert taught.coverage.uncovered(vector, question) > plain.coverage.uncovered(vector, question) + 0.2
+
+
+def test_a_rebuild_serves_at_once_and_refits_the_models_behind(write_doc, tmp_path, embedder):
+    import time
+
+    write_doc("a.md", DOC.format(title="Assessments", heading="How long it takes", body="It takes 20 minutes."))
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text(LABELLED_NLU)
+    labelled = tmp_path / "dev-1.yaml"
+    labelled.write_text(LABELLED_SET)
+    first = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,))
+    # Unchanged data: the models fitted before, at once (no second fit, no waiting).
+    same = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,), previous=first)
+    assert same.coverage is first.coverage and same.own_status is first.own_status
+    # New example questions: the new index serves at once with the models before, then its own.
+    write_doc("b.md", DOC.format(title="Bar raisers", heading="What a bar raiser does", body="A neutral interviewer."))
+    text = (write_doc.dir / "b.md").read_text() + "\n<!-- questions\n- who is the bar raiser?\n-->\n"
+    (write_doc.dir / "b.md").write_text(text)
+    second = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,), previous=first)
+    assert [s.doc for s in second.sections] == ["knowledge/a.md", "knowledge/b.md"]
+    assert second.coverage is first.coverage
+    deadline = time.monotonic() + 20
+    while second.coverage is first.coverage and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert second.coverage is not None and second.coverage.examples == first.coverage.examples + 1

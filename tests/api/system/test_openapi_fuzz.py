@@ -92,5 +92,7 @@ def fuzz(
         try:
             check()
         except Exception as exc:  # collect every operation's failure, then report them together
-            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:600]}")
+            # Hypothesis wraps a failure it could not reproduce ("flaky") in a group: say what failed.
+            inner = "; ".join(str(e)[:400] for e in getattr(exc, "exceptions", ()))
+            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:600]} {inner}".strip())
     return failures, answered
