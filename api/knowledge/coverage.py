@@ -160,21 +160,15 @@ class Ngrams:
     @classmethod
     def fitted(cls, texts: list[str]) -> tuple[Ngrams, Any]:
         """The n-grams fitted on the texts, and the texts' training matrix (each text analysed once)."""
-        from scipy.sparse import hstack
         from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.preprocessing import normalize
 
         words = CountVectorizer(ngram_range=(1, 2), binary=True)
         chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, binary=True)
-        matrix = hstack([normalize(words.fit_transform(texts)), normalize(chars.fit_transform(texts))]).tocsr()
-        return cls(words, chars), matrix
+        return cls(words, chars), _blocks(words.fit_transform(texts), chars.fit_transform(texts))
 
     def features(self, texts: list[str]) -> Any:
         """The training matrix (sparse), one row per text."""
-        from scipy.sparse import hstack
-        from sklearn.preprocessing import normalize
-
-        return hstack([normalize(self.words.transform(texts)), normalize(self.chars.transform(texts))]).tocsr()
+        return _blocks(self.words.transform(texts), self.chars.transform(texts))
 
     def weighted(self, coef: np.ndarray) -> NgramWeights:
         """The fitted weights of these n-grams (`coef`: words', then characters') for scoring one question."""
@@ -185,6 +179,14 @@ class Ngrams:
             self.chars.build_analyzer(),
             {term: float(coef[len(words) + i]) for term, i in chars.items()},
         )
+
+
+def _blocks(words: Any, chars: Any) -> Any:
+    """The word and character counts side by side, each block scaled to unit length per row."""
+    from scipy.sparse import hstack
+    from sklearn.preprocessing import normalize
+
+    return hstack([normalize(words), normalize(chars)]).tocsr()
 
 
 @dataclass(frozen=True)

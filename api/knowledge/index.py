@@ -502,8 +502,10 @@ def _learn_labelled_questions(
             index.coverage = train(*coverage_data, vectors_of)
             index.own_status = train(*own_status_data, vectors_of)
 
-        ready = fitted(*coverage_data, vectors_of) is not None and fitted(*own_status_data, vectors_of) is not None
-        if previous is None or previous.coverage is None or ready:
+        coverage, own_status = fitted(*coverage_data, vectors_of), fitted(*own_status_data, vectors_of)
+        if coverage is not None and own_status is not None:  # the same data as a build before
+            index.coverage, index.own_status = coverage, own_status
+        elif previous is None or previous.coverage is None:
             fit()
         else:
             # A rebuild after an edit of the example questions (or a deleted document): the new sections

@@ -104,10 +104,11 @@ _BY_LENGTH = re.compile(
     r"^\W*(?:(?:and|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*the\s+(shorter|longer|quicker)(?:\s+one)?\W*$",
     re.IGNORECASE,
 )
-_WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b", re.IGNORECASE)
+_LENGTH_WORD = r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b"
+_WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*" + _LENGTH_WORD, re.IGNORECASE)
 _ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE)
 # "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
-_COMPARES_LENGTH = re.compile(r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b", re.IGNORECASE)
+_COMPARES_LENGTH = re.compile(_LENGTH_WORD, re.IGNORECASE)
 # "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
 _DESCRIBED_ONE = re.compile(
     r"^\W*(?:(?:and|ok|okay|so|but|what\s+about|how\s+about)\W+)*the\s+(?:one|ones)\s+"
@@ -556,12 +557,13 @@ class KnowledgeService:
             if within:
                 decision = Decision("answer", self._answer(within[0], within), within[:5], asked)
                 decision = self._with_context(decision, ctx)
-        if decision.kind != "answer" or not decision.passages or answer_type.wanted(asked) is None:
+        wanted = answer_type.wanted(asked)
+        if decision.kind != "answer" or not decision.passages or wanted is None:
             return self._states_what_is_asked(asked, decision, ctx)
         top = decision.passages[0]
         sections = self.index.doc_sections.get(top.doc, [])
         last = self.index.by_id.get(ctx.section or "")
-        heading = _QUANTITY_HEADINGS.get(answer_type.wanted(asked) or "")
+        heading = _QUANTITY_HEADINGS.get(wanted)
         if last is not None and last.doc != top.doc and heading is not None and heading.search(last.heading):
             # "how long does the simulation take?" -> "no, I meant the phone interview": how long that one
             # takes, which only a section saying the same of it answers; the two business days after it

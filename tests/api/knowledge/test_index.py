@@ -279,12 +279,18 @@ LABELLED_SET = """
 """
 
 
-def test_the_coverage_model_learns_the_labelled_sets_questions_too(write_doc, tmp_path, embedder):
+def labelled_inputs(write_doc, tmp_path) -> tuple[Path, Path]:
+    """One document about the assessments, the NLU data above and a labelled set: (NLU file, set file)."""
     write_doc("a.md", DOC.format(title="Assessments", heading="How long it takes", body="It takes 20 minutes."))
     nlu = tmp_path / "nlu.yml"
     nlu.write_text(LABELLED_NLU)
     labelled = tmp_path / "dev-1.yaml"
     labelled.write_text(LABELLED_SET)
+    return nlu, labelled
+
+
+def test_the_coverage_model_learns_the_labelled_sets_questions_too(write_doc, tmp_path, embedder):
+    nlu, labelled = labelled_inputs(write_doc, tmp_path)
     plain = build_index(write_doc.dir, tmp_path / "plain", embedder, nlu)
     taught = build_index(write_doc.dir, tmp_path / "taught", embedder, nlu, (labelled,))
     question = "am i allowed to retake the assessment?"
@@ -297,11 +303,7 @@ def test_the_coverage_model_learns_the_labelled_sets_questions_too(write_doc, tm
 def test_a_rebuild_serves_at_once_and_refits_the_models_behind(write_doc, tmp_path, embedder):
     import time
 
-    write_doc("a.md", DOC.format(title="Assessments", heading="How long it takes", body="It takes 20 minutes."))
-    nlu = tmp_path / "nlu.yml"
-    nlu.write_text(LABELLED_NLU)
-    labelled = tmp_path / "dev-1.yaml"
-    labelled.write_text(LABELLED_SET)
+    nlu, labelled = labelled_inputs(write_doc, tmp_path)
     first = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,))
     # Unchanged data: the models fitted before, at once (no second fit, no waiting).
     same = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,), previous=first)
