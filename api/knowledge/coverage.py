@@ -189,6 +189,28 @@ def _blocks(words: Any, chars: Any) -> Any:
     return hstack([normalize(words), normalize(chars)]).tocsr()
 
 
+def _beside(dense: np.ndarray, sparse: Any) -> Any:
+    """The rows of `dense` followed by those of the CSR matrix `sparse`, as one CSR matrix, built in
+    place: scipy's hstack goes through COO copies and made a first start's memory peak 58 MB higher."""
+    from scipy.sparse import csr_matrix
+
+    rows, dim = dense.shape
+    lengths = np.diff(sparse.indptr)
+    indptr = sparse.indptr.astype(np.int64) + dim * np.arange(rows + 1, dtype=np.int64)
+    data = np.empty(indptr[-1], dtype=np.float64)
+    indices = np.empty(indptr[-1], dtype=np.int32)
+    # Each row's dense values first (positions indptr[r] .. +dim), its sparse ones after them.
+    starts = indptr[:-1]
+    dense_at = (starts[:, None] + np.arange(dim)).ravel()
+    data[dense_at] = dense.ravel()
+    indices[dense_at] = np.tile(np.arange(dim, dtype=np.int32), rows)
+    del dense_at
+    sparse_at = np.repeat(starts + dim - sparse.indptr[:-1], lengths) + np.arange(sparse.nnz)
+    data[sparse_at] = sparse.data
+    indices[sparse_at] = sparse.indices + dim
+    return csr_matrix((data, indices, indptr), shape=(rows, dim + sparse.shape[1]))
+
+
 @dataclass(frozen=True)
 class NgramWeights:
     """The n-gram part of the model as plain dictionaries: one question's term costs a few microseconds,
@@ -252,10 +274,9 @@ def train(
     features: Any = vectors
     grams = None
     if ngrams:
-        from scipy.sparse import csr_matrix, hstack
-
         grams, matrix = Ngrams.fitted(texts)
-        features = hstack([csr_matrix(vectors), matrix]).tocsr()
+        features = _beside(vectors, matrix)
+        del matrix
     # Balanced: fewer uncovered examples must not make refusing rare by itself.
     clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=7)
     clf.fit(features, labels)
@@ -306,6 +327,8 @@ def embedded(
     """The texts' vectors, kept in `cache_dir` by text: only new texts are embedded. The file keeps
     this call's texts only: one call per build (api/knowledge/index.py embeds every labelled question
     there at once, for the coverage model and the known questions alike)."""
+    if cache_dir is None:  # vectors looked up already (the index's table): no copies by key
+        return np.asarray(encode(texts), dtype=np.float64)
     keys = [hashlib.sha256(f"{model_name}\0{t}".encode()).hexdigest()[:24] for t in texts]
     kept: dict[str, np.ndarray] = {}
     path = cache_dir / CACHE if cache_dir else None

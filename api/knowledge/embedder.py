@@ -92,9 +92,17 @@ class OnnxEmbedder:
         self._session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
 
+    # Tokens in one batch (texts x the longest text's tokens). The network's attention holds
+    # batch x 12 heads x tokens^2 floats: 32 passages of 256 tokens took 100 MB a layer, and
+    # onnxruntime's arena keeps its largest block for the process's life (a first start, which
+    # embeds every passage and labelled question, peaked 110 MB higher than a start from the cache).
+    BATCH_TOKENS = 1024
+
     def encode(self, texts: list[str]) -> np.ndarray:
-        chunks = [self._encode_batch(texts[i : i + 32]) for i in range(0, len(texts), 32)]
-        return np.vstack(chunks) if chunks else np.zeros((0, self.dim), np.float32)
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for batch in _batches(texts, self.BATCH_TOKENS):
+            out[batch] = self._encode_batch([texts[i] for i in batch])
+        return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         enc = self._tokenizer.encode_batch(texts)
@@ -107,6 +115,20 @@ class OnnxEmbedder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return _normalise(pooled)
+
+
+def _batches(texts: list[str], budget: int, most: int = 32) -> list[list[int]]:
+    """The texts' positions in batches of similar length (little padding), each within `budget`
+    tokens (estimated from the characters: about four a token) and `most` texts."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    batches: list[list[int]] = []
+    for i in order:
+        tokens = min(len(texts[i]) // 4 + 3, MAX_TOKENS)  # sorted: the longest of its batch so far
+        if batches and len(batches[-1]) < most and (len(batches[-1]) + 1) * tokens <= budget:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 class PrefetchingEmbedder:

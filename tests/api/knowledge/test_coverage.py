@@ -8,6 +8,7 @@ import pytest
 from api.knowledge.coverage import (
     CoverageModel,
     Ngrams,
+    _beside,
     covered_examples,
     labelled_questions,
     nlu_examples,
@@ -89,6 +90,18 @@ def test_the_n_gram_weights_score_a_question_as_the_fitted_matrix_does():
     weights = grams.weighted(coef)
     for text in [*texts, "how LONG is my onsite??", "", "zzz"]:
         assert weights.score(text) == pytest.approx(float((grams.features([text]) @ coef)[0]), abs=1e-9), text
+
+
+def test_the_vectors_beside_the_n_grams_are_the_matrix_scipy_would_stack():
+    from scipy.sparse import csr_matrix, hstack
+
+    grams = Ngrams.fit(["how long is the phone interview", "how long is my loop", "", "zzz"] * 2)
+    matrix = grams.features(["how long is the phone interview", "", "is my loop long", "zzz"])
+    assert matrix[1].nnz == 0  # a row without n-grams keeps its place
+    vectors = np.random.default_rng(3).normal(size=(4, 5))
+    ours = _beside(vectors, matrix)
+    assert ours.shape == (4, 5 + matrix.shape[1])
+    assert abs(ours - hstack([csr_matrix(vectors), matrix])).max() == 0
 
 
 def test_an_extreme_score_is_a_probability_not_an_overflow():

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from api.knowledge.embedder import PrefetchingEmbedder
+from api.knowledge.embedder import MAX_TOKENS, PrefetchingEmbedder, _batches
 
 
 class CountingEmbedder:
@@ -171,3 +171,21 @@ def test_batches_pass_straight_to_the_model():
     emb.prefetch("a")
     emb.encode(["a", "bb"])
     assert inner.calls[-1] == ["a", "bb"]
+
+
+def test_texts_are_batched_by_length_within_the_token_budget():
+    texts = ["a" * n for n in (900, 10, 40, 2000, 12, 11, 300)]
+    batches = _batches(texts, budget=256, most=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(texts)))  # each text once
+    for batch in batches:
+        tokens = max(min(len(texts[i]) // 4 + 3, MAX_TOKENS) for i in batch)
+        assert len(batch) <= 3 and (len(batch) == 1 or len(batch) * tokens <= 256)
+    assert batches[0] == [1, 5, 4]  # the shortest together, the longest alone
+    assert [3] in batches and [0] in batches
+
+
+def test_the_model_gives_the_same_vectors_in_length_batches_as_one_text_at_a_time(embedder):
+    texts = ["hi", "how long is the phone interview?", "word " * 400, "what is a bar raiser", "ok"] * 3
+    together = embedder.encode(texts)
+    alone = np.vstack([embedder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
