@@ -224,6 +224,8 @@ class KnowledgeService:
     _title_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     # The index the topics' naming words were worked out for, and those words (see _naming_words).
     _naming: tuple[KnowledgeIndex | None, dict[str, set[str]]] = (None, {})
+    # The index the title words were worked out for, and those words (see _title_words).
+    _titled: tuple[KnowledgeIndex | None, set[str]] = (None, set())
 
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
@@ -499,8 +501,16 @@ class KnowledgeService:
             sections = self.index.doc_sections.get(parent, [])
             if top.doc not in items or not sections:
                 continue
-            named = {w for w in tokenize(sections[0].title.lower()) if w.endswith("s") and w in words} - own
-            if named:
+            plural = [w for w in tokenize(sections[0].title.lower()) if w.endswith("s")]
+            named = {w for w in plural if w in words} - own
+            # "how long does the assessment take?" names their kind, not one of them: each one's too.
+            kind = {w[:-1] for w in plural if w[:-1] in words}
+            rest = frozenset(words - kind - set(plural))
+            # ...unless it names one of them too ("the workstyle assessment": "work style" written as one).
+            of_a_kind = bool(kind) and not any(
+                addresses(rest, secs[0].title) for doc in items for secs in [self.index.doc_sections.get(doc)] if secs
+            )
+            if named or of_a_kind:
                 found = self._each_stating(query, parent)
                 return found if len(found) > 1 else []
             # "i have both a work style one and a simulation to do, how much time for each": two of the
@@ -600,6 +610,11 @@ class KnowledgeService:
                 chosen.uncovered = decision.uncovered
                 return self._with_context(chosen, ctx) if ctx is not None else chosen
             every = self._every_listed_one(query, decision)
+            if not every and self._quantity_of_something_else(query, decision.passages[0]):
+                # "how long does the interview take?" over "the work sample simulation typically takes
+                # 20-60 minutes": a length is stated, but of another thing than the one named.
+                refused = self._refused_context(ctx, query) if ctx is not None else None
+                return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
             if not every:
                 return decision
             # "how long are the assessments?" answered by the work style one's 10-20 minutes: the
@@ -624,6 +639,29 @@ class KnowledgeService:
         # Remembered as a refusal, like any other ("who can I ask then?" next is refused again).
         refused = self._refused_context(ctx, query) if ctx is not None else None
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
+
+    def _quantity_of_something_else(self, query: str, best: Passage) -> bool:
+        """Whether a question for a quantity names a topic by a word of the knowledge's titles
+        ("interview") that the chosen section's topic neither is called by nor speaks of."""
+        if answer_type.wanted(query) not in _QUANTITY_HEADINGS:
+            return False
+        titled = self._title_words()
+        named = {w for w in content_words(self.index.glossary.meaning(query)) if stem(w) in titled}
+        # The topic's own title and that of a topic listing it: "the online assessment" is either one.
+        parents = [doc for doc, items in self.index.lists_of.items() if best.doc in items]
+        titles = [best.title] + [
+            secs[0].title for doc in parents for secs in [self.index.doc_sections.get(doc)] if secs
+        ]
+        own = {stem(w) for title in titles for w in tokenize(title)}
+        return any(stem(w) not in own and not addresses(frozenset([w]), self._says(best)) for w in named)
+
+    def _title_words(self) -> set[str]:
+        """The stems of every topic's title's content words, worked out once per version of the knowledge."""
+        index = self.index
+        if self._titled[0] is not index:
+            titles = (secs[0].title for secs in index.doc_sections.values() if secs)
+            self._titled = (index, {stem(w) for title in titles for w in content_words(title)})
+        return self._titled[1]
 
     def _answer(self, best: Passage, ranked: list[Passage]) -> list[Passage]:
         """The chosen section, or its whole document when that is short (as `decide` does)."""
@@ -752,12 +790,26 @@ class KnowledgeService:
             if parallel is not None and within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
             last = index.by_id.get(ctx.section or "")
+            named = index.doc_sections.get(instead, [])
             if (
                 parallel is None
-                and _SAME.search(query)
                 and last is not None
-                and answer_type.states("duration", _stated(last))
-                and not any(answer_type.states("duration", _stated(s)) for s in index.doc_sections.get(instead, []))
+                and (
+                    (
+                        _SAME.search(query)
+                        and answer_type.states("duration", _stated(last))
+                        and not any(answer_type.states("duration", _stated(s)) for s in named)
+                    )
+                    # "and the phone interview?" after the answer headed "How long the work style assessment
+                    # takes" asks that again: of a topic with no such section, not covered.
+                    or (
+                        _QUANTITY_HEADINGS["duration"].search(last.heading)
+                        and not any(_QUANTITY_HEADINGS["duration"].search(s.heading) for s in named)
+                        # Only the topic's name: "and the phone interview result?" asks something of its own.
+                        and bool(named)
+                        and not content_words(query) - set(tokenize(named[0].title.lower()))
+                    )
+                )
             ):
                 # "is that the same for the in-person interviews?" after the phone interview's two
                 # business days: the topic it names states no time at all; not covered. (The named

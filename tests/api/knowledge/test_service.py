@@ -1079,3 +1079,35 @@ def test_and_then_within_a_topic_in_order_is_its_next_section_and_the_process_st
     assert found.passages[0].id == "apply#where-the-apply-now-button-is"
     button = svc.ask("where is the apply now button?", ctx=Context())
     assert svc.ask("and then?", button.query, ctx=button.context).passages[0].id == "apply#completing-the-application"
+
+
+def test_a_length_stated_of_another_thing_than_the_one_named_is_not_the_answer(write_doc, tmp_path, embedder):
+    svc = linked_service(write_doc, tmp_path, embedder)
+    # Only the simulation's length is stated; "the interview" names other topics' title word.
+    assert svc.ask("how long does the interview take?").kind == "fallback"
+    simulation = svc.ask("how long does the work sample simulation take?")
+    assert simulation.kind == "answer" and simulation.passages[0].doc == "knowledge/sample.md"
+    # "assessment" is the title of the topic listing the simulation: its own name too.
+    listed = svc.ask("how long does the online assessment simulation take?")
+    assert listed.kind == "answer" and listed.passages[0].doc == "knowledge/sample.md"
+
+
+def test_a_length_asked_of_the_kind_gets_each_listed_one_and_of_one_of_them_its_own(write_doc, tmp_path, embedder):
+    svc = timed_service(write_doc, tmp_path, embedder)
+    kind = svc.ask("how long does the assessment take?")
+    assert kind.kind == "answer"
+    assert {p.doc for p in kind.passages} == {"knowledge/style.md", "knowledge/sample.md"}
+    one = svc.ask("how long is the workstyle assessment?")  # "work style" written as one word names it
+    assert [p.doc for p in one.passages] == ["knowledge/style.md"]
+
+
+def test_and_the_topic_after_a_length_asks_its_length_which_it_does_not_state(write_doc, tmp_path, embedder):
+    svc = timed_service(write_doc, tmp_path, embedder)
+    _, style, phone = talk(
+        svc, "how long does the work sample simulation take?", "and the work style one?", "and the phone interview?"
+    )
+    assert style.kind == "answer" and style.passages[0].doc == "knowledge/style.md"
+    assert phone.kind == "fallback"
+    # Something of its own besides the topic's name is asked of that topic.
+    _, teasers = talk(svc, "how long does the work sample simulation take?", "and the phone interview brain teasers?")
+    assert teasers.kind == "answer" and teasers.passages[0].doc == "knowledge/phone.md"
