@@ -255,6 +255,7 @@ HELD_OUT = (
             (12, "thirteenth"),
             (13, "fourteenth"),
             (14, "sixteenth"),
+            (15, "seventeenth"),
         )
     ),
 )

@@ -30,6 +30,7 @@ TRAINING = (
     "train-12",
     "train-13",
     "train-14",
+    "train-15",
 )
 
 
