@@ -153,6 +153,13 @@ _SAME_FOR = re.compile(
     re.IGNORECASE,
 )
 _SAME = re.compile(r"\bsame\b", re.IGNORECASE)
+# What a quantity is asked of: the words after "how long/many/much" up to a preposition, a clause's end
+# or a comma ("how long does the interview take", not "... to hear back after the interview").
+_QUANTITY_OF = re.compile(
+    r"\bhow\s+(?:long|many|much)\b(.*?)(?=\b(?:for|from|to|after|before|in|of|with|on|at|until|till|if|when|because)\b"
+    r"|[,.;?!]|$)",
+    re.IGNORECASE,
+)
 # "where would I look to see my application status myself?", "...whats the next stage": how to check, or
 # what follows, asked; never a look-up however much of "my application" the words carry.
 _ASKS_HOW_IT_GOES = re.compile(
@@ -645,8 +652,13 @@ class KnowledgeService:
         ("interview") that the chosen section's topic neither is called by nor speaks of."""
         if answer_type.wanted(query) not in _QUANTITY_HEADINGS:
             return False
+        # Only what the quantity is asked of: "how many assessments will I take for my application?"
+        # asks the number of assessments, whatever else is named after it.
+        subject = _QUANTITY_OF.search(query)
+        if subject is None:
+            return False
         titled = self._title_words()
-        named = {w for w in content_words(self.index.glossary.meaning(query)) if stem(w) in titled}
+        named = {w for w in content_words(self.index.glossary.meaning(subject.group(1))) if stem(w) in titled}
         # The topic's own title and that of a topic listing it: "the online assessment" is either one.
         parents = [doc for doc, items in self.index.lists_of.items() if best.doc in items]
         titles = [best.title] + [
