@@ -514,9 +514,7 @@ class KnowledgeService:
             kind = {w[:-1] for w in plural if w[:-1] in words}
             rest = frozenset(words - kind - set(plural))
             # ...unless it names one of them too ("the workstyle assessment": "work style" written as one).
-            of_a_kind = bool(kind) and not any(
-                addresses(rest, secs[0].title) for doc in items for secs in [self.index.doc_sections.get(doc)] if secs
-            )
+            of_a_kind = bool(kind) and not any(addresses(rest, title) for title in map(self._title_of, items) if title)
             if named or of_a_kind:
                 found = self._each_stating(query, parent)
                 return found if len(found) > 1 else []
@@ -661,11 +659,13 @@ class KnowledgeService:
         named = {w for w in content_words(self.index.glossary.meaning(subject.group(1))) if stem(w) in titled}
         # The topic's own title and that of a topic listing it: "the online assessment" is either one.
         parents = [doc for doc, items in self.index.lists_of.items() if best.doc in items]
-        titles = [best.title] + [
-            secs[0].title for doc in parents for secs in [self.index.doc_sections.get(doc)] if secs
-        ]
+        titles = [best.title] + [title for title in map(self._title_of, parents) if title]
         own = {stem(w) for title in titles for w in tokenize(title)}
         return any(stem(w) not in own and not addresses(frozenset([w]), self._says(best)) for w in named)
+
+    def _title_of(self, doc: str) -> str | None:
+        sections = self.index.doc_sections.get(doc)
+        return sections[0].title if sections else None
 
     def _title_words(self) -> set[str]:
         """The stems of every topic's title's content words, worked out once per version of the knowledge."""

@@ -1087,6 +1087,9 @@ def test_a_length_stated_of_another_thing_than_the_one_named_is_not_the_answer(w
     assert svc.ask("how long does the interview take?").kind == "fallback"
     simulation = svc.ask("how long does the work sample simulation take?")
     assert simulation.kind == "answer" and simulation.passages[0].doc == "knowledge/sample.md"
+    # What is named after the thing measured is not what the length is asked of.
+    before = svc.ask("how long does the work sample simulation take before the phone interview?")
+    assert before.kind == "answer" and before.passages[0].doc == "knowledge/sample.md"
     # "assessment" is the title of the topic listing the simulation: its own name too.
     listed = svc.ask("how long does the online assessment simulation take?")
     assert listed.kind == "answer" and listed.passages[0].doc == "knowledge/sample.md"
