@@ -802,7 +802,7 @@ class KnowledgeService:
             if parallel is not None and within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
             last = index.by_id.get(ctx.section or "")
-            named = index.doc_sections.get(instead, [])
+            its_sections = index.doc_sections.get(instead, [])
             if (
                 parallel is None
                 and last is not None
@@ -810,16 +810,16 @@ class KnowledgeService:
                     (
                         _SAME.search(query)
                         and answer_type.states("duration", _stated(last))
-                        and not any(answer_type.states("duration", _stated(s)) for s in named)
+                        and not any(answer_type.states("duration", _stated(s)) for s in its_sections)
                     )
                     # "and the phone interview?" after the answer headed "How long the work style assessment
                     # takes" asks that again: of a topic with no such section, not covered.
                     or (
                         _QUANTITY_HEADINGS["duration"].search(last.heading)
-                        and not any(_QUANTITY_HEADINGS["duration"].search(s.heading) for s in named)
+                        and not any(_QUANTITY_HEADINGS["duration"].search(s.heading) for s in its_sections)
                         # Only the topic's name: "and the phone interview result?" asks something of its own.
-                        and bool(named)
-                        and not content_words(query) - set(tokenize(named[0].title.lower()))
+                        and bool(its_sections)
+                        and not content_words(query) - set(tokenize(its_sections[0].title.lower()))
                     )
                 )
             ):
