@@ -331,8 +331,8 @@ def embedded(
         return np.asarray(encode(texts), dtype=np.float64)
     keys = [hashlib.sha256(f"{model_name}\0{t}".encode()).hexdigest()[:24] for t in texts]
     kept: dict[str, np.ndarray] = {}
-    path = cache_dir / CACHE if cache_dir else None
-    if path and path.exists():
+    path = cache_dir / CACHE
+    if path.exists():
         try:
             with np.load(path) as stored:
                 kept = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
@@ -343,10 +343,9 @@ def embedded(
         new = encode([texts[i] for i in missing])
         for i, vec in zip(missing, new, strict=True):
             kept[keys[i]] = vec
-        if path:
-            buffer = io.BytesIO()
-            np.savez(buffer, keys=np.array(keys), vectors=np.vstack([kept[k] for k in keys]))
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(buffer.getvalue())
-            os.replace(tmp, path)
+        buffer = io.BytesIO()
+        np.savez(buffer, keys=np.array(keys), vectors=np.vstack([kept[k] for k in keys]))
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(buffer.getvalue())
+        os.replace(tmp, path)
     return np.vstack([kept[k] for k in keys]).astype(np.float64)
