@@ -229,10 +229,9 @@ class KnowledgeService:
     _grounding: GroundingChecker | None = None
     # Each topic title's vector, embedded once (the model does not change while the service runs).
     _title_vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    # The index the topics' naming words were worked out for, and those words (see _naming_words).
-    _naming: tuple[KnowledgeIndex | None, dict[str, set[str]]] = (None, {})
-    # The index the title words were worked out for, and those words (see _title_words).
-    _titled: tuple[KnowledgeIndex | None, set[str]] = (None, set())
+    # The index the topics' title words were worked out for, and those words: each topic's naming words
+    # (see _naming_words) and every title's content words (see _title_words).
+    _naming: tuple[KnowledgeIndex | None, dict[str, set[str]], set[str]] = (None, {}, set())
 
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
@@ -395,7 +394,7 @@ class KnowledgeService:
         if decision.kind != "answer" or not decision.passages or not _ASKS_SEVERAL.search(query):
             return decision
         top = decision.passages[0]
-        parents = {doc for doc, items in self.index.lists_of.items() if top.doc in items}
+        parents = set(self._listing(top.doc))
         overview = next(
             (p for p in decision.ranked if p.doc in parents and p.score >= top.score - OVERVIEW_MARGIN), None
         )
@@ -658,22 +657,21 @@ class KnowledgeService:
         titled = self._title_words()
         named = {w for w in content_words(self.index.glossary.meaning(subject.group(1))) if stem(w) in titled}
         # The topic's own title and that of a topic listing it: "the online assessment" is either one.
-        parents = [doc for doc, items in self.index.lists_of.items() if best.doc in items]
-        titles = [best.title] + [title for title in map(self._title_of, parents) if title]
+        titles = [best.title] + [title for title in map(self._title_of, self._listing(best.doc)) if title]
         own = {stem(w) for title in titles for w in tokenize(title)}
         return any(stem(w) not in own and not addresses(frozenset([w]), self._says(best)) for w in named)
+
+    def _listing(self, doc: str) -> list[str]:
+        """The topics whose front matter lists `doc` (the online assessments list the work style one)."""
+        return [parent for parent, items in self.index.lists_of.items() if doc in items]
 
     def _title_of(self, doc: str) -> str | None:
         sections = self.index.doc_sections.get(doc)
         return sections[0].title if sections else None
 
     def _title_words(self) -> set[str]:
-        """The stems of every topic's title's content words, worked out once per version of the knowledge."""
-        index = self.index
-        if self._titled[0] is not index:
-            titles = (secs[0].title for secs in index.doc_sections.values() if secs)
-            self._titled = (index, {stem(w) for title in titles for w in content_words(title)})
-        return self._titled[1]
+        """The stems of every topic's title's content words."""
+        return self._titles_worked_out()[2]
 
     def _answer(self, best: Passage, ranked: list[Passage]) -> list[Passage]:
         """The chosen section, or its whole document when that is short (as `decide` does)."""
@@ -1132,14 +1130,18 @@ class KnowledgeService:
         return {stem(w) for w in content_words(self.index.glossary.meaning(query))}
 
     def _naming_words(self) -> dict[str, set[str]]:
-        """Each topic's title words that no other title has ("loop"; "assessment" is in several);
-        worked out once per version of the knowledge."""
+        """Each topic's title words that no other title has ("loop"; "assessment" is in several)."""
+        return self._titles_worked_out()[1]
+
+    def _titles_worked_out(self) -> tuple[KnowledgeIndex | None, dict[str, set[str]], set[str]]:
+        """The naming words and the title words, worked out once per version of the knowledge."""
         index = self.index
         if self._naming[0] is not index:
             titles = {doc: {stem(w) for w in tokenize(secs[0].title)} for doc, secs in index.doc_sections.items()}
             naming = {doc: {w for w in t if sum(w in o for o in titles.values()) == 1} for doc, t in titles.items()}
-            self._naming = (index, naming)
-        return self._naming[1]
+            titled = {stem(w) for secs in index.doc_sections.values() if secs for w in content_words(secs[0].title)}
+            self._naming = (index, naming, titled)
+        return self._naming
 
     def _names_another_step(self, alike: str, query: str, topic: str) -> bool:
         """Whether the uncovered question a follow-up is worded like names, beyond the follow-up's own
