@@ -178,11 +178,24 @@ def without_recall(query: str) -> str:
     return _AGAIN.sub(r"\1", _RECALLING.sub(r"\1", plain_idioms(query)))
 
 
+# "ok np. can i apply to another role while i wait": the acknowledgement opening a chat message answers
+# the last reply and asks nothing, yet it moves the vector: P(uncovered) 0.39 without "np." and 0.79
+# with it, and the question was refused.
+_ACK_WORDS = (
+    r"(?:ok(?:ay)?|kk?|np|no problem|no worries|cool|great|thanks|thank you|thx|ty|got it|i see|alright|"
+    r"all right|fine|gotcha|nice|sure|perfect|awesome|interesting|huh|oh|ah|wow|yeah|yep|right)"
+)
+_ACKNOWLEDGING = re.compile(
+    rf"^(?:\W*{_ACK_WORDS}(?:\s*[.,!:;-]+|\s+(?={_ACK_WORDS}\b)))+\s*",
+    re.IGNORECASE,
+)
+
+
 def strip_company(query: str) -> str:
     """Every section is about AWS, so the company's name tells nothing about which one is meant, yet
     the model weighs it heavily ("Does Amazon care about..." matched a section that repeats "Amazon");
-    chat fillers go too."""
-    return " ".join(_FILLER.sub(" ", _COMPANY.sub(" ", query)).split()) or query
+    chat fillers and an opening acknowledgement go too."""
+    return " ".join(_FILLER.sub(" ", _COMPANY.sub(" ", _ACKNOWLEDGING.sub("", query))).split()) or query
 
 
 @dataclass

@@ -227,6 +227,16 @@ def test_the_company_and_chat_fillers_are_left_out_of_what_is_searched():
     assert strip_company("Does Amazon care about metrics?") == "Does care about metrics?"
     assert strip_company("ok whatever whats the first step anyway lol") == "ok whats the first step"
     assert strip_company("AWS") == "AWS"  # nothing left: the question as asked
+    # An opening acknowledgement of the last reply goes, when punctuated or doubled; a bare "ok" opening
+    # a question stays ("ok what does it cover"), as does a word that only starts like one.
+    assert (
+        strip_company("ok np. can i apply to another role while i wait") == "can i apply to another role while i wait"
+    )
+    assert strip_company("huh interesting. how many examples should i bring") == "how many examples should i bring"
+    assert strip_company("cool cool, whats next") == "whats next"
+    assert strip_company("ok what does it cover") == "ok what does it cover"
+    assert strip_company("okinawa office?") == "okinawa office?"
+    assert strip_company("ok.") == "ok."
 
 
 def test_a_stem_keeps_the_s_of_focus_and_status():
