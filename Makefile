@@ -29,7 +29,7 @@ export PYTHONPATH := $(CURDIR):$(CURDIR)/libs/redaction
 # Browser profiles and temporary files stay inside the project.
 export TMPDIR := $(CURDIR)/var/tmp
 
-.PHONY: help deps browser seed jobs token run run-cluster test test-fast test-unit test-bot test-e2e eval eval-typos eval-practice bench lint audit config-doc kb-check index model calibrate clean
+.PHONY: help deps browser seed jobs token run run-cluster test test-fast test-unit test-bot test-e2e eval eval-typos eval-practice bench lint audit config-doc kb-check index model calibrate follow-ups clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -116,6 +116,9 @@ bench: deps model index browser ## Latency, throughput, load mix and memory: def
 
 calibrate: $(API_VENV)/.installed ## Re-calibrate the retrieval thresholds on the dev set
 	$(API_PY) scripts/calibrate.py $(EVAL) --extra eval/holdout.yaml
+
+follow-ups: $(API_VENV)/.installed ## Re-fit the follow-up model on the dev conversations (api/knowledge/follow_ups.npz)
+	$(API_PY) -m api.knowledge follow-ups
 
 config-doc: $(API_VENV)/.installed ## Regenerate docs/operations.md's configuration table from .env.example
 	$(API_PY) scripts/config_doc.py

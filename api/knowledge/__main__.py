@@ -4,6 +4,8 @@ python -m api.knowledge build        build (or update) the index under var/index
 python -m api.knowledge check        report problems in knowledge/ as file:line: message, sentences
                                      the source does not state included (--explain: every sentence)
 python -m api.knowledge ask "..."    show what the assistant would answer, with the runners-up
+python -m api.knowledge follow-ups   fit the follow-up model on the dev conversations (CA_COVERAGE_SETS)
+                                     and write api/knowledge/follow_ups.npz (--dry-run: figures only)
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ask = sub.add_parser("ask", help="preview the answer to a question")
     ask.add_argument("question")
     ask.add_argument("--previous", default=None, help="the previous question, for a follow-up")
+    follow = sub.add_parser("follow-ups", help="fit the follow-up model on the dev conversations")
+    follow.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = get_settings()
@@ -67,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from api.knowledge.service import KnowledgeService
 
+    if args.command == "follow-ups":
+        return _fit_follow_ups(
+            KnowledgeService.start(settings.model_copy(update={"follow_up_model": False})), args.dry_run
+        )
     service = KnowledgeService.start(settings)
     if args.command == "build":
         index = service.index
@@ -92,6 +100,49 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{mark} {n + 1}. {p.score:.3f} (cos {p.cosine:.3f})  {p.doc} — {p.heading}{example}")
     for p in decision.passages if decision.kind == "answer" else []:
         print(f"\n{p.text}")
+    return 0
+
+
+# The levels tried for refusing a follow-up, highest first on ties (a refusal of a right answer costs a
+# candidate more than one more answer of a question the topic does not cover).
+_LEVELS = [0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96]
+
+
+def _fit_follow_ups(service, dry_run: bool) -> int:
+    """Replays the dev conversations, chooses the level leaving each file out, fits on all, writes."""
+    import numpy as np
+
+    from api.knowledge import follow_ups
+    from api.knowledge.service import labelled_sets
+
+    paths = [p for p in labelled_sets(service.settings) if "conversations" in p.name]
+    cases = follow_ups.collect(service, paths)
+    refuse = [c for c in cases if c.refuse]
+    if not cases or not refuse:
+        print("no answered follow-ups expecting a refusal in the dev conversations: nothing to fit")
+        return 1
+    x = follow_ups.features(
+        np.vstack([c.qvec for c in cases]), np.vstack([c.svec for c in cases]), np.array([c.p_uncovered for c in cases])
+    )
+    y = np.array([int(c.refuse) for c in cases])
+    right = np.array([c.right for c in cases])
+    held_out = follow_ups.held_out_probabilities(x, y, [c.where for c in cases])
+    for level in _LEVELS:
+        above = held_out > level
+        print(
+            f"  level {level:.2f}: refused {int((above & (y == 1)).sum())} of {len(refuse)} expecting a refusal, "
+            f"{int((above & right).sum())} of {int(right.sum())} right answers (each file left out)"
+        )
+    level, caught, lost = follow_ups.best_threshold(held_out, y, right, _LEVELS)
+    print(
+        f"{len(paths)} files, {len(cases)} answered follow-ups: level {level:.2f} "
+        f"(left out: +{caught} refusals, -{lost} right answers)"
+    )
+    if dry_run:
+        return 0
+    model = follow_ups.fit(x, y, level)
+    model.save(follow_ups.WEIGHTS)
+    print(f"-> {follow_ups.WEIGHTS}")
     return 0
 
 

@@ -176,6 +176,8 @@ async def preview(
         refuse_above_with_unknown_word=params.refuse_above_with_unknown_word,
         weak_match_below=params.weak_match_below,
         refuse_above_when_weak=params.refuse_above_when_weak,
+        follow_up=None if decision.follow_up is None else round(decision.follow_up, 4),
+        follow_up_refuse_above=knowledge.follow_ups.threshold if knowledge.follow_ups is not None else None,
         not_covered_match=decision.known,
         after=earlier,
         context=_context_out(ctx) if ctx is not None else None,

@@ -95,6 +95,14 @@ class PreviewOut(BaseModel):
         default=0.0, description="A best score below this is a weak match, refused from `refuse_above_when_weak`"
     )
     refuse_above_when_weak: float = Field(default=1.0, description="See `weak_match_below`")
+    follow_up: float | None = Field(
+        default=None,
+        description="For a follow-up answered from its topic (a question previewed `after` others): the "
+        "follow-up model's probability that the answering section does not answer it",
+    )
+    follow_up_refuse_above: float | None = Field(
+        default=None, description="A follow-up whose `follow_up` is above this is refused (null: the model is off)"
+    )
     spelling: list[tuple[str, str]] = Field(
         default_factory=list,
         description="Misspelt words read as the knowledge spells them before the search, as (typed, read) pairs",

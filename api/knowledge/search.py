@@ -94,6 +94,8 @@ class Decision:
     unknown: tuple[str, ...] = ()  # words nothing in the knowledge uses, when they led to the refusal
     known: str | None = None  # the not-covered question it is worded like, when that led to the refusal
     own_status: float | None = None  # P(a look-up of the candidate's own application), when computed
+    # The follow-up model's P(the answering section does not answer it), when computed (follow_ups.py).
+    follow_up: float | None = None
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:

@@ -47,6 +47,8 @@ from api.knowledge.context import (
 from api.knowledge.coverage import set_paths
 from api.knowledge.documents import Section
 from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedder
+from api.knowledge.follow_ups import WEIGHTS as FOLLOW_UP_WEIGHTS
+from api.knowledge.follow_ups import FollowUpModel
 from api.knowledge.grounding import GroundingChecker, GroundingReport
 from api.knowledge.index import KnowledgeIndex, build_index, plain_chat, stem, tokenize
 from api.knowledge.insight import UnansweredReport
@@ -232,6 +234,11 @@ class KnowledgeService:
     # The index the topics' title words were worked out for, and those words: each topic's naming words
     # (see _naming_words) and every title's content words (see _title_words).
     _naming: tuple[KnowledgeIndex | None, dict[str, set[str]], set[str]] = (None, {}, set())
+    # Whether the topic answers a follow-up it would be answered from (api/knowledge/follow_ups.py);
+    # None: not used (CA_FOLLOW_UP_MODEL=false, or no fitted file).
+    follow_ups: FollowUpModel | None = None
+    # The index the section rows were worked out for, and each section's row in its vectors.
+    _rows: tuple[KnowledgeIndex | None, dict[str, int]] = (None, {})
 
     def reload(self) -> KnowledgeIndex:
         """Re-read knowledge/, embed only what changed, and swap the new index in at once."""
@@ -278,7 +285,10 @@ class KnowledgeService:
         )
         for problem in index.problems:
             log.warning("knowledge problem: %s", problem)
-        return cls(settings, embedder, index)
+        follow_ups = None
+        if settings.follow_up_model and FOLLOW_UP_WEIGHTS.exists():
+            follow_ups = FollowUpModel.load(FOLLOW_UP_WEIGHTS)
+        return cls(settings, embedder, index, follow_ups=follow_ups)
 
     @property
     def params(self) -> Params:
@@ -336,6 +346,7 @@ class KnowledgeService:
             decided = self._states_what_is_asked(
                 query, self._ask_in_context(query, ctx, likely_uncovered, qvec, previous), ctx
             )
+            decided = self._topic_answers(query, decided, ctx, qvec)
             return self._as_look_up(decided, qvec, query, ctx)
         index = self.index
         effective = self._effective(query, previous)
@@ -359,6 +370,43 @@ class KnowledgeService:
         decision = self._both_compared(query, self._overview_for_several(query, decision))
         decision.query = effective
         return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, effective, None)
+
+    def follow_up_inputs(
+        self, query: str, decision: Decision, ctx: Context, qvec: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The follow-up model's inputs for an answer to a follow-up in a conversation with a topic (the
+        message's vector, the answering section's, the coverage model's P(uncovered) of the message), or
+        None when it does not apply: not an answer, no topic yet, or answered from the process order
+        alone ("and then?"), which no search was made for."""
+        index = self.index
+        if decision.kind != "answer" or not decision.passages or ctx.doc is None or index.coverage is None:
+            return None
+        if self._by_links(query, ctx):
+            return None
+        if self._rows[0] is not index:
+            self._rows = (index, {sec.id: i for i, sec in enumerate(index.sections)})
+        row = self._rows[1].get(decision.passages[0].id)
+        if row is None:
+            return None
+        text = search_text(index, query)
+        if qvec is None:
+            qvec = self.embedder.encode([text])
+        return qvec, index.vectors[row], index.coverage.uncovered(qvec, text)
+
+    def _topic_answers(self, query: str, decision: Decision, ctx: Context, qvec: np.ndarray | None) -> Decision:
+        """An answer to a follow-up the fitted model reads as one its section does not answer ("can u
+        list them" after the recruiters' 11 tips) becomes a refusal, with the offer of a person."""
+        model = self.follow_ups
+        if model is None:
+            return decision
+        inputs = self.follow_up_inputs(query, decision, ctx, qvec)
+        if inputs is None:
+            return decision
+        decision.follow_up = p = model.uncovered(*inputs)
+        if p <= model.threshold:
+            return decision
+        context = self._refused_context(ctx, query)
+        return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context, follow_up=p)
 
     def _as_look_up(self, decision: Decision, qvec: np.ndarray | None, asked: str, ctx: Context | None) -> Decision:
         """A message the own-status model reads as a request to look up the candidate's own application

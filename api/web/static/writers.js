@@ -204,6 +204,10 @@
         why += "  ·  uncovered: " + p.uncovered.toFixed(2) + " (refused from " + p.refuse_above_when_flagged.toFixed(2) +
           " when the dialogue also calls it out of scope" + (p.refuse_above < 1 ? ", from " + p.refuse_above.toFixed(2) + " always" : "") + ")";
       }
+      if (p.follow_up !== null && p.follow_up !== undefined) {
+        why += "  \u00b7  follow-up not answered by its section: " + p.follow_up.toFixed(2) +
+          (p.follow_up_refuse_above !== null && p.follow_up_refuse_above !== undefined ? " (refused above " + p.follow_up_refuse_above.toFixed(2) + ")" : "");
+      }
       if (p.spelling && p.spelling.length) {
         why += "  \u00b7  read as: " + p.spelling.map(function (w) { return w[0] + " \u2192 " + w[1]; }).join(", ");
       }
@@ -219,7 +223,9 @@
         var uncovered = p.uncovered !== null && p.uncovered !== undefined && p.uncovered >= refuseAt;
         var tie = p.ranked.length > 1 && p.uncovered !== null && p.uncovered !== undefined &&
           p.uncovered >= p.clarify_refuse_above && best - p.ranked[1].score <= 0.01;
-        score += "  \u00b7  refused: " + (p.not_covered_match ? "worded like \u201c" + p.not_covered_match +
+        var followUp = p.follow_up !== null && p.follow_up !== undefined && p.follow_up_refuse_above !== null &&
+          p.follow_up_refuse_above !== undefined && p.follow_up > p.follow_up_refuse_above;
+        score += "  \u00b7  refused: " + (followUp ? "a follow-up the topic's section does not answer (the follow-up model)" : p.not_covered_match ? "worded like \u201c" + p.not_covered_match +
           "\u201d, a question known not to be covered (knowledge/not-covered.md or the dialogue tier's out-of-scope examples)" :
           uncovered ? (best < p.weak_match_below ? "a weak match to a question that looks uncovered" : "the knowledge does not cover this question") :
           best < p.answer_threshold ? "no section scores high enough" :

@@ -95,6 +95,15 @@ def test_the_preview_shows_a_follow_up_in_the_context_of_the_questions_before_it
     assert seen["decision"] == "answer"
     assert seen["answer"][0]["path"] == "knowledge/work-sample-simulation.md", seen["answer"][0]
     assert "20-60 minutes" in " ".join(a["text"] for a in seen["answer"])
+    # The follow-up model's reading is shown with its level: low for this one, above it for a follow-up
+    # the topic's section does not answer (the page gives no right answer), which is refused.
+    assert seen["follow_up"] is not None and seen["follow_up"] < seen["follow_up_refuse_above"]
+    right = browser.get(
+        "/api/knowledge/preview",
+        params={"q": "is there a right answer?", "after": ["what is the work style assessment?"]},
+    ).json()
+    assert right["decision"] == "fallback" and right["follow_up"] > right["follow_up_refuse_above"], right
+    assert "follow-up model" in browser.get("/static/writers.js").text
     # Too many earlier questions, or one too long: a clear 422, not a slow or failed request.
     many = browser.get("/api/knowledge/preview", params={"q": follow_up, "after": ["what is a bar raiser?"] * 6})
     assert many.status_code == 422

@@ -1114,3 +1114,54 @@ def test_and_the_topic_after_a_length_asks_its_length_which_it_does_not_state(wr
     # Something of its own besides the topic's name is asked of that topic.
     _, teasers = talk(svc, "how long does the work sample simulation take?", "and the phone interview brain teasers?")
     assert teasers.kind == "answer" and teasers.passages[0].doc == "knowledge/phone.md"
+
+
+def test_with_the_project_knowledge_the_follow_up_model_refuses_what_the_topic_does_not_answer(project_service):
+    from api.knowledge.follow_ups import WEIGHTS, FollowUpModel
+
+    svc = project_service
+    asked = [
+        ("what is the work style assessment", "is there a right answer?"),  # the page gives no right answer
+        ("what does the phone interview cover", "how many people are on that call"),  # nor a number of people
+    ]
+    covered = [
+        ("what is the work style assessment", "how long does it take"),
+        ("whats the talent network", "how do i join it"),
+    ]
+    try:
+        svc.follow_ups = None
+        # Without the model the topic's section answers them: the rules see its words in the section.
+        assert [talk(svc, *pair)[1].kind for pair in asked] == ["answer", "answer"]
+        svc.follow_ups = FollowUpModel.load(WEIGHTS)
+        refused = [talk(svc, *pair)[1] for pair in asked]
+        assert [d.kind for d in refused] == ["fallback", "fallback"]
+        assert all(d.follow_up is not None and d.follow_up > svc.follow_ups.threshold for d in refused)
+        # A refusal remembers its topic as refused ("why not?" next is about the refused question).
+        assert refused[0].context is not None and refused[0].context.refused
+        assert [talk(svc, *pair)[1].kind for pair in covered] == ["answer", "answer"]
+    finally:
+        svc.follow_ups = None
+
+
+def test_the_follow_up_model_learns_from_the_follow_ups_the_service_answers(project_service, tmp_path):
+    from api.knowledge.follow_ups import collect
+
+    conversations = tmp_path / "conversations-dev-x.yaml"
+    conversations.write_text(
+        """
+- id: c1
+  turns:
+    - {ask: "what is the work style assessment", kind: answer, must_mention: [["work style"]]}
+    - {ask: "thanks!", kind: chitchat}
+    - {ask: "how long does it take", kind: answer, must_mention: [["10-20"]]}
+- id: c2
+  turns:
+    - {ask: "what is the work style assessment", kind: answer}
+    - {ask: "is there a right answer?", kind: out_of_scope}
+    - {ask: "and then?", kind: answer}
+"""
+    )
+    cases = collect(project_service, [conversations])
+    # First turns have no topic, small talk is the dialogue tier's, "and then?" follows the process order.
+    assert [(c.turn, c.refuse, c.right) for c in cases] == [("c1#3", False, True), ("c2#2", True, False)]
+    assert all(c.where == "conversations-dev-x.yaml" and c.qvec.shape[-1] == c.svec.shape[-1] for c in cases)
