@@ -47,12 +47,17 @@ class Resolved:
 _NEXT = re.compile(
     # "ok done that. then what?": having done what was just described is no subject of its own.
     r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect"
-    r"|(?:i(?:'ve|\s+have)?\s+)?(?:done|did|finished|completed|submitted)\s+(?:that|it|this|those|them))\W+)*"
+    r"|(?:i(?:'ve|\s+have)?\s+)?(?:done|did|finished|completed|submitted)\s+(?:that|it|this|those|them)"
+    # "and if i pass that, whats next", "after i finish it, whats the next step", "and if it goes well":
+    # the step just described, supposed done.
+    r"|(?:and\s+)?(?:if|once|when|after|assuming)\s+(?:i\s+)?(?:pass|finish|complete|clear|get\s+through|do|ace|nail)"
+    r"(?:es|ed)?\s+(?:that|it|this|those|them|that\s+one|this\s+one)"
+    r"|(?:and\s+)?(?:if|once|when|assuming)\s+(?:it|that|this|that\s+one|everything|all)\s+(?:goes|went)\s+(?:well|ok|okay|fine|good))\W+)*"
     r"(?:(?:and\s+)?then\s+what|what(?:'s|s|\s+is|\s+comes|\s+happens)?\s+(?:next|after\s+that|after\s+this|then)"
     # "and the one after it", "what about the step after that"
     r"|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+after\s+(?:that|this|it)"
     r"|(?:and\s+)?after\s+(?:that|this|those|these|them|it)(?:\s+one)?|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
-    r"|what(?:'s|\s+is)\s+the\s+next\s+step|next\s+step|and\s+next|then|next)\b\W*$",
+    r"|what(?:'s|s|\s+is)\s+the\s+next\s+(?:step|stage|round)(?:\s+like)?|next\s+step|and\s+next|then|next)\b\W*$",
     re.IGNORECASE,
 )
 # "and before that?", "what comes right before it", "the step before this one": the step before the topic.

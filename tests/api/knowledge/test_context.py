@@ -333,6 +333,17 @@ def test_who_to_talk_to_asks_who_as_who_to_ask_does():
 def test_having_done_what_was_described_is_no_subject_of_a_next_step_question():
     assert resolve("ok done that. then what?", Context(doc=PHONE, section=None)).kind == "next"
     assert resolve("i did that, what's next", Context(doc=PHONE, section=None)).kind == "next"
+    # ...nor is supposing it done: passing it, finishing it, its going well.
+    for message in (
+        "and if i pass that, whats next",
+        "after i finish it, whats the next step",
+        "and if it goes well, what's next",
+        "and if i pass those whats next",
+        "whats the next round like",
+    ):
+        assert resolve(message, Context(doc=PHONE, section=None)).kind == "next", message
+    # Failing it is no step done: what follows a failure is its own question.
+    assert resolve("if i fail it whats next", Context(doc=PHONE, section=None)).kind != "next"
 
 
 def test_chat_spellings_of_you_and_are_name_nothing():
