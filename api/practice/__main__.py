@@ -256,6 +256,7 @@ HELD_OUT = (
             (13, "fourteenth"),
             (14, "sixteenth"),
             (15, "seventeenth"),
+            (16, "nineteenth"),
         )
     ),
 )

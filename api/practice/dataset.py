@@ -31,6 +31,7 @@ TRAINING = (
     "train-13",
     "train-14",
     "train-15",
+    "train-17",
 )
 
 
