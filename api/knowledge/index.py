@@ -152,8 +152,17 @@ _WHATS_THE_DEAL = re.compile(
 
 # Chat spellings of question words ("k and then wat", "wats the asessment about"), and "how come" and
 # "what's the point of" for "why": the follow-up rules and the model know the words as written out.
-_CHAT_WORDS = {"wat": "what", "wut": "what", "wats": "whats", "wuts": "whats"}
-_CHAT_WORD = re.compile(r"\b(wat|wut|wats|wuts)\b", re.IGNORECASE)
+_CHAT_WORDS = {
+    "wat": "what",
+    "wut": "what",
+    "wats": "whats",
+    "wuts": "whats",
+    "dey": "they",
+    "dem": "them",
+    "hw": "how",
+    "ho": "how",  # only before a quantity word: "ho long dey take"
+}
+_CHAT_WORD = re.compile(r"\b(wat|wut|wats|wuts|dey|dem|hw|ho(?=\s+(?:long|many|much|soon|often)\b))\b", re.IGNORECASE)
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
 _MEANS_WHY = re.compile(r"\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+the\s+point\s+of\b", re.IGNORECASE)
 # "y do they have one", "y not": a lone "y" opening a question (before a verb of asking or "not").

@@ -252,6 +252,9 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
 
     assert plain_chat("k and then wat") == "ok and then what"
     assert plain_chat("wats the asessment about") == "whats the asessment about"
+    assert plain_chat("ho long dey take") == "how long they take"
+    assert plain_chat("hw do i apply") == "how do i apply"
+    assert plain_chat("ho ho ho") == "ho ho ho"  # "ho" is "how" only before a quantity word
     assert plain_chat("how come?") == "why?"
     assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
     assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"
