@@ -47,6 +47,16 @@ def test_follow_ups_are_resolved_in_the_conversations_context(ask):
     assert ask("can I retake it?")["replies"][0]["kind"] == "fallback"  # not covered: refused
 
 
+def test_a_follow_up_its_topic_does_not_answer_is_refused_with_the_offer_of_a_person(ask):
+    """The follow-up model through the real stack: the section holds the follow-up's words (the example
+    question's statements) but not what it asks; a follow-up the section answers is still answered."""
+    assert ask("What is the work style assessment?")["replies"][0]["kind"] == "answer"
+    [right] = ask("is there a right answer?")["replies"]
+    assert right["kind"] == "fallback" and any(b["payload"] == "/request_human" for b in right["buttons"])
+    [how_long] = ask("how long does it take?")["replies"]
+    assert how_long["kind"] == "answer" and "10-20" in how_long["text"]
+
+
 def test_a_follow_up_after_a_refusal_is_refused_again_and_says_so(ask):
     """The slots remember a refusal: "who can I ask then?" leans on the refused question, not on the topic."""
     assert ask("What is a bar raiser?")["replies"][0]["kind"] == "answer"
