@@ -73,7 +73,9 @@ _FILLER_WORDS = (
     "u ur ya yall thanks thx cool great right now rn pls plz guys "
     # "im still in college, r there internships or student stuff": no role in "still", "r", "stuff" or
     # where the candidate studies.
-    "still r stuff college uni university"
+    "still r stuff college uni university "
+    # "are there internships or anything for students?": the search said "no open anything internships".
+    "anything something everything nothing"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0
