@@ -191,6 +191,20 @@ _ASKS_SEVERAL = re.compile(
     re.IGNORECASE,
 )
 OVERVIEW_MARGIN = 0.1
+# "explain the hiring process start to finish", "tl;dr of the interview pipeline", "how does the whole
+# application thing work, i apply and then what??": the whole process, which the steps' overview gives; a
+# step's own section answered them (five dev questions).
+_ASKS_WHOLE_PROCESS = re.compile(
+    # ("where does the onsite fit in the whole thing?", "how important are LPs in the whole process?" ask
+    # about one thing, in the process.)
+    r"(?<!\bin\sthe\s)(?<!\bof\sthe\s)(?<!\bto\sthe\s)"
+    r"\b(?:whole|entire|full|overall)\s+(?:hiring\s+|interview\s+|application\s+|recruiting\s+)?"
+    r"(?:process|thing|pipeline|journey)\b"
+    r"|\bstart\s+to\s+(?:finish|end)\b|\bend\s+to\s+end\b|\bbeginning\s+to\s+end\b|\btl;?\s?dr\b|\bpipeline\b"
+    r"|\bwhat\s+(?:actually\s+|really\s+|usually\s+)?happens\s+after\s+(?:i|u|you)\s+(?:hit\s+|click\s+|press\s+)?submit\b",
+    re.IGNORECASE,
+)
+_ONCE_MORE = re.compile(r"\b(?:twice|again|each|both|every|per)\b", re.IGNORECASE)
 CONFIRM_TIE = 0.03
 REPEAT_MARGIN = 0.12
 # A follow-up about the topic just discussed that the topic does not address is refused, unless another
@@ -439,6 +453,20 @@ class KnowledgeService:
             ordered = self._order_of(query, decision)
             if ordered is not None:
                 return ordered
+        if (
+            decision.kind == "answer"
+            and decision.passages
+            and _ASKS_WHOLE_PROCESS.search(query)
+            # "how long does the simulation take start to finish?", "do I go through the whole thing twice
+            # for two roles?": a length, or the process again, asked of one thing.
+            and answer_type.wanted(query) is None
+            and not _ONCE_MORE.search(query)
+        ):
+            whole = self._steps_overview(decision.passages[0])
+            if whole is not None:
+                chosen = Decision("answer", [whole], decision.ranked, decision.query)
+                chosen.uncovered = decision.uncovered
+                return chosen
         if decision.kind != "answer" or not decision.passages or not _ASKS_SEVERAL.search(query):
             return decision
         top = decision.passages[0]
@@ -451,6 +479,15 @@ class KnowledgeService:
         chosen = Decision("answer", self._answer(overview, decision.ranked), decision.ranked, decision.query)
         chosen.uncovered = decision.uncovered
         return chosen
+
+    def _steps_overview(self, top: Passage) -> Passage | None:
+        """The opening section of the topic that lists the process's steps (front matter `lists:`)."""
+        index = self.index
+        for doc, listed in index.lists_of.items():
+            if listed and all(d in index.steps for d in listed):
+                sections = index.doc_sections.get(doc)
+                return Passage.of(sections[0], 1.0, 1.0) if sections else None
+        return None
 
     def _order_of(self, query: str, decision: Decision) -> Decision | None:
         """For a question about the order of steps ("is the assessment before or after the phone

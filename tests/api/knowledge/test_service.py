@@ -1165,3 +1165,22 @@ def test_the_follow_up_model_learns_from_the_follow_ups_the_service_answers(proj
     # First turns have no topic, small talk is the dialogue tier's, "and then?" follows the process order.
     assert [(c.turn, c.refuse, c.right) for c in cases] == [("c1#3", False, True), ("c2#2", True, False)]
     assert all(c.where == "conversations-dev-x.yaml" and c.qvec.shape[-1] == c.svec.shape[-1] for c in cases)
+
+
+def test_with_the_project_knowledge_the_whole_process_is_the_steps_overview(project_service):
+    svc = project_service
+    for whole in (
+        "tl;dr of the aws interview pipeline pls",
+        "Could you explain in plain terms what the hiring process looks like, start to finish?",
+        "how does the whole application thing even work, like i apply and then what??",
+    ):
+        [d] = talk(svc, whole)
+        assert d.kind == "answer" and d.passages[0].doc == "knowledge/hiring-steps.md", (whole, d.passages[:1])
+    # One thing asked about within the whole: a length, the process again for each role, a step's place.
+    for one in (
+        "how long does the job simulation take start to finish?",
+        "applied to SA and TAM roles, will I have to go through the whole interview process twice?",
+        "where does the virtual onsite fit in the whole thing, is it the last stage?",
+    ):
+        [d] = talk(svc, one)
+        assert d.kind == "answer" and d.passages[0].doc != "knowledge/hiring-steps.md", (one, d.passages[:1])
