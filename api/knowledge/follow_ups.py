@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -132,7 +133,7 @@ class Case:
     right: bool  # the answer given has what the turn expects
 
 
-def collect(service, paths: list[Path]) -> list[Case]:  # service: KnowledgeService (import cycle)
+def collect(service: Any, paths: list[Path]) -> list[Case]:  # a KnowledgeService (importing it here is a cycle)
     """Replays each labelled conversation through the knowledge service as the chat does (the context
     and the last answered question carried from turn to turn; small talk and look-ups, which the dialogue
     tier serves, skipped) and keeps the follow-ups answered that the model would judge."""
@@ -168,5 +169,8 @@ def collect(service, paths: list[Path]) -> list[Case]:  # service: KnowledgeServ
                 text = " ".join(p.text for p in decision.passages).lower()
                 groups = turn.get("must_mention") or []
                 right = kind == "answer" and all(any(w.lower() in text for w in g) for g in groups)
-                cases.append(Case(path.name, f"{item.get('id')}#{n}", *inputs, kind == "out_of_scope", right))
+                qvec_, svec, p_uncovered = inputs
+                cases.append(
+                    Case(path.name, f"{item.get('id')}#{n}", qvec_, svec, p_uncovered, kind == "out_of_scope", right)
+                )
     return cases
