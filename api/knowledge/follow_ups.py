@@ -155,9 +155,9 @@ def collect(service: Any, paths: list[Path]) -> list[Case]:  # a KnowledgeServic
                 if kind not in ("answer", "out_of_scope") or turn.get("lang"):
                     continue
                 asked = turn["ask"]
-                qvec = None
-                if ctx.doc is not None and not service._by_links(asked, ctx):
-                    qvec = service.embedder.encode([search_text(service.index, asked)])
+                # As the chat asks it: a follow-up's vector computed ahead (one answered from the process
+                # order alone ignores it).
+                qvec = service.embedder.encode([search_text(service.index, asked)]) if ctx.doc is not None else None
                 decision = service.ask(asked, previous, qvec=qvec, ctx=ctx)
                 inputs = service.follow_up_inputs(asked, decision, ctx, qvec)
                 if decision.context is not None:

@@ -462,7 +462,7 @@ class KnowledgeService:
             and answer_type.wanted(query) is None
             and not _ONCE_MORE.search(query)
         ):
-            whole = self._steps_overview(decision.passages[0])
+            whole = self._steps_overview()
             if whole is not None:
                 chosen = Decision("answer", [whole], decision.ranked, decision.query)
                 chosen.uncovered = decision.uncovered
@@ -480,7 +480,7 @@ class KnowledgeService:
         chosen.uncovered = decision.uncovered
         return chosen
 
-    def _steps_overview(self, top: Passage) -> Passage | None:
+    def _steps_overview(self) -> Passage | None:
         """The opening section of the topic that lists the process's steps (front matter `lists:`)."""
         index = self.index
         for doc, listed in index.lists_of.items():
