@@ -27,6 +27,7 @@ from api.knowledge.context import (
     asks_to_confirm,
     content_words,
     introduces_subject,
+    is_bare_after,
     is_bare_reference,
     is_correction,
     leans_on_topic,
@@ -204,6 +205,8 @@ _ASKS_WHOLE_PROCESS = re.compile(
     r"|\bwhat\s+(?:actually\s+|really\s+|usually\s+)?happens\s+after\s+(?:i|u|you)\s+(?:hit\s+|click\s+|press\s+)?submit\b",
     re.IGNORECASE,
 )
+# A section on when candidates hear back ("When you hear back after the phone interview").
+_HEARING_BACK = re.compile(r"\bhear(?:s|ing)?\s+back\b|\bget(?:s|ting)?\s+back\s+to\b", re.IGNORECASE)
 _ONCE_MORE = re.compile(r"\b(?:twice|again|each|both|every|per)\b", re.IGNORECASE)
 CONFIRM_TIE = 0.03
 REPEAT_MARGIN = 0.12
@@ -825,6 +828,23 @@ class KnowledgeService:
                 return self._with_context(Decision("fallback", [], [], query), ctx)
         if resolved.kind not in ("next", "previous"):  # "ok and after the OA?", "what comes after the third?"
             named, after = self._step_after_named(query, ctx)
+            last = index.by_id.get(ctx.section or "")
+            if (
+                named is not None
+                and last is not None
+                and not ctx.refused  # the last reply was a refusal, not the time to hear back
+                and _HEARING_BACK.search(last.heading)
+                and is_bare_after(query)
+            ):
+                # "and after the phone screen?" after when you hear back after applying: when you hear back
+                # after that step, not the step that follows it. A step whose topic says no such time
+                # (the loop) is not covered.
+                parallel = self._parallel(ctx.section, named.doc)
+                section = index.by_id.get(parallel or "")
+                if section is not None and _HEARING_BACK.search(section.heading):
+                    chosen = Passage.of(section, 1.0, 1.0)
+                    return self._with_context(Decision("answer", self._answer(chosen, []), [chosen], query), ctx)
+                return self._with_context(Decision("fallback", [], [named], query), ctx, query)
             if after is not None:
                 return self._with_context(Decision("answer", self._answer(after, []), [after], query), ctx)
             if named is not None:  # the last step: the page says nothing of what follows it

@@ -362,3 +362,12 @@ def test_what_happens_after_a_named_step_asks_for_the_step_after_it():
     # What the button does, and the whole process, are not the step after one.
     assert named_before_next("what happens after i click apply now") is None
     assert named_before_next("once i hit submit what happens after?? like the whole thing") is None
+
+
+def test_only_after_a_step_is_a_bare_after():
+    from api.knowledge.context import is_bare_after
+
+    assert is_bare_after("and after the phone screen?")
+    assert is_bare_after("ok and after the OA?")
+    assert not is_bare_after("what comes next after the phone screen?")
+    assert not is_bare_after("after the phone screen how many days do i wait for an answer from them usually")

@@ -1184,3 +1184,16 @@ def test_with_the_project_knowledge_the_whole_process_is_the_steps_overview(proj
     ):
         [d] = talk(svc, one)
         assert d.kind == "answer" and d.passages[0].doc != "knowledge/hiring-steps.md", (one, d.passages[:1])
+
+
+def test_with_the_project_knowledge_after_a_step_asks_the_time_to_hear_back_again_after_such_an_answer(
+    project_service,
+):
+    svc = project_service
+    _, phone = talk(svc, "when do i hear back after applying?", "and after the phone screen?")
+    assert phone.kind == "answer" and phone.passages[0].id.endswith("when-you-hear-back-after-the-phone-interview")
+    _, _, loop = talk(svc, "when do i hear back after applying?", "and after the phone screen?", "and after the loop?")
+    assert loop.kind == "fallback"  # the page gives no reply time after the loop
+    # After any other answer, "and after the OA?" is the step after it.
+    _, after = talk(svc, "what are the steps to get hired?", "ok and after the OA?")
+    assert after.kind == "answer" and after.passages[0].doc == "knowledge/phone-interview.md"
