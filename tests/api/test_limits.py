@@ -170,3 +170,21 @@ def test_text_of_only_invisible_characters_has_no_text():
 
     assert not has_text(clean_text("\u200b\u202e\u2060\ufeff\u200d \u200c"))
     assert has_text(clean_text("\u202ehi"))
+
+
+def test_the_schemas_pattern_agrees_with_the_cleaning_on_every_format_character():
+    """The OpenAPI pattern (HAS_TEXT) is what a client and the schema fuzzer read: a text it accepts
+    must keep something once cleaned. It let U+110BD alone through, which cleaning left empty (a 422 for
+    a request the schema called valid: tests/api/system/test_openapi_fuzz.py found it)."""
+    import re
+    import sys
+    import unicodedata
+
+    from api.limits import HAS_TEXT, has_text
+
+    formats = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    disagree = [
+        f"U+{ord(ch):04X}" for ch in formats if (re.search(HAS_TEXT, ch) is not None) != has_text(clean_text(ch))
+    ]
+    assert disagree == []
+    assert re.search(HAS_TEXT, "\U000110bd") is None and re.search(HAS_TEXT, "\U0001f600") is not None
