@@ -131,17 +131,23 @@ def named_after_previous(query: str) -> str | None:
     return rest if content_words(rest) or _ORDINAL.search(rest) else None
 
 
+def _only_after_named(query: str) -> re.Match[str] | None:
+    """The opening "(and) after the" of a short message that is only "after <a step>", or None."""
+    start = _AFTER_NAMED.match(query)
+    return start if start and len(query.split()) <= 8 else None
+
+
 def is_bare_after(query: str) -> bool:
     """Whether a message is only "after <something>" ("and after the phone screen?"): after an answer on
     when candidates hear back, that asks the same of the step named, not what follows it."""
-    return bool(_AFTER_NAMED.match(query)) and len(query.split()) <= 8 and not _NEXT_OF_NAMED.search(query)
+    return _only_after_named(query) is not None and not _NEXT_OF_NAMED.search(query)
 
 
 def named_before_next(query: str) -> str | None:
     """The words naming the step a message asks what follows ("just finished my OA", "the third"), or
     None when it does not ask for the next step or names nothing besides."""
-    start = _AFTER_NAMED.match(query)
-    if start and len(query.split()) <= 8:
+    start = _only_after_named(query)
+    if start:
         rest = _NEXT_OF_NAMED.sub(" ", "the " + query[start.end() :])
     elif _NEXT_OF_NAMED.search(query):
         rest = _NEXT_OF_NAMED.sub(" ", query)

@@ -231,6 +231,11 @@ def _block(grams: list[str], weights: dict[str, float]) -> float:
     return sum(weights[g] for g in present) / math.sqrt(len(present)) if present else 0.0
 
 
+def logistic(z: float) -> float:
+    """1 / (1 + e^-z), with z clipped: math.exp overflows past ~709."""
+    return 1.0 / (1.0 + math.exp(-min(max(z, -50.0), 50.0)))
+
+
 @dataclass(frozen=True)
 class CoverageModel:
     weights: np.ndarray  # over the vector's dimensions
@@ -244,7 +249,7 @@ class CoverageModel:
         z = float(np.asarray(qvec, dtype=np.float64).reshape(-1) @ self.weights + self.bias)
         if self.ngrams is not None and text is not None:
             z += self.ngrams.score(text)
-        return 1.0 / (1.0 + math.exp(-min(max(z, -50.0), 50.0)))  # math.exp overflows past ~709
+        return logistic(z)
 
 
 def train(

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from api.knowledge.coverage import logistic
+
 WEIGHTS = Path(__file__).resolve().parent / "follow_ups.npz"
 # The product's entries are a 384th of a cosine each: scaled up so one regularisation suits both blocks.
 PAIR_SCALE = 5.0
@@ -67,7 +69,11 @@ class FollowUpModel:
             + float(q @ s) * float(w[2 * dim + 1])
             + self.bias
         )
-        return 1.0 / (1.0 + math.exp(-min(max(z, -50.0), 50.0)))
+        return logistic(z)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """P(uncovered) of each row of features()."""
+        return 1.0 / (1.0 + np.exp(-np.clip(x @ self.weights + self.bias, -50.0, 50.0)))
 
     def save(self, path: Path) -> None:
         with path.open("wb") as out:
@@ -100,10 +106,7 @@ def held_out_probabilities(x: np.ndarray, y: np.ndarray, groups: list[str], c: f
     marks = np.array(groups)
     for name in names:
         test = marks == name
-        model = fit(x[~test], y[~test], 0.5, c)
-        out[test] = [
-            1.0 / (1.0 + math.exp(-min(max(float(row @ model.weights + model.bias), -50.0), 50.0))) for row in x[test]
-        ]
+        out[test] = fit(x[~test], y[~test], 0.5, c).probabilities(x[test])
     return out
 
 

@@ -826,9 +826,10 @@ class KnowledgeService:
                 return self._with_context(Decision("answer", self._answer(first, []), [first], query), ctx)
             if is_step:  # the start of the process: nothing is said about what comes before it
                 return self._with_context(Decision("fallback", [], [], query), ctx)
+        # The section just given (None after a refusal that named another topic, or at the start).
+        last = index.by_id.get(ctx.section or "")
         if resolved.kind not in ("next", "previous"):  # "ok and after the OA?", "what comes after the third?"
             named, after = self._step_after_named(query, ctx)
-            last = index.by_id.get(ctx.section or "")
             if (
                 named is not None
                 and last is not None
@@ -904,7 +905,6 @@ class KnowledgeService:
             within = sorted((p for p in everything if p.doc == instead), key=lambda p: p.id != parallel)
             if parallel is not None and within:
                 return self._with_context(Decision("answer", self._answer(within[0], within), within[:5], query), ctx)
-            last = index.by_id.get(ctx.section or "")
             its_sections = index.doc_sections.get(instead, [])
             if (
                 parallel is None

@@ -28,6 +28,7 @@ def test_one_follow_up_is_scored_as_its_training_row_is():
     row = features(q[None, :], s[None, :], np.array([0.3]))[0]
     expected = 1.0 / (1.0 + math.exp(-(row @ model.weights + model.bias)))
     assert math.isclose(model.uncovered(q, s, 0.3), expected, rel_tol=1e-12)
+    assert math.isclose(float(model.probabilities(row[None, :])[0]), expected, rel_tol=1e-12)
     # The coverage model's certainty counts as log-odds, clipped: P = 1 is no infinite feature.
     assert np.isfinite(features(q[None, :], s[None, :], np.array([1.0]))).all()
 
