@@ -257,6 +257,7 @@ HELD_OUT = (
             (14, "sixteenth"),
             (15, "seventeenth"),
             (16, "nineteenth"),
+            (17, "twentieth"),
         )
     ),
 )
