@@ -75,6 +75,11 @@ _ORDINAL = re.compile(
     r"(?:\s+(?:one|type|kind|step|stage|assessment|interview|part)\b|\s*[?.!]*\s*$)",
     re.I,
 )
+# "and 3?", "what about step 4": an item named by its number alone, after "what's step 2?".
+_NUMBERED = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*(?:(?:step|stage|part|round|number|no\.?)\s*)?#?\s*([1-9])\W*$",
+    re.I,
+)
 # Nothing but the reference ("and the second?", "what about the other one?"): the last question again,
 # of that item. "What's the first one like?" asks something of its own.
 _BARE_REFERENCE = re.compile(
@@ -200,6 +205,11 @@ _CORRECTION = re.compile(
     r"|^\W*(?:(?:no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad)\W+)+the\s+[\w\s-]{1,30}?\s+one\W*$",
     re.IGNORECASE,
 )
+
+
+def names_a_place(text: str) -> bool:
+    """Whether the message picks an item of a list by its place ("ok and the first one?", "and 3?")."""
+    return _ORDINAL.search(text) is not None or _NUMBERED.match(text.strip()) is not None
 
 
 def is_correction(text: str) -> bool:
@@ -449,6 +459,9 @@ def resolve(query: str, ctx: Context) -> Resolved:
     if _PREVIOUS.match(text):
         return Resolved("previous")
     if ctx.listed and len(words) <= 10:
+        numbered = _NUMBERED.match(text)
+        if numbered:
+            return Resolved("ordinal", int(numbered.group(1)) - 1)
         m = _ORDINAL.search(text)
         if m:
             return Resolved("ordinal", _ORDINALS[m.group(1).lower()], content_words(_ORDINAL.sub(" ", text)))
@@ -528,10 +541,16 @@ def next_topic(ctx: Context, next_of: dict[str, str], steps: set[str]) -> tuple[
     return None, False
 
 
-def listed_after(answer_doc: str, lists_of: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:
+def listed_after(
+    answer_doc: str, lists_of: dict[str, list[str]], ctx: Context, by_place: bool = False
+) -> tuple[str, ...]:
     """What the conversation should remember as listed after an answer from `answer_doc`: its own
     list, the previous list while the candidate goes through its items, or the list it is an item of
-    (after the work style answer, "the second one" is the other assessment)."""
+    (after the work style answer, "the second one" is the other assessment). An item picked by its
+    place keeps the list it was picked from: after "the steps?" - "ok the second one?", "and the last
+    one?" is the last step, not the last of the assessments the second step lists."""
+    if by_place and answer_doc in ctx.listed:
+        return ctx.listed
     own = lists_of.get(answer_doc)
     if own:
         return tuple(own)

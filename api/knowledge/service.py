@@ -33,6 +33,7 @@ from api.knowledge.context import (
     leans_on_topic,
     listed_after,
     listed_named,
+    names_a_place,
     named_after_previous,
     named_before_next,
     next_topic,
@@ -109,6 +110,9 @@ _BY_LENGTH = re.compile(
 )
 _LENGTH_WORD = r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b"
 _WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*" + _LENGTH_WORD, re.IGNORECASE)
+_EXAMPLE_WORDS = frozenset({"example", "examples"})
+_ASKING_TO_SEE = frozenset({"give", "show", "see", "look", "like", "have", "got", "share"})
+_THAN = re.compile(r"\bthan\b", re.IGNORECASE)
 _ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE)
 # "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
 _COMPARES_LENGTH = re.compile(_LENGTH_WORD, re.IGNORECASE)
@@ -174,7 +178,12 @@ _ASKS_HOW_IT_GOES = re.compile(
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
 # "what's the difference between the phone interview and the loop?", "phone screen vs onsite".
-_COMPARES = re.compile(r"\b(?:difference|differences|differ|vs|versus|compared?\s+(?:to|with))\b", re.IGNORECASE)
+# ("whats the diff between the phone screen and the onsite"; not "ok diff question, ...", another question.)
+_COMPARES = re.compile(
+    r"\b(?:difference|differences|differ|diff(?!\s+(?:question|questions|q|qs|topic|thing|note)\b)|vs|versus"
+    r"|compared?\s+(?:to|with))\b",
+    re.IGNORECASE,
+)
 # "is the assessment before or after the phone screen?", "whats the order", "do you go straight to
 # the final interviews?", "which comes first, the OA or the application?"
 _ASKS_ORDER = re.compile(
@@ -202,7 +211,10 @@ _ASKS_WHOLE_PROCESS = re.compile(
     r"\b(?:whole|entire|full|overall)\s+(?:hiring\s+|interview\s+|application\s+|recruiting\s+)?"
     r"(?:process|thing|pipeline|journey)\b"
     r"|\bstart\s+to\s+(?:finish|end)\b|\bend\s+to\s+end\b|\bbeginning\s+to\s+end\b|\btl;?\s?dr\b|\bpipeline\b"
-    r"|\bwhat\s+(?:actually\s+|really\s+|usually\s+)?happens\s+after\s+(?:i|u|you)\s+(?:hit\s+|click\s+|press\s+)?submit\b",
+    r"|\bwhat\s+(?:actually\s+|really\s+|usually\s+)?happens\s+after\s+(?:i|u|you)\s+(?:hit\s+|click\s+|press\s+)?submit\b"
+    # "i just hit submit on my application, what happens now", "just submitted it, what's next?": the
+    # steps after the application, not the page on clicking Apply Now.
+    r"|\b(?:(?:hit|clicked|pressed)\s+submit|submitted)\b.{0,60}?\bwhat(?:'s|s|\s+is)?\s+(?:happens\s+|comes\s+)?(?:now|next)\b",
     re.IGNORECASE,
 )
 # A section on when candidates hear back ("When you hear back after the phone interview").
@@ -466,7 +478,9 @@ class KnowledgeService:
             and not _ONCE_MORE.search(query)
         ):
             whole = self._steps_overview()
-            if whole is not None:
+            # "what is aws looking for w/ this whole hiring thing": another section of the overview's own
+            # topic (why AWS hires the way it does) was chosen for what is asked.
+            if whole is not None and whole.doc != decision.passages[0].doc:
                 chosen = Decision("answer", [whole], decision.ranked, decision.query)
                 chosen.uncovered = decision.uncovered
                 return chosen
@@ -807,6 +821,11 @@ class KnowledgeService:
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
             # asking a quantity ("ok. how long is it?") asks it of the topic.
             return self._with_context(Decision("fallback", [], [], query), ctx)
+        example = self._example_asked(query, ctx)
+        if example is not None:
+            # "can you give me an example" after the work style questions: the topic's example section,
+            # even the one just given (which is the example), never another topic's.
+            return self._with_context(Decision("answer", self._answer(example, []), [example], query), ctx)
         following = self._next_section_in_order(query, ctx, previous)
         if following is not None:
             # "and then?" after "click Apply Now at the top of the job's page": what the candidate does
@@ -1087,6 +1106,19 @@ class KnowledgeService:
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
 
+    def _example_asked(self, query: str, ctx: Context) -> Passage | None:
+        """For a message that only asks for an example ("can you give me an example?", "any examples pls"),
+        the current topic's section headed "Example ..."; None otherwise (the topic has none, or the
+        message names what to exemplify: "an example of the tasks" is searched)."""
+        if ctx.doc is None or ctx.refused:
+            return None
+        words = content_words(query)
+        if not words & _EXAMPLE_WORDS or words - _EXAMPLE_WORDS - _ASKING_TO_SEE:
+            return None
+        sections = self.index.doc_sections.get(ctx.doc, [])
+        example = next((sec for sec in sections if sec.heading.lower().startswith("example")), None)
+        return Passage.of(example, 1.0, 1.0) if example is not None else None
+
     def _next_section_in_order(self, query: str, ctx: Context, previous: str | None) -> Passage | None:
         """The section after the one just given, when its document's sections are in the order a candidate
         goes through them (`in_order`), for a bare "and then?" in a conversation about doing it: not after
@@ -1095,6 +1127,10 @@ class KnowledgeService:
         if ctx.doc not in index.in_order or not ctx.section or ctx.refused or not _AND_THEN.match(query):
             return None
         if previous and _ABOUT_THE_PROCESS.search(previous):
+            return None
+        if ctx.doc in ctx.listed and previous and names_a_place(previous):
+            # "the process?" - "ok and the first one?" - "and then?": the list's next item (the second
+            # step), not the next section of the item picked by its place.
             return None
         sections = index.doc_sections.get(ctx.doc, [])
         at = next((i for i, sec in enumerate(sections) if sec.id == ctx.section), None)
@@ -1141,6 +1177,10 @@ class KnowledgeService:
         candidates: list[list[str]] = []
         if resolved.kind in ("elliptical", "ordinal"):
             candidates.append(self._listed_here(ctx))
+        named = self._topics_named(query)
+        if len(named) >= 2 and _THAN.search(query):
+            # "is the work style one shorter than the simulation one?": the two it names.
+            candidates.append(named)
         if _WHICH_LONGER.search(query):  # not "what does 'no longer under consideration' mean?"
             # "which assessment takes longer?": the items of the topic whose title the message names.
             words = self._stems_meant(query)
@@ -1510,7 +1550,8 @@ class KnowledgeService:
             return decision
         top = decision.passages[0]
         index = self.index
-        listed = listed_after(top.doc, index.lists_of, ctx)
+        query = query or decision.query or ""
+        listed = listed_after(top.doc, index.lists_of, ctx, by_place=names_a_place(query))
         steps = index.steps
         step: str | None
         if top.doc in steps:

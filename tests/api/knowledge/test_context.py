@@ -15,6 +15,7 @@ from api.knowledge.context import (
     listed_after,
     listed_named,
     named_before_next,
+    names_a_place,
     next_topic,
     pick_listed,
     previous_topic,
@@ -72,6 +73,27 @@ def test_ordinals_resolve_only_when_something_was_listed(message, ordinal):
     listed = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
     assert resolve(message, listed).ordinal == ordinal
     assert resolve(message, Context(doc=ASSESS)).kind != "ordinal"
+
+
+@pytest.mark.parametrize(("message", "ordinal"), [("and 3?", 2), ("what about step 4", 3), ("ok, #2?", 1)])
+def test_an_item_named_by_its_number_alone_is_an_ordinal(message, ordinal):
+    listed = Context(doc=ASSESS, listed=(STYLE, SAMPLE))
+    assert resolve(message, listed).ordinal == ordinal
+    assert names_a_place(message)
+    # A number inside a question of its own is no place in a list.
+    assert resolve("can i do 3 assessments at once?", listed).kind != "ordinal"
+    assert not names_a_place("can i apply to 3 roles?")
+
+
+def test_an_item_picked_by_its_place_keeps_the_list_it_was_picked_from():
+    apply = "knowledge/online-application.md"
+    steps = (apply, ASSESS, PHONE, LOOP)
+    lists_of = {"knowledge/hiring-steps.md": list(steps), ASSESS: [STYLE, SAMPLE]}
+    ctx = Context(doc="knowledge/hiring-steps.md", listed=steps)
+    # "ok the second one?" after the steps: "and the last one?" next is the last step...
+    assert listed_after(ASSESS, lists_of, ctx, by_place=True) == steps
+    # ...while the assessments asked about by name list their two types.
+    assert listed_after(ASSESS, lists_of, ctx) == (STYLE, SAMPLE)
 
 
 def test_an_ordinal_inside_a_question_of_its_own_is_not_a_reference_to_the_list():

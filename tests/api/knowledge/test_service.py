@@ -135,6 +135,19 @@ def talk(svc: KnowledgeService, *messages: str) -> list:
     return out
 
 
+def chat(svc: KnowledgeService, *messages: str) -> list:
+    """As `talk`, sending the last question answered with each message, as the dialogue tier does."""
+    from api.knowledge.context import Context
+
+    ctx, previous, out = Context(), None, []
+    for message in messages:
+        decision = svc.ask(message, previous, ctx=ctx)
+        out.append(decision)
+        ctx = decision.context or ctx
+        previous = decision.query if decision.kind == "answer" else previous
+    return out
+
+
 def test_what_comes_next_follows_the_process_and_ends_with_it(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     _, nxt, last, after = talk(
@@ -1184,6 +1197,59 @@ def test_with_the_project_knowledge_the_whole_process_is_the_steps_overview(proj
     ):
         [d] = talk(svc, one)
         assert d.kind == "answer" and d.passages[0].doc != "knowledge/hiring-steps.md", (one, d.passages[:1])
+
+
+def test_with_the_project_knowledge_the_steps_are_gone_through_in_order_after_one_is_picked_by_its_place(
+    project_service,
+):
+    svc = project_service
+    # "and then?" after the first step picked from the list is the second step, not the first step's next
+    # section (which it is after "how do I apply?").
+    *_, then = chat(svc, "whats the process like for getting hired at aws", "ok and the first one?", "and then?")
+    assert then.kind == "answer" and then.passages[0].doc == "knowledge/online-assessments.md", then.passages[:1]
+    _, then = chat(svc, "where do i find the right aws job?", "and then?")
+    assert then.passages[0].doc == "knowledge/online-application.md", then.passages[:1]
+    # A step named by its number alone; the last one after the second is the last step.
+    _, third = chat(svc, "whats step 2 of the process", "and 3?")
+    assert third.kind == "answer" and third.passages[0].doc == "knowledge/phone-interview.md", third.passages[:1]
+    *_, last = chat(svc, "what are the steps of the hiring process?", "ok the second one?", "and the last one?")
+    assert last.kind == "answer" and last.passages[0].doc == "knowledge/interview-loop.md", last.passages[:1]
+    # Just having submitted the application, what happens now: the steps.
+    [now] = chat(svc, "ok i just hit submit 🎉 what happens now?")
+    assert now.kind == "answer" and now.passages[0].doc == "knowledge/hiring-steps.md", now.passages[:1]
+
+
+def test_with_the_project_knowledge_a_request_for_an_example_gets_the_topics_example(project_service):
+    svc = project_service
+    # The example section was just given: asked for an example, it is given again, not another topic's.
+    _, example = talk(svc, "what do work style questions look like", "can you give me an example")
+    assert (
+        example.kind == "answer"
+        and example.passages[0].id == "work-style-assessment#example-work-style-assessment-question"
+    )
+    _, tasks = talk(svc, "what is the work sample simulation", "any examples pls")
+    assert tasks.passages[0].id == "work-sample-simulation#example-work-sample-simulation-tasks", tasks.passages[:1]
+
+
+def test_with_the_project_knowledge_two_things_compared_get_both(project_service):
+    svc = project_service
+    # "diff" is short for difference...
+    [both] = talk(svc, "whats the diff between the phone screen and the onsite")
+    assert {p.doc for p in both.passages} == {"knowledge/phone-interview.md", "knowledge/interview-loop.md"}
+    # ...but "diff question" is another question.
+    [gov] = talk(svc, "ok diff question, can i apply if im a state government employee and read the eeo info")
+    assert gov.passages[0].doc == "knowledge/government-employees.md", gov.passages[:1]
+    # One named shorter than another: both lengths, which the comparison is read from.
+    [lengths] = talk(svc, "is the work style one shorter than the simulation one?")
+    assert {p.id for p in lengths.passages} == {
+        "work-style-assessment#how-long-the-work-style-assessment-takes",
+        "work-sample-simulation#how-long-the-work-sample-simulation-takes",
+    }
+
+
+def test_with_the_project_knowledge_the_whole_process_asked_of_its_purpose_is_the_purpose(project_service):
+    [why] = talk(project_service, "wat is aws actually looking for w/ this whole hiring thing")
+    assert why.kind == "answer" and why.passages[0].id == "hiring-steps#why-aws-hires-the-way-it-does", why.passages[:1]
 
 
 def test_with_the_project_knowledge_after_a_step_asks_the_time_to_hear_back_again_after_such_an_answer(
