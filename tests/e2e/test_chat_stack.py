@@ -47,6 +47,19 @@ def test_follow_ups_are_resolved_in_the_conversations_context(ask):
     assert ask("can I retake it?")["replies"][0]["kind"] == "fallback"  # not covered: refused
 
 
+def test_the_steps_are_walked_in_order_after_one_is_picked_by_its_place(ask):
+    """The dialogue tier sends the last question answered: after "ok and the first one?", "and then?" is
+    the second step, not the next section of the first; a bare "example?" gets the topic's example."""
+    ask("what are the steps of the hiring process?")
+    first = ask("ok and the first one?")["replies"][0]
+    assert first["sources"][0]["path"] == "knowledge/online-application.md"
+    then = ask("and then?")["replies"][0]
+    assert then["kind"] == "answer" and then["sources"][0]["path"] == "knowledge/online-assessments.md"
+    ask("what's on the work style assessment?")
+    example = ask("can you give me an example")["replies"][0]
+    assert example["kind"] == "answer" and example["sources"][0]["path"] == "knowledge/work-style-assessment.md"
+
+
 def test_a_follow_up_its_topic_does_not_answer_is_refused_with_the_offer_of_a_person(ask):
     """The follow-up model through the real stack: the section holds the follow-up's words (the example
     question's statements) but not what it asks; a follow-up the section answers is still answered."""
