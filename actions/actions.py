@@ -363,7 +363,11 @@ class ActionPracticeQuestion(Action):
                 question, practice.description_of(principles, question["principle"]), first, retry
             )
         )
-        events: list[EventType] = [SlotSet("practice_question_id", question["id"]), SlotSet("practice_answer", None)]
+        events: list[EventType] = [
+            SlotSet("practice_question_id", question["id"]),
+            SlotSet("practice_answer", None),
+            SlotSet("practised", True),
+        ]
         if not retry:
             events.append(SlotSet("practice_previous", None))
         return events

@@ -118,4 +118,4 @@ def test_try_again_asks_the_same_question_without_the_note_and_keeps_the_last_at
     tracker = make_tracker("/practice_retry", "practice_retry", slots={"practice_question_id": "ownership-1"})
     messages, events = asyncio.run(stand_in.run(ActionPracticeQuestion(), tracker, {}))
     assert messages[0]["custom"]["text"].startswith("Try again (Ownership): Tell me about ownership.")
-    assert [e["name"] for e in events] == ["practice_question_id", "practice_answer"]  # practice_previous kept
+    assert [e["name"] for e in events] == ["practice_question_id", "practice_answer", "practised"]  # previous kept

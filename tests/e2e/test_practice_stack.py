@@ -78,6 +78,19 @@ def test_practising_in_the_chat_gets_feedback_a_comparison_and_stops(http):
     assert stopped["kind"] == "chitchat" and "Practice stopped" in stopped["text"]
     after = chat(http, cid, "How long is the work style assessment?")
     assert after[0]["kind"] == "answer"
+    # Practice was had in this conversation: "try again" starts it again.
+    assert chat(http, cid, "try again")[0]["kind"] == "practice"
+
+
+def test_try_again_with_nothing_practised_is_not_a_practice_session(http):
+    """NLU reads "try again" (and some questions with "again" in them) as a retry; in a conversation
+    that never practised it is answered as a message, not turned into a practice session that takes
+    the candidate's next questions for answers."""
+    cid = f"e2e-pr-{uuid.uuid4().hex[:8]}"
+    (reply,) = chat(http, cid, "try again")
+    assert reply["kind"] not in ("practice", "practice_feedback"), reply
+    after = chat(http, cid, "How long is the work style assessment?")
+    assert after[0]["kind"] == "answer", after
 
 
 def test_practice_answers_are_exported_and_erased_with_the_conversation_and_nowhere_else(stack, http, token_for):
