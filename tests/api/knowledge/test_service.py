@@ -1247,15 +1247,6 @@ def test_with_the_project_knowledge_two_things_compared_get_both(project_service
     }
 
 
-def test_with_the_project_knowledge_preparing_for_the_virtual_onsite_is_preparing_for_the_loop(project_service):
-    # The glossary reads "virtual onsite" as the in-person interviews; how they are held is asked by the
-    # word "virtual" itself, not added to every question that names them.
-    [prep] = talk(project_service, "how should i prep for the virtual onsite")
-    assert prep.passages[0].id == "interview-loop#how-to-prepare-for-the-in-person-interviews", prep.passages[:1]
-    [held] = talk(project_service, "is the virtual onsite actually virtual?")
-    assert held.passages[0].id == "interview-loop#whether-aws-in-person-interviews-are-virtual", held.passages[:1]
-
-
 def test_with_the_project_knowledge_the_whole_process_asked_of_its_purpose_is_the_purpose(project_service):
     [why] = talk(project_service, "wat is aws actually looking for w/ this whole hiring thing")
     assert why.kind == "answer" and why.passages[0].id == "hiring-steps#why-aws-hires-the-way-it-does", why.passages[:1]
