@@ -258,6 +258,7 @@ HELD_OUT = (
             (15, "seventeenth"),
             (16, "nineteenth"),
             (17, "twentieth"),
+            (18, "twenty-first"),
         )
     ),
 )
