@@ -111,6 +111,31 @@ _BY_LENGTH = re.compile(
 _LENGTH_WORD = r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b"
 _WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*" + _LENGTH_WORD, re.IGNORECASE)
 _EXAMPLE_WORDS = frozenset({"example", "examples"})
+# "what do you mean by well-structured?", "what does equitably mean here": the meaning of a word of the
+# answer just given, which the section saying it explains in its own sentences (the page defines no
+# word elsewhere). The term is the group that matched.
+_ASKS_MEANING = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|sorry|wait|hm+|um+|and|so|but|sry)\W+)*(?:"
+    r"what\s+(?:do|did)\s+(?:you|u|ya|they|it)\s+mean\s+(?:by|with)?\s*(?P<a>.+?)"
+    r"|wdym\s+(?:by\s+)?(?P<b>.+?)"
+    r"|what\s+(?:does|do|is|did)\s+(?P<c>.+?)\s+mean"
+    r"|what(?:'s|s|\s+is)\s+meant\s+by\s+(?P<d>.+?)"
+    r"|(?:what(?:'s|s|\s+is)\s+)?(?:the\s+)?meaning\s+of\s+(?P<e>.+?)"
+    r")(?:\s+(?:here|there|exactly|in\s+this\s+case|in\s+that\s+answer|tho|though|lol))?\W*$",
+    re.IGNORECASE,
+)
+_EXPLAIN_WORDS = frozenset({"simpler", "simple", "plain", "english", "words", "explain", "understand", "get", "say", "pls", "please", "again", "rephrase"})
+_NOT_A_TERM = frozenset({"it", "that", "this", "those", "these", "them", "the", "a", "an"})
+# "say it simpler pls", "i don't get it", "in plain english?": the answer just given again (the knowledge
+# has no other wording of it), never another topic's section.
+_ASKS_SIMPLER = re.compile(
+    r"\b(?:simpler|simple\s+(?:words|terms|english)|plain(?:er)?\s+(?:english|words|language)|eli5"
+    r"|explain\s+(?:it\s+|that\s+)?like\s+i'?m\s+(?:5|five)"
+    r"|(?:say|explain|put)\s+(?:it|that)\s+(?:again\s+)?(?:differently|another\s+way|in\s+other\s+words)"
+    r"|rephrase|i\s+(?:don'?t|dont|didn'?t|didnt|do\s+not)\s+(?:understand|get\s+(?:it|that))"
+    r"|too\s+(?:complicated|complex|confusing|wordy))\b",
+    re.IGNORECASE,
+)
 _ASKING_TO_SEE = frozenset({"give", "show", "see", "look", "like", "have", "got", "share"})
 _THAN = re.compile(r"\bthan\b", re.IGNORECASE)
 _ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE)
@@ -212,6 +237,11 @@ _ASKS_WHOLE_PROCESS = re.compile(
     r"(?:process|thing|pipeline|journey)\b"
     r"|\bstart\s+to\s+(?:finish|end)\b|\bend\s+to\s+end\b|\bbeginning\s+to\s+end\b|\btl;?\s?dr\b|\bpipeline\b"
     r"|\bwhat\s+(?:actually\s+|really\s+|usually\s+)?happens\s+after\s+(?:i|u|you)\s+(?:hit\s+|click\s+|press\s+)?submit\b"
+    # "can someone explain what actually happens AFTER i apply?", "can someone just explain the steps??":
+    # the steps after the application, or all of them.
+    r"|\bwhat\s+(?:actually\s+|really\s+|usually\s+)?happens\s+after\s+(?:i\s+|u\s+|you\s+)?(?:apply|applying)\b(?!\s+(?:to|for)\s+(?:several|multiple|more|many|two|2|a\s+few))"
+    r"|\b(?:explain|walk\s+(?:me\s+)?through|run\s+(?:me\s+)?through|break\s+down|go\s+over)\s+"
+    r"(?:(?:the|ur|your|aws'?s?|amazon'?s?|hiring|interview|recruiting|whole)\s+)*(?:steps|stages|process)\b"
     # "i just hit submit on my application, what happens now", "just submitted it, what's next?": the
     # steps after the application, not the page on clicking Apply Now.
     r"|\b(?:(?:hit|clicked|pressed)\s+submit|submitted)\b.{0,60}?\bwhat(?:'s|s|\s+is)?\s+(?:happens\s+|comes\s+)?(?:now|next)\b",
@@ -410,7 +440,7 @@ class KnowledgeService:
         index = self.index
         if decision.kind != "answer" or not decision.passages or ctx.doc is None or index.coverage is None:
             return None
-        if self._by_links(query, ctx):
+        if self._by_links(query, ctx) or self._explained_again(query, ctx) is not None:
             return None
         if self._rows[0] is not index:
             self._rows = (index, {sec.id: i for i, sec in enumerate(index.sections)})
@@ -821,6 +851,11 @@ class KnowledgeService:
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
             # asking a quantity ("ok. how long is it?") asks it of the topic.
             return self._with_context(Decision("fallback", [], [], query), ctx)
+        explained = self._explained_again(query, ctx)
+        if explained is not None:
+            # "what do you mean by well-structured?" after the phone interview's tips: the section that says
+            # it, again; "say it simpler pls": the answer just given again.
+            return self._with_context(Decision("answer", self._answer(explained, []), [explained], query), ctx)
         example = self._example_asked(query, ctx)
         if example is not None:
             # "can you give me an example" after the work style questions: the topic's example section,
@@ -1105,6 +1140,47 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _explained_again(self, query: str, ctx: Context) -> Passage | None:
+        """For a request to explain the answer just given (its meaning in simpler words, or what one of its
+        words means), the section that says it (a word that names a topic of its own, "what do you mean
+        by bar raiser?", gets that topic's best section); None when the message asks something else or
+        the last reply was a refusal. Asked for, not guessed: the follow-up model does not judge it."""
+        index = self.index
+        last = index.by_id.get(ctx.section or "")
+        if last is None or ctx.refused:
+            return None
+        asked = _ASKS_MEANING.match(query.strip())
+        if asked is None:
+            if _ASKS_SIMPLER.search(query) and len(tokenize(query)) <= 12 and not self._names_a_topic(query):
+                return Passage.of(last, 1.0, 1.0)
+            return None
+        term = next(g for g in asked.groups() if g is not None).strip(" '\"“”‘’").lower()
+        if not content_words(term) or set(tokenize(term)) <= _NOT_A_TERM:
+            return Passage.of(last, 1.0, 1.0)  # "what does that mean?": the answer just given, again
+        if self._names_a_topic(term):
+            # "what do you mean by bar raiser?" after the loop's answer: the section on what it names.
+            named = self._best_match(term)
+            return named[0] if named else None
+        flat = re.sub(r"[-‐–]", " ", term)
+        sections = [last, *(s for s in index.doc_sections.get(ctx.doc or "", []) if s.id != last.id)]
+        return next(
+            (Passage.of(sec, 1.0, 1.0) for sec in sections if flat in re.sub(r"[-‐–]", " ", sec.text.lower())),
+            None,
+        )
+
+    def _names_a_topic(self, text: str) -> bool:
+        """Whether the words name a topic or a section of the knowledge (a heading's or a title's words, or
+        a glossary term): its own section explains them, not the answer just given."""
+        index = self.index
+        if index.glossary.meaning(text) != text:
+            return True
+        words = content_words(text) - _EXPLAIN_WORDS
+        if not words:
+            return False
+        return any(
+            words <= content_words(f"{sec.title} {sec.heading}") for secs in index.doc_sections.values() for sec in secs
+        )
 
     def _example_asked(self, query: str, ctx: Context) -> Passage | None:
         """For a message that only asks for an example ("can you give me an example?", "any examples pls"),

@@ -1263,3 +1263,34 @@ def test_with_the_project_knowledge_after_a_step_asks_the_time_to_hear_back_agai
     # After any other answer, "and after the OA?" is the step after it.
     _, after = talk(svc, "what are the steps to get hired?", "ok and after the OA?")
     assert after.kind == "answer" and after.passages[0].doc == "knowledge/phone-interview.md"
+
+
+def test_with_the_project_knowledge_a_word_of_the_answer_just_given_is_explained_by_its_section(project_service):
+    svc = project_service
+    # The word is in the answer just given: that section again, which says what it means in its sentences
+    # (the follow-up model does not turn an explanation asked for into a refusal).
+    _, vision = chat(svc, "what is the bar raiser there for?", "sorry what do you mean by long-term vision?")
+    assert vision.kind == "answer" and vision.passages[0].id == "interview-loop#what-a-bar-raiser-does"
+    _, fair = chat(svc, "what are the online assessments for", "what does 'equitably' mean here")
+    assert fair.kind == "answer" and fair.passages[0].id == "online-assessments#what-aws-online-assessments-are-for"
+    # A word that names a topic of its own is that topic's, not the answer just given again.
+    _, named = chat(svc, "who will i meet in the loop?", "what do you mean by bar raiser")
+    assert named.kind == "answer" and named.passages[0].id == "interview-loop#what-a-bar-raiser-does"
+    # Asked to say it more simply: the answer just given again, not another section or a refusal.
+    first, simpler = chat(svc, "what does a bar raiser do", "can you put that in simpler words?")
+    assert simpler.kind == "answer" and simpler.passages[0].id == first.passages[0].id
+    # After a refusal there is no answer to explain: still not covered.
+    _, _, after_refusal = chat(svc, "what does a bar raiser do", "how much do bar raisers get paid?", "wdym")
+    assert after_refusal.kind == "fallback"
+
+
+def test_with_the_project_knowledge_what_happens_after_applying_is_the_steps(project_service):
+    for whole in (
+        "before i apply, what really happens after i apply? is there a test or a call?",
+        "could you walk me through the steps please",
+    ):
+        [d] = chat(project_service, whole)
+        assert d.kind == "answer" and d.passages[0].doc == "knowledge/hiring-steps.md", (whole, d.passages[:1])
+    # Applying to several roles is a question of its own.
+    [several] = chat(project_service, "what happens after i apply to several roles at once?")
+    assert several.passages[0].doc != "knowledge/hiring-steps.md", several.passages[:1]
