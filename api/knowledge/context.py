@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from api.knowledge.index import plain_idioms, stem, tokenize, without_recall
+from api.knowledge.index import plain_idioms, stem, tokenize, without_acknowledgement, without_recall
 
 Kind = Literal["next", "previous", "ordinal", "elliptical", "own"]
 
@@ -450,7 +450,7 @@ def content_words(query: str) -> frozenset[str]:
 
 def resolve(query: str, ctx: Context) -> Resolved:
     """The kind of message, given what the conversation remembers."""
-    text = query.strip()
+    text = without_acknowledgement(query.strip())
     words = text.split()
     if ctx.doc is None and ctx.step is None and not ctx.listed:
         return Resolved("own")

@@ -192,12 +192,19 @@ def without_recall(query: str) -> str:
 # with it, and the question was refused.
 _ACK_WORDS = (
     r"(?:ok(?:ay)?|kk?|np|no problem|no worries|cool|great|thanks|thank you|thx|ty|got it|i see|alright|"
-    r"all right|fine|gotcha|nice|sure|perfect|awesome|interesting|huh|oh|ah|wow|yeah|yep|right)"
+    r"all right|fine|gotcha|nice|sure|perfect|awesome|interesting|huh|oh|ah|wow|yeah|yep|right|haha|lol|"
+    r"fair(?: enough)?|makes sense)"
 )
 _ACKNOWLEDGING = re.compile(
     rf"^(?:\W*{_ACK_WORDS}(?:\s*[.,!:;-]+|\s+(?={_ACK_WORDS}\b)))+\s*",
     re.IGNORECASE,
 )
+
+
+def without_acknowledgement(query: str) -> str:
+    """The message without an opening acknowledgement of the last reply ("haha ok fair, thx. how long does
+    it take btw" asks "how long does it take btw"): the follow-up rules read what is asked."""
+    return _ACKNOWLEDGING.sub("", query) or query
 
 
 def strip_company(query: str) -> str:

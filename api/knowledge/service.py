@@ -124,7 +124,23 @@ _ASKS_MEANING = re.compile(
     r")(?:\s+(?:here|there|exactly|in\s+this\s+case|in\s+that\s+answer|tho|though|lol))?\W*$",
     re.IGNORECASE,
 )
-_EXPLAIN_WORDS = frozenset({"simpler", "simple", "plain", "english", "words", "explain", "understand", "get", "say", "pls", "please", "again", "rephrase"})
+_EXPLAIN_WORDS = frozenset(
+    {
+        "simpler",
+        "simple",
+        "plain",
+        "english",
+        "words",
+        "explain",
+        "understand",
+        "get",
+        "say",
+        "pls",
+        "please",
+        "again",
+        "rephrase",
+    }
+)
 _NOT_A_TERM = frozenset({"it", "that", "this", "those", "these", "them", "the", "a", "an"})
 # "say it simpler pls", "i don't get it", "in plain english?": the answer just given again (the knowledge
 # has no other wording of it), never another topic's section.
@@ -1055,6 +1071,16 @@ class KnowledgeService:
                 # unless the message names it.
                 and (not refers_back(query) or introduces_subject(query) or self._names(query, best, ctx))
             )
+            # "what do they test in the assessment part?" after the steps' overview: the overview mentions
+            # every step, so it "addresses" any of them, but the message names one of its items.
+            item = self._listed_item_named(query, ctx)
+            own = own or (
+                item is not None
+                and best is not None
+                and best.doc in (item, *index.lists_of.get(item, []))
+                and best.score >= params.answer_threshold
+                and addresses(words, self._says(best)) > 0
+            )
             stated = bool(words) and addresses(words, self._says(fits[0])) == len(words) if fits else False
             if (
                 best is not None
@@ -1335,6 +1361,23 @@ class KnowledgeService:
         current = self.index.doc_sections.get(ctx.doc or "", [])
         own = {stem(w) for w in tokenize(current[0].title)} if current else set()
         return bool(words & {stem(w) for w in content_words(other.title)} - own)
+
+    def _listed_item_named(self, query: str, ctx: Context) -> str | None:
+        """The one item of the current topic's list (an overview's) that the message names by a word of its
+        title no other item of that list has ("the assessment part" among the steps); None otherwise."""
+        items = self.index.lists_of.get(ctx.doc or "", [])
+        titles = {
+            item: {stem(w) for w in content_words(self.index.doc_sections[item][0].title)}
+            for item in items
+            if self.index.doc_sections.get(item)
+        }
+        words = self._stems_meant(query)
+        named = [
+            item
+            for item, own in titles.items()
+            if words & (own - set().union(*(other for key, other in titles.items() if key != item)))
+        ]
+        return named[0] if len(named) == 1 else None
 
     def _named_topic(self, query: str) -> str | None:
         """The one topic a message names by a word of its title no other title has ("phone", "loop")."""

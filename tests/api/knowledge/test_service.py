@@ -1294,3 +1294,23 @@ def test_with_the_project_knowledge_what_happens_after_applying_is_the_steps(pro
     # Applying to several roles is a question of its own.
     [several] = chat(project_service, "what happens after i apply to several roles at once?")
     assert several.passages[0].doc != "knowledge/hiring-steps.md", several.passages[:1]
+
+
+def test_with_the_project_knowledge_a_step_named_after_the_overview_is_that_step_s(project_service):
+    svc = project_service
+    # The overview mentions every step, yet a question naming one of them is about that step.
+    _, named = chat(svc, "what are the stages of hiring?", "what do they check in the assessment bit?")
+    assert named.kind == "answer" and named.passages[0].doc == "knowledge/online-assessments.md", named.passages[:1]
+    # A bare follow-up still leans on the overview's list.
+    _, second = chat(svc, "what are the stages of hiring?", "and the second one?")
+    assert second.passages[0].doc == "knowledge/online-assessments.md", second.passages[:1]
+
+
+def test_with_the_project_knowledge_an_opening_acknowledgement_does_not_hide_a_follow_up(project_service):
+    svc = project_service
+    # "lol ok fair, thanks." answers the last reply; what follows it leans on the topic as if alone.
+    _, length = chat(svc, "what is the work style assessment like", "lol ok fair, thanks. how long does it take though")
+    assert (
+        length.kind == "answer"
+        and length.passages[0].id == "work-style-assessment#how-long-the-work-style-assessment-takes"
+    )
