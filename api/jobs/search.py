@@ -75,7 +75,10 @@ _FILLER_WORDS = (
     # where the candidate studies.
     "still r stuff college uni university "
     # "are there internships or anything for students?": the search said "no open anything internships".
-    "anything something everything nothing"
+    "anything something everything nothing "
+    # "where do i even find open jobs? want something in seattle ideally": the search said "no open even
+    # ideally jobs in Seattle". Hedges and intensifiers name no role.
+    "even ideally preferably maybe perhaps really actually honestly basically probably somewhere lol haha"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0

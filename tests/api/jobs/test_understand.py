@@ -66,3 +66,12 @@ def test_acknowledgements_and_chat_spellings_are_not_part_of_the_role() -> None:
     assert interpret("do u have data engineer roles rn", None, place)[0] == Criteria(q="data engineer")
     # "it" is a role's word when it is not "got it".
     assert interpret("any it support jobs in dublin?", None, place)[0] == Criteria(q="it support", location="dublin")
+
+
+def test_hedges_and_intensifiers_are_not_part_of_the_role() -> None:
+    assert interpret("where do i even find open jobs? want something in seattle ideally", None, place)[
+        0
+    ] == Criteria(location="seattle")
+    assert interpret("honestly maybe a data engineer role, preferably in dublin", None, place)[0] == Criteria(
+        q="data engineer", location="dublin"
+    )
