@@ -52,7 +52,7 @@ from api.knowledge.embedder import Embedder, PrefetchingEmbedder, create_embedde
 from api.knowledge.follow_ups import WEIGHTS as FOLLOW_UP_WEIGHTS
 from api.knowledge.follow_ups import FollowUpModel
 from api.knowledge.grounding import GroundingChecker, GroundingReport
-from api.knowledge.index import KnowledgeIndex, build_index, plain_chat, stem, tokenize
+from api.knowledge.index import KnowledgeIndex, build_index, plain_chat, stem, tokenize, without_acknowledgement
 from api.knowledge.insight import UnansweredReport
 from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, search_text
 
@@ -408,6 +408,7 @@ class KnowledgeService:
         # words too ("assesments" is no word nothing here speaks of).
         query = plain_chat(self.index.speller.correct(query))
         if ctx is not None:
+            query = without_acknowledgement(query)
             # A correction asks the last question again about another subject: what it asks for (a
             # duration, a count) is the last question's ("how soon do they get back after the phone
             # interview?" -> "no, I meant after the final loop").

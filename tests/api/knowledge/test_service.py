@@ -1314,3 +1314,11 @@ def test_with_the_project_knowledge_an_opening_acknowledgement_does_not_hide_a_f
         length.kind == "answer"
         and length.passages[0].id == "work-style-assessment#how-long-the-work-style-assessment-takes"
     )
+
+
+
+def test_with_the_project_knowledge_an_acknowledged_answer_is_followed_in_its_order(project_service):
+    # "cool, thanks." answers the last reply; "then what?" after it is the next thing to do in what was
+    # just described (clicking Apply Now after finding the job), as a bare "and then?" is.
+    _, then = chat(project_service, "where do i find the right aws job?", "cool, thanks. then what?")
+    assert then.kind == "answer" and then.passages[0].doc == "knowledge/online-application.md", then.passages[:1]
