@@ -474,12 +474,18 @@ class ActionSearchJobs(Action):
             answered = await _answer_instead(dispatcher, tracker, text, intent, refuse=refuse)
             if answered is not None:
                 return [SlotSet("job_search", criteria), SlotSet("job_shown", 0.0), *answered]
+        also: list[EventType] = []
+        if found and not more and _asks_how_to_search(text):
+            # "can i filter openings by city? only want stuff near dublin", "im in college, are there
+            # internships?": a question about searching (or about students) with a search in it. The
+            # knowledge's answer (how the careers site is searched, the students' page), then the jobs.
+            also = await _answer_instead(dispatcher, tracker, text, intent) or []
         if found:
             name = "utter_jobs_more_found" if more else "utter_jobs_found"
         else:
             name = "utter_jobs_no_more" if more else "utter_jobs_none"
         dispatcher.utter_message(json_message=jobs_payload(result, response_text(domain, name), before))
-        return [SlotSet("job_search", result.get("criteria")), SlotSet("job_shown", float(before + found))]
+        return [*also, SlotSet("job_search", result.get("criteria")), SlotSet("job_shown", float(before + found))]
 
 
 class ActionRefineJobs(Action):
@@ -508,6 +514,24 @@ _ASKS_ELSE = re.compile(
     r"\b(?:allowed|ok(?:ay)?\s+to|is\s+(?:it|that|this|there\s+a\s+(?:limit|rule))|can\s+i|should\s+i|how|why|what|when|who)\b",
     re.I,
 )
+
+
+# How to search ("can i filter jobs by city", "is there a way to only see jobs in dublin", "where do i even
+# find open jobs"), or what there is for students and graduates ("anything for new grads?"): the hiring
+# page answers both, beside the jobs the message also asks for.
+_HOW_TO_SEARCH = re.compile(
+    r"\b(?:can|could)\s+(?:i|u|you|we)\s+(?:filter|search|sort|browse|narrow|look\s+up)\b"
+    r"|\bhow\s+(?:do|can|should|would)?\s*(?:i|u|you|to)\s+(?:\w+\s+)?(?:find|search|filter|browse|look\s+for|see)\b"
+    r"|\b(?:is\s+there|any)\s+(?:a\s+)?way\s+to\b"
+    r"|\bwhere\s+(?:do|can|should)\s+i\s+(?:even\s+)?(?:find|look|search|see)\b"
+    r"|\b(?:students?|new\s+grads?|graduates?|college|university|uni|internships?)\b.*\?"
+    r"|\?.*\b(?:students?|new\s+grads?|graduates?)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_how_to_search(text: str) -> bool:
+    return bool(_HOW_TO_SEARCH.search(text))
 
 
 def _asks_for_listings(text: str) -> bool:

@@ -321,3 +321,27 @@ def test_jobs_found_for_a_message_nearly_taken_for_a_hiring_question_give_the_kn
     messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
     assert [m["custom"]["kind"] for m in messages] == ["jobs"]
     assert [r["path"] for r in stand_in.requests] == ["/api/internal/jobs/search"]
+
+
+def test_a_question_about_searching_found_jobs_gets_the_knowledges_answer_and_the_jobs(stand_in):
+    # "can i filter by city? only want stuff near seattle": how the careers site is searched (the
+    # knowledge's answer), then the jobs the message asked for, in that order.
+    route(stand_in, {"total": 7, "jobs": [JOB] * 5, "criteria": SEATTLE, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    trk = tracker("can i filter openings by city? only want data engineer stuff near seattle", intent="search_jobs")
+    messages, events = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["answer", "jobs"]
+    slots = dict((e["name"], e["value"]) for e in events)
+    assert slots["last_question"] == ANSWER["query"] and slots["job_search"] == SEATTLE
+    # A student's question too; and when the knowledge has no answer, the jobs alone.
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("im in college, any internships?", intent="search_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+    # A plain search never asks the knowledge.
+    stand_in.requests.clear()
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("data engineer jobs in seattle?", intent="search_jobs"), DOMAIN)
+    )
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/jobs/search"]

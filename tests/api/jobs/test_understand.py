@@ -69,9 +69,9 @@ def test_acknowledgements_and_chat_spellings_are_not_part_of_the_role() -> None:
 
 
 def test_hedges_and_intensifiers_are_not_part_of_the_role() -> None:
-    assert interpret("where do i even find open jobs? want something in seattle ideally", None, place)[
-        0
-    ] == Criteria(location="seattle")
+    assert interpret("where do i even find open jobs? want something in seattle ideally", None, place)[0] == Criteria(
+        location="seattle"
+    )
     assert interpret("honestly maybe a data engineer role, preferably in dublin", None, place)[0] == Criteria(
         q="data engineer", location="dublin"
     )

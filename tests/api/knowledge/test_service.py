@@ -1316,7 +1316,6 @@ def test_with_the_project_knowledge_an_opening_acknowledgement_does_not_hide_a_f
     )
 
 
-
 def test_with_the_project_knowledge_an_acknowledged_answer_is_followed_in_its_order(project_service):
     # "cool, thanks." answers the last reply; "then what?" after it is the next thing to do in what was
     # just described (clicking Apply Now after finding the job), as a bare "and then?" is.
