@@ -111,6 +111,16 @@ _BY_LENGTH = re.compile(
 _LENGTH_WORD = r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b"
 _WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*" + _LENGTH_WORD, re.IGNORECASE)
 _EXAMPLE_WORDS = frozenset({"example", "examples"})
+# "do i get it right when i apply?", "when do i take it?" after the work style assessment: when the
+# candidate is given it, which the topic listing it says ("When you take an AWS online assessment").
+_WHEN_GIVEN = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*(?:when\s+(?:do|will|would|should|can|does|is|are)\s+(?:i|u|you|we|they)\s+"
+    r"|(?:do|will|would|should|can)\s+(?:i|u|you|we)\s+)"
+    r"(?:get|take|do|receive|sit|start|complete|be\s+(?:sent|given|asked\s+to\s+(?:do|take)))\s+(?:it|them|that|this|those|one)\b"
+    r"(?:\W+(?:right\s+)?(?:when|after|before|during)\b.*)?\W*$",
+    re.IGNORECASE,
+)
+_WHEN_HEADING = re.compile(r"^when\b", re.IGNORECASE)
 # "what do you mean by well-structured?", "what does equitably mean here": the meaning of a word of the
 # answer just given, which the section saying it explains in its own sentences (the page defines no
 # word elsewhere). The term is the group that matched.
@@ -873,6 +883,11 @@ class KnowledgeService:
             # "what do you mean by well-structured?" after the phone interview's tips: the section that says
             # it, again; "say it simpler pls": the answer just given again.
             return self._with_context(Decision("answer", self._answer(explained, []), [explained], query), ctx)
+        when = self._when_given(query, ctx)
+        if when is not None:
+            # "do i get it right when i apply?" after the work sample simulation: when an assessment is
+            # taken, which the topic listing it says.
+            return self._with_context(Decision("answer", self._answer(when, []), [when], query), ctx)
         example = self._example_asked(query, ctx)
         if example is not None:
             # "can you give me an example" after the work style questions: the topic's example section,
@@ -1167,6 +1182,20 @@ class KnowledgeService:
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)
+
+    def _when_given(self, query: str, ctx: Context) -> Passage | None:
+        """For "when do I get it?" (or "do I get it right when I apply?") about the current topic, its
+        section headed "When ...", else that of the topic listing it; None otherwise (a time to hear back
+        is another question)."""
+        if ctx.doc is None or not _WHEN_GIVEN.match(query.strip()):
+            return None
+        index = self.index
+        parents = [doc for doc, items in index.lists_of.items() if ctx.doc in items]
+        for doc in (ctx.doc, *parents):
+            for sec in index.doc_sections.get(doc, []):
+                if _WHEN_HEADING.match(sec.heading) and not _HEARING_BACK.search(sec.heading):
+                    return Passage.of(sec, 1.0, 1.0)
+        return None
 
     def _explained_again(self, query: str, ctx: Context) -> Passage | None:
         """For a request to explain the answer just given (its meaning in simpler words, or what one of its

@@ -1321,3 +1321,15 @@ def test_with_the_project_knowledge_an_acknowledged_answer_is_followed_in_its_or
     # just described (clicking Apply Now after finding the job), as a bare "and then?" is.
     _, then = chat(project_service, "where do i find the right aws job?", "cool, thanks. then what?")
     assert then.kind == "answer" and then.passages[0].doc == "knowledge/online-application.md", then.passages[:1]
+
+
+def test_with_the_project_knowledge_when_an_assessment_is_given_is_the_listing_topic_s_when(project_service):
+    svc = project_service
+    # The work sample's topic says nothing of when it is taken; the assessments' topic, which lists it, does.
+    _, when = chat(svc, "what's the work sample simulation?", "ok when will i get it, right after i apply?")
+    assert when.kind == "answer" and when.passages[0].id == "online-assessments#when-you-take-an-aws-online-assessment"
+    _, taken = chat(svc, "tell me about the assessments", "so when do i take them")
+    assert taken.passages[0].id == "online-assessments#when-you-take-an-aws-online-assessment", taken.passages[:1]
+    # Hearing back is another question.
+    _, back = chat(svc, "what's the work sample simulation?", "when will i hear back after it?")
+    assert not back.passages or back.passages[0].id != "online-assessments#when-you-take-an-aws-online-assessment"
