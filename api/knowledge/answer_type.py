@@ -219,3 +219,9 @@ def asks_who(question: str) -> bool:
 
 def names_people(text: str) -> bool:
     return bool(_PEOPLE.search(text))
+
+
+def people_named(text: str) -> int:
+    """How many different words for people the text uses ("topic experts, future colleagues and bar
+    raisers": three)."""
+    return len({m.lower() for m in _PEOPLE.findall(text)})

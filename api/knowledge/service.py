@@ -1130,6 +1130,10 @@ class KnowledgeService:
                     # will I be doing in it?" asks what the topic holds.
                     if just is not None and just.score >= chosen.score - REPEAT_MARGIN:
                         chosen = just
+                    if answer_type.asks_who(query):
+                        # "who will be in it?" after the loop's being held virtually ("the hiring team"):
+                        # the section of the topic naming the most people (its interviewers).
+                        chosen = max(fits, key=lambda p: (answer_type.people_named(_stated(p)), p is chosen))
                 elif asks_to_confirm(query) and just is not None and just.score >= chosen.score - CONFIRM_TIE:
                     # "is that one on-site?" after the section saying they are held virtually, which ties
                     # with the loop's description: the yes/no question is about what was just said.

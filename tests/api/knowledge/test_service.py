@@ -1333,3 +1333,12 @@ def test_with_the_project_knowledge_when_an_assessment_is_given_is_the_listing_t
     # Hearing back is another question.
     _, back = chat(svc, "what's the work sample simulation?", "when will i hear back after it?")
     assert not back.passages or back.passages[0].id != "online-assessments#when-you-take-an-aws-online-assessment"
+
+
+def test_with_the_project_knowledge_who_is_in_it_is_the_topic_s_section_naming_its_people(project_service):
+    svc = project_service
+    # After the section on the interviews being held virtually, "who's in it" is the loop's interviewers.
+    *_, who = chat(svc, "what are the final interviews like", "hold on, are they really in person?", "who's in it")
+    assert who.kind == "answer" and who.passages[0].id == "interview-loop#what-an-aws-interview-loop-is", who.passages[
+        :1
+    ]
