@@ -1182,7 +1182,13 @@ class KnowledgeService:
         decision = self._both_compared(query, self._overview_for_several(query, decision))
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
-        if top is not None and top.id == ctx.section and words and 2 * addresses(words, self._says(top)) < len(words):
+        if (
+            top is not None
+            and top.id == ctx.section
+            and not ctx.refused  # after a refusal the section was not the last reply: no repeat
+            and words
+            and 2 * addresses(words, self._says(top)) < len(words)
+        ):
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
         return self._with_context(decision, ctx, query)

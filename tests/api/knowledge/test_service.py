@@ -1342,3 +1342,15 @@ def test_with_the_project_knowledge_who_is_in_it_is_the_topic_s_section_naming_i
     assert who.kind == "answer" and who.passages[0].id == "interview-loop#what-an-aws-interview-loop-is", who.passages[
         :1
     ]
+
+
+def test_with_the_project_knowledge_after_a_refusal_the_section_before_it_may_answer_again(project_service):
+    # The section on clicking Apply Now, then a refusal: the section was not the last reply, so giving it
+    # for a question about the profile it mentions is no repeat.
+    *_, profile = chat(
+        project_service,
+        "so i just clicked apply on a role, what now",
+        "do i need a work visa for that?",
+        "i set up a profile last year already, do i need another one?",
+    )
+    assert profile.kind == "answer" and profile.passages[0].doc == "knowledge/online-application.md"
