@@ -475,10 +475,11 @@ class ActionSearchJobs(Action):
             if answered is not None:
                 return [SlotSet("job_search", criteria), SlotSet("job_shown", 0.0), *answered]
         also: list[EventType] = []
-        if found and not more and _asks_how_to_search(text):
+        if not more and _asks_how_to_search(text):
             # "can i filter openings by city? only want stuff near dublin", "im in college, are there
             # internships?": a question about searching (or about students) with a search in it. The
-            # knowledge's answer (how the careers site is searched, the students' page), then the jobs.
+            # knowledge's answer (how the careers site is searched, the students' page), then the jobs
+            # (or that none are open there).
             also = await _answer_instead(dispatcher, tracker, text, intent) or []
         if found:
             name = "utter_jobs_more_found" if more else "utter_jobs_found"

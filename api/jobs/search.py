@@ -78,7 +78,9 @@ _FILLER_WORDS = (
     "anything something everything nothing "
     # "where do i even find open jobs? want something in seattle ideally": the search said "no open even
     # ideally jobs in Seattle". Hedges and intensifiers name no role.
-    "even ideally preferably maybe perhaps really actually honestly basically probably somewhere lol haha"
+    "even ideally preferably maybe perhaps really actually honestly basically probably somewhere lol haha "
+    # "is there a way to only see jobs in dublin? scrolling through everything is painful"
+    "way ways through scrolling scroll painful annoying"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0

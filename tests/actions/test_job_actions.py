@@ -345,3 +345,13 @@ def test_a_question_about_searching_found_jobs_gets_the_knowledges_answer_and_th
         stand_in.run(ActionSearchJobs(), tracker("data engineer jobs in seattle?", intent="search_jobs"), DOMAIN)
     )
     assert [r["path"] for r in stand_in.requests] == ["/api/internal/jobs/search"]
+
+
+def test_a_question_about_searching_that_found_nothing_in_its_place_gets_the_answer_and_says_so(stand_in):
+    criteria = {**SEATTLE, "q": "", "location": "reykjavik"}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    trk = tracker("is there a way to only see jobs in reykjavik?", intent="search_jobs")
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["answer", "jobs"]
+    assert messages[1]["custom"]["text"].startswith("I couldn't find any open")

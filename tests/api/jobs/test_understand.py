@@ -75,3 +75,6 @@ def test_hedges_and_intensifiers_are_not_part_of_the_role() -> None:
     assert interpret("honestly maybe a data engineer role, preferably in dublin", None, place)[0] == Criteria(
         q="data engineer", location="dublin"
     )
+    assert interpret("is there a way to only see jobs in dublin? scrolling through everything is painful", None, place)[
+        0
+    ] == Criteria(location="dublin")
