@@ -80,7 +80,10 @@ _FILLER_WORDS = (
     # ideally jobs in Seattle". Hedges and intensifiers name no role.
     "even ideally preferably maybe perhaps really actually honestly basically probably somewhere lol haha "
     # "is there a way to only see jobs in dublin? scrolling through everything is painful"
-    "way ways through scrolling scroll painful annoying"
+    "way ways through scrolling scroll painful annoying "
+    # "can i search jobs by location? i only want data engineer stuff near seattle": how to search, not
+    # a "location data engineer".
+    "by filter filters location locations city cities area region category categories keyword keywords"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0

@@ -67,6 +67,14 @@ def test_a_question_taken_for_a_job_search_that_no_job_matches_is_answered_from_
     assert reply["kind"] == "answer" and reply["sources"] and reply["jobs"] == []
 
 
+def test_a_question_about_searching_gets_the_answer_and_the_jobs(ask):
+    # How the careers site is searched (the hiring page, with its source), then the jobs it asks for.
+    replies = ask("can i search jobs by location? i only want data engineer stuff near seattle")["replies"]
+    assert [r["kind"] for r in replies] == ["answer", "jobs"]
+    assert replies[0]["sources"] and "location" in replies[0]["text"].lower()
+    assert replies[1]["jobs"] and all("Seattle" in j["place"] for j in replies[1]["jobs"])
+
+
 def test_job_cards_are_a_list_of_links_with_no_serious_axe_violation(stack, browser: Browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, size in (("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 375, "height": 700})):

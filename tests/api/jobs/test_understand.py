@@ -78,3 +78,6 @@ def test_hedges_and_intensifiers_are_not_part_of_the_role() -> None:
     assert interpret("is there a way to only see jobs in dublin? scrolling through everything is painful", None, place)[
         0
     ] == Criteria(location="dublin")
+    assert interpret("can i search jobs by location? i only want data engineer stuff near seattle", None, place)[
+        0
+    ] == Criteria(q="data engineer", location="seattle")
