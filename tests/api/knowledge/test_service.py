@@ -1354,3 +1354,9 @@ def test_with_the_project_knowledge_after_a_refusal_the_section_before_it_may_an
         "i set up a profile last year already, do i need another one?",
     )
     assert profile.kind == "answer" and profile.passages[0].doc == "knowledge/online-application.md"
+
+
+def test_with_the_project_knowledge_a_recruiter_call_is_the_phone_interview(project_service):
+    # The glossary reads "recruiter call" as the phone interview (its tips), not the recruiters' tips.
+    [tips] = chat(project_service, "how should i answer questions on the recruiter call?")
+    assert tips.kind == "answer" and tips.passages[0].id == "phone-interview#how-to-answer-phone-interview-questions"
