@@ -253,7 +253,9 @@ def refers_to_topic(text: str) -> bool:
 
 # "what about the interviews, are those remote?": the message names what its pronoun is about.
 _WHAT_ABOUT = re.compile(
-    r"^\W*(?:(?:and|ok|okay|so|but|also)\W+)*(?:what|how)\s+about\s+(?:the\s+|my\s+|your\s+)?([a-z][a-z-]{2,})",
+    # "back to the tests - whats on them", "ok going back to the assessments, ...": a return names it too.
+    r"^\W*(?:(?:and|ok|okay|so|but|also)\W+)*(?:(?:what|how)\s+about|(?:going\s+|coming\s+)?back\s+to)\s+"
+    r"(?:the\s+|my\s+|your\s+)?([a-z][a-z-]{2,})",
     re.IGNORECASE,
 )
 
@@ -438,8 +440,14 @@ _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|will|would)\s+(?:it|that|this|th
 _WHO_TO_TALK_TO = re.compile(r"^(?=.*\bwho\b).*?\b(?:talk|speak)(?=\s+(?:to|with)\b)", re.IGNORECASE)
 
 
+# "back to the tests": returning to a subject is no word of it.
+_BACK_TO = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|also|anyway|oh|btw)\W+)*(?:going\s+|coming\s+)?back\s+to\b", re.IGNORECASE
+)
+
+
 def content_words(query: str) -> frozenset[str]:
-    query = _HOW_IT_WORKS.sub(" ", query)
+    query = _BACK_TO.sub(" ", _HOW_IT_WORKS.sub(" ", query))
     if _WHO_TO_TALK_TO.search(query):
         query = re.sub(r"\b(?:talk|speak)\b", " ", query, flags=re.IGNORECASE)
     query = without_recall(query)

@@ -1360,3 +1360,14 @@ def test_with_the_project_knowledge_a_recruiter_call_is_the_phone_interview(proj
     # The glossary reads "recruiter call" as the phone interview (its tips), not the recruiters' tips.
     [tips] = chat(project_service, "how should i answer questions on the recruiter call?")
     assert tips.kind == "answer" and tips.passages[0].id == "phone-interview#how-to-answer-phone-interview-questions"
+
+
+def test_with_the_project_knowledge_back_to_a_topic_names_it(project_service):
+    # "back to the tests" returns to the assessments after a question about several applications.
+    *_, back = chat(
+        project_service,
+        "how many online tests will i have to do?",
+        "also can i apply to two roles at the same time?",
+        "ok back to the tests - what is on them",
+    )
+    assert back.kind == "answer" and back.passages[0].doc == "knowledge/online-assessments.md", back.passages[:1]
