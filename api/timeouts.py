@@ -34,6 +34,13 @@ log = logging.getLogger(__name__)
 
 Part = Literal["head", "body"]
 
+# After a 408 the client may still be sending (it was trickling). Closing at once makes the kernel answer
+# its next byte with a reset, which can discard the 408 before the client has read it (seen on a loaded
+# machine). So the write side is shut after the 408 (the client reads it, then the end), what still
+# arrives is dropped, and the socket closes when the client closes or after this long (nginx's
+# lingering close).
+LINGER_SECONDS = 2.0
+
 
 class DeadlineProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -45,6 +52,7 @@ class DeadlineProtocol(HttpToolsProtocol):
         }
         self._deadline: asyncio.TimerHandle | None = None
         self._partial = False  # bytes of a request's head have arrived
+        self._linger: asyncio.TimerHandle | None = None  # set once a 408 was sent: the close to come
 
     def _arm(self, part: Part) -> None:
         self._disarm()
@@ -61,9 +69,13 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._linger is not None:
+            self._linger.cancel()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._linger is not None:
+            return  # the rest of a request already answered with 408
         self._partial = True
         super().data_received(data)
 
@@ -91,15 +103,22 @@ class DeadlineProtocol(HttpToolsProtocol):
         seconds = self.timeouts[part]
         log.info("closed a connection whose request %s did not arrive within %g s", part, seconds)
         cycle = self.cycle if part == "body" else None
+        sent = False
         if part == "body" and cycle is not None and not cycle.response_started:
             self._send_408(f"The request body did not arrive within {seconds:g} seconds; send the request again.")
+            sent = True
         elif part == "head" and self._partial:
             self._send_408(f"The request headers did not arrive within {seconds:g} seconds; send the request again.")
+            sent = True
         if cycle is not None:
             # The handler's next receive() says the client is gone, and what it sends is dropped.
             cycle.disconnected = True
             cycle.message_event.set()
-        self.transport.close()
+        if sent and self.transport.can_write_eof():
+            self.transport.write_eof()
+            self._linger = self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        else:
+            self.transport.close()
 
     def _send_408(self, detail: str) -> None:
         body = json.dumps({"detail": detail}).encode()
