@@ -96,6 +96,9 @@ class Decision:
     own_status: float | None = None  # P(a look-up of the candidate's own application), when computed
     # The follow-up model's P(the answering section does not answer it), when computed (follow_ups.py).
     follow_up: float | None = None
+    # The answer just given explained again, as the candidate asked ("what do you mean by X?", "say it
+    # simpler"): no guess for the follow-up model to judge.
+    explained: bool = False
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:

@@ -467,7 +467,7 @@ class KnowledgeService:
         index = self.index
         if decision.kind != "answer" or not decision.passages or ctx.doc is None or index.coverage is None:
             return None
-        if self._by_links(query, ctx) or self._explained_again(query, ctx) is not None:
+        if decision.explained or self._by_links(query, ctx):
             return None
         if self._rows[0] is not index:
             self._rows = (index, {sec.id: i for i, sec in enumerate(index.sections)})
@@ -882,7 +882,8 @@ class KnowledgeService:
         if explained is not None:
             # "what do you mean by well-structured?" after the phone interview's tips: the section that says
             # it, again; "say it simpler pls": the answer just given again.
-            return self._with_context(Decision("answer", self._answer(explained, []), [explained], query), ctx)
+            chosen = Decision("answer", self._answer(explained, []), [explained], query, explained=True)
+            return self._with_context(chosen, ctx)
         when = self._when_given(query, ctx)
         if when is not None:
             # "do i get it right when i apply?" after the work sample simulation: when an assessment is
