@@ -882,8 +882,8 @@ class KnowledgeService:
         if explained is not None:
             # "what do you mean by well-structured?" after the phone interview's tips: the section that says
             # it, again; "say it simpler pls": the answer just given again.
-            chosen = Decision("answer", self._answer(explained, []), [explained], query, explained=True)
-            return self._with_context(chosen, ctx)
+            again = Decision("answer", self._answer(explained, []), [explained], query, explained=True)
+            return self._with_context(again, ctx)
         when = self._when_given(query, ctx)
         if when is not None:
             # "do i get it right when i apply?" after the work sample simulation: when an assessment is
