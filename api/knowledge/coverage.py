@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import logging
 import math
 import os
@@ -146,6 +147,32 @@ def _examples(path: Path, keep: Callable[[str], bool], what: str) -> list[str]:
     return out
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_SPACES = re.compile(r"\s\s+")
+
+
+def word_grams(text: str) -> list[str]:
+    """The words (two characters or more) and word pairs of a text, lower-cased: what sklearn's
+    CountVectorizer(ngram_range=(1, 2)) analyses (tests/api/knowledge/test_coverage.py holds them equal).
+    Written here so that serving a fitted model needs no sklearn: importing it cost the API 70 MB."""
+    tokens = _TOKEN.findall(text.lower())
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def char_grams(text: str) -> list[str]:
+    """The character 2- to 4-grams inside each word padded with a space: sklearn's analyzer="char_wb"
+    (a word shorter than n gives itself once)."""
+    out: list[str] = []
+    for word in _SPACES.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        for n in range(2, 5):
+            if len(padded) <= n:
+                out.append(padded)
+                break
+            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return out
+
+
 @dataclass(frozen=True)
 class Ngrams:
     """Binary word (1-2) and character (2-4, within words) n-grams, each block scaled to unit length."""
@@ -162,8 +189,8 @@ class Ngrams:
         """The n-grams fitted on the texts, and the texts' training matrix (each text analysed once)."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        words = CountVectorizer(ngram_range=(1, 2), binary=True)
-        chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, binary=True)
+        words = CountVectorizer(analyzer=word_grams, binary=True)
+        chars = CountVectorizer(analyzer=char_grams, min_df=2, binary=True)
         return cls(words, chars), _blocks(words.fit_transform(texts), chars.fit_transform(texts))
 
     def features(self, texts: list[str]) -> Any:
@@ -174,9 +201,7 @@ class Ngrams:
         """The fitted weights of these n-grams (`coef`: words', then characters') for scoring one question."""
         words, chars = self.words.vocabulary_, self.chars.vocabulary_
         return NgramWeights(
-            self.words.build_analyzer(),
             {term: float(coef[i]) for term, i in words.items()},
-            self.chars.build_analyzer(),
             {term: float(coef[len(words) + i]) for term, i in chars.items()},
         )
 
@@ -217,13 +242,11 @@ class NgramWeights:
     where sklearn's sparse transform cost 0.5 ms a message (the bench's API CPU went up 1.4 ms with it).
     The same sum as the training matrix: binary features, each block divided by its length."""
 
-    word_analyzer: Callable[[str], list[str]]
     words: dict[str, float]
-    char_analyzer: Callable[[str], list[str]]
     chars: dict[str, float]
 
     def score(self, text: str) -> float:
-        return _block(self.word_analyzer(text), self.words) + _block(self.char_analyzer(text), self.chars)
+        return _block(word_grams(text), self.words) + _block(char_grams(text), self.chars)
 
 
 def _block(grams: list[str], weights: dict[str, float]) -> float:
@@ -251,6 +274,44 @@ class CoverageModel:
             z += self.ngrams.score(text)
         return logistic(z)
 
+    def save(self, path: Path, key: str) -> None:
+        """Kept beside the index with the digest of the data it was fitted on (atomically: API processes
+        of a cluster share the directory)."""
+        grams = self.ngrams or NgramWeights({}, {})
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            key=np.array(key),
+            weights=self.weights,
+            bias=np.array(self.bias),
+            examples=np.array(self.examples),
+            has_ngrams=np.array(self.ngrams is not None),
+            words=np.array(list(grams.words), dtype=str),
+            word_weights=np.array(list(grams.words.values()), dtype=np.float64),
+            chars=np.array(list(grams.chars), dtype=str),
+            char_weights=np.array(list(grams.chars.values()), dtype=np.float64),
+        )
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(buffer.getvalue())
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path, key: str) -> CoverageModel | None:
+        """The model kept at `path` if it was fitted on the data of `key` (None: none, another, unreadable)."""
+        try:
+            with np.load(path, allow_pickle=False) as kept:
+                if str(kept["key"]) != key:
+                    return None
+                ngrams = None
+                if bool(kept["has_ngrams"]):
+                    ngrams = NgramWeights(
+                        dict(zip(kept["words"].tolist(), kept["word_weights"].tolist(), strict=True)),
+                        dict(zip(kept["chars"].tolist(), kept["char_weights"].tolist(), strict=True)),
+                    )
+                return cls(kept["weights"].astype(np.float64), float(kept["bias"]), int(kept["examples"]), ngrams)
+        except (OSError, ValueError, KeyError):
+            return None
+
 
 def train(
     covered: list[str],
@@ -259,23 +320,26 @@ def train(
     cache_dir: Path | None = None,
     model_name: str = "",
     ngrams: bool = True,
+    store: Path | None = None,
 ) -> CoverageModel | None:
-    """Fits P(uncovered | question vector and n-grams); None without examples of both kinds."""
+    """Fits P(uncovered | question vector and n-grams); None without examples of both kinds. `store`: a
+    file the model is kept in (and taken from when fitted on the same data before): `make index` fits
+    it, and a server starting on that index loads it without sklearn or a fit (the fit and the import
+    raised the API's peak memory by 135 MB, and took two seconds of its start)."""
     covered, uncovered = list(dict.fromkeys(covered)), list(dict.fromkeys(uncovered))
     if not covered or not uncovered:
         return None
-    from sklearn.linear_model import LogisticRegression  # only when an index is built
-
     texts = covered + uncovered
     vectors = embedded(texts, encode, cache_dir, model_name)
     labels = np.array([0] * len(covered) + [1] * len(uncovered))
     # The same data fits the same model: a rebuild after an edit of a section's text (not of its example
     # questions) takes the model already fitted, in milliseconds instead of a second and a half.
     key = _key(texts, len(covered), vectors, ngrams)
-    with _FITTED_LOCK:
-        if key in _FITTED:
-            _FITTED.move_to_end(key)
-            return _FITTED[key]
+    known = _known(key, store)
+    if known is not None:
+        return known
+    from sklearn.linear_model import LogisticRegression  # only when a model is fitted
+
     features: Any = vectors
     grams = None
     if ngrams:
@@ -290,24 +354,66 @@ def train(
     model = CoverageModel(
         coef[:dim], float(clf.intercept_[0]), len(texts), grams.weighted(coef[dim:]) if grams is not None else None
     )
-    with _FITTED_LOCK:
-        _FITTED[key] = model
-        while len(_FITTED) > _FITTED_KEEP:
-            _FITTED.popitem(last=False)
+    if store is not None:
+        _keep(model, store, key)
+    _remember(key, model)
     return model
 
 
+def _known(key: str, store: Path | None) -> CoverageModel | None:
+    """The model fitted on the data of `key`, from memory or from `store` (and kept there if it was only in
+    memory: another index directory, or a build of other data in between)."""
+    with _FITTED_LOCK:
+        model = _FITTED.get(key)
+        if model is not None:
+            _FITTED.move_to_end(key)
+    if model is not None:
+        if store is not None and _kept_key(store) != key:
+            _keep(model, store, key)
+        return model
+    model = CoverageModel.load(store, key) if store is not None and store.exists() else None
+    if model is not None:
+        _remember(key, model)
+    return model
+
+
+def _kept_key(store: Path) -> str | None:
+    try:
+        with np.load(store, allow_pickle=False) as kept:  # an .npz reads only the arrays asked for
+            return str(kept["key"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _keep(model: CoverageModel, store: Path, key: str) -> None:
+    try:
+        model.save(store, key)
+    except OSError as exc:  # a read-only index directory: served from memory, fitted again next start
+        log.warning("coverage model not kept at %s: %s", store, exc)
+
+
+def _remember(key: str, model: CoverageModel) -> None:
+    with _FITTED_LOCK:
+        _FITTED[key] = model
+        _FITTED.move_to_end(key)
+        while len(_FITTED) > _FITTED_KEEP:
+            _FITTED.popitem(last=False)
+
+
 def fitted(
-    covered: list[str], uncovered: list[str], encode: Callable[[list[str]], np.ndarray], ngrams: bool = True
+    covered: list[str],
+    uncovered: list[str],
+    encode: Callable[[list[str]], np.ndarray],
+    ngrams: bool = True,
+    store: Path | None = None,
 ) -> CoverageModel | None:
-    """The model `train` would return for this data if it is fitted already (None: it would fit one)."""
+    """The model `train` would return for this data if it is fitted already, in memory or in `store`
+    (None: it would fit one)."""
     covered, uncovered = list(dict.fromkeys(covered)), list(dict.fromkeys(uncovered))
     if not covered or not uncovered:
         return None
     texts = covered + uncovered
-    key = _key(texts, len(covered), np.asarray(encode(texts), dtype=np.float64), ngrams)
-    with _FITTED_LOCK:
-        return _FITTED.get(key)
+    return _known(_key(texts, len(covered), np.asarray(encode(texts), dtype=np.float64), ngrams), store)
 
 
 def _key(texts: list[str], covered: int, vectors: np.ndarray, ngrams: bool) -> str:

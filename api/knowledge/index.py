@@ -45,6 +45,9 @@ from api.knowledge.spelling import Speller, english_words
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+# The coverage and own-status models, fitted by the build that changed their data (api/knowledge/coverage.py).
+COVERAGE_MODEL = "coverage-model.npz"
+OWN_STATUS_MODEL = "own-status-model.npz"
 VECTORS = "vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 # Bumped when what is stored changes; an index of another format is rebuilt from scratch.
@@ -527,12 +530,17 @@ def _learn_labelled_questions(
         )
         index.vocabulary = _vocabulary(index, covered_examples(nlu_path))
 
-        def fit() -> None:
-            index.coverage = train(*coverage_data, vectors_of)
-            index.own_status = train(*own_status_data, vectors_of)
+        kept = index_dir / COVERAGE_MODEL, index_dir / OWN_STATUS_MODEL
 
-        coverage, own_status = fitted(*coverage_data, vectors_of), fitted(*own_status_data, vectors_of)
-        if coverage is not None and own_status is not None:  # the same data as a build before
+        def fit() -> None:
+            index.coverage = train(*coverage_data, vectors_of, store=kept[0])
+            index.own_status = train(*own_status_data, vectors_of, store=kept[1])
+
+        coverage = fitted(*coverage_data, vectors_of, store=kept[0])
+        own_status = fitted(*own_status_data, vectors_of, store=kept[1])
+        if (
+            coverage is not None and own_status is not None
+        ):  # the same data as a build before (this process or `make index`)
             index.coverage, index.own_status = coverage, own_status
         elif previous is None or previous.coverage is None:
             fit()

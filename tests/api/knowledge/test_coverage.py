@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from api.knowledge import coverage
 from api.knowledge.coverage import (
     CoverageModel,
     Ngrams,
     _beside,
+    char_grams,
     covered_examples,
+    fitted,
     labelled_questions,
     nlu_examples,
     set_paths,
     train,
+    word_grams,
 )
 from api.knowledge.search import Params, Passage, decide
 
@@ -90,6 +96,68 @@ def test_the_n_gram_weights_score_a_question_as_the_fitted_matrix_does():
     weights = grams.weighted(coef)
     for text in [*texts, "how LONG is my onsite??", "", "zzz"]:
         assert weights.score(text) == pytest.approx(float((grams.features([text]) @ coef)[0]), abs=1e-9), text
+
+
+def test_the_n_grams_are_those_sklearn_analyses():
+    # Serving uses these functions without sklearn; the fitted vocabularies came from its analyzers.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    words = CountVectorizer(ngram_range=(1, 2)).build_analyzer()
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).build_analyzer()
+    texts = [
+        "how long is the phone interview?",
+        "",
+        "x",
+        "I'm  a\tstudent\n\nhere 👋 can i apply??",
+        "¿Cuánto PAGAN? über-cool e-mail a.b.c",
+        "ÉCOLE İstanbul ß",
+        "ok",
+        *nlu_examples(Path(__file__).resolve().parents[3] / "bot" / "data" / "nlu.yml", "ask_hiring")[:300],
+    ]
+    for text in texts:
+        assert word_grams(text) == words(text), text
+        assert char_grams(text) == chars(text), text
+
+
+@pytest.fixture
+def no_models_in_memory(monkeypatch):
+    """As in a new process: only what is kept on disk is known."""
+    monkeypatch.setattr(coverage, "_FITTED", type(coverage._FITTED)())
+
+
+def test_a_kept_model_is_taken_for_the_same_data_and_only_for_it(tmp_path, monkeypatch, no_models_in_memory):
+    covered = ["how long is the assessment", "what is a bar raiser", "when do I hear back"]
+    uncovered = ["what is the salary", "how much do you pay", "pay range for SDE"]
+    store = tmp_path / "coverage-model.npz"
+    model = train(covered, uncovered, fake_encode, store=store)
+    assert model is not None and store.exists()
+    monkeypatch.setattr(coverage, "_FITTED", type(coverage._FITTED)())
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted again")
+
+    monkeypatch.setattr("sklearn.linear_model.LogisticRegression", no_fit)
+    kept = train(covered, uncovered, fake_encode, store=store)
+    assert kept is not None and kept.examples == model.examples and kept.ngrams is not None
+    for question in ("what's the pay?", "how long is the loop?", ""):
+        vec = fake_encode([question])
+        assert kept.uncovered(vec, question) == pytest.approx(model.uncovered(vec, question), abs=1e-12)
+    assert fitted(covered, uncovered, fake_encode, store=store) is kept
+    # Other data (one more question) or an unreadable file: no model, so a fit.
+    assert fitted(covered, [*uncovered, "do you pay interns"], fake_encode, store=store) is None
+    store.write_bytes(b"not a model")
+    monkeypatch.setattr(coverage, "_FITTED", type(coverage._FITTED)())
+    assert fitted(covered, uncovered, fake_encode, store=store) is None
+
+
+def test_a_model_without_n_grams_is_kept_without_them(tmp_path, no_models_in_memory):
+    covered, uncovered = ["how long is the assessment", "what is a bar raiser"], ["what is the salary", "pay?"]
+    store = tmp_path / "m.npz"
+    model = train(covered, uncovered, fake_encode, ngrams=False, store=store)
+    assert model is not None
+    kept = CoverageModel.load(store, coverage._key(covered + uncovered, 2, fake_encode(covered + uncovered), False))
+    assert kept is not None and kept.ngrams is None and kept.bias == model.bias
+    assert CoverageModel.load(tmp_path / "missing.npz", "x") is None
 
 
 def test_the_vectors_beside_the_n_grams_are_the_matrix_scipy_would_stack():

@@ -332,3 +332,52 @@ def test_a_rebuild_serves_at_once_and_refits_the_models_behind(write_doc, tmp_pa
     while second.coverage is first.coverage and time.monotonic() < deadline:
         time.sleep(0.05)
     assert second.coverage is not None and second.coverage.examples == first.coverage.examples + 1
+
+
+def test_a_server_starting_on_a_built_index_loads_its_models_without_fitting_or_sklearn(
+    write_doc, tmp_path, embedder, model_cache
+):
+    import subprocess
+    import sys
+
+    nlu, labelled = labelled_inputs(write_doc, tmp_path)
+    built = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,))
+    assert built.coverage is not None
+    assert (tmp_path / "index" / "coverage-model.npz").exists()
+    # A new process (as `make run` starts the API after `make index`): the kept models, and sklearn
+    # (70 MB of the API's memory) never imported.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from api.knowledge.embedder import OnnxEmbedder\n"
+        "from api.knowledge.index import build_index\n"
+        "k, i, m, n, s = map(Path, sys.argv[1:])\n"
+        "index = build_index(k, i, OnnxEmbedder(m), n, (s,))\n"
+        "question = 'am i allowed to retake the assessment?'\n"
+        "vector = index.coverage and OnnxEmbedder(m).encode([question])[0]\n"
+        "print(index.coverage.examples, round(index.coverage.uncovered(vector, question), 9))\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            str(write_doc.dir),
+            str(tmp_path / "index"),
+            str(model_cache),
+            str(nlu),
+            str(labelled),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split("\n")
+    question = "am i allowed to retake the assessment?"
+    expected = built.coverage.uncovered(embedder.encode([question])[0], question)
+    examples, uncovered = out[0].split()
+    assert int(examples) == built.coverage.examples
+    assert float(uncovered) == pytest.approx(expected, abs=1e-6)
+    assert out[1] == "False"
