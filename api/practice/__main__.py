@@ -259,6 +259,7 @@ HELD_OUT = (
             (16, "nineteenth"),
             (17, "twentieth"),
             (18, "twenty-first"),
+            (19, "twenty-second"),
         )
     ),
 )
