@@ -522,10 +522,10 @@ _ASKS_ELSE = re.compile(
 # page answers both, beside the jobs the message also asks for.
 _HOW_TO_SEARCH = re.compile(
     r"\b(?:can|could)\s+(?:i|u|you|we)\s+(?:filter|search|sort|browse|narrow|look\s+up)\b"
-    r"|\bhow\s+(?:do|can|should|would)?\s*(?:i|u|you|to)\s+(?:\w+\s+)?(?:find|search|filter|browse|look\s+for|see)\b"
+    r"|\b(?:how|hw)\s+(?:do|can|should|would)?\s*(?:i|u|you|to)\s+(?:\w+\s+)?(?:find|search|filter|browse|look\s+for|see)\b"
     r"|\b(?:is\s+there|any)\s+(?:a\s+)?way\s+to\b"
     r"|\bwhere\s+(?:do|can|should)\s+i\s+(?:even\s+)?(?:find|look|search|see)\b"
-    r"|\b(?:students?|new\s+grads?|graduates?|college|university|uni|internships?)\b.*\?"
+    r"|\b(?:students?|new\s+grads?|graduates?|college|university|uni|internships?)\b.*(?:\?|\bwhere\W*$)"
     r"|\?.*\b(?:students?|new\s+grads?|graduates?)\b",
     re.IGNORECASE,
 )

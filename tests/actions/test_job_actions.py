@@ -362,3 +362,17 @@ def test_a_question_about_searching_that_found_nothing_in_its_place_gets_the_ans
     messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
     assert [m["custom"]["kind"] for m in messages] == ["answer", "jobs"]
     assert messages[1]["custom"]["text"].startswith("I couldn't find any open")
+
+
+def test_questions_about_searching_are_told_from_searches():
+    from actions.actions import _asks_how_to_search
+
+    for asked in (
+        "hw do i filter jobs by type, like marketing vs engineering",  # "hw": chat's "how"
+        "internships for uni students where",  # a question without its question mark
+        "can i filter openings by city?",
+        "im in college, any internships?",
+    ):
+        assert _asks_how_to_search(asked), asked
+    for search in ("internships in seattle", "data engineer jobs in seattle", "student jobs near me"):
+        assert not _asks_how_to_search(search), search
