@@ -424,6 +424,10 @@ GENERIC = frozenset(
         # "wait so it's not actually in person?", "why have a neutral person at all?": no subject.
         "wait",
         "all",
+        # "n how long is it": chat's "and"; "can you at least tell me how to find jobs": no subject, and no
+        # unknown word that would make the question look uncovered.
+        "n",
+        "least",
     ]
 )
 

@@ -131,6 +131,7 @@ _ASKS_MEANING = re.compile(
     r"|what\s+(?:does|do|is|did)\s+(?P<c>.+?)\s+mean"
     r"|what(?:'s|s|\s+is)\s+meant\s+by\s+(?P<d>.+?)"
     r"|(?:what(?:'s|s|\s+is)\s+)?(?:the\s+)?meaning\s+of\s+(?P<e>.+?)"
+    r"|(?P<f>.+?)\s+means\s+what"  # "and 'neutral parties' means what?"
     r")(?:\s+(?:here|there|exactly|in\s+this\s+case|in\s+that\s+answer|tho|though|lol))?\W*$",
     re.IGNORECASE,
 )
@@ -159,7 +160,10 @@ _ASKS_SIMPLER = re.compile(
     r"|explain\s+(?:it\s+|that\s+)?like\s+i'?m\s+(?:5|five)"
     r"|(?:say|explain|put)\s+(?:it|that)\s+(?:again\s+)?(?:differently|another\s+way|in\s+other\s+words)"
     r"|rephrase|i\s+(?:don'?t|dont|didn'?t|didnt|do\s+not)\s+(?:understand|get\s+(?:it|that))"
-    r"|too\s+(?:complicated|complex|confusing|wordy))\b",
+    r"|too\s+(?:complicated|complex|confusing|wordy)"
+    # "too long didnt read, tldr?", "short version?": the same answer (no shorter text of it is written).
+    r"|tl;?\s?dr|too\s+long\s*(?:,\s*)?(?:didn'?t|did\s+not|dont|don'?t)\s+read|short\s+version"
+    r"|sum\s+(?:it|that)\s+up)\b",
     re.IGNORECASE,
 )
 _ASKING_TO_SEE = frozenset({"give", "show", "see", "look", "like", "have", "got", "share"})
@@ -169,7 +173,8 @@ _ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE
 _COMPARES_LENGTH = re.compile(_LENGTH_WORD, re.IGNORECASE)
 # "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
 _DESCRIBED_ONE = re.compile(
-    r"^\W*(?:(?:and|ok|okay|so|but|what\s+about|how\s+about)\W+)*the\s+(?:one|ones)\s+"
+    r"^\W*(?:(?:and|ok|okay|so|but|what\s+about|how\s+about|no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad"
+    r"|i\s+meant?)\W+)*the\s+(?:one|ones)\s+"
     r"((?:about|with|on|where|that|for)\b[\w\s'-]{2,60}?)\W*$",
     re.IGNORECASE,
 )
@@ -274,6 +279,10 @@ _ASKS_WHOLE_PROCESS = re.compile(
     re.IGNORECASE,
 )
 # A section on when candidates hear back ("When you hear back after the phone interview").
+# "just finished my phone interview", "i had my phone screen today": the candidate has done the step.
+_DONE_WITH = re.compile(
+    r"\b(?:finished|finish(?:ed)?\s+with|done(?:\s+with)?|did|had|completed|took|passed|wrapped\s+up)\b", re.IGNORECASE
+)
 _HEARING_BACK = re.compile(r"\bhear(?:s|ing)?\s+back\b|\bget(?:s|ting)?\s+back\s+to\b", re.IGNORECASE)
 _ONCE_MORE = re.compile(r"\b(?:twice|again|each|both|every|per)\b", re.IGNORECASE)
 CONFIRM_TIE = 0.03
@@ -934,6 +943,14 @@ class KnowledgeService:
                     return self._with_context(Decision("answer", self._answer(chosen, []), [chosen], query), ctx)
                 return self._with_context(Decision("fallback", [], [named], query), ctx, query)
             if after is not None:
+                heard = self._hearing_back(named) if named is not None and _DONE_WITH.search(query) else None
+                if heard is not None:
+                    # "just finished my phone interview, what happens now?": when AWS gets back after it
+                    # (its topic says), then the step that follows, which the conversation is about next
+                    # ("how do i prep for it?", "and after that?").
+                    decision = self._with_context(Decision("answer", [after], [after], query), ctx)
+                    decision.passages = decision.ranked = [heard, after]
+                    return decision
                 return self._with_context(Decision("answer", self._answer(after, []), [after], query), ctx)
             if named is not None:  # the last step: the page says nothing of what follows it
                 return self._with_context(Decision("fallback", [], [named], query), ctx)
@@ -961,6 +978,10 @@ class KnowledgeService:
         uncovered = index.coverage.uncovered(qvec, text) if index.coverage is not None else None
         if resolved.kind == "ordinal":
             target = pick_listed(resolved, ctx, index.lists_of)
+            if resolved.ordinal == -1 and resolved.content:
+                # "what about the other one, the in person one": the other listed topic it names by its title.
+                named = [d for d in self._topics_named(query) if d in ctx.listed and d != ctx.doc]
+                target = named[0] if len(named) == 1 else target
             within = [p for p in everything if p.doc == target]
             bare = is_bare_reference(query)
             parallel = self._parallel(ctx.section, target) if bare else None
@@ -1215,9 +1236,17 @@ class KnowledgeService:
         the last reply was a refusal. Asked for, not guessed: the follow-up model does not judge it."""
         index = self.index
         last = index.by_id.get(ctx.section or "")
-        if last is None or ctx.refused:
+        if last is None:
             return None
         asked = _ASKS_MEANING.match(query.strip())
+        if ctx.refused:
+            # "what does well-structured mean here" after a refusal that followed the phone interview's tips:
+            # a word of the answer before the refusal, when that answer says it; nothing else.
+            if asked is None:
+                return None
+            flat = re.sub(r"[-‐–]", " ", next(g for g in asked.groups() if g is not None).strip(" '\"“”‘’").lower())
+            said = content_words(flat) and flat in re.sub(r"[-‐–]", " ", last.text.lower())
+            return Passage.of(last, 1.0, 1.0) if said else None
         if asked is None:
             if _ASKS_SIMPLER.search(query) and len(tokenize(query)) <= 12 and not self._names_a_topic(query):
                 return Passage.of(last, 1.0, 1.0)
@@ -1514,6 +1543,12 @@ class KnowledgeService:
             sentence_weight=params.sentence_weight,
             example_weight=params.example_weight,
         )
+
+    def _hearing_back(self, step: Passage) -> Passage | None:
+        """The section of a step's topic on when AWS gets back after it, if it has one."""
+        sections = self.index.doc_sections.get(step.doc, [])
+        heard = next((sec for sec in sections if _HEARING_BACK.search(sec.heading)), None)
+        return Passage.of(heard, 1.0, 1.0) if heard is not None else None
 
     def _step_before_named(self, query: str, ctx: Context) -> Passage | None:
         """The first section of the step before the one a message names, in the process's list of

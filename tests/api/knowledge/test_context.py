@@ -289,6 +289,8 @@ def test_unknown_words_are_the_content_words_no_vocabulary_entry_stems_to():
     # Chat fillers are no unknown words: "ok whatever, what's the first step anyway" is a plain question.
     assert unknown_words("ok whatever whats the first step anyway", frozenset({"step", "first"})) == ()
     assert unknown_words("honestly seriously basically though", vocabulary) == ()
+    assert unknown_words("can you at least tell me how to find it", frozenset({"find"})) == ()
+    assert content_words("n how long is it") == frozenset()  # "n": chat's "and"
     assert unknown_words("can I do my interviews in spanish?", frozenset()) == ()  # no vocabulary: never
 
 

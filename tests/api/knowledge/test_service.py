@@ -1371,3 +1371,81 @@ def test_with_the_project_knowledge_back_to_a_topic_names_it(project_service):
         "ok back to the tests - what is on them",
     )
     assert back.kind == "answer" and back.passages[0].doc == "knowledge/online-assessments.md", back.passages[:1]
+
+
+def test_with_the_project_knowledge_a_chat_and_keeps_the_follow_up_and_its_question(project_service):
+    # "n how long is it": "n" is chat's "and", no subject; then "the second one?" asks it of the other type.
+    *_, first, second = chat(
+        project_service,
+        "what kind of assesments do you guys have",
+        "the first one, what is it about",
+        "n how long is it",
+        "the second one?",
+    )
+    assert (
+        first.kind == "answer"
+        and first.passages[0].id == "work-style-assessment#how-long-the-work-style-assessment-takes"
+    )
+    assert (
+        second.kind == "answer"
+        and second.passages[0].id == "work-sample-simulation#how-long-the-work-sample-simulation-takes"
+    )
+
+
+def test_with_the_project_knowledge_a_correction_may_describe_the_item_it_means(project_service):
+    # "sorry no actually the one with the tasks": the last question (how long) of the type with tasks.
+    *_, tasks = chat(
+        project_service,
+        "how long is the assesment",
+        "no i meant the leadership principles one, the work style one",
+        "sorry no actually the one with the tasks",
+    )
+    assert (
+        tasks.kind == "answer"
+        and tasks.passages[0].id == "work-sample-simulation#how-long-the-work-sample-simulation-takes"
+    )
+
+
+def test_with_the_project_knowledge_meanings_and_summaries_are_the_answer_explained(project_service):
+    # "X means what?" and the page's "neutral parties" (the bar raisers, in the glossary).
+    *_, meaning = chat(project_service, "what's a 'loop'", "and 'neutral parties' means what?")
+    assert meaning.kind == "answer" and meaning.passages[0].id == "interview-loop#what-a-bar-raiser-does"
+    # "tldr?": the answer just given, again (no shorter text of it is written).
+    tips, tldr = chat(
+        project_service, "any advice for answering phone interview questions", "too long didnt read, tldr?"
+    )
+    assert tldr.kind == "answer" and tldr.passages[0].id == tips.passages[0].id
+    # A word of the answer before a refusal: that answer, which says it; another word: not explained.
+    tips, refused, explained = chat(
+        project_service,
+        "any advice for answering phone interview questions",
+        "whats the dress code",
+        "what does well-structured mean here",
+    )
+    assert refused.kind == "fallback"
+    assert explained.kind == "answer" and explained.passages[0].id == tips.passages[0].id
+
+
+def test_with_the_project_knowledge_a_finished_step_hears_back_then_goes_on(project_service):
+    # "just finished my phone interview, what happens now?": when AWS gets back after it, then the loop,
+    # which the conversation is about next.
+    now, prep = chat(project_service, "just finished my phone interview 😅 what happens now", "how do i prep for it")
+    assert [p.doc for p in now.passages] == ["knowledge/phone-interview.md", "knowledge/interview-loop.md"]
+    assert "two business days" in now.passages[0].text
+    assert prep.kind == "answer" and prep.passages[0].doc == "knowledge/interview-loop.md"
+    _, after = chat(project_service, "i just finished my phone interview!! what's next", "and after that?")
+    assert after.kind == "fallback"  # nothing is said of what follows the loop
+    # Not finished: the next step alone.
+    [step] = chat(project_service, "what comes after the phone screen")
+    assert [p.doc for p in step.passages][:1] == ["knowledge/interview-loop.md"]
+    assert all(p.doc != "knowledge/phone-interview.md" for p in step.passages)
+
+
+def test_with_the_project_knowledge_the_other_one_named_is_that_one(project_service):
+    # After the phone interview, "the other one, the in person one" is the loop, whatever else was listed.
+    _, other = chat(
+        project_service,
+        "is the phone interview technical or more behavioral?",
+        "what about the other one, the in person one",
+    )
+    assert other.kind == "answer" and other.passages[0].doc == "knowledge/interview-loop.md"
