@@ -444,6 +444,10 @@ _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|will|would)\s+(?:it|that|this|th
 _WHO_TO_TALK_TO = re.compile(r"^(?=.*\bwho\b).*?\b(?:talk|speak)(?=\s+(?:to|with)\b)", re.IGNORECASE)
 
 
+# "ok what should i talk about in it?", "what do they want me to talk about": what the topic covers.
+_WHAT_TO_TALK_ABOUT = re.compile(
+    r"^(?=.*\bwhat\b).*?\b(?:talk|speak)\s+about\W*(?:in\s+(?:it|that|them)\W*)?$", re.IGNORECASE
+)
 # "back to the tests": returning to a subject is no word of it.
 _BACK_TO = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|but|also|anyway|oh|btw)\W+)*(?:going\s+|coming\s+)?back\s+to\b", re.IGNORECASE
@@ -452,7 +456,7 @@ _BACK_TO = re.compile(
 
 def content_words(query: str) -> frozenset[str]:
     query = _BACK_TO.sub(" ", _HOW_IT_WORKS.sub(" ", query))
-    if _WHO_TO_TALK_TO.search(query):
+    if _WHO_TO_TALK_TO.search(query) or _WHAT_TO_TALK_ABOUT.search(query):
         query = re.sub(r"\b(?:talk|speak)\b", " ", query, flags=re.IGNORECASE)
     query = without_recall(query)
     words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())

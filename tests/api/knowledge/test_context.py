@@ -306,6 +306,9 @@ def test_recalling_what_was_said_names_nothing():
     assert content_words("oh wait how long do they take again") == frozenset()
     assert content_words("what was the second one again?") == {"second"}
     assert content_words("can I take it again?") == {"again"}  # a retake: a subject of its own
+    # "what should I talk about in it?" asks what the topic covers; talking about a subject names it.
+    assert content_words("ok what should i talk about in it") == frozenset()
+    assert "salary" in content_words("can i talk about salary in it")
     assert "wait" not in content_words("wait, who interviews me?")
 
 
