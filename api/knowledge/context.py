@@ -441,7 +441,10 @@ _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do|will|would)\s+(?:it|that|this|th
 
 # "who exactly should i talk to?": the same as "who do I ask?" ("how many people will I talk to in it?"
 # asks about talking: the interviews).
-_WHO_TO_TALK_TO = re.compile(r"^(?=.*\bwho\b).*?\b(?:talk|speak)(?=\s+(?:to|with)\b)", re.IGNORECASE)
+# "who exactly should i check with?" too: whom to ask, not a status check.
+_WHO_TO_TALK_TO = re.compile(
+    r"^(?=.*\bwho\b).*?\b(?:(?:talk|speak)(?=\s+(?:to|with)\b)|check(?=\s+with\b))", re.IGNORECASE
+)
 
 
 # "ok what should i talk about in it?", "what do they want me to talk about": what the topic covers.
@@ -457,7 +460,7 @@ _BACK_TO = re.compile(
 def content_words(query: str) -> frozenset[str]:
     query = _BACK_TO.sub(" ", _HOW_IT_WORKS.sub(" ", query))
     if _WHO_TO_TALK_TO.search(query) or _WHAT_TO_TALK_ABOUT.search(query):
-        query = re.sub(r"\b(?:talk|speak)\b", " ", query, flags=re.IGNORECASE)
+        query = re.sub(r"\b(?:talk|speak|check(?=\s+with\b))\b", " ", query, flags=re.IGNORECASE)
     query = without_recall(query)
     words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
     # "person" is generic ("which person do I ask?"), but "in person" names how interviews are held.

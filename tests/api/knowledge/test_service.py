@@ -1449,3 +1449,15 @@ def test_with_the_project_knowledge_the_other_one_named_is_that_one(project_serv
         "what about the other one, the in person one",
     )
     assert other.kind == "answer" and other.passages[0].doc == "knowledge/interview-loop.md"
+
+
+def test_with_the_project_knowledge_whom_to_check_with_is_whom_to_ask(project_service):
+    # "who exactly should i check with?" after the government employees' answer: its ethics officer, not
+    # the status check the word "check" matched.
+    _, whom = chat(
+        project_service,
+        "i currently work for the federal government, can i still talk to amazon about a job?",
+        "who exactly should i check with?",
+    )
+    assert whom.kind == "answer" and whom.passages[0].doc == "knowledge/government-employees.md"
+    assert "ethics officer" in whom.passages[0].text
