@@ -24,6 +24,7 @@ from rasa_ext.components.message_checks import (
     asks_to_join,
     asks_to_practise,
     asks_to_retry,
+    asks_to_explain_again,
     asks_to_stop,
     asks_what_a_look_up_cannot_answer,
     asks_whats_next,
@@ -189,6 +190,10 @@ class MessageGuard(GraphComponent):
                 self._drop_top(message)
             elif intent == "non_english" and not has_foreign_signs(text):
                 self._drop_top(message)
+            elif intent in SMALL_TALK | {"search_jobs"} and asks_to_explain_again(text):
+                # "i don't get it" (a "no" to NLU), "can you say that simpler" (a complaint): the answer again,
+                # in the conversation's context (the knowledge service).
+                self._relabel(message, "ask_hiring")
             elif intent in ANSWERS and asks_beyond_yes_no(text):
                 # "bc of covid?" after the answer that interviews are virtual: a question, not a yes.
                 self._drop_top(message)

@@ -912,3 +912,25 @@ _ASKS_ABOUT = re.compile(
 
 def asks_about_rather_than_for(text: str) -> bool:
     return bool(_ASKS_ABOUT.match(text))
+
+
+# "i don't get it", "can you say that simpler", "in plain english?", "tldr?": the last answer explained
+# again, which the knowledge service does with the conversation's topic; never a "no", a complaint or a
+# job search ("in plain english?" read as a search for English-speaking jobs).
+_EXPLAIN_AGAIN = re.compile(
+    r"^\W*(?:(?:ok|okay|sorry|hm+|um+|uh+|wait|so|but|lol|haha)\W+)*(?:"
+    r"i\s+(?:still\s+)?(?:don'?t|dont|do\s+not|didn'?t|didnt)\s+(?:get\s+(?:it|that|this)|understand(?:\s+(?:it|that|this))?)"
+    r"|(?:can|could)\s+(?:you|u)\s+(?:please\s+|pls\s+)?(?:say|explain|put)\s+(?:it|that|this)\s+"
+    r"(?:again\s+)?(?:simpler|more\s+simply|differently|another\s+way|in\s+(?:simpler|other|plain)\s+(?:words|terms|english))"
+    r"|(?:can|could)\s+(?:you|u)\s+(?:please\s+|pls\s+)?rephrase(?:\s+(?:it|that|this))?"
+    r"|(?:in\s+)?(?:plain|simple)\s+english(?:\s+(?:please|pls))?"
+    r"|(?:say|explain)\s+(?:it|that)\s+(?:simpler|more\s+simply)(?:\s+(?:please|pls))?"
+    r"|explain\s+(?:it\s+|that\s+)?like\s+i'?m\s+(?:5|five)|eli5"
+    r"|tl;?\s?dr|too\s+long\W*(?:didn'?t|didnt|did\s+not|dont|don'?t)\s+read(?:\W+tl;?\s?dr)?"
+    r")\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_to_explain_again(text: str) -> bool:
+    return bool(_EXPLAIN_AGAIN.match(text))

@@ -430,3 +430,18 @@ def test_a_look_up_of_my_own_application_in_another_language_is_a_look_up():
         "où puis-je voir ma candidature ?",
     ):
         assert guarded(text, ("out_of_scope", 0.6), ("non_english", 0.3))["name"] == "non_english", text
+
+
+def test_a_request_to_explain_the_last_answer_is_a_hiring_question():
+    # The knowledge service explains the answer just given again; NLU took these for a "no", a
+    # complaint or a job search.
+    for text, ranking in (
+        ("i don't get it", ("deny", 0.51)),
+        ("can you say that simpler", ("complain", 0.57)),
+        ("in plain english?", ("search_jobs", 0.6)),
+        ("sorry i dont understand", ("deny", 0.7)),
+        ("too long didnt read, tldr?", ("react", 0.5)),
+    ):
+        assert guarded(text, ranking, ("ask_hiring", 0.2))["name"] == "ask_hiring", text
+    for text, ranking in (("no i don't", ("deny", 0.9)), ("you are useless", ("complain", 0.8))):
+        assert guarded(text, ranking, ("ask_hiring", 0.05))["name"] == ranking[0], text
