@@ -83,7 +83,9 @@ _FILLER_WORDS = (
     "way ways through scrolling scroll painful annoying "
     # "can i search jobs by location? i only want data engineer stuff near seattle": how to search, not
     # a "location data engineer".
-    "by filter filters location locations city cities area region category categories keyword keywords"
+    "by filter filters location locations city cities area region category categories keyword keywords "
+    # "hw do i filter jobs by type, like marketing vs engineering": the roles, not "hw type ... vs".
+    "hw type types kind kinds vs versus"
 )
 FILLER = frozenset(_FILLER_WORDS.split(" "))
 TITLE_WEIGHT, TEAM_WEIGHT, TEXT_WEIGHT = 3.0, 2.0, 1.0

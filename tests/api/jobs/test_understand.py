@@ -81,3 +81,6 @@ def test_hedges_and_intensifiers_are_not_part_of_the_role() -> None:
     assert interpret("can i search jobs by location? i only want data engineer stuff near seattle", None, place)[
         0
     ] == Criteria(q="data engineer", location="seattle")
+    assert interpret("hw do i filter jobs by type, like marketing vs engineering", None, place)[0] == Criteria(
+        q="marketing engineering"
+    )
