@@ -13,7 +13,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import practice_logic as practice
-from actions.replies import answer_payload, clarify_payload, jobs_payload, looks_like_email, response_text
+from actions.replies import (
+    answer_payload,
+    clarify_payload,
+    jobs_payload,
+    looks_like_email,
+    repeated_payload,
+    response_text,
+)
 from actions.service_client import NotVerified, ServiceUnavailable, get_client
 from actions.status_logic import match_application, option, status_fields
 
@@ -82,7 +89,11 @@ class ActionAnswerQuestion(Action):
         decision = result["decision"]
         state = context_events(result)
         if decision == "answer":
-            dispatcher.utter_message(json_message=answer_payload(result))
+            if result.get("repeated"):
+                note = response_text(domain, "utter_said_again")
+                dispatcher.utter_message(json_message=repeated_payload(result, note))
+            else:
+                dispatcher.utter_message(json_message=answer_payload(result))
             # A chosen "did you mean" option has no question text of its own; its heading is the context.
             asked = result["passages"][0]["heading"] if section_id else result["query"]
             return [SlotSet("last_question", asked), *state]

@@ -32,6 +32,18 @@ def answer_payload(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+TALK_TO_A_PERSON = {"title": "Talk to a person", "payload": "/request_human"}
+
+
+def repeated_payload(result: dict[str, Any], note: str) -> dict[str, Any]:
+    """The answer given again as asked ("i don't get it"), saying that this is all the page says and
+    offering a person: the same text a third time reads like a loop."""
+    payload = answer_payload(result)
+    payload["text"] = f"{payload['text']}\n\n{note}" if note else payload["text"]
+    payload["buttons"] = [TALK_TO_A_PERSON]
+    return payload
+
+
 def clarify_payload(result: dict[str, Any], intro: str) -> dict[str, Any]:
     buttons = [
         {"title": p["heading"], "payload": "/ask_hiring" + json.dumps({"section_id": p["id"]}, separators=(",", ":"))}

@@ -85,6 +85,7 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
         passages=[_out(p) for p in decision.passages],
         index_version=knowledge.index.version,
         context=_context_out(decision.context),
+        repeated=decision.repeated,
     )
 
 

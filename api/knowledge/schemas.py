@@ -53,6 +53,9 @@ class SearchResponse(BaseModel):
     passages: list[PassageOut] = Field(description="Sections to answer with, or the options to offer")
     index_version: str
     context: ConversationContext | None = Field(None, description="The state to keep for the next turn")
+    repeated: bool = Field(
+        default=False, description="The answer is the one just given, again as the candidate asked (no other wording exists)"
+    )
 
 
 class ProblemOut(BaseModel):

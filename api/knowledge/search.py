@@ -99,6 +99,8 @@ class Decision:
     # The answer just given explained again, as the candidate asked ("what do you mean by X?", "say it
     # simpler"): no guess for the follow-up model to judge.
     explained: bool = False
+    # That answer is the section just given, given again as asked: the page has no other wording of it.
+    repeated: bool = False
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:

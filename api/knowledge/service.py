@@ -891,7 +891,14 @@ class KnowledgeService:
         if explained is not None:
             # "what do you mean by well-structured?" after the phone interview's tips: the section that says
             # it, again; "say it simpler pls": the answer just given again.
-            again = Decision("answer", self._answer(explained, []), [explained], query, explained=True)
+            again = Decision(
+                "answer",
+                self._answer(explained, []),
+                [explained],
+                query,
+                explained=True,
+                repeated=explained.id == ctx.section,
+            )
             return self._with_context(again, ctx)
         when = self._when_given(query, ctx)
         if when is not None:
@@ -980,8 +987,8 @@ class KnowledgeService:
             target = pick_listed(resolved, ctx, index.lists_of)
             if resolved.ordinal == -1 and resolved.content:
                 # "what about the other one, the in person one": the other listed topic it names by its title.
-                named = [d for d in self._topics_named(query) if d in ctx.listed and d != ctx.doc]
-                target = named[0] if len(named) == 1 else target
+                others = [d for d in self._topics_named(query) if d in ctx.listed and d != ctx.doc]
+                target = others[0] if len(others) == 1 else target
             within = [p for p in everything if p.doc == target]
             bare = is_bare_reference(query)
             parallel = self._parallel(ctx.section, target) if bare else None

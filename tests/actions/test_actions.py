@@ -197,3 +197,24 @@ def test_clarify_payload_buttons_are_valid_json_entities():
     payload = clarify_payload({"passages": [PASSAGE]}, "Did you mean:")
     entity = json.loads(payload["buttons"][0]["payload"].removeprefix("/ask_hiring"))
     assert entity == {"section_id": PASSAGE["id"]}
+
+
+def test_an_answer_given_again_as_asked_says_so_and_offers_a_person(stand_in):
+    # "i don't get it": the same section again; the page has no other wording, so the reply says that
+    # and offers a person rather than repeating itself as if nothing happened.
+    search_route(stand_in, {**result(query="i don't get it"), "repeated": True})
+    domain = {
+        "responses": {
+            **DOMAIN["responses"],
+            "utter_said_again": [{"custom": {"kind": "answer", "text": "That's as plainly as the page puts it."}}],
+        }
+    }
+    messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), tracker("i don't get it"), domain))
+    payload = messages[0]["custom"]
+    assert payload["kind"] == "answer" and payload["text"].startswith("AWS aims to get back to you")
+    assert payload["text"].endswith("That's as plainly as the page puts it.")
+    assert payload["buttons"] == [{"title": "Talk to a person", "payload": "/request_human"}]
+    # An answer that is not a repeat has neither.
+    search_route(stand_in, result(query="when do I hear back"))
+    messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), tracker("when do I hear back"), domain))
+    assert messages[0]["custom"]["buttons"] == [] and "plainly" not in messages[0]["custom"]["text"]

@@ -80,6 +80,16 @@ def test_a_follow_up_after_a_refusal_is_refused_again_and_says_so(ask):
     assert ask("what does the phone interview cover?")["replies"][0]["kind"] == "answer"
 
 
+def test_asking_to_have_the_answer_explained_gets_it_again_with_the_offer_of_a_person(ask):
+    """'i don't get it' (a "no" to NLU) and 'can you say that simpler' (a complaint): the answer just given,
+    saying that is all the page says, with a person offered."""
+    [first] = ask("What does a bar raiser do?")["replies"]
+    for message in ("i don't get it", "can you say that simpler"):
+        [again] = ask(message)["replies"]
+        assert again["kind"] == "answer" and again["text"].startswith(first["text"]), message
+        assert "as plainly as" in again["text"] and [b["payload"] for b in again["buttons"]] == ["/request_human"]
+
+
 def test_a_refusal_offers_the_status_look_up_when_nlu_nearly_took_the_message_for_one(ask):
     """'whats going on there' is too vague for NLU to be sure it is a look-up (check_my_status is its
     runner-up): the refusal offers the look-up as a button; a plainly uncovered question does not.

@@ -1410,11 +1410,12 @@ def test_with_the_project_knowledge_meanings_and_summaries_are_the_answer_explai
     # "X means what?" and the page's "neutral parties" (the bar raisers, in the glossary).
     *_, meaning = chat(project_service, "what's a 'loop'", "and 'neutral parties' means what?")
     assert meaning.kind == "answer" and meaning.passages[0].id == "interview-loop#what-a-bar-raiser-does"
+    assert not meaning.repeated  # another section than the one just given
     # "tldr?": the answer just given, again (no shorter text of it is written).
     tips, tldr = chat(
         project_service, "any advice for answering phone interview questions", "too long didnt read, tldr?"
     )
-    assert tldr.kind == "answer" and tldr.passages[0].id == tips.passages[0].id
+    assert tldr.kind == "answer" and tldr.passages[0].id == tips.passages[0].id and tldr.repeated
     # A word of the answer before a refusal: that answer, which says it; another word: not explained.
     tips, refused, explained = chat(
         project_service,
