@@ -252,28 +252,23 @@ def bench_stacks(args: argparse.Namespace) -> int:
                 action_ports=(5656, 5657), postgres_port=5733, redis_port=6680, var_dir=var, extra_env=env,
             )  # fmt: skip
             setups.append((name, cluster))
+
+    def api_command(stack: Stack, *module_and_args: str) -> None:
+        """One of the API's commands, run to its end with the set-up's settings."""
+        subprocess.run(
+            [str(API_PY), "-m", *module_and_args], env=stack.env(), cwd=ROOT, check=True, capture_output=True
+        )
+
     print(machine_probe(), flush=True)
     for name, stack in setups:
         print(f"starting the {name} set-up ...", flush=True)
         try:
             if name == "default":
-                subprocess.run(
-                    [str(API_PY), "-m", "api.status", "seed"],
-                    env=stack.env(),
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
-                )
+                api_command(stack, "api.status", "seed")
             if not args.cold_start:
                 # As `make run` and `make run-cluster` do (`make index` first): the index, its vectors and
                 # its models are built before the servers start, by a process that is over by then.
-                subprocess.run(
-                    [str(API_PY), "-m", "api.knowledge", "build"],
-                    env=stack.env(),
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
-                )
+                api_command(stack, "api.knowledge", "build")
                 built = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
                 print(f"{name}: index built first (as `make index`); the build's peak {built:.0f} MB", flush=True)
             stack.start()
