@@ -105,8 +105,16 @@ _NEXT_OF_NAMED = re.compile(
 
 # "just applied, what happens next?", "had my phone interview, now what?": a step the message says is
 # done, and what happens now; "After I hit Apply Now, what happens next?" names no step done.
-_DONE = re.compile(r"\b(?:applied|submitted|finished|completed|passed|done\s+with|did|had|took)\b", re.IGNORECASE)
-_HAPPENS_NOW = re.compile(r"\bwhat\s+happens\s+(?:next|now)\b|\bwhat\s+now\b|\bnow\s+what\b", re.IGNORECASE)
+# "if i pass the data test whats after": a step supposed done.
+_DONE = re.compile(
+    r"\b(?:applied|submitted|finished|completed|passed|done\s+with|did|had|took)\b"
+    r"|\bif\s+i\s+(?:pass|get\s+through|clear|ace)\b",
+    re.IGNORECASE,
+)
+_HAPPENS_NOW = re.compile(
+    r"\bwhat\s+happens\s+(?:next|now)\b|\bwhat\s+now\b|\bnow\s+what\b|\bwhat(?:'?s|\s+is)\s+after\W*$",
+    re.IGNORECASE,
+)
 
 
 # "ok and after the OA?", "and after the final round?": a short message that is only "after <a step>".

@@ -225,6 +225,9 @@ def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
     # A step the message says is done, and what happens now.
     assert "applied" in named_before_next("hey so i just applied for a cloud support role, what happens next?")
     assert "phone interview" in named_before_next("had my phone interview yesterday, now what?")
+    # ...or supposes done.
+    assert "data test" in named_before_next("ok whatever. if i pass the data test whats after")
+    assert named_before_next("whats after") is None
     # The rest of a step, not the next one; or nothing named besides the question.
     assert named_before_next("After I hit Apply Now, what happens next?") is None
     assert named_before_next("what's the next step?") is None
