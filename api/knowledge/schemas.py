@@ -54,7 +54,8 @@ class SearchResponse(BaseModel):
     index_version: str
     context: ConversationContext | None = Field(None, description="The state to keep for the next turn")
     repeated: bool = Field(
-        default=False, description="The answer is the one just given, again as the candidate asked (no other wording exists)"
+        default=False,
+        description="The answer is the one just given, again as the candidate asked (no other wording exists)",
     )
 
 
