@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -138,6 +139,33 @@ def test_purge_route_deletes_only_idle_conversations(rasa_app, served_store):
         {"conversations": 1, "events_deleted": 11},
     )
     assert served_store.stored_events("c1") == []
+
+
+def test_the_purge_looks_for_idle_conversations_without_holding_up_rasa(rasa_app, served_store, monkeypatch):
+    # The idle query held on purpose until another request has been answered: if it ran on Rasa's event
+    # loop, that request would wait for it (and time out), as chat messages did on a big store.
+    started, release = threading.Event(), threading.Event()
+    idle_since = served_store.idle_since
+
+    def held(before):
+        started.set()
+        release.wait(timeout=20)
+        return idle_since(before)
+
+    monkeypatch.setattr(served_store, "idle_since", held)
+    purged: list = []
+    purge = threading.Thread(
+        target=lambda: purged.append(call(rasa_app, "POST", "/ca/trackers/purge", body={"before": time.time() + 60}))
+    )
+    purge.start()
+    assert started.wait(timeout=10)
+    try:
+        status, body = call(rasa_app, "GET", "/ca/conversations/c1/tracker")
+        assert status == 200 and len(body["events"]) == 11 and not purged  # answered while the query ran
+    finally:
+        release.set()
+        purge.join(timeout=20)
+    assert purged == [(200, {"conversations": 1, "events_deleted": 11})]
 
 
 def test_routes_answer_503_while_the_model_loads(rasa_app):
