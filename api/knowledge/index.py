@@ -455,6 +455,7 @@ def build_index(
     current and embed nothing. The version is a hash of the content, so all agree on it.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
+    refit: Callable[[], None] | None = None
     with open(index_dir / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -462,10 +463,16 @@ def build_index(
             out_of_scope = nlu_examples(nlu_path, "out_of_scope") if nlu_path is not None else []
             index.speller = _speller(index, out_of_scope)
             if nlu_path is not None or index.not_covered.questions:  # else nothing is labelled uncovered
-                _learn_labelled_questions(index, nlu_path, out_of_scope, index_dir, embedder, labelled, previous)
-            return index
+                refit = _learn_labelled_questions(
+                    index, nlu_path, out_of_scope, index_dir, embedder, labelled, previous
+                )
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+    if refit is not None:
+        # Only once the rest is built: the refit (and, in a server that loaded kept models, sklearn's
+        # import) competes for the GIL, and the writers' new text should not wait for it.
+        threading.Thread(target=_logged(refit), name="coverage-refit", daemon=True).start()
+    return index
 
 
 def _logged(work: Callable[[], None]) -> Callable[[], None]:
@@ -486,11 +493,13 @@ def _learn_labelled_questions(
     embedder: Embedder,
     labelled: tuple[Path, ...] = (),
     previous: KnowledgeIndex | None = None,
-) -> None:
+) -> Callable[[], None] | None:
     """The coverage and own-status models and the vocabulary (with the NLU data), and the known questions: every
     labelled question embedded once (as a question is searched) and cached by text. `out_of_scope`:
     NLU's out_of_scope examples, read once by the caller for the speller too. `labelled`: evaluation sets
-    the team tunes on, whose candidates' questions the coverage model learns from as well."""
+    the team tunes on, whose candidates' questions the coverage model learns from as well. Returns the refit
+    of the models to run once the index is built, when it serves the models of the index before meanwhile."""
+    refit: Callable[[], None] | None = None
     questions = [q for sec in index.sections for q in sec.questions]
     asked = nlu_examples(nlu_path, "ask_hiring") if nlu_path is not None else []
     look_ups = nlu_examples(nlu_path, "check_my_status") if nlu_path is not None else []
@@ -549,11 +558,12 @@ def _learn_labelled_questions(
             # are served at once with the models of the index before, and the models refitted on the new
             # questions (two seconds) replace them when ready; the writers see their text within seconds.
             index.coverage, index.own_status = previous.coverage, previous.own_status
-            threading.Thread(target=_logged(fit), name="coverage-refit", daemon=True).start()
+            refit = fit
     index.known, found = build_known(
         asked + questions, out_of_scope, index.not_covered, set(questions), vectors_of, query_text
     )
     index.problems.extend(found)
+    return refit
 
 
 def _knowledge_texts(index: KnowledgeIndex) -> list[str]:
