@@ -547,9 +547,8 @@ def _learn_labelled_questions(
 
         coverage = fitted(*coverage_data, vectors_of, store=kept[0])
         own_status = fitted(*own_status_data, vectors_of, store=kept[1])
-        if (
-            coverage is not None and own_status is not None
-        ):  # the same data as a build before (this process or `make index`)
+        # The same data as a build before (in this process, or `make index`'s kept models).
+        if coverage is not None and own_status is not None:
             index.coverage, index.own_status = coverage, own_status
         elif previous is None or previous.coverage is None:
             fit()

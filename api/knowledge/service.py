@@ -153,6 +153,8 @@ _EXPLAIN_WORDS = frozenset(
     }
 )
 _NOT_A_TERM = frozenset({"it", "that", "this", "those", "these", "them", "the", "a", "an"})
+# "well-structured" and "well structured" are one word to look for.
+_HYPHENS = re.compile(r"[-‐–]")
 # "say it simpler pls", "i don't get it", "in plain english?": the answer just given again (the knowledge
 # has no other wording of it), never another topic's section.
 _ASKS_SIMPLER = re.compile(
@@ -1239,38 +1241,36 @@ class KnowledgeService:
     def _explained_again(self, query: str, ctx: Context) -> Passage | None:
         """For a request to explain the answer just given (its meaning in simpler words, or what one of its
         words means), the section that says it (a word that names a topic of its own, "what do you mean
-        by bar raiser?", gets that topic's best section); None when the message asks something else or
-        the last reply was a refusal. Asked for, not guessed: the follow-up model does not judge it."""
+        by bar raiser?", gets that topic's best section); None when the message asks something else. After
+        a refusal, only a word the answer before it says. Asked for, not guessed: the follow-up model does
+        not judge it."""
         index = self.index
         last = index.by_id.get(ctx.section or "")
         if last is None:
             return None
         asked = _ASKS_MEANING.match(query.strip())
+        term = next(g for g in asked.groups() if g is not None).strip(" '\"“”‘’").lower() if asked else ""
+        flat = _HYPHENS.sub(" ", term)
+
+        def says(section: Section) -> bool:
+            return flat in _HYPHENS.sub(" ", section.text.lower())
+
         if ctx.refused:
             # "what does well-structured mean here" after a refusal that followed the phone interview's tips:
             # a word of the answer before the refusal, when that answer says it; nothing else.
-            if asked is None:
-                return None
-            flat = re.sub(r"[-‐–]", " ", next(g for g in asked.groups() if g is not None).strip(" '\"“”‘’").lower())
-            said = content_words(flat) and flat in re.sub(r"[-‐–]", " ", last.text.lower())
-            return Passage.of(last, 1.0, 1.0) if said else None
+            return Passage.of(last, 1.0, 1.0) if asked is not None and content_words(flat) and says(last) else None
         if asked is None:
             if _ASKS_SIMPLER.search(query) and len(tokenize(query)) <= 12 and not self._names_a_topic(query):
                 return Passage.of(last, 1.0, 1.0)
             return None
-        term = next(g for g in asked.groups() if g is not None).strip(" '\"“”‘’").lower()
         if not content_words(term) or set(tokenize(term)) <= _NOT_A_TERM:
             return Passage.of(last, 1.0, 1.0)  # "what does that mean?": the answer just given, again
         if self._names_a_topic(term):
             # "what do you mean by bar raiser?" after the loop's answer: the section on what it names.
             named = self._best_match(term)
             return named[0] if named else None
-        flat = re.sub(r"[-‐–]", " ", term)
         sections = [last, *(s for s in index.doc_sections.get(ctx.doc or "", []) if s.id != last.id)]
-        return next(
-            (Passage.of(sec, 1.0, 1.0) for sec in sections if flat in re.sub(r"[-‐–]", " ", sec.text.lower())),
-            None,
-        )
+        return next((Passage.of(sec, 1.0, 1.0) for sec in sections if says(sec)), None)
 
     def _names_a_topic(self, text: str) -> bool:
         """Whether the words name a topic or a section of the knowledge (a heading's or a title's words, or
