@@ -291,9 +291,7 @@ class CoverageModel:
             chars=np.array(list(grams.chars), dtype=str),
             char_weights=np.array(list(grams.chars.values()), dtype=np.float64),
         )
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(buffer.getvalue())
-        os.replace(tmp, path)
+        _write_atomically(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path, key: str) -> CoverageModel | None:
@@ -456,7 +454,12 @@ def embedded(
             kept[keys[i]] = vec
         buffer = io.BytesIO()
         np.savez(buffer, keys=np.array(keys), vectors=np.vstack([kept[k] for k in keys]))
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(buffer.getvalue())
-        os.replace(tmp, path)
+        _write_atomically(path, buffer.getvalue())
     return np.vstack([kept[k] for k in keys]).astype(np.float64)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Readers (other API processes on the same index) see the old file or the new one, never half of one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
