@@ -26,6 +26,19 @@ def test_hiring_question_is_answered_with_its_source(ask):
     assert reply["text"].rstrip().endswith((".", "?", "!", '"', ")"))  # never cut mid-sentence
 
 
+def test_the_words_of_asking_do_not_make_a_covered_question_uncovered(ask):
+    # "can you tell me ..." is how many candidates ask; the served coverage model (which learns from the
+    # dev sets' uncovered questions, "can you tell me the salary...") refused the bar raiser's own
+    # question at a cosine of 0.95.
+    for question, path in [
+        ("can u tell me what a bar raiser is", "knowledge/interview-loop.md"),
+        ("can you tell me what the phone interview covers", "knowledge/phone-interview.md"),
+    ]:
+        [reply] = ask(question)["replies"]
+        assert reply["kind"] == "answer", (question, reply["text"])
+        assert reply["sources"][0]["path"] == path
+
+
 def test_follow_up_uses_the_previous_question(ask):
     ask("What is the work style assessment?")
     reply = ask("how long does that take?")["replies"][0]

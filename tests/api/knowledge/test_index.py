@@ -237,6 +237,12 @@ def test_the_company_and_chat_fillers_are_left_out_of_what_is_searched():
     assert strip_company("ok what does it cover") == "ok what does it cover"
     assert strip_company("okinawa office?") == "okinawa office?"
     assert strip_company("ok.") == "ok."
+    # The words of asking go before what is asked; "tell me more" asks for more and stays.
+    assert strip_company("can u tell me what a bar raiser is") == "what a bar raiser is"
+    assert strip_company("ok could you please let me know if students can apply") == "ok if students can apply"
+    assert strip_company("i'd like to know how the loop works") == "how the loop works"
+    assert strip_company("tell me more") == "tell me more"
+    assert strip_company("just tell me if i got the job") == "just tell me if i got the job"  # their own result
 
 
 def test_a_stem_keeps_the_s_of_focus_and_status():
@@ -245,6 +251,10 @@ def test_a_stem_keeps_the_s_of_focus_and_status():
     assert stem("focus") == stem("focuses") == stem("focused") == "focus"
     assert stem("status") == stem("statuses") == "status"
     assert stem("teasers") == stem("teaser")
+    # A silent "e" goes as "ed" and "es" take it: "how should i structure them" ~ "well-structured".
+    assert stem("structure") == stem("structured") == stem("structuring")
+    assert stem("example") == stem("examples")
+    assert stem("use") == "use"  # short words stay whole
 
 
 def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
