@@ -218,6 +218,10 @@ _SAME_FOR = re.compile(
     re.IGNORECASE,
 )
 _SAME = re.compile(r"\bsame\b", re.IGNORECASE)
+# "the work style one", "ok the simulation one": a bare pick of one of the topics the last answer spoke of.
+_PICKED_ONE = re.compile(
+    r"^\W*(?:(?:ok|okay|oh|ah|um+|hmm+)\W+)*(?:the\s+)?((?:[\w'-]+\s+){0,2}[\w'-]+)\s+one\W*$", re.IGNORECASE
+)
 # What a quantity is asked of: the words after "how long/many/much" up to a preposition, a clause's end
 # or a comma ("how long does the interview take", not "... to hear back after the interview").
 _QUANTITY_OF = re.compile(
@@ -1610,8 +1614,18 @@ class KnowledgeService:
     def _named_instead(self, query: str, ctx: Context) -> str | None:
         """The topic a bare "and the work style one?" / "same for the loop?" names, other than the
         current one; None for any other message."""
+        if not ctx.doc:
+            return None
+        picked = _PICKED_ONE.match(query.strip())
+        if picked is not None and len(ctx.listed) > 1:
+            # "the work style one" after "how long is the assessment?" answered for both types: the
+            # candidate picks one of the topics just spoken of, the current one too; the last question's
+            # answer for it (before, its description).
+            named = self._named_topic(picked.group(1))
+            if named in ctx.listed:
+                return named
         m = _SAME_FOR.match(query.strip())
-        if m is None or not ctx.doc:
+        if m is None:
             return None
         named = self._named_topic(m.group(1))
         return named if named != ctx.doc else None

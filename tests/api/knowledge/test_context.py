@@ -370,6 +370,11 @@ def test_having_done_what_was_described_is_no_subject_of_a_next_step_question():
         "and if it goes well, what's next",
         "and if i pass those whats next",
         "whats the next round like",
+        "what's next after that",  # "next" said again by "after that"
+        "ok whats next from there",
+        "and if it goes well?",  # the supposition alone
+        "what if i pass it",
+        "and if i pass?",
     ):
         assert resolve(message, Context(doc=PHONE, section=None)).kind == "next", message
     # Failing it is no step done: what follows a failure is its own question.

@@ -1462,3 +1462,21 @@ def test_with_the_project_knowledge_whom_to_check_with_is_whom_to_ask(project_se
     )
     assert whom.kind == "answer" and whom.passages[0].doc == "knowledge/government-employees.md"
     assert "ethics officer" in whom.passages[0].text
+
+
+def test_with_the_project_knowledge_picking_one_of_both_answers_the_same_question_for_it(project_service):
+    # "how long is the assessment?" is answered for both types; "the work style one" picks one of them:
+    # its duration, not its description.
+    _, picked = chat(project_service, "how long is the assessment", "the work style one")
+    assert picked.kind == "answer"
+    assert picked.passages[0].id == "work-style-assessment#how-long-the-work-style-assessment-takes"
+    assert len(picked.passages) == 1 or picked.passages[1].doc == "knowledge/work-style-assessment.md"
+    _, other = chat(project_service, "how long is the assessment", "the simulation one")
+    assert other.passages[0].id == "work-sample-simulation#how-long-the-work-sample-simulation-takes"
+
+
+def test_with_the_project_knowledge_what_is_next_after_that_is_the_next_step(project_service):
+    _, _, following = chat(
+        project_service, "whats the process to get hired", "ok and whats step 1", "what's next after that"
+    )
+    assert following.kind == "answer" and following.passages[0].doc == "knowledge/online-assessments.md"
