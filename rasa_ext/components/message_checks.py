@@ -513,7 +513,9 @@ def asks_for_the_next_step(text: str) -> bool:
 # NLU) or what the candidate did (a look-up). No status request of the dev sets reads this way.
 _WHATS_NEXT = re.compile(
     r"\bwhat(?:'?s|\s+is)\s+(?:the\s+)?next\s+(?:step|stage|round)\b|\bwhat\s+(?:comes|happens)\s+next\b"
-    r"|\bwhat(?:'?s|\s+is)\s+next\b",
+    r"|\bwhat(?:'?s|\s+is)\s+next\b"
+    # "hi i just did the online assessment, now what?": NLU's look-up (every dev set's "now what" asks the process).
+    r"|\bnow\s+what\b|\bwhat\s+now\b",
     re.IGNORECASE,
 )
 
