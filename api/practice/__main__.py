@@ -260,6 +260,7 @@ HELD_OUT = (
             (17, "twentieth"),
             (18, "twenty-first"),
             (19, "twenty-second"),
+            (20, "twenty-third"),
         )
     ),
 )
