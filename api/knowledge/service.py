@@ -218,6 +218,13 @@ _SAME_FOR = re.compile(
     re.IGNORECASE,
 )
 _SAME = re.compile(r"\bsame\b", re.IGNORECASE)
+# "can i check on it myself somewhere", "where do i even check that myself": where the candidate looks.
+_CHECKS_MYSELF = re.compile(
+    r"\b(?:check|see|track|follow)\s+(?:up\s+)?(?:on\s+)?(?:(?:it|that|this|them|my(?:\s+\w+){1,2})\s+)?"
+    r"(?:myself|my\s*self|on\s+my\s+own|by\s+myself)\b"
+    r"|\bwhere\s+(?:do|can|could|should)\s+i\s+(?:even\s+|actually\s+|just\s+)?(?:check|track|see)\s+(?:on\s+)?(?:it|that|this|them)\b",
+    re.IGNORECASE,
+)
 # "the work style one", "ok the simulation one": a bare pick of one of the topics the last answer spoke of.
 _PICKED_ONE = re.compile(
     r"^\W*(?:(?:ok|okay|oh|ah|um+|hmm+)\W+)*(?:the\s+)?((?:[\w'-]+\s+){0,2}[\w'-]+)\s+one\W*$", re.IGNORECASE
@@ -1185,6 +1192,13 @@ class KnowledgeService:
                 ):
                     chosen = fits[1]  # a different question: not the section just given again
                 return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)
+            checking = next((p for p in everything[:5] if "check" in tokenize(p.heading)), None)
+            if not own and checking is not None and _CHECKS_MYSELF.search(query):
+                # "can i check on it myself somewhere?" after when AWS gets back: what a candidate checks
+                # is their application's status, wherever the topic was (it says nothing of checking).
+                return self._with_context(
+                    Decision("answer", self._answer(checking, everything), everything[:5], query), ctx
+                )
             named = everything[0] if everything else None
             if (
                 not own

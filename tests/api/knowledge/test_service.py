@@ -1480,3 +1480,16 @@ def test_with_the_project_knowledge_what_is_next_after_that_is_the_next_step(pro
         project_service, "whats the process to get hired", "ok and whats step 1", "what's next after that"
     )
     assert following.kind == "answer" and following.passages[0].doc == "knowledge/online-assessments.md"
+
+
+def test_with_the_project_knowledge_checking_it_oneself_is_the_status_portal(project_service):
+    # "can i check on it myself somewhere?" after when AWS gets back: the candidate portal, though the
+    # topic (hearing back) says nothing of checking.
+    *_, check = chat(
+        project_service,
+        "how long do i have to wait after the phone screen",
+        "what if i don't hear anything at all",
+        "can i check on it myself somewhere",
+    )
+    assert check.kind == "answer" and check.passages[0].doc == "knowledge/application-status.md"
+    assert "candidate portal" in check.passages[0].text
