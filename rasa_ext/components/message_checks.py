@@ -341,7 +341,9 @@ def is_not_a_question(text: str) -> bool:
 _WHERE_TO_CHECK = re.compile(
     r"\b(which|what|same|different|separate|other)\s+(\w+\s+)?(portal|link|site|website|page|url)s?\b"
     r"|\bwhere\s+(do|can|should|would|could|will|does|did)\s+(i|we|you|candidates|people|one|applicants)"
-    r"\s+(go|check|look|log|sign|track|see|find|view|follow)\b"
+    r"\s+(even\s+|actually\s+|just\s+)?(go|check|look|log|sign|track|see|find|view|follow)\b"
+    # "can i check on it myself somewhere": where the candidate looks, not a look-up by the assistant.
+    r"|\b(check|see|track|follow)\s+(up\s+)?(on\s+)?((it|that|this|them|my(\s+\w+){1,2})\s+)?(myself|on\s+my\s+own|by\s+myself)\b"
     r"|\bhow\s+(do|can|should|could|would)\s+(i|we|you|candidates|applicants)\s+(check|see|track|find|view|follow)\b",
     re.IGNORECASE,
 )

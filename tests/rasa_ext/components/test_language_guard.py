@@ -161,6 +161,7 @@ def test_a_question_about_what_comes_next_is_a_hiring_question_not_a_job_search_
         ("i just did my phone interview for a TAM role in london, whats the next stage", "check_my_status"),
         ("hi i just did the online assessment, now what?", "check_my_status"),
         ("just finished my online assessment, what now", "check_my_status"),
+        ("can i check on it myself somewhere", "check_my_status"),  # where to look, not a look-up
     ):
         message = classified(text, (top, 0.89), ("ask_hiring", 0.05))
         MessageGuard().process([message])
