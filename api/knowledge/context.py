@@ -44,6 +44,8 @@ class Resolved:
     content: frozenset[str] = field(default_factory=frozenset)
 
 
+# "it goes well", "that went ok": the step just described, supposed done.
+_GOES_WELL = r"(?:it|that|this|that\s+one|everything|all)\s+(?:goes|went)\s+(?:well|ok|okay|fine|good)"
 _NEXT = re.compile(
     # "ok done that. then what?": having done what was just described is no subject of its own.
     r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect"
@@ -52,15 +54,15 @@ _NEXT = re.compile(
     # the step just described, supposed done.
     r"|(?:and\s+)?(?:if|once|when|after|assuming)\s+(?:i\s+)?(?:pass|finish|complete|clear|get\s+through|do|ace|nail)"
     r"(?:es|ed)?\s+(?:that|it|this|those|them|that\s+one|this\s+one)"
-    r"|(?:and\s+)?(?:if|once|when|assuming)\s+(?:it|that|this|that\s+one|everything|all)\s+(?:goes|went)\s+(?:well|ok|okay|fine|good))\W+)*"
+    rf"|(?:and\s+)?(?:if|once|when|assuming)\s+{_GOES_WELL})\W+)*"
     r"(?:(?:and\s+)?then\s+what|what(?:'s|s|\s+is|\s+comes|\s+happens)?\s+(?:next(?:\s+(?:after|from)\s+(?:that|this|it|there))?|after\s+that|after\s+this|then)"
     # "and the one after it", "what about the step after that"
     r"|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+after\s+(?:that|this|it)"
     r"|(?:and\s+)?after\s+(?:that|this|those|these|them|it)(?:\s+one)?|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
     r"|what(?:'s|s|\s+is)\s+the\s+next\s+(?:step|stage|round)(?:\s+like)?|next\s+step|and\s+next|then|next"
     # "and if it goes well?", "what if i pass it?": the supposition alone asks what follows it.
-    r"|(?:and\s+|so\s+|but\s+)?(?:what\s+)?(?:if|once|when|assuming)\s+(?:(?:it|that|this|that\s+one|everything|all)\s+"
-    r"(?:goes|went)\s+(?:well|ok|okay|fine|good)|i\s+(?:pass|clear|ace|nail|get\s+through)(?:es|ed)?"
+    rf"|(?:and\s+|so\s+|but\s+)?(?:what\s+)?(?:if|once|when|assuming)\s+(?:{_GOES_WELL}"
+    r"|i\s+(?:pass|clear|ace|nail|get\s+through)(?:es|ed)?"
     r"(?:\s+(?:that|it|this|those|them|that\s+one|this\s+one))?))\b\W*$",
     re.IGNORECASE,
 )

@@ -1192,8 +1192,12 @@ class KnowledgeService:
                 ):
                     chosen = fits[1]  # a different question: not the section just given again
                 return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)
-            checking = next((p for p in everything[:5] if "check" in tokenize(p.heading)), None)
-            if not own and checking is not None and _CHECKS_MYSELF.search(query):
+            checking = (
+                next((p for p in everything[:5] if "check" in tokenize(p.heading)), None)
+                if not own and _CHECKS_MYSELF.search(query)
+                else None
+            )
+            if checking is not None:
                 # "can i check on it myself somewhere?" after when AWS gets back: what a candidate checks
                 # is their application's status, wherever the topic was (it says nothing of checking).
                 return self._with_context(
