@@ -344,6 +344,23 @@ def test_a_rebuild_serves_at_once_and_refits_the_models_behind(write_doc, tmp_pa
     assert second.coverage is not None and second.coverage.examples == first.coverage.examples + 1
 
 
+def test_a_rebuild_reuses_the_labelled_questions_search_texts_only_with_the_same_glossary(
+    write_doc, tmp_path, embedder
+):
+    nlu, labelled = labelled_inputs(write_doc, tmp_path)
+    first = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,))
+    question = "if i bomb the assessment can i redo it"
+    assert first.query_texts[question] == question
+    write_doc("b.md", DOC.format(title="Bar raisers", heading="What a bar raiser does", body="A neutral interviewer."))
+    same = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,), previous=first)
+    assert same.query_texts is first.query_texts
+    # A new glossary term: every labelled question is worked out again, with the term's meaning.
+    (write_doc.dir / "glossary.yml").write_text("bomb: fail\n")
+    changed = build_index(write_doc.dir, tmp_path / "index", embedder, nlu, (labelled,), previous=same)
+    assert changed.query_texts is not same.query_texts
+    assert changed.query_texts[question] == "if i bomb (fail) the assessment can i redo it"
+
+
 def test_a_server_starting_on_a_built_index_loads_its_models_without_fitting_or_sklearn(
     write_doc, tmp_path, embedder, model_cache
 ):
