@@ -261,6 +261,7 @@ HELD_OUT = (
             (18, "twenty-first"),
             (19, "twenty-second"),
             (20, "twenty-third"),
+            (21, "twenty-fourth"),
         )
     ),
 )
