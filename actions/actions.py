@@ -453,6 +453,14 @@ class ActionSearchJobs(Action):
         previous = previous if isinstance(previous, dict) else None
         shown = int(tracker.get_slot("job_shown") or 0)
         more = intent == "more_jobs" and previous is not None
+        if not more and _names_own_case(tracker, text):
+            # "im applying for a hardware engineering role in seattle" just after where to check the
+            # status (one candidate portal link for Technical Engineering Hardware roles, another for
+            # tech roles in North America): the candidate says which case is theirs, and the topic
+            # answers it. Only an answer from that same topic; else it is the search it looks like.
+            answered = await _answer_instead(dispatcher, tracker, text, intent, same_topic=True)
+            if answered is not None:
+                return answered
         try:
             result = await get_client().search_jobs(
                 text, previous, more=more, offset=shown if more else 0, limit=self.PAGE
@@ -567,16 +575,52 @@ def _nearly_a_hiring_question(tracker: Tracker) -> bool:
     )
 
 
+# Words that ask for listings, beside a role: "show me", "any", "are there", "open", a plural ("jobs").
+_SEARCHES = re.compile(
+    r"\b(?:show|find|search|list|browse|look(?:ing)?\s+for|any|open(?:ings?)?|available|hiring|are\s+there|"
+    r"is\s+there|jobs|roles|positions|vacanc(?:y|ies)|internships|postings)\b",
+    re.I,
+)
+
+
+def _names_own_case(tracker: Tracker, text: str) -> bool:
+    """True when a message that NLU took for a job search names a role without asking for listings, just
+    after a knowledge answer ("its a technical engineering hardware role in canada"): it may say which
+    of the answer's cases is the candidate's."""
+    if not tracker.get_slot("topic_doc") or _SEARCHES.search(text):
+        return False
+    return _last_action(tracker) == "action_answer_question"
+
+
+def _last_action(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the latest message (action_listen aside)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_message:
+                return None
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
 def _names_where(criteria: dict[str, Any]) -> bool:
     """True when a job search named a place, a team or remote work: a search, whatever it found."""
     return bool(criteria.get("location") or criteria.get("team") or criteria.get("remote") is not None)
 
 
 async def _answer_instead(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: str | None, refuse: bool = False
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    intent: str | None,
+    refuse: bool = False,
+    same_topic: bool = False,
 ) -> list[EventType] | None:
     """The knowledge's answer to a message, replied with its slot events; None (nothing said) when the
-    knowledge would not answer it or cannot be reached. With `refuse`, its refusal is replied too."""
+    knowledge would not answer it or cannot be reached. With `refuse`, its refusal is replied too; with
+    `same_topic`, only an answer from the conversation's open topic counts."""
     try:
         result = await get_client().search(
             text, tracker.get_slot("last_question"), None, intent, tracker.sender_id, conversation_context(tracker)
@@ -589,6 +633,8 @@ async def _answer_instead(
         dispatcher.utter_message(response="utter_not_covered_again" if again else "utter_not_covered")
         return context_events(result)
     if result.get("decision") != "answer":
+        return None
+    if same_topic and (result.get("context") or {}).get("doc") != tracker.get_slot("topic_doc"):
         return None
     dispatcher.utter_message(json_message=answer_payload(result))
     return [SlotSet("last_question", result["query"]), *context_events(result)]

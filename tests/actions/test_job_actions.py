@@ -376,3 +376,62 @@ def test_questions_about_searching_are_told_from_searches():
         assert _asks_how_to_search(asked), asked
     for search in ("internships in seattle", "data engineer jobs in seattle", "student jobs near me"):
         assert not _asks_how_to_search(search), search
+
+
+PORTAL = {
+    "decision": "answer",
+    "query": "im applying for a hardware engineering role in seattle",
+    "passages": [
+        {
+            "section_id": "application-status#which-candidate-portal-link-to-use",
+            "heading": "Which candidate portal link to use",
+            "title": "Application status",
+            "text": "For all other roles, including Technical Engineering Hardware roles, use the other link.",
+            "path": "knowledge/application-status.md",
+            "url": "https://example.com/status",
+            "score": 0.6,
+        }
+    ],
+    "context": {"doc": "knowledge/application-status.md", "section": "which-candidate-portal-link-to-use"},
+}
+
+
+def after_an_answer(text: str, last_action: str = "action_answer_question", doc: str | None = None):
+    trk = tracker(text, intent="search_jobs", slots={"topic_doc": doc or "knowledge/application-status.md"})
+    trk.events = [
+        {"event": "user", "text": "where do i check my application status"},
+        {"event": "action", "name": last_action},
+        {"event": "bot", "text": "You can see the status of your application in the candidate portal."},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text},
+    ]
+    return trk
+
+
+def test_a_role_named_just_after_an_answer_says_which_of_its_cases_is_the_candidates(stand_in):
+    # "im applying for a hardware engineering role in seattle" just after where to check the status:
+    # which portal link is theirs (the open topic answers it), not two hardware jobs in Seattle.
+    route(stand_in, {"total": 2, "jobs": [JOB] * 2, "criteria": SEATTLE, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, PORTAL, 0.0)
+    text = "im applying for a hardware engineering role in seattle"
+    messages, events = asyncio.run(stand_in.run(ActionSearchJobs(), after_an_answer(text), DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]
+    assert dict((e["name"], e["value"]) for e in events)["topic_doc"] == "knowledge/application-status.md"
+    # Asking for listings is a search, and so is the same message after a search (no open answer).
+    for trk in (
+        after_an_answer("any hardware engineering jobs in seattle?"),
+        after_an_answer("show me a hardware engineering role in seattle"),
+        after_an_answer(text, last_action="action_search_jobs"),
+    ):
+        stand_in.requests.clear()
+        messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
+        assert [m["custom"]["kind"] for m in messages] == ["jobs"], trk.latest_message["text"]
+        assert [r["path"] for r in stand_in.requests] == ["/api/internal/jobs/search"]
+    # An answer from another topic than the open one is not what the role was named for: the jobs.
+    stand_in.requests.clear()
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), after_an_answer(text, doc="knowledge/students.md"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/search", "/api/internal/jobs/search"]

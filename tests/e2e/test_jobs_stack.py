@@ -75,6 +75,16 @@ def test_a_question_about_searching_gets_the_answer_and_the_jobs(ask):
     assert replies[1]["jobs"] and all("Seattle" in j["place"] for j in replies[1]["jobs"])
 
 
+def test_a_role_named_after_the_status_answer_says_which_portal_is_the_candidates(ask, http):
+    where = ask("where can i check my application status")["replies"][0]
+    assert where["kind"] == "answer" and where["sources"][0]["path"] == "knowledge/application-status.md"
+    [which] = ask("im applying for a hardware engineering role in seattle")["replies"]
+    assert which["kind"] == "answer" and which["sources"][0]["path"] == "knowledge/application-status.md"
+    assert "all other roles" in which["text"] or "second link" in which["text"]
+    # Asking for listings is still a search.
+    assert ask("any hardware engineering jobs in seattle?")["replies"][0]["kind"] == "jobs"
+
+
 def test_job_cards_are_a_list_of_links_with_no_serious_axe_violation(stack, browser: Browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, size in (("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 375, "height": 700})):
