@@ -1692,7 +1692,23 @@ class KnowledgeService:
         lists = self.index.lists_of
         if runner.doc in lists.get(best.doc, ()) or best.doc in lists.get(runner.doc, ()):
             return best
+        # "do you tell people if they're not moving forward?": when AWS gets back in general (no step of
+        # the process), and when after the phone interview (a heading that names its step); a question
+        # that names no step asks the general one.
+        steps = self.index.steps
+        if self._of_unnamed_step(query, best) and runner.doc not in steps:
+            return runner
+        if self._of_unnamed_step(query, runner) and best.doc not in steps:
+            return best
         return self._states_more(query, best, runner)
+
+    def _of_unnamed_step(self, query: str, passage: Passage) -> bool:
+        """Whether a section of a process step names its step in its heading ("When you hear back after
+        the phone interview") by words the question does not use."""
+        if passage.doc not in self.index.steps:
+            return False
+        names = {stem(w) for w in tokenize(passage.heading)} & self._naming_words().get(passage.doc, set())
+        return bool(names) and not names & {stem(w) for w in tokenize(query)}
 
     def _states_more(self, query: str, best: Passage, runner: Passage) -> Passage | None:
         """Of two topics that tie, the one whose words (heading, text, example questions) state clearly

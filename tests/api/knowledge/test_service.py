@@ -670,6 +670,32 @@ def test_a_tie_between_an_overview_and_a_topic_it_lists_is_answered_without_aski
     assert svc._settles_tie("what should I focus on?", apply, phone) is None
 
 
+HEARING_BACK_DOCS = {
+    **PROCESS_DOCS,
+    "phone.md": PROCESS_DOCS["phone.md"] + "## When you hear back after the phone interview\n"
+    "Expect an answer within two business days of the call.\n",
+    "status.md": "---\ntitle: Application status\nupdated: 2026-01-01\n---\n"
+    "## When you will hear back\nApplications are reviewed on a rolling basis; you are contacted if there is interest.\n",
+}
+
+
+def test_a_tie_with_a_section_that_names_its_step_goes_to_the_general_one_unless_the_step_is_asked(
+    write_doc, tmp_path, embedder
+):
+    from api.knowledge.search import Passage
+
+    svc = service_of(HEARING_BACK_DOCS, write_doc, tmp_path, embedder)
+    sections = {sec.id: sec for sec in svc.index.sections}
+    after_phone = Passage.of(sections["phone#when-you-hear-back-after-the-phone-interview"], 0.33, 0.33)
+    general = Passage.of(sections["status#when-you-will-hear-back"], 0.33, 0.33)
+    asked = "do you guys tell people if they're not moving forward?"
+    assert svc._settles_tie(asked, after_phone, general) is general
+    assert svc._settles_tie(asked, general, after_phone) is general
+    # Naming the step asks about it.
+    named = "after the phone call, do you tell people if they're not moving forward?"
+    assert svc._settles_tie(named, general, after_phone) is after_phone
+
+
 def test_a_restatement_of_what_was_just_said_is_answered_by_that_section(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     # "team" is nowhere in the bar raisers' section; the candidate checks their reading of it.
