@@ -198,6 +198,28 @@ def _tell_status(dispatcher: CollectingDispatcher, apps: list[dict[str, Any]]) -
         dispatcher.utter_message(response="utter_status_none")
 
 
+async def _asked_not_looked_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """A question NLU took for a look-up of the candidate's own application ("Im civil servant in my
+    country, is problem if I interview with Amazon?"): the knowledge service answers it when it reads it
+    as a question it answers (its decision is "status" otherwise), replied with its slot events. None,
+    with nothing said, for a look-up, a button's payload, or when the service cannot be reached."""
+    text = tracker.latest_message.get("text") or ""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent != "check_my_status" or text.startswith("/"):
+        return None
+    try:
+        result = await get_client().search(
+            text, tracker.get_slot("last_question"), None, intent, tracker.sender_id, conversation_context(tracker)
+        )
+    except ServiceUnavailable as exc:
+        log.warning("knowledge search failed: %s", exc)
+        return None
+    if result.get("decision") != "answer":
+        return None
+    dispatcher.utter_message(json_message=answer_payload(result))
+    return [SlotSet("last_question", result["query"]), *context_events(result)]
+
+
 class ActionCheckStatus(Action):
     """Looks up the signed-in candidate's own applications.
 
@@ -210,6 +232,9 @@ class ActionCheckStatus(Action):
         return "action_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        asked = await _asked_not_looked_up(dispatcher, tracker)
+        if asked is not None:
+            return [SlotSet("status_choice_needed", False), *asked]
         apps = await _fetch(dispatcher, tracker)
         if apps is not None and len(apps) > 1:
             return [

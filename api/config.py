@@ -139,6 +139,12 @@ class Settings(BaseSettings):
     # three sets and dev-7 to dev-9 right and sent 2 process questions of the other dev sets to the look-up
     # (0.8: +14 and 4; 0.7: +14 with 3 conversation turns lost); the holdout unchanged at each.
     own_status_above: float = Field(default=0.85, gt=0, le=2)
+    # The other way: a message NLU took for a look-up ("Im civil servant in my country, is problem if I
+    # interview with Amazon?") that the knowledge answers is answered when the same model reads it as a
+    # look-up at less than this P (0: never). On the dev sets (every message NLU labels check_my_status),
+    # below 0.3 are 10 of its 13 covered questions and none of its 699 look-ups that the knowledge would
+    # answer (the look-ups below are in Spanish or French, which the knowledge refuses); docs/quality.md.
+    own_status_question_below: float = Field(default=0.3, ge=0, le=1)
 
     # Application status: the built-in store (any SQLAlchemy URL) or a company's applicant-tracking
     # system over HTTP (GET {status_ats_url}/candidates/{id}/applications).

@@ -71,14 +71,17 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
             index_version=knowledge.index.version,
             context=_context_out(chosen.context),
         )
+    ctx = _context(body.context)
     with metrics.SEARCH_SECONDS.time():
         decision = await knowledge.ask_async(
             body.query,
             body.previous,
             likely_uncovered=body.nlu_intent == "out_of_scope",
             conversation=body.conversation_id,
-            ctx=_context(body.context),
+            ctx=ctx,
         )
+    if body.nlu_intent == "check_my_status":
+        decision = knowledge.unless_asked(decision, ctx)
     return SearchResponse(
         decision=decision.kind,
         query=decision.query,

@@ -25,7 +25,12 @@ class SearchRequest(BaseModel):
     section_id: str | None = Field(
         None, max_length=200, description="Answer with this section (a 'did you mean' choice)"
     )
-    nlu_intent: str | None = Field(None, max_length=64, description="The intent Rasa's NLU gave the message")
+    nlu_intent: str | None = Field(
+        None,
+        max_length=64,
+        description="The intent Rasa's NLU gave the message: `out_of_scope` leans towards a refusal; with "
+        "`check_my_status` the decision is 'status' unless the message reads as a question the knowledge answers",
+    )
     conversation_id: str = Field(
         "", max_length=64, description="The asking conversation: finds the vector the gateway prefetched for it"
     )

@@ -539,6 +539,21 @@ class KnowledgeService:
         look_up.own_status = decision.own_status
         return look_up
 
+    def unless_asked(self, decision: Decision, ctx: Context | None) -> Decision:
+        """For a message NLU took for a look-up of the candidate's own application: the knowledge's answer
+        when it has one and the own-status model reads the message as a question (P(look-up) below
+        `own_status_question_below`: "is there a problem if I interview, as a civil servant?"), else
+        "status", the look-up, with the conversation's topic unchanged."""
+        if (
+            decision.kind == "answer"
+            and decision.own_status is not None
+            and decision.own_status < self.settings.own_status_question_below
+        ):
+            return decision
+        look_up = Decision("status", [], decision.ranked, decision.query, decision.uncovered, ctx)
+        look_up.own_status = decision.own_status
+        return look_up
+
     def _overview_for_several(self, query: str, decision: Decision) -> Decision:
         """A question about several things of a kind ("what are the 2 assessment types?", "which
         assessment takes longer?") answered by one of them is answered by the topic that lists them

@@ -38,7 +38,12 @@ def status_route(stand_in, apps, status=200, delay=0.0):
     stand_in.routes["/api/status/applications"] = (status, {"candidate_id": "demo-ben", "applications": apps}, delay)
 
 
+# The knowledge service reads a look-up as one (a question NLU took for a look-up is answered instead).
+LOOK_UP = {"decision": "status", "query": "where is my application?", "passages": [], "context": None}
+
+
 def check(stand_in, metadata=SIGNED_IN, **kw):
+    stand_in.routes.setdefault("/api/internal/search", (200, LOOK_UP, 0.0))
     trk = make_tracker("where is my application?", "check_my_status", metadata=metadata)
     return asyncio.run(stand_in.run(ActionCheckStatus(), trk, DOMAIN, **kw))
 
@@ -57,9 +62,10 @@ def test_one_application_names_role_stage_date_and_next_step(stand_in):
 def test_the_turn_grant_from_metadata_is_presented_not_anything_typed(stand_in):
     status_route(stand_in, [SDE])
     check(stand_in)
-    assert stand_in.requests[0]["headers"]["Authorization"] == "Bearer grant-for-ben"
-    assert stand_in.requests[0]["headers"]["X-Conversation-Id"] == "c1"
-    assert stand_in.requests[0]["headers"]["X-Service-Token"] == "tok"
+    (look_up,) = [r for r in stand_in.requests if r["path"] == "/api/status/applications"]
+    assert look_up["headers"]["Authorization"] == "Bearer grant-for-ben"
+    assert look_up["headers"]["X-Conversation-Id"] == "c1"
+    assert look_up["headers"]["X-Service-Token"] == "tok"
 
 
 def test_no_applications_says_so(stand_in):
@@ -90,7 +96,7 @@ def test_several_applications_start_the_choice(stand_in):
 def test_without_a_verified_identity_it_asks_to_sign_in(stand_in, auth, response):
     messages, _ = check(stand_in, metadata={"auth": auth})
     assert messages[0]["response"] == response
-    assert stand_in.requests == []
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]  # no look-up without one
 
 
 def test_token_refused_by_the_service_asks_to_sign_in(stand_in):
@@ -248,3 +254,42 @@ def test_a_question_read_as_a_look_up_asks_to_sign_in_without_a_verified_identit
 def test_a_question_read_as_a_look_up_with_several_applications_offers_the_look_up(stand_in):
     messages, _ = read_as_a_look_up(stand_in, [SDE, DATA])
     assert messages[0]["response"] == "utter_status_several"
+
+
+def test_a_question_nlu_took_for_a_look_up_that_the_knowledge_answers_is_answered(stand_in):
+    answer = {
+        "decision": "answer",
+        "query": "is it a problem if I interview, as a civil servant?",
+        "passages": [
+            {
+                "section_id": "government-employees#before-you-interview",
+                "heading": "Before you interview",
+                "title": "Government employees",
+                "text": "Check with your ethics officer before you interview.",
+                "path": "knowledge/government-employees.md",
+                "url": "https://example.com/gov",
+                "score": 0.6,
+            }
+        ],
+        "context": {"doc": "knowledge/government-employees.md", "section": "before-you-interview"},
+    }
+    stand_in.routes["/api/internal/search"] = (200, answer, 0.0)
+    status_route(stand_in, [SDE])
+    trk = make_tracker("Im civil servant, is problem if I interview?", "check_my_status", metadata=SIGNED_IN)
+    messages, events = asyncio.run(stand_in.run(ActionCheckStatus(), trk, DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]
+    assert stand_in.requests[0]["body"]["nlu_intent"] == "check_my_status"
+    slots = dict((e["name"], e["value"]) for e in events)
+    assert slots["status_choice_needed"] is False and slots["topic_doc"] == "knowledge/government-employees.md"
+    # The service's "status" (a look-up) looks the application up, as before.
+    stand_in.routes["/api/internal/search"] = (200, {**answer, "decision": "status", "passages": []}, 0.0)
+    stand_in.requests.clear()
+    messages, _ = asyncio.run(stand_in.run(ActionCheckStatus(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_status_one"
+    # A button's payload is the look-up itself: the knowledge is not asked.
+    stand_in.requests.clear()
+    button = make_tracker("/check_my_status", "check_my_status", metadata=SIGNED_IN)
+    messages, _ = asyncio.run(stand_in.run(ActionCheckStatus(), button, DOMAIN))
+    assert messages[0]["response"] == "utter_status_one"
+    assert [r["path"] for r in stand_in.requests] == ["/api/status/applications"]

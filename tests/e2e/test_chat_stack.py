@@ -168,6 +168,16 @@ def test_a_look_up_nlu_took_for_a_question_is_read_as_one_by_the_knowledge_servi
     assert asked["kind"] == "answer"
 
 
+def test_a_question_nlu_took_for_a_look_up_is_answered_by_the_knowledge_service(ask, http):
+    # NLU reads this as a look-up (first person, "interview", "Amazon"); the knowledge service's
+    # own-status model reads a question, which it answers: the government employees' answer, no sign-in.
+    [reply] = ask("Im civil servant in my country, is problem if I interview with Amazon?")["replies"]
+    assert reply["kind"] == "answer" and reply["sources"][0]["path"] == "knowledge/government-employees.md"
+    # A look-up NLU reads as one stays one.
+    [look_up] = ask("did i get the job or not?? applied for the sde2 role in dublin")["replies"]
+    assert look_up["kind"] == "verify"
+
+
 def test_asking_which_status_portal_to_use_gets_the_faq_not_a_sign_in(ask):
     # NLU calls this a status request ("applied", "status"); the message guard sees it asks *which page*.
     [reply] = ask("I applied for a warehouse role in Madrid. Which status portal is mine?")["replies"]

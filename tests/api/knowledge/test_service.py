@@ -954,6 +954,25 @@ def test_with_the_project_knowledge_a_look_up_nlu_sent_as_a_question_goes_back_a
         assert where.kind == "answer" and where.passages[0].doc == "knowledge/application-status.md"
 
 
+def test_with_the_project_knowledge_a_question_nlu_took_for_a_look_up_is_answered_and_a_look_up_stays_one(
+    project_service,
+):
+    from api.knowledge.context import Context
+
+    def as_nlu_look_up(message: str):
+        return project_service.unless_asked(project_service.ask(message, ctx=Context()), Context())
+
+    asked = as_nlu_look_up("Im civil servant in my country, is problem if I interview with Amazon?")
+    assert asked.kind == "answer" and asked.passages[0].doc == "knowledge/government-employees.md"
+    for look_up in (
+        "any word on my application for the dublin job yet?",
+        "did i get the job or not?? applied for sde2",
+    ):
+        assert as_nlu_look_up(look_up).kind == "status"
+    # Nothing to answer with (a refusal) is no reason to leave the look-up.
+    assert as_nlu_look_up("hola, ¿hay alguna novedad sobre mi solicitud?").kind == "status"
+
+
 def test_with_the_project_knowledge_a_correction_naming_a_topic_asks_the_last_question_of_it(project_service):
     question = "what do they ask in the in-person interview"
     (first,) = talk(project_service, question)
