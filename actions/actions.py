@@ -609,25 +609,11 @@ _SEARCHES = re.compile(
 
 
 def _names_own_case(tracker: Tracker, text: str) -> bool:
-    """True when a message that NLU took for a job search names a role without asking for listings, just
-    after a knowledge answer ("its a technical engineering hardware role in canada"): it may say which
-    of the answer's cases is the candidate's."""
-    if not tracker.get_slot("topic_doc") or _SEARCHES.search(text):
-        return False
-    return _last_action(tracker) == "action_answer_question"
-
-
-def _last_action(tracker: Tracker) -> str | None:
-    """The last action the bot ran before the latest message (action_listen aside)."""
-    seen_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_message:
-                return None
-            seen_message = True
-        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
-    return None
+    """True when a message that NLU took for a job search names a role without asking for listings, in
+    a conversation with a topic and no job search yet ("its a technical engineering hardware role in
+    canada" after where to check the status): it may say which of the topic's cases is the candidate's.
+    (The actions see only the current turn's events: after a job search, a role is a refinement.)"""
+    return bool(tracker.get_slot("topic_doc")) and not tracker.get_slot("job_search") and not _SEARCHES.search(text)
 
 
 def _names_where(criteria: dict[str, Any]) -> bool:

@@ -396,16 +396,9 @@ PORTAL = {
 }
 
 
-def after_an_answer(text: str, last_action: str = "action_answer_question", doc: str | None = None):
-    trk = tracker(text, intent="search_jobs", slots={"topic_doc": doc or "knowledge/application-status.md"})
-    trk.events = [
-        {"event": "user", "text": "where do i check my application status"},
-        {"event": "action", "name": last_action},
-        {"event": "bot", "text": "You can see the status of your application in the candidate portal."},
-        {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": text},
-    ]
-    return trk
+def after_an_answer(text: str, searched: dict | None = None, doc: str | None = None):
+    slots = {"topic_doc": doc or "knowledge/application-status.md", "job_search": searched}
+    return tracker(text, intent="search_jobs", slots=slots)
 
 
 def test_a_role_named_just_after_an_answer_says_which_of_its_cases_is_the_candidates(stand_in):
@@ -418,11 +411,11 @@ def test_a_role_named_just_after_an_answer_says_which_of_its_cases_is_the_candid
     assert [m["custom"]["kind"] for m in messages] == ["answer"]
     assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]
     assert dict((e["name"], e["value"]) for e in events)["topic_doc"] == "knowledge/application-status.md"
-    # Asking for listings is a search, and so is the same message after a search (no open answer).
+    # Asking for listings is a search, and so is the same message after a job search (a refinement).
     for trk in (
         after_an_answer("any hardware engineering jobs in seattle?"),
         after_an_answer("show me a hardware engineering role in seattle"),
-        after_an_answer(text, last_action="action_search_jobs"),
+        after_an_answer(text, searched=SEATTLE),
     ):
         stand_in.requests.clear()
         messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), trk, DOMAIN))
