@@ -498,8 +498,11 @@ class ActionSearchJobs(Action):
         before = shown if more else 0
         criteria = result.get("criteria") or {}
         maybe_question = not found or _nearly_a_hiring_question(tracker)
-        # "are aws jobs remote or is it full RTO now?" names remote work but asks something else.
-        named_but_asks_else = _names_where(criteria) and not found and bool(_ASKS_ELSE.search(text))
+        # "are aws jobs remote or is it full RTO now?" names remote work but asks something else; so does
+        # "in-person interview at aws... in person really? or remote bc of covid", whose "role" of many
+        # words matched no job.
+        many_words = len(str(criteria.get("q") or "").split()) >= NOT_A_ROLE_WORDS
+        named_but_asks_else = _names_where(criteria) and not found and (bool(_ASKS_ELSE.search(text)) or many_words)
         if (
             maybe_question
             and not more
@@ -514,7 +517,9 @@ class ActionSearchJobs(Action):
             # "role" of many words ("is aws in a hiring freeze rn? heard rumors on blind") is no search
             # at all: the knowledge's refusal, with the offer of a person, not "no open aws freeze
             # heard rumors blind jobs".
-            refuse = not found and len(str(criteria.get("q") or "").split()) >= NOT_A_ROLE_WORDS
+            # (A place named and nothing else asked: only the knowledge's answer, for a long title in a
+            # place may just be missing.)
+            refuse = not found and many_words and (not _names_where(criteria) or bool(_ASKS_ELSE.search(text)))
             answered = await _answer_instead(dispatcher, tracker, text, intent, refuse=refuse)
             if answered is not None:
                 return [SlotSet("job_search", criteria), SlotSet("job_shown", 0.0), *answered]

@@ -280,6 +280,21 @@ def test_nothing_found_in_a_named_place_for_a_question_about_something_else_asks
     assert [m["custom"]["kind"] for m in messages] == ["jobs"]
 
 
+def test_nothing_found_in_a_named_place_for_a_role_of_many_words_asks_the_knowledge(stand_in):
+    # "in-person interview at aws... in person really? or remote bc of covid": remote work named, and a
+    # "role" of many words that no job has: the knowledge's answer (the interviews are held virtually).
+    criteria = {**SEATTLE, "q": "person interview aws person bc covid", "location": "", "remote": True}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    text = "in-person interview at aws... in person really? or remote bc of covid"
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+    # When the knowledge has no answer either, "none open" (a long title in a place may just be missing).
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+
+
 def test_refining_with_no_search_yet_is_a_question_the_knowledge_answers(stand_in):
     from actions.actions import ActionRefineJobs
 
