@@ -197,7 +197,7 @@ def without_recall(query: str) -> str:
 _ACK_WORDS = (
     r"(?:ok(?:ay)?|kk?|np|no problem|no worries|cool|great|thanks|thank you|thx|ty|got it|i see|alright|"
     r"all right|fine|gotcha|nice|sure|perfect|awesome|interesting|huh|oh|ah|wow|yeah|yep|right|haha|lol|"
-    r"fair(?: enough)?|makes sense)"
+    r"fair(?: enough)?|makes sense|ugh+|hm+|meh|sigh|um+|uh+)"
 )
 _ACKNOWLEDGING = re.compile(
     rf"^(?:\W*{_ACK_WORDS}(?:\s*[.,!:;-]+|\s+(?={_ACK_WORDS}\b)))+\s*",
