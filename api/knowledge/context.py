@@ -566,7 +566,12 @@ def previous_topic(ctx: Context, process: list[str], next_of: dict[str, str]) ->
 def next_topic(ctx: Context, next_of: dict[str, str], steps: set[str]) -> tuple[str | None, bool]:
     """The document that follows the current topic in the process, and whether the current topic is
     a step at all (a step with nothing after it is the end of the process: say so, not repeat it)."""
-    for doc in (ctx.doc, ctx.step):
+    order = (ctx.doc, ctx.step)
+    if ctx.doc and ctx.step and next_of.get(ctx.doc) == ctx.step:
+        # The last answer told what follows its topic ("what comes after the assessments": the phone
+        # interview), so the candidate is at that step: "and after that one?" is after it.
+        order = (ctx.step, ctx.doc)
+    for doc in order:
         if doc and doc in next_of:
             return next_of[doc], True
         if doc and doc in steps:

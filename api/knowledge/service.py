@@ -225,6 +225,8 @@ _CHECKS_MYSELF = re.compile(
     r"|\bwhere\s+(?:do|can|could|should)\s+i\s+(?:even\s+|actually\s+|just\s+)?(?:check|track|see)\s+(?:on\s+)?(?:it|that|this|them)\b",
     re.IGNORECASE,
 )
+# A section heading that says what follows its step ("What comes after the online assessments").
+_TELLS_NEXT = re.compile(r"\bwhat\s+(?:comes|happens)\s+(?:after|next)\b|\bnext\s+step\b", re.IGNORECASE)
 # "the work style one", "ok the simulation one": a bare pick of one of the topics the last answer spoke of.
 _PICKED_ONE = re.compile(
     r"^\W*(?:(?:ok|okay|oh|ah|um+|hmm+)\W+)*(?:the\s+)?((?:[\w'-]+\s+){0,2}[\w'-]+)\s+one\W*$", re.IGNORECASE
@@ -1820,7 +1822,9 @@ class KnowledgeService:
         steps = index.steps
         step: str | None
         if top.doc in steps:
-            step = top.doc
+            # "What comes after the online assessments" tells the step after its own: the candidate is
+            # told of the phone interview, and "and after that one?" asks what follows it.
+            step = index.next_of[top.doc] if _TELLS_NEXT.search(top.heading) and top.doc in index.next_of else top.doc
         elif listed and all(d in steps for d in listed):  # an overview of the steps
             step = step_named(query, listed) or ctx.step
         else:

@@ -696,6 +696,23 @@ def test_a_tie_with_a_section_that_names_its_step_goes_to_the_general_one_unless
     assert svc._settles_tie(named, general, after_phone) is after_phone
 
 
+def test_after_a_section_telling_the_next_step_and_after_that_is_the_step_after_it(write_doc, tmp_path, embedder):
+    docs = {
+        **PROCESS_DOCS,
+        "apply.md": PROCESS_DOCS["apply.md"] + "## What comes after the online application\n"
+        "After you apply, the next step is the phone interview.\n",
+    }
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    told = svc.chosen(svc.section("apply#what-comes-after-the-online-application"), None)
+    # The candidate was told of the phone interview: what follows it is the loop, then nothing.
+    after = svc.ask("and after that one?", ctx=told.context)
+    assert after.kind == "answer" and after.passages[0].doc == "knowledge/loop.md"
+    assert svc.ask("and after that?", ctx=after.context).kind == "fallback"
+    # After the application's own section, what follows is the phone interview.
+    how = svc.chosen(svc.section("apply#how-to-apply"), None)
+    assert svc.ask("and after that?", ctx=how.context).passages[0].doc == "knowledge/phone.md"
+
+
 def test_a_restatement_of_what_was_just_said_is_answered_by_that_section(write_doc, tmp_path, embedder):
     svc = linked_service(write_doc, tmp_path, embedder)
     # "team" is nowhere in the bar raisers' section; the candidate checks their reading of it.
