@@ -176,8 +176,11 @@ _COMPARES_LENGTH = re.compile(_LENGTH_WORD, re.IGNORECASE)
 # "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
 _DESCRIBED_ONE = re.compile(
     r"^\W*(?:(?:and|ok|okay|so|but|what\s+about|how\s+about|no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad"
-    r"|i\s+meant?)\W+)*the\s+(?:one|ones)\s+"
-    r"((?:about|with|on|where|that|for)\b[\w\s'-]{2,60}?)\W*$",
+    r"|i\s+meant?)\W+)*(?:the\s+(?:one|ones)\s+"
+    r"|which\s+(?:one|ones)\s+(?:is|are)\s+the\s+(?:one|ones)\s+"
+    # "which one has the chart questions?": which of the listed topics the description is.
+    r"|which\s+(?:one|ones)\s+(?=(?:has|have|had|is\s+about|involves?|asks?|uses?)\b))"
+    r"((?:about|with|on|where|that|for|has|have|had|is\s+about|involves?|asks?|uses?)\b[\w\s'-]{2,60}?)\W*$",
     re.IGNORECASE,
 )
 # "what's the very first step?", "and the second stage": a step of the process by its place in it. (A

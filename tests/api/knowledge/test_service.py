@@ -824,6 +824,10 @@ def test_a_listed_item_described_by_what_it_is_is_asked_the_last_question_again(
     )
     assert second.passages[0].id == "sample#how-long-it-takes"
     assert described.kind == "answer" and described.passages[0].id == "style#how-long-it-takes"
+    # "which one has ...?" asks the same of the listed topics.
+    for which in ("which one has the culture questions?", "which one is the one about culture?"):
+        _, second, described = talk(svc, "what types of assessments are there?", "how long is the second one?", which)
+        assert described.kind == "answer" and described.passages[0].id == "style#how-long-it-takes", which
 
 
 def test_after_a_refusal_asking_what_the_topic_listed_is_answered(write_doc, tmp_path, embedder):
