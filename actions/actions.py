@@ -207,17 +207,7 @@ async def _asked_not_looked_up(dispatcher: CollectingDispatcher, tracker: Tracke
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent != "check_my_status" or text.startswith("/"):
         return None
-    try:
-        result = await get_client().search(
-            text, tracker.get_slot("last_question"), None, intent, tracker.sender_id, conversation_context(tracker)
-        )
-    except ServiceUnavailable as exc:
-        log.warning("knowledge search failed: %s", exc)
-        return None
-    if result.get("decision") != "answer":
-        return None
-    dispatcher.utter_message(json_message=answer_payload(result))
-    return [SlotSet("last_question", result["query"]), *context_events(result)]
+    return await _answer_instead(dispatcher, tracker, text, intent)
 
 
 class ActionCheckStatus(Action):
