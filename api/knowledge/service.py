@@ -1460,9 +1460,8 @@ class KnowledgeService:
         steps = self.index.steps
         if ctx.doc not in steps or best.doc not in steps or not refers_back(query) or introduces_subject(query):
             return False
-        names = {stem(w) for w in tokenize(best.heading)} & self._naming_words().get(best.doc, set())
         # "can I do it on my phone?" names that word itself: not a step named by the section alone.
-        return bool(names) and not names & {stem(w) for w in tokenize(query)}
+        return self._of_unnamed_step(query, best)
 
     def _refused_context(self, ctx: Context, query: str) -> Context:
         """The state after a refusal: the topic, remembered as refused ("why not?" next is about the
