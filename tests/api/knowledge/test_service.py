@@ -1559,3 +1559,52 @@ def test_with_the_project_knowledge_checking_it_oneself_is_the_status_portal(pro
     )
     assert check.kind == "answer" and check.passages[0].doc == "knowledge/application-status.md"
     assert "candidate portal" in check.passages[0].text
+
+
+def test_the_watcher_serves_a_deleted_file_and_the_folder_check_finds_what_it_missed(
+    write_doc, tmp_path, embedder, monkeypatch
+):
+    import asyncio
+    import time
+
+    from api.knowledge import service as service_module
+    from api.knowledge.service import on_disk
+
+    svc = service_of(PROCESS_DOCS, write_doc, tmp_path, embedder)
+    # Rebuilds of these documents alone (the project's labelled questions would be embedded the first time).
+    monkeypatch.setattr(
+        service_module,
+        "build_index",
+        lambda folder, index_dir, embedder, *_, previous=None: build_index(
+            folder, index_dir, embedder, previous=previous
+        ),
+    )
+    svc._read = on_disk(write_doc.dir)
+    docs = lambda: {s.doc for s in svc.index.sections}  # noqa: E731
+
+    async def served(check, timeout: float = 5.0) -> float:
+        started = time.monotonic()
+        while not check():
+            assert time.monotonic() - started < timeout, "not served in time"
+            await asyncio.sleep(0.05)
+        return time.monotonic() - started
+
+    async def scenario() -> None:
+        watcher = asyncio.create_task(svc.watch())
+        try:
+            await asyncio.sleep(0.3)
+            (write_doc.dir / "loop.md").unlink()
+            await served(lambda: "knowledge/loop.md" not in docs())
+            # A change no event reported (here: the record of what was read forgotten, no file touched) is
+            # found by the folder check within about a second.
+            before = svc.index
+            svc._read = ()
+            await served(lambda: svc.index is not before, timeout=3.0)
+            write_doc("loop.md", PROCESS_DOCS["loop.md"])
+            await served(lambda: "knowledge/loop.md" in docs())
+        finally:
+            watcher.cancel()
+
+    asyncio.run(scenario())
+    assert on_disk(write_doc.dir) == svc._read
+    assert on_disk(tmp_path / "missing") == ()
