@@ -340,6 +340,14 @@ def on_disk(folder: Path) -> tuple[tuple[str, int, int], ...]:
         return ()
 
 
+def _as_status(decision: Decision, ctx: Context | None) -> Decision:
+    """The look-up of the candidate's own application instead of `decision`, its P(look-up) kept; the
+    conversation's topic stays what it was (a look-up is no topic of the conversation)."""
+    look_up = Decision("status", [], decision.ranked, decision.query, decision.uncovered, ctx)
+    look_up.own_status = decision.own_status
+    return look_up
+
+
 def labelled_sets(settings: Settings) -> tuple[Path, ...]:
     """The evaluation sets the coverage model learns candidates' questions from (CA_COVERAGE_SETS)."""
     return tuple(set_paths(settings.coverage_sets, ROOT))
@@ -390,8 +398,9 @@ class KnowledgeService:
                 log.warning("knowledge problem: %s", problem)
             changed = index.version != self.index.version
             self.index = index
-        if time.monotonic() - started > SLOW_REBUILD:  # writers expect their edit served within seconds
-            log.warning("knowledge rebuild took %.1f s", time.monotonic() - started)
+        took = time.monotonic() - started
+        if took > SLOW_REBUILD:  # writers expect their edit served within seconds
+            log.warning("knowledge rebuild took %.1f s", took)
         if changed and self.on_new_version:
             self.on_new_version(index)
         return index
@@ -586,10 +595,7 @@ class KnowledgeService:
         decision.own_status = model.uncovered(qvec, search_text(self.index, asked))
         if decision.own_status < self.settings.own_status_above:
             return decision
-        # The topic stays what it was: a look-up is no topic of the conversation.
-        look_up = Decision("status", [], decision.ranked, decision.query, decision.uncovered, ctx)
-        look_up.own_status = decision.own_status
-        return look_up
+        return _as_status(decision, ctx)
 
     def unless_asked(self, decision: Decision, ctx: Context | None) -> Decision:
         """For a message NLU took for a look-up of the candidate's own application: the knowledge's answer
@@ -602,9 +608,7 @@ class KnowledgeService:
             and decision.own_status < self.settings.own_status_question_below
         ):
             return decision
-        look_up = Decision("status", [], decision.ranked, decision.query, decision.uncovered, ctx)
-        look_up.own_status = decision.own_status
-        return look_up
+        return _as_status(decision, ctx)
 
     def _overview_for_several(self, query: str, decision: Decision) -> Decision:
         """A question about several things of a kind ("what are the 2 assessment types?", "which
