@@ -262,6 +262,7 @@ HELD_OUT = (
             (19, "twenty-second"),
             (20, "twenty-third"),
             (21, "twenty-fourth"),
+            (22, "twenty-fifth"),
         )
     ),
 )
