@@ -966,6 +966,9 @@ class KnowledgeService:
             # "why do you even have them?", "why do they even have one": why the topic's thing exists, not
             # the refused question.
             and not (_ASKS_WHY.match(query) and (refers_to_topic(query) or _HAVE_ONE.search(query)))
+            # "who's in it?" after the loop and a refused "how many rounds is it": who takes part in the
+            # topic, which it may say (the loop names its interviewers).
+            and not (answer_type.asks_who(query) and refers_to_topic(query))
         ):
             # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
@@ -1074,7 +1077,9 @@ class KnowledgeService:
                 others = [d for d in self._topics_named(query) if d in ctx.listed and d != ctx.doc]
                 target = others[0] if len(others) == 1 else target
             within = [p for p in everything if p.doc == target]
-            bare = is_bare_reference(query)
+            # "oh sorry i meant the other one, the personality one": a correction asks the last
+            # question again, of the item it names; its words describe the item, they ask nothing.
+            bare = is_bare_reference(query) or is_correction(query)
             parallel = self._parallel(ctx.section, target) if bare else None
             if parallel is not None:
                 # A bare "and the second?" asks the last question again of the next item: after "how

@@ -1608,3 +1608,27 @@ def test_the_watcher_serves_a_deleted_file_and_the_folder_check_finds_what_it_mi
     asyncio.run(scenario())
     assert on_disk(write_doc.dir) == svc._read
     assert on_disk(tmp_path / "missing") == ()
+
+
+def test_with_the_project_knowledge_a_correction_to_the_other_listed_one_asks_the_last_question_of_it(
+    project_service,
+):
+    # "oh sorry i meant the other one, the personality one" after the simulation's length: the work style
+    # assessment's length ("personality" describes the item; it is no question the topic must state).
+    first, corrected = chat(
+        project_service, "how long does the simulation take", "oh sorry i meant the other one, the personality one"
+    )
+    assert first.passages[0].doc == "knowledge/work-sample-simulation.md"
+    assert corrected.kind == "answer" and corrected.passages[0].doc == "knowledge/work-style-assessment.md"
+    assert "10-20" in corrected.passages[0].text
+
+
+def test_with_the_project_knowledge_who_takes_part_after_a_refusal_is_asked_of_the_topic(project_service):
+    # "how many rounds is it" is refused (the page gives no number); "who's in it" asks who takes part in
+    # the loop, which the loop's description names.
+    _, rounds, who = chat(
+        project_service, "i passed the phone interview yay whats next", "how many rounds is it", "who's in it"
+    )
+    assert rounds.kind == "fallback"
+    assert who.kind == "answer" and who.passages[0].doc == "knowledge/interview-loop.md"
+    assert "bar raiser" in who.passages[0].text.lower()
