@@ -487,7 +487,9 @@ class ActionSearchJobs(Action):
         found = len(result.get("jobs") or [])
         before = shown if more else 0
         criteria = result.get("criteria") or {}
-        maybe_question = not found or _nearly_a_hiring_question(tracker)
+        # "when do summer internship apps open?": when listings open, not which are open now.
+        asks_when = not more and bool(_ASKS_WHEN_OPEN.search(text))
+        maybe_question = not found or _nearly_a_hiring_question(tracker) or asks_when
         # "are aws jobs remote or is it full RTO now?" names remote work but asks something else; so does
         # "in-person interview at aws... in person really? or remote bc of covid", whose "role" of many
         # words matched no job.
@@ -496,7 +498,7 @@ class ActionSearchJobs(Action):
         if (
             maybe_question
             and not more
-            and (not _names_where(criteria) or named_but_asks_else)
+            and (not _names_where(criteria) or named_but_asks_else or asks_when)
             and not _asks_for_listings(text)
         ):
             # "any insider tips from recruiters?", "I'm interested in both a PM job and a data engineer
@@ -509,7 +511,20 @@ class ActionSearchJobs(Action):
             # heard rumors blind jobs".
             # (A place named and nothing else asked: only the knowledge's answer, for a long title in a
             # place may just be missing.)
-            refuse = not found and many_words and (not _names_where(criteria) or bool(_ASKS_ELSE.search(text)))
+            refuse = (
+                (not found and many_words and (not _names_where(criteria) or bool(_ASKS_ELSE.search(text))))
+                # The page states no opening dates: its refusal, never today's listings as the answer.
+                or asks_when
+                # "does it cost anything to join?" asks a yes-or-no question of "it", for no listings (no
+                # "jobs", "any", "open"), and found none: a question the knowledge does not answer, not
+                # "no open it cost join jobs". ("pastry chef, is that a thing here?" names a role.)
+                or (
+                    not found
+                    and bool(_ASKS_OF_IT.match(text))
+                    and not _SEARCHES.search(text)
+                    and not _names_where(criteria)
+                )
+            )
             answered = await _answer_instead(dispatcher, tracker, text, intent, refuse=refuse)
             if answered is not None:
                 return [SlotSet("job_search", criteria), SlotSet("job_shown", 0.0), *answered]
@@ -578,6 +593,19 @@ def _asks_for_listings(text: str) -> bool:
     """True when a message names jobs and asks nothing else about them: a search, whatever it found."""
     return bool(_LISTINGS.search(text)) and not _ASKS_ELSE.search(text)
 
+
+# "when do internships open?", "when does hiring for new grads start": a question about when listings
+# open (which the page does not state), not a request for today's listings.
+_ASKS_WHEN_OPEN = re.compile(
+    r"\bwhen\s+(?:do|does|will|are|is|would)\b[\w\s'-]{0,40}?\b(?:open|opens|opening|start|starts|begin|begins|"
+    r"close|closes|come\s+out|released?|posted)\b",
+    re.I,
+)
+
+_ASKS_OF_IT = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|also)\W+)*(?:does|do|is|are|can|will|would|should|did)\s+(?:it|that|this|they|i|we)\b",
+    re.I,
+)
 
 # A job search whose role has this many words and matches no job is not a job search ("aws freeze heard
 # rumors blind"); titles of that length ("senior data center operations technician") are found.

@@ -443,3 +443,41 @@ def test_a_role_named_just_after_an_answer_says_which_of_its_cases_is_the_candid
     )
     assert [m["custom"]["kind"] for m in messages] == ["jobs"]
     assert [r["path"] for r in stand_in.requests] == ["/api/internal/search", "/api/internal/jobs/search"]
+
+
+def test_asking_when_listings_open_is_a_question_for_the_knowledge_not_todays_listings(stand_in):
+    # "when do summer internship apps open": the page states no opening dates. Its refusal, with the offer
+    # of a person, even though internships are open today; an answer when the knowledge has one.
+    criteria = {**SEATTLE, "q": "summer apps", "location": "", "employment_type": "INTERN"}
+    route(stand_in, {"total": 24, "jobs": [JOB] * 5, "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    for text in ("when do summer internship apps open", "when do internships open?"):
+        messages, events = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+        assert [m.get("response") for m in messages] == ["utter_not_covered"]
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("when does hiring for new grads start", intent="search_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["answer"]
+    # A request for listings is still a search.
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("show me internships open now", intent="search_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+
+
+def test_a_yes_or_no_question_of_it_that_found_no_jobs_is_not_a_search(stand_in):
+    # "does it cost anything to join" after the talent network: not "no open it cost join jobs".
+    criteria = {**SEATTLE, "q": "it cost join", "location": ""}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    text = "does it cost anything to join"
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+    assert [m.get("response") for m in messages] == ["utter_not_covered"]
+    # A role named with no listing words stays a search: "none open".
+    criteria = {**SEATTLE, "q": "pastry chef", "location": ""}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    messages, _ = asyncio.run(
+        stand_in.run(ActionSearchJobs(), tracker("pastry chef, is that a thing here?", intent="search_jobs"), DOMAIN)
+    )
+    assert [m["custom"]["kind"] for m in messages] == ["jobs"]

@@ -85,6 +85,14 @@ def test_a_role_named_after_the_status_answer_says_which_portal_is_the_candidate
     assert ask("any hardware engineering jobs in seattle?")["replies"][0]["kind"] == "jobs"
 
 
+def test_asking_when_internships_open_is_refused_not_answered_with_todays_listings(ask):
+    # NLU hears a job search; the page states no opening dates: the refusal with the offer of a person.
+    [reply] = ask("when do summer internship apps open")["replies"]
+    assert reply["kind"] == "fallback" and reply["jobs"] == []
+    # Asking for the internships open now is still a search.
+    assert ask("show me internships")["replies"][-1]["kind"] == "jobs"
+
+
 def test_job_cards_are_a_list_of_links_with_no_serious_axe_violation(stack, browser: Browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, size in (("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 375, "height": 700})):
