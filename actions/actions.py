@@ -202,12 +202,14 @@ async def _asked_not_looked_up(dispatcher: CollectingDispatcher, tracker: Tracke
     """A question NLU took for a look-up of the candidate's own application ("Im civil servant in my
     country, is problem if I interview with Amazon?"): the knowledge service answers it when it reads it
     as a question it answers (its decision is "status" otherwise), replied with its slot events. None,
-    with nothing said, for a look-up, a button's payload, or when the service cannot be reached."""
+    with nothing said, for a look-up, a button's payload, or when the service cannot be reached; the
+    service's refusal of what is no look-up either ("i forgot my password tho") is said."""
     text = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent != "check_my_status" or text.startswith("/"):
         return None
-    return await _answer_instead(dispatcher, tracker, text, intent)
+    # The service refuses only what is no look-up either ("i forgot my password"): that refusal is said.
+    return await _answer_instead(dispatcher, tracker, text, intent, refuse=True)
 
 
 class ActionCheckStatus(Action):

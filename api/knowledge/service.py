@@ -249,6 +249,15 @@ _ASKS_HOW_IT_GOES = re.compile(
     r"|\bwhat(?:'?s|\s+is)\s+(?:the\s+)?next\b|\bwhat\s+(?:comes|happens)\s+next\b",
     re.IGNORECASE,
 )
+# "i forgot my password tho", "can't log in to the portal": trouble with the candidate's account, which the
+# assistant cannot fix and the page does not cover; never a look-up (signing in is what fails).
+_ACCOUNT_TROUBLE = re.compile(
+    r"\b(?:forgot|forgotten|forget|lost|reset|don'?t\s+remember|can'?t\s+remember)\s+(?:my\s+|the\s+)?"
+    r"(?:password|pass\s*word|pw|login|log-?in|username|user\s+name)\b"
+    r"|\b(?:can'?t|cannot|can\s+not|unable\s+to|couldn'?t)\s+(?:log\s*-?\s*in|sign\s*-?\s*in|login|get\s+into\s+my\s+account)\b"
+    r"|\blocked\s+out\b",
+    re.IGNORECASE,
+)
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
@@ -589,6 +598,7 @@ class KnowledgeService:
             or qvec is None
             or decision.kind not in ("answer", "fallback")
             or _ASKS_HOW_IT_GOES.search(asked)
+            or _ACCOUNT_TROUBLE.search(asked)
         ):
             return decision
         # The words the vector was made of (search_text is what the search embeds).
@@ -600,8 +610,12 @@ class KnowledgeService:
     def unless_asked(self, decision: Decision, ctx: Context | None) -> Decision:
         """For a message NLU took for a look-up of the candidate's own application: the knowledge's answer
         when it has one and the own-status model reads the message as a question (P(look-up) below
-        `own_status_question_below`: "is there a problem if I interview, as a civil servant?"), else
-        "status", the look-up, with the conversation's topic unchanged."""
+        `own_status_question_below`: "is there a problem if I interview, as a civil servant?"); its
+        answer or refusal for trouble with the candidate's account ("i forgot my password tho": signing in
+        is what fails, and a person can help); else "status", the look-up, with the conversation's topic
+        unchanged."""
+        if decision.kind in ("answer", "fallback") and _ACCOUNT_TROUBLE.search(decision.query or ""):
+            return decision
         if (
             decision.kind == "answer"
             and decision.own_status is not None

@@ -287,6 +287,13 @@ def test_a_question_nlu_took_for_a_look_up_that_the_knowledge_answers_is_answere
     stand_in.requests.clear()
     messages, _ = asyncio.run(stand_in.run(ActionCheckStatus(), trk, DOMAIN))
     assert messages[0]["response"] == "utter_status_one"
+    # The service's refusal (only of what is no look-up either: "i forgot my password tho") is said.
+    stand_in.routes["/api/internal/search"] = (200, {**answer, "decision": "fallback", "passages": []}, 0.0)
+    stand_in.requests.clear()
+    forgot = make_tracker("i forgot my password tho", "check_my_status")
+    messages, _ = asyncio.run(stand_in.run(ActionCheckStatus(), forgot, DOMAIN))
+    assert [m.get("response") for m in messages] == ["utter_not_covered"]
+    assert [r["path"] for r in stand_in.requests] == ["/api/internal/search"]
     # A button's payload is the look-up itself: the knowledge is not asked.
     stand_in.requests.clear()
     button = make_tracker("/check_my_status", "check_my_status", metadata=SIGNED_IN)

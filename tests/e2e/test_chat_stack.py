@@ -178,6 +178,14 @@ def test_a_question_nlu_took_for_a_look_up_is_answered_by_the_knowledge_service(
     assert look_up["kind"] == "verify"
 
 
+def test_a_forgotten_password_is_refused_with_the_offer_of_a_person_not_a_sign_in(ask):
+    # NLU reads a look-up ("my", an account); signing in is what fails: the assistant cannot help, a
+    # person can.
+    ask("i applied last year, do i need to make a new account")
+    [reply] = ask("i forgot my password tho")["replies"]
+    assert reply["kind"] == "fallback"
+
+
 def test_asking_which_status_portal_to_use_gets_the_faq_not_a_sign_in(ask):
     # NLU calls this a status request ("applied", "status"); the message guard sees it asks *which page*.
     [reply] = ask("I applied for a warehouse role in Madrid. Which status portal is mine?")["replies"]

@@ -992,6 +992,11 @@ def test_with_the_project_knowledge_a_question_nlu_took_for_a_look_up_is_answere
         assert as_nlu_look_up(look_up).kind == "status"
     # Nothing to answer with (a refusal) is no reason to leave the look-up.
     assert as_nlu_look_up("hola, ¿hay alguna novedad sobre mi solicitud?").kind == "status"
+    # ...unless signing in is what fails: the refusal, with the offer of a person, in a conversation
+    # or not, whatever NLU read.
+    for trouble in ("i forgot my password tho", "I can't log in, it keeps saying wrong password", "locked out of my account"):
+        assert as_nlu_look_up(trouble).kind == "fallback", trouble
+        assert project_service.ask(trouble, ctx=Context()).kind == "fallback", trouble
 
 
 def test_with_the_project_knowledge_a_correction_naming_a_topic_asks_the_last_question_of_it(project_service):
