@@ -3,7 +3,9 @@
 python -m api.practice check      check practice/*.md (file:line: message); exit 1 on a problem
 python -m api.practice train      fit the sentence-role classifier on eval/practice/train*.yaml (dataset.TRAINING)
                                   (--compare: print each variant's figures on the dev part first)
-python -m api.practice eval       the figures on the dev part and every held-out part, and the review time
+python -m api.practice eval       the figures on the dev part and every held-out part, and the review time;
+                                  exit 1 unless each judgement's 95 % lower bound over all held-out parts
+                                  together is at least 90 % (docs/practice.md, "The gate")
 python -m api.practice measure    the figures on the dev part and 6-fold cross-validation over train+dev
                                   only (never a held-out part), and the review time: for tuning
 """
@@ -11,6 +13,7 @@ python -m api.practice measure    the figures on the dev part and 6-fold cross-v
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import statistics
 import sys
@@ -95,10 +98,53 @@ def _print(label: str, figs: dict[str, float]) -> bool:
     for k, v in figs.items():
         if k in ("answers", "stories"):
             continue
-        gated = k not in ("sentence roles", "non-story kind exact", "story recognised")
+        gated = k in GATED
         mark = ("ok " if v >= TARGET else "LOW") if gated else "   "
         ok &= v >= TARGET or not gated
         print(f"  {mark} {k:<24} {v * 100:5.1f} %")
+    return ok
+
+
+# The judgements held to the target (the others are printed for information).
+GATED = (*(f"{p} present" for p in PARTS), "quantified result", "I/we", "non-stories recognised")
+
+
+def lower_bound(share: float, n: int, z: float = 1.96) -> float:
+    """The lower end of the 95 % Wilson interval of a share measured on n answers: what the true share is
+    at least, with 95 % confidence, given the sample."""
+    if n <= 0:
+        return 0.0
+    centre = share + z * z / (2 * n)
+    spread = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
+
+
+def chance_of_low(share: float, n: int, target: float = TARGET) -> float:
+    """P(a part of n answers measures below `target`) for a judgement whose true share is `share`."""
+    need = math.ceil(target * n - 1e-9)
+    return sum(math.comb(n, k) * share**k * (1 - share) ** (n - k) for k in range(need))
+
+
+def _gate(figs: dict[str, float], parts: list[dict[str, float]]) -> bool:
+    """The held-out gate: every gated judgement's 95 % lower bound over all held-out parts together is at
+    or above the target. Each part alone has 24 to 88 stories, where one story is 1-4 points: at the
+    pooled shares, about four of the parts' figures fall below 90 % by chance alone (printed), so a part
+    below the target is reported, not a failure of the model (docs/practice.md)."""
+    stories, others = int(figs["stories"]), int(figs["answers"] - figs["stories"])
+    ok, expected = True, 0.0
+    print("gate: the 95 % lower bound of each judgement over all held-out parts together")
+    for k, v in figs.items():
+        if k not in GATED:
+            continue
+        n = others if k == "non-stories recognised" else stories
+        bound = lower_bound(v, n)
+        ok &= bound >= TARGET
+        print(f"  {'ok ' if bound >= TARGET else 'LOW'} {k:<24} >= {bound * 100:5.1f} %")
+        for part in parts:
+            m = int(part["answers"] - part["stories"]) if k == "non-stories recognised" else int(part["stories"])
+            expected += chance_of_low(v, m) if m else 0.0
+    low = sum(1 for part in parts for k, v in part.items() if k in GATED and v < TARGET)
+    print(f"parts' figures below {TARGET:.0%}: {low} (at the pooled shares, {expected:.1f} expected by chance alone)")
     return ok
 
 
@@ -338,14 +384,19 @@ def main(argv: list[str] | None = None) -> int:
     model = RoleModel.load()
     encoder = _encoder() if model.uses_embeddings else None
     ok_dev = _print("dev (used for tuning)", figures(dataset.load("dev"), model, encoder, bank))
-    ok = [_print(label, figures(dataset.load(part), model, encoder, bank)) for part, label in HELD_OUT]
+    parts = []
+    for part, label in HELD_OUT:
+        parts.append(figures(dataset.load(part), model, encoder, bank))
+        _print(label, parts[-1])
     # Each part has 24 to 88 stories, so one story moves a part's figure by 1-4 points; all parts together
-    # (written by different people before different rounds) are the steadier figure.
+    # (written by different people before different rounds) are the steadier figure, and the gate.
     everything = [answer for part, _ in HELD_OUT for answer in dataset.load(part)]
-    _print("all held-out parts together", figures(everything, model, encoder, bank))
+    pooled = figures(everything, model, encoder, bank)
+    _print("all held-out parts together", pooled)
+    ok = _gate(pooled, parts)
     print(f"review of a 300-word answer: p50 {timing(model, encoder, bank):.1f} ms")
     del ok_dev
-    return 0 if all(ok) else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
