@@ -399,6 +399,14 @@ GENERIC = frozenset(
         "honestly",
         "literally",
         "seriously",
+        # "how long does it usually take?": how often or how sure, never what is asked about. ("like
+        # roughly, 2? 3?" asks for an estimate: a question of its own.)
+        "usually",
+        "typically",
+        "normally",
+        "generally",
+        "probably",
+        "maybe",
         "kinda",
         "sorta",
         "lol",
