@@ -545,7 +545,9 @@ class KnowledgeService:
         decision = self._decide(
             effective, ranked, likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
-        decision = self._both_compared(query, self._overview_for_several(query, decision))
+        decision = self._said_of_another_step(
+            query, self._both_compared(query, self._overview_for_several(query, decision))
+        )
         decision.query = effective
         return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, effective, None)
 
@@ -1322,7 +1324,9 @@ class KnowledgeService:
         decision = self._decide(
             query, everything[:5], likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
-        decision = self._both_compared(query, self._overview_for_several(query, decision))
+        decision = self._said_of_another_step(
+            query, self._both_compared(query, self._overview_for_several(query, decision))
+        )
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
         if (
@@ -1790,6 +1794,29 @@ class KnowledgeService:
         if self._of_unnamed_step(query, runner) and best.doc not in steps:
             return best
         return self._states_more(query, best, runner)
+
+    def _last_step_named(self, query: str) -> str | None:
+        """The process step a message names last, read with the glossary ("phone round was 2 days but
+        what about the onsite?": the loop), or None when it names none."""
+        naming = {doc: words for doc, words in self._naming_words().items() if doc in self.index.steps}
+        last = None
+        for word in tokenize(self.index.glossary.meaning(query)):
+            named = next((doc for doc, words in naming.items() if stem(word) in words), None)
+            last = named or last
+        return last
+
+    def _said_of_another_step(self, query: str, decision: Decision) -> Decision:
+        """An answer that says when AWS gets back after one step ("When you hear back after the phone
+        interview") to a question about another, named last ("when do i hear back after the onsite?",
+        "the phone one is 2 business days, but how long after the final round?") becomes a refusal: the
+        page states that time for the phone interview only."""
+        top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
+        if top is None or top.doc not in self.index.steps or not _HEARING_BACK.search(top.heading):
+            return decision
+        named = self._last_step_named(query)
+        if named is None or named == top.doc:
+            return decision
+        return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, decision.context)
 
     def _of_unnamed_step(self, query: str, passage: Passage) -> bool:
         """Whether a section of a process step names its step in its heading ("When you hear back after

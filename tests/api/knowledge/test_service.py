@@ -994,7 +994,11 @@ def test_with_the_project_knowledge_a_question_nlu_took_for_a_look_up_is_answere
     assert as_nlu_look_up("hola, ¿hay alguna novedad sobre mi solicitud?").kind == "status"
     # ...unless signing in is what fails: the refusal, with the offer of a person, in a conversation
     # or not, whatever NLU read.
-    for trouble in ("i forgot my password tho", "I can't log in, it keeps saying wrong password", "locked out of my account"):
+    for trouble in (
+        "i forgot my password tho",
+        "I can't log in, it keeps saying wrong password",
+        "locked out of my account",
+    ):
         assert as_nlu_look_up(trouble).kind == "fallback", trouble
         assert project_service.ask(trouble, ctx=Context()).kind == "fallback", trouble
 
@@ -1637,3 +1641,16 @@ def test_with_the_project_knowledge_who_takes_part_after_a_refusal_is_asked_of_t
     assert rounds.kind == "fallback"
     assert who.kind == "answer" and who.passages[0].doc == "knowledge/interview-loop.md"
     assert "bar raiser" in who.passages[0].text.lower()
+
+
+def test_with_the_project_knowledge_when_you_hear_back_after_another_step_is_refused(project_service):
+    # The page says when AWS gets back after the phone interview only: asked of the loop, by any of its
+    # names and even beside the phone interview's two days, it is refused, never answered with those.
+    for question in (
+        "when do i hear back after the onsite?",
+        "ok the phone one is 2 business days, but how long after the final round do you find out?",
+    ):
+        assert project_service.ask(question).kind == "fallback", question
+    phone = project_service.ask("i did my phone screen, when do i hear back")
+    assert phone.kind == "answer" and "two business days" in phone.passages[0].text
+
