@@ -104,6 +104,12 @@ class ActionAnswerQuestion(Action):
             # The knowledge service read it as a look-up of the candidate's own application ("any word
             # on the dublin thing?"), which NLU had taken for a question: the look-up, not an answer.
             return await _look_up_in_one_reply(dispatcher, tracker)
+        small_talk = _small_talk_meant(tracker, text) if intent == "nlu_fallback" else None
+        if small_talk is not None:
+            # "aight bet, thx 🙏🔥", "r u chatgpt": NLU was unsure between pleasantries (thanks or a
+            # reaction), the knowledge has nothing: the pleasantry's reply, the topic left as it was.
+            dispatcher.utter_message(response=small_talk)
+            return []
         # Twice in a row the same apology reads like a loop: the second refusal says so and leads with
         # the person who can help.
         again = tracker.get_slot("topic_refused") is True
@@ -115,6 +121,50 @@ class ActionAnswerQuestion(Action):
             name = "utter_not_covered"
         dispatcher.utter_message(response=name)
         return state
+
+
+# The small-talk intents and their replies (bot/data/rules.yml).
+SMALL_TALK = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thank": "utter_thank",
+    "wish_luck": "utter_good_luck",
+    "react": "utter_react",
+    "joke": "utter_joke",
+    "complain": "utter_sorry_unhelpful",
+    "bot_challenge": "utter_bot_challenge",
+    "capabilities": "utter_capabilities",
+}
+# A short message NLU was unsure of whose likeliest intent is small talk at least this sure, which the
+# knowledge does not answer, is that small talk (tuned on the dev sets' small talk).
+SMALL_TALK_SECOND_THOUGHT = 0.35
+SMALL_TALK_WORDS = 7
+
+
+def _small_talk_meant(tracker: Tracker, text: str) -> str | None:
+    """The reply of the small talk a short message most likely is, when NLU fell back only for want of
+    certainty ("aight bet, thx": thanks 0.47 against a reaction 0.43); None otherwise, and for a yes or
+    a no (not small talk: what they answer depends on the question before)."""
+    if len(text.split()) > SMALL_TALK_WORDS:
+        return None
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if not ranking:
+        return None
+    top = max(ranking, key=lambda r: r.get("confidence") or 0.0)
+    if (top.get("confidence") or 0.0) < SMALL_TALK_SECOND_THOUGHT:
+        return None
+    name = str(top.get("name"))
+    if _ASKS.search(text) and not (name == "bot_challenge" and _TO_THE_BOT.search(text)):
+        # "are they a manager?", "can i unsubscribe later": a question, whatever NLU half-heard in it; only
+        # one put to the assistant itself ("r u chatgpt") is small talk.
+        return None
+    return SMALL_TALK.get(name)
+
+
+_ASKS = re.compile(
+    r"\?|^\W*(?:what|whats|how|when|where|who|why|which|is|are|do|does|did|can|could|will|would|should|r)\b", re.I
+)
+_TO_THE_BOT = re.compile(r"\b(?:you|u|ur|your|bot|chatgpt|gpt|ai|robot|human|real\s+person)\b", re.I)
 
 
 # NLU's second thought: a message it nearly took for a look-up of the candidate's own application

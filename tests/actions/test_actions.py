@@ -129,6 +129,46 @@ def test_a_refusal_offers_the_status_look_up_when_nlu_nearly_took_the_message_fo
     assert messages[0]["response"] == "utter_not_covered"
 
 
+def test_a_short_message_nlu_was_unsure_of_between_pleasantries_gets_the_small_talk(stand_in):
+    search_route(stand_in, result("fallback", passages=()))
+    trk = tracker("aight bet, thx 🙏🔥", "nlu_fallback", slots={"topic_doc": "knowledge/phone-interview.md"})
+    trk.latest_message["intent_ranking"] = [
+        {"name": "thank", "confidence": 0.47},
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "react", "confidence": 0.43},
+    ]
+    messages, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+    assert [m["response"] for m in messages] == ["utter_thank"] and events == []
+    # A yes or a no on top is not small talk; nor is anything NLU is less sure of, nor a long message.
+    for ranking, text in (
+        ([{"name": "affirm", "confidence": 0.5}, {"name": "thank", "confidence": 0.4}], "lol ok thats obvious"),
+        ([{"name": "bot_challenge", "confidence": 0.3}, {"name": "out_of_scope", "confidence": 0.2}], "r u real"),
+        (
+            [{"name": "thank", "confidence": 0.47}, {"name": "out_of_scope", "confidence": 0.4}],
+            "thanks but when do i get my offer letter after the loop",
+        ),
+    ):
+        trk = tracker(text, "nlu_fallback")
+        trk.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.45}, *ranking]
+        messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+        assert messages[0]["response"] == "utter_not_covered", text
+    # A question is not small talk, whatever NLU half-heard in it, unless it is put to the assistant.
+    for ranking, text, reply in (
+        ([{"name": "bot_challenge", "confidence": 0.42}], "are they a manager?", "utter_not_covered"),
+        ([{"name": "goodbye", "confidence": 0.5}], "can i unsubscribe later", "utter_not_covered"),
+        ([{"name": "bot_challenge", "confidence": 0.39}], "r u chatgpt", "utter_bot_challenge"),
+    ):
+        trk = tracker(text, "nlu_fallback")
+        trk.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.45}, *ranking]
+        messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+        assert messages[0]["response"] == reply, text
+    # NLU sure of a question: the knowledge's refusal, whatever else ranked.
+    trk = tracker("r u chatgpt", "ask_hiring")
+    trk.latest_message["intent_ranking"] = [{"name": "ask_hiring", "confidence": 0.5}]
+    messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), trk, DOMAIN))
+    assert messages[0]["response"] == "utter_not_covered"
+
+
 def test_fallback_uses_the_domain_response(stand_in):
     search_route(stand_in, result("fallback", passages=()))
     messages, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), tracker("salary?", "out_of_scope"), DOMAIN))
