@@ -18,6 +18,7 @@ from actions.replies import (
     clarify_payload,
     jobs_payload,
     looks_like_email,
+    partly_answered_payload,
     repeated_payload,
     response_text,
 )
@@ -92,6 +93,9 @@ class ActionAnswerQuestion(Action):
             if result.get("repeated"):
                 note = response_text(domain, "utter_said_again")
                 dispatcher.utter_message(json_message=repeated_payload(result, note))
+            elif result.get("unanswered"):
+                note = response_text(domain, "utter_partly_answered")
+                dispatcher.utter_message(json_message=partly_answered_payload(result, note))
             else:
                 dispatcher.utter_message(json_message=answer_payload(result))
             # A chosen "did you mean" option has no question text of its own; its heading is the context.

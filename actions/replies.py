@@ -35,6 +35,17 @@ def answer_payload(result: dict[str, Any]) -> dict[str, Any]:
 TALK_TO_A_PERSON = {"title": "Talk to a person", "payload": "/request_human"}
 
 
+def partly_answered_payload(result: dict[str, Any], note: str) -> dict[str, Any]:
+    """The answers to the questions of a message the knowledge answers, then the questions it does not
+    (`unanswered`), said as not covered, with the offer of a person: nothing asked is passed over."""
+    payload = answer_payload(result)
+    asked = " / ".join(str(q).strip() for q in result.get("unanswered") or [])
+    if asked and note:
+        payload["text"] = f"{payload['text']}\n\n{note.replace('{questions}', asked)}"
+        payload["buttons"] = [TALK_TO_A_PERSON]
+    return payload
+
+
 def repeated_payload(result: dict[str, Any], note: str) -> dict[str, Any]:
     """The answer given again as asked ("i don't get it"), saying that this is all the page says and
     offering a person: the same text a third time reads like a loop."""

@@ -89,6 +89,7 @@ async def search(body: SearchRequest, knowledge: KnowledgeDep, _: ServiceCaller)
         index_version=knowledge.index.version,
         context=_context_out(decision.context),
         repeated=decision.repeated,
+        unanswered=list(decision.unanswered),
     )
 
 

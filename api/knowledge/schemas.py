@@ -62,6 +62,10 @@ class SearchResponse(BaseModel):
         default=False,
         description="The answer is the one just given, again as the candidate asked (no other wording exists)",
     )
+    unanswered: list[str] = Field(
+        default_factory=list,
+        description="Of a message asking several questions, the ones the knowledge does not answer",
+    )
 
 
 class ProblemOut(BaseModel):

@@ -101,6 +101,8 @@ class Decision:
     explained: bool = False
     # That answer is the section just given, given again as asked: the page has no other wording of it.
     repeated: bool = False
+    # Of a message asking several questions, those the knowledge does not answer (api/knowledge/several.py).
+    unanswered: tuple[str, ...] = ()
 
 
 def search_text(index: KnowledgeIndex, query: str) -> str:

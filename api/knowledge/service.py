@@ -56,6 +56,7 @@ from api.knowledge.grounding import GroundingChecker, GroundingReport
 from api.knowledge.index import KnowledgeIndex, build_index, plain_chat, stem, tokenize, without_acknowledgement
 from api.knowledge.insight import UnansweredReport
 from api.knowledge.search import Decision, Params, Passage, decide, looks_like_follow_up, rank, search_text
+from api.knowledge.several import split_questions
 
 # An elliptical message is taken as a new subject only when another topic matches it clearly better
 # than the current one ("can I apply to two of them?" after a job-search answer).
@@ -506,6 +507,10 @@ class KnowledgeService:
         qvec: np.ndarray | None = None,
         ctx: Context | None = None,
     ) -> Decision:
+        parts = split_questions(query)
+        several = self._several(parts, previous, ctx) if len(parts) > 1 else None
+        if several is not None:
+            return several
         # Misspelt words read as the knowledge spells them, for the follow-up rules and the unknown
         # words too ("assesments" is no word nothing here speaks of).
         query = plain_chat(self.index.speller.correct(query))
@@ -550,6 +555,30 @@ class KnowledgeService:
         )
         decision.query = effective
         return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, effective, None)
+
+    def _several(self, parts: list[str], previous: str | None, ctx: Context | None) -> Decision | None:
+        """A message asking several questions about different topics ("3 qs: 1) how long is the work style
+        test 2) is the final round in person 3) can i apply to more than one role"): each part asked on its
+        own, and answered with the best section of each, in order, when at least two parts are answered
+        from two different topics; those the knowledge does not answer are named (`unanswered`) for the
+        reply to say so. None otherwise: a second question that leans on the first ("is it proctored? do
+        i need my webcam on for it"), or one topic asked twice, is one question, searched whole."""
+        decisions = [self.ask(part, None, ctx=Context()) for part in parts]
+        answered = [d for d in decisions if d.kind == "answer" and d.passages]
+        if len(answered) < 2 or len({d.passages[0].doc for d in answered}) < 2:
+            return None
+        # Each part's best section: a reply of one section per question, not every section of each.
+        passages = list({d.passages[0].id: d.passages[0] for d in answered}.values())
+        last = answered[-1]
+        state = last.context if ctx is not None else None
+        return Decision(
+            "answer",
+            passages,
+            answered[0].ranked,
+            last.query,
+            context=state,
+            unanswered=tuple(part for part, d in zip(parts, decisions, strict=True) if d.kind != "answer"),
+        )
 
     def follow_up_inputs(
         self, query: str, decision: Decision, ctx: Context, qvec: np.ndarray | None

@@ -169,6 +169,33 @@ def test_a_short_message_nlu_was_unsure_of_between_pleasantries_gets_the_small_t
     assert messages[0]["response"] == "utter_not_covered"
 
 
+def test_an_answer_to_several_questions_says_which_ones_the_page_does_not_answer(stand_in):
+    body = {**result(query="can i apply to more than one role"), "unanswered": ["is there a dress code for the loop"]}
+    search_route(stand_in, body)
+    domain = {
+        "responses": {
+            **DOMAIN["responses"],
+            "utter_partly_answered": [{"custom": {"kind": "answer", "text": 'No answer for: "{questions}".'}}],
+        }
+    }
+    messages, events = asyncio.run(
+        stand_in.run(
+            ActionAnswerQuestion(), tracker("how long is it? is there a dress code? can i apply twice?"), domain
+        )
+    )
+    payload = messages[0]["custom"]
+    assert payload["kind"] == "answer" and payload["sources"]
+    assert payload["text"].startswith(PASSAGE["text"])
+    assert payload["text"].endswith('No answer for: "is there a dress code for the loop".')
+    assert [b["payload"] for b in payload["buttons"]] == ["/request_human"]
+    assert events[0] == {
+        "event": "slot",
+        "timestamp": None,
+        "name": "last_question",
+        "value": "can i apply to more than one role",
+    }
+
+
 def test_fallback_uses_the_domain_response(stand_in):
     search_route(stand_in, result("fallback", passages=()))
     messages, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), tracker("salary?", "out_of_scope"), DOMAIN))

@@ -186,6 +186,19 @@ def test_a_forgotten_password_is_refused_with_the_offer_of_a_person_not_a_sign_i
     assert reply["kind"] == "fallback"
 
 
+def test_several_questions_in_one_message_get_an_answer_each_and_the_uncovered_one_is_named(ask):
+    [reply] = ask(
+        "how long is the work style test? is there a dress code for the loop? can i apply to more than one role?"
+    )["replies"]
+    assert reply["kind"] == "answer"
+    assert [s["path"] for s in reply["sources"]] == [
+        "knowledge/work-style-assessment.md",
+        "knowledge/multiple-applications.md",
+    ]
+    assert "10-20 minutes" in reply["text"] and "is there a dress code for the loop" in reply["text"]
+    assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
+
+
 def test_asking_which_status_portal_to_use_gets_the_faq_not_a_sign_in(ask):
     # NLU calls this a status request ("applied", "status"); the message guard sees it asks *which page*.
     [reply] = ask("I applied for a warehouse role in Madrid. Which status portal is mine?")["replies"]

@@ -1654,3 +1654,27 @@ def test_with_the_project_knowledge_when_you_hear_back_after_another_step_is_ref
     phone = project_service.ask("i did my phone screen, when do i hear back")
     assert phone.kind == "answer" and "two business days" in phone.passages[0].text
 
+
+def test_with_the_project_knowledge_several_questions_get_a_section_each(project_service):
+    asked = project_service.ask(
+        "3 qs: 1) how long is the work style test 2) is the final round in person 3) can i apply to more than one role"
+    )
+    assert asked.kind == "answer" and asked.unanswered == ()
+    assert [p.doc for p in asked.passages] == [
+        "knowledge/work-style-assessment.md",
+        "knowledge/interview-loop.md",
+        "knowledge/multiple-applications.md",
+    ]
+    # A question of the three that the page does not answer is named, for the reply to say so.
+    partly = project_service.ask(
+        "how long is the work style test? is there a dress code for the loop? can i apply to more than one role?"
+    )
+    assert [p.doc for p in partly.passages] == [
+        "knowledge/work-style-assessment.md",
+        "knowledge/multiple-applications.md",
+    ]
+    assert partly.unanswered == ("is there a dress code for the loop",)
+    # A second question that points back is one question with the first, searched whole.
+    one = project_service.ask("is the work sample simulation proctored? do i need my webcam on for it")
+    whole = project_service.ask("is the work sample simulation proctored do i need my webcam on for it")
+    assert one.unanswered == () and one.kind == whole.kind and len(one.passages) == len(whole.passages)
