@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any
 
 PARTS = ("situation", "task", "action", "result")
@@ -124,6 +125,20 @@ def comparison(previous: dict[str, Any], now: dict[str, Any]) -> str:
     return "Compared with your last attempt: " + "; ".join(changes) + "."
 
 
+_ASKING = re.compile(
+    r"^\W*(?:what|whats|how|when|where|who|why|which|is|are|do|does|can|could|will|would|should)\b", re.IGNORECASE
+)
+# A question is short: a practice answer that opens with "How" ("How I handled it: ...") goes on.
+QUESTION_WORDS = 40
+
+
+def _asks(answer: str) -> bool:
+    """Whether a text that is no story asks something ("how long is the work style test? can i apply to
+    two roles?", "when do internships open") rather than answers the practice question."""
+    text = answer.strip()
+    return len(text.split()) <= QUESTION_WORDS and (text.endswith("?") or bool(_ASKING.match(text)))
+
+
 def feedback_payload(
     review: dict[str, Any], answer: str, previous: dict[str, Any] | None, question_id: str | None
 ) -> dict[str, Any]:
@@ -133,7 +148,7 @@ def feedback_payload(
         f"Length: {review['words']} words, about {_duration(review['speaking_seconds'])} to say "
         "(a two-minute answer is about 250-350 words)."
     )
-    if review["kind"] == "too_short" and answer.strip().endswith("?"):
+    if review["kind"] != "story" and _asks(answer):
         return {"kind": "practice_feedback", "text": LOOKS_LIKE_A_QUESTION, "buttons": [STOP, ANOTHER], "sources": []}
     now = summary(review, question_id)
     lines: list[str] = []

@@ -452,7 +452,7 @@ def test_asking_when_listings_open_is_a_question_for_the_knowledge_not_todays_li
     route(stand_in, {"total": 24, "jobs": [JOB] * 5, "criteria": criteria, "refined": False, "offset": 0})
     stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
     for text in ("when do summer internship apps open", "when do internships open?"):
-        messages, events = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+        messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
         assert [m.get("response") for m in messages] == ["utter_not_covered"]
     stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
     messages, _ = asyncio.run(

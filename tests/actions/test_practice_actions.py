@@ -82,6 +82,20 @@ def test_a_question_typed_while_practising_is_named_as_a_question():
     assert payload["kind"] == "practice_feedback" and "looks like a question" in payload["text"]
 
 
+def test_questions_typed_while_practising_are_named_as_questions_whatever_the_review_read():
+    for kind, text in (
+        ("self_description", "how long is the work style test? is there a dress code for the loop? can i apply twice?"),
+        ("too_short", "when do summer internship apps open"),
+    ):
+        review = {**STORY_REVIEW, "kind": kind, "parts": {p: [] for p in STORY_REVIEW["parts"]}}
+        assert "looks like a question" in feedback_payload(review, text, None, None)["text"], text
+    # A non-story that asks nothing gets the feedback on it; so does a story, however it opens.
+    review = {**STORY_REVIEW, "kind": "self_description", "parts": {p: [] for p in STORY_REVIEW["parts"]}}
+    assert "looks like a question" not in feedback_payload(review, "I am very customer obsessed.", None, None)["text"]
+    story = "How I fixed the queue: the queue was full. I moved two people. It was empty by noon."
+    assert "looks like a question" not in feedback_payload(STORY_REVIEW, story, None, None)["text"]
+
+
 def test_the_first_question_says_where_answers_are_kept_and_asks_with_buttons(stand_in):
     stand_in.routes["/api/practice/questions"] = (200, {"principles": PRINCIPLES}, 0.0)
     tracker = make_tracker("I want to practise", "practice")
