@@ -13,23 +13,18 @@ from __future__ import annotations
 
 import re
 
+# The words a question opens with.
+_WORDS_ASKING = (
+    r"what|whats|what's|how|when|where|who|whos|who's|why|which|is|are|do|does|did|can|could|will|would|should"
+)
 # "1) ...", "2. ...", "(3) ...", "#2 ...": numbered questions.
 _NUMBERED = re.compile(r"(?:^|\s)(?:\(?[1-9][\).:]|#[1-9])\s+")
 # "..., and how soon do you get back?", "...; also is it virtual": a second question joined to the first.
-_JOINED = re.compile(
-    r"\s*[,;]\s*(?:and|also|plus|oh and|and also)\s+(?=(?:what|whats|what's|how|when|where|who|whos|who's|why|which|"
-    r"is|are|do|does|did|can|could|will|would|should)\b)",
-    re.IGNORECASE,
-)
+_JOINED = re.compile(rf"\s*[,;]\s*(?:and|also|plus|oh and|and also)\s+(?=(?:{_WORDS_ASKING})\b)", re.IGNORECASE)
 # A question mark followed by more words: the next sentence may be another question.
 _AFTER_MARK = re.compile(r"\?+\s+")
 _QUESTION_OPENING = re.compile(
-    r"^\W*(?:(?:and|also|plus|oh|ok|okay|so|but|then)\W+)*(?:what|whats|what's|how|when|where|who|whos|who's|why|"
-    r"which|is|are|do|does|did|can|could|will|would|should|any)\b",
-    re.IGNORECASE,
-)
-_WORDS_ASKING = (
-    r"what|whats|what's|how|when|where|who|whos|who's|why|which|is|are|do|does|did|can|could|will|would|should"
+    rf"^\W*(?:(?:and|also|plus|oh|ok|okay|so|but|then)\W+)*(?:{_WORDS_ASKING}|any)\b", re.IGNORECASE
 )
 # "hey! two things - whats a bar raiser": a greeting or an announcement before the first question.
 _PREAMBLE = re.compile(rf"^.{{0,40}}?[-:!–—]\s+(?=(?:{_WORDS_ASKING})\b)", re.IGNORECASE)
