@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -1775,19 +1775,31 @@ class KnowledgeService:
         describes: of what the last answer listed, the one other than the current topic whose text states
         the most of the description's words; None for any other message or no such topic."""
         m = _DESCRIBED_ONE.match(query.strip())
-        if m is None or not ctx.listed:
+        if m is None or ctx.doc is None:
             return None
         words = content_words(m.group(1))
         if not words:
             return None
-        scored = []
-        for doc in ctx.listed:
-            if doc == ctx.doc:
-                continue
-            text = " ".join(self._says(Passage.of(sec, 0.0, 0.0)) for sec in self.index.doc_sections.get(doc, []))
-            scored.append((addresses(words, text), doc))
-        best = max(scored, default=(0, None))
-        return best[1] if best[0] > 0 else None
+
+        def stating(docs: Iterable[str]) -> list[tuple[int, str]]:
+            scored = []
+            for doc in docs:
+                if doc == ctx.doc:
+                    continue
+                sections = self.index.doc_sections.get(doc, [])
+                text = " ".join(self._says(Passage.of(sec, 0.0, 0.0)) for sec in sections)
+                scored.append((addresses(words, text), doc))
+            return sorted(scored, reverse=True)
+
+        listed = stating(ctx.listed)
+        if listed and listed[0][0] > 0:
+            return listed[0][1]
+        # "which one is the one with the chart stuff" once the list is two answers back: the one topic
+        # whose text states the description, when no other states as much of it.
+        anywhere = stating(self.index.doc_sections)
+        if anywhere and anywhere[0][0] > 0 and (len(anywhere) == 1 or anywhere[1][0] < anywhere[0][0]):
+            return anywhere[0][1]
+        return None
 
     def _parallel(self, section_id: str | None, doc: str | None) -> str | None:
         """The section of `doc` that says for its topic what `section_id` said for its own: the one whose

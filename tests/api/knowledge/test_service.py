@@ -1678,3 +1678,16 @@ def test_with_the_project_knowledge_several_questions_get_a_section_each(project
     one = project_service.ask("is the work sample simulation proctored? do i need my webcam on for it")
     whole = project_service.ask("is the work sample simulation proctored do i need my webcam on for it")
     assert one.unanswered == () and one.kind == whole.kind and len(one.passages) == len(whole.passages)
+
+
+def test_with_the_project_knowledge_the_one_described_is_found_once_the_list_is_further_back(project_service):
+    # The two assessments were listed two answers back; "the one with the chart stuff" is still the one
+    # topic whose text states charts: the work sample simulation.
+    *_, described = chat(
+        project_service,
+        "how long does the online application take to fill out",
+        "ok and the assessment after it?",
+        "why two different times",
+        "which one is the one with the chart stuff",
+    )
+    assert described.kind == "answer" and described.passages[0].doc == "knowledge/work-sample-simulation.md"
