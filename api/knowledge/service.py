@@ -508,7 +508,7 @@ class KnowledgeService:
         ctx: Context | None = None,
     ) -> Decision:
         parts = split_questions(query)
-        several = self._several(parts, previous, ctx) if len(parts) > 1 else None
+        several = self._several(parts, ctx) if len(parts) > 1 else None
         if several is not None:
             return several
         # Misspelt words read as the knowledge spells them, for the follow-up rules and the unknown
@@ -550,13 +550,11 @@ class KnowledgeService:
         decision = self._decide(
             effective, ranked, likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
-        decision = self._said_of_another_step(
-            query, self._both_compared(query, self._overview_for_several(query, decision))
-        )
+        decision = self._reshaped(query, decision)
         decision.query = effective
         return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, effective, None)
 
-    def _several(self, parts: list[str], previous: str | None, ctx: Context | None) -> Decision | None:
+    def _several(self, parts: list[str], ctx: Context | None) -> Decision | None:
         """A message asking several questions about different topics ("3 qs: 1) how long is the work style
         test 2) is the final round in person 3) can i apply to more than one role"): each part asked on its
         own, and answered with the best section of each, in order, when at least two parts are answered
@@ -1353,9 +1351,7 @@ class KnowledgeService:
         decision = self._decide(
             query, everything[:5], likely_uncovered, uncovered, unknown_words(query, index.vocabulary), qvec
         )
-        decision = self._said_of_another_step(
-            query, self._both_compared(query, self._overview_for_several(query, decision))
-        )
+        decision = self._reshaped(query, decision)
         decision.query = query
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
         if (
@@ -1835,6 +1831,13 @@ class KnowledgeService:
         if self._of_unnamed_step(query, runner) and best.doc not in steps:
             return best
         return self._states_more(query, best, runner)
+
+    def _reshaped(self, query: str, decision: Decision) -> Decision:
+        """A search's decision as the question's shape asks: the overview for several things of a kind,
+        each of two topics compared, and no wait after one step for a question about another."""
+        return self._said_of_another_step(
+            query, self._both_compared(query, self._overview_for_several(query, decision))
+        )
 
     def _last_step_named(self, query: str) -> str | None:
         """The process step a message names last, read with the glossary ("phone round was 2 days but
