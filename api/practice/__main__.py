@@ -309,6 +309,7 @@ HELD_OUT = (
             (20, "twenty-third"),
             (21, "twenty-fourth"),
             (22, "twenty-fifth"),
+            (23, "twenty-sixth"),
         )
     ),
 )
