@@ -827,11 +827,15 @@ def opens_as_a_process_question(text: str) -> bool:
 # A reaction or a complaint is a few words with nothing asked ("lol", "got it", "you're useless"); one
 # that goes on to ask something ("lol what's a bar raiser", "I see, how long is the OA?") is that
 # question, whatever the n-grams of its opening made of it.
+# A question word anywhere; a verb that opens a yes/no question only where a question starts ("lol is it
+# paid", "ok, can I retake it"), not inside a statement ("ugh this site is so slow").
 _ASKS = re.compile(
-    r"\?|\b(?:what|what's|whats|how|when|where|who|why|which|can|could|do|does|did|is|are|will|should)\b",
+    r"\?|\b(?:what|what's|whats|how|when|where|who|why|which)\b"
+    r"|(?:^|[,.;:!]\s*|\b(?:lol|haha|ok|okay|oh|ah|hmm|ugh|so|and|but|wait|also)\s+)"
+    r"(?:can|could|do|does|did|is|are|will|should|any|anything)\b",
     re.IGNORECASE,
 )
-REACTION_MAX_WORDS = 6
+REACTION_MAX_WORDS = 8
 # ... but a question to the assistant itself is still the complaint ("why do you keep repeating yourself").
 _TO_THE_BOT = re.compile(r"\b(?:you|you're|youre|your|yourself|u|bot|chatbot)\b", re.IGNORECASE)
 
@@ -842,7 +846,7 @@ _NOT_WHAT_I = re.compile(r"\bnot\s+what\s+i\s+(?:asked|meant|wanted|said|was\s+a
 
 def asks_more_than_a_reaction(text: str) -> bool:
     """True when a message NLU read as a reaction or complaint asks something or says much more."""
-    if len(text.split()) > REACTION_MAX_WORDS:
+    if len([w for w in text.split() if any(ch.isalnum() for ch in w)]) > REACTION_MAX_WORDS:
         return True
     if _NOT_WHAT_I.search(text) and "?" not in text:
         return False
