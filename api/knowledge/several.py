@@ -21,6 +21,14 @@ _WORDS_ASKING = (
 _NUMBERED = re.compile(r"(?:^|\s)(?:\(?[1-9][\).:]|#[1-9])\s+")
 # "..., and how soon do you get back?", "...; also is it virtual": a second question joined to the first.
 _JOINED = re.compile(rf"\s*[,;]\s*(?:and|also|plus|oh and|and also)\s+(?=(?:{_WORDS_ASKING})\b)", re.IGNORECASE)
+# "how many steps are there, do u do brain teasers": a comma alone before the next question...
+_COMMA = re.compile(rf"\s*,\s*(?=(?:{_WORDS_ASKING})\b)", re.IGNORECASE)
+# ...unless what comes before it is a condition of the question after it ("what if i dont have work
+# experience, can i use school projects", "when i get there, who do i ask").
+_CONDITION = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)*(?:what\s+if|if|once|assuming|in\s+case|when\s+(?:i|you|u)\b(?!\s+(?:get|hear)\s+back))",
+    re.IGNORECASE,
+)
 # A question mark followed by more words: the next sentence may be another question.
 _AFTER_MARK = re.compile(r"\?+\s+")
 _QUESTION_OPENING = re.compile(
@@ -41,6 +49,17 @@ def _is_question(part: str) -> bool:
     return bool(_QUESTION_OPENING.match(part)) or part.rstrip().endswith("?")
 
 
+def _comma_parts(text: str) -> list[str]:
+    """A text split at each comma that a question follows, a condition kept with its question."""
+    parts: list[str] = []
+    for piece in _COMMA.split(text):
+        if parts and _CONDITION.match(parts[-1]):
+            parts[-1] = f"{parts[-1]}, {piece}"
+        else:
+            parts.append(piece)
+    return parts
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of a message, in order, when it asks two to four of them; else [text]."""
     numbered = [p.strip(" -:;,") for p in _NUMBERED.split(f" {text}")]
@@ -50,7 +69,8 @@ def split_questions(text: str) -> list[str]:
     else:
         parts = []
         for sentence in _AFTER_MARK.split(text.strip()):
-            parts.extend(_PREAMBLE.sub("", p, count=1) for p in _JOINED.split(sentence))
+            for joined in _JOINED.split(sentence):
+                parts.extend(_PREAMBLE.sub("", p, count=1) for p in _comma_parts(joined))
         parts = [p.strip(" -:;,") for p in parts if p.strip(" -:;,")]
         # Only questions count as parts; a statement before them is context ("i applied to 3 roles."),
         # which a part does not get.

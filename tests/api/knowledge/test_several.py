@@ -22,6 +22,11 @@ from api.knowledge.several import split_questions
             "can i apply to two jobs? what happens to my resume? and when do i hear back?",
             ["can i apply to two jobs", "what happens to my resume", "and when do i hear back?"],
         ),
+        # Questions joined by commas alone.
+        (
+            "how many steps are there, do u do brain teasers, and how fast do u get back after the phone interview",
+            ["how many steps are there", "do u do brain teasers", "how fast do u get back after the phone interview"],
+        ),
     ],
 )
 def test_a_message_asking_several_questions_is_split_into_them(message, parts):
@@ -40,6 +45,9 @@ def test_a_message_asking_several_questions_is_split_into_them(message, parts):
         "i applied to 3 roles. is that ok?",
         "good morning 🙂 hope ur doing well! are final interviews on video these days?",
         "do i need a resume, and if so how long?",
+        # A condition before its question.
+        "what if i dont have work experience, can i use school projects as examples",
+        "when i get there, who do i ask for?",
         # Too short to be a question of its own.
         "what is the loop? and why?",
     ],
