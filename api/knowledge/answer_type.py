@@ -82,6 +82,11 @@ _FUTURE_STATED = re.compile(
 )
 
 
+# "do you ask brain teasers? like how many golf balls fit in a plane": the count is the puzzle's, an
+# example of what is asked about, not a quantity the candidate wants to know.
+_PUZZLE = re.compile(r"\bbrain\s*-?\s*teasers?\b|\btrick\s+questions?\b|\briddles?\b|\bpuzzles?\b", re.IGNORECASE)
+
+
 def wanted(question: str) -> Wanted | None:
     """The kind of quantity the question asks for (or "future" for how things will be), or None when it
     asks for none."""
@@ -89,9 +94,10 @@ def wanted(question: str) -> Wanted | None:
         return "future"
     if _TIME_WORDS.search(question):
         return "duration"
+    puzzle = bool(_PUZZLE.search(question))
     for clause in _CLAUSE.findall(question):
         for kind, pattern in _ASKS:
-            if pattern.search(clause):
+            if pattern.search(clause) and not (puzzle and kind in ("count", "amount")):
                 return kind  # type: ignore[return-value]
     return None
 

@@ -26,6 +26,9 @@ from api.knowledge import answer_type
         ("how often does the candidate portal update my application status?", "frequency"),
         # Not the question's own request: a "how many" inside another question, or none at all.
         ("will there be brain teasers like how many golf balls fit in a plane?", None),
+        # ...or the puzzle's, in a sentence of its own.
+        ("do aws interviews have brain teasers? like how many golf balls fit in a plane lol", None),
+        ("any trick questions? how many windows are in seattle type stuff", None),
         ("is there a time limit?", None),
         ("when will I hear back?", None),
         ("what is a bar raiser?", None),
