@@ -703,7 +703,7 @@ _GOODBYE_CUE = re.compile(
 
 # A question: a question mark, or a question word first ("gpa cutoff for new grad?", "what gpa do i need").
 _QUESTION_FORM = re.compile(
-    r"\?|^\W*(?:what|whats|when|where|which|who|whom|whose|why|how|is|are|am|do|does|did|can|could|will|would"
+    r"\?|(?:^|[.!,;:]\s*)\W*(?:what|whats|when|where|which|who|whom|whose|why|how|is|are|am|do|does|did|can|could|will|would"
     r"|should|shall|may|has|have)\b",
     re.IGNORECASE,
 )

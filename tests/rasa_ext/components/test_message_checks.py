@@ -257,7 +257,7 @@ def test_tell_me_about_the_talent_network_asks_about_it():
     assert not asks_about_rather_than_for("sign me up for the talent network")
 
 
-@pytest.mark.parametrize("text", ["how many?", "how are they picked?"])
+@pytest.mark.parametrize("text", ["how many?", "how are they picked?", "ugh fine. how long r they"])
 def test_a_question_with_no_word_of_greeting_is_no_greeting(text):
     assert not greets(text)
 
