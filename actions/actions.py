@@ -551,11 +551,18 @@ class ActionSearchJobs(Action):
         # words matched no job.
         many_words = len(str(criteria.get("q") or "").split()) >= NOT_A_ROLE_WORDS
         named_but_asks_else = _names_where(criteria) and not found and (bool(_ASKS_ELSE.search(text)) or many_words)
+        # "and do internships pay?": a yes-or-no question of the listings, for which none were found.
+        asks_of_listings = (
+            not found
+            and bool(_ASKS_OF_LISTINGS.match(text))
+            and not _SEARCHES.search(_LISTINGS.sub(" ", text))
+            and not _names_where(criteria)
+        )
         if (
             maybe_question
             and not more
             and (not _names_where(criteria) or named_but_asks_else or asks_when)
-            and not _asks_for_listings(text)
+            and (not _asks_for_listings(text) or asks_of_listings)
         ):
             # "any insider tips from recruiters?", "I'm interested in both a PM job and a data engineer
             # job, is that allowed?": NLU heard a job search, but no job has
@@ -580,6 +587,7 @@ class ActionSearchJobs(Action):
                     and not _SEARCHES.search(text)
                     and not _names_where(criteria)
                 )
+                or asks_of_listings
             )
             answered = await _answer_instead(dispatcher, tracker, text, intent, refuse=refuse)
             if answered is not None:
@@ -660,6 +668,13 @@ _ASKS_WHEN_OPEN = re.compile(
 
 _ASKS_OF_IT = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|but|also)\W+)*(?:does|do|is|are|can|will|would|should|did)\s+(?:it|that|this|they|i|we)\b",
+    re.I,
+)
+# "and do internships pay?", "are the jobs paid weekly": a yes-or-no question of the listings themselves
+# (what they are like), not a request for some ("are there internships?", "do you have jobs in dublin").
+_ASKS_OF_LISTINGS = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|but|also)\W+)*(?:does|do|is|are|will|would|did)\s+(?:the\s+|aws\s+|amazon\s+|your\s+)?"
+    r"(?:internships?|interns|jobs?|roles?|positions?)\s+(?!in\b|at\b|for\b|near\b|around\b|available\b|open\b)[a-z]",
     re.I,
 )
 

@@ -481,3 +481,18 @@ def test_a_yes_or_no_question_of_it_that_found_no_jobs_is_not_a_search(stand_in)
         stand_in.run(ActionSearchJobs(), tracker("pastry chef, is that a thing here?", intent="search_jobs"), DOMAIN)
     )
     assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+
+
+def test_a_yes_or_no_question_of_the_listings_that_found_none_is_not_a_search(stand_in):
+    # "and do internships pay?": what internships are like, not a request for some; the page does not
+    # say, so its refusal with the offer of a person, never "no open pay internships".
+    criteria = {**SEATTLE, "q": "pay", "location": "", "employment_type": "INTERN"}
+    route(stand_in, {"total": 0, "jobs": [], "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    for text in ("and do internships pay?", "are the jobs paid weekly"):
+        messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+        assert [m.get("response") for m in messages] == ["utter_not_covered"], text
+    # A request for listings that found none is still the search's "none open".
+    for text in ("are there internships in pottsville", "do you have any pastry internships"):
+        messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+        assert [m["custom"]["kind"] for m in messages] == ["jobs"], text
