@@ -625,7 +625,9 @@ class KnowledgeService:
         if (
             model is None
             or qvec is None
-            or decision.kind not in ("answer", "fallback")
+            # "hi i applied for a job and want to know if i got it" ties two topics: a "did you mean"
+            # offers two sections that do not answer it, where the look-up does.
+            or decision.kind not in ("answer", "fallback", "clarify")
             or _ASKS_HOW_IT_GOES.search(asked)
             or _ACCOUNT_TROUBLE.search(asked)
         ):

@@ -975,6 +975,19 @@ def test_with_the_project_knowledge_a_look_up_nlu_sent_as_a_question_goes_back_a
         assert where.kind == "answer" and where.passages[0].doc == "knowledge/application-status.md"
 
 
+def test_with_the_project_knowledge_a_look_up_that_ties_two_topics_is_a_look_up_not_a_did_you_mean(project_service):
+    # From the dev sets: these tied two topics and got "did you mean", which offered no answer to them.
+    for text in (
+        "aws application — result?",
+        "any news on me?? interviewed last tuesday for a solutions architect role",
+        "did i get the job or not?? applied for the sde2 role in dublin",
+    ):
+        look_up = project_service.ask(text)
+        assert look_up.kind == "status", text
+    # A "did you mean" that is no look-up stays one.
+    assert project_service.ask("do i have to redo the interviews for my second application?").kind != "status"
+
+
 def test_with_the_project_knowledge_a_question_nlu_took_for_a_look_up_is_answered_and_a_look_up_stays_one(
     project_service,
 ):
