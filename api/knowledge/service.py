@@ -304,9 +304,15 @@ _ASKS_WHOLE_PROCESS = re.compile(
     r"(?:(?:the|ur|your|aws'?s?|amazon'?s?|hiring|interview|recruiting|whole)\s+)*(?:steps|stages|process)\b"
     # "i just hit submit on my application, what happens now", "just submitted it, what's next?": the
     # steps after the application, not the page on clicking Apply Now.
-    r"|\b(?:(?:hit|clicked|pressed)\s+submit|submitted)\b.{0,60}?\bwhat(?:'s|s|\s+is)?\s+(?:happens\s+|comes\s+)?(?:now|next)\b",
+    r"|\b(?:(?:hit|clicked|pressed)\s+submit|submitted)\b.{0,60}?\bwhat(?:'s|s|\s+is)?\s+(?:happens\s+|comes\s+)?(?:now|next)\b"
+    # "what the hiring process looks like, from sending the application up to the final interviews": the
+    # span of the steps, not its last one (whose name weighs most in the search).
+    r"|\bfrom\s+(?:\w+\s+){0,3}?(?:appl(?:y|ying|ication)|submit(?:ting)?|sending|start|beginning)\b.{0,40}?"
+    r"\b(?:to|until|till|up\s+to|through|thru)\s+(?:the\s+)?(?:\w+\s+)?(?:end|offer|final|interviews?|loop|onsite|hire|hired)\b",
     re.IGNORECASE,
 )
+# "after the final loop", "after my phone screen": what a wait is counted from (three words at most).
+_AFTER_WHAT = re.compile(r"\bafter\s+(?:the\s+|my\s+|your\s+|ur\s+|a\s+)?((?:[\w'-]+\s+){0,2}[\w'-]+)", re.IGNORECASE)
 # A section on when candidates hear back ("When you hear back after the phone interview").
 # "just finished my phone interview", "i had my phone screen today": the candidate has done the step.
 _DONE_WITH = re.compile(
@@ -1860,9 +1866,21 @@ class KnowledgeService:
         if top is None or top.doc not in self.index.steps or not _HEARING_BACK.search(top.heading):
             return decision
         named = self._last_step_named(query)
-        if named is None or named == top.doc:
+        after = self._step_named_after(query)
+        if (named is None or named == top.doc) and (after is None or after == top.doc):
             return decision
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, decision.context)
+
+    def _step_named_after(self, query: str) -> str | None:
+        """The process step the message's first "after ..." names ("how long after the final loop do you
+        hear back? i know its like 2 days after the phone screen": the loop), or None."""
+        naming = {doc: words for doc, words in self._naming_words().items() if doc in self.index.steps}
+        for m in _AFTER_WHAT.finditer(query):
+            for word in tokenize(self.index.glossary.meaning(m.group(1))):
+                named = next((doc for doc, words in naming.items() if stem(word) in words), None)
+                if named is not None:
+                    return named
+        return None
 
     def _of_unnamed_step(self, query: str, passage: Passage) -> bool:
         """Whether a section of a process step names its step in its heading ("When you hear back after

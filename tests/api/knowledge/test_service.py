@@ -1274,6 +1274,7 @@ def test_with_the_project_knowledge_the_whole_process_is_the_steps_overview(proj
         "tl;dr of the aws interview pipeline pls",
         "Could you explain in plain terms what the hiring process looks like, start to finish?",
         "how does the whole application thing even work, like i apply and then what??",
+        "what does the hiring process at AWS look like, from sending the application up to the final interviews?",
     ):
         [d] = talk(svc, whole)
         assert d.kind == "answer" and d.passages[0].doc == "knowledge/hiring-steps.md", (whole, d.passages[:1])
@@ -1285,6 +1286,9 @@ def test_with_the_project_knowledge_the_whole_process_is_the_steps_overview(proj
     ):
         [d] = talk(svc, one)
         assert d.kind == "answer" and d.passages[0].doc != "knowledge/hiring-steps.md", (one, d.passages[:1])
+    # The span's length is no overview (the page states none: refused).
+    [d] = talk(svc, "how long does it take from applying to the final interviews?")
+    assert not d.passages or d.passages[0].doc != "knowledge/hiring-steps.md"
 
 
 def test_with_the_project_knowledge_the_steps_are_gone_through_in_order_after_one_is_picked_by_its_place(
@@ -1662,10 +1666,13 @@ def test_with_the_project_knowledge_when_you_hear_back_after_another_step_is_ref
     for question in (
         "when do i hear back after the onsite?",
         "ok the phone one is 2 business days, but how long after the final round do you find out?",
+        # ...and when the phone interview is named last, the wait asked about is after the loop.
+        "how long after the final loop do you hear back? i know its like 2 days after the phone screen but what about the last round",
     ):
         assert project_service.ask(question).kind == "fallback", question
-    phone = project_service.ask("i did my phone screen, when do i hear back")
-    assert phone.kind == "answer" and "two business days" in phone.passages[0].text
+    for question in ("i did my phone screen, when do i hear back", "how soon after my phone screen do you get back to me?"):
+        phone = project_service.ask(question)
+        assert phone.kind == "answer" and "two business days" in phone.passages[0].text, question
 
 
 def test_with_the_project_knowledge_several_questions_get_a_section_each(project_service):
