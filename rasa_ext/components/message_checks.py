@@ -505,9 +505,13 @@ _NEXT_STEP = re.compile(
 )
 
 
+# "alright then", "ok then": an acknowledgement, unless asked ("ok then?").
+_ACKNOWLEDGED_THEN = re.compile(r"^\W*(?:ok(?:ay)?|right|cool|great|alright|fine)\W+then[\s.!]*$", re.IGNORECASE)
+
+
 def asks_for_the_next_step(text: str) -> bool:
     """True for a message that only asks what comes next ("after that?", "and then?")."""
-    return bool(_NEXT_STEP.match(text))
+    return bool(_NEXT_STEP.match(text)) and not _ACKNOWLEDGED_THEN.match(text)
 
 
 # "just finished my OA, what's next?", "i just did my phone interview for a TAM role in london, whats

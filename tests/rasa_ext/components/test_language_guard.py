@@ -137,7 +137,7 @@ def test_stopping_asking_for_a_person_joining_and_what_can_you_do_each_need_thei
 
 
 def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_small_talk():
-    for text in ("after that?", "and then?", "ok what's next", "and after those?", "and before that?", "before it"):
+    for text in ("after that?", "and then?", "ok what's next", "and after those?", "and before that?", "before it", "ok then?"):
         message = classified(text, ("goodbye", 0.51), ("ask_hiring", 0.16))
         MessageGuard().process([message])
         assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}, text
@@ -145,6 +145,11 @@ def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_sma
         message = classified(text, ("goodbye", 0.8), ("ask_hiring", 0.1))
         MessageGuard().process([message])
         assert message.get(INTENT)["name"] == "goodbye", text
+    # "alright then" acknowledges what was said; it asks for nothing.
+    for text in ("alright then", "ok then."):
+        message = classified(text, ("react", 0.8), ("ask_hiring", 0.1))
+        MessageGuard().process([message])
+        assert message.get(INTENT)["name"] == "react", text
 
 
 def test_a_weak_look_up_that_is_a_request_for_my_own_status_passes_the_fallback_level():
