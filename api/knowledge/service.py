@@ -1866,12 +1866,12 @@ class KnowledgeService:
         if top is None or top.doc not in self.index.steps or not _HEARING_BACK.search(top.heading):
             return decision
         named = self._last_step_named(query)
-        after = self._step_named_after(query)
+        after = self._wait_counted_from(query)
         if (named is None or named == top.doc) and (after is None or after == top.doc):
             return decision
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, decision.context)
 
-    def _step_named_after(self, query: str) -> str | None:
+    def _wait_counted_from(self, query: str) -> str | None:
         """The process step the message's first "after ..." names ("how long after the final loop do you
         hear back? i know its like 2 days after the phone screen": the loop), or None."""
         naming = {doc: words for doc, words in self._naming_words().items() if doc in self.index.steps}
