@@ -1670,7 +1670,10 @@ def test_with_the_project_knowledge_when_you_hear_back_after_another_step_is_ref
         "how long after the final loop do you hear back? i know its like 2 days after the phone screen but what about the last round",
     ):
         assert project_service.ask(question).kind == "fallback", question
-    for question in ("i did my phone screen, when do i hear back", "how soon after my phone screen do you get back to me?"):
+    for question in (
+        "i did my phone screen, when do i hear back",
+        "how soon after my phone screen do you get back to me?",
+    ):
         phone = project_service.ask(question)
         assert phone.kind == "answer" and "two business days" in phone.passages[0].text, question
 

@@ -137,7 +137,15 @@ def test_stopping_asking_for_a_person_joining_and_what_can_you_do_each_need_thei
 
 
 def test_a_message_that_only_asks_for_the_next_step_is_a_hiring_question_not_small_talk():
-    for text in ("after that?", "and then?", "ok what's next", "and after those?", "and before that?", "before it", "ok then?"):
+    for text in (
+        "after that?",
+        "and then?",
+        "ok what's next",
+        "and after those?",
+        "and before that?",
+        "before it",
+        "ok then?",
+    ):
         message = classified(text, ("goodbye", 0.51), ("ask_hiring", 0.16))
         MessageGuard().process([message])
         assert message.get(INTENT) == {"name": "ask_hiring", "confidence": 1.0}, text
@@ -432,7 +440,11 @@ def test_a_longer_reaction_or_complaint_that_asks_nothing_stays_small_talk():
     ):
         assert guarded(text, (top, 0.7), ("out_of_scope", 0.2))["name"] == top, text
     # ...but a verb that opens a question still asks it, and so does a long message.
-    for text in ("lol is it paid", "ok, can i retake it", "haha ok so i heard the interviews can take a whole day long"):
+    for text in (
+        "lol is it paid",
+        "ok, can i retake it",
+        "haha ok so i heard the interviews can take a whole day long",
+    ):
         assert guarded(text, ("react", 0.6), ("ask_hiring", 0.3))["name"] == "ask_hiring", text
 
 
