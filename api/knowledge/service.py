@@ -1850,12 +1850,15 @@ class KnowledgeService:
     def _last_step_named(self, query: str) -> str | None:
         """The process step a message names last, read with the glossary ("phone round was 2 days but
         what about the onsite?": the loop), or None when it names none."""
-        naming = {doc: words for doc, words in self._naming_words().items() if doc in self.index.steps}
         last = None
         for word in tokenize(self.index.glossary.meaning(query)):
-            named = next((doc for doc, words in naming.items() if stem(word) in words), None)
-            last = named or last
+            last = self._step_of_word(word) or last
         return last
+
+    def _step_of_word(self, word: str) -> str | None:
+        """The process step a word names ("phone", "loop"), or None."""
+        steps = self.index.steps
+        return next((doc for doc, words in self._naming_words().items() if doc in steps and stem(word) in words), None)
 
     def _said_of_another_step(self, query: str, decision: Decision) -> Decision:
         """An answer that says when AWS gets back after one step ("When you hear back after the phone
@@ -1874,10 +1877,9 @@ class KnowledgeService:
     def _wait_counted_from(self, query: str) -> str | None:
         """The process step the message's first "after ..." names ("how long after the final loop do you
         hear back? i know its like 2 days after the phone screen": the loop), or None."""
-        naming = {doc: words for doc, words in self._naming_words().items() if doc in self.index.steps}
         for m in _AFTER_WHAT.finditer(query):
             for word in tokenize(self.index.glossary.meaning(m.group(1))):
-                named = next((doc for doc, words in naming.items() if stem(word) in words), None)
+                named = self._step_of_word(word)
                 if named is not None:
                     return named
         return None
