@@ -32,6 +32,7 @@ import math
 import os
 import re
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from typing import Any
 
 import numpy as np
 import yaml
+
+from api.knowledge.logistic import fit_balanced
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +178,12 @@ def char_grams(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Ngrams:
-    """Binary word (1-2) and character (2-4, within words) n-grams, each block scaled to unit length."""
+    """Binary word (1-2) and character (2-4, within words) n-grams, each block scaled to unit length: the
+    matrix sklearn's CountVectorizer(binary=True) and normalize() give (columns in the same sorted order;
+    tests/api/knowledge/test_coverage.py holds them equal), built without importing sklearn (logistic.py)."""
 
-    words: Any  # fitted sklearn CountVectorizer
-    chars: Any
+    words: dict[str, int]  # term -> column
+    chars: dict[str, int]
 
     @classmethod
     def fit(cls, texts: list[str]) -> Ngrams:
@@ -186,32 +191,87 @@ class Ngrams:
 
     @classmethod
     def fitted(cls, texts: list[str]) -> tuple[Ngrams, Any]:
-        """The n-grams fitted on the texts, and the texts' training matrix (each text analysed once)."""
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        words = CountVectorizer(analyzer=word_grams, binary=True)
-        chars = CountVectorizer(analyzer=char_grams, min_df=2, binary=True)
-        return cls(words, chars), _blocks(words.fit_transform(texts), chars.fit_transform(texts))
+        """The n-grams fitted on the texts, and the texts' training matrix (each text analysed once). A
+        character n-gram of one text only is left out (min_df=2): it tells nothing of a new question."""
+        words, word_rows = _counted(texts, word_grams, 1)
+        chars, char_rows = _counted(texts, char_grams, 2)
+        return cls(words, chars), _blocks(word_rows, char_rows)
 
     def features(self, texts: list[str]) -> Any:
         """The training matrix (sparse), one row per text."""
-        return _blocks(self.words.transform(texts), self.chars.transform(texts))
+        return _blocks(_rows(texts, word_grams, self.words), _rows(texts, char_grams, self.chars))
 
     def weighted(self, coef: np.ndarray) -> NgramWeights:
         """The fitted weights of these n-grams (`coef`: words', then characters') for scoring one question."""
-        words, chars = self.words.vocabulary_, self.chars.vocabulary_
+        words, chars = self.words, self.chars
         return NgramWeights(
             {term: float(coef[i]) for term, i in words.items()},
             {term: float(coef[len(words) + i]) for term, i in chars.items()},
         )
 
 
+def _counted(texts: list[str], analyse: Callable[[str], list[str]], min_df: int) -> tuple[dict[str, int], Any]:
+    """The vocabulary of the terms in at least `min_df` texts (in sorted order, as sklearn's), and the
+    texts' binary matrix over it. Each text's terms become numbers as it is read: the texts' term lists
+    held at once were 60 MB of strings."""
+    from scipy.sparse import csr_matrix
+
+    seen: dict[str, int] = {}
+    columns = array("i")
+    indptr = array("q", [0])
+    for text in texts:
+        columns.extend({seen.setdefault(term, len(seen)) for term in analyse(text)})
+        indptr.append(len(columns))
+    found = np.frombuffer(columns, dtype=np.int32) if columns else np.zeros(0, dtype=np.int32)
+    frequency = np.bincount(found, minlength=len(seen))
+    terms = sorted(term for term, i in seen.items() if frequency[i] >= min_df)
+    vocabulary = {term: j for j, term in enumerate(terms)}
+    renumbered = np.full(len(seen), -1, dtype=np.int32)
+    renumbered[[seen[term] for term in terms]] = np.arange(len(terms), dtype=np.int32)
+    del seen
+    kept_columns = renumbered[found]
+    kept = kept_columns >= 0
+    rows = np.repeat(np.arange(len(texts)), np.diff(np.frombuffer(indptr, dtype=np.int64)))
+    counts = np.bincount(rows[kept], minlength=len(texts))
+    matrix = csr_matrix(
+        (np.ones(int(kept.sum())), kept_columns[kept], np.concatenate(([0], np.cumsum(counts)))),
+        shape=(len(texts), len(terms)),
+    )
+    matrix.sort_indices()
+    return vocabulary, matrix
+
+
+def _rows(texts: list[str], analyse: Callable[[str], list[str]], vocabulary: dict[str, int]) -> Any:
+    """The texts' binary matrix over a fitted vocabulary (terms not in it are left out)."""
+    from scipy.sparse import csr_matrix
+
+    columns: list[int] = []
+    indptr = [0]
+    for text in texts:
+        columns.extend(sorted({vocabulary[t] for t in analyse(text) if t in vocabulary}))
+        indptr.append(len(columns))
+    return csr_matrix(
+        (np.ones(len(columns)), np.array(columns, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+        shape=(len(texts), len(vocabulary)),
+    )
+
+
 def _blocks(words: Any, chars: Any) -> Any:
     """The word and character counts side by side, each block scaled to unit length per row."""
     from scipy.sparse import hstack
-    from sklearn.preprocessing import normalize
 
-    return hstack([normalize(words), normalize(chars)]).tocsr()
+    return hstack([_unit_rows(words), _unit_rows(chars)]).tocsr()
+
+
+def _unit_rows(matrix: Any) -> Any:
+    """Each row divided by its length (a row without terms stays empty): sklearn's normalize(norm="l2")."""
+    per_entry = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), per_entry)
+    lengths = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
+    lengths[lengths == 0] = 1.0
+    out = matrix.copy()
+    out.data = out.data / lengths[rows]
+    return out
 
 
 def _beside(dense: np.ndarray, sparse: Any) -> Any:
@@ -336,8 +396,6 @@ def train(
     known = _known(key, store)
     if known is not None:
         return known
-    from sklearn.linear_model import LogisticRegression  # only when a model is fitted
-
     features: Any = vectors
     grams = None
     if ngrams:
@@ -345,13 +403,9 @@ def train(
         features = _beside(vectors, matrix)
         del matrix
     # Balanced: fewer uncovered examples must not make refusing rare by itself.
-    clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=7)
-    clf.fit(features, labels)
-    coef = clf.coef_[0].astype(np.float64)
+    coef, intercept = fit_balanced(features, labels, c=4.0)
     dim = vectors.shape[1]
-    model = CoverageModel(
-        coef[:dim], float(clf.intercept_[0]), len(texts), grams.weighted(coef[dim:]) if grams is not None else None
-    )
+    model = CoverageModel(coef[:dim], intercept, len(texts), grams.weighted(coef[dim:]) if grams is not None else None)
     if store is not None:
         _keep(model, store, key)
     _remember(key, model)

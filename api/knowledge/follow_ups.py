@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from api.knowledge.coverage import logistic
+from api.knowledge.logistic import fit_balanced
 
 WEIGHTS = Path(__file__).resolve().parent / "follow_ups.npz"
 # The product's entries are a 384th of a cosine each: scaled up so one regularisation suits both blocks.
@@ -91,12 +92,9 @@ class FollowUpModel:
 
 def fit(x: np.ndarray, y: np.ndarray, threshold: float, c: float = C) -> FollowUpModel:
     """The model fitted on feature rows `x` (features()) and labels `y` (1: the turn expects a refusal)."""
-    from sklearn.linear_model import LogisticRegression  # only when fitting
-
     # Balanced: a refusal is one follow-up in thirteen; unweighted, the model would hardly ever refuse.
-    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=7)
-    clf.fit(x, y)
-    return FollowUpModel(clf.coef_[0].astype(np.float64), float(clf.intercept_[0]), threshold)
+    weights, bias = fit_balanced(x, y, c)
+    return FollowUpModel(weights, bias, threshold)
 
 
 def held_out_probabilities(x: np.ndarray, y: np.ndarray, groups: list[str], c: float = C) -> np.ndarray:

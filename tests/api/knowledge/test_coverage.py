@@ -119,6 +119,35 @@ def test_the_n_grams_are_those_sklearn_analyses():
         assert char_grams(text) == chars(text), text
 
 
+def test_the_n_gram_matrix_is_the_one_sklearn_fits():
+    # Fitted without sklearn (its import stayed in the server: 48 MB), the same vocabularies and matrix.
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    texts = [
+        "how long is the phone interview?",
+        "",
+        "zzz",
+        "how LONG is my onsite??",
+        "¿Cuánto PAGAN? über-cool",
+        *nlu_examples(Path(__file__).resolve().parents[3] / "bot" / "data" / "nlu.yml", "ask_hiring")[:300],
+    ]
+    words = CountVectorizer(analyzer=word_grams, binary=True)
+    chars = CountVectorizer(analyzer=char_grams, min_df=2, binary=True)
+    expected = hstack([normalize(words.fit_transform(texts)), normalize(chars.fit_transform(texts))]).tocsr()
+    grams, matrix = Ngrams.fitted(texts)
+    assert grams.words == words.vocabulary_ and grams.chars == chars.vocabulary_
+    assert matrix.shape == expected.shape and abs(matrix - expected).max() < 1e-12
+    others = ["is the loop on site", "", "qqqq zzz"]
+    assert (
+        abs(
+            grams.features(others) - hstack([normalize(words.transform(others)), normalize(chars.transform(others))])
+        ).max()
+        < 1e-12
+    )
+
+
 @pytest.fixture
 def no_models_in_memory(monkeypatch):
     """As in a new process: only what is kept on disk is known."""
@@ -136,7 +165,7 @@ def test_a_kept_model_is_taken_for_the_same_data_and_only_for_it(tmp_path, monke
     def no_fit(*args, **kwargs):
         raise AssertionError("fitted again")
 
-    monkeypatch.setattr("sklearn.linear_model.LogisticRegression", no_fit)
+    monkeypatch.setattr(coverage, "fit_balanced", no_fit)
     kept = train(covered, uncovered, fake_encode, store=store)
     assert kept is not None and kept.examples == model.examples and kept.ngrams is not None
     for question in ("what's the pay?", "how long is the loop?", ""):
@@ -256,3 +285,21 @@ def test_the_questions_of_labelled_sets_are_read_by_the_kind_each_expects(tmp_pa
     assert uncovered == ["whats the salary for an SDE"]
     assert look_ups == ["where's my application at"]
     assert set_paths(str(tmp_path / "dev-*.yaml"), tmp_path / "elsewhere") == [tmp_path / "dev-1.yaml"]
+
+
+def test_a_fit_does_not_import_sklearn():
+    # Its import stayed in a server that fitted the models at its first start: 48 MB (docs/performance.md).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from api.knowledge.coverage import train\n"
+        "enc = lambda ts: np.array([[1.0, 0.0] if 'pay' in t else [0.0, 1.0] for t in ts])\n"
+        "m = train(['how long is the loop', 'what is a bar raiser'], ['what is the pay', 'pay for interns'], enc)\n"
+        "assert m is not None and m.ngrams is not None\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'sklearn'))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
