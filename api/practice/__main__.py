@@ -310,6 +310,7 @@ HELD_OUT = (
             (21, "twenty-fourth"),
             (22, "twenty-fifth"),
             (23, "twenty-sixth"),
+            (24, "twenty-seventh"),
         )
     ),
 )
