@@ -450,6 +450,9 @@ GENERIC = frozenset(
         # unknown word that would make the question look uncovered.
         "n",
         "least",
+        # "who am i supposed to ask": "who should I ask".
+        "am",
+        "supposed",
     ]
 )
 
@@ -489,6 +492,13 @@ def content_words(query: str) -> frozenset[str]:
     return words | {"person"} if _IN_PERSON.search(query) else words
 
 
+# "name them", "can u list them all": asks for the items of the list just given.
+_LIST_THEM = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|pls|please|can|could|u|you|just)\W+)*(?:name|list)\s+(?:them|those|these|all|each)\b",
+    re.IGNORECASE,
+)
+
+
 def resolve(query: str, ctx: Context) -> Resolved:
     """The kind of message, given what the conversation remembers."""
     text = without_acknowledgement(query.strip())
@@ -499,6 +509,11 @@ def resolve(query: str, ctx: Context) -> Resolved:
         return Resolved("next")
     if _PREVIOUS.match(text):
         return Resolved("previous")
+    if ctx.listed and ctx.doc not in ctx.listed and _LIST_THEM.match(text):
+        # "name them" after "how many steps are there?": what the section just given lists, which it
+        # names; not after one of the items ("list them" after the work style assessment's Leadership
+        # Principles, which no section lists).
+        return Resolved("elliptical", content=frozenset())
     if ctx.listed and len(words) <= 10:
         numbered = _NUMBERED.match(text)
         if numbered:

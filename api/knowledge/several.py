@@ -16,6 +16,8 @@ import re
 # The words a question opens with.
 _WORDS_ASKING = (
     r"what|whats|what's|how|when|where|who|whos|who's|why|which|is|are|do|does|did|can|could|will|would|should"
+    # Chat's "are": "and r the onsites still in person?"
+    r"|r"
 )
 # "1) ...", "2. ...", "(3) ...", "#2 ...": numbered questions.
 _NUMBERED = re.compile(r"(?:^|\s)(?:\(?[1-9][\).:]|#[1-9])\s+")
@@ -45,8 +47,14 @@ MIN_WORDS = 3
 MAX_PARTS = 4
 
 
+# "nothing fits me rn. can i get notified ...": a statement, then the question it is the context of.
+_ASKS_AFTER_STATEMENT = re.compile(rf"[.!]\s+(?:{_WORDS_ASKING})\b", re.IGNORECASE)
+
+
 def _is_question(part: str) -> bool:
-    return bool(_QUESTION_OPENING.match(part)) or part.rstrip().endswith("?")
+    return (
+        bool(_QUESTION_OPENING.match(part)) or part.rstrip().endswith("?") or bool(_ASKS_AFTER_STATEMENT.search(part))
+    )
 
 
 def _comma_parts(text: str) -> list[str]:

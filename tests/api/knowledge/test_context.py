@@ -6,6 +6,7 @@ import pytest
 
 from api.knowledge.context import (
     Context,
+    Resolved,
     addresses,
     asks_to_confirm,
     content_words,
@@ -83,6 +84,21 @@ def test_an_item_named_by_its_number_alone_is_an_ordinal(message, ordinal):
     # A number inside a question of its own is no place in a list.
     assert resolve("can i do 3 assessments at once?", listed).kind != "ordinal"
     assert not names_a_place("can i apply to 3 roles?")
+
+
+def test_name_them_after_a_list_asks_for_its_items_and_names_nothing():
+    steps = ("knowledge/online-application.md", ASSESS, PHONE, LOOP)
+    after_steps = Context(doc="knowledge/hiring-steps.md", listed=steps)
+    for message in ("name them", "can u list them all", "ok list those"):
+        assert resolve(message, after_steps) == Resolved("elliptical", content=frozenset()), message
+    # After one of the items ("list them" of the Leadership Principles the work style assessment is
+    # about, which no section lists), "list" asks for something the topic may not list: no shortcut.
+    assert resolve("what are they? list them", Context(doc=STYLE, listed=(STYLE, SAMPLE))).content
+    assert resolve("name them", Context(doc="knowledge/hiring-steps.md")).kind == "elliptical"
+
+
+def test_who_am_i_supposed_to_ask_names_nothing():
+    assert content_words("who am i supposed to ask exactly") == frozenset()
 
 
 def test_an_item_picked_by_its_place_keeps_the_list_it_was_picked_from():

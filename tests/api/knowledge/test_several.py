@@ -27,6 +27,15 @@ from api.knowledge.several import split_questions
             "how many steps are there, do u do brain teasers, and how fast do u get back after the phone interview",
             ["how many steps are there", "do u do brain teasers", "how fast do u get back after the phone interview"],
         ),
+        # Chat's "r" for "are"; a statement kept with the question it is the context of.
+        (
+            "two things: is the bar raiser there to keep it fair? and r the onsites still in person?",
+            ["is the bar raiser there to keep it fair", "and r the onsites still in person?"],
+        ),
+        (
+            "nothing fits me rn. can i get notified when something opens up? also can i apply to multiple jobs",
+            ["nothing fits me rn. can i get notified when something opens up", "also can i apply to multiple jobs"],
+        ),
     ],
 )
 def test_a_message_asking_several_questions_is_split_into_them(message, parts):
