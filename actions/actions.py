@@ -532,6 +532,12 @@ class ActionSearchJobs(Action):
             answered = await _answer_instead(dispatcher, tracker, text, intent, same_topic=True)
             if answered is not None:
                 return answered
+        if not more and _names_a_stage_not_listings(text):
+            # "what about system design rounds" after the interview questions: a round of interviews, not
+            # a role ("system design" found jobs): the knowledge's answer, or its refusal with a person.
+            answered = await _answer_instead(dispatcher, tracker, text, intent, refuse=True)
+            if answered is not None:
+                return answered
         try:
             result = await get_client().search_jobs(
                 text, previous, more=more, offset=shown if more else 0, limit=self.PAGE
@@ -651,6 +657,15 @@ _HOW_TO_SEARCH = re.compile(
 
 def _asks_how_to_search(text: str) -> bool:
     return bool(_HOW_TO_SEARCH.search(text))
+
+
+# Steps of hiring no job title is named after: "rounds", "onsite", "interview loop".
+_INTERVIEW_STAGE = re.compile(r"\b(?:rounds?|onsites?|on-sites?|interviews?|loops?|phone\s+screens?)\b", re.I)
+
+
+def _names_a_stage_not_listings(text: str) -> bool:
+    """A message that names a stage of the interviews and no jobs: asks about hiring, not for listings."""
+    return bool(_INTERVIEW_STAGE.search(text)) and not _LISTINGS.search(text) and not _SEARCHES.search(text)
 
 
 def _asks_for_listings(text: str) -> bool:

@@ -289,10 +289,14 @@ def test_nothing_found_in_a_named_place_for_a_role_of_many_words_asks_the_knowle
     text = "in-person interview at aws... in person really? or remote bc of covid"
     messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
     assert [m["custom"]["kind"] for m in messages] == ["answer"]
-    # When the knowledge has no answer either, "none open" (a long title in a place may just be missing).
+    # When the knowledge has no answer either, "none open" (a long title in a place may just be missing)...
     stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
-    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+    place = "solutions architect specialist networking in remote"
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(place, intent="search_jobs"), DOMAIN))
     assert [m["custom"]["kind"] for m in messages] == ["jobs"]
+    # ...but a message about an interview is about hiring: the refusal, with the offer of a person.
+    messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+    assert [m.get("response") for m in messages] == ["utter_not_covered"]
 
 
 def test_refining_with_no_search_yet_is_a_question_the_knowledge_answers(stand_in):
@@ -494,5 +498,20 @@ def test_a_yes_or_no_question_of_the_listings_that_found_none_is_not_a_search(st
         assert [m.get("response") for m in messages] == ["utter_not_covered"], text
     # A request for listings that found none is still the search's "none open".
     for text in ("are there internships in pottsville", "do you have any pastry internships"):
+        messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+        assert [m["custom"]["kind"] for m in messages] == ["jobs"], text
+
+
+def test_a_stage_of_the_interviews_named_without_jobs_is_not_a_search(stand_in):
+    # "what about system design rounds": "system design" finds jobs, but a round is a stage of the
+    # interviews: the knowledge's answer, or its refusal with the offer of a person; never job cards.
+    criteria = {**SEATTLE, "q": "system design rounds", "location": ""}
+    route(stand_in, {"total": 3, "jobs": [JOB] * 3, "criteria": criteria, "refined": False, "offset": 0})
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    for text in ("what about system design rounds", "and the onsite for sde?"):
+        messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
+        assert [m.get("response") for m in messages] == ["utter_not_covered"], text
+    # Jobs asked for with a stage named are still a search.
+    for text in ("any interview coordinator jobs?", "show me roles with a short interview loop"):
         messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
         assert [m["custom"]["kind"] for m in messages] == ["jobs"], text
