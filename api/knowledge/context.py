@@ -132,6 +132,8 @@ _AFTER_NAMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright)\W+)*a
 _BEFORE_NAMED = re.compile(
     r"\bwhat(?:'?s|\s+is)\s+(?:the\s+)?(?:step|stage|round|interview)\s+(?:right\s+|just\s+)?before\b"
     r"|\bwhat\s+(?:comes|happens)\s+(?:right\s+|just\s+)?before\b"
+    # "what's before the phone interview?"
+    r"|\bwhat(?:'?s|\s+is)\s+(?:right\s+|just\s+)?before\s+(?:the|my|it|that)\b"
     # "ok which one comes right before the in person"
     r"|\bwhich\s+(?:one|step|stage|round|interview)\s+(?:comes|is|happens)\s+(?:right\s+|just\s+)?before\b"
     r"|\bis\s+there\s+(?:some\s+kind\s+of\s+|some\s+|an?\s+|any\s+)?(?:other\s+)?(?:interview|step|round|stage)\s+"

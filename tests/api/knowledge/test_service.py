@@ -572,6 +572,8 @@ def test_a_question_for_the_step_before_a_named_one_gets_the_step_before_it(writ
     assert straight.passages[0].doc == "knowledge/phone.md"
     (which,) = talk(svc, "ok which one comes right before the loop")
     assert which.kind == "answer" and which.passages[0].doc == "knowledge/phone.md"
+    (plain,) = talk(svc, "what's before the phone interview?")
+    assert plain.kind == "answer" and plain.passages[0].doc == "knowledge/apply.md"
 
 
 def test_and_before_that_walks_the_process_backwards_and_stops_at_its_start(write_doc, tmp_path, embedder):
@@ -875,6 +877,17 @@ def test_with_the_project_knowledge_a_pronoun_keeps_its_topic(project_service):
         svc, "i applied once before, do i need a new account", "will they send the assessment right after?"
     )
     assert assessment.kind == "answer" and assessment.passages[0].doc == "knowledge/online-assessments.md"
+
+
+def test_with_the_project_knowledge_a_step_picked_by_its_place_opens_with_what_it_is(project_service):
+    # "and the second" after the third step: the assessments' opening section, which names their two
+    # types (before, it was what they measure, which names neither).
+    *_, second = talk(project_service, "list the steps pls", "tell me more about the third one", "and the second")
+    assert second.kind == "answer"
+    text = second.passages[0].text.lower()
+    assert "work style assessment" in text and "work sample simulation" in text
+    *_, after = talk(project_service, "how do i apply?", "what's next?")
+    assert after.kind == "answer" and after.passages[0].id == "online-assessments#types-of-aws-online-assessments"
 
 
 def test_with_the_project_knowledge_hearing_back_after_it_is_the_topic_s_own(project_service):
