@@ -890,6 +890,14 @@ def test_with_the_project_knowledge_a_step_picked_by_its_place_opens_with_what_i
     assert after.kind == "answer" and after.passages[0].id == "online-assessments#types-of-aws-online-assessments"
 
 
+def test_with_the_project_knowledge_finding_out_is_hearing_back(project_service):
+    # The glossary reads "find out" as "hear back": said of the phone interview, its two business days.
+    *_, when = talk(project_service, "will there be trick questions in the phone screen", "and when do i find out")
+    assert (
+        when.kind == "answer" and when.passages[0].id == "phone-interview#when-you-hear-back-after-the-phone-interview"
+    )
+
+
 def test_with_the_project_knowledge_hearing_back_after_it_is_the_topic_s_own(project_service):
     _, phone = talk(project_service, "tips for the phone screen?", "how long until i hear back after it")
     assert phone.kind == "answer" and phone.passages[0].id.endswith("when-you-hear-back-after-the-phone-interview")
