@@ -695,11 +695,13 @@ def asks_for_a_person(text: str) -> bool:
     return bool(_PERSON_CUE.search(text)) and not _PERMISSION.search(text)
 
 
-# "bye", "that's all", "gotta go": a goodbye says so; "gpa cutoff for new grad?" is no goodbye.
+# "bye", "that's all", "gotta go": a goodbye says so; "gpa cutoff for new grad?" is no goodbye. (Not
+# "later", "done", "peace", "night", "leaving", "next time": goodbyes only in a message that asks nothing,
+# as "later!" and "ok im done" are; "that's annoying. can i swap it out later" is a question.)
 _GOODBYE_CUE = re.compile(
-    r"\b(?:bye|goodbye|cya|see\s+(?:you|ya)|that'?s\s+(?:all|it|everything)|done|later|gotta\s+go|gtg|have\s+to\s+go|i'?m\s+off"
-    r"|good\s+night|nice\s+day|good\s+one|take\s+care|signing\s+off|peace|ttyl|farewell|next\s+time|all\s+set"
-    r"|nothing\s+else|will\s+be\s+all|end\s+chat|leaving|night|talk\s+to\s+you|thanks|thank\s+you|cheers"
+    r"\b(?:bye|goodbye|cya|see\s+(?:you|ya)|that'?s\s+(?:all|it|everything)|gotta\s+go|gtg|have\s+to\s+go|i'?m\s+off"
+    r"|good\s+night|nice\s+day|good\s+one|take\s+care|signing\s+off|ttyl|farewell|all\s+set"
+    r"|nothing\s+else|will\s+be\s+all|end\s+chat|talk\s+to\s+you|thanks|thank\s+you|cheers"
     r"|have\s+a\s+(?:good|nice|great|lovely)\b)\b",
     re.IGNORECASE,
 )

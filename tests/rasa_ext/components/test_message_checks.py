@@ -125,6 +125,8 @@ def test_every_stop_capabilities_request_human_and_join_training_example_passes_
     ("text", "check"),
     [
         ("gpa cutoff for new grad?", says_goodbye),
+        ("that's annoying. can i swap it out later", says_goodbye),
+        ("what if i'm done with the OA early?", says_goodbye),
         ("does a past rejection count against me if i apply again?", asks_to_retry),
         ("rsu vesting schedule still 5/15/40/40 or did they change it", names_own_application),
         ("I'm a federal employee. is it ok to talk to amazon recruiters?", asks_for_a_person),
@@ -196,7 +198,9 @@ def test_short_english_has_no_foreign_sign(text):
     assert not has_foreign_signs(text)
 
 
-@pytest.mark.parametrize("text", ["gotta run", "signing out", "adios", "take it easy", "i'm off", "bye!"])
+@pytest.mark.parametrize(
+    "text", ["gotta run", "signing out", "adios", "take it easy", "i'm off", "bye!", "later!", "ok im done", "peace ✌️"]
+)
 def test_a_goodbye_without_the_usual_words_is_still_a_goodbye_when_it_asks_nothing(text):
     assert says_goodbye(text)
 
