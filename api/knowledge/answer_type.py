@@ -102,6 +102,31 @@ def wanted(question: str) -> Wanted | None:
     return None
 
 
+# "do all jobs have it?", "does it depend on the job?", "do senior roles skip them?", "does everyone get
+# both?": whether it is so for every role or candidate, which "depends on the role" answers. ("is it the
+# same for everyone?" asks whether it is fair: the same experience for all, not this.)
+_VARIES_ASKED = re.compile(
+    r"\bdepends?\s+on\s+(?:the\s+|my\s+)?(?:job|role|position|team|level)s?\b"
+    r"|\b(?:all|every|each)\s+(?:jobs?|roles?|positions?)\b"
+    r"|\bsenior\s+(?:roles?|positions?|people|candidates|folks)\b"
+    r"|\bdoes\s+every(?:one|body)\s+(?:get|take|do|have)\b",
+    re.IGNORECASE,
+)
+
+
+_SAME = re.compile(r"\bsame\b", re.IGNORECASE)
+
+
+def asks_if_it_varies(text: str) -> bool:
+    """Whether a message asks if something holds for every role or candidate."""
+    return bool(_VARIES_ASKED.search(text)) and not _SAME.search(text)
+
+
+def states_it_varies(text: str) -> bool:
+    """Whether a text says something depends on (or varies with) something."""
+    return bool(_DEPENDS.search(text))
+
+
 def states(kind: Wanted, text: str) -> bool:
     """Whether the text states a quantity of that kind."""
     if kind == "future":

@@ -1216,6 +1216,16 @@ class KnowledgeService:
                 # "wait so it's online??" after the section saying the interviews are held virtually: the
                 # candidate's reading of what was just said, which that section confirms or corrects.
                 return self._with_context(Decision("answer", self._answer(just_given, within), within[:5], query), ctx)
+            varying = [p for p in within if answer_type.states_it_varies(self._says(p))]
+            if (
+                varying
+                and answer_type.asks_if_it_varies(query)
+                and not self._names_another_topic(words, everything, ctx)
+            ):
+                # "do all jobs have it?", "do senior roles skip them?" after the assessments: the topic's
+                # section saying it depends on the role (the one just given, if it says so).
+                varying.sort(key=lambda p: p.id != ctx.section)
+                return self._with_context(Decision("answer", self._answer(varying[0], within), within[:5], query), ctx)
             fits = [p for p in within if addresses(words, self._says(p))] if words else within
             if words and not fits and ctx.step and ctx.step != ctx.doc:
                 # After an overview that named a step ("the last step is the in-person interviews"),

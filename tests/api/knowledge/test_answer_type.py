@@ -155,3 +155,25 @@ def test_the_longest_time_a_text_states_orders_durations():
     assert answer_type.longest_minutes("It takes 10 to 20 minutes.") == 20
     assert answer_type.longest_minutes("It takes about 2 hours.") == 120
     assert answer_type.longest_minutes("No time is given.") == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("do all jobs have it", True),
+        ("does it depend on the job", True),
+        ("do senior roles skip them", True),
+        ("does everyone get both", True),
+        # Whether it is the same for all: fairness, "the same experience", not how it varies.
+        ("does everyone get the same one?", False),
+        ("is it the same for every role?", False),
+        ("how long is it", False),
+    ],
+)
+def test_whether_a_question_asks_if_something_holds_for_every_role(question, asks):
+    assert answer_type.asks_if_it_varies(question) is asks
+
+
+def test_a_text_saying_it_depends_answers_whether_it_varies():
+    assert answer_type.states_it_varies("The number of online assessments you take depends on the role.")
+    assert not answer_type.states_it_varies("AWS uses two common types of online assessments.")

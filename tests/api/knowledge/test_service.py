@@ -890,6 +890,15 @@ def test_with_the_project_knowledge_a_step_picked_by_its_place_opens_with_what_i
     assert after.kind == "answer" and after.passages[0].id == "online-assessments#types-of-aws-online-assessments"
 
 
+def test_with_the_project_knowledge_whether_all_roles_have_it_is_what_depends_on_the_role(project_service):
+    # After the assessments: "do all jobs have it?" is answered by the section saying it depends on the role,
+    # never refused for lack of the word "jobs".
+    for follow_up in ("do all jobs have it", "do senior roles skip them"):
+        *_, varies = talk(project_service, "what even is an assessment at aws", follow_up)
+        assert varies.kind == "answer", follow_up
+        assert "depends on the" in varies.passages[0].text, follow_up
+
+
 def test_with_the_project_knowledge_finding_out_is_hearing_back(project_service):
     # The glossary reads "find out" as "hear back": said of the phone interview, its two business days.
     *_, when = talk(project_service, "will there be trick questions in the phone screen", "and when do i find out")
