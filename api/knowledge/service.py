@@ -325,6 +325,8 @@ REPEAT_MARGIN = 0.12
 # A follow-up about the topic just discussed that the topic does not address is refused, unless another
 # topic matches it at least this well.
 CLEAR_OTHER_TOPIC = 0.6
+STATED_OTHER_TOPIC = 0.4
+_CONDITIONAL = re.compile(r"\bif\b", re.IGNORECASE)
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
 # pronoun: "them", "that"), is taken as a follow-up of that topic.
 WEAK_OWN_SUBJECT = 0.4
@@ -1358,6 +1360,14 @@ class KnowledgeService:
                 and refers_to_topic(query)
                 and not introduces_subject(query)
                 and (best is None or best.score < CLEAR_OTHER_TOPIC)
+                # ...or another topic matching well states every word of it, and it asks no "what if":
+                # "what format should i use for them?" after how AWS views failure (the STAR method).
+                and not (
+                    best is not None
+                    and best.score >= STATED_OTHER_TOPIC
+                    and addresses(words, self._says(best)) == len(words)
+                    and not _CONDITIONAL.search(query)
+                )
             ):
                 # "what happens if i fail them" after the assessments: "them" is the topic, which says
                 # nothing of it; another topic's words ("how AWS views failure") are not about "them",

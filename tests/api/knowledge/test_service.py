@@ -899,6 +899,18 @@ def test_with_the_project_knowledge_whether_all_roles_have_it_is_what_depends_on
         assert "depends on the" in varies.passages[0].text, follow_up
 
 
+def test_with_the_project_knowledge_a_pronoun_s_question_another_topic_states_is_that_topic_s(project_service):
+    # "them" is the failures just discussed, but their topic says nothing of a format; the STAR method's
+    # does, and matches well: its answer, not a refusal.
+    *_, fmt = talk(
+        project_service, "should i talk about failures in my interview??", "what format should i use for them"
+    )
+    assert fmt.kind == "answer" and fmt.passages[0].doc == "knowledge/star-method.md"
+    # A "what if" of the topic's thing stays refused, whatever another topic says of its words.
+    *_, fail = talk(project_service, "what's the point of the work style assessment", "what if i fail it")
+    assert fail.kind == "fallback"
+
+
 def test_with_the_project_knowledge_finding_out_is_hearing_back(project_service):
     # The glossary reads "find out" as "hear back": said of the phone interview, its two business days.
     *_, when = talk(project_service, "will there be trick questions in the phone screen", "and when do i find out")
