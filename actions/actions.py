@@ -659,7 +659,8 @@ def _asks_how_to_search(text: str) -> bool:
     return bool(_HOW_TO_SEARCH.search(text))
 
 
-# Steps of hiring no job title is named after: "rounds", "onsite", "interview loop".
+# Stages of the interviews ("rounds", "the onsite", "the loop"): a message naming one and no jobs asks about
+# hiring, whatever jobs its other words find.
 _INTERVIEW_STAGE = re.compile(r"\b(?:rounds?|onsites?|on-sites?|interviews?|loops?|phone\s+screens?)\b", re.I)
 
 

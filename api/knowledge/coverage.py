@@ -212,8 +212,8 @@ class Ngrams:
 
 def _counted(texts: list[str], analyse: Callable[[str], list[str]], min_df: int) -> tuple[dict[str, int], Any]:
     """The vocabulary of the terms in at least `min_df` texts (in sorted order, as sklearn's), and the
-    texts' binary matrix over it. Each text's terms become numbers as it is read: the texts' term lists
-    held at once were 60 MB of strings."""
+    texts' binary matrix over it. Each text's terms become column numbers as it is read, so no text's
+    terms are kept as strings (the fit's memory peak is the first start's: docs/performance.md)."""
     from scipy.sparse import csr_matrix
 
     seen: dict[str, int] = {}

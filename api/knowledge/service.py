@@ -325,6 +325,8 @@ REPEAT_MARGIN = 0.12
 # A follow-up about the topic just discussed that the topic does not address is refused, unless another
 # topic matches it at least this well.
 CLEAR_OTHER_TOPIC = 0.6
+# ...or this well when it states every word of the follow-up and the follow-up asks no "what if" (tried on
+# the dev conversations: "what format should i use for them?" after failures is the STAR method's).
 STATED_OTHER_TOPIC = 0.4
 _CONDITIONAL = re.compile(r"\bif\b", re.IGNORECASE)
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
