@@ -325,8 +325,9 @@ REPEAT_MARGIN = 0.12
 # A follow-up about the topic just discussed that the topic does not address is refused, unless another
 # topic matches it at least this well.
 CLEAR_OTHER_TOPIC = 0.6
-# ...or this well when it states every word of the follow-up and the follow-up asks no "what if" (tried on
-# the dev conversations: "what format should i use for them?" after failures is the STAR method's).
+# ...or this well when it states every word of the follow-up, which asks no "what if" and no yes/no of
+# "it" (tried on the dev conversations: "what format should i use for them?" after failures is the STAR
+# method's).
 STATED_OTHER_TOPIC = 0.4
 _CONDITIONAL = re.compile(r"\bif\b", re.IGNORECASE)
 # A question of its own whose best match anywhere is below this, and that leans on the open topic (a
@@ -1369,6 +1370,9 @@ class KnowledgeService:
                     and best.score >= STATED_OTHER_TOPIC
                     and addresses(words, self._says(best)) == len(words)
                     and not _CONDITIONAL.search(query)
+                    # "is it unreliable for predicting success?" after the simulation: a property of "it",
+                    # which the brain teasers' section states of brain teasers, not of it.
+                    and not asks_to_confirm(query)
                 )
             ):
                 # "what happens if i fail them" after the assessments: "them" is the topic, which says
