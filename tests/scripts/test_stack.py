@@ -83,6 +83,27 @@ def test_a_taken_port_stops_the_start_and_names_its_holder(tmp_path):
     assert stack.procs == {} and not list(tmp_path.glob("*.pid"))  # nothing started
 
 
+def test_a_descriptor_closed_while_the_holder_is_looked_for_does_not_hide_it(tmp_path, monkeypatch):
+    import stack as supervisor  # scripts/ is on the path (tests/scripts/supervised.py)
+
+    real = os.readlink
+    closed = {"first": True}
+
+    def readlink(path, *args, **kwargs):
+        # The first descriptor of this process read is gone by then, as in a busy test run.
+        if closed["first"] and str(path).startswith(f"/proc/{os.getpid()}/fd/"):
+            closed["first"] = False
+            raise FileNotFoundError(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(supervisor.os, "readlink", readlink)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        assert os.getpid() in supervisor._pids_with_socket_on(held.getsockname()[1])
+    assert not closed["first"]  # the closed descriptor was met
+
+
 def test_a_process_an_earlier_run_left_behind_is_named_with_how_to_stop_it(tmp_path):
     port = free_port()
     leftover = subprocess.Popen([sys.executable, "-c", LISTENER, str(port)])
