@@ -1221,12 +1221,11 @@ class KnowledgeService:
                 # "wait so it's online??" after the section saying the interviews are held virtually: the
                 # candidate's reading of what was just said, which that section confirms or corrects.
                 return self._with_context(Decision("answer", self._answer(just_given, within), within[:5], query), ctx)
-            varying = [p for p in within if answer_type.states_it_varies(self._says(p))]
-            if (
-                varying
-                and answer_type.asks_if_it_varies(query)
-                and not self._names_another_topic(words, everything, ctx)
-            ):
+            # The one regular expression on the message first: the topic's sections are read only for
+            # the few follow-ups that ask it, not for every one.
+            asks_varies = answer_type.asks_if_it_varies(query)
+            varying = [p for p in within if answer_type.states_it_varies(self._says(p))] if asks_varies else []
+            if varying and not self._names_another_topic(words, everything, ctx):
                 # "do all jobs have it?", "do senior roles skip them?" after the assessments: the topic's
                 # section saying it depends on the role (the one just given, if it says so).
                 varying.sort(key=lambda p: p.id != ctx.section)
