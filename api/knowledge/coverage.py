@@ -231,7 +231,8 @@ def _counted(texts: list[str], analyse: Callable[[str], list[str]], min_df: int)
     del seen
     kept_columns = renumbered[found]
     kept = kept_columns >= 0
-    rows = np.repeat(np.arange(len(texts)), np.diff(np.frombuffer(indptr, dtype=np.int64)))
+    per_text: np.ndarray = np.diff(np.frombuffer(indptr, dtype=np.int64))
+    rows = np.repeat(np.arange(len(texts)), per_text)
     counts = np.bincount(rows[kept], minlength=len(texts))
     matrix = csr_matrix(
         (np.ones(int(kept.sum())), kept_columns[kept], np.concatenate(([0], np.cumsum(counts)))),
