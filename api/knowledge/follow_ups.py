@@ -137,7 +137,19 @@ class Case:
 def collect(service: Any, paths: list[Path]) -> list[Case]:  # a KnowledgeService (importing it here is a cycle)
     """Replays each labelled conversation through the knowledge service as the chat does (the context
     and the last answered question carried from turn to turn; small talk and look-ups, which the dialogue
-    tier serves, skipped) and keeps the follow-ups answered that the model would judge."""
+    tier serves, skipped) and keeps the follow-ups answered that the model would judge.
+
+    The service's own fitted model is set aside meanwhile: with it, the follow-ups it already refuses
+    (most of them rightly) would be missing from the cases, and each refit would learn from fewer
+    refusals than the one before."""
+    model, service.follow_ups = service.follow_ups, None
+    try:
+        return _collect(service, paths)
+    finally:
+        service.follow_ups = model
+
+
+def _collect(service: Any, paths: list[Path]) -> list[Case]:
     import yaml
 
     from api.knowledge.context import Context

@@ -1287,7 +1287,7 @@ def test_with_the_project_knowledge_the_follow_up_model_refuses_what_the_topic_d
 
 
 def test_the_follow_up_model_learns_from_the_follow_ups_the_service_answers(project_service, tmp_path):
-    from api.knowledge.follow_ups import collect
+    from api.knowledge.follow_ups import WEIGHTS, FollowUpModel, collect
 
     conversations = tmp_path / "conversations-dev-x.yaml"
     conversations.write_text(
@@ -1308,6 +1308,16 @@ def test_the_follow_up_model_learns_from_the_follow_ups_the_service_answers(proj
     # First turns have no topic, small talk is the dialogue tier's, "and then?" follows the process order.
     assert [(c.turn, c.refuse, c.right) for c in cases] == [("c1#3", False, True), ("c2#2", True, False)]
     assert all(c.where == "conversations-dev-x.yaml" and c.qvec.shape[-1] == c.svec.shape[-1] for c in cases)
+    # The fitted model, which refuses "is there a right answer?" here, does not hide that case from its
+    # own refit, and is back in place afterwards.
+    model = FollowUpModel.load(WEIGHTS)
+    try:
+        project_service.follow_ups = model
+        again = collect(project_service, [conversations])
+        assert [(c.turn, c.refuse) for c in again] == [("c1#3", False), ("c2#2", True)]
+        assert project_service.follow_ups is model
+    finally:
+        project_service.follow_ups = None
 
 
 def test_with_the_project_knowledge_the_whole_process_is_the_steps_overview(project_service):
