@@ -311,6 +311,7 @@ HELD_OUT = (
             (22, "twenty-fifth"),
             (23, "twenty-sixth"),
             (24, "twenty-seventh"),
+            (25, "twenty-eighth"),
         )
     ),
 )
