@@ -296,6 +296,11 @@ GENERIC = frozenset(
         "matter",
         "matters",
         "important",
+        # "why do they care about that?": the same as "why does that matter to them?".
+        "care",
+        "cares",
+        # "when do i get it, like right away?": when, asked with a guess ("straight away?").
+        "away",
         "ok",
         "okay",
         "also",
@@ -455,6 +460,13 @@ GENERIC = frozenset(
         # "who am i supposed to ask": "who should I ask".
         "am",
         "supposed",
+        # "explain the second one", "more details on that pls": asks what it is, as "tell me about" does.
+        "explain",
+        "describe",
+        "elaborate",
+        "details",
+        "detail",
+        "info",
     ]
 )
 

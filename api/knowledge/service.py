@@ -71,6 +71,7 @@ _DEFINITION = re.compile(
 _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE)
 _ASKS_WHY = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*why\b", re.IGNORECASE)
 _HAVE_ONE = re.compile(r"\b(?:have|need|use|want)\s+(?:one|any)\b", re.IGNORECASE)
+_ASKS_WHEN = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*when\b", re.IGNORECASE)
 # A section this close that states the quantity asked answers it, whatever NLU and the coverage model
 # make of "how many": on the dev sets and holdout, the one uncovered quantity question a close section
 # seemed to state ("how many times can I retake the online assessment?") scored 0.69; 30 covered ones 0.75-1.06.
@@ -1025,6 +1026,9 @@ class KnowledgeService:
             # "who's in it?" after the loop and a refused "how many rounds is it": who takes part in the
             # topic, which it may say (the loop names its interviewers).
             and not (answer_type.asks_who(query) and refers_to_topic(query))
+            # "when do i get it, like right away?" after the assessments and a refused retake: when the
+            # topic's thing happens, which the topic may say.
+            and not (_ASKS_WHEN.match(query) and refers_to_topic(query))
         ):
             # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
             # "why not?") leans on the refused question: refused again, with the offer of a person. One

@@ -230,6 +230,10 @@ def test_an_ordinal_follow_up_asking_what_its_topic_does_not_say_is_refused(writ
     _, harder = talk(svc, "what types of assessments are there?", "is the second one harder?")
     assert harder.kind == "fallback"  # no text says how hard anything is
     assert example.kind == "answer" and example.passages[0].doc == "knowledge/sample.md"
+    # "explain" and "details" ask what the item is, as "tell me about" does: nothing of their own.
+    for asked in ("explain the second one", "more details on the second one pls"):
+        _, explained = talk(svc, "what types of assessments are there?", asked)
+        assert explained.kind == "answer" and explained.passages[0].doc == "knowledge/sample.md", asked
 
 
 def test_after_a_refusal_a_follow_up_with_no_subject_of_its_own_is_refused_again(write_doc, tmp_path, embedder):
@@ -1710,6 +1714,36 @@ def test_with_the_project_knowledge_who_takes_part_after_a_refusal_is_asked_of_t
     assert rounds.kind == "fallback"
     assert who.kind == "answer" and who.passages[0].doc == "knowledge/interview-loop.md"
     assert "bar raiser" in who.passages[0].text.lower()
+
+
+def test_with_the_project_knowledge_when_the_topic_happens_after_a_refusal_is_asked_of_the_topic(project_service):
+    # A retake is refused (the page says nothing of it); "when do i get it" asks when the assessment comes,
+    # which the topic says, and is not the refused question again.
+    _, retake, when = chat(
+        project_service,
+        "why does aws even do online assessments",
+        "can i retake it if i mess up",
+        "when do i get it, like right away?",
+    )
+    assert retake.kind == "fallback"
+    assert when.kind == "answer" and when.passages[0].id == "online-assessments#when-you-take-an-aws-online-assessment"
+    # "why not?" after a refusal still leans on the refused question.
+    *_, why = chat(
+        project_service, "why does aws even do online assessments", "can i retake it if i mess up", "why not?"
+    )
+    assert why.kind == "fallback"
+
+
+def test_with_the_project_knowledge_why_they_care_asks_the_reason_of_what_was_just_said(project_service):
+    # "care" asks nothing of its own, as "why does that matter to them?" does: the failure section says why.
+    _, failures, why = chat(
+        project_service,
+        "tips for the final round??",
+        "should i talk about failures too?",
+        "why do they care about that",
+    )
+    assert failures.passages[0].id == "interview-loop#how-aws-views-failure-in-interviews"
+    assert why.kind == "answer" and why.passages[0].id == failures.passages[0].id
 
 
 def test_with_the_project_knowledge_when_you_hear_back_after_another_step_is_refused(project_service):
