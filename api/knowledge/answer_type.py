@@ -50,6 +50,13 @@ _FREQUENCY = re.compile(
 )
 # "how much time / how many minutes" ask for a duration whatever the opening word.
 _TIME_WORDS = re.compile(r"\bhow (?:much time|many (?:minutes|hours|days|weeks|months))\b", re.IGNORECASE)
+# "which one is longer?", "is the second one shorter?": which of the things just named takes more time.
+# ("should my answers be longer?" is about the answers' length, not a time.)
+_TIME_COMPARED = re.compile(
+    r"\bwhich(?:\s+one|\s+of\s+(?:them|those|the\s+two))?\s+(?:is|takes?)\s+(?:longer|shorter|quicker)\b"
+    r"|\b(?:is|are)\s+(?:it|that|this|they|those|the\s+\w+\s+one)\s+(?:longer|shorter|quicker)\b",
+    re.IGNORECASE,
+)
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -92,7 +99,7 @@ def wanted(question: str) -> Wanted | None:
     asks for none."""
     if _FUTURE_ASKED.search(question):
         return "future"
-    if _TIME_WORDS.search(question):
+    if _TIME_WORDS.search(question) or _TIME_COMPARED.search(question):
         return "duration"
     puzzle = bool(_PUZZLE.search(question))
     for clause in _CLAUSE.findall(question):
@@ -109,7 +116,9 @@ _VARIES_ASKED = re.compile(
     r"\bdepends?\s+on\s+(?:the\s+|my\s+)?(?:job|role|position|team|level)s?\b"
     r"|\b(?:all|every|each)\s+(?:jobs?|roles?|positions?)\b"
     r"|\bsenior\s+(?:roles?|positions?|people|candidates|folks)\b"
-    r"|\bdoes\s+every(?:one|body)\s+(?:get|take|do|have)\b",
+    r"|\bdoes\s+every(?:one|body)\s+(?:get|take|do|have)\b"
+    # "do i get both?" after the two assessment types: whether every candidate takes each.
+    r"|\bdo\s+i\s+(?:get|take|do|have\s+to\s+(?:do|take))\s+(?:both|all\s+of\s+them)\b",
     re.IGNORECASE,
 )
 

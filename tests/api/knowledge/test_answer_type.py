@@ -29,6 +29,12 @@ from api.knowledge import answer_type
         # ...or the puzzle's, in a sentence of its own.
         ("do aws interviews have brain teasers? like how many golf balls fit in a plane lol", None),
         ("any trick questions? how many windows are in seattle type stuff", None),
+        # Which of the things just named takes more time: a duration compared.
+        ("which one is longer", "duration"),
+        ("ok but is the second one shorter?", "duration"),
+        # ...not a length of something else, nor a question naming its things (answered by their durations).
+        ("should my answers be longer?", None),
+        ("which assessment takes longer", None),
         ("is there a time limit?", None),
         ("when will I hear back?", None),
         ("what is a bar raiser?", None),
@@ -164,6 +170,8 @@ def test_the_longest_time_a_text_states_orders_durations():
         ("does it depend on the job", True),
         ("do senior roles skip them", True),
         ("does everyone get both", True),
+        ("do i get both?", True),
+        ("do i have to take all of them", True),
         # Whether it is the same for all: fairness, "the same experience", not how it varies.
         ("does everyone get the same one?", False),
         ("is it the same for every role?", False),

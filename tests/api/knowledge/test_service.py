@@ -1746,6 +1746,17 @@ def test_with_the_project_knowledge_why_they_care_asks_the_reason_of_what_was_ju
     assert why.kind == "answer" and why.passages[0].id == failures.passages[0].id
 
 
+def test_with_the_project_knowledge_which_step_is_longer_is_refused_when_neither_states_a_time(project_service):
+    # The page gives no length for the phone interview or the loop: "which one is longer?" after them is
+    # not covered, never the phone interview's tips again.
+    _, longer = chat(
+        project_service,
+        "whats the difference between the phone interview and the in person ones",
+        "which one is longer",
+    )
+    assert longer.kind == "fallback"
+
+
 def test_with_the_project_knowledge_when_you_hear_back_after_another_step_is_refused(project_service):
     # The page says when AWS gets back after the phone interview only: asked of the loop, by any of its
     # names and even beside the phone interview's two days, it is refused, never answered with those.
