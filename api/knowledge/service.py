@@ -71,6 +71,7 @@ _DEFINITION = re.compile(
 _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE)
 _ASKS_WHY = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*why\b", re.IGNORECASE)
 _HAVE_ONE = re.compile(r"\b(?:have|need|use|want)\s+(?:one|any)\b", re.IGNORECASE)
+_ASKS_HOW_MANY_OF = re.compile(r"\b(?:both|all\s+of\s+them|each\s+of\s+them)\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*when\b", re.IGNORECASE)
 # A section this close that states the quantity asked answers it, whatever NLU and the coverage model
 # make of "how many": on the dev sets and holdout, the one uncovered quantity question a close section
@@ -1232,7 +1233,11 @@ class KnowledgeService:
             if varying and not self._names_another_topic(words, everything, ctx):
                 # "do all jobs have it?", "do senior roles skip them?" after the assessments: the topic's
                 # section saying it depends on the role (the one just given, if it says so).
-                varying.sort(key=lambda p: p.id != ctx.section)
+                # "do i get both?", "do all roles have them all?": how many, which the count's section says.
+                many = _ASKS_HOW_MANY_OF.search(query) is not None
+                varying.sort(
+                    key=lambda p: (p.id != ctx.section, not (many and _QUANTITY_HEADINGS["count"].search(p.heading)))
+                )
                 return self._with_context(Decision("answer", self._answer(varying[0], within), within[:5], query), ctx)
             fits = [p for p in within if addresses(words, self._says(p))] if words else within
             if words and not fits and ctx.step and ctx.step != ctx.doc:

@@ -901,6 +901,12 @@ def test_with_the_project_knowledge_whether_all_roles_have_it_is_what_depends_on
         *_, varies = talk(project_service, "what even is an assessment at aws", follow_up)
         assert varies.kind == "answer", follow_up
         assert "depends on the" in varies.passages[0].text, follow_up
+    # "do i get both?" asks whether each is taken, how many: the section on the number, which depends on
+    # the role (not the one on when an assessment comes, which depends on it too).
+    *_, both = talk(project_service, "what types of assessments are there?", "do i get both?")
+    assert (
+        both.kind == "answer" and both.passages[0].id == "online-assessments#how-many-online-assessments-you-will-take"
+    )
 
 
 def test_with_the_project_knowledge_a_pronoun_s_question_another_topic_states_is_that_topic_s(project_service):
