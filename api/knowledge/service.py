@@ -1233,7 +1233,7 @@ class KnowledgeService:
             if varying and not self._names_another_topic(words, everything, ctx):
                 # "do all jobs have it?", "do senior roles skip them?" after the assessments: the topic's
                 # section saying it depends on the role (the one just given, if it says so).
-                # "do i get both?", "do all roles have them all?": how many, which the count's section says.
+                # "do i get both?", "do i have to take all of them?": how many, which the count's section says.
                 many = _ASKS_HOW_MANY_OF.search(query) is not None
                 varying.sort(
                     key=lambda p: (p.id != ctx.section, not (many and _QUANTITY_HEADINGS["count"].search(p.heading)))
