@@ -312,6 +312,7 @@ HELD_OUT = (
             (23, "twenty-sixth"),
             (24, "twenty-seventh"),
             (25, "twenty-eighth"),
+            (26, "twenty-ninth"),
         )
     ),
 )
