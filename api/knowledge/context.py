@@ -48,7 +48,8 @@ class Resolved:
 _GOES_WELL = r"(?:it|that|this|that\s+one|everything|all)\s+(?:goes|went)\s+(?:well|ok|okay|fine|good)"
 _NEXT = re.compile(
     # "ok done that. then what?": having done what was just described is no subject of its own.
-    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect"
+    # "and then whats next?": "then" leads in as "and" does.
+    r"^\W*(?:(?:ok(?:ay)?|so|and|then|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect"
     r"|(?:i(?:'ve|\s+have)?\s+)?(?:done|did|finished|completed|submitted)\s+(?:that|it|this|those|them)"
     # "and if i pass that, whats next", "after i finish it, whats the next step", "and if it goes well":
     # the step just described, supposed done.
@@ -68,7 +69,9 @@ _NEXT = re.compile(
 )
 # "and before that?", "what comes right before it", "the step before this one": the step before the topic.
 _PREVIOUS = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright|got it|k|wait)\W+)*"
+    # "no i meant the one before that": a correction naming the step by its place is asked the same way.
+    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright|got it|k|wait|no+|nope|sorry|actually|oops|oh|ah|my\s+bad"
+    r"|(?:i\s+)?(?:meant|mean))\W+)*"
     r"(?:what(?:'s|s|\s+is|\s+comes|\s+happens)?\s+|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+)?"
     r"(?:right\s+|just\s+)?before\s+(?:that|this|it)(?:\s+one)?\W*$",
     re.IGNORECASE,
@@ -104,6 +107,8 @@ _NEXT_OF_NAMED = re.compile(
     # "what happens after i apply": the step after the one named; not "what happens after i click apply
     # now" (what the button does) or a bare "what happens after??" (the whole process).
     r"|\bwhat\s+happens\s+after\s+(?=(?:i|you|applying|submitting|the|my)\b)(?!(?:i|you)\s+(?:click|hit|press)\b)"
+    # "whats after the phone call", "what's right after the assessments"
+    r"|\bwhat(?:'?s|\s+is|\s+comes)\s+(?:right\s+|directly\s+|just\s+)?after\s+(?=(?:the|my|your)\b)"
     r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+(?:step|stage|round)\b",
     re.IGNORECASE,
 )
@@ -239,7 +244,9 @@ def is_bare_reference(text: str) -> bool:
 # "the other one", "what about the other?"; not "the other interviewers" (the people of the topic, no
 # listed item).
 _OTHER = re.compile(
-    r"\b(?:the\s+)?other\s+(?:ones?|types?|kinds?|assessments?|steps?|stages?)\b|\bthe\s+other\b(?!\s+[a-z]{3,}s\b)",
+    # ("the other ppl in the loop?" are people too.)
+    r"\b(?:the\s+)?other\s+(?:ones?|types?|kinds?|assessments?|steps?|stages?)\b"
+    r"|\bthe\s+other\b(?!\s+(?:[a-z]{3,}s|ppl|people|folks|staff)\b)",
     re.IGNORECASE,
 )
 _LEANING = re.compile(
@@ -247,6 +254,9 @@ _LEANING = re.compile(
     r"|\b(it|that|this|those|these|they|them|their|there|he|she|one|ones|else)\b",
     re.IGNORECASE,
 )
+# "what should i focus on then": a closing "then" draws on what was just said (after a refusal, on the
+# refused question: "who makes the final decision then" after "do they all vote?").
+_THEN_AT_END = re.compile(r"\bthen\W*$", re.IGNORECASE)
 
 
 _REFERS = re.compile(r"\b(?:it|its|that|this|they|them|their|those|these)\b", re.IGNORECASE)
@@ -496,8 +506,18 @@ _BACK_TO = re.compile(
 )
 
 
+# "the second one sounds scary, how long": the candidate's impression before the question is no subject
+# of it (only when a question follows: "does the second one seem hard?" asks about being hard).
+_IMPRESSION = re.compile(
+    r"\b(?:sounds?|seems?|looks?|feels?)\s+(?:so\s+|really\s+|kinda\s+|pretty\s+|super\s+|a\s+bit\s+)?"
+    r"(?:scary|hard|tough|difficult|easy|intimidating|stressful|fun|interesting|cool|intense|weird|nice|fine)"
+    r"(?:\s+(?:lol|tbh|ngl))?\s*[,.!;:-]+\s*(?=\w)",
+    re.IGNORECASE,
+)
+
+
 def content_words(query: str) -> frozenset[str]:
-    query = _BACK_TO.sub(" ", _HOW_IT_WORKS.sub(" ", query))
+    query = _IMPRESSION.sub(" ", _BACK_TO.sub(" ", _HOW_IT_WORKS.sub(" ", query)))
     if _WHO_TO_TALK_TO.search(query) or _WHAT_TO_TALK_ABOUT.search(query):
         query = re.sub(r"\b(?:talk|speak|check(?=\s+with\b))\b", " ", query, flags=re.IGNORECASE)
     query = without_recall(query)
@@ -537,7 +557,8 @@ def resolve(query: str, ctx: Context) -> Resolved:
             return Resolved("ordinal", _ORDINALS[m.group(1).lower()], content_words(_ORDINAL.sub(" ", text)))
         if _OTHER.search(text):
             return Resolved("ordinal", -1, content_words(_OTHER.sub(" ", text)))
-    if ctx.doc and (len(words) <= 4 or (len(words) <= 8 and _LEANING.search(text)) or not content_words(text)):
+    leaning = _LEANING.search(text) or (not ctx.refused and _THEN_AT_END.search(text))
+    if ctx.doc and (len(words) <= 4 or (len(words) <= 8 and leaning) or not content_words(text)):
         # ...or names nothing at all, however long: "how many will I get?" after the assessments.
         return Resolved("elliptical", content=content_words(text))
     return Resolved("own")

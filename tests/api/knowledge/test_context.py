@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from api.knowledge.context import (
@@ -422,3 +424,41 @@ def test_only_after_a_step_is_a_bare_after():
     assert is_bare_after("ok and after the OA?")
     assert not is_bare_after("what comes next after the phone screen?")
     assert not is_bare_after("after the phone screen how many days do i wait for an answer from them usually")
+
+
+def test_and_then_leads_into_a_next_step_question():
+    ctx = Context(doc="knowledge/online-application.md", section=None, step="knowledge/online-application.md")
+    for message in ("and then whats next?", "then whats next?", "then what's next"):
+        assert resolve(message, ctx).kind == "next", message
+
+
+def test_a_correction_may_name_the_step_before_by_its_place():
+    ctx = Context(doc=PHONE, section=None, step=PHONE)
+    for message in ("no i meant the one before that", "sorry i mean the step before it", "no, before that"):
+        assert resolve(message, ctx).kind == "previous", message
+
+
+def test_an_impression_before_the_question_names_nothing():
+    ctx = Context(doc=ASSESS, section=None, listed=(STYLE, SAMPLE), step=ASSESS)
+    assert resolve("the second one sounds scary, how long", ctx) == Resolved("ordinal", 1, frozenset())
+    # Asked on its own, the impression is the question.
+    assert resolve("does the second one seem hard?", ctx).content == {"seem", "hard"}
+
+
+def test_the_other_people_are_no_other_listed_item():
+    ctx = Context(doc=LOOP, section=None, listed=(STYLE, SAMPLE))
+    assert resolve("ok and the other ppl in the loop?", ctx).kind != "ordinal"
+    assert resolve("and the other one?", ctx).kind == "ordinal"
+
+
+def test_a_closing_then_leans_on_the_topic_unless_a_refusal_came_before():
+    ctx = Context(doc=PHONE, section=None, step=PHONE)
+    assert resolve("what should i focus on then", ctx).kind == "elliptical"
+    # After "I don't know that", it leans on the refused question: its words are a question of their own.
+    assert resolve("who makes the final decision then", replace(ctx, refused=True)).kind == "own"
+
+
+def test_whats_after_a_named_step_asks_for_the_step_after_it():
+    assert named_before_next("whats after the phone call") is not None
+    assert named_before_next("what's right after the assessments?") is not None
+    assert named_before_next("what's after that?") is None
