@@ -118,17 +118,26 @@ _VARIES_ASKED = re.compile(
     r"|\bsenior\s+(?:roles?|positions?|people|candidates|folks)\b"
     r"|\bdoes\s+every(?:one|body)\s+(?:get|take|do|have)\b"
     # "do i get both?" after the two assessment types: whether every candidate takes each.
-    r"|\bdo\s+i\s+(?:get|take|do|have\s+to\s+(?:do|take))\s+(?:both|all\s+of\s+them)\b",
+    r"|\bdo\s+i\s+(?:get|take|do|have\s+to\s+(?:do|take))\s+(?:both|all\s+of\s+them)\b"
+    # "or is it different per role?"
+    r"|\bdiffer(?:ent|s)?\s+(?:per|for\s+each|for\s+every|by|between|across)\s+(?:jobs?|roles?|positions?)\b",
     re.IGNORECASE,
 )
 
 
 _SAME = re.compile(r"\bsame\b", re.IGNORECASE)
+# "does every role have the same number of tests?", "the same assessments": what is the same is a thing
+# of the role, not the fairness "is it the same for everyone?" asks about.
+_SAME_THING = re.compile(
+    r"\bsame\s+(?:number|amount|count|kinds?|types?|assessments?|tests?)\b"
+    r"|\bsame\b.*\bor\s+(?:is\s+it\s+)?different\b",
+    re.IGNORECASE,
+)
 
 
 def asks_if_it_varies(text: str) -> bool:
     """Whether a message asks if something holds for every role or candidate."""
-    return bool(_VARIES_ASKED.search(text)) and not _SAME.search(text)
+    return bool(_VARIES_ASKED.search(text)) and (not _SAME.search(text) or bool(_SAME_THING.search(text)))
 
 
 def states_it_varies(text: str) -> bool:

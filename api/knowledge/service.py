@@ -72,6 +72,11 @@ _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE
 _ASKS_WHY = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*why\b", re.IGNORECASE)
 _HAVE_ONE = re.compile(r"\b(?:have|need|use|want)\s+(?:one|any)\b", re.IGNORECASE)
 _ASKS_HOW_MANY_OF = re.compile(r"\b(?:both|all\s+of\s+them|each\s+of\s+them)\b", re.IGNORECASE)
+# "does every role have the same number of tests?": how many, which the count's section says.
+_NUMBER_OF = re.compile(r"\b(?:both|number|how\s+many|amount)\b", re.IGNORECASE)
+# A section saying it depends on the role this close to the best one answers "is it the same for every
+# role?" (a single question; a follow-up is read against its topic's sections).
+VARIES_MARGIN = 0.1
 _ASKS_WHEN = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*when\b", re.IGNORECASE)
 # A section this close that states the quantity asked answers it, whatever NLU and the coverage model
 # make of "how many": on the dev sets and holdout, the one uncovered quantity question a close section
@@ -1878,8 +1883,27 @@ class KnowledgeService:
         """A search's decision as the question's shape asks: the overview for several things of a kind,
         each of two topics compared, and no wait after one step for a question about another."""
         return self._said_of_another_step(
-            query, self._both_compared(query, self._overview_for_several(query, decision))
+            query, self._varying_said(query, self._both_compared(query, self._overview_for_several(query, decision)))
         )
+
+    def _varying_said(self, query: str, decision: Decision) -> Decision:
+        """ "does every job have the same assessments or is it different per role?" over the section on
+        what the assessments are for: the close section saying it depends on the role answers it."""
+        top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
+        if top is None or not answer_type.asks_if_it_varies(query) or answer_type.states_it_varies(self._says(top)):
+            return decision
+        varying = [
+            p
+            for p in decision.ranked[:5]
+            if p.score >= top.score - VARIES_MARGIN and answer_type.states_it_varies(self._says(p))
+        ]
+        if not varying:
+            return decision
+        many = _NUMBER_OF.search(query) is not None
+        varying.sort(key=lambda p: not (many and _QUANTITY_HEADINGS["count"].search(p.heading)))
+        chosen = Decision("answer", self._answer(varying[0], decision.ranked), decision.ranked, decision.query)
+        chosen.uncovered = decision.uncovered
+        return chosen
 
     def _last_step_named(self, query: str) -> str | None:
         """The process step a message names last, read with the glossary ("phone round was 2 days but

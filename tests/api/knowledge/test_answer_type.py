@@ -175,6 +175,9 @@ def test_the_longest_time_a_text_states_orders_durations():
         # Whether it is the same for all: fairness, "the same experience", not how it varies.
         ("does everyone get the same one?", False),
         ("is it the same for every role?", False),
+        # ...but the same number, or the same or different per role, is a thing of the role.
+        ("does every role have same number of tests?", True),
+        ("does every job have the same assessments or is it different per role?", True),
         ("how long is it", False),
     ],
 )

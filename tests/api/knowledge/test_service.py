@@ -909,6 +909,17 @@ def test_with_the_project_knowledge_whether_all_roles_have_it_is_what_depends_on
     )
 
 
+def test_with_the_project_knowledge_a_single_question_whether_every_role_has_as_many_is_the_count_s(
+    project_service,
+):
+    # Asked on its own, "the same number for every role?" is answered by the close section on the number of
+    # assessments, which says it depends on the position (the best match alone, on several applications,
+    # says nothing of it).
+    same = project_service.ask("does every role have same number of tests?")
+    assert same.kind == "answer"
+    assert same.passages[0].id == "online-assessments#how-many-online-assessments-you-will-take"
+
+
 def test_with_the_project_knowledge_a_pronoun_s_question_another_topic_states_is_that_topic_s(project_service):
     # "them" is the failures just discussed, but their topic says nothing of a format; the STAR method's
     # does, and matches well: its answer, not a refusal.
