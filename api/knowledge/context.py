@@ -254,9 +254,10 @@ _LEANING = re.compile(
     r"|\b(it|that|this|those|these|they|them|their|there|he|she|one|ones|else)\b",
     re.IGNORECASE,
 )
-# "what should i focus on then": a closing "then" draws on what was just said (after a refusal, on the
-# refused question: "who makes the final decision then" after "do they all vote?").
-_THEN_AT_END = re.compile(r"\bthen\W*$", re.IGNORECASE)
+# "what should i focus on then", "what if i just go ahead anyway": a closing "then" or "anyway" draws on
+# what was just said (after a refusal, on the refused question: "who makes the final decision then" after
+# "do they all vote?").
+_THEN_AT_END = re.compile(r"\b(?:then|anyways?)\W*$", re.IGNORECASE)
 
 
 _REFERS = re.compile(r"\b(?:it|its|that|this|they|them|their|those|these)\b", re.IGNORECASE)
@@ -309,6 +310,21 @@ GENERIC = frozenset(
         # "why do they care about that?": the same as "why does that matter to them?".
         "care",
         "cares",
+        # "whats the point of having them" (read "why having them"): why they exist, which names nothing.
+        "having",
+        # "what happens if i dont check with them": the negation names nothing ("don't" is "don" and "t").
+        "dont",
+        "don",
+        "doesnt",
+        "doesn",
+        "didnt",
+        "didn",
+        "cant",
+        "wont",
+        "isnt",
+        "isn",
+        "arent",
+        "aren",
         # "when do i get it, like right away?": when, asked with a guess ("straight away?").
         "away",
         "ok",
@@ -521,7 +537,8 @@ def content_words(query: str) -> frozenset[str]:
     if _WHO_TO_TALK_TO.search(query) or _WHAT_TO_TALK_ABOUT.search(query):
         query = re.sub(r"\b(?:talk|speak|check(?=\s+with\b))\b", " ", query, flags=re.IGNORECASE)
     query = without_recall(query)
-    words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit())
+    # (Single letters are pieces of chat spellings: "w/o", "don't".)
+    words = frozenset(w for w in tokenize(query) if w not in GENERIC and not w.isdigit() and len(w) > 1)
     # "person" is generic ("which person do I ask?"), but "in person" names how interviews are held.
     return words | {"person"} if _IN_PERSON.search(query) else words
 

@@ -462,3 +462,16 @@ def test_whats_after_a_named_step_asks_for_the_step_after_it():
     assert named_before_next("whats after the phone call") is not None
     assert named_before_next("what's right after the assessments?") is not None
     assert named_before_next("what's after that?") is None
+
+
+def test_a_closing_anyway_leans_on_the_topic():
+    ctx = Context(doc="knowledge/government-employees.md", section=None)
+    assert resolve("what if i just go ahead anyway", ctx) == Resolved("elliptical", content=frozenset({"ahead"}))
+
+
+def test_negations_and_the_letters_of_chat_spellings_name_nothing():
+    assert content_words("what happens if i don't check with them") == {"check"}
+    assert content_words("what happens if i dont check with them") == {"check"}
+    assert content_words("what if i just go ahead w/o asking them") == {"ahead"}
+    # "whats the point of having them" is read "why having them": why they exist.
+    assert content_words("why having them") == frozenset()
