@@ -71,6 +71,7 @@ _DEFINITION = re.compile(
 _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE)
 _ASKS_WHY = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*why\b", re.IGNORECASE)
 _HAVE_ONE = re.compile(r"\b(?:have|need|use|want)\s+(?:one|any)\b", re.IGNORECASE)
+_THEY = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
 _ASKS_HOW_MANY_OF = re.compile(r"\b(?:both|all\s+of\s+them|each\s+of\s+them)\b", re.IGNORECASE)
 # "does every role have the same number of tests?": how many, which the count's section says.
 _NUMBER_OF = re.compile(r"\b(?:both|number|how\s+many|amount)\b", re.IGNORECASE)
@@ -1331,6 +1332,16 @@ class KnowledgeService:
                         # "who will be in it?" after the loop's being held virtually ("the hiring team"):
                         # the section of the topic naming the most people (its interviewers).
                         chosen = max(fits, key=lambda p: (answer_type.people_named(_stated(p)), p is chosen))
+                elif (
+                    not words
+                    and just is not None
+                    and _THEY.search(query)
+                    and answer_type.names_people(just.heading)
+                    and just.score >= chosen.score - REPEAT_MARGIN
+                ):
+                    # "what do they care about?" after what a bar raiser does: "they" are the people just
+                    # described, not another section of the topic that scores a little higher.
+                    chosen = just
                 elif asks_to_confirm(query) and just is not None and just.score >= chosen.score - CONFIRM_TIE:
                     # "is that one on-site?" after the section saying they are held virtually, which ties
                     # with the loop's description: the yes/no question is about what was just said.

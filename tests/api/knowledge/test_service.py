@@ -909,6 +909,13 @@ def test_with_the_project_knowledge_whether_all_roles_have_it_is_what_depends_on
     )
 
 
+def test_with_the_project_knowledge_they_are_the_people_just_described(project_service):
+    # "what do they care about?" after the bar raisers: the bar raiser's section (its long-term view), not
+    # the failure section of the same topic that scores a little higher for "care".
+    *_, care = talk(project_service, "who are the bar raisers", "what do they care about")
+    assert care.kind == "answer" and care.passages[0].id == "interview-loop#what-a-bar-raiser-does"
+
+
 def test_with_the_project_knowledge_a_single_question_whether_every_role_has_as_many_is_the_count_s(
     project_service,
 ):
