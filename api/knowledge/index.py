@@ -176,8 +176,12 @@ _CHAT_WHY = re.compile(
 )
 
 
+# "the personality-ish one": the hedge names nothing; the word before it is what is meant.
+_HEDGED = re.compile(r"\b([a-z]{3,})-ish\b", re.IGNORECASE)
+
+
 def plain_chat(query: str) -> str:
-    query = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query)
+    query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     query = _CHAT_WHY.sub(r"\1why", query)
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))
 

@@ -271,6 +271,9 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("y do they have one") == "why do they have one"
     assert plain_chat("ok y not?") == "ok why not?"
     assert plain_chat("yes they do") == "yes they do" and plain_chat("y'all do internships?") == "y'all do internships?"
+    # A hedge ("-ish") names nothing: "the personality-ish one" is the glossary's "personality one".
+    assert plain_chat("no sorry the personality-ish one") == "no sorry the personality one"
+    assert plain_chat("do i need english?") == "do i need english?"
 
 
 LABELLED_NLU = """version: "3.1"
