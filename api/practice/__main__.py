@@ -313,6 +313,7 @@ HELD_OUT = (
             (24, "twenty-seventh"),
             (25, "twenty-eighth"),
             (26, "twenty-ninth"),
+            (27, "thirtieth"),
         )
     ),
 )
