@@ -71,7 +71,7 @@ _NEXT = re.compile(
 _PREVIOUS = re.compile(
     # "no i meant the one before that": a correction naming the step by its place is asked the same way.
     r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright|got it|k|wait|no+|nope|sorry|actually|oops|oh|ah|my\s+bad"
-    r"|(?:i\s+)?(?:meant|mean))\W+)*"
+    r"|(?:i\s+)?(?:meant|mean|ment))\W+)*"
     r"(?:what(?:'s|s|\s+is|\s+comes|\s+happens)?\s+|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+)?"
     r"(?:right\s+|just\s+)?before\s+(?:that|this|it)(?:\s+one)?\W*$",
     re.IGNORECASE,
@@ -175,8 +175,12 @@ def named_before_next(query: str) -> str | None:
     start = _only_after_named(query)
     if start:
         rest = _NEXT_OF_NAMED.sub(" ", "the " + query[start.end() :])
-    elif _NEXT_OF_NAMED.search(query):
-        rest = _NEXT_OF_NAMED.sub(" ", query)
+    elif asked := _NEXT_OF_NAMED.search(query):
+        before = query[: asked.start()]
+        # "after u apply what comes next, is it straight to interviews or a test first?": the step done
+        # is named before "what comes next"; the options after it are the candidate's guesses.
+        named_first = content_words(before) and not re.search(r"after\W*$", asked.group(0), re.IGNORECASE)
+        rest = before if named_first else _NEXT_OF_NAMED.sub(" ", query)
     elif _DONE.search(query) and _HAPPENS_NOW.search(query):
         rest = _HAPPENS_NOW.sub(" ", query)
     else:
@@ -222,7 +226,7 @@ def listed_named(text: str, ctx: Context, lists_of: dict[str, list[str]]) -> str
 # "sorry, the phone one" / "no, the work sample one" says the same without "meant".
 # Openers may pile up: "no sorry i meant the work style one", "oops, my bad, the phone one".
 _CORRECTION = re.compile(
-    r"^\W*(?:(?:no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad)\W+)*(?:i\s+)?(?:meant|mean)\b"
+    r"^\W*(?:(?:no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad)\W+)*(?:i\s+)?(?:meant|mean|ment)\b"
     r"|^\W*(?:(?:no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad)\W+)+the\s+[\w\s-]{1,30}?\s+one\W*$",
     re.IGNORECASE,
 )
@@ -353,6 +357,7 @@ GENERIC = frozenset(
         "like",
         "mean",
         "meant",
+        "ment",
         "sorry",
         "fine",
         "right",

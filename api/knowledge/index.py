@@ -186,8 +186,15 @@ def plain_chat(query: str) -> str:
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))
 
 
+# "back to the loop, i missed the part about failing": the candidate asks about that part again; "missed"
+# names nothing (and is no word of the knowledge, so it read as an uncovered subject).
+_MISSED_PART = re.compile(
+    r"\bi\s+(?:missed|didn'?t\s+(?:catch|get|see))\s+the\s+(?:part|bit)\s+(?:about|on|with)\b", re.IGNORECASE
+)
+
+
 def plain_idioms(query: str) -> str:
-    return _WHATS_THE_DEAL.sub("what about", query)
+    return _MISSED_PART.sub("what about", _WHATS_THE_DEAL.sub("what about", query))
 
 
 def without_recall(query: str) -> str:

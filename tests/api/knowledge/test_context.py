@@ -227,6 +227,7 @@ def test_a_bare_reference_is_only_the_reference(message, bare):
         ("I mean the work sample", True),
         ("no sorry i meant the work style one", True),
         ("oops, my bad, the phone one", True),
+        ("sorry no i ment the work style one", True),  # the typo as typed
         ("what do you mean by bar raiser?", False),
         ("no the answer was fine", False),
         ("no thanks", False),
@@ -246,6 +247,9 @@ def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
     # ...or supposes done.
     assert "data test" in named_before_next("ok whatever. if i pass the data test whats after")
     assert named_before_next("whats after") is None
+    # The step done is named before "what comes next"; the guesses after it are no step's name.
+    named = named_before_next("ok real talk, after u apply what comes next, is it straight to interviews or a test")
+    assert "apply" in named and "interviews" not in named
     # The rest of a step, not the next one; or nothing named besides the question.
     assert named_before_next("After I hit Apply Now, what happens next?") is None
     assert named_before_next("what's the next step?") is None
@@ -340,6 +344,15 @@ def test_whats_the_deal_with_is_what_about_and_names_no_unknown_word():
     assert without_recall("whats up with the OA?") == "what about the OA?"
     assert unknown_words("what's the deal with bar raisers", frozenset({"bar", "raiser"})) == ()
     assert unknown_words("is it a good deal", frozenset({"bar"})) == ("deal", "good")  # a word of its own
+
+
+def test_missing_the_part_about_something_asks_about_it_again():
+    from api.knowledge.index import without_recall
+
+    asked = "ok and back to the loop, i missed the part about failing"
+    assert without_recall(asked) == "ok and back to the loop, what about failing"
+    assert unknown_words(asked, frozenset({"back", "loop", "fail"})) == ()
+    assert "missed" in unknown_words("what if i missed the deadline", frozenset({"loop"}))  # missing it is a subject
 
 
 def test_the_other_listed_item_is_not_the_other_people_of_the_topic():
