@@ -183,10 +183,19 @@ _THAN = re.compile(r"\bthan\b", re.IGNORECASE)
 _ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE)
 # "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
 _COMPARES_LENGTH = re.compile(_LENGTH_WORD, re.IGNORECASE)
+# "what happens if i just go ahead with the interviews", "so what does it mean if i keep going with the
+# process", "what if i start interviewing without asking anyone": what going ahead means, where a topic
+# says (government employees who proceed confirm they may).
+_GOES_AHEAD_ASKED = re.compile(
+    r"\b(?:if|what\s+happens|what\s+does\s+it\s+mean)\b.*?\b(?:go(?:es|ing)?\s+ahead|keep\s+going|carry\s+on"
+    r"|proceed(?:ing)?|start\s+interviewing|interview(?:ing)?\s+anyway|without\s+(?:asking|checking))\b",
+    re.IGNORECASE,
+)
+_GOES_AHEAD_STATED = re.compile(r"\bgo(?:es)?\s+ahead\b|\bproceed", re.IGNORECASE)
 # "and the one about culture?", "what about the one with the chart questions": a listed item by what it is.
 _DESCRIBED_ONE = re.compile(
     r"^\W*(?:(?:and|ok|okay|so|but|what\s+about|how\s+about|no+|nope|sorry|actually|wait|oops|oh|ah|my\s+bad"
-    r"|i\s+meant?)\W+)*(?:the\s+(?:one|ones)\s+"
+    r"|i\s+(?:meant?|ment))\W+)*(?:the\s+(?:one|ones)\s+"
     r"|which\s+(?:one|ones)\s+(?:is|are)\s+the\s+(?:one|ones)\s+"
     # "which one has the chart questions?": which of the listed topics the description is.
     r"|which\s+(?:one|ones)\s+(?=(?:has|have|had|is\s+about|involves?|asks?|uses?)\b))"
@@ -1064,6 +1073,11 @@ class KnowledgeService:
             # "can you give me an example" after the work style questions: the topic's example section,
             # even the one just given (which is the example), never another topic's.
             return self._with_context(Decision("answer", self._answer(example, []), [example], query), ctx)
+        ahead = self._going_ahead(query, ctx)
+        if ahead is not None:
+            # "and if i just go ahead and interview anyway?" after what government employees must check:
+            # what going ahead means, which the topic says, not the interviews it names in passing.
+            return self._with_context(Decision("answer", self._answer(ahead, []), [ahead], query), ctx)
         following = self._next_section_in_order(query, ctx, previous)
         if following is not None:
             # "and then?" after "click Apply Now at the top of the job's page": what the candidate does
@@ -1496,6 +1510,16 @@ class KnowledgeService:
         sections = self.index.doc_sections.get(ctx.doc, [])
         example = next((sec for sec in sections if sec.heading.lower().startswith("example")), None)
         return Passage.of(example, 1.0, 1.0) if example is not None else None
+
+    def _going_ahead(self, query: str, ctx: Context) -> Passage | None:
+        """For "what if i just go ahead (anyway)?", the current topic's section on going ahead with the
+        process (it says "goes ahead" or "proceed"); None when the message asks no such thing or the topic
+        has no such section."""
+        if ctx.doc is None or not _GOES_AHEAD_ASKED.search(query):
+            return None
+        sections = self.index.doc_sections.get(ctx.doc, [])
+        ahead = next((sec for sec in sections if _GOES_AHEAD_STATED.search(f"{sec.heading} {sec.text}")), None)
+        return Passage.of(ahead, 1.0, 1.0) if ahead is not None else None
 
     def _next_section_in_order(self, query: str, ctx: Context, previous: str | None) -> Passage | None:
         """The section after the one just given, when its document's sections are in the order a candidate

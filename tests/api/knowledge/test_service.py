@@ -992,6 +992,27 @@ def test_with_the_project_knowledge_a_government_employee_s_question_is_about_th
     assert asked.kind == "answer" and asked.passages[0].doc == "knowledge/government-employees.md"
 
 
+def test_with_the_project_knowledge_going_ahead_is_what_proceeding_means_for_the_topic(project_service):
+    # "the interviews" it names in passing pulled it to the phone interview's brain teasers (the follow-up
+    # model read a new question); the topic says what going ahead means, even after a refused turn.
+    *_, ahead = talk(
+        project_service,
+        "i currently work for the federal government (DoD civilian). anything i should know before applying?",
+        "what does that person need to tell me exactly",
+        "and if i just go ahead and interview anyway?",
+    )
+    assert ahead.kind == "answer" and ahead.passages[0].id.startswith("government-employees#what-proceeding")
+    *_, going = talk(
+        project_service,
+        "i work for the state govt rn, is that a problem for applying?",
+        "so what does it mean if i just keep going with the process",
+    )
+    assert going.kind == "answer" and going.passages[0].id.startswith("government-employees#what-proceeding")
+    # A topic with no such section is searched as before: the process's steps say nothing of it.
+    *_, other = talk(project_service, "what is a bar raiser?", "what if i just go ahead and skip the phone screen")
+    assert not (other.passages and other.passages[0].doc == "knowledge/government-employees.md")
+
+
 def test_a_pronoun_follow_up_the_topic_does_not_address_is_refused_not_answered_from_another(
     write_doc, tmp_path, embedder
 ):
