@@ -183,6 +183,16 @@ _THAN = re.compile(r"\bthan\b", re.IGNORECASE)
 _ASKS_SHORTER = re.compile(r"\b(?:shorter|quicker|less\s+time)\b", re.IGNORECASE)
 # "is that the longer one?", "ok but is it longer": a comparison of the listed items' durations.
 _COMPARES_LENGTH = re.compile(_LENGTH_WORD, re.IGNORECASE)
+# "and if they dont get back to me in those 2 days?", "what if i don't hear back within two business days":
+# what happens once the stated time has passed (dev: five such follow-ups, all refusals by their writers;
+# "so if i dont hear back?" with no time asks what silence means, which the page says).
+_NOT_HEARD = r"\bif\b[^?.!]*?\b(?:do\s*n[o']?t|don'?t|dont|didn'?t|doesn'?t|never|not|haven'?t|havent)\s+(?:hear(?:d)?|get(?:ting)?|got)\b"
+_PAST_THE_WINDOW = re.compile(
+    _NOT_HEARD + r"[^?.!]*?\b(?:in|within|after|by|past)\s+(?:(?:those|the|that|these)\s+)?"
+    r"(?:\d+|two|a\s+couple(?:\s+of)?)?\s*(?:business\s+)?(?:days?|weeks?)\b"
+    r"|" + _NOT_HEARD + r"[^?.!]*?\bby\s+then\b",
+    re.IGNORECASE,
+)
 # "what happens if i just go ahead with the interviews", "so what does it mean if i keep going with the
 # process", "what if i start interviewing without asking anyone": what going ahead means, where a topic
 # says (government employees who proceed confirm they may).
@@ -542,6 +552,11 @@ class KnowledgeService:
         # Misspelt words read as the knowledge spells them, for the follow-up rules and the unknown
         # words too ("assesments" is no word nothing here speaks of).
         query = plain_chat(self.index.speller.correct(query))
+        if _PAST_THE_WINDOW.search(query):
+            # "what if i don't hear back in those 2 days?": the page gives the time, never what happens
+            # once it has passed; the section stating the time does not answer it.
+            refused = Decision("fallback", [], [], query)
+            return self._with_context(refused, ctx, query) if ctx is not None else refused
         if ctx is not None:
             query = without_acknowledgement(query)
             # A correction asks the last question again about another subject: what it asks for (a

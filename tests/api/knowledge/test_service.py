@@ -947,6 +947,22 @@ def test_with_the_project_knowledge_finding_out_is_hearing_back(project_service)
     )
 
 
+def test_with_the_project_knowledge_what_happens_once_the_stated_time_passed_is_not_covered(project_service):
+    # The section giving the two business days was given again, as if it said what happens after them.
+    *_, late = talk(
+        project_service,
+        "when do i hear back after the phone interview",
+        "and if they dont get back to me in those 2 days?",
+    )
+    assert late.kind == "fallback"
+    assert project_service.ask("what if i don't hear back within two business days after my phone screen?").kind == (
+        "fallback"
+    )
+    # With no time named, it asks what silence means, which the page says (AWS contacts you if interested).
+    *_, silent = talk(project_service, "when do i hear back after applying?", "so if i dont hear back?")
+    assert silent.kind == "answer"
+
+
 def test_with_the_project_knowledge_hearing_back_after_it_is_the_topic_s_own(project_service):
     _, phone = talk(project_service, "tips for the phone screen?", "how long until i hear back after it")
     assert phone.kind == "answer" and phone.passages[0].id.endswith("when-you-hear-back-after-the-phone-interview")
