@@ -165,8 +165,18 @@ _CHAT_WORDS = {
     "dem": "them",
     "hw": "how",
     "ho": "how",  # only before a quantity word: "ho long dey take"
+    # Sound-alike spellings the speller (a few edits from a known word) does not reach: "wat abt the fone
+    # intervu".
+    "abt": "about",
+    "fone": "phone",
+    "intervu": "interview",
+    "intervus": "interviews",
+    "wrk": "work",
 }
-_CHAT_WORD = re.compile(r"\b(wat|wut|wats|wuts|dey|dem|hw|ho(?=\s+(?:long|many|much|soon|often)\b))\b", re.IGNORECASE)
+_CHAT_WORD = re.compile(
+    r"\b(wat|wut|wats|wuts|dey|dem|hw|abt|fone|intervus?|wrk|ho(?=\s+(?:long|many|much|soon|often)\b))\b",
+    re.IGNORECASE,
+)
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
 _MEANS_WHY = re.compile(r"\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+the\s+point\s+of\b", re.IGNORECASE)
 # "y do they have one", "y not": a lone "y" opening a question (before a verb of asking or "not").
