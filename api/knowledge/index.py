@@ -172,9 +172,12 @@ _CHAT_WORDS = {
     "intervu": "interview",
     "intervus": "interviews",
     "wrk": "work",
+    "b4": "before",
+    "smth": "something",
+    "tmrw": "tomorrow",
 }
 _CHAT_WORD = re.compile(
-    r"\b(wat|wut|wats|wuts|dey|dem|hw|abt|fone|intervus?|wrk|ho(?=\s+(?:long|many|much|soon|often)\b))\b",
+    r"\b(wat|wut|wats|wuts|dey|dem|hw|abt|fone|intervus?|wrk|b4|smth|tmrw|ho(?=\s+(?:long|many|much|soon|often)\b))\b",
     re.IGNORECASE,
 )
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)

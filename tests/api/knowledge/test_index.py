@@ -268,6 +268,7 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("ok wat abt the fone intervu") == "ok what about the phone interview"
     assert plain_chat("wrk style test, 2 intervus?") == "work style test, 2 interviews?"
     assert plain_chat("my phone is fine") == "my phone is fine" and plain_chat("fonetic") == "fonetic"
+    assert plain_chat("is the phone screen b4 or after the loop") == "is the phone screen before or after the loop"
     assert plain_chat("ho ho ho") == "ho ho ho"  # "ho" is "how" only before a quantity word
     assert plain_chat("how come?") == "why?"
     assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
