@@ -93,6 +93,20 @@ def test_a_follow_up_after_a_refusal_is_refused_again_and_says_so(ask):
     assert ask("what does the phone interview cover?")["replies"][0]["kind"] == "answer"
 
 
+def test_going_ahead_and_the_time_after_a_step_are_read_in_the_conversation(ask):
+    """Through the real stack: "what if i just go ahead anyway?" after the government employees' answer
+    (and a refused turn) gets what going ahead means; what happens once the two business days have passed
+    is refused, not answered with the section giving them."""
+    ask("i work for the federal government, anything i should know before applying?")
+    assert ask("what does that person need to tell me exactly")["replies"][0]["kind"] == "fallback"
+    [ahead] = ask("and if i just go ahead and interview anyway?")["replies"]
+    assert ahead["kind"] == "answer" and ahead["sources"][0]["path"] == "knowledge/government-employees.md"
+    assert "confirmed" in ahead["text"]
+    assert ask("when do i hear back after the phone interview?")["replies"][0]["kind"] == "answer"
+    [late] = ask("and if they dont get back to me in those 2 days?")["replies"]
+    assert late["kind"] == "fallback" and any(b["payload"] == "/request_human" for b in late["buttons"])
+
+
 def test_asking_to_have_the_answer_explained_gets_it_again_with_the_offer_of_a_person(ask):
     """'i don't get it' (a "no" to NLU) and 'can you say that simpler' (a complaint): the answer just given,
     saying that is all the page says, with a person offered."""
