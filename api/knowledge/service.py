@@ -1440,6 +1440,12 @@ class KnowledgeService:
         )
         decision = self._reshaped(query, decision)
         decision.query = query
+        if decision.kind == "clarify" and ctx.doc and not ctx.refused:
+            in_topic = [p for p in decision.passages[:2] if p.doc in (ctx.doc, ctx.step)]
+            if len(in_topic) == 1:
+                # "how do i find the right role for it" after the first step: the talent network and
+                # finding a job tied; the conversation is about applying, which settles it.
+                decision = Decision("answer", self._answer(in_topic[0], decision.ranked), decision.ranked, query)
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
         if (
             top is not None

@@ -947,6 +947,14 @@ def test_with_the_project_knowledge_finding_out_is_hearing_back(project_service)
     )
 
 
+def test_with_the_project_knowledge_the_conversation_s_topic_settles_a_tie(project_service):
+    # Finding a job and the talent network tie for it; after the first step (the application) it is the
+    # application's, not a "did you mean".
+    *_, role = talk(project_service, "whats the first step of the process", "how do i find the right role for it")
+    assert role.kind == "answer" and role.passages[0].doc == "knowledge/online-application.md"
+    assert project_service.ask("how do i find the right role for it").kind == "clarify"  # alone, still asked
+
+
 def test_with_the_project_knowledge_what_happens_once_the_stated_time_passed_is_not_covered(project_service):
     # The section giving the two business days was given again, as if it said what happens after them.
     *_, late = talk(
