@@ -537,6 +537,17 @@ class KnowledgeService:
         """A short follow-up is searched together with the question before it."""
         return f"{previous} {query}" if previous and looks_like_follow_up(query) else query
 
+    def embedded_text(self, message: str, previous: str | None = None, in_context: bool = True) -> str:
+        """The text `ask` embeds for a message, read as it reads it (chat spellings written out, an
+        opening acknowledgement dropped in a conversation, a short follow-up joined to the question before
+        it outside one): a vector prefetched or taken for the message must be of this text, or the search
+        and the coverage model read another message than the rules do ("tips for the fone intervu?" was
+        ranked on the vector of its typos, and found the recruiters' tips)."""
+        query = plain_chat(self.index.speller.correct(message))
+        if in_context:
+            return search_text(self.index, without_acknowledgement(query))
+        return search_text(self.index, self._effective(query, previous))
+
     def ask(
         self,
         query: str,
@@ -2129,7 +2140,8 @@ class KnowledgeService:
         ):
             yield
             return
-        text = search_text(self.index, message)
+        # The dialogue tier always sends the conversation's state: the message is read as in one.
+        text = self.embedded_text(message)
         embedder.prefetch(text, conversation)
         try:
             yield
@@ -2154,14 +2166,14 @@ class KnowledgeService:
             if self._by_links(query, ctx):  # answered from the topic links: no vector needed
                 return self.ask(query, previous, likely_uncovered=likely_uncovered, ctx=ctx)
             if isinstance(embedder, PrefetchingEmbedder):
-                future = embedder.take(search_text(self.index, query), conversation)
+                future = embedder.take(self.embedded_text(query), conversation)
                 qvec = future.result() if future.done() else await asyncio.wrap_future(future)
                 return self.ask(query, previous, likely_uncovered=likely_uncovered, qvec=qvec, ctx=ctx)
             return await asyncio.to_thread(self.ask, query, previous, likely_uncovered, None, ctx)
         if isinstance(embedder, PrefetchingEmbedder):
             # The vector comes from the embedder's own thread; the ranking that is left (well under a
             # millisecond) runs here, cheaper than a hop to a thread that would only wait.
-            future = embedder.take(search_text(self.index, self._effective(query, previous)), conversation)
+            future = embedder.take(self.embedded_text(query, previous, in_context=False), conversation)
             qvec = future.result() if future.done() else await asyncio.wrap_future(future)
             return self.ask(query, previous, likely_uncovered, qvec=qvec)
         # Embedding is CPU work; keep it off the event loop so health checks and chat I/O stay responsive.

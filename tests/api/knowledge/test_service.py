@@ -48,6 +48,22 @@ def test_a_prefetched_question_gets_the_same_answer_and_is_embedded_only_once(wr
     assert [(p.id, p.score) for p in prefetched.passages] == [(p.id, p.score) for p in plain.passages]
 
 
+def test_a_prefetched_message_is_embedded_as_the_search_reads_it(write_doc, tmp_path, embedder):
+    # Chat spellings written out and an opening acknowledgement dropped: the prefetched vector is of that
+    # text, the same one `ask` embeds (it was of the message as typed, so the stack ranked another text).
+    from api.knowledge.context import Context
+
+    svc = service(write_doc, tmp_path, embedder)
+    question = "ok cool thx. wat abt the bar raiser, wat do they do in the interview?"
+    plain = svc.ask(question, ctx=Context())
+    with svc.prefetching(question, "c1"):
+        svc.embedder._pool.submit(lambda: None).result()  # type: ignore[attr-defined]  # it has run
+        prefetched = asyncio.run(svc.ask_async(question, conversation="c1", ctx=Context()))
+    assert svc.embedder.hits == 1  # type: ignore[attr-defined]
+    assert prefetched.kind == plain.kind == "answer"
+    assert [(p.id, p.score) for p in prefetched.passages] == [(p.id, p.score) for p in plain.passages]
+
+
 def test_a_button_payload_a_blank_or_a_follow_up_shaped_message_is_not_prefetched(write_doc, tmp_path, embedder):
     svc = service(write_doc, tmp_path, embedder)
     pending = svc.embedder._pending  # type: ignore[attr-defined]
