@@ -543,10 +543,16 @@ class KnowledgeService:
         it outside one): a vector prefetched or taken for the message must be of this text, or the search
         and the coverage model read another message than the rules do ("tips for the fone intervu?" was
         ranked on the vector of its typos, and found the recruiters' tips)."""
+        query = self._reading(message, in_context)
+        return search_text(self.index, query if in_context else self._effective(query, previous))
+
+    def _reading(self, message: str, in_context: bool) -> str:
+        """The message as `ask` reads it: misspelt words as the knowledge spells them (for the follow-up
+        rules and the unknown words too: "assesments" is no word nothing here speaks of), chat spellings
+        written out and, in a conversation, without an opening acknowledgement of the last reply. One
+        place for `ask` and `embedded_text`, so the vector and the rules read the same text."""
         query = plain_chat(self.index.speller.correct(message))
-        if in_context:
-            return search_text(self.index, without_acknowledgement(query))
-        return search_text(self.index, self._effective(query, previous))
+        return without_acknowledgement(query) if in_context else query
 
     def ask(
         self,
@@ -560,16 +566,13 @@ class KnowledgeService:
         several = self._several(parts, ctx) if len(parts) > 1 else None
         if several is not None:
             return several
-        # Misspelt words read as the knowledge spells them, for the follow-up rules and the unknown
-        # words too ("assesments" is no word nothing here speaks of).
-        query = plain_chat(self.index.speller.correct(query))
+        query = self._reading(query, in_context=ctx is not None)
         if _PAST_THE_WINDOW.search(query):
             # "what if i don't hear back in those 2 days?": the page gives the time, never what happens
             # once it has passed; the section stating the time does not answer it.
             refused = Decision("fallback", [], [], query)
             return self._with_context(refused, ctx, query) if ctx is not None else refused
         if ctx is not None:
-            query = without_acknowledgement(query)
             # A correction asks the last question again about another subject: what it asks for (a
             # duration, a count) is the last question's ("how soon do they get back after the phone
             # interview?" -> "no, I meant after the final loop").
