@@ -314,6 +314,7 @@ HELD_OUT = (
             (25, "twenty-eighth"),
             (26, "twenty-ninth"),
             (27, "thirtieth"),
+            (28, "thirty-first"),
         )
     ),
 )
