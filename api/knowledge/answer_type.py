@@ -220,8 +220,31 @@ def answers(question: str, texts: Iterable[str]) -> bool:
     ]
     if not stating:
         return False
+    if kind == "count" and not _counts_what_is_asked(question, texts):
+        return False
     named = subjects(question)
     return not named or any(named & about for about in stating)
+
+
+# "how many questions are on the work style assessment?": the number must count what is asked ("one of
+# the two common types" counts types, not questions). The process's parts are counted in its own words
+# ("how many rounds?" is answered by "four steps"), so those are not held to their noun.
+_COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
+_PARTS_OF_PROCESS = frozenset(
+    {"step", "stage", "round", "interview", "part", "phase", "assessment", "test", "type", "kind", "oa"}
+)
+
+
+def _counts_what_is_asked(question: str, texts: Iterable[str]) -> bool:
+    m = _COUNTED.search(question)
+    if m is None:
+        return True
+    noun = m.group(1).lower()
+    noun = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
+    if noun in _PARTS_OF_PROCESS:
+        return True
+    counting = re.compile(rf"(?:\b(?:\d+|{_NUMBER_WORDS})\s+(?:[\w-]+\s+){{0,2}}{re.escape(noun)})", re.IGNORECASE)
+    return any(counting.search(t) or _DEPENDS.search(t) for t in texts)
 
 
 _MINUTES = {"second": 1 / 60, "minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "week": 10080, "month": 43200}

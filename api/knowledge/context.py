@@ -50,13 +50,14 @@ _NEXT = re.compile(
     # "ok done that. then what?": having done what was just described is no subject of its own.
     # "and then whats next?": "then" leads in as "and" does.
     r"^\W*(?:(?:ok(?:ay)?|so|and|then|right|cool|great|alright|got it|gotcha|thanks|thx|k|nice|perfect"
-    r"|(?:i(?:'ve|\s+have)?\s+)?(?:done|did|finished|completed|submitted)\s+(?:that|it|this|those|them)"
+    # "ok done. what comes next?": done, with nothing named, is the step just described.
+    r"|(?:i(?:'ve|\s+have)?\s+)?(?:done|did|finished|completed|submitted)(?:\s+(?:that|it|this|those|them))?"
     # "and if i pass that, whats next", "after i finish it, whats the next step", "and if it goes well":
     # the step just described, supposed done.
     r"|(?:and\s+)?(?:if|once|when|after|assuming)\s+(?:i\s+)?(?:pass|finish|complete|clear|get\s+through|do|ace|nail)"
     r"(?:es|ed)?\s+(?:that|it|this|those|them|that\s+one|this\s+one)"
     rf"|(?:and\s+)?(?:if|once|when|assuming)\s+{_GOES_WELL})\W+)*"
-    r"(?:(?:and\s+)?then\s+what|what(?:'s|s|\s+is|\s+comes|\s+happens)?\s+(?:next(?:\s+(?:after|from)\s+(?:that|this|it|there))?|after\s+that|after\s+this|then)"
+    r"(?:(?:and\s+)?then\s+what|what(?:'s|s|\s+is|\s+comes|\s+happens|(?:\s+is)?\s+coming)?\s+(?:next(?:\s+(?:after|from)\s+(?:that|this|it|there))?|after\s+that|after\s+this|then)"
     # "and the one after it", "what about the step after that"
     r"|(?:and\s+)?(?:what\s+about\s+)?the\s+(?:one|step|stage|part|round)\s+after\s+(?:that|this|it)"
     r"|(?:and\s+)?after\s+(?:that|this|those|these|them|it)(?:\s+one)?|what\s+(?:do\s+i\s+do|happens)\s+(?:next|after\s+(?:that|this))"
@@ -103,7 +104,7 @@ _BARE_REFERENCE = re.compile(
 # Apply Now, what happens next?" is not here: it asks about the rest of a step, not the next one.)
 _NEXT_OF_NAMED = re.compile(
     r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?the\s+(?:next\s+)?step\s+after\b"
-    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+)?next\b|\bwhat\s+comes\s+after\b"
+    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+|coming\s+)?next\b|\bwhat\s+comes\s+after\b"
     # "what happens after i apply": the step after the one named; not "what happens after i click apply
     # now" (what the button does) or a bare "what happens after??" (the whole process).
     r"|\bwhat\s+happens\s+after\s+(?=(?:i|you|applying|submitting|the|my)\b)(?!(?:i|you)\s+(?:click|hit|press)\b)"
@@ -555,15 +556,20 @@ _LIST_THEM = re.compile(
 )
 
 
+# "then what lol", "and before that pls": a chat word at the end of a step's place asks nothing more.
+_TRAILING_FILLER = re.compile(r"(?:\W+(?:lol|lmao|haha+|pls|plz|please|tho|though))+\W*$", re.IGNORECASE)
+
+
 def resolve(query: str, ctx: Context) -> Resolved:
     """The kind of message, given what the conversation remembers."""
     text = without_acknowledgement(query.strip())
     words = text.split()
     if ctx.doc is None and ctx.step is None and not ctx.listed:
         return Resolved("own")
-    if _NEXT.match(text):
+    placed = _TRAILING_FILLER.sub("", text)
+    if _NEXT.match(placed):
         return Resolved("next")
-    if _PREVIOUS.match(text):
+    if _PREVIOUS.match(placed):
         return Resolved("previous")
     if ctx.listed and ctx.doc not in ctx.listed and _LIST_THEM.match(text):
         # "name them" after "how many steps are there?": what the section just given lists, which it

@@ -313,6 +313,8 @@ _ASKS_SEVERAL = re.compile(
     re.IGNORECASE,
 )
 OVERVIEW_MARGIN = 0.1
+# A section headed with the kinds of a thing ("Types of AWS online assessments") names several already.
+_LISTS_KINDS = re.compile(r"\b(?:types|kinds|sorts)\b", re.IGNORECASE)
 # "explain the hiring process start to finish", "tl;dr of the interview pipeline", "how does the whole
 # application thing work, i apply and then what??": the whole process, which the steps' overview gives; a
 # step's own section answered them (five dev questions).
@@ -739,6 +741,10 @@ class KnowledgeService:
         if decision.kind != "answer" or not decision.passages or not _ASKS_SEVERAL.search(query):
             return decision
         top = decision.passages[0]
+        if top.doc in self.index.lists_of and _LISTS_KINDS.search(top.heading):
+            # "what kinds of tests does aws use?" over the section naming the assessment types: it is the
+            # overview of those several things already, not one of them.
+            return decision
         parents = set(self._listing(top.doc))
         overview = next(
             (p for p in decision.ranked if p.doc in parents and p.score >= top.score - OVERVIEW_MARGIN), None

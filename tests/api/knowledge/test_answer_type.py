@@ -75,6 +75,16 @@ def test_a_question_for_a_quantity_needs_one_of_the_texts_to_state_it():
     assert answer_type.answers("how many steps are there?", [*texts, "There are four steps."])
 
 
+def test_a_number_must_count_what_the_question_asks_to_count():
+    style = "The work style assessment is one of the two common types of AWS online assessments. Its questions center on culture."
+    assert not answer_type.answers("how many questions are on the work style assessment", [style])
+    assert answer_type.answers("how many tips are there?", ["The recruiters share a set of 11 tips."])
+    # The process's parts are counted in its own words: "four steps" answers "how many rounds".
+    assert answer_type.answers("how many rounds are there", ["The process has four steps."])
+    # "It depends on the role" answers a count of anything.
+    assert answer_type.answers("how many tests will i get", ["The number depends on the role."])
+
+
 REPLY_TIME = "Phone interviews cover your experience. AWS aims to get back to you within two business days after your phone interview."
 WORK_SAMPLE = (
     "The work sample simulation asks you to complete virtual tasks. It typically takes 20-60 minutes to complete."

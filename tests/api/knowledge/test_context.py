@@ -439,6 +439,14 @@ def test_only_after_a_step_is_a_bare_after():
     assert not is_bare_after("after the phone screen how many days do i wait for an answer from them usually")
 
 
+def test_done_alone_coming_next_and_a_closing_chat_word_ask_for_the_next_step():
+    ctx = Context(doc="knowledge/online-application.md", section=None, step="knowledge/online-application.md")
+    for message in ("ok done. what comes next?", "what is coming next please", "then what lol", "and before that pls"):
+        assert resolve(message, ctx).kind in ("next", "previous"), message
+    assert resolve("then what lol", ctx).kind == "next"
+    assert named_before_next("i have completed the online assesment. what is coming next please") is not None
+
+
 def test_and_then_leads_into_a_next_step_question():
     ctx = Context(doc="knowledge/online-application.md", section=None, step="knowledge/online-application.md")
     for message in ("and then whats next?", "then whats next?", "then what's next"):

@@ -819,6 +819,25 @@ def test_a_question_about_several_of_a_kind_is_answered_by_the_topic_listing_the
     assert answered("what are the 2 assessment types?", 0.5) == "knowledge/style.md"  # the overview is far
 
 
+def test_a_section_naming_the_kinds_of_a_thing_is_the_overview_of_those_kinds_already(write_doc, tmp_path, embedder):
+    from api.knowledge.search import Decision, Passage
+
+    docs = dict(LINKED_DOCS)
+    docs["steps.md"] = (
+        "---\ntitle: Hiring steps\nupdated: 2026-01-01\nlists: [assessments, phone, loop]\n---\n"
+        "## The steps\nThe steps are the assessments, the phone interview and the loop.\n"
+    )
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    sections = {sec.id: sec for sec in svc.index.sections}
+    kinds = Passage.of(sections["assessments#types-of-assessments"], 0.47, 0.47)
+    steps = Passage.of(sections["steps#the-steps"], 0.45, 0.45)
+    decision = Decision("answer", [kinds], [kinds, steps])
+    # "what kinds of tests does aws use?": the types' section, not the steps' overview listing the assessments.
+    assert svc._overview_for_several("what kinds of tests does aws use?", decision).passages[0].doc == (
+        "knowledge/assessments.md"
+    )
+
+
 def test_a_restatement_with_one_word_of_other_topics_titles_is_about_what_was_just_said(write_doc, tmp_path, embedder):
     docs = dict(IN_PERSON_DOCS)
     docs["apply.md"] = (
