@@ -650,7 +650,11 @@ _HOW_TO_SEARCH = re.compile(
     r"|\b(?:is\s+there|any)\s+(?:a\s+)?way\s+to\b"
     r"|\bwhere\s+(?:do|can|should)\s+i\s+(?:even\s+)?(?:find|look|search|see)\b"
     r"|\b(?:students?|new\s+grads?|graduates?|college|university|uni|internships?)\b.*(?:\?|\bwhere\W*$)"
-    r"|\?.*\b(?:students?|new\s+grads?|graduates?)\b",
+    r"|\?.*\b(?:students?|new\s+grads?|graduates?)\b"
+    # "im still in uni, are there jobs for students", "im a uni student, does aws have internships": a
+    # question about what there is for students, typed without a question mark.
+    r"|\b(?:students?|new\s+grads?|graduates?|college|university|uni)\b.*"
+    r"\b(?:are\s+there|does\s+(?:aws|amazon)\s+(?:have|offer|hire)|do\s+(?:you|u)\s+(?:guys\s+)?(?:have|offer|hire))\b",
     re.IGNORECASE,
 )
 

@@ -81,7 +81,8 @@ _FUTURE_ASKED = re.compile(
     r"|(?:it|they|things|interviews)\s+(?:go(?:es|ing)?|com(?:e|es|ing))\s+back(?!\s+to\s+(?:me|you|u|us)\b)"
     r"|going\s+forward|eventually|anymore|for\s+good"
     # "virtual forever?", "will it stay like that forever"; not "is it normal to wait forever?" (a long wait)
-    r"|(?<!wait\s)(?<!waiting\s)(?<!take\s)(?<!takes\s)(?<!taking\s)forever)\b",
+    # ("the process takes like forever": a long wait, said with a filler.)
+    r"|(?<!wait\s)(?<!waiting\s)(?<!take\s)(?<!takes\s)(?<!taking\s)(?<!like\s)forever)\b",
     re.IGNORECASE,
 )
 _FUTURE_STATED = re.compile(

@@ -193,7 +193,16 @@ _CHAT_WHY = re.compile(
 _HEDGED = re.compile(r"\b([a-z]{3,})-ish\b", re.IGNORECASE)
 
 
+# "how long until results?" after the phone interview: waiting for the outcome is hearing back, which
+# the page gives a time for ("results" alone reads as the assessments' scores, which it does not state).
+_UNTIL_OUTCOME = re.compile(
+    r"\b(until|till|til)\s+(?:i\s+get\s+)?(?:the\s+|my\s+)?(?:results?|decision|answer|response|news|verdict)\b",
+    re.IGNORECASE,
+)
+
+
 def plain_chat(query: str) -> str:
+    query = _UNTIL_OUTCOME.sub(r"\1 i hear back", query)
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     query = _CHAT_WHY.sub(r"\1why", query)
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))

@@ -1747,6 +1747,13 @@ class KnowledgeService:
             self._naming = (index, naming, titled)
         return self._naming
 
+    def _names_a_step_beyond(self, alike: str, query: str) -> bool:
+        """Whether the uncovered question a question is worded like names a step of the process ("the
+        loop") that the question does not."""
+        extra = {stem(w) for w in content_words(alike) - content_words(query)}
+        steps = self.index.steps
+        return any(extra & words for doc, words in self._naming_words().items() if doc in steps)
+
     def _names_another_step(self, alike: str, query: str, topic: str) -> bool:
         """Whether the uncovered question a follow-up is worded like names, beyond the follow-up's own
         words, another topic than the conversation's: "how long until I hear back after it?" after the
@@ -2054,6 +2061,11 @@ class KnowledgeService:
         known = None
         if qvec is not None and known_questions is not None:
             known = known_questions.refusing(qvec, params.known_uncovered_above, params.known_uncovered_margin)
+        if known is not None and self._names_a_step_beyond(known, query):
+            # "how long until i hear back?" is worded like "how long until I hear back after the loop?",
+            # which the page does not answer; but that one names a step this one does not: not the same
+            # question (the page gives a time after the phone interview).
+            known = None
         if self._defines(query, ranked) or self._states_quantity_asked(query, ranked):
             likely_uncovered, uncovered, known = False, None, None
         return decide(

@@ -391,6 +391,8 @@ def test_questions_about_searching_are_told_from_searches():
         "internships for uni students where",  # a question without its question mark
         "can i filter openings by city?",
         "im in college, any internships?",
+        "im still in uni, are there jobs for students",  # no question mark: "are there" asks
+        "im a uni student in my 3rd year, does aws have internships",
     ):
         assert _asks_how_to_search(asked), asked
     for search in ("internships in seattle", "data engineer jobs in seattle", "student jobs near me"):

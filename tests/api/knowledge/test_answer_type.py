@@ -121,6 +121,7 @@ def test_a_question_about_how_things_will_be_needs_a_text_that_says_so():
         answer_type.wanted("is it normal to wait forever after the phone interview?? whats the usual turnaround")
         is None
     )
+    assert answer_type.wanted("people say the process takes like forever, what are the steps") is None
     now = "AWS in-person interviews are currently held virtually, out of an abundance of caution."
     assert not answer_type.answers("will it always be virtual?", [now])
     assert answer_type.answers("will it always be virtual?", ["Interviews will return to in person next year."])

@@ -271,6 +271,9 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("is the phone screen b4 or after the loop") == "is the phone screen before or after the loop"
     assert plain_chat("ho ho ho") == "ho ho ho"  # "ho" is "how" only before a quantity word
     assert plain_chat("how come?") == "why?"
+    # Waiting for the outcome is hearing back; "results" alone reads as the assessments' scores.
+    assert plain_chat("how long until results?") == "how long until i hear back?"
+    assert plain_chat("can i see my results") == "can i see my results"
     assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
     assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"
     assert plain_chat("y do they have one") == "why do they have one"

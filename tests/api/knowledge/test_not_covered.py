@@ -205,3 +205,24 @@ def test_a_pronoun_follow_up_its_topic_answers_is_not_refused_for_a_listed_quest
     svc = KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
     assert follow_up_kind(svc, "any tips for the phone interview?", "how long until i hear back after it") == "answer"
     assert follow_up_kind(svc, "what is the loop?", "how long until i hear back after it") == "fallback"
+
+
+def test_a_listed_question_naming_a_step_the_question_does_not_is_another_question(write_doc, tmp_path, embedder):
+    write_doc(
+        "phone.md",
+        "---\ntitle: Phone interview\nupdated: 2026-01-01\nnext: loop\n---\n## When you hear back\n"
+        "AWS gets back to you within two business days after your phone interview.\n",
+    )
+    write_doc(
+        "loop.md",
+        "---\ntitle: Interview loop\nupdated: 2026-01-01\n---\n## Who is in the loop\n"
+        "Topic experts and future colleagues interview you in the loop.\n",
+    )
+    write_doc("not-covered.md", "# Not covered\n\n- how long until I hear back after the loop?\n")
+    config = Settings(knowledge_dir=write_doc.dir, var_dir=tmp_path / "var", known_uncovered_above=0.5)
+    svc = KnowledgeService(config, embedder, build_index(write_doc.dir, config.index_dir, embedder))
+    # The listed question is about the loop; this one names no step, and the page gives a time.
+    asked = svc.ask("how long until i hear back?")
+    assert asked.known is None and asked.kind == "answer"
+    # Naming the loop, it is the listed question.
+    assert svc.ask("how long until i hear back after the loop?").known == "how long until I hear back after the loop?"
