@@ -783,6 +783,32 @@ class ValidateTalentForm(FormValidationAction):
         return {"talent_email": None}
 
 
+# "how do i join the talent community thing", "i heard theres some kinda list u can join for job alerts?":
+# a sign-up that starts with a question about the community, not a plain "sign me up".
+_ASKS_ABOUT_IT = re.compile(
+    r"\?|^\W*(?:(?:ok|so|and|hey|hi|btw)\W+)*(?:how|what|whats|what's|where|is|are|can|could|do|does|any|i\s+heard)\b",
+    re.IGNORECASE,
+)
+
+
+class ActionAskTalentEmail(Action):
+    """Asks for the address (the form's question for `talent_email`). When the sign-up started with a
+    question about the community, the knowledge's answer to it (what the AWS Talent Network does, with
+    its source) comes first: the candidate asked something, and the sign-up alone does not answer it."""
+
+    def name(self) -> str:
+        return "action_ask_talent_email"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        events: list[EventType] = []
+        if intent == "join_talent_community" and not text.startswith("/") and _ASKS_ABOUT_IT.search(text):
+            events = await _answer_instead(dispatcher, tracker, text, intent) or []
+        dispatcher.utter_message(response="utter_ask_talent_email")
+        return events
+
+
 class ActionAskTalentLocation(Action):
     """Asks where the jobs should be, offering the place of the last job search and "Anywhere"."""
 

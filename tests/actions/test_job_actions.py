@@ -517,3 +517,28 @@ def test_a_stage_of_the_interviews_named_without_jobs_is_not_a_search(stand_in):
     for text in ("any interview coordinator jobs?", "show me roles with a short interview loop"):
         messages, _ = asyncio.run(stand_in.run(ActionSearchJobs(), tracker(text, intent="search_jobs"), DOMAIN))
         assert [m["custom"]["kind"] for m in messages] == ["jobs"], text
+
+
+def test_a_talent_sign_up_started_with_a_question_answers_it_before_asking_for_the_address(stand_in):
+    from actions.actions import ActionAskTalentEmail
+
+    stand_in.routes["/api/internal/search"] = (200, ANSWER, 0.0)
+    asked = tracker("how do i join the talent community thing", intent="join_talent_community")
+    messages, events = asyncio.run(stand_in.run(ActionAskTalentEmail(), asked, DOMAIN))
+    assert [m.get("custom", {}).get("kind") or m.get("response") for m in messages] == [
+        "answer",
+        "utter_ask_talent_email",
+    ]
+    assert any(e.get("name") == "last_question" for e in events)
+    # The button (a payload) and a plain request are the sign-up alone: the knowledge is not asked.
+    stand_in.requests.clear()
+    for text in ("/join_talent_community", "sign me up for job alerts"):
+        messages, _ = asyncio.run(
+            stand_in.run(ActionAskTalentEmail(), tracker(text, intent="join_talent_community"), DOMAIN)
+        )
+        assert [m.get("response") for m in messages] == ["utter_ask_talent_email"], text
+    assert stand_in.requests == []
+    # When the knowledge does not answer, the address is asked for alone.
+    stand_in.routes["/api/internal/search"] = (200, {**ANSWER, "decision": "fallback", "passages": []}, 0.0)
+    messages, _ = asyncio.run(stand_in.run(ActionAskTalentEmail(), asked, DOMAIN))
+    assert [m.get("response") for m in messages] == ["utter_ask_talent_email"]
