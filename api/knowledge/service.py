@@ -286,6 +286,12 @@ _ACCOUNT_TROUBLE = re.compile(
     r"|\blocked\s+out\b",
     re.IGNORECASE,
 )
+# "can i ...", "how do i ...": a question about what the candidate may do, not a request to look up.
+_ASKS_TO_DO = re.compile(
+    r"\b(?:can|could|may)\s+i\b|\bhow\s+(?:do|can|should)\s+i\b|\bis\s+it\s+possible\b|\bam\s+i\s+allowed\b"
+    r"|\bwhat\s+if\s+i\b",
+    re.IGNORECASE,
+)
 # How long a thing takes, not how soon something follows it.
 _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+total\b", re.IGNORECASE)
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
@@ -706,11 +712,15 @@ class KnowledgeService:
         unchanged."""
         if decision.kind in ("answer", "fallback") and _ACCOUNT_TROUBLE.search(decision.query or ""):
             return decision
-        if (
-            decision.kind == "answer"
-            and decision.own_status is not None
-            and decision.own_status < self.settings.own_status_question_below
-        ):
+        reads_as_question = (
+            decision.own_status is not None and decision.own_status < self.settings.own_status_question_below
+        )
+        if decision.kind == "answer" and reads_as_question:
+            return decision
+        if decision.kind == "fallback" and reads_as_question and _ASKS_TO_DO.search(decision.query or ""):
+            # "can I swap the resume on my submitted application?", "missed the deadline on my assessment,
+            # can i still take it": what the candidate may do with it, which the page does not say; the
+            # refusal with the offer of a person, not a sign-in to a look-up that cannot answer it.
             return decision
         return _as_status(decision, ctx)
 

@@ -1164,6 +1164,22 @@ def test_with_the_project_knowledge_a_question_nlu_took_for_a_look_up_is_answere
     ):
         assert as_nlu_look_up(trouble).kind == "fallback", trouble
         assert project_service.ask(trouble, ctx=Context()).kind == "fallback", trouble
+    # ...or when it asks what the candidate may do with the application, which the page does not say, and
+    # the own-status model reads it as a question (its P(look-up) below own_status_question_below).
+    from api.knowledge.search import Decision
+
+    def refused(message: str, p_look_up: float) -> str:
+        decision = Decision("fallback", [], [], message)
+        decision.own_status = p_look_up
+        return project_service.unless_asked(decision, Context()).kind
+
+    for may_i in (
+        "can I swap the resume on my submitted application for an updated one?",
+        "missed the deadline on my assessment, can i still take it",
+    ):
+        assert refused(may_i, 0.05) == "fallback", may_i
+        assert refused(may_i, 0.9) == "status", may_i  # read as a look-up: the look-up
+    assert refused("any news on my application? its been weeks", 0.05) == "status"  # asks nothing to do
 
 
 def test_with_the_project_knowledge_a_correction_naming_a_topic_asks_the_last_question_of_it(project_service):
@@ -1373,20 +1389,23 @@ def test_with_the_project_knowledge_the_follow_up_model_refuses_what_the_topic_d
     svc = project_service
     asked = [
         ("what is the work style assessment", "is there a right answer?"),  # the page gives no right answer
-        ("what does the phone interview cover", "how many people are on that call"),  # nor a number of people
     ]
     covered = [
         ("what is the work style assessment", "how long does it take"),
         ("whats the talent network", "how do i join it"),
     ]
+    people = ("what does the phone interview cover", "how many people are on that call")  # nor a number of people
     try:
         svc.follow_ups = None
-        # Without the model the topic's section answers them: the rules see its words in the section.
-        assert [talk(svc, *pair)[1].kind for pair in asked] == ["answer", "answer"]
+        # Without the model the topic's section answers it: the rules see its words in the section.
+        assert [talk(svc, *pair)[1].kind for pair in asked] == ["answer"]
+        # (A count of people the page never states the rules refuse themselves: a number must count them.)
+        assert talk(svc, *people)[1].kind == "fallback"
         svc.follow_ups = FollowUpModel.load(WEIGHTS)
         refused = [talk(svc, *pair)[1] for pair in asked]
-        assert [d.kind for d in refused] == ["fallback", "fallback"]
+        assert [d.kind for d in refused] == ["fallback"]
         assert all(d.follow_up is not None and d.follow_up > svc.follow_ups.threshold for d in refused)
+        assert talk(svc, *people)[1].kind == "fallback"
         # A refusal remembers its topic as refused ("why not?" next is about the refused question).
         assert refused[0].context is not None and refused[0].context.refused
         assert [talk(svc, *pair)[1].kind for pair in covered] == ["answer", "answer"]
