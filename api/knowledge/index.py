@@ -201,8 +201,17 @@ _UNTIL_OUTCOME = re.compile(
 )
 
 
+# "and if none fit me?", "what if nothing fits rn" after how to find a job: no role fitting, which is what
+# the talent network is for; "none" and "nothing" name nothing, so the topic's words were all it had.
+_NONE_FITS = re.compile(
+    r"\b(if|when)\s+(?:none(?:\s+of\s+(?:them|those|these|the\s+\w+))?|nothing)\s+(?:really\s+)?"
+    r"(?:fits?|match(?:es)?|suits?)\b",
+    re.IGNORECASE,
+)
+
+
 def plain_chat(query: str) -> str:
-    query = _UNTIL_OUTCOME.sub(r"\1 i hear back", query)
+    query = _NONE_FITS.sub(r"\1 no role fits", _UNTIL_OUTCOME.sub(r"\1 i hear back", query))
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     query = _CHAT_WHY.sub(r"\1why", query)
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))

@@ -274,6 +274,10 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     # Waiting for the outcome is hearing back; "results" alone reads as the assessments' scores.
     assert plain_chat("how long until results?") == "how long until i hear back?"
     assert plain_chat("can i see my results") == "can i see my results"
+    # No role fitting, whatever the words for it.
+    assert plain_chat("and if none fit me?") == "and if no role fits me?"
+    assert plain_chat("what if nothing fits rn") == "what if no role fits rn"
+    assert plain_chat("none of them is a fit") == "none of them is a fit"
     assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
     assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"
     assert plain_chat("y do they have one") == "why do they have one"
