@@ -129,6 +129,17 @@ def test_a_question_where_the_address_was_asked_for_ends_the_sign_up_and_is_answ
     assert after[0]["kind"] == "fallback" and all("email address" not in r["text"] for r in after)
 
 
+def test_a_question_about_the_talent_community_is_answered_before_the_address_is_asked_for(ask):
+    replies = ask("how do i join the talent community thing")["replies"]
+    # What the page says of the AWS Talent Network, with its source, then the sign-up's first question.
+    assert [r["kind"] for r in replies] == ["answer", "chitchat"]
+    assert "Talent Network" in replies[0]["text"] and replies[0]["sources"]
+    assert "email address" in replies[-1]["text"]
+    assert "won't keep your address" in ask("no")["replies"][-1]["text"]  # "no" ends the sign-up
+    # The button alone asks for the address.
+    assert [r["kind"] for r in ask("/join_talent_community")["replies"]] == ["chitchat"]
+
+
 def test_talent_community_sign_up_in_the_chat_and_the_emailed_confirmation(stack, ask, http):
     """Without CA_SMTP_URL (as `make run`) the confirmation email is written to var/outbox/."""
     import email
