@@ -1757,21 +1757,24 @@ class KnowledgeService:
             self._naming = (index, naming, titled)
         return self._naming
 
+    def _named_beyond(self, alike: str, query: str, only: set[str] | None = None) -> set[str]:
+        """The topics' naming words (of every topic, or of the documents `only`) that the uncovered
+        question a question is worded like has beyond the question's own words."""
+        extra = {stem(w) for w in content_words(alike) - content_words(query)}
+        naming = [words for doc, words in self._naming_words().items() if only is None or doc in only]
+        return extra & set().union(*naming)
+
     def _names_a_step_beyond(self, alike: str, query: str) -> bool:
         """Whether the uncovered question a question is worded like names a step of the process ("the
         loop") that the question does not."""
-        extra = {stem(w) for w in content_words(alike) - content_words(query)}
-        steps = self.index.steps
-        return any(extra & words for doc, words in self._naming_words().items() if doc in steps)
+        return bool(self._named_beyond(alike, query, self.index.steps))
 
     def _names_another_step(self, alike: str, query: str, topic: str) -> bool:
         """Whether the uncovered question a follow-up is worded like names, beyond the follow-up's own
         words, another topic than the conversation's: "how long until I hear back after it?" after the
         phone interview is "... after the loop?" on its words alone, yet "it" is the phone interview,
         whose section says when."""
-        extra = {stem(w) for w in content_words(alike) - content_words(query)}
-        naming = set().union(*self._naming_words().values())
-        return bool(extra & naming - {stem(w) for w in tokenize(topic)})
+        return bool(self._named_beyond(alike, query) - {stem(w) for w in tokenize(topic)})
 
     def _with_topic(self, qvec: np.ndarray, topic: str) -> np.ndarray:
         """The follow-up's vector moved towards its topic (a title or a heading): a stand-in for embedding "<title>:
