@@ -315,6 +315,7 @@ HELD_OUT = (
             (26, "twenty-ninth"),
             (27, "thirtieth"),
             (28, "thirty-first"),
+            (29, "thirty-second"),
         )
     ),
 )
