@@ -619,7 +619,13 @@ def addresses(words: frozenset[str], text: str) -> int:
     two words written as one: 'brainteasers' ~ 'brain teasers', 'onsite' ~ 'on site')."""
     tokens = tokenize(text)
     have = {stem(w) for w in tokens} | {stem(a + b) for a, b in itertools.pairwise(tokens)}
-    return sum(1 for w in words if stem(w) in have)
+    return sum(1 for w in words if stem(w) in have or _short_root(w) in have)
+
+
+def _short_root(word: str) -> str | None:
+    """The three-letter root of an "-ing" word the crude stem leaves whole ("mixing" ~ "mix"): "whats
+    the point of mixing them?" after the loop's "this mix of interviewers" asks what it states."""
+    return word[:3] if len(word) == 6 and word.endswith("ing") else None
 
 
 def unknown_words(query: str, vocabulary: frozenset[str]) -> tuple[str, ...]:

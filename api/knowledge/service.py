@@ -312,6 +312,17 @@ _ASKS_ORDER = re.compile(
     re.IGNORECASE,
 )
 _KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\b", re.IGNORECASE)
+# What an uncovered question asks for, when a question worded like it asks for something else: "how
+# many examples should I bring?" (a count) is not "what kind of examples should I bring?" (the page
+# says: specific ones), and "what are the leadership principles?" (their list) is not "do I need to
+# know the leadership principles?" (the page says to prepare stories against them).
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b|\bnumber\s+of\b", re.IGNORECASE)
+_WHAT_ARE_THEY = re.compile(r"^\W*what\s+(?:are|r)\s+(?:the|they|those)\b", re.IGNORECASE)
+_NEED_TO_KNOW = re.compile(
+    r"\b(?:need|have|got|supposed)\s+to\s+(?:know|learn|study|memori[sz]e|read\s+up\s+on|prepare)\b"
+    r"|\bshould\s+i\s+(?:know|learn|study|memori[sz]e)\b",
+    re.IGNORECASE,
+)
 _ASKS_SEVERAL = re.compile(
     r"\b(?:types|kinds|sorts|both|difference|differences|compare)\b"
     r"|\bwhat\s+are\s+the\s+(?:\d+|two|three|four|five)\b"
@@ -2079,6 +2090,8 @@ class KnowledgeService:
             # which the page does not answer; but that one names a step this one does not: not the same
             # question (the page gives a time after the phone interview).
             known = None
+        if known is not None and _asks_something_else(known, query):
+            known = None
         if self._defines(query, ranked) or self._states_quantity_asked(query, ranked):
             likely_uncovered, uncovered, known = False, None, None
         return decide(
@@ -2212,3 +2225,11 @@ class KnowledgeService:
             return self.ask(query, previous, likely_uncovered, qvec=qvec)
         # Embedding is CPU work; keep it off the event loop so health checks and chat I/O stay responsive.
         return await asyncio.to_thread(self.ask, query, previous, likely_uncovered)
+
+
+def _asks_something_else(uncovered: str, query: str) -> bool:
+    """Whether a question asks for another kind of thing than the uncovered question it is worded like:
+    a kind where that one asks a count, or whether to know something where that one asks what it is."""
+    if _HOW_MANY.search(uncovered) and _KIND_OF.search(query) and not _HOW_MANY.search(query):
+        return True
+    return bool(_WHAT_ARE_THEY.search(uncovered) and _NEED_TO_KNOW.search(query))

@@ -157,6 +157,9 @@ def test_content_words_leave_out_the_words_that_only_ask():
 def test_a_section_addresses_a_follow_up_only_if_it_states_its_words():
     assert addresses(frozenset({"retake"}), "Assessments must be completed within a timeframe.") == 0
     assert addresses(frozenset({"teasers"}), "AWS does not use brain teaser questions.") == 1
+    # an "-ing" word of a three-letter root the crude stem leaves whole
+    assert addresses(frozenset({"mixing"}), "This mix of interviewers gives a clear sense.") == 1
+    assert addresses(frozenset({"string"}), "This mix of interviewers gives a clear sense.") == 0
 
 
 def test_next_follows_the_process_and_stops_at_its_end():

@@ -13,7 +13,7 @@ from api.knowledge.context import Context
 from api.knowledge.embedder import PrefetchingEmbedder
 from api.knowledge.index import build_index
 from api.knowledge.search import Passage
-from api.knowledge.service import KnowledgeService
+from api.knowledge.service import KnowledgeService, _asks_something_else
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -1934,3 +1934,22 @@ def test_with_the_project_knowledge_the_one_described_is_found_once_the_list_is_
         "which one is the one with the chart stuff",
     )
     assert described.kind == "answer" and described.passages[0].doc == "knowledge/work-sample-simulation.md"
+
+
+def test_an_uncovered_question_asking_for_something_else_does_not_refuse_one_worded_like_it():
+    # A count is not a kind; what the principles are is not whether to know them.
+    assert _asks_something_else("how many examples should i bring", "what kind of examples should i bring")
+    assert not _asks_something_else("how many examples should i bring", "how many kinds of examples do i need")
+    assert _asks_something_else("what are the leadership principles", "do i need to know the leadership principles?")
+    assert not _asks_something_else("what are the leadership principles", "what r the leadership principles lol")
+    assert not _asks_something_else("how much does aws pay", "what is the salary for an sde")
+
+
+def test_with_the_project_knowledge_what_kind_of_examples_and_knowing_the_principles_are_answered(project_service):
+    # Worded like "how many examples should I bring?" and "what are the leadership principles?", which
+    # the page does not answer, yet asking what it does say: specific examples, prepared against them.
+    kinds = project_service.ask("what kind of examples should i bring")
+    assert kinds.kind == "answer" and "specific examples" in kinds.passages[0].text
+    principles = project_service.ask("do i need to know the leadership principles?")
+    assert principles.kind == "answer" and "Leadership Principles" in principles.passages[0].text
+    assert project_service.ask("what are the leadership principles").kind == "fallback"
