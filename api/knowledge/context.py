@@ -186,7 +186,19 @@ def named_before_next(query: str) -> str | None:
         rest = _HAPPENS_NOW.sub(" ", query)
     else:
         return None
+    rest = _WHEN_DONE.sub(" ", rest)
     return rest if content_words(rest) or _ORDINAL.search(rest) else None
+
+
+# "applied yesterday, what happens now": when the step was done says nothing of which step it was
+# ("yesterday" took the search to the page on clicking Apply Now).
+_WHEN_DONE = re.compile(
+    r"\b(?:yesterday|today|tonight|earlier|just\s+now|this\s+(?:morning|afternoon|evening|week|month)"
+    r"|last\s+(?:night|week|month|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+    r"|(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+(?:night|morning))?"
+    r"|(?:\d+|a|an|one|two|three|few|a\s+few|couple(?:\s+of)?|a\s+couple(?:\s+of)?)\s+(?:days?|weeks?|hours?|hrs?|months?)\s+ago)\b",
+    re.IGNORECASE,
+)
 
 
 # "is that in person?", "does it have a time limit?": a yes/no question about what was just said, which

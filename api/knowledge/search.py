@@ -130,6 +130,18 @@ AUDIENCE_PENALTY = 0.15
 # 0.05 / 0.1 moved 3 / 5 questions to the government employees' and students' topics, and 2 wrongly
 # to the developers' guide, whose audience is what candidates apply for (hence the writers' switch).
 AUDIENCE_FIRST_BONUS = 0.1
+# "applying to both SDE and data engineer, does it look bad?", "applied to SDE and also a support role":
+# the role named is one of several applied for, so the question is about applying to several, not for
+# the audience of what is applied to (the developers' guide answered five dev questions worded so, by
+# up to 0.12 above the penalty for naming no audience: such a question goes down as an excluded one).
+_SEVERAL_ROLES = re.compile(
+    r"\b(?:appl(?:y|ied|ying)|interview(?:ing|ed)?)\s+(?:to|for)\s+(?:both\b"
+    r"|(?:an?\s+)?[\w/-]+(?:\s+[\w/-]+){0,3}?\s+and\s+(?:also\s+)?(?:to\s+|for\s+)?(?:an?\s+)?"
+    # (not "applied to sde and got an OA": a clause after "and" is not a second role)
+    r"(?!(?:i|im|i'm|got|get|then|now|was|it|they|have|had|did|do|am|heard|still|need|want|will|would|should"
+    r"|can|is|are|what|how|when|why|my|me|never|haven't|havent|just)\b)[\w/-]+)",
+    re.IGNORECASE,
+)
 
 
 def excluded_words(query: str) -> set[str]:
@@ -185,9 +197,14 @@ def rank(
         cos = lifted
     bm = np.asarray(index.bm25.get_scores(tokenize(text)), dtype=float) if bm25_weight else np.zeros_like(cos)
     scores = cos + bm25_weight * bm
+    several_roles = _SEVERAL_ROLES.search(query) is not None
     for pattern, rows, first in index.audiences:
         # The candidate's own words or the glossary's meaning of them ("city (location) employee").
-        if not (pattern.search(query) or pattern.search(text)):
+        if several_roles and not first:
+            # One of the roles applied for names the audience; the question is about applying to
+            # several, which a topic for one audience never answers (it ranked 0.12 above them).
+            scores[rows] -= EXCLUDED_PENALTY
+        elif not (pattern.search(query) or pattern.search(text)):
             scores[rows] -= AUDIENCE_PENALTY
         elif first:
             scores[rows] += AUDIENCE_FIRST_BONUS

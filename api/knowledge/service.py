@@ -332,6 +332,10 @@ _ASKS_SEVERAL = re.compile(
 OVERVIEW_MARGIN = 0.1
 # A section headed with the kinds of a thing ("Types of AWS online assessments") names several already.
 _LISTS_KINDS = re.compile(r"\b(?:types|kinds|sorts)\b", re.IGNORECASE)
+# ...and what it names the kinds of; a question's "kinds of <what>" (two words at most, glossary
+# meanings included: "OAs (online assessments)").
+_KINDS_HEADING = re.compile(r"\b(?:types|kinds|sorts)\s+of\s+(.+)$", re.IGNORECASE)
+_KINDS_OF_WHAT = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\s+(?:the\s+)?([\w-]+(?:\s+\([^)]*\))?(?:\s+[\w-]+)?)", re.IGNORECASE)
 # "explain the hiring process start to finish", "tl;dr of the interview pipeline", "how does the whole
 # application thing work, i apply and then what??": the whole process, which the steps' overview gives; a
 # step's own section answered them (five dev questions).
@@ -767,6 +771,11 @@ class KnowledgeService:
             # overview of those several things already, not one of them.
             return decision
         parents = set(self._listing(top.doc))
+        kinds = self._kinds_section_named(query, parents, decision.ranked)
+        if kinds is not None:
+            chosen = Decision("answer", self._answer(kinds, decision.ranked), decision.ranked, decision.query)
+            chosen.uncovered = decision.uncovered
+            return chosen
         overview = next(
             (p for p in decision.ranked if p.doc in parents and p.score >= top.score - OVERVIEW_MARGIN), None
         )
@@ -775,6 +784,23 @@ class KnowledgeService:
         chosen = Decision("answer", self._answer(overview, decision.ranked), decision.ranked, decision.query)
         chosen.uncovered = decision.uncovered
         return chosen
+
+    def _kinds_section_named(self, query: str, parents: set[str], ranked: list[Passage]) -> Passage | None:
+        """For "what kinds of assessments does aws use? coding? personality test?": the section of a topic
+        listing the one chosen that is headed with the kinds of the thing asked about ("Types of AWS online
+        assessments"), among the five best; the guesses after it ("personality test") had pulled the
+        search to one of the kinds, 0.13 above. Not for "what kind of questions are in the work style
+        one?": questions are not what the heading lists the kinds of."""
+        m = _KINDS_OF_WHAT.search(search_text(self.index, query))
+        if m is None:
+            return None
+        asked = {stem(w) for w in tokenize(m.group(1))}
+        for p in ranked[:5]:
+            if p.doc in parents and _LISTS_KINDS.search(p.heading):
+                listed = _KINDS_HEADING.search(p.heading)
+                if listed and asked & {stem(w) for w in tokenize(listed.group(1))}:
+                    return p
+        return None
 
     def _steps_overview(self) -> Passage | None:
         """The opening section of the topic that lists the process's steps (front matter `lists:`)."""

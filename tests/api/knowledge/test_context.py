@@ -247,6 +247,11 @@ def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
     # A step the message says is done, and what happens now.
     assert "applied" in named_before_next("hey so i just applied for a cloud support role, what happens next?")
     assert "phone interview" in named_before_next("had my phone interview yesterday, now what?")
+    # ...without when it was done, which names no step ("yesterday" took the search elsewhere).
+    assert "yesterday" not in named_before_next("applied yesterday 🤞 what happens now")
+    assert "monday" not in named_before_next("did my phone screen on monday, what now").lower()
+    assert "ago" not in named_before_next("finished the OA 2 days ago whats next")
+    assert named_before_next("did it yesterday, what now") is None  # nothing named besides when
     # ...or supposes done.
     assert "data test" in named_before_next("ok whatever. if i pass the data test whats after")
     assert named_before_next("whats after") is None

@@ -337,6 +337,27 @@ def test_a_topic_for_an_audience_gives_way_to_the_general_one_unless_the_questio
     assert svc.ask("is there an interview prep guide for developers?").passages[0].doc == "knowledge/devs.md"
 
 
+def test_a_question_about_applying_to_several_roles_is_not_for_the_audience_of_one_of_them(
+    write_doc, tmp_path, embedder
+):
+    docs = dict(AUDIENCE_DOCS)
+    docs["several.md"] = (
+        "---\ntitle: Applying to several jobs\nupdated: 2026-01-01\n---\n## Applying to more than one job\n"
+        "You can apply to several roles; each application is evaluated against the requirements of its role.\n"
+    )
+    svc = service_of(docs, write_doc, tmp_path, embedder)
+    for question in (
+        "applying to both SDE and data engineer, is that ok or does it look bad",
+        "applied to an sde role and also a support role, will they judge me the same?",
+    ):
+        asked = svc.ask(question)
+        assert asked.ranked[0].doc == "knowledge/several.md", (question, asked.kind, [(p.doc, p.score) for p in asked.ranked])
+    # One role applied for, and a clause after it: the audience's own question.
+    assert svc.ask("I applied to an SDE role and got an interview, how should I prep?").passages[0].doc == (
+        "knowledge/devs.md"
+    )
+
+
 FIRST_DOCS = {
     "tips.md": "---\ntitle: Recruiter tips\nupdated: 2026-01-01\n---\n## Tips from recruiters\n"
     "Amazon's recruiters share their advice for your interviews.\n",
@@ -1953,3 +1974,12 @@ def test_with_the_project_knowledge_what_kind_of_examples_and_knowing_the_princi
     principles = project_service.ask("do i need to know the leadership principles?")
     assert principles.kind == "answer" and "Leadership Principles" in principles.passages[0].text
     assert project_service.ask("what are the leadership principles").kind == "fallback"
+
+
+def test_with_the_project_knowledge_the_kinds_of_a_thing_are_answered_by_the_section_naming_them(project_service):
+    # The guesses after the question ("personality test?") pulled the search to one of the kinds.
+    kinds = project_service.ask("what kinds of assessments does aws use? coding? personality test?")
+    assert kinds.kind == "answer" and kinds.passages[0].heading == "Types of AWS online assessments"
+    # The kinds of something the heading does not list the kinds of: the section about it.
+    questions = project_service.ask("what kinds of questions are in the work style assessment")
+    assert questions.passages[0].doc == "knowledge/work-style-assessment.md"
