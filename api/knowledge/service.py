@@ -318,6 +318,9 @@ _KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\b", re.IGNORECASE)
 # know the leadership principles?" (the page says to prepare stories against them).
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b|\bnumber\s+of\b", re.IGNORECASE)
 _WHAT_ARE_THEY = re.compile(r"^\W*what\s+(?:are|r)\s+(?:the|they|those)\b", re.IGNORECASE)
+# "how much do the leadership principles actually matter?", "how important are they really?": how much
+# a thing weighs, which is neither how many there are nor what they are.
+_IMPORTANCE = re.compile(r"\bhow\s+important\b|\b(?:matter|matters|important|importance)\b", re.IGNORECASE)
 _NEED_TO_KNOW = re.compile(
     r"\b(?:need|have|got|supposed)\s+to\s+(?:know|learn|study|memori[sz]e|read\s+up\s+on|prepare)\b"
     r"|\bshould\s+i\s+(?:know|learn|study|memori[sz]e)\b",
@@ -2255,7 +2258,14 @@ class KnowledgeService:
 
 def _asks_something_else(uncovered: str, query: str) -> bool:
     """Whether a question asks for another kind of thing than the uncovered question it is worded like:
-    a kind where that one asks a count, or whether to know something where that one asks what it is."""
+    a kind where that one asks a count, how much a thing matters where that one asks how many or what
+    they are, or whether to know something where that one asks what it is."""
     if _HOW_MANY.search(uncovered) and _KIND_OF.search(query) and not _HOW_MANY.search(query):
+        return True
+    if (
+        _IMPORTANCE.search(query)
+        and not _IMPORTANCE.search(uncovered)
+        and (_HOW_MANY.search(uncovered) or _WHAT_ARE_THEY.search(uncovered))
+    ):
         return True
     return bool(_WHAT_ARE_THEY.search(uncovered) and _NEED_TO_KNOW.search(query))

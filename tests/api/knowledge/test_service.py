@@ -1964,6 +1964,10 @@ def test_an_uncovered_question_asking_for_something_else_does_not_refuse_one_wor
     assert _asks_something_else("what are the leadership principles", "do i need to know the leadership principles?")
     assert not _asks_something_else("what are the leadership principles", "what r the leadership principles lol")
     assert not _asks_something_else("how much does aws pay", "what is the salary for an sde")
+    # How much a thing matters is neither how many there are nor what they are.
+    assert _asks_something_else("how many leadership principles are there", "how much do the LPs actually matter")
+    assert _asks_something_else("what are the leadership principles", "how important are the leadership principles")
+    assert not _asks_something_else("why do the leadership principles matter so much", "do the LPs matter")
 
 
 def test_with_the_project_knowledge_what_kind_of_examples_and_knowing_the_principles_are_answered(project_service):
