@@ -338,7 +338,9 @@ _LISTS_KINDS = re.compile(r"\b(?:types|kinds|sorts)\b", re.IGNORECASE)
 # ...and what it names the kinds of; a question's "kinds of <what>" (two words at most, glossary
 # meanings included: "OAs (online assessments)").
 _KINDS_HEADING = re.compile(r"\b(?:types|kinds|sorts)\s+of\s+(.+)$", re.IGNORECASE)
-_KINDS_OF_WHAT = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\s+(?:the\s+)?([\w-]+(?:\s+\([^)]*\))?(?:\s+[\w-]+)?)", re.IGNORECASE)
+_KINDS_OF_WHAT = re.compile(
+    r"\b(?:kinds?|types?|sorts?)\s+of\s+(?:the\s+)?([\w-]+(?:\s+\([^)]*\))?(?:\s+[\w-]+)?)", re.IGNORECASE
+)
 # "explain the hiring process start to finish", "tl;dr of the interview pipeline", "how does the whole
 # application thing work, i apply and then what??": the whole process, which the steps' overview gives; a
 # step's own section answered them (five dev questions).

@@ -351,7 +351,11 @@ def test_a_question_about_applying_to_several_roles_is_not_for_the_audience_of_o
         "applied to an sde role and also a support role, will they judge me the same?",
     ):
         asked = svc.ask(question)
-        assert asked.ranked[0].doc == "knowledge/several.md", (question, asked.kind, [(p.doc, p.score) for p in asked.ranked])
+        assert asked.ranked[0].doc == "knowledge/several.md", (
+            question,
+            asked.kind,
+            [(p.doc, p.score) for p in asked.ranked],
+        )
     # One role applied for, and a clause after it: the audience's own question.
     assert svc.ask("I applied to an SDE role and got an interview, how should I prep?").passages[0].doc == (
         "knowledge/devs.md"
