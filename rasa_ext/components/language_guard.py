@@ -19,6 +19,7 @@ from rasa_ext.components.message_checks import (
     asks_about_rather_than_for,
     asks_beyond_yes_no,
     asks_for_a_person,
+    asks_for_advice,
     asks_for_the_next_step,
     asks_more_than_a_reaction,
     asks_to_explain_again,
@@ -124,6 +125,10 @@ class MessageGuard(GraphComponent):
             elif intent in WHERE_TO_CHECK_IS_NOT and (asks_where_to_check_status(text) or asks_whats_next(text)):
                 # "which status link is mine?", "just hit apply now on a solutions architect role in
                 # dublin, whats next": questions about the process.
+                self._relabel(message, "ask_hiring")
+            elif intent == "wish_luck" and asks_for_advice(text):
+                # "im nervous about my interview loop next week, any advice?": the nerves are small talk,
+                # the request for advice is a hiring question (how to prepare).
                 self._relabel(message, "ask_hiring")
             elif intent in SMALL_TALK and asks_for_the_next_step(text):
                 # "after that?" read as a goodbye: it asks for the next step of the process.

@@ -505,6 +505,22 @@ _NEXT_STEP = re.compile(
 )
 
 
+# "im nervous about my loop next week, any advice?", "wish me luck! any last tips?": nerves, and a request
+# for the advice the knowledge gives on preparing (NLU heard the nerves: good luck, and no advice).
+_ASKS_FOR_ADVICE = re.compile(
+    r"\b(?:any|some|got\s+any|give\s+me(?:\s+some)?|need(?:\s+some)?)\s+(?:(?:last[-\s]minute|last|quick|final)\s+)?"
+    r"(?:advice|tips?|pointers|suggestions?)\b"
+    r"|\bhow\s+(?:should|do|can|could)\s+i\s+(?:best\s+)?(?:prep|prepare|get\s+ready)\b"
+    r"|\bwhat\s+should\s+i\s+(?:prep|prepare|study|expect|know|focus\s+on)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_advice(text: str) -> bool:
+    """True for a message that asks for advice on preparing, whatever else it says."""
+    return bool(_ASKS_FOR_ADVICE.search(text))
+
+
 # "alright then", "ok then": an acknowledgement, unless asked ("ok then?").
 _ACKNOWLEDGED_THEN = re.compile(r"^\W*(?:ok(?:ay)?|right|cool|great|alright|fine)\W+then[\s.!]*$", re.IGNORECASE)
 

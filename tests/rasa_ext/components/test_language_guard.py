@@ -479,3 +479,17 @@ def test_a_request_to_explain_the_last_answer_is_a_hiring_question():
         assert guarded(text, ranking, ("ask_hiring", 0.2))["name"] == "ask_hiring", text
     for text, ranking in (("no i don't", ("deny", 0.9)), ("you are useless", ("complain", 0.8))):
         assert guarded(text, ranking, ("ask_hiring", 0.05))["name"] == ranking[0], text
+
+
+def test_nerves_with_a_request_for_advice_are_a_hiring_question_not_a_good_luck():
+    for text in (
+        "im nervous about my interview loop next week, any advice?",
+        "wish me luck! any last tips?",
+        "so anxious for the phone screen, how should i prepare",
+    ):
+        assert guarded(text, ("wish_luck", 0.49), ("ask_hiring", 0.35)) == {"name": "ask_hiring", "confidence": 1.0}, (
+            text
+        )
+    # Nerves alone are small talk.
+    for text in ("nervous about my loop tomorrow, wish me luck", "ugh so nervous about my phone screen"):
+        assert guarded(text, ("wish_luck", 0.8), ("ask_hiring", 0.1))["name"] == "wish_luck", text

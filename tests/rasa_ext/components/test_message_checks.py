@@ -10,6 +10,7 @@ from rasa_ext.components.message_checks import (
     asks_about_rather_than_for,
     asks_beyond_yes_no,
     asks_for_a_person,
+    asks_for_advice,
     asks_to_join,
     asks_to_retry,
     asks_to_stop,
@@ -282,3 +283,16 @@ def test_a_statement_going_on_from_the_answer_is_no_yes():
     assert asks_beyond_yes_no("and weekends dont count right")
     assert not asks_beyond_yes_no("and yes")
     assert not asks_beyond_yes_no("sounds good")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["im nervous about my interview loop next week, any advice?", "wish me luck! any last tips?", "how should i prep"],
+)
+def test_a_request_for_advice_is_found_whatever_else_the_message_says(text):
+    assert asks_for_advice(text)
+
+
+@pytest.mark.parametrize("text", ["wish me luck", "so nervous lol", "how do i calm down", "any news on my app?"])
+def test_nerves_and_other_requests_are_no_request_for_advice(text):
+    assert not asks_for_advice(text)
