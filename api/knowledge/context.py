@@ -104,10 +104,10 @@ _BARE_REFERENCE = re.compile(
 # Apply Now, what happens next?" is not here: it asks about the rest of a step, not the next one.)
 _NEXT_OF_NAMED = re.compile(
     r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?the\s+(?:next\s+)?step\s+after\b"
-    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+|coming\s+)?next\b|\bwhat\s+comes\s+after\b"
+    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+|coming\s+)?next\b|\bwhat\s+(?:usually\s+|generally\s+|normally\s+|typically\s+)?comes\s+after\b"
     # "what happens after i apply": the step after the one named; not "what happens after i click apply
     # now" (what the button does) or a bare "what happens after??" (the whole process).
-    r"|\bwhat\s+happens\s+after\s+(?=(?:i|you|applying|submitting|the|my)\b)(?!(?:i|you)\s+(?:click|hit|press)\b)"
+    r"|\bwhat\s+(?:usually\s+|generally\s+|normally\s+|typically\s+)?happens\s+after\s+(?=(?:i|you|applying|submitting|the|my)\b)(?!(?:i|you)\s+(?:click|hit|press)\b)"
     # "whats after the phone call", "what's right after the assessments"
     r"|\bwhat(?:'?s|\s+is|\s+comes)\s+(?:right\s+|directly\s+|just\s+)?after\s+(?=(?:the|my|your)\b)"
     r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+(?:step|stage|round)\b",

@@ -441,8 +441,9 @@ _OWN_APPLICATION = re.compile(
     r"|\b(?:was|were|have|am)\s+i\s+(?:been\s+)?(?:rejected|declined|turned\s+down|shortlisted|selected|hired|accepted|successful)\b"
     r"|\bany\s+(?:news|updates?|word)\s+for\s+me\b"
     r"|\btell\s+me\s+(?:if|whether)\b[^?.!]{0,80}\bi\s+applied\b"
-    # "hey can u tell me if i passed the work sample thing?"
+    # "hey can u tell me if i passed the work sample thing?", "pls tell me if im getting an offer, im so nervous"
     r"|\btell\s+me\s+(?:if|whether)\s+i\s+passed\b"
+    r"|\btell\s+me\s+(?:if|whether)\s+(?:i'?m|i\s+am|im)\s+(?:getting|gonna\s+get|going\s+to\s+get)\s+(?:an?\s+|the\s+)?(?:offer|job|call)\b"
     # "i applied to like 4 aws jobs last month ... can you see if any of them are still moving"
     r"|^(?=.*\bi(?:'?ve|\s+have)?\s+applied\b).*\b(?:see|check|find\s+out|tell\s+me|know)\s+(?:if|whether)\s+"
     r"(?:any\s+of\s+)?(?:them|it|mine|my\s+\w+(?:\s+\w+)?)\s+(?:are|is)\s+still\b",

@@ -244,6 +244,8 @@ def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
     assert "OA" in named_before_next("just finished my OA 🙌 what comes next")
     assert "phone interview" in named_before_next("Suppose my phone interview goes well - what's the step after that?")
     assert "applying" in named_before_next("whats next after applying")
+    assert "phone screen" in named_before_next("what usually happens after the phone screen?")
+    assert "apply" in named_before_next("just curious, what typically comes after you apply")
     # A step the message says is done, and what happens now.
     assert "applied" in named_before_next("hey so i just applied for a cloud support role, what happens next?")
     assert "phone interview" in named_before_next("had my phone interview yesterday, now what?")

@@ -1991,3 +1991,10 @@ def test_with_the_project_knowledge_the_kinds_of_a_thing_are_answered_by_the_sec
     # The kinds of something the heading does not list the kinds of: the section about it.
     questions = project_service.ask("what kinds of questions are in the work style assessment")
     assert questions.passages[0].doc == "knowledge/work-style-assessment.md"
+
+
+def test_with_the_project_knowledge_public_service_names_the_government_employees_audience(project_service):
+    asked = project_service.ask(
+        "I'm in public service. what am I agreeing to if I go ahead and talk with amazon about a job?"
+    )
+    assert asked.kind == "answer" and asked.passages[0].doc == "knowledge/government-employees.md"

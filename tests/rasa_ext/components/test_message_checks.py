@@ -211,6 +211,7 @@ def test_a_goodbye_without_the_usual_words_is_still_a_goodbye_when_it_asks_nothi
     [
         "Kindly let me know the outcome of my interview which happened on 28 Nov.",  # a relative "which"
         "hey can u tell me if i passed the work sample thing? 😬",
+        "pls tell me if im getting an offer, im so nervous 😭",
     ],
 )
 def test_requests_for_ones_own_result_are_look_ups(text):
