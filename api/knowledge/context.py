@@ -102,12 +102,16 @@ _BARE_REFERENCE = re.compile(
 # "just finished my OA, what comes next?", "suppose my phone interview goes well - what's the step after
 # that?": the step after one the message names itself, whatever the conversation's topic. ("After I hit
 # Apply Now, what happens next?" is not here: it asks about the rest of a step, not the next one.)
+# "what's usually the next step", "what typically happens after": how it goes as a rule, the same question.
+_USUALLY = r"(?:generally\s+|usually\s+|normally\s+|typically\s+)?"
 _NEXT_OF_NAMED = re.compile(
-    r"\bwhat(?:'s|\s+is)\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?the\s+(?:next\s+)?step\s+after\b"
-    r"|\bwhat(?:'?s|\s+is)?\s+(?:generally\s+|usually\s+|normally\s+|typically\s+)?(?:comes\s+|coming\s+)?next\b|\bwhat\s+(?:usually\s+|generally\s+|normally\s+|typically\s+)?comes\s+after\b"
+    r"\bwhat(?:'s|\s+is)\s+" + _USUALLY + r"the\s+(?:next\s+)?step\s+after\b"
+    r"|\bwhat(?:'?s|\s+is)?\s+" + _USUALLY + r"(?:comes\s+|coming\s+)?next\b|\bwhat\s+" + _USUALLY + r"comes\s+after\b"
     # "what happens after i apply": the step after the one named; not "what happens after i click apply
     # now" (what the button does) or a bare "what happens after??" (the whole process).
-    r"|\bwhat\s+(?:usually\s+|generally\s+|normally\s+|typically\s+)?happens\s+after\s+(?=(?:i|you|applying|submitting|the|my)\b)(?!(?:i|you)\s+(?:click|hit|press)\b)"
+    r"|\bwhat\s+"
+    + _USUALLY
+    + r"happens\s+after\s+(?=(?:i|you|applying|submitting|the|my)\b)(?!(?:i|you)\s+(?:click|hit|press)\b)"
     # "whats after the phone call", "what's right after the assessments"
     r"|\bwhat(?:'?s|\s+is|\s+comes)\s+(?:right\s+|directly\s+|just\s+)?after\s+(?=(?:the|my|your)\b)"
     r"|\b(?:the\s+)?(?:next\s+)?step\s+after\s+(?:that|this)\b|\bthe\s+next\s+(?:step|stage|round)\b",
