@@ -801,10 +801,9 @@ class KnowledgeService:
             return None
         asked = {stem(w) for w in tokenize(m.group(1))}
         for p in ranked[:5]:
-            if p.doc in parents and _LISTS_KINDS.search(p.heading):
-                listed = _KINDS_HEADING.search(p.heading)
-                if listed and asked & {stem(w) for w in tokenize(listed.group(1))}:
-                    return p
+            listed = _KINDS_HEADING.search(p.heading) if p.doc in parents else None
+            if listed and asked & {stem(w) for w in tokenize(listed.group(1))}:
+                return p
         return None
 
     def _steps_overview(self) -> Passage | None:
