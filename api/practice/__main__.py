@@ -316,6 +316,7 @@ HELD_OUT = (
             (27, "thirtieth"),
             (28, "thirty-first"),
             (29, "thirty-second"),
+            (30, "thirty-third"),
         )
     ),
 )
