@@ -134,7 +134,12 @@ _HAPPENS_NOW = re.compile(
 
 
 # "ok and after the OA?", "and after the final round?": a short message that is only "after <a step>".
-_AFTER_NAMED = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright)\W+)*after\s+(?:the|my|your)\s+", re.I)
+# "ok and after i apply?", "and after applying?": the step is named by what the candidate does.
+_AFTER_NAMED = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|right|cool|alright)\W+)*after\s+"
+    r"(?:(?:the|my|your)\s+|(?:i|you|u)\s+(?=apply|submit|finish|complete|pass|do|take)|(?=applying\b|submitting\b))",
+    re.I,
+)
 
 
 # "what's the round right before the loop", "is there some kind of interview before the big final round":

@@ -273,6 +273,10 @@ def test_after_a_named_step_in_a_short_message_or_by_its_place_in_the_list():
     assert "third" in named_before_next("what comes after the third")
     # The asking words are not part of the step's name.
     assert named_before_next("after my phone interview what normally comes next?").strip(" ?") == "the phone interview"
+    # The step named by what the candidate does ("after i apply", "after applying").
+    assert "apply" in named_before_next("ok and after i apply?")
+    assert "applying" in named_before_next("and after applying?")
+    assert named_before_next("ok and after i get an offer?") is None
     steps = ("knowledge/online-application.md", ASSESS, PHONE, LOOP)
     ctx = Context(doc="knowledge/hiring-steps.md", listed=steps)
     assert listed_named("the third", ctx, {}) == PHONE

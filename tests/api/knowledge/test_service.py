@@ -1562,6 +1562,9 @@ def test_with_the_project_knowledge_after_a_step_asks_the_time_to_hear_back_agai
     # After any other answer, "and after the OA?" is the step after it.
     _, after = talk(svc, "what are the steps to get hired?", "ok and after the OA?")
     assert after.kind == "answer" and after.passages[0].doc == "knowledge/phone-interview.md"
+    # ...and "ok and after i apply?" the step after the application, not what clicking Apply Now does.
+    _, applied = talk(svc, "hey how do i get hired at aws lol", "ok and after i apply?")
+    assert applied.kind == "answer" and applied.passages[0].doc == "knowledge/online-assessments.md"
 
 
 def test_with_the_project_knowledge_a_word_of_the_answer_just_given_is_explained_by_its_section(project_service):
