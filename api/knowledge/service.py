@@ -1314,7 +1314,7 @@ class KnowledgeService:
             resolved.kind == "own"
             and ctx.doc
             and leans_on_topic(query)
-            and (not everything or everything[0].score < WEAK_OWN_SUBJECT)
+            and (not everything or everything[0].score < WEAK_OWN_SUBJECT or self._topic_states_it(query, everything, ctx))
         ):
             # A longer question that leans on the topic ("do I need to ask them before talking to
             # Amazon?" after the government employees' answer) and matches nothing else well is a
@@ -1576,6 +1576,16 @@ class KnowledgeService:
             return named[0] if named else None
         sections = [last, *(s for s in index.doc_sections.get(ctx.doc or "", []) if s.id != last.id)]
         return next((Passage.of(sec, 1.0, 1.0) for sec in sections if says(sec)), None)
+
+    def _topic_states_it(self, query: str, everything: list[Passage], ctx: Context) -> bool:
+        """Whether a question that leans on the topic ("so would they be on the team im joining?" after
+        the bar raiser) has every word stated by a section of the topic, and not by the best match
+        elsewhere (the talent network's "joining"): the topic is what it asks about."""
+        words = content_words(self.index.glossary.meaning(query))
+        best = everything[0]
+        if not words or best.doc == ctx.doc or addresses(words, self._says(best)) == len(words):
+            return False
+        return any(p.doc == ctx.doc and addresses(words, self._says(p)) == len(words) for p in everything)
 
     def _names_a_topic(self, text: str) -> bool:
         """Whether the words name a topic or a section of the knowledge (a heading's or a title's words, or

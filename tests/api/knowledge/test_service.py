@@ -2004,3 +2004,12 @@ def test_with_the_project_knowledge_public_service_names_the_government_employee
         "I'm in public service. what am I agreeing to if I go ahead and talk with amazon about a job?"
     )
     assert asked.kind == "answer" and asked.passages[0].doc == "knowledge/government-employees.md"
+
+
+def test_with_the_project_knowledge_a_question_leaning_on_the_topic_that_it_states_stays_on_the_topic(
+    project_service,
+):
+    # "they" are the bar raisers, whose section (its example question) states the team one would join;
+    # the talent network shares only "joining", and it answered the question before.
+    _, team = chat(project_service, "whats a bar raiser", "so would they be on the team im joining?")
+    assert team.kind == "answer" and team.passages[0].id == "interview-loop#what-a-bar-raiser-does", team.passages[:1]
