@@ -2013,3 +2013,11 @@ def test_with_the_project_knowledge_a_question_leaning_on_the_topic_that_it_stat
     # the talent network shares only "joining", and it answered the question before.
     _, team = chat(project_service, "whats a bar raiser", "so would they be on the team im joining?")
     assert team.kind == "answer" and team.passages[0].id == "interview-loop#what-a-bar-raiser-does", team.passages[:1]
+
+
+def test_with_the_project_knowledge_a_question_of_its_own_leans_towards_the_conversations_topic(project_service):
+    # Asked alone, "how should i structure my answers" is the STAR method's; after the phone interview
+    # it is that interview's advice on well-structured answers (its section ranked 0.04 below).
+    _, structure = chat(project_service, "what happens in the phone interview?", "how should i structure my answers")
+    assert structure.kind == "answer", structure
+    assert structure.passages[0].id == "phone-interview#how-to-answer-phone-interview-questions", structure.passages[:1]
