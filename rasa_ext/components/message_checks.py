@@ -657,6 +657,10 @@ _ABOUT_THE_ASSISTANT = frozenset(
         "afternoon",
         "evening",
         # "fine, what DO u know about then", "okay so what do you actually know": a lead-in names nothing.
+        # "can i ask you something?", "mind if i ask you something": a question to come, named later.
+        "something",
+        "smth",
+        "mind",
         "fine",
         "then",
         "okay",

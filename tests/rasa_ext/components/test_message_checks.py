@@ -278,6 +278,10 @@ def test_what_you_do_in_it_asks_about_the_topic_not_the_assistant():
     # A lead-in is no subject: after two refusals, "fine, what DO u know about" asks what is covered.
     assert not names_a_subject("fine, what DO u know about")
     assert names_a_subject("fine, what do u know about relocation")
+    # Asking whether one may ask names nothing yet; asking it of a subject does.
+    assert not names_a_subject("can i ask you something?")
+    assert not names_a_subject("mind if i ask you something")
+    assert names_a_subject("can i ask you something about relocation?")
 
 
 def test_a_statement_going_on_from_the_answer_is_no_yes():
