@@ -187,6 +187,15 @@ _COMPARES_LENGTH = re.compile(_LENGTH_WORD, re.IGNORECASE)
 # what happens once the stated time has passed (dev: five such follow-ups, all refusals by their writers;
 # "so if i dont hear back?" with no time asks what silence means, which the page says).
 _NOT_HEARD = r"\bif\b[^?.!]*?\b(?:do\s*n[o']?t|don'?t|dont|didn'?t|doesn'?t|never|not|haven'?t|havent)\s+(?:hear(?:d)?|get(?:ting)?|got)\b"
+# "interviews??", "tell me about interviews at aws", "nvm, how do interviews work in general": the
+# interviews and nothing else (no kind, no property of them: "how long are the interviews" is not this).
+_INTERVIEW_WORDS = frozenset({"interview", "interviews", "interviewing"})
+_GENERAL_WORDS = frozenset(
+    "the a an at in with about of for on to do does did they them it is are was be what whats what's s how "
+    "tell me explain aws amazon work works go goes going general generally overall basically like look "
+    "happen happens process people your ur you u yall guys so ok okay nvm hey hi hello lol pls please "
+    "then and or just really thing things stuff".split()
+)
 _PAST_THE_WINDOW = re.compile(
     _NOT_HEARD + r"[^?.!]*?\b(?:in|within|after|by|past)\s+(?:(?:those|the|that|these)\s+)?"
     r"(?:\d+|two|a\s+couple(?:\s+of)?)?\s*(?:business\s+)?(?:days?|weeks?)\b"
@@ -598,6 +607,9 @@ class KnowledgeService:
         if several is not None:
             return several
         query = self._reading(query, in_context=ctx is not None)
+        general = self._interviews_in_general(query, ctx)
+        if general is not None:
+            return general
         if _PAST_THE_WINDOW.search(query):
             # "what if i don't hear back in those 2 days?": the page gives the time, never what happens
             # once it has passed; the section stating the time does not answer it.
@@ -1920,6 +1932,32 @@ class KnowledgeService:
         if at == 0 or process[at - 1] not in index.doc_sections:
             return None
         return Passage.of(index.doc_sections[process[at - 1]][0], 1.0, 1.0)
+
+    def _interviews_in_general(self, query: str, ctx: Context | None) -> Decision | None:
+        """For a message about "the interviews" and nothing else ("interviews??", "tell me about interviews
+        at aws", "how do interviews work in general"), each interview step of the process (the steps whose
+        title names an interview: the phone interview and the loop), in order, with its first section;
+        they become the list "the first one" / "the second" picks from. None for any other
+        message, or in a conversation already about one of those interviews ("what's the interview like"
+        is that one). The search alone gave one of them (dev: 8 such questions, 7 of them wrong)."""
+        words = set(re.findall(r"[a-z]+", query.lower()))
+        if not words & _INTERVIEW_WORDS or words - _INTERVIEW_WORDS - _GENERAL_WORDS:
+            return None
+        index = self.index
+        interviews = [
+            doc
+            for doc in self._process()
+            if (sections := index.doc_sections.get(doc)) and "interview" in sections[0].title.lower()
+        ]
+        if len(interviews) < 2 or (ctx is not None and ctx.doc in interviews and not ctx.refused):
+            return None
+        # Each one's first section: its writers put first what it is (the search ranked the phone
+        # interview's brain teasers first, for the words "interviews at aws").
+        passages = [Passage.of(index.doc_sections[doc][0], 1.0, 1.0) for doc in interviews]
+        decision = Decision("answer", passages, passages, query)
+        # The last one said is the topic, as after any answer; "the first one" picks from the list.
+        decision.context = Context(doc=passages[-1].doc, section=passages[-1].id, listed=tuple(interviews))
+        return decision
 
     def _process(self) -> list[str]:
         """The steps of the hiring process in order: the longest list whose items are all steps. (The

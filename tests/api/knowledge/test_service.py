@@ -2021,3 +2021,24 @@ def test_with_the_project_knowledge_a_question_of_its_own_leans_towards_the_conv
     _, structure = chat(project_service, "what happens in the phone interview?", "how should i structure my answers")
     assert structure.kind == "answer", structure
     assert structure.passages[0].id == "phone-interview#how-to-answer-phone-interview-questions", structure.passages[:1]
+
+
+def test_with_the_project_knowledge_the_interviews_in_general_are_each_interview_step_in_order(project_service):
+    svc = project_service
+    for message in ("interviews??", "tell me about interviews at aws", "nvm, how do interviews work in general"):
+        [general] = chat(svc, message)
+        assert general.kind == "answer", message
+        assert [p.doc for p in general.passages] == ["knowledge/phone-interview.md", "knowledge/interview-loop.md"]
+    # They are the list "the second one" picks from.
+    _, second = chat(svc, "interviews at aws how do they go", "the second one?")
+    assert second.kind == "answer" and second.passages[0].doc == "knowledge/interview-loop.md"
+    # A property of the interviews, or one interview named, is no question about them in general.
+    both = ["knowledge/phone-interview.md", "knowledge/interview-loop.md"]
+    [length] = chat(svc, "how long are the interviews")
+    assert [p.doc for p in length.passages] != both
+    [phone] = chat(svc, "how do phone interviews work")
+    assert phone.kind == "answer" and phone.passages[0].doc == "knowledge/phone-interview.md"
+    assert [p.doc for p in phone.passages] != both
+    # In a conversation about one interview, "the interview" is that one.
+    _, same = chat(svc, "what happens in the phone interview?", "whats the interview like")
+    assert all(p.doc == "knowledge/phone-interview.md" for p in same.passages), same.passages
