@@ -266,6 +266,8 @@ _CHECKS_MYSELF = re.compile(
     r"|\bwhere\s+(?:do|can|could|should)\s+i\s+(?:even\s+|actually\s+|just\s+)?(?:check|track|see)\s+(?:on\s+)?(?:it|that|this|them)\b",
     re.IGNORECASE,
 )
+# The words of "where can i see it myself", "how do i check that on my own": nothing else is named.
+_CHECKING_WORDS = frozenset({"check", "see", "track", "follow", "myself", "self", "own", "look", "find", "also", "meanwhile", "nvm"})
 # A section heading that says what follows its step ("What comes after the online assessments").
 _TELLS_NEXT = re.compile(r"\bwhat\s+(?:comes|happens)\s+(?:after|next)\b|\bnext\s+step\b", re.IGNORECASE)
 # "the work style one", "ok the simulation one": a bare pick of one of the topics the last answer spoke of.
@@ -989,10 +991,12 @@ class KnowledgeService:
         asked for ("how long does the work style take?" -> "sorry, I meant the work sample one": the work
         sample's duration), or a refusal when that topic states none."""
         named = self._named_topic(correction) if correction else None
-        if named is not None and decision.kind == "clarify":
+        if named is not None and (decision.kind == "clarify" or (decision.kind == "fallback" and named in ctx.listed)):
             # "no sorry i meant the phone one" after "what do they ask in the in-person interview?": the
             # last question, of the topic named, at its section that answers it best (the correction
             # alone tied between topics that mention the phone interview and asked which was meant).
+            # Likewise after an answer listing it ("whats the interview like" gave both interviews):
+            # alone, "sorry, the phone one" matched no section well enough and was refused.
             within = [p for p in self._best_match(asked, k=len(self.index.sections)) if p.doc == named]
             if within:
                 decision = Decision("answer", self._answer(within[0], within), within[:5], asked)
@@ -1521,6 +1525,14 @@ class KnowledgeService:
             if not own and not any(addresses(words, self._says(p)) for p in everything[:1]):
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
+        if not ctx.doc and _CHECKS_MYSELF.search(query) and not content_words(query) - _CHECKING_WORDS:
+            # "also where can i see it myself" right after a look-up of the candidate's application (which
+            # leaves no topic): what a candidate checks on their own is their application's status.
+            checking = next((p for p in everything[:5] if "check" in tokenize(p.heading)), None)
+            if checking is not None:
+                return self._with_context(
+                    Decision("answer", self._answer(checking, everything), everything[:5], query), ctx
+                )
         if resolved.kind == "own" and ctx.doc and not ctx.refused:
             # A question of its own, asked in a conversation about a topic, is more likely about that
             # topic: "how should i structure my answers" after the phone interview is its advice on

@@ -2032,6 +2032,9 @@ def test_with_the_project_knowledge_the_interviews_in_general_are_each_interview
     # They are the list "the second one" picks from.
     _, second = chat(svc, "interviews at aws how do they go", "the second one?")
     assert second.kind == "answer" and second.passages[0].doc == "knowledge/interview-loop.md"
+    # ...or names: the last question again, of the one named.
+    _, phone_one = chat(svc, "whats the interview like", "sorry, the phone one")
+    assert phone_one.kind == "answer" and phone_one.passages[0].doc == "knowledge/phone-interview.md"
     # A property of the interviews, or one interview named, is no question about them in general.
     both = ["knowledge/phone-interview.md", "knowledge/interview-loop.md"]
     [length] = chat(svc, "how long are the interviews")
@@ -2042,3 +2045,12 @@ def test_with_the_project_knowledge_the_interviews_in_general_are_each_interview
     # In a conversation about one interview, "the interview" is that one.
     _, same = chat(svc, "what happens in the phone interview?", "whats the interview like")
     assert all(p.doc == "knowledge/phone-interview.md" for p in same.passages), same.passages
+
+
+def test_with_the_project_knowledge_checking_it_myself_with_no_topic_is_the_application_status(project_service):
+    # Right after a look-up of the candidate's application (the dialogue tier's, which leaves no topic).
+    [myself] = chat(project_service, "also where can i see it myself")
+    assert myself.kind == "answer" and myself.passages[0].doc == "knowledge/application-status.md", myself
+    # Naming something else is a question of its own.
+    [other] = chat(project_service, "where can i see the leadership principles myself")
+    assert not other.passages or other.passages[0].doc != "knowledge/application-status.md"
