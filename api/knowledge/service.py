@@ -1663,7 +1663,9 @@ class KnowledgeService:
         goes through them (`in_order`), for a bare "and then?" in a conversation about doing it: not after
         "what's the first thing that happens?" (the process's next step is meant); None otherwise."""
         index = self.index
-        if ctx.doc not in index.in_order or not ctx.section or ctx.refused or not _AND_THEN.match(query):
+        # (After a refused question the section is still the last one answered: "how do i find jobs",
+        # "can i filter by data engineering" refused, "then what" is the Apply Now button still.)
+        if ctx.doc not in index.in_order or not ctx.section or not _AND_THEN.match(query):
             return None
         if previous and _ABOUT_THE_PROCESS.search(previous):
             return None

@@ -1374,6 +1374,9 @@ def test_and_then_within_a_topic_in_order_is_its_next_section_and_the_process_st
     assert found.passages[0].id == "apply#where-the-apply-now-button-is"
     button = svc.ask("where is the apply now button?", ctx=Context())
     assert svc.ask("and then?", button.query, ctx=button.context).passages[0].id == "apply#completing-the-application"
+    # A refused question in between leaves the section last answered: "then what" goes on from it.
+    *_, after_refusal = talk(svc, "how do I search for a job?", "do they pay for relocation?", "then what")
+    assert after_refusal.kind == "answer" and after_refusal.passages[0].id == "apply#where-the-apply-now-button-is"
 
 
 def test_a_length_stated_of_another_thing_than_the_one_named_is_not_the_answer(write_doc, tmp_path, embedder):
