@@ -191,10 +191,12 @@ _NOT_HEARD = r"\bif\b[^?.!]*?\b(?:do\s*n[o']?t|don'?t|dont|didn'?t|doesn'?t|neve
 # interviews and nothing else (no kind, no property of them: "how long are the interviews" is not this).
 _INTERVIEW_WORDS = frozenset({"interview", "interviews", "interviewing"})
 _GENERAL_WORDS = frozenset(
-    "the a an at in with about of for on to do does did they them it is are was be what whats what's s how "
-    "tell me explain aws amazon work works go goes going general generally overall basically like look "
-    "happen happens process people your ur you u yall guys so ok okay nvm hey hi hello lol pls please "
-    "then and or just really thing things stuff".split()
+    (  # noqa: SIM905 (a word list read as text: one word per line was seventy lines)
+        "the a an at in with about of for on to do does did they them it is are was be what whats what's s how "
+        "tell me explain aws amazon work works go goes going general generally overall basically like look "
+        "happen happens process people your ur you u yall guys so ok okay nvm hey hi hello lol pls please "
+        "then and or just really thing things stuff"
+    ).split()
 )
 _PAST_THE_WINDOW = re.compile(
     _NOT_HEARD + r"[^?.!]*?\b(?:in|within|after|by|past)\s+(?:(?:those|the|that|these)\s+)?"
@@ -267,7 +269,9 @@ _CHECKS_MYSELF = re.compile(
     re.IGNORECASE,
 )
 # The words of "where can i see it myself", "how do i check that on my own": nothing else is named.
-_CHECKING_WORDS = frozenset({"check", "see", "track", "follow", "myself", "self", "own", "look", "find", "also", "meanwhile", "nvm"})
+_CHECKING_WORDS = frozenset(
+    {"check", "see", "track", "follow", "myself", "self", "own", "look", "find", "also", "meanwhile", "nvm"}
+)
 # A section heading that says what follows its step ("What comes after the online assessments").
 _TELLS_NEXT = re.compile(r"\bwhat\s+(?:comes|happens)\s+(?:after|next)\b|\bnext\s+step\b", re.IGNORECASE)
 # "the work style one", "ok the simulation one": a bare pick of one of the topics the last answer spoke of.
@@ -1333,7 +1337,11 @@ class KnowledgeService:
             resolved.kind == "own"
             and ctx.doc
             and leans_on_topic(query)
-            and (not everything or everything[0].score < WEAK_OWN_SUBJECT or self._topic_states_it(query, everything, ctx))
+            and (
+                not everything
+                or everything[0].score < WEAK_OWN_SUBJECT
+                or self._topic_states_it(query, everything, ctx)
+            )
         ):
             # A longer question that leans on the topic ("do I need to ask them before talking to
             # Amazon?" after the government employees' answer) and matches nothing else well is a
