@@ -268,6 +268,8 @@ _CHECKS_MYSELF = re.compile(
     r"|\bwhere\s+(?:do|can|could|should)\s+i\s+(?:even\s+|actually\s+|just\s+)?(?:check|track|see)\s+(?:on\s+)?(?:it|that|this|them)\b",
     re.IGNORECASE,
 )
+# "What AWS online assessments are for", "Why AWS hires the way it does": a heading saying what for.
+_PURPOSE_HEADING = re.compile(r"^\s*why\b|^\s*what\b.*\b(?:is|are)\s+for\s*$", re.IGNORECASE)
 # The words of "where can i see it myself", "how do i check that on my own": nothing else is named.
 _CHECKING_WORDS = frozenset(
     {"check", "see", "track", "follow", "myself", "self", "own", "look", "find", "also", "meanwhile", "nvm"}
@@ -2240,7 +2242,9 @@ class KnowledgeService:
         (candidates' words for what it says: "who will I meet there?" ~ "who interviews you in the loop?")."""
         section = self.index.by_id.get(passage.id)
         questions = " ".join(section.questions) if section is not None else ""
-        return f"{passage.heading} {passage.text} {questions}"
+        # A section headed with what a thing is for, or why, answers for its purpose in any word.
+        purpose = " purpose point reason goal why" if _PURPOSE_HEADING.search(passage.heading) else ""
+        return f"{passage.heading} {passage.text} {questions}{purpose}"
 
     def chosen(self, passage: Passage, ctx: Context | None) -> Decision:
         """A "did you mean" option the candidate picked: it becomes the topic."""

@@ -2057,3 +2057,10 @@ def test_with_the_project_knowledge_checking_it_myself_with_no_topic_is_the_appl
     # Naming something else is a question of its own.
     [other] = chat(project_service, "where can i see the leadership principles myself")
     assert not other.passages or other.passages[0].doc != "knowledge/application-status.md"
+
+
+def test_with_the_project_knowledge_a_section_headed_with_what_a_thing_is_for_answers_its_purpose(project_service):
+    # "purpose" is no word of "What AWS online assessments are for"; the heading says what they are for.
+    _, purpose = chat(project_service, "how many assessments will i have to do", "whats their purpose anyway")
+    assert purpose.kind == "answer", purpose
+    assert purpose.passages[0].id == "online-assessments#what-aws-online-assessments-are-for", purpose.passages[:1]
