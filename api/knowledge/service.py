@@ -1487,11 +1487,7 @@ class KnowledgeService:
                 ):
                     chosen = fits[1]  # a different question: not the section just given again
                 return self._with_context(Decision("answer", self._answer(chosen, within), within[:5], query), ctx)
-            checking = (
-                next((p for p in everything[:5] if "check" in tokenize(p.heading)), None)
-                if not own and _CHECKS_MYSELF.search(query)
-                else None
-            )
+            checking = self._checking_section(everything) if not own and _CHECKS_MYSELF.search(query) else None
             if checking is not None:
                 # "can i check on it myself somewhere?" after when AWS gets back: what a candidate checks
                 # is their application's status, wherever the topic was (it says nothing of checking).
@@ -1538,7 +1534,7 @@ class KnowledgeService:
         if not ctx.doc and _CHECKS_MYSELF.search(query) and not content_words(query) - _CHECKING_WORDS:
             # "also where can i see it myself" right after a look-up of the candidate's application (which
             # leaves no topic): what a candidate checks on their own is their application's status.
-            checking = next((p for p in everything[:5] if "check" in tokenize(p.heading)), None)
+            checking = self._checking_section(everything)
             if checking is not None:
                 return self._with_context(
                     Decision("answer", self._answer(checking, everything), everything[:5], query), ctx
@@ -1621,6 +1617,12 @@ class KnowledgeService:
             return named[0] if named else None
         sections = [last, *(s for s in index.doc_sections.get(ctx.doc or "", []) if s.id != last.id)]
         return next((Passage.of(sec, 1.0, 1.0) for sec in sections if says(sec)), None)
+
+    @staticmethod
+    def _checking_section(everything: list[Passage]) -> Passage | None:
+        """Among the five best sections, the one whose heading says "check": where a candidate checks
+        their application's status, for "can i check on it myself?"."""
+        return next((p for p in everything[:5] if "check" in tokenize(p.heading)), None)
 
     def _topic_states_it(self, query: str, everything: list[Passage], ctx: Context) -> bool:
         """Whether a question that leans on the topic ("so would they be on the team im joining?" after
