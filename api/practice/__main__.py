@@ -317,6 +317,7 @@ HELD_OUT = (
             (28, "thirty-first"),
             (29, "thirty-second"),
             (30, "thirty-third"),
+            (31, "thirty-fourth"),
         )
     ),
 )
