@@ -165,6 +165,7 @@ _CHAT_WORDS = {
     "dem": "them",
     "hw": "how",
     "ho": "how",  # only before a quantity word: "ho long dey take"
+    "hows": "how",  # the same: "and hows long is it roughly"
     # Sound-alike spellings the speller (a few edits from a known word) does not reach: "wat abt the fone
     # intervu".
     "abt": "about",
@@ -177,7 +178,7 @@ _CHAT_WORDS = {
     "tmrw": "tomorrow",
 }
 _CHAT_WORD = re.compile(
-    r"\b(wat|wut|wats|wuts|dey|dem|hw|abt|fone|intervus?|wrk|b4|smth|tmrw|ho(?=\s+(?:long|many|much|soon|often)\b))\b",
+    r"\b(wat|wut|wats|wuts|dey|dem|hw|abt|fone|intervus?|wrk|b4|smth|tmrw|ho(?:ws)?(?=\s+(?:long|many|much|soon|often)\b))\b",
     re.IGNORECASE,
 )
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
@@ -196,7 +197,9 @@ _HEDGED = re.compile(r"\b([a-z]{3,})-ish\b", re.IGNORECASE)
 # "how long until results?" after the phone interview: waiting for the outcome is hearing back, which
 # the page gives a time for ("results" alone reads as the assessments' scores, which it does not state).
 _UNTIL_OUTCOME = re.compile(
-    r"\b(until|till|til)\s+(?:i\s+get\s+)?(?:the\s+|my\s+)?(?:results?|decision|answer|response|news|verdict)\b",
+    r"\b(until|till|til)\s+(?:(?:i\s+get\s+)?(?:the\s+|my\s+)?(?:results?|decision|answer|response|news|verdict)"
+    # "how long till they tell me": being told is hearing back.
+    r"|(?:they|u|you|someone|somebody|aws|amazon)\s+(?:tell|get\s+back\s+to|contact|call|email)\s+(?:me|us))\b",
     re.IGNORECASE,
 )
 
@@ -210,9 +213,17 @@ _NONE_FITS = re.compile(
 )
 
 
+# "and how long is it roughly": in a question for a quantity, the hedge asks for nothing more. (Alone,
+# "like roughly, 2? 3?" asks for an estimate, a question of its own, and keeps it.)
+_HOW_QUANTITY = re.compile(r"\bhow\s+(?:long|many|much|soon|often)\b", re.IGNORECASE)
+_ROUGHLY = re.compile(r"\s*\b(?:roughly|approximately|approx)\b\.?", re.IGNORECASE)
+
+
 def plain_chat(query: str) -> str:
     query = _NONE_FITS.sub(r"\1 no role fits", _UNTIL_OUTCOME.sub(r"\1 i hear back", query))
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
+    if _HOW_QUANTITY.search(query):
+        query = _ROUGHLY.sub("", query).strip()
     query = _CHAT_WHY.sub(r"\1why", query)
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))
 

@@ -270,10 +270,19 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("my phone is fine") == "my phone is fine" and plain_chat("fonetic") == "fonetic"
     assert plain_chat("is the phone screen b4 or after the loop") == "is the phone screen before or after the loop"
     assert plain_chat("ho ho ho") == "ho ho ho"  # "ho" is "how" only before a quantity word
+    assert plain_chat("and hows long is it") == "and how long is it"
+    assert plain_chat("hows it going") == "hows it going"
     assert plain_chat("how come?") == "why?"
     # Waiting for the outcome is hearing back; "results" alone reads as the assessments' scores.
     assert plain_chat("how long until results?") == "how long until i hear back?"
     assert plain_chat("can i see my results") == "can i see my results"
+    assert plain_chat("how long till they tell me") == "how long till i hear back"
+    assert plain_chat("ok how long until they get back to me?") == "ok how long until i hear back?"
+    assert plain_chat("they tell me everything") == "they tell me everything"
+    # In a question for a quantity, a hedge asks for nothing more; alone, it asks for an estimate.
+    assert plain_chat("and hows long is it roughly") == "and how long is it"
+    assert plain_chat("roughly how many rounds?") == "how many rounds?"
+    assert plain_chat("like roughly, 2? 3?") == "like roughly, 2? 3?"
     # No role fitting, whatever the words for it.
     assert plain_chat("and if none fit me?") == "and if no role fits me?"
     assert plain_chat("what if nothing fits rn") == "what if no role fits rn"
