@@ -124,11 +124,14 @@ _NEXT_OF_NAMED = re.compile(
 # "if i pass the data test whats after": a step supposed done.
 _DONE = re.compile(
     r"\b(?:applied|submitted|finished|completed|passed|done\s+with|did|had|took)\b"
+    # "just hit apply now on a support job, what happens after that": the click done, not asked about.
+    r"|\bjust\s+(?:hit|clicked|pressed)\b"
     r"|\bif\s+i\s+(?:pass|get\s+through|clear|ace)\b",
     re.IGNORECASE,
 )
 _HAPPENS_NOW = re.compile(
-    r"\bwhat\s+happens\s+(?:next|now)\b|\bwhat\s+now\b|\bnow\s+what\b|\bwhat(?:'?s|\s+is)\s+after\W*$",
+    r"\bwhat\s+happens\s+(?:(?:next|now)\b|after\s+(?:that|this)\W*$)|\bwhat\s+now\b|\bnow\s+what\b"
+    r"|\bwhat(?:'?s|\s+is)\s+after\W*$",
     re.IGNORECASE,
 )
 

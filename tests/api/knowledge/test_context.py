@@ -254,6 +254,10 @@ def test_the_step_a_message_asks_what_follows_is_the_rest_of_the_message():
     assert "monday" not in named_before_next("did my phone screen on monday, what now").lower()
     assert "ago" not in named_before_next("finished the OA 2 days ago whats next")
     assert named_before_next("did it yesterday, what now") is None  # nothing named besides when
+    # "what happens after that" after the step done in the same message; a click "just" done is one.
+    assert "applied" in named_before_next("i applied last week, what happens after that?")
+    assert "apply now" in named_before_next("just hit apply now on a cloud support job 😅 what happens after that")
+    assert named_before_next("what happens after that?") is None
     # ...or supposes done.
     assert "data test" in named_before_next("ok whatever. if i pass the data test whats after")
     assert named_before_next("whats after") is None

@@ -1568,6 +1568,10 @@ def test_with_the_project_knowledge_after_a_step_asks_the_time_to_hear_back_agai
     # ...and "ok and after i apply?" the step after the application, not what clicking Apply Now does.
     _, applied = talk(svc, "hey how do i get hired at aws lol", "ok and after i apply?")
     assert applied.kind == "answer" and applied.passages[0].doc == "knowledge/online-assessments.md"
+    # A click "just" done, and "what happens after that": the step after the application, then on in order.
+    hit, then = talk(svc, "just hit apply now on a cloud support job 😅 what happens after that", "and after that?")
+    assert hit.kind == "answer" and hit.passages[0].doc == "knowledge/online-assessments.md", hit.passages[:1]
+    assert then.kind == "answer" and then.passages[0].doc == "knowledge/phone-interview.md", then.passages[:1]
 
 
 def test_with_the_project_knowledge_a_word_of_the_answer_just_given_is_explained_by_its_section(project_service):
