@@ -71,6 +71,8 @@ _FILLER_WORDS = (
     "where when which who why ok okay so hey hi yet that this these those them they then "
     # Chat spellings and acknowledgements ("got it" is taken out whole: "it support" is a role).
     "u ur ya yall thanks thx cool great right now rn pls plz guys "
+    # "btw are there internships for students": the search said "no open btw internships".
+    "btw tbh fyi idk imo ngl tho "
     # "im still in college, r there internships or student stuff": no role in "still", "r", "stuff" or
     # where the candidate studies.
     "still r stuff college uni university "

@@ -59,6 +59,7 @@ def test_question_words_and_chat_fillers_are_not_part_of_the_role() -> None:
     assert interpret("im still in college, are there internships or anything for students?", None, place)[
         0
     ] == Criteria(employment_type="INTERN")
+    assert interpret("btw are there internships for students", None, place)[0] == Criteria(employment_type="INTERN")
 
 
 def test_acknowledgements_and_chat_spellings_are_not_part_of_the_role() -> None:
