@@ -270,6 +270,26 @@ _CHECKS_MYSELF = re.compile(
 )
 # "What AWS online assessments are for", "Why AWS hires the way it does": a heading saying what for.
 _PURPOSE_HEADING = re.compile(r"^\s*why\b|^\s*what\b.*\b(?:is|are)\s+for\s*$", re.IGNORECASE)
+# "i already applied once a year ago, do i need a new account?": when the candidate did something says
+# nothing of what they ask; the section just given is judged on the other words.
+_WHEN_DONE_WORDS = frozenset(
+    {
+        "already",
+        "once",
+        "ago",
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "yesterday",
+        "last",
+        "earlier",
+        "previously",
+        "recently",
+    }
+)
 # The words of "where can i see it myself", "how do i check that on my own": nothing else is named.
 _CHECKING_WORDS = frozenset(
     {"check", "see", "track", "follow", "myself", "self", "own", "look", "find", "also", "meanwhile", "nvm"}
@@ -1563,8 +1583,8 @@ class KnowledgeService:
             top is not None
             and top.id == ctx.section
             and not ctx.refused  # after a refusal the section was not the last reply: no repeat
-            and words
-            and 2 * addresses(words, self._says(top)) < len(words)
+            and words - _WHEN_DONE_WORDS
+            and 2 * addresses(words - _WHEN_DONE_WORDS, self._says(top)) < len(words - _WHEN_DONE_WORDS)
         ):
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
@@ -2245,7 +2265,7 @@ class KnowledgeService:
         section = self.index.by_id.get(passage.id)
         questions = " ".join(section.questions) if section is not None else ""
         # A section headed with what a thing is for, or why, answers for its purpose in any word.
-        purpose = " purpose point reason goal why" if _PURPOSE_HEADING.search(passage.heading) else ""
+        purpose = " purpose point reason goal why use used" if _PURPOSE_HEADING.search(passage.heading) else ""
         return f"{passage.heading} {passage.text} {questions}{purpose}"
 
     def chosen(self, passage: Passage, ctx: Context | None) -> Decision:

@@ -2068,3 +2068,22 @@ def test_with_the_project_knowledge_a_section_headed_with_what_a_thing_is_for_an
     _, purpose = chat(project_service, "how many assessments will i have to do", "whats their purpose anyway")
     assert purpose.kind == "answer", purpose
     assert purpose.passages[0].id == "online-assessments#what-aws-online-assessments-are-for", purpose.passages[:1]
+    # ...and why they are used at all, after a refused question about them.
+    *_, why = chat(
+        project_service,
+        "when do i get the online assessment",
+        "so for a sales role how many exactly",
+        "why do they even use them",
+    )
+    assert why.kind == "answer", why
+    assert why.passages[0].id == "online-assessments#what-aws-online-assessments-are-for", why.passages[:1]
+
+
+def test_with_the_project_knowledge_when_the_candidate_did_something_does_not_make_the_section_a_repeat(
+    project_service,
+):
+    # "already", "once", "a year ago" say when, not what is asked: the section just given states the rest.
+    _, again = chat(
+        project_service, "how do i actually apply", "i already applied once a year ago, do i need a new account?"
+    )
+    assert again.kind == "answer" and again.passages[0].doc == "knowledge/online-application.md", again
