@@ -266,6 +266,21 @@ def is_correction(text: str) -> bool:
     return bool(_CORRECTION.match(text.strip()))
 
 
+# "wait no i meant what the phone interview wants me to focus on": the correction is a whole question of
+# its own, not the last one asked again of another subject.
+_MEANT_QUESTION = re.compile(
+    r"\b(?:meant|mean|ment)\W+(?:like\s+)?((?:what|how|when|where|who|which|why|whether|can|do|does|is|are)\b.*)",
+    re.IGNORECASE,
+)
+
+
+def meant_question(text: str) -> str | None:
+    """The question a correction asks in full ("no i meant what the phone interview wants me to focus on"
+    -> "what the phone interview wants me to focus on"), or None when it only names another subject."""
+    m = _MEANT_QUESTION.search(text) if is_correction(text) else None
+    return m.group(1) if m is not None and len(m.group(1).split()) >= 5 else None
+
+
 def is_bare_reference(text: str) -> bool:
     return bool(_BARE_REFERENCE.match(text.strip()))
 

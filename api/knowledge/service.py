@@ -34,6 +34,7 @@ from api.knowledge.context import (
     leans_on_topic,
     listed_after,
     listed_named,
+    meant_question,
     named_after_previous,
     named_before_next,
     names_a_place,
@@ -647,7 +648,11 @@ class KnowledgeService:
             # A correction asks the last question again about another subject: what it asks for (a
             # duration, a count) is the last question's ("how soon do they get back after the phone
             # interview?" -> "no, I meant after the final loop").
-            if previous and is_correction(query):
+            meant = meant_question(query)
+            if meant is not None:
+                # Asked as the question it states, in the conversation's context: its own vector.
+                query, qvec = meant, None
+            elif previous and is_correction(query):
                 return self._corrected(
                     f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx, query
                 )

@@ -17,6 +17,7 @@ from api.knowledge.context import (
     leans_on_topic,
     listed_after,
     listed_named,
+    meant_question,
     named_before_next,
     names_a_place,
     next_topic,
@@ -514,3 +515,13 @@ def test_negations_and_the_letters_of_chat_spellings_name_nothing():
     assert content_words("what if i just go ahead w/o asking them") == {"ahead"}
     # "whats the point of having them" is read "why having them": why they exist.
     assert content_words("why having them") == frozenset()
+
+
+def test_a_correction_stating_a_whole_question_is_that_question():
+    assert meant_question("wait no i meant what the phone interview wants me to focus on") == (
+        "what the phone interview wants me to focus on"
+    )
+    # A correction naming only another subject asks the last question again of it.
+    assert meant_question("no i meant the phone one") is None
+    assert meant_question("sorry i meant how long") is None  # too short to be a question of its own
+    assert meant_question("what do you mean by well-structured?") is None  # no correction

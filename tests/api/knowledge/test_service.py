@@ -2087,3 +2087,18 @@ def test_with_the_project_knowledge_when_the_candidate_did_something_does_not_ma
         project_service, "how do i actually apply", "i already applied once a year ago, do i need a new account?"
     )
     assert again.kind == "answer" and again.passages[0].doc == "knowledge/online-application.md", again
+
+
+def test_with_the_project_knowledge_a_correction_stating_a_whole_question_asks_that_question(project_service):
+    _, meant = chat(
+        project_service,
+        "the STAR thing, is that for the assessment?",
+        "wait no i meant what the phone interview wants me to focus on",
+    )
+    assert meant.kind == "answer", meant
+    assert meant.passages[0].id == "phone-interview#what-the-phone-interview-covers", meant.passages[:2]
+    # Not the last question (a length) asked again of the phone interview, which states none.
+    _, prepare = chat(
+        project_service, "how long is the work style assessment?", "no i meant how do i prepare for the phone interview"
+    )
+    assert prepare.kind == "answer" and prepare.passages[0].doc == "knowledge/phone-interview.md", prepare
