@@ -389,6 +389,9 @@ _ASKS_WHOLE_PROCESS = re.compile(
     r"\b(?:whole|entire|full|overall)\s+(?:hiring\s+|interview\s+|application\s+|recruiting\s+)?"
     r"(?:process|thing|pipeline|journey)\b"
     r"|\bstart\s+to\s+(?:finish|end)\b|\bend\s+to\s+end\b|\bbeginning\s+to\s+end\b|\btl;?\s?dr\b|\bpipeline\b"
+    # "what happens from the moment i find a job posting until the final interviews?": every step between.
+    r"|\bwhat\s+happens\s+from\b.{0,80}?\b(?:until|till|til|to|through)\s+(?:the\s+|my\s+)?"
+    r"(?:final|last|end|offer|very\s+end|interviews?|loop|onsite)\b"
     r"|\bwhat\s+(?:actually\s+|really\s+|usually\s+)?happens\s+after\s+(?:i|u|you)\s+(?:hit\s+|click\s+|press\s+)?submit\b"
     # "can someone explain what actually happens AFTER i apply?", "can someone just explain the steps??":
     # the steps after the application, or all of them.

@@ -2102,3 +2102,12 @@ def test_with_the_project_knowledge_a_correction_stating_a_whole_question_asks_t
         project_service, "how long is the work style assessment?", "no i meant how do i prepare for the phone interview"
     )
     assert prepare.kind == "answer" and prepare.passages[0].doc == "knowledge/phone-interview.md", prepare
+
+
+def test_with_the_project_knowledge_every_step_between_two_moments_is_the_steps_overview(project_service):
+    [whole] = chat(
+        project_service,
+        "i'm a career changer, never done corporate hiring before. could someone please lay out in simple terms "
+        "what happens from the moment i find a job posting at aws until the final interviews?",
+    )
+    assert whole.kind == "answer" and whole.passages[0].doc == "knowledge/hiring-steps.md", whole.passages[:1]
