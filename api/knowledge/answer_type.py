@@ -68,6 +68,16 @@ _DURATION = re.compile(
     rf"(?:\b(?:\d+(?:\s*(?:-|to|\u2013)\s*\d+)?|{_NUMBER_WORDS}|an?|a few)\s+{_UNIT}\b|\brolling basis\b|\bimmediately\b)",
     re.IGNORECASE,
 )
+# A length of time in a number ("two business days", "10-20 minutes"), not "on a rolling basis".
+_TIME_IN_NUMBERS = re.compile(
+    rf"\b(?:\d+(?:\s*(?:-|to|\u2013)\s*\d+)?|{_NUMBER_WORDS}|an?|a few)\s+{_UNIT}\b", re.IGNORECASE
+)
+
+
+def states_time_in_numbers(text: str) -> bool:
+    return bool(_TIME_IN_NUMBERS.search(text))
+
+
 # "The number of assessments depends on the role" answers "how many assessments?" honestly.
 _DEPENDS = re.compile(r"\b(?:depends on|depending on|varies|vary)\b", re.IGNORECASE)
 _MONEY = re.compile(r"[$\u20ac\u00a3]\s*\d|\b\d+\s*(?:k|usd|dollars|euros|pounds)\b", re.IGNORECASE)

@@ -666,6 +666,13 @@ class KnowledgeService:
                 query, self._ask_in_context(query, ctx, likely_uncovered, qvec, previous), ctx
             )
             decided = self._topic_answers(query, decided, ctx, qvec)
+            if self._asks_again_for_a_time(query, decided, ctx):
+                # "ok but like roughly how long does that usually take" after "applications are reviewed
+                # on a rolling basis": the page says nothing more precise, and the same section again
+                # is no answer.
+                decided = Decision(
+                    "fallback", [], decided.ranked, decided.query, context=self._refused_context(ctx, query)
+                )
             return self._as_look_up(decided, qvec, query, ctx)
         index = self.index
         effective = self._effective(query, previous)
@@ -689,6 +696,19 @@ class KnowledgeService:
         decision = self._reshaped(query, decision)
         decision.query = effective
         return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, effective, None)
+
+    @staticmethod
+    def _asks_again_for_a_time(query: str, decision: Decision, ctx: Context) -> bool:
+        """Whether a question for a length of time would be answered by the section just given, which
+        states a time in no number ("on a rolling basis", "immediately")."""
+        return (
+            decision.kind == "answer"
+            and bool(decision.passages)
+            and not ctx.refused
+            and decision.passages[0].id == ctx.section
+            and answer_type.wanted(query) == "duration"
+            and not answer_type.states_time_in_numbers(_stated(decision.passages[0]))
+        )
 
     def _several(self, parts: list[str], ctx: Context | None) -> Decision | None:
         """A message asking several questions about different topics ("3 qs: 1) how long is the work style

@@ -2111,3 +2111,18 @@ def test_with_the_project_knowledge_every_step_between_two_moments_is_the_steps_
         "what happens from the moment i find a job posting at aws until the final interviews?",
     )
     assert whole.kind == "answer" and whole.passages[0].doc == "knowledge/hiring-steps.md", whole.passages[:1]
+
+
+def test_with_the_project_knowledge_a_time_asked_again_of_a_section_giving_none_in_numbers_is_refused(
+    project_service,
+):
+    # "on a rolling basis" was the answer; the page says nothing more precise.
+    _, roughly = chat(
+        project_service,
+        "applied 2 weeks ago and heard nothing. when will i hear back?",
+        "ok but like roughly how long does that usually take",
+    )
+    assert roughly.kind == "fallback", roughly.passages[:1]
+    # A section giving the time in numbers is asked about it again, and answers.
+    _, soon = chat(project_service, "when do i hear back after the phone interview?", "and how soon is that exactly")
+    assert soon.kind == "answer", soon
