@@ -308,6 +308,13 @@ _QUANTITY_OF = re.compile(
     r"|[,.;?!]|$)",
     re.IGNORECASE,
 )
+# "btw ...", "unrelated, but ...", "different question: ...": a question of the candidate's own, not a
+# follow-up of the topic.
+_CHANGES_SUBJECT = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|also|oh|hey)\W+)*(?:btw|by\s+the\s+way|unrelated|off[\s-]topic|"
+    r"(?:a\s+)?(?:different|another|other|random|separate)\s+(?:question|thing|topic))\b",
+    re.IGNORECASE,
+)
 # "where would I look to see my application status myself?", "...whats the next stage": how to check, or
 # what follows, asked; never a look-up however much of "my application" the words carry.
 _ASKS_HOW_IT_GOES = re.compile(
@@ -760,7 +767,14 @@ class KnowledgeService:
         """An answer to a follow-up the fitted model reads as one its section does not answer ("can u
         list them" after the recruiters' 11 tips) becomes a refusal, with the offer of a person."""
         model = self.follow_ups
-        if model is None:
+        if model is None or (
+            _CHANGES_SUBJECT.match(query)
+            and resolve(query, ctx).content - {"other"}
+            and not refers_back(query)
+            and not names_a_place(query)
+        ):
+            # "btw are there internships for students" after applying to several roles: the candidate
+            # says the question is a new one; the model judges follow-ups.
             return decision
         inputs = self.follow_up_inputs(query, decision, ctx, qvec)
         if inputs is None:

@@ -2126,3 +2126,23 @@ def test_with_the_project_knowledge_a_time_asked_again_of_a_section_giving_none_
     # A section giving the time in numbers is asked about it again, and answers.
     _, soon = chat(project_service, "when do i hear back after the phone interview?", "and how soon is that exactly")
     assert soon.kind == "answer", soon
+
+
+def test_with_the_project_knowledge_a_question_said_to_be_a_new_one_is_not_judged_as_a_follow_up(project_service):
+    import numpy as np
+
+    from api.knowledge.follow_ups import FollowUpModel
+
+    svc = project_service
+    try:
+        # A model that refuses every follow-up it judges.
+        svc.follow_ups = FollowUpModel(np.zeros(2 * 384 + 2), 10.0, 0.5)
+        _, plain = chat(svc, "can i apply to more than one job?", "are there internships for students")
+        assert plain.kind == "fallback", plain
+        _, btw = chat(svc, "can i apply to more than one job?", "btw are there internships for students")
+        assert btw.kind == "answer" and btw.passages[0].doc == "knowledge/students-and-graduates.md", btw
+        # "btw" before a follow-up of the topic leaves it a follow-up.
+        _, how_long = chat(svc, "what is the work style assessment", "btw how long does it take")
+        assert how_long.kind == "fallback", how_long
+    finally:
+        svc.follow_ups = None
