@@ -393,6 +393,7 @@ def test_questions_about_searching_are_told_from_searches():
         "im in college, any internships?",
         "im still in uni, are there jobs for students",  # no question mark: "are there" asks
         "im a uni student in my 3rd year, does aws have internships",
+        "btw are there internships for students",  # the students named last
     ):
         assert _asks_how_to_search(asked), asked
     for search in ("internships in seattle", "data engineer jobs in seattle", "student jobs near me"):
