@@ -271,6 +271,8 @@ _CHECKS_MYSELF = re.compile(
 )
 # "What AWS online assessments are for", "Why AWS hires the way it does": a heading saying what for.
 _PURPOSE_HEADING = re.compile(r"^\s*why\b|^\s*what\b.*\b(?:is|are)\s+for\s*$", re.IGNORECASE)
+# "AWS strives to get back to you within two business days", "typically takes 10-20 minutes": a hedge.
+_HEDGED = re.compile(r"\b(?:strives?|aims?|typically|usually|generally)\b", re.IGNORECASE)
 # "i already applied once a year ago, do i need a new account?": when the candidate did something says
 # nothing of what they ask; the section just given is judged on the other words.
 _WHEN_DONE_WORDS = frozenset(
@@ -2308,7 +2310,14 @@ class KnowledgeService:
         questions = " ".join(section.questions) if section is not None else ""
         # A section headed with what a thing is for, or why, answers for its purpose in any word.
         purpose = " purpose point reason goal why use used" if _PURPOSE_HEADING.search(passage.heading) else ""
-        return f"{passage.heading} {passage.text} {questions}{purpose}"
+        # A section saying what AWS strives for, or what typically happens, says how sure it is: "is that
+        # guaranteed?" after "AWS strives to get back to you within two business days".
+        sure = (
+            " guaranteed guarantee guarantees promise promised definitely always"
+            if _HEDGED.search(passage.text)
+            else ""
+        )
+        return f"{passage.heading} {passage.text} {questions}{purpose}{sure}"
 
     def chosen(self, passage: Passage, ctx: Context | None) -> Decision:
         """A "did you mean" option the candidate picked: it becomes the topic."""

@@ -2146,3 +2146,10 @@ def test_with_the_project_knowledge_a_question_said_to_be_a_new_one_is_not_judge
         assert how_long.kind == "fallback", how_long
     finally:
         svc.follow_ups = None
+
+
+def test_with_the_project_knowledge_how_sure_a_hedged_section_is_is_asked_of_it(project_service):
+    # "AWS strives to get back to you within two business days": whether that is guaranteed, it says.
+    _, sure = chat(project_service, "how long after phone interview do they reply", "is that guaranteed")
+    assert sure.kind == "answer", sure
+    assert sure.passages[0].id == "phone-interview#when-you-hear-back-after-the-phone-interview", sure.passages[:1]
