@@ -205,6 +205,16 @@ _PAST_THE_WINDOW = re.compile(
     r"|" + _NOT_HEARD + r"[^?.!]*?\bby\s+then\b",
     re.IGNORECASE,
 )
+# "which one matters more", "is the bar raiser tougher than the others?": a judgement of which is harder or
+# weighs more, which the page makes of nothing (it says what each step is, never how hard or decisive).
+# ("what's the difference? which is harder" asks the difference too, answered.)
+_JUDGED_COMPARISON = re.compile(
+    r"\b(?:harder|tougher|easier|stricter|more\s+(?:difficult|strict|challenging))\s+than\b"
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|but|then|hmm+|also|honestly)\W+)*(?:which|what)\s+(?:one\s+|of\s+(?:them|the\s+two|those|these|both)\s+)?"
+    r"(?:is\s+|s\s+|'s\s+)?(?:(?:more|most)\s+(?:important|crucial|critical|difficult|challenging)"
+    r"|matters?\s+(?:more|most)|counts?\s+(?:more|most)|weighs?\s+(?:more|most)|harder|tougher|easier)\W*$",
+    re.IGNORECASE,
+)
 # "what happens if i just go ahead with the interviews", "so what does it mean if i keep going with the
 # process", "what if i start interviewing without asking anyone": what going ahead means, where a topic
 # says (government employees who proceed confirm they may).
@@ -651,6 +661,9 @@ class KnowledgeService:
         general = self._interviews_in_general(query, ctx)
         if general is not None:
             return general
+        if _JUDGED_COMPARISON.search(query) and not _ASKS_SEVERAL.search(_JUDGED_COMPARISON.sub(" ", query)):
+            refused = Decision("fallback", [], [], query)
+            return self._with_context(refused, ctx, query) if ctx is not None else refused
         if _PAST_THE_WINDOW.search(query):
             # "what if i don't hear back in those 2 days?": the page gives the time, never what happens
             # once it has passed; the section stating the time does not answer it.

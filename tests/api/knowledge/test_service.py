@@ -2153,3 +2153,20 @@ def test_with_the_project_knowledge_how_sure_a_hedged_section_is_is_asked_of_it(
     _, sure = chat(project_service, "how long after phone interview do they reply", "is that guaranteed")
     assert sure.kind == "answer", sure
     assert sure.passages[0].id == "phone-interview#when-you-hear-back-after-the-phone-interview", sure.passages[:1]
+
+
+def test_with_the_project_knowledge_which_is_harder_or_matters_more_is_refused(project_service):
+    # The page says what each step is, never how hard or how decisive one is against another.
+    for first, judged in (
+        ("whats the difference between the phone interview and the in-person one", "which one matters more"),
+        ("whats the difference between the phone interview and the in person one", "which is more important"),
+        ("is it true amazon asks brain teasers", "what about the bar raiser, is that person tougher than the others?"),
+    ):
+        _, d = chat(project_service, first, judged)
+        assert d.kind == "fallback", (judged, d.passages[:1])
+    # The difference asked with it is answered.
+    [both] = chat(
+        project_service,
+        "diff between the work style assessment and the work sample simulation? which is harder",
+    )
+    assert both.kind == "answer", both
