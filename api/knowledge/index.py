@@ -219,11 +219,31 @@ _HOW_QUANTITY = re.compile(r"\bhow\s+(?:long|many|much|soon|often)\b", re.IGNORE
 _ROUGHLY = re.compile(r"\s*\b(?:roughly|approximately|approx)\b\.?", re.IGNORECASE)
 
 
+# "what kind of tests do u make ppl take before interviews", "how many tests": the assessments, in words the
+# knowledge does not use ("drug test", "coding test" and a "test" of anything else are not meant).
+_TESTS_MEANT = re.compile(
+    r"(?:(?<=kinds\sof\s)|(?<=types\sof\s)|(?<=kind\sof\s)|(?<=type\sof\s)|(?<=sorts\sof\s)|(?<=sort\sof\s)"
+    r"|(?<=many\s))tests\b"
+    r"|\btests\b(?=\s+(?:before|prior\s+to|ahead\s+of)\b|\s+or\s+(?:is\s+it\s+)?(?:only|just)\s+interviews?\b)",
+    re.IGNORECASE,
+)
+
+
+# "are the interviews remote right now?", "is the onsite still remote": of an interview, remote is what the
+# knowledge calls virtual; of a job ("remote roles", "do aws employees work remote") it is not.
+_INTERVIEW_NAMED = re.compile(r"\b(?:interviews?|loops?|onsites?|on-sites?|final\s+rounds?|in[\s-]person)\b", re.I)
+_JOB_NAMED = re.compile(r"\b(?:work(?:ing)?|jobs?|roles?|positions?|employees?|team|office\s+days)\b", re.I)
+_REMOTE = re.compile(r"\bremote(?:ly)?\b", re.IGNORECASE)
+
+
 def plain_chat(query: str) -> str:
     query = _NONE_FITS.sub(r"\1 no role fits", _UNTIL_OUTCOME.sub(r"\1 i hear back", query))
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     if _HOW_QUANTITY.search(query):
         query = _ROUGHLY.sub("", query).strip()
+    query = _TESTS_MEANT.sub("assessments", query)
+    if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
+        query = _REMOTE.sub("virtual", query)
     query = _CHAT_WHY.sub(r"\1why", query)
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))
 

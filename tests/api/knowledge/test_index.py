@@ -283,6 +283,21 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("and hows long is it roughly") == "and how long is it"
     assert plain_chat("roughly how many rounds?") == "how many rounds?"
     assert plain_chat("like roughly, 2? 3?") == "like roughly, 2? 3?"
+    # "Tests" asked of as the steps before the interviews are the assessments; a drug test is not.
+    assert plain_chat("what kind of tests do u make ppl take before interviews") == (
+        "what kind of assessments do u make ppl take before interviews"
+    )
+    assert plain_chat("do i have to do some tests or is it only interviews?") == (
+        "do i have to do some assessments or is it only interviews?"
+    )
+    assert plain_chat("how many tests will i get") == "how many assessments will i get"
+    assert plain_chat("what kinds of drug tests do you do") == "what kinds of drug tests do you do"
+    assert plain_chat("is there a coding test") == "is there a coding test"
+    # Of an interview, "remote" is what the knowledge calls virtual; of a job it is not.
+    assert plain_chat("ok and are the interviews remote right now") == "ok and are the interviews virtual right now"
+    assert plain_chat("is the onsite still remote") == "is the onsite still virtual"
+    assert plain_chat("are there remote roles") == "are there remote roles"
+    assert plain_chat("will the job be remote after the interview") == "will the job be remote after the interview"
     # No role fitting, whatever the words for it.
     assert plain_chat("and if none fit me?") == "and if no role fits me?"
     assert plain_chat("what if nothing fits rn") == "what if no role fits rn"

@@ -2170,3 +2170,11 @@ def test_with_the_project_knowledge_which_is_harder_or_matters_more_is_refused(p
         "diff between the work style assessment and the work sample simulation? which is harder",
     )
     assert both.kind == "answer", both
+
+
+def test_with_the_project_knowledge_tests_before_the_interviews_are_the_assessments(project_service):
+    first, second = chat(
+        project_service, "what kind of tests do u make ppl take before interviews", "the 2nd one how long is it"
+    )
+    assert first.kind == "answer" and first.passages[0].doc == "knowledge/online-assessments.md", first.passages[:1]
+    assert second.kind == "answer" and "20-60" in second.passages[0].text, second.passages[:1]
