@@ -236,12 +236,19 @@ _JOB_NAMED = re.compile(r"\b(?:work(?:ing)?|jobs?|roles?|positions?|employees?|t
 _REMOTE = re.compile(r"\bremote(?:ly)?\b", re.IGNORECASE)
 
 
+# "who else is in the loop besides them": "else" says it; the people left out are the ones just described.
+_BESIDES_THEM = re.compile(
+    r"(\belse\b.*?)\s+(?:besides|apart\s+from|other\s+than)\s+(?:them|him|her|that\s+one|those)\b", re.I
+)
+
+
 def plain_chat(query: str) -> str:
     query = _NONE_FITS.sub(r"\1 no role fits", _UNTIL_OUTCOME.sub(r"\1 i hear back", query))
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     if _HOW_QUANTITY.search(query):
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", query)
+    query = _BESIDES_THEM.sub(r"\1", query)
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)
     query = _CHAT_WHY.sub(r"\1why", query)

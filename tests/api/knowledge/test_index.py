@@ -297,6 +297,9 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("ok and are the interviews remote right now") == "ok and are the interviews virtual right now"
     assert plain_chat("is the onsite still remote") == "is the onsite still virtual"
     assert plain_chat("are there remote roles") == "are there remote roles"
+    # "Else" says who is left out; "besides them" adds nothing to search for.
+    assert plain_chat("ok who else is in the loop besides them") == "ok who else is in the loop"
+    assert plain_chat("besides the work style one, whats the other") == "besides the work style one, whats the other"
     assert plain_chat("will the job be remote after the interview") == "will the job be remote after the interview"
     # No role fitting, whatever the words for it.
     assert plain_chat("and if none fit me?") == "and if no role fits me?"
