@@ -209,7 +209,9 @@ _PAST_THE_WINDOW = re.compile(
 # weighs more, which the page makes of nothing (it says what each step is, never how hard or decisive).
 # ("what's the difference? which is harder" asks the difference too, answered.)
 _JUDGED_COMPARISON = re.compile(
-    r"\b(?:harder|tougher|easier|stricter|more\s+(?:difficult|strict|challenging))\s+than\b"
+    r"\b(?:harder|tougher|easier|stricter|more\s+(?:difficult|strict|challenging))\s+(?:[\w-]+\s+){0,4}?than\b"
+    # "which leadership principles are the most important ones": the page ranks none of them.
+    r"|\bwhich\s+(?:[\w-]+\s+){0,4}?(?:is|are)\s+the\s+(?:most|more)\s+important\b"
     r"|^\W*(?:(?:ok(?:ay)?|so|and|but|then|hmm+|also|honestly)\W+)*(?:which|what)\s+(?:one\s+|of\s+(?:them|the\s+two|those|these|both)\s+)?"
     r"(?:is\s+|s\s+|'s\s+)?(?:(?:more|most)\s+(?:important|crucial|critical|difficult|challenging)"
     r"|matters?\s+(?:more|most)|counts?\s+(?:more|most)|weighs?\s+(?:more|most)|harder|tougher|easier)\W*$",

@@ -2164,6 +2164,12 @@ def test_with_the_project_knowledge_which_is_harder_or_matters_more_is_refused(p
     ):
         _, d = chat(project_service, first, judged)
         assert d.kind == "fallback", (judged, d.passages[:1])
+    for alone in (
+        "which leadership principles are the most important ones for the work style assessment?",
+        "do students and new grads get an easier online assessment than experienced hires",
+    ):
+        [d] = chat(project_service, alone)
+        assert d.kind == "fallback", (alone, d.passages[:1])
     # The difference asked with it is answered.
     [both] = chat(
         project_service,
