@@ -284,7 +284,7 @@ _CHECKS_MYSELF = re.compile(
 # "What AWS online assessments are for", "Why AWS hires the way it does": a heading saying what for.
 _PURPOSE_HEADING = re.compile(r"^\s*why\b|^\s*what\b.*\b(?:is|are)\s+for\s*$", re.IGNORECASE)
 # "AWS strives to get back to you within two business days", "typically takes 10-20 minutes": a hedge.
-_HEDGED = re.compile(r"\b(?:strives?|aims?|typically|usually|generally)\b", re.IGNORECASE)
+_SAYS_HOW_SURE = re.compile(r"\b(?:strives?|aims?|typically|usually|generally)\b", re.IGNORECASE)
 # "i already applied once a year ago, do i need a new account?": when the candidate did something says
 # nothing of what they ask; the section just given is judged on the other words.
 _WHEN_DONE_WORDS = frozenset(
@@ -2329,7 +2329,7 @@ class KnowledgeService:
         # guaranteed?" after "AWS strives to get back to you within two business days".
         sure = (
             " guaranteed guarantee guarantees promise promised definitely always"
-            if _HEDGED.search(passage.text)
+            if _SAYS_HOW_SURE.search(passage.text)
             else ""
         )
         return f"{passage.heading} {passage.text} {questions}{purpose}{sure}"
