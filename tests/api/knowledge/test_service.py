@@ -2153,6 +2153,11 @@ def test_with_the_project_knowledge_how_sure_a_hedged_section_is_is_asked_of_it(
     _, sure = chat(project_service, "how long after phone interview do they reply", "is that guaranteed")
     assert sure.kind == "answer", sure
     assert sure.passages[0].id == "phone-interview#when-you-hear-back-after-the-phone-interview", sure.passages[:1]
+    # "Typically takes 10-20 minutes" hedges a length, not whether there will be assessments at all.
+    _, types = chat(
+        project_service, "just hit apply now on a support job, what happens after that", "is that guaranteed?"
+    )
+    assert types.kind == "fallback", types.passages[:1]
 
 
 def test_with_the_project_knowledge_which_is_harder_or_matters_more_is_refused(project_service):
