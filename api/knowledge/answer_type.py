@@ -64,14 +64,11 @@ _NUMBER_WORDS = (
 )
 _CARDINAL = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})\b", re.IGNORECASE)
 _UNIT = r"(?:business |working |calendar )?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
-_DURATION = re.compile(
-    rf"(?:\b(?:\d+(?:\s*(?:-|to|\u2013)\s*\d+)?|{_NUMBER_WORDS}|an?|a few)\s+{_UNIT}\b|\brolling basis\b|\bimmediately\b)",
-    re.IGNORECASE,
-)
-# A length of time in a number ("two business days", "10-20 minutes"), not "on a rolling basis".
-_TIME_IN_NUMBERS = re.compile(
-    rf"\b(?:\d+(?:\s*(?:-|to|\u2013)\s*\d+)?|{_NUMBER_WORDS}|an?|a few)\s+{_UNIT}\b", re.IGNORECASE
-)
+# A length of time in a number ("two business days", "10-20 minutes")...
+_IN_NUMBERS = rf"\b(?:\d+(?:\s*(?:-|to|\u2013)\s*\d+)?|{_NUMBER_WORDS}|an?|a few)\s+{_UNIT}\b"
+_TIME_IN_NUMBERS = re.compile(_IN_NUMBERS, re.IGNORECASE)
+# ...or in words that answer "how long" too ("on a rolling basis", "immediately").
+_DURATION = re.compile(rf"(?:{_IN_NUMBERS}|\brolling basis\b|\bimmediately\b)", re.IGNORECASE)
 
 
 def states_time_in_numbers(text: str) -> bool:
