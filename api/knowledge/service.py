@@ -1640,12 +1640,13 @@ class KnowledgeService:
                 # finding a job tied; the conversation is about applying, which settles it.
                 decision = Decision("answer", self._answer(in_topic[0], decision.ranked), decision.ranked, query)
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
+        said = words - _WHEN_DONE_WORDS
         if (
             top is not None
             and top.id == ctx.section
             and not ctx.refused  # after a refusal the section was not the last reply: no repeat
-            and words - _WHEN_DONE_WORDS
-            and 2 * addresses(words - _WHEN_DONE_WORDS, self._says(top)) < len(words - _WHEN_DONE_WORDS)
+            and said
+            and 2 * addresses(said, self._says(top)) < len(said)
         ):
             # The section just given again, for a question whose words it does not state: not covered.
             return self._with_context(Decision("fallback", [], decision.ranked, query), ctx)
