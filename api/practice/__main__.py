@@ -318,6 +318,7 @@ HELD_OUT = (
             (29, "thirty-second"),
             (30, "thirty-third"),
             (31, "thirty-fourth"),
+            (32, "thirty-fifth"),
         )
     ),
 )
