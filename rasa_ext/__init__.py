@@ -10,6 +10,7 @@ package holds the classes those files and `config.yml` name, so `rasa run`, `ras
   channels.py, privacy.py           the input channels named in bot/credentials.yml
   startup.py    the server's start-up hooks, registered by the gateway channel
   patches.py    the few run-time patches of Rasa's private code (no seam), version-guarded
+  __main__.py   `python -m rasa_ext run ...`: Rasa's own command line in a process without jax
 
 The action server imports redaction.py and service_auth.py from here, and must not load Rasa to
 start: nothing is imported on import of the package itself.

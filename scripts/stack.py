@@ -97,7 +97,8 @@ class Stack:
             "rasa": [
                 str(RASA_PY),
                 "-m",
-                "rasa",
+                # Rasa's own command line, without jax (rasa_ext/__main__.py).
+                "rasa_ext",
                 "run",
                 "--model",
                 str(self.model),

@@ -58,6 +58,6 @@ USER 10001:10001
 EXPOSE 5005 5055
 # Rasa's own `rasa run` with the image's endpoints and credentials (those read every CA_TRACKER_*
 # and CA_LOCK_STORE* variable, see bot/endpoints.yml). The Rasa chart overrides this command.
-CMD ["python", "-m", "rasa", "run", "--model", "models/candidate-assistant.tar.gz", \
+CMD ["python", "-m", "rasa_ext", "run", "--model", "models/candidate-assistant.tar.gz", \
      "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml", \
      "--interface", "0.0.0.0", "--port", "5005"]

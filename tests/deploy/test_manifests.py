@@ -510,7 +510,7 @@ def test_rasa_values_use_the_charts_keys() -> None:
 def test_rasa_starts_as_rasas_own_cli() -> None:
     """Rasa's own `rasa run`: what extends it is named in config.yml, endpoints.yml and credentials.yml."""
     values = _values()
-    assert values["command"] == ["python", "-m", "rasa"]
+    assert values["command"] == ["python", "-m", "rasa_ext"]  # Rasa's own CLI without jax (rasa_ext/__main__.py)
     assert values["args"][0] == "run"
 
 
