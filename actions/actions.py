@@ -654,9 +654,9 @@ _HOW_TO_SEARCH = re.compile(
     # "im still in uni, are there jobs for students", "im a uni student, does aws have internships": a
     # question about what there is for students, typed without a question mark.
     r"|\b(?:students?|new\s+grads?|graduates?|college|university|uni)\b.*"
-    r"\b(?:are\s+there|does\s+(?:aws|amazon)\s+(?:have|offer|hire)|do\s+(?:you|u)\s+(?:guys\s+)?(?:have|offer|hire))\b"
-    # "btw are there internships for students": the same question, the students named last.
-    r"|\b(?:are\s+there|does\s+(?:aws|amazon)\s+(?:have|offer)|do\s+(?:you|u)\s+(?:guys\s+)?(?:have|offer))\b.*"
+    r"\b(?:(?:are|r)\s+there|does\s+(?:aws|amazon)\s+(?:have|offer|hire)|do\s+(?:you|u)\s+(?:guys\s+)?(?:have|offer|hire))\b"
+    # "btw are there internships for students" ("r there"): the same question, the students named last.
+    r"|\b(?:(?:are|r)\s+there|does\s+(?:aws|amazon)\s+(?:have|offer)|do\s+(?:you|u)\s+(?:guys\s+)?(?:have|offer))\b.*"
     r"\b(?:students?|new\s+grads?|graduates?)\b",
     re.IGNORECASE,
 )

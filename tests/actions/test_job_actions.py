@@ -394,9 +394,15 @@ def test_questions_about_searching_are_told_from_searches():
         "im still in uni, are there jobs for students",  # no question mark: "are there" asks
         "im a uni student in my 3rd year, does aws have internships",
         "btw are there internships for students",  # the students named last
+        "r there internships or stuff for students",  # "r": chat's "are"
     ):
         assert _asks_how_to_search(asked), asked
-    for search in ("internships in seattle", "data engineer jobs in seattle", "student jobs near me"):
+    for search in (
+        "internships in seattle",
+        "data engineer jobs in seattle",
+        "student jobs near me",
+        "r there any sde jobs in seattle",
+    ):
         assert not _asks_how_to_search(search), search
 
 
