@@ -242,7 +242,12 @@ _DESCRIBED_ONE = re.compile(
 _NTH_STEP = re.compile(
     r"\b(?:the\s+)?(?:very\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?:step|stage)s?\b"
     r"|\bvery\s+(first|last)\b(?!\s+(?:one|two|type|kind|item|thing)\b)"
-    r"|\b(?:step|stage)\s+(?:#\s*|number\s+|no\.?\s*)?(1|2|3|4|one|two|three|four)\b",  # "what's step 2 again"
+    r"|\b(?:step|stage)\s+(?:#\s*|number\s+|no\.?\s*)?(1|2|3|4|one|two|three|four)\b"  # "what's step 2 again"
+    # "ok so what do i do first", "where do i even start?": the first step.
+    # (The whole message: "how do i even apply lol where do i start" asks how to apply.)
+    r"|^\W*(?:(?:ok(?:ay)?|so|and|alright|cool|great|then)\W+)*(?:what\s+(?:do|should|would|shall)\s+i\s+"
+    r"(?:do|need\s+to\s+do|have\s+to\s+do)\s+(first)|(?:where|how)\s+(?:do|should|would)\s+i\s+(?:even\s+)?"
+    r"(start|begin))\W*$",
     re.IGNORECASE,
 )
 _PLACES = {
@@ -256,6 +261,8 @@ _PLACES = {
     "4th": 3,
     "last": -1,
     "final": -1,
+    "start": 0,
+    "begin": 0,
     **{
         number: at
         for at, numbers in enumerate((("1", "one"), ("2", "two"), ("3", "three"), ("4", "four")))

@@ -2189,3 +2189,13 @@ def test_with_the_project_knowledge_tests_before_the_interviews_are_the_assessme
     )
     assert first.kind == "answer" and first.passages[0].doc == "knowledge/online-assessments.md", first.passages[:1]
     assert second.kind == "answer" and "20-60" in second.passages[0].text, second.passages[:1]
+
+
+def test_with_the_project_knowledge_what_to_do_first_after_the_steps_is_the_first_step(project_service):
+    _, first = chat(project_service, "yo how do u even get hired at aws, whats the process", "ok so what do i do first")
+    assert first.kind == "answer" and first.passages[0].doc == "knowledge/online-application.md", first.passages[:1]
+    [start] = chat(project_service, "where do i even start?")
+    assert start.kind == "answer" and start.passages[0].doc == "knowledge/online-application.md", start.passages[:1]
+    # A question of its own that ends with it asks that question: how to apply, with Apply Now.
+    [apply] = chat(project_service, "how do i even apply to aws lol where do i start")
+    assert apply.kind == "answer" and "Apply Now" in apply.passages[0].text, apply.passages[:1]
