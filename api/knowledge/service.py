@@ -94,6 +94,20 @@ _QUANTITY_HEADINGS = {
     "duration": re.compile(r"\bhow long\b|\btakes?\b", re.IGNORECASE),
     "count": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
 }
+# A heading written as the question of a quantity: "How many online assessments you will take".
+_HEADING_ASKS = {
+    "duration": re.compile(r"how\s+long\b", re.IGNORECASE),
+    "count": re.compile(r"how\s+many\b", re.IGNORECASE),
+}
+# The words around "how many" / "how long" that name nothing it counts: "how many are there", "and how
+# long does it take usually?".
+_BARE_QUANTITY_WORDS = frozenset(
+    tokenize(
+        "and so ok okay but then are is there of them those these it that do does did i you u we have to "
+        "take takes taking will would get they in total altogether usually typically normally exactly "
+        "roughly about again like be last lasts"
+    )
+)
 # How far a follow-up's vector moves towards its topic's title for the in-topic check of known uncovered
 # questions: replaying the dev conversation sets against embedding "<title>: <follow-up>", 0.3 / 0.5 /
 # 0.7 / 0.85 / 1.0 changed +2 -2 / +1 -1 / +2 -1 / +1 -1 / +2 -2 turns.
@@ -1096,11 +1110,27 @@ class KnowledgeService:
                 decision = Decision("answer", self._answer(within[0], within), within[:5], asked)
                 decision = self._with_context(decision, ctx)
         wanted = answer_type.wanted(asked)
-        if decision.kind != "answer" or not decision.passages or wanted is None:
+        if decision.kind != "answer" or not decision.passages:
             return self._states_what_is_asked(asked, decision, ctx)
         top = decision.passages[0]
         sections = self.index.doc_sections.get(top.doc, [])
         last = self.index.by_id.get(ctx.section or "")
+        if (
+            last is not None
+            and last.doc != top.doc
+            and _HEARING_BACK.search(last.heading)
+            and top.doc in self.index.steps
+            and top.doc not in self._process()[:1]
+            and not any(_HEARING_BACK.search(s.heading) for s in sections)
+        ):
+            # "how fast do i get results after the phone interview?" -> "no sorry i meant the online
+            # assessment results" (or "sorry, i meant the loop"): when AWS gets back after that step, which
+            # its topic does not say (after the application it does: applications are reviewed on a
+            # rolling basis). Not covered.
+            refused = self._refused_context(ctx, correction)
+            return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
+        if wanted is None:
+            return self._states_what_is_asked(asked, decision, ctx)
         heading = _QUANTITY_HEADINGS.get(wanted)
         if last is not None and last.doc != top.doc and heading is not None and heading.search(last.heading):
             # "how long does the simulation take?" -> "no, I meant the phone interview": how long that one
@@ -1519,6 +1549,11 @@ class KnowledgeService:
                 and words
                 and addresses(words, self._says(best)) > (addresses(words, self._says(fits[0])) if fits else 0)
             ):
+                general = self._hearing_back_in_general(best, everything, ctx)
+                if general is not None:
+                    # "ok done. so when do they reply" after applying: when AWS gets back about
+                    # applications ("reviews applications on a rolling basis"), no step's own time.
+                    return self._with_context(Decision("answer", self._answer(general, []), [general], query), ctx)
                 # "when will I hear back after it?" after the loop: only the phone interview's section
                 # says it, of the phone interview; the topic does not: refused.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)

@@ -2199,3 +2199,21 @@ def test_with_the_project_knowledge_what_to_do_first_after_the_steps_is_the_firs
     # A question of its own that ends with it asks that question: how to apply, with Apply Now.
     [apply] = chat(project_service, "how do i even apply to aws lol where do i start")
     assert apply.kind == "answer" and "Apply Now" in apply.passages[0].text, apply.passages[:1]
+
+
+def test_with_the_project_knowledge_a_bare_quantity_is_answered_by_the_section_headed_with_it(project_service):
+    import numpy as np
+
+    from api.knowledge.follow_ups import FollowUpModel
+
+    svc = project_service
+    try:
+        svc.follow_ups = FollowUpModel(np.zeros(2 * 384 + 2), 10.0, 0.5)  # refuses every follow-up it judges
+        _, many = chat(svc, "when do i take the online assessment", "how many are there")
+        assert many.kind == "answer", many
+        assert many.passages[0].id == "online-assessments#how-many-online-assessments-you-will-take", many.passages[:1]
+        # A quantity of something named is the model's to judge.
+        _, named = chat(svc, "when do i take the online assessment", "how many questions are there")
+        assert named.kind == "fallback", named.passages[:1]
+    finally:
+        svc.follow_ups = None
