@@ -79,6 +79,9 @@ _NUMBER_OF = re.compile(r"\b(?:both|number|how\s+many|amount)\b", re.IGNORECASE)
 # A section saying it depends on the role this close to the best one answers "is it the same for every
 # role?" (a single question; a follow-up is read against its topic's sections).
 VARIES_MARGIN = 0.1
+# How far below the best section one headed with what a thing is for may be and still answer "what is it
+# for?" (the assessments: 0.53 against 0.61 for when you take them).
+PURPOSE_MARGIN = 0.1
 _ASKS_WHEN = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*when\b", re.IGNORECASE)
 # A section this close that states the quantity asked answers it, whatever NLU and the coverage model
 # make of "how many": on the dev sets and holdout, the one uncovered quantity question a close section
@@ -304,6 +307,14 @@ _CHECKS_MYSELF = re.compile(
 )
 # "What AWS online assessments are for", "Why AWS hires the way it does": a heading saying what for.
 _PURPOSE_HEADING = re.compile(r"^\s*why\b|^\s*what\b.*\b(?:is|are)\s+for\s*$", re.IGNORECASE)
+# "what is the assessment even for", "what's the point of the loop", "why do they even have assessments":
+# what a thing is for.
+_ASKS_PURPOSE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|but|hm+|wait|then)\W+)*what(?:'?s|\s+is|\s+are)\s+(?:the\s+|these\s+|those\s+|that\s+|this\s+)?"
+    r"[\w\s-]{1,40}?\s+(?:even\s+|actually\s+|really\s+|supposed\s+to\s+be\s+)?for\W*$"
+    r"|\bwhat(?:'?s|\s+is)\s+the\s+(?:point|purpose|goal|reason)\b",
+    re.IGNORECASE,
+)
 # "AWS strives to get back to you within two business days": a hedge of what is promised. ("Typically takes
 # 10-20 minutes" hedges a length: "is that guaranteed?" after the assessment types asks whether there will
 # be assessments, which it does not say; measured the same on every set, so the narrower reading.)
@@ -453,6 +464,10 @@ _ASKS_WHOLE_PROCESS = re.compile(
 )
 # "after the final loop", "after my phone screen": what a wait is counted from (three words at most).
 _AFTER_WHAT = re.compile(r"\bafter\s+(?:the\s+|my\s+|your\s+|ur\s+|a\s+)?((?:[\w'-]+\s+){0,2}[\w'-]+)", re.IGNORECASE)
+# "when do i hear back after i apply?", "after submitting": the wait counted from the application.
+_AFTER_APPLYING = re.compile(
+    r"\bafter\s+(?:i\s+|you\s+|u\s+|we\s+)?(?:appl(?:y|ied|ying)|submit(?:ted|ting)?)\b", re.IGNORECASE
+)
 # A section on when candidates hear back ("When you hear back after the phone interview").
 # "just finished my phone interview", "i had my phone screen today": the candidate has done the step.
 _DONE_WITH = re.compile(
@@ -816,6 +831,8 @@ class KnowledgeService:
             # "btw are there internships for students" after applying to several roles: the candidate
             # says the question is a new one; the model judges follow-ups.
             return decision
+        if self._heading_asks_it(query, decision, ctx):
+            return decision
         inputs = self.follow_up_inputs(query, decision, ctx, qvec)
         if inputs is None:
             return decision
@@ -824,6 +841,20 @@ class KnowledgeService:
             return decision
         context = self._refused_context(ctx, query)
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context, follow_up=p)
+
+    def _heading_asks_it(self, query: str, decision: Decision, ctx: Context) -> bool:
+        """Whether a follow-up asking only for a quantity ("how many are there" after when you take the
+        assessments) is answered by a section whose heading asks for that quantity ("How many online
+        assessments you will take"): the question it was written for, whatever the follow-up model reads
+        in three generic words (it refused this one at 0.95)."""
+        wanted = answer_type.wanted(query)
+        asked = _HEADING_ASKS.get(wanted or "")
+        if asked is None or not decision.passages or not asked.search(query):
+            return False
+        # Nothing but the quantity: "how many questions are there" names what it counts (no heading
+        # says how many questions), though "questions" is no content word.
+        rest = set(tokenize(asked.sub(" ", without_acknowledgement(query)))) - _BARE_QUANTITY_WORDS
+        return not rest and asked.match(decision.passages[0].heading) is not None
 
     def _as_look_up(self, decision: Decision, qvec: np.ndarray | None, asked: str, ctx: Context | None) -> Decision:
         """A message the own-status model reads as a request to look up the candidate's own application
@@ -2229,8 +2260,41 @@ class KnowledgeService:
         """A search's decision as the question's shape asks: the overview for several things of a kind,
         each of two topics compared, and no wait after one step for a question about another."""
         return self._said_of_another_step(
-            query, self._varying_said(query, self._both_compared(query, self._overview_for_several(query, decision)))
+            query,
+            self._purpose_said(
+                query,
+                self._varying_said(query, self._both_compared(query, self._overview_for_several(query, decision))),
+            ),
         )
+
+    def _hearing_back_in_general(self, best: Passage, everything: list[Passage], ctx: Context) -> Passage | None:
+        """After the application (the process's first step), when AWS gets back in general (a section
+        of no step): the one section that says it of applications, where the best was another step's
+        time. None in any other case."""
+        if not _HEARING_BACK.search(best.heading) or not ({ctx.doc, ctx.step} & set(self._process()[:1])):
+            return None
+        steps = self.index.steps
+        return next((p for p in everything if p.doc not in steps and _HEARING_BACK.search(p.heading)), None)
+
+    def _purpose_said(self, query: str, decision: Decision) -> Decision:
+        """ "what is the assessment for?" over when you take one (0.61): the close section of the same
+        topic headed with what it is for (0.53) answers it."""
+        top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
+        if top is None or _PURPOSE_HEADING.search(top.heading) or not _ASKS_PURPOSE.search(query):
+            return decision
+        purpose = next(
+            (
+                p
+                for p in decision.ranked[:5]
+                if p.doc == top.doc and p.score >= top.score - PURPOSE_MARGIN and _PURPOSE_HEADING.search(p.heading)
+            ),
+            None,
+        )
+        if purpose is None:
+            return decision
+        chosen = Decision("answer", self._answer(purpose, decision.ranked), decision.ranked, decision.query)
+        chosen.uncovered, chosen.context = decision.uncovered, decision.context
+        return chosen
 
     def _varying_said(self, query: str, decision: Decision) -> Decision:
         """ "does every job have the same assessments or is it different per role?" over the section on
@@ -2272,6 +2336,18 @@ class KnowledgeService:
         top = decision.passages[0] if decision.kind == "answer" and decision.passages else None
         if top is None or top.doc not in self.index.steps or not _HEARING_BACK.search(top.heading):
             return decision
+        if _AFTER_APPLYING.search(query) and self._of_unnamed_step(query, top):
+            # "when will i hear back after i apply": when AWS gets back about applications (no step of the
+            # process: "reviews applications on a rolling basis"), not after the phone interview, which
+            # scored 0.78 against 0.74.
+            general = next(
+                (p for p in decision.ranked[:5] if p.doc not in self.index.steps and _HEARING_BACK.search(p.heading)),
+                None,
+            )
+            if general is not None:
+                chosen = Decision("answer", self._answer(general, decision.ranked), decision.ranked, decision.query)
+                chosen.uncovered, chosen.context = decision.uncovered, decision.context
+                return chosen
         named = self._last_step_named(query)
         after = self._wait_counted_from(query)
         if (named is None or named == top.doc) and (after is None or after == top.doc):

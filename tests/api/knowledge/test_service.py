@@ -2217,3 +2217,30 @@ def test_with_the_project_knowledge_a_bare_quantity_is_answered_by_the_section_h
         assert named.kind == "fallback", named.passages[:1]
     finally:
         svc.follow_ups = None
+
+
+def test_with_the_project_knowledge_hearing_back_after_applying_is_the_general_answer(project_service):
+    for question in ("when will i hear back after i apply", "how long after i apply do they get back to me"):
+        [heard] = chat(project_service, question)
+        assert heard.kind == "answer", heard
+        assert heard.passages[0].id == "application-status#when-you-will-hear-back-from-amazon", heard.passages[:1]
+    # Having applied, "when do they reply" is that answer too, not the phone interview's time.
+    _, reply = chat(project_service, "what happens after i click apply now", "ok done. so when do they reply")
+    assert reply.kind == "answer", reply
+    assert reply.passages[0].id == "application-status#when-you-will-hear-back-from-amazon", reply.passages[:1]
+    # Named with the phone interview, it is that time.
+    [phone] = chat(project_service, "after i apply and do the phone interview when do i hear back")
+    assert phone.passages[0].id == "phone-interview#when-you-hear-back-after-the-phone-interview", phone.passages[:1]
+
+
+def test_with_the_project_knowledge_a_correction_to_a_step_with_no_time_to_hear_back_is_refused(project_service):
+    for correction in ("no sorry i meant the online assessment results", "sorry i meant the loop"):
+        _, corrected = chat(project_service, "how fast do i get results after the phone interview", correction)
+        assert corrected.kind == "fallback", (correction, corrected.passages[:1])
+
+
+def test_with_the_project_knowledge_what_a_thing_is_for_is_its_purpose_section(project_service):
+    for question in ("what is the assessment for", "what is the assessment even for"):
+        [purpose] = chat(project_service, question)
+        assert purpose.kind == "answer", purpose
+        assert purpose.passages[0].id == "online-assessments#what-aws-online-assessments-are-for", purpose.passages[:1]
