@@ -221,6 +221,19 @@ _ROUGHLY = re.compile(r"\s*\b(?:roughly|approximately|approx)\b\.?", re.IGNORECA
 
 # "what kind of tests do u make ppl take before interviews", "how many tests": the assessments, in words the
 # knowledge does not use ("drug test", "coding test" and a "test" of anything else are not meant).
+# "can i apply to other stuff too": to other jobs (the search found how to start an application).
+_OTHER_STUFF = re.compile(
+    r"(\bappl(?:y|ying)\s+(?:to|for)\s+(?:other|more|different|diff|some\s+other)\s+)"
+    r"(?:stuff|things|ones|openings|postings|listings|spots)\b",
+    re.IGNORECASE,
+)
+# "what kinds of online tests does amazon make you take": which there are ("make you take" read as when
+# you take them: "When you take an AWS online assessment" 0.81 over the types' 0.74).
+_MAKE_YOU_TAKE = re.compile(
+    r"^(\W*(?:what|which)\b[^?.!]{0,40}?)\s+(?:do|does|will|would)\s+(?:amazon|aws|they|u|you)\s+(?:make|have|get)\s+"
+    r"(?:you|u|me|people|ppl|candidates|applicants|us)\s+(?:to\s+)?(?:take|do|complete)\b",
+    re.IGNORECASE,
+)
 _TESTS_MEANT = re.compile(
     r"(?:(?<=kinds\sof\s)|(?<=types\sof\s)|(?<=kind\sof\s)|(?<=type\sof\s)|(?<=sorts\sof\s)|(?<=sort\sof\s)"
     r"|(?<=many\s))tests\b"
@@ -247,8 +260,8 @@ def plain_chat(query: str) -> str:
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     if _HOW_QUANTITY.search(query):
         query = _ROUGHLY.sub("", query).strip()
-    query = _TESTS_MEANT.sub("assessments", query)
-    query = _BESIDES_THEM.sub(r"\1", query)
+    query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", query))
+    query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)
     query = _CHAT_WHY.sub(r"\1why", query)

@@ -2244,3 +2244,11 @@ def test_with_the_project_knowledge_what_a_thing_is_for_is_its_purpose_section(p
         [purpose] = chat(project_service, question)
         assert purpose.kind == "answer", purpose
         assert purpose.passages[0].id == "online-assessments#what-aws-online-assessments-are-for", purpose.passages[:1]
+
+
+def test_with_the_project_knowledge_applying_to_other_stuff_is_applying_to_several_jobs(project_service):
+    [several] = chat(project_service, "can i apply to other stuff too")
+    assert several.kind == "answer" and several.passages[0].doc == "knowledge/multiple-applications.md", several
+    [types] = chat(project_service, "what kinds of online tests does amazon make you take")
+    assert types.kind == "answer", types
+    assert types.passages[0].id == "online-assessments#types-of-aws-online-assessments", types.passages[:1]
