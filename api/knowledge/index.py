@@ -221,6 +221,13 @@ _ROUGHLY = re.compile(r"\s*\b(?:roughly|approximately|approx)\b\.?", re.IGNORECA
 
 # "what kind of tests do u make ppl take before interviews", "how many tests": the assessments, in words the
 # knowledge does not use ("drug test", "coding test" and a "test" of anything else are not meant).
+# "can i filter them by category": search by it (the careers page's words: "search by location, job
+# categories, or keywords").
+_FILTER_BY = re.compile(
+    r"\b(?:filter|sort|narrow)(?:ing)?\s+(?:(?:them|those|jobs|roles|openings|positions|it|results)\s+)?"
+    r"(?:down\s+)?by\b",
+    re.IGNORECASE,
+)
 # "can i apply to other stuff too": to other jobs (the search found how to start an application).
 _OTHER_STUFF = re.compile(
     r"(\bappl(?:y|ying)\s+(?:to|for)\s+(?:other|more|different|diff|some\s+other)\s+)"
@@ -230,7 +237,8 @@ _OTHER_STUFF = re.compile(
 # "what kinds of online tests does amazon make you take": which there are ("make you take" read as when
 # you take them: "When you take an AWS online assessment" 0.81 over the types' 0.74).
 _MAKE_YOU_TAKE = re.compile(
-    r"^(\W*(?:what|which)\b[^?.!]{0,40}?)\s+(?:do|does|will|would)\s+(?:amazon|aws|they|u|you)\s+(?:make|have|get)\s+"
+    r"^(\W*(?:what|which)\b[^?.!]{0,40}?)\s+(?:do|does|will|would)\s+(?:amazon|aws|they|u|you)\s+(?:guys\s+)?"
+    r"(?:make|have|get)\s+"
     r"(?:you|u|me|people|ppl|candidates|applicants|us)\s+(?:to\s+)?(?:take|do|complete)\b",
     re.IGNORECASE,
 )
@@ -262,6 +270,7 @@ def plain_chat(query: str) -> str:
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", query))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
+    query = _FILTER_BY.sub("search by", query)
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)
     query = _CHAT_WHY.sub(r"\1why", query)

@@ -285,7 +285,7 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("like roughly, 2? 3?") == "like roughly, 2? 3?"
     # "Tests" asked of as the steps before the interviews are the assessments; a drug test is not.
     assert plain_chat("what kind of tests do u make ppl take before interviews") == (
-        "what kind of assessments do u make ppl take before interviews"
+        "what kind of assessments are there before interviews"
     )
     assert plain_chat("do i have to do some tests or is it only interviews?") == (
         "do i have to do some assessments or is it only interviews?"
@@ -293,6 +293,14 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("how many tests will i get") == "how many assessments will i get"
     assert plain_chat("what kinds of drug tests do you do") == "what kinds of drug tests do you do"
     assert plain_chat("is there a coding test") == "is there a coding test"
+    # Which things a candidate is made to take are which there are; only in a question for which.
+    assert plain_chat("what kinds of online tests does amazon make you take") == "what kinds of online tests are there"
+    assert plain_chat("what kind of assesments do u guys make ppl do") == "what kind of assesments are there"
+    assert plain_chat("does amazon make you take a test") == "does amazon make you take a test"
+    # Other "stuff" to apply to is other jobs; filtering jobs by something is the careers page's search by it.
+    assert plain_chat("can i apply to other stuff too") == "can i apply to other jobs too"
+    assert plain_chat("can i filter them by category") == "can i search by category"
+    assert plain_chat("i like stuff") == "i like stuff" and plain_chat("a coffee filter") == "a coffee filter"
     # Of an interview, "remote" is what the knowledge calls virtual; of a job it is not.
     assert plain_chat("ok and are the interviews remote right now") == "ok and are the interviews virtual right now"
     assert plain_chat("is the onsite still remote") == "is the onsite still virtual"
