@@ -70,6 +70,10 @@ _DEFINITION = re.compile(
     re.IGNORECASE,
 )
 _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE)
+# A yes/no question: "can i filter them by category", "ok so is it online?".
+_YES_NO = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|but|also|then)\W+)*(?:can|could|do|does|is|are|will|would|should|may)\b", re.IGNORECASE
+)
 _ASKS_WHY = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*why\b", re.IGNORECASE)
 _HAVE_ONE = re.compile(r"\b(?:have|need|use|want)\s+(?:one|any)\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
@@ -831,7 +835,7 @@ class KnowledgeService:
             # "btw are there internships for students" after applying to several roles: the candidate
             # says the question is a new one; the model judges follow-ups.
             return decision
-        if self._heading_asks_it(query, decision, ctx):
+        if self._heading_asks_it(query, decision, ctx) or self._section_states_it(query, decision, ctx):
             return decision
         inputs = self.follow_up_inputs(query, decision, ctx, qvec)
         if inputs is None:
@@ -841,6 +845,16 @@ class KnowledgeService:
             return decision
         context = self._refused_context(ctx, query)
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context, follow_up=p)
+
+    def _section_states_it(self, query: str, decision: Decision, ctx: Context) -> bool:
+        """Whether the answering section's own heading and text state every content word of a yes/no follow-up
+        ("can i filter them by category" after finding a job: "search by location, job categories, or
+        keywords"); the follow-up model refused that one at 0.98."""
+        if not decision.passages or not _YES_NO.match(query) or _CONDITIONAL.search(query):
+            return False  # ("what are the 11 recruiter tips": the section names them, it does not list them)
+        words = content_words(self.index.glossary.meaning(plain_chat(query)))
+        top = decision.passages[0]
+        return len(words) >= 2 and addresses(words, f"{top.heading} {top.text}") == len(words)
 
     def _heading_asks_it(self, query: str, decision: Decision, ctx: Context) -> bool:
         """Whether a follow-up asking only for a quantity ("how many are there" after when you take the

@@ -2252,3 +2252,22 @@ def test_with_the_project_knowledge_applying_to_other_stuff_is_applying_to_sever
     [types] = chat(project_service, "what kinds of online tests does amazon make you take")
     assert types.kind == "answer", types
     assert types.passages[0].id == "online-assessments#types-of-aws-online-assessments", types.passages[:1]
+
+
+def test_with_the_project_knowledge_a_yes_no_follow_up_its_section_states_is_answered(project_service):
+    import numpy as np
+
+    from api.knowledge.follow_ups import FollowUpModel
+
+    svc = project_service
+    try:
+        svc.follow_ups = FollowUpModel(np.zeros(2 * 384 + 2), 10.0, 0.5)  # refuses every follow-up it judges
+        # "search by location, job categories, or keywords": the section says it, whatever the model reads.
+        _, category = chat(svc, "how do i find jobs at aws", "can i filter them by category")
+        assert category.kind == "answer", category
+        assert category.passages[0].id == "online-application#finding-the-right-aws-job", category.passages[:1]
+        # A question for what the section only names ("11 tips") is the model's to judge.
+        _, tips = chat(svc, "im prepping for my aws loop next week any tips??", "what are the 11 recruiter tips")
+        assert tips.kind == "fallback", tips.passages[:1]
+    finally:
+        svc.follow_ups = None
