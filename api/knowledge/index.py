@@ -221,6 +221,20 @@ _ROUGHLY = re.compile(r"\s*\b(?:roughly|approximately|approx)\b\.?", re.IGNORECA
 
 # "what kind of tests do u make ppl take before interviews", "how many tests": the assessments, in words the
 # knowledge does not use ("drug test", "coding test" and a "test" of anything else are not meant).
+# "how does aws go through applications": how it reviews them ("reviews applications on a rolling basis").
+# (Only of who reviews them: "how do i go through the application process" is the candidate's.)
+_GO_THROUGH = re.compile(
+    r"\b(aws|amazon|they|recruiters?|someone|anyone|hiring\s+(?:managers?|teams?))\s+(?:actually\s+|really\s+)?"
+    r"(?:go(?:es)?|going|look(?:s)?|looking)\s+(?:through|over)\s+(?:the\s+|all\s+(?:the\s+)?|my\s+)?"
+    r"(applications?|apps|resumes?|cvs?)\b(?!\s+process)",
+    re.IGNORECASE,
+)
+# "will they email me if i move forward": whether AWS contacts the candidate (the page: "will contact you if
+# we're interested"); only of when or whether they reach out, not "email me my results".
+_MAIL_ME = re.compile(
+    r"\b(?:e-?mail|text|call|message|ping)\s+(me|you|u)(?=\s+(?:if|when|once|back)\b)",
+    re.IGNORECASE,
+)
 # "can i filter them by category": search by it (the careers page's words: "search by location, job
 # categories, or keywords").
 _FILTER_BY = re.compile(
@@ -270,7 +284,7 @@ def plain_chat(query: str) -> str:
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", query))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
-    query = _FILTER_BY.sub("search by", query)
+    query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)
     query = _CHAT_WHY.sub(r"\1why", query)

@@ -301,6 +301,12 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("can i apply to other stuff too") == "can i apply to other jobs too"
     assert plain_chat("can i filter them by category") == "can i search by category"
     assert plain_chat("i like stuff") == "i like stuff" and plain_chat("a coffee filter") == "a coffee filter"
+    # Who goes through applications reviews them; a candidate going through the process does not.
+    assert plain_chat("how does aws go through applications") == "how does aws review applications"
+    assert plain_chat("how do i go through the application process") == "how do i go through the application process"
+    # Emailing or calling the candidate if or when something happens is contacting them.
+    assert plain_chat("will they email me if i move forward") == "will they contact me if i move forward"
+    assert plain_chat("can they email me my results") == "can they email me my results"
     # Of an interview, "remote" is what the knowledge calls virtual; of a job it is not.
     assert plain_chat("ok and are the interviews remote right now") == "ok and are the interviews virtual right now"
     assert plain_chat("is the onsite still remote") == "is the onsite still virtual"
