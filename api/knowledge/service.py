@@ -395,7 +395,8 @@ _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+to
 # "what's the difference between the phone interview and the loop?", "phone screen vs onsite".
 # ("whats the diff between the phone screen and the onsite"; not "ok diff question, ...", another question.)
 _COMPARES = re.compile(
-    r"\b(?:difference|differences|differ|diff(?!\s+(?:question|questions|q|qs|topic|thing|note)\b)|vs|versus"
+    # ("diffrence", "diference", "differnce": chat spellings of it.)
+    r"\b(?:di+f+e?r+e?n+c+e?s?|differ|diff(?!\s+(?:question|questions|q|qs|topic|thing|note)\b)|vs|versus"
     r"|compared?\s+(?:to|with))\b",
     re.IGNORECASE,
 )

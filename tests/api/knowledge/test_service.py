@@ -1227,6 +1227,12 @@ def test_with_the_project_knowledge_a_comparison_gets_what_each_one_is_whatever_
         "interview-loop#what-an-aws-interview-loop-is",
         "phone-interview#what-the-phone-interview-covers",
     }
+    # Typed as chat spells it.
+    misspelt = project_service.ask("wat is diffrence between work style assesment and the work sample one?")
+    assert {p.doc for p in misspelt.passages} == {
+        "knowledge/work-style-assessment.md",
+        "knowledge/work-sample-simulation.md",
+    }, misspelt.passages
 
 
 def test_the_process_is_the_longest_list_of_steps_whatever_the_file_order(write_doc, tmp_path, embedder):
