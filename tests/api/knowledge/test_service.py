@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from pathlib import Path
 
@@ -162,6 +163,21 @@ def chat(svc: KnowledgeService, *messages: str) -> list:
         ctx = decision.context or ctx
         previous = decision.query if decision.kind == "answer" else previous
     return out
+
+
+@contextlib.contextmanager
+def refusing_every_follow_up(svc: KnowledgeService):
+    """The service with a follow-up model that refuses every follow-up it judges (the project fixture has
+    none): what a rule keeps from the model shows."""
+    import numpy as np
+
+    from api.knowledge.follow_ups import FollowUpModel
+
+    svc.follow_ups = FollowUpModel(np.zeros(2 * 384 + 2), 10.0, 0.5)
+    try:
+        yield svc
+    finally:
+        svc.follow_ups = None
 
 
 def test_what_comes_next_follows_the_process_and_ends_with_it(write_doc, tmp_path, embedder):
@@ -2135,14 +2151,7 @@ def test_with_the_project_knowledge_a_time_asked_again_of_a_section_giving_none_
 
 
 def test_with_the_project_knowledge_a_question_said_to_be_a_new_one_is_not_judged_as_a_follow_up(project_service):
-    import numpy as np
-
-    from api.knowledge.follow_ups import FollowUpModel
-
-    svc = project_service
-    try:
-        # A model that refuses every follow-up it judges.
-        svc.follow_ups = FollowUpModel(np.zeros(2 * 384 + 2), 10.0, 0.5)
+    with refusing_every_follow_up(project_service) as svc:
         _, plain = chat(svc, "can i apply to more than one job?", "are there internships for students")
         assert plain.kind == "fallback", plain
         _, btw = chat(svc, "can i apply to more than one job?", "btw are there internships for students")
@@ -2150,8 +2159,6 @@ def test_with_the_project_knowledge_a_question_said_to_be_a_new_one_is_not_judge
         # "btw" before a follow-up of the topic leaves it a follow-up.
         _, how_long = chat(svc, "what is the work style assessment", "btw how long does it take")
         assert how_long.kind == "fallback", how_long
-    finally:
-        svc.follow_ups = None
 
 
 def test_with_the_project_knowledge_how_sure_a_hedged_section_is_is_asked_of_it(project_service):
@@ -2208,21 +2215,13 @@ def test_with_the_project_knowledge_what_to_do_first_after_the_steps_is_the_firs
 
 
 def test_with_the_project_knowledge_a_bare_quantity_is_answered_by_the_section_headed_with_it(project_service):
-    import numpy as np
-
-    from api.knowledge.follow_ups import FollowUpModel
-
-    svc = project_service
-    try:
-        svc.follow_ups = FollowUpModel(np.zeros(2 * 384 + 2), 10.0, 0.5)  # refuses every follow-up it judges
+    with refusing_every_follow_up(project_service) as svc:
         _, many = chat(svc, "when do i take the online assessment", "how many are there")
         assert many.kind == "answer", many
         assert many.passages[0].id == "online-assessments#how-many-online-assessments-you-will-take", many.passages[:1]
         # A quantity of something named is the model's to judge.
         _, named = chat(svc, "when do i take the online assessment", "how many questions are there")
         assert named.kind == "fallback", named.passages[:1]
-    finally:
-        svc.follow_ups = None
 
 
 def test_with_the_project_knowledge_hearing_back_after_applying_is_the_general_answer(project_service):
@@ -2261,13 +2260,7 @@ def test_with_the_project_knowledge_applying_to_other_stuff_is_applying_to_sever
 
 
 def test_with_the_project_knowledge_a_yes_no_follow_up_its_section_states_is_answered(project_service):
-    import numpy as np
-
-    from api.knowledge.follow_ups import FollowUpModel
-
-    svc = project_service
-    try:
-        svc.follow_ups = FollowUpModel(np.zeros(2 * 384 + 2), 10.0, 0.5)  # refuses every follow-up it judges
+    with refusing_every_follow_up(project_service) as svc:
         # "search by location, job categories, or keywords": the section says it, whatever the model reads.
         _, category = chat(svc, "how do i find jobs at aws", "can i filter them by category")
         assert category.kind == "answer", category
@@ -2275,5 +2268,3 @@ def test_with_the_project_knowledge_a_yes_no_follow_up_its_section_states_is_ans
         # A question for what the section only names ("11 tips") is the model's to judge.
         _, tips = chat(svc, "im prepping for my aws loop next week any tips??", "what are the 11 recruiter tips")
         assert tips.kind == "fallback", tips.passages[:1]
-    finally:
-        svc.follow_ups = None
