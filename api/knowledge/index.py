@@ -219,8 +219,6 @@ _HOW_QUANTITY = re.compile(r"\bhow\s+(?:long|many|much|soon|often)\b", re.IGNORE
 _ROUGHLY = re.compile(r"\s*\b(?:roughly|approximately|approx)\b\.?", re.IGNORECASE)
 
 
-# "what kind of tests do u make ppl take before interviews", "how many tests": the assessments, in words the
-# knowledge does not use ("drug test", "coding test" and a "test" of anything else are not meant).
 # "how does aws go through applications": how it reviews them ("reviews applications on a rolling basis").
 # (Only of who reviews them: "how do i go through the application process" is the candidate's.)
 _GO_THROUGH = re.compile(
@@ -256,6 +254,8 @@ _MAKE_YOU_TAKE = re.compile(
     r"(?:you|u|me|people|ppl|candidates|applicants|us)\s+(?:to\s+)?(?:take|do|complete)\b",
     re.IGNORECASE,
 )
+# "what kind of tests do u make ppl take before interviews", "how many tests": the assessments, in words the
+# knowledge does not use ("drug test", "coding test" and a "test" of anything else are not meant).
 _TESTS_MEANT = re.compile(
     r"(?:(?<=kinds\sof\s)|(?<=types\sof\s)|(?<=kind\sof\s)|(?<=type\sof\s)|(?<=sorts\sof\s)|(?<=sort\sof\s)"
     r"|(?<=many\s))tests\b"

@@ -311,8 +311,7 @@ _CHECKS_MYSELF = re.compile(
 )
 # "What AWS online assessments are for", "Why AWS hires the way it does": a heading saying what for.
 _PURPOSE_HEADING = re.compile(r"^\s*why\b|^\s*what\b.*\b(?:is|are)\s+for\s*$", re.IGNORECASE)
-# "what is the assessment even for", "what's the point of the loop", "why do they even have assessments":
-# what a thing is for.
+# "what is the assessment even for", "what's the point of the loop": what a thing is for.
 _ASKS_PURPOSE = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|but|hm+|wait|then)\W+)*what(?:'?s|\s+is|\s+are)\s+(?:the\s+|these\s+|those\s+|that\s+|this\s+)?"
     r"[\w\s-]{1,40}?\s+(?:even\s+|actually\s+|really\s+|supposed\s+to\s+be\s+)?for\W*$"
@@ -836,7 +835,7 @@ class KnowledgeService:
             # "btw are there internships for students" after applying to several roles: the candidate
             # says the question is a new one; the model judges follow-ups.
             return decision
-        if self._heading_asks_it(query, decision, ctx) or self._section_states_it(query, decision, ctx):
+        if self._heading_asks_it(query, decision) or self._section_states_it(query, decision):
             return decision
         inputs = self.follow_up_inputs(query, decision, ctx, qvec)
         if inputs is None:
@@ -847,7 +846,7 @@ class KnowledgeService:
         context = self._refused_context(ctx, query)
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context, follow_up=p)
 
-    def _section_states_it(self, query: str, decision: Decision, ctx: Context) -> bool:
+    def _section_states_it(self, query: str, decision: Decision) -> bool:
         """Whether the answering section's own heading and text state every content word of a yes/no follow-up
         ("can i filter them by category" after finding a job: "search by location, job categories, or
         keywords"); the follow-up model refused that one at 0.98."""
@@ -857,7 +856,7 @@ class KnowledgeService:
         top = decision.passages[0]
         return len(words) >= 2 and addresses(words, f"{top.heading} {top.text}") == len(words)
 
-    def _heading_asks_it(self, query: str, decision: Decision, ctx: Context) -> bool:
+    def _heading_asks_it(self, query: str, decision: Decision) -> bool:
         """Whether a follow-up asking only for a quantity ("how many are there" after when you take the
         assessments) is answered by a section whose heading asks for that quantity ("How many online
         assessments you will take"): the question it was written for, whatever the follow-up model reads
@@ -2305,9 +2304,12 @@ class KnowledgeService:
             ),
             None,
         )
-        if purpose is None:
-            return decision
-        chosen = Decision("answer", self._answer(purpose, decision.ranked), decision.ranked, decision.query)
+        return decision if purpose is None else self._answered_with(purpose, decision)
+
+    def _answered_with(self, passage: Passage, decision: Decision) -> Decision:
+        """A search's decision answered with another of its sections instead (its ranking, query, coverage
+        and context kept)."""
+        chosen = Decision("answer", self._answer(passage, decision.ranked), decision.ranked, decision.query)
         chosen.uncovered, chosen.context = decision.uncovered, decision.context
         return chosen
 
@@ -2360,9 +2362,7 @@ class KnowledgeService:
                 None,
             )
             if general is not None:
-                chosen = Decision("answer", self._answer(general, decision.ranked), decision.ranked, decision.query)
-                chosen.uncovered, chosen.context = decision.uncovered, decision.context
-                return chosen
+                return self._answered_with(general, decision)
         named = self._last_step_named(query)
         after = self._wait_counted_from(query)
         if (named is None or named == top.doc) and (after is None or after == top.doc):
