@@ -2287,8 +2287,13 @@ class KnowledgeService:
         time. None in any other case."""
         if not _HEARING_BACK.search(best.heading) or not ({ctx.doc, ctx.step} & set(self._process()[:1])):
             return None
+        return self._hearing_back_of_no_step(everything)
+
+    def _hearing_back_of_no_step(self, passages: list[Passage]) -> Passage | None:
+        """The first of these sections that says when AWS gets back and belongs to no step of the process
+        ("When you will hear back from Amazon": applications reviewed on a rolling basis), or None."""
         steps = self.index.steps
-        return next((p for p in everything if p.doc not in steps and _HEARING_BACK.search(p.heading)), None)
+        return next((p for p in passages if p.doc not in steps and _HEARING_BACK.search(p.heading)), None)
 
     def _purpose_said(self, query: str, decision: Decision) -> Decision:
         """ "what is the assessment for?" over when you take one (0.61): the close section of the same
@@ -2357,10 +2362,7 @@ class KnowledgeService:
             # "when will i hear back after i apply": when AWS gets back about applications (no step of the
             # process: "reviews applications on a rolling basis"), not after the phone interview, which
             # scored 0.78 against 0.74.
-            general = next(
-                (p for p in decision.ranked[:5] if p.doc not in self.index.steps and _HEARING_BACK.search(p.heading)),
-                None,
-            )
+            general = self._hearing_back_of_no_step(decision.ranked[:5])
             if general is not None:
                 return self._answered_with(general, decision)
         named = self._last_step_named(query)
