@@ -319,6 +319,7 @@ HELD_OUT = (
             (30, "thirty-third"),
             (31, "thirty-fourth"),
             (32, "thirty-fifth"),
+            (33, "thirty-sixth"),
         )
     ),
 )
