@@ -94,7 +94,9 @@ _NUMBERED = re.compile(
 # of that item. "What's the first one like?" asks something of its own.
 _BARE_REFERENCE = re.compile(
     r"^\W*(?:(?:and|or|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*(?:the\s+)?"
-    r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last|other)(?:\s+(?:one|type|kind))?(?:\W+again)?\W*$",
+    r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last|other)(?:\s+(?:one|type|kind))?"
+    # "and the other type, the personality-ish one?": a description of the item, which asks nothing.
+    r"(?:\W+(?:the|that)\s+[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?\s+one)?(?:\W+again)?\W*$",
     re.IGNORECASE,
 )
 

@@ -271,6 +271,22 @@ _NTH_STEP = re.compile(
     r"(start|begin))\W*$",
     re.IGNORECASE,
 )
+# "back to step 2, is it ...", "in stage 3 do they ...": a step by its number; not "the first step 2 get
+# a job" ("2" for "to" after another place word).
+_STEP_NUMBER = re.compile(
+    r"(?<!first )(?<!next )(?<!last )\b(?:step|stage)\s+(?:#\s*|number\s+|no\.?\s*)?([1-4]|one|two|three|four)\b",
+    re.IGNORECASE,
+)
+# "so like by tuesday?", "by wednesday if it was monday?", "and weekends dont count right": a day checked
+# against a time just given.
+_DAY_CHECK = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|and|wait|like|meaning|that\s+means|you\s+mean)\W+)*"
+    r"(?:(?:by|before|until|till|on|around)\s+(?:next\s+|this\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+    r"|weekends?\s+(?:don'?t|do\s+not|doesn'?t|does\s+not|aren'?t|are\s+not|not)\s+(?:count|included?)\b)",
+    re.IGNORECASE,
+)
+_GIVES_DAYS = re.compile(r"\b(?:two|2|\d+)\s+(?:business\s+)?days?\b", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 _PLACES = {
     "first": 0,
     "1st": 0,
@@ -687,7 +703,23 @@ class KnowledgeService:
         written out and, in a conversation, without an opening acknowledgement of the last reply. One
         place for `ask` and `embedded_text`, so the vector and the rules read the same text."""
         query = plain_chat(self.index.speller.correct(message))
-        return without_acknowledgement(query) if in_context else query
+        return self._step_by_name(without_acknowledgement(query) if in_context else query)
+
+    def _step_by_name(self, query: str) -> str:
+        """A step named by its number in a question of its own ("back to step 2, is it just one test?")
+        read with the step's title instead ("back to the online assessments, ..."): the search knows the
+        steps by their names, and "step 2" is in no section. A message that only names the step ("what's
+        step 2 again") is left to `_nth_step`, which gives the step's opening section."""
+        m = _STEP_NUMBER.search(query)
+        if m is None or not content_words(_STEP_NUMBER.sub(" ", query)) - _STEP_WORDS:
+            return query
+        process = self._process()
+        at = _PLACES[m.group(1).lower()]
+        sections = self.index.doc_sections.get(process[at]) if at < len(process) else None
+        if not sections:
+            return query
+        title = _PARENTHESIS.sub("", sections[0].title).strip().lower()
+        return f"{query[: m.start()]}the {title}{query[m.end() :]}"
 
     def ask(
         self,
@@ -1342,6 +1374,12 @@ class KnowledgeService:
             # "do i get it right when i apply?" after the work sample simulation: when an assessment is
             # taken, which the topic listing it says.
             return self._with_context(Decision("answer", self._answer(when, []), [when], query), ctx)
+        checked = self._day_checked(query, ctx)
+        if checked is not None:
+            # "so like by tuesday?" after "within two business days of your phone interview": the page
+            # gives the time, never a date; the time again, saying that this is all it says.
+            again = Decision("answer", self._answer(checked, []), [checked], query, explained=True, repeated=True)
+            return self._with_context(again, ctx)
         example = self._example_asked(query, ctx)
         if example is not None:
             # "can you give me an example" after the work style questions: the topic's example section,
@@ -1816,11 +1854,19 @@ class KnowledgeService:
             words <= content_words(f"{sec.title} {sec.heading}") for secs in index.doc_sections.values() for sec in secs
         )
 
+    def _day_checked(self, query: str, ctx: Context) -> Passage | None:
+        """For a day checked against the time just given ("so like by tuesday?", "and weekends don't count
+        right"), the section that gave it, when it gives a number of days; None otherwise."""
+        last = self.index.by_id.get(ctx.section or "")
+        if last is None or ctx.refused or not _DAY_CHECK.match(query.strip()) or not _GIVES_DAYS.search(last.text):
+            return None
+        return Passage.of(last, 1.0, 1.0)
+
     def _example_asked(self, query: str, ctx: Context) -> Passage | None:
         """For a message that only asks for an example ("can you give me an example?", "any examples pls"),
         the current topic's section headed "Example ..."; None otherwise (the topic has none, or the
         message names what to exemplify: "an example of the tasks" is searched)."""
-        if ctx.doc is None or ctx.refused:
+        if ctx.doc is None:  # (after a refused question too: the conversation is still about its topic)
             return None
         words = content_words(query)
         if not words & _EXAMPLE_WORDS or words - _EXAMPLE_WORDS - _ASKING_TO_SEE:

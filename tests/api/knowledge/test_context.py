@@ -215,7 +215,11 @@ def test_in_person_is_a_subject_though_person_alone_is_not():
         ("what about the other one?", True),
         ("ok, the last one", True),
         ("and the other type?", True),
+        # A description of the item asks nothing of it.
+        ("and the other type, the personality-ish one?", True),
+        ("the second one, that harder one", True),
         ("what's the first one like?", False),
+        ("the other one, is it the harder one?", False),
         ("how long is the second one?", False),
     ],
 )

@@ -1555,6 +1555,53 @@ def test_with_the_project_knowledge_a_request_for_an_example_gets_the_topics_exa
     assert tasks.passages[0].id == "work-sample-simulation#example-work-sample-simulation-tasks", tasks.passages[:1]
 
 
+def test_with_the_project_knowledge_an_example_after_a_refused_question_is_the_topics_example(project_service):
+    # The count of principles is refused; the conversation is still about the work style assessment, whose
+    # example an "example question" asks for (the search alone found the simulation's example tasks).
+    _, count, example = chat(
+        project_service,
+        "what are the work style questions about",
+        "how many leadership principles are there",
+        "can u give an example question",
+    )
+    assert count.kind == "fallback"
+    assert example.kind == "answer"
+    assert example.passages[0].id == "work-style-assessment#example-work-style-assessment-question"
+
+
+def test_with_the_project_knowledge_a_step_named_by_its_number_is_read_by_its_name(project_service):
+    svc = project_service
+    # "step 2" is in no section; the search knows the step as the online assessments.
+    *_, back = chat(
+        svc, "what r the steps", "whats the 3rd one about", "and the last one?", "back to step 2, is it just one test?"
+    )
+    assert back.kind == "answer" and back.passages[0].doc == "knowledge/online-assessments.md", back.passages[:1]
+    assert "depend" in back.passages[0].text
+    [single] = chat(svc, "what happens in step 3")
+    assert single.passages[0].doc == "knowledge/phone-interview.md", single.passages[:1]
+    # "2" for "to" after "first step": no step named by number.
+    assert svc._reading("whats the first step 2 get a job at aws", in_context=False).endswith("step 2 get a job at aws")
+    # Only the step named: its opening section, as before.
+    assert svc._reading("what's step 2 again", in_context=True) == "what's step 2 again"
+
+
+def test_with_the_project_knowledge_a_day_checked_against_the_time_given_gets_the_time_again(project_service):
+    first, by_day, weekends = chat(
+        project_service,
+        "had my phone interview on friday, when should i expect to hear?",
+        "so like by tuesday?",
+        "and weekends dont count right",
+    )
+    heard = first.passages[0].id
+    assert "business days" in first.passages[0].text
+    for decision in (by_day, weekends):
+        # The page gives the time, not the date: the time again, said to be all the page says.
+        assert decision.kind == "answer" and decision.passages[0].id == heard and decision.repeated
+    # After a duration that gives no days, a day is no check of it.
+    _, day = chat(project_service, "how long is the assessment", "so by friday?")
+    assert day.kind == "fallback"
+
+
 def test_with_the_project_knowledge_two_things_compared_get_both(project_service):
     svc = project_service
     # "diff" is short for difference...
