@@ -236,7 +236,9 @@ _MAIL_ME = re.compile(
 # "can i filter them by category": search by it (the careers page's words: "search by location, job
 # categories, or keywords").
 _FILTER_BY = re.compile(
-    r"\b(?:filter|sort|narrow)(?:ing)?\s+(?:(?:them|those|jobs|roles|openings|positions|it|results)\s+)?"
+    # ("filter open positions by category": the kind of job may come first.)
+    r"\b(?:filter|sort|narrow)(?:ing)?\s+(?:(?:(?:the|all|open|available|current)\s+)?"
+    r"(?:them|those|jobs|roles|openings|positions|listings|postings|it|results)\s+)?"
     r"(?:down\s+)?by\b",
     re.IGNORECASE,
 )
@@ -277,6 +279,22 @@ _BESIDES_THEM = re.compile(
 )
 
 
+# "i work for the federal government rn", "i currently work for the state dept": the candidate is a
+# government employee, the knowledge's words (the search found the recruiters' tips for "talking to aws
+# recruiters" beside "federal government"). Not "i work in the sales department".
+_GOVERNMENT_JOB = re.compile(
+    r"\bi\s+(?:currently\s+|now\s+|still\s+)?work\s+(?:for|at|in)\s+(?:the\s+|a\s+)?"
+    r"(?:(?:(?:federal|state|local|county|city|us|u\.s\.?|national)\s+)?(?:government|govt|gov)\b"
+    r"|(?:federal|state|government)\s+(?:dep(?:artmen)?t|agency)\b)",
+    re.IGNORECASE,
+)
+# "state employee here", "gov employee here", "federal worker": a government employee.
+_GOVERNMENT_WORKER = re.compile(
+    r"\b(?:state|federal|gov|govt|government|county|municipal|public[\s-]sector)\s+(?:employee|worker)(s?)\b",
+    re.IGNORECASE,
+)
+
+
 def plain_chat(query: str) -> str:
     query = _NONE_FITS.sub(r"\1 no role fits", _UNTIL_OUTCOME.sub(r"\1 i hear back", query))
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
@@ -284,6 +302,7 @@ def plain_chat(query: str) -> str:
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", query))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
+    query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", query))
     query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)

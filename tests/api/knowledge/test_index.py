@@ -300,10 +300,23 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     # Other "stuff" to apply to is other jobs; filtering jobs by something is the careers page's search by it.
     assert plain_chat("can i apply to other stuff too") == "can i apply to other jobs too"
     assert plain_chat("can i filter them by category") == "can i search by category"
+    assert plain_chat("can i filter open positions by category") == "can i search by category"
     assert plain_chat("i like stuff") == "i like stuff" and plain_chat("a coffee filter") == "a coffee filter"
     # Who goes through applications reviews them; a candidate going through the process does not.
     assert plain_chat("how does aws go through applications") == "how does aws review applications"
     assert plain_chat("how do i go through the application process") == "how do i go through the application process"
+    # Working for a government is being a government employee; working in a department is not.
+    assert (
+        plain_chat("i work for the federal government rn, can i apply") == "i am a government employee rn, can i apply"
+    )
+    assert (
+        plain_chat("and i work for the state dept, can i apply too?")
+        == "and i am a government employee, can i apply too?"
+    )
+    assert plain_chat("i work in the sales department") == "i work in the sales department"
+    assert plain_chat("state employee here, any rules") == "government employee here, any rules"
+    assert plain_chat("are federal workers allowed") == "are government employees allowed"
+    assert plain_chat("an employee of the state") == "an employee of the state"
     # Emailing or calling the candidate if or when something happens is contacting them.
     assert plain_chat("will they email me if i move forward") == "will they contact me if i move forward"
     assert plain_chat("can they email me my results") == "can they email me my results"

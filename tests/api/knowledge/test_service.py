@@ -1602,6 +1602,18 @@ def test_with_the_project_knowledge_a_day_checked_against_the_time_given_gets_th
     assert day.kind == "fallback"
 
 
+def test_with_the_project_knowledge_a_government_employee_talking_to_recruiters_gets_the_government_rules(
+    project_service,
+):
+    # "recruiters" drew the recruiters' tips ahead of the rules for a candidate who works for a government.
+    for message in (
+        "i work for the federal government rn, anything special i need to know before talking to aws recruiters?",
+        "state employee here, any special rules before i talk to amazon recruiters?",
+    ):
+        [decision] = chat(project_service, message)
+        assert decision.passages[0].doc == "knowledge/government-employees.md", (message, decision.passages[:1])
+
+
 def test_with_the_project_knowledge_two_things_compared_get_both(project_service):
     svc = project_service
     # "diff" is short for difference...
