@@ -92,6 +92,8 @@ _FUTURE_ASKED = re.compile(
     r"|(?<!wait\s)(?<!waiting\s)(?<!take\s)(?<!takes\s)(?<!taking\s)(?<!like\s)forever)\b",
     re.IGNORECASE,
 )
+# "i'm a recent grad, not a student anymore": what the candidate no longer is, not how things will be.
+_NO_LONGER = re.compile(r"\b(?:not|no\s+longer)\s+(?:a|an)\s+[\w-]+(?:\s+[\w-]+)?\s+anymore\b", re.IGNORECASE)
 _FUTURE_STATED = re.compile(
     r"\b(?:will|going\s+to|plans?|planned|in\s+the\s+future|permanent(?:ly)?|from\s+now\s+on|return)\b", re.IGNORECASE
 )
@@ -105,7 +107,7 @@ _PUZZLE = re.compile(r"\bbrain\s*-?\s*teasers?\b|\btrick\s+questions?\b|\briddle
 def wanted(question: str) -> Wanted | None:
     """The kind of quantity the question asks for (or "future" for how things will be), or None when it
     asks for none."""
-    if _FUTURE_ASKED.search(question):
+    if _FUTURE_ASKED.search(_NO_LONGER.sub(" ", question)):
         return "future"
     if _TIME_WORDS.search(question) or _TIME_COMPARED.search(question):
         return "duration"

@@ -208,7 +208,13 @@ _UNTIL_OUTCOME = re.compile(
 # the talent network is for; "none" and "nothing" name nothing, so the topic's words were all it had.
 _NONE_FITS = re.compile(
     r"\b(if|when)\s+(?:none(?:\s+of\s+(?:them|those|these|the\s+\w+))?|nothing)\s+(?:really\s+)?"
-    r"(?:fits?|match(?:es)?|suits?)\b",
+    r"(?:fits?|match(?:es)?|suits?|(?:is|are)\s+open)\b",
+    re.IGNORECASE,
+)
+# "i don't see a job that fits me right now": no role fits (the word "job" drew finding a job).
+_NONE_SEEN = re.compile(
+    r"\bi\s+(?:don'?t|do\s+not|can'?t|cannot)\s+(?:see|find)\s+(?:a|any)\s+(?:jobs?|roles?|positions?|openings?)\s+"
+    r"(?:that\s+)?(?:really\s+)?(?:fits?|match(?:es)?|suits?)\b",
     re.IGNORECASE,
 )
 
@@ -222,7 +228,9 @@ _ROUGHLY = re.compile(r"\s*\b(?:roughly|approximately|approx)\b\.?", re.IGNORECA
 # "how does aws go through applications": how it reviews them ("reviews applications on a rolling basis").
 # (Only of who reviews them: "how do i go through the application process" is the candidate's.)
 _GO_THROUGH = re.compile(
-    r"\b(aws|amazon|they|recruiters?|someone|anyone|hiring\s+(?:managers?|teams?))\s+(?:actually\s+|really\s+)?"
+    # ("how do you guys go through applications": the candidate asks the company.)
+    r"\b(aws|amazon|they|you\s+guys|y'?all|recruiters?|someone|anyone|hiring\s+(?:managers?|teams?))\s+"
+    r"(?:actually\s+|really\s+|generally\s+|usually\s+)?"
     r"(?:go(?:es)?|going|look(?:s)?|looking)\s+(?:through|over)\s+(?:the\s+|all\s+(?:the\s+)?|my\s+)?"
     r"(applications?|apps|resumes?|cvs?)\b(?!\s+process)",
     re.IGNORECASE,
@@ -295,13 +303,26 @@ _GOVERNMENT_WORKER = re.compile(
 )
 
 
+# "should i mention when i messed something up?", "times i screwed up": a failure, the knowledge's word
+# (the search found nothing close to "messed"). Not "messed up the assessment" or "messed it up", a
+# step gone wrong (a retake, which the page does not cover).
+_MESSED_UP = re.compile(
+    r"\b(?:messed|screwed)\s+(?:something\s+|things\s+|stuff\s+)?up\b"
+    r"(?!\s+(?:on\s+|in\s+)?(?:the|my|this|that|an?)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:assessments?|tests?|simulation|oa|quiz|interviews?|application|call|screen|form)\b)",
+    re.IGNORECASE,
+)
+
+
 def plain_chat(query: str) -> str:
     query = _NONE_FITS.sub(r"\1 no role fits", _UNTIL_OUTCOME.sub(r"\1 i hear back", query))
+    query = _NONE_SEEN.sub("no role fits", query)
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     if _HOW_QUANTITY.search(query):
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", query))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
+    query = _MESSED_UP.sub("failed", query)
     query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", query))
     query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):

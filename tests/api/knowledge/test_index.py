@@ -304,6 +304,7 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("i like stuff") == "i like stuff" and plain_chat("a coffee filter") == "a coffee filter"
     # Who goes through applications reviews them; a candidate going through the process does not.
     assert plain_chat("how does aws go through applications") == "how does aws review applications"
+    assert plain_chat("how do you guys go through applications") == "how do you guys review applications"
     assert plain_chat("how do i go through the application process") == "how do i go through the application process"
     # Working for a government is being a government employee; working in a department is not.
     assert (
@@ -317,6 +318,11 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("state employee here, any rules") == "government employee here, any rules"
     assert plain_chat("are federal workers allowed") == "are government employees allowed"
     assert plain_chat("an employee of the state") == "an employee of the state"
+    # Messing up is failing, the knowledge's word; messing up a step is a step gone wrong.
+    assert plain_chat("should i mention when i messed something up?") == "should i mention when i failed?"
+    assert plain_chat("times i screwed up or only wins") == "times i failed or only wins"
+    assert plain_chat("i messed up the work style assessment") == "i messed up the work style assessment"
+    assert plain_chat("can i retake it if i messed it up") == "can i retake it if i messed it up"
     # Emailing or calling the candidate if or when something happens is contacting them.
     assert plain_chat("will they email me if i move forward") == "will they contact me if i move forward"
     assert plain_chat("can they email me my results") == "can they email me my results"
@@ -331,6 +337,9 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     # No role fitting, whatever the words for it.
     assert plain_chat("and if none fit me?") == "and if no role fits me?"
     assert plain_chat("what if nothing fits rn") == "what if no role fits rn"
+    assert plain_chat("and if none are open rn?") == "and if no role fits rn?"
+    assert plain_chat("i don't see a job that fits me right now") == "no role fits me right now"
+    assert plain_chat("i can't find a job in seattle") == "i can't find a job in seattle"
     assert plain_chat("none of them is a fit") == "none of them is a fit"
     assert plain_chat("what's the point of mixing interviewers like that") == "why mixing interviewers like that"
     assert plain_chat("keep it short, k?") == "keep it short, k?"  # only an opening "k" is "ok"
