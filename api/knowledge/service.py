@@ -260,10 +260,12 @@ _DESCRIBED_ONE = re.compile(
 # "what's the very first step?", "and the second stage": a step of the process by its place in it. (A
 # conversation's first "what's the last step?" is answered by the overview, which names it as the last.)
 # "and the very first?" at the end of a walk back through the steps: the process's, not a listed item's.
+# "step 2", "stage #3", "step number four": a step by its number (one group: the number).
+_BY_NUMBER = r"\b(?:step|stage)\s+(?:#\s*|number\s+|no\.?\s*)?(1|2|3|4|one|two|three|four)\b"
 _NTH_STEP = re.compile(
     r"\b(?:the\s+)?(?:very\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?:step|stage)s?\b"
     r"|\bvery\s+(first|last)\b(?!\s+(?:one|two|type|kind|item|thing)\b)"
-    r"|\b(?:step|stage)\s+(?:#\s*|number\s+|no\.?\s*)?(1|2|3|4|one|two|three|four)\b"  # "what's step 2 again"
+    rf"|{_BY_NUMBER}"  # "what's step 2 again"
     # "ok so what do i do first", "where do i even start?": the first step.
     # (The whole message: "how do i even apply lol where do i start" asks how to apply.)
     r"|^\W*(?:(?:ok(?:ay)?|so|and|alright|cool|great|then)\W+)*(?:what\s+(?:do|should|would|shall)\s+i\s+"
@@ -273,10 +275,7 @@ _NTH_STEP = re.compile(
 )
 # "back to step 2, is it ...", "in stage 3 do they ...": a step by its number; not "the first step 2 get
 # a job" ("2" for "to" after another place word).
-_STEP_NUMBER = re.compile(
-    r"(?<!first )(?<!next )(?<!last )\b(?:step|stage)\s+(?:#\s*|number\s+|no\.?\s*)?([1-4]|one|two|three|four)\b",
-    re.IGNORECASE,
-)
+_STEP_NUMBER = re.compile(r"(?<!first )(?<!next )(?<!last )" + _BY_NUMBER, re.IGNORECASE)
 # "so like by tuesday?", "by wednesday if it was monday?", "and weekends dont count right": a day checked
 # against a time just given.
 _DAY_CHECK = re.compile(
