@@ -320,6 +320,7 @@ HELD_OUT = (
             (31, "thirty-fourth"),
             (32, "thirty-fifth"),
             (33, "thirty-sixth"),
+            (34, "thirty-seventh"),
         )
     ),
 )
