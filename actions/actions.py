@@ -103,7 +103,8 @@ class ActionAnswerQuestion(Action):
             return [SlotSet("last_question", asked), *state]
         if decision == "clarify":
             dispatcher.utter_message(json_message=clarify_payload(result, response_text(domain, "utter_clarify")))
-            return state
+            # The question asked back is still the candidate's: "the simulation" typed next asks it of that.
+            return [SlotSet("last_question", result["query"]), *state]
         if decision == "status":
             # The knowledge service read it as a look-up of the candidate's own application ("any word
             # on the dublin thing?"), which NLU had taken for a question: the look-up, not an answer.

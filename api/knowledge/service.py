@@ -69,7 +69,13 @@ _DEFINITION = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|sorry)\W+)*what(?:'?s|\s+is|\s+are)\s+(?:a|an|the)?\s*((?:[\w-]+\s*){1,3}?)\W*$",
     re.IGNORECASE,
 )
-_ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*what\b", re.IGNORECASE)
+# A message opening with a question word asks something of its own, it does not only name a subject.
+_QUESTION_OPENS = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*(?:what|whats|how|when|where|who|why|which|can|could|do|does|did|is|are|will|would|should)\b",
+    re.IGNORECASE,
+)
+# ("whats on it", "what's in it": chat spellings ask what as well.)
+_ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*(?:what|wat)(?:'?s)?\b", re.IGNORECASE)
 # A yes/no question: "can i filter them by category", "ok so is it online?".
 _YES_NO = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|but|also|then)\W+)*(?:can|could|do|does|is|are|will|would|should|may)\b", re.IGNORECASE
@@ -223,7 +229,9 @@ _GENERAL_WORDS = frozenset(
 _PAST_THE_WINDOW = re.compile(
     _NOT_HEARD + r"[^?.!]*?\b(?:in|within|after|by|past)\s+(?:(?:those|the|that|these)\s+)?"
     r"(?:\d+|two|a\s+couple(?:\s+of)?)?\s*(?:business\s+)?(?:days?|weeks?)\b"
-    r"|" + _NOT_HEARD + r"[^?.!]*?\bby\s+then\b",
+    r"|" + _NOT_HEARD + r"[^?.!]*?\bby\s+then\b"
+    # "what if i dont hear back in that time": the time just given.
+    r"|" + _NOT_HEARD + r"[^?.!]*?\b(?:in|within|by)\s+(?:that|this|the|those)\s+(?:time(?:frame)?|window|period)\b",
     re.IGNORECASE,
 )
 # "which one matters more", "is the bar raiser tougher than the others?": a judgement of which is harder or
@@ -374,11 +382,18 @@ _QUANTITY_OF = re.compile(
     r"|[,.;?!]|$)",
     re.IGNORECASE,
 )
+# "who do i ask about that", "who can i contact": whom to turn to, not who takes part in something.
+_WHO_TO_ASK = re.compile(
+    r"\bwho\s+(?:do|can|should|could|would)\s+(?:i|we)\s+(?:ask|contact|reach|email|call|talk\s+to|speak\s+(?:to|with))\b",
+    re.IGNORECASE,
+)
 # "btw ...", "unrelated, but ...", "different question: ...": a question of the candidate's own, not a
 # follow-up of the topic.
 _CHANGES_SUBJECT = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|also|oh|hey)\W+)*(?:btw|by\s+the\s+way|unrelated|off[\s-]topic|"
-    r"(?:a\s+)?(?:different|another|other|random|separate)\s+(?:question|thing|topic))\b",
+    r"(?:a\s+)?(?:different|another|other|random|separate|new)\s+(?:question|thing|topic)"
+    # "ok switching topics, ...", "changing the subject: ...".
+    r"|(?:switch(?:ing)?|chang(?:e|ing))\s+(?:the\s+)?(?:topics?|gears|subjects?))\b",
     re.IGNORECASE,
 )
 # "where would I look to see my application status myself?", "...whats the next stage": how to check, or
@@ -752,7 +767,7 @@ class KnowledgeService:
             if meant is not None:
                 # Asked as the question it states, in the conversation's context: its own vector.
                 query, qvec = meant, None
-            elif previous and is_correction(query):
+            elif previous and (is_correction(query) or self._picks_an_option(query, ctx)):
                 return self._corrected(
                     f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx, query
                 )
@@ -770,7 +785,7 @@ class KnowledgeService:
                 decided = Decision(
                     "fallback", [], decided.ranked, decided.query, context=self._refused_context(ctx, query)
                 )
-            return self._as_look_up(decided, qvec, query, ctx)
+            return self._as_look_up(self._which_one_asked(query, decided, ctx, previous), qvec, query, ctx)
         index = self.index
         effective = self._effective(query, previous)
         params = self.params
@@ -792,7 +807,41 @@ class KnowledgeService:
         )
         decision = self._reshaped(query, decision)
         decision.query = effective
-        return self._as_look_up(self._states_what_is_asked(query, decision, None), qvec, effective, None)
+        decision = self._which_one_asked(query, self._states_what_is_asked(query, decision, None), None, previous)
+        return self._as_look_up(decision, qvec, effective, None)
+
+    def _which_one_asked(self, query: str, decision: Decision, ctx: Context | None, previous: str | None) -> Decision:
+        """A first question with no subject of its own ("how long does it take?", "what do they ask?"): the
+        ranking can only guess what "it" is, so the candidate is asked which one, with the sections it
+        could mean as options (one click), instead of an answer from one arbitrary topic."""
+        fresh = previous is None and (ctx is None or not (ctx.doc or ctx.step or ctx.listed or ctx.refused))
+        if decision.kind != "answer" or not fresh or content_words(query):
+            return decision
+        options: list[Passage] = []
+        for p in decision.ranked:
+            if p.score >= self.params.answer_threshold and all(p.doc != o.doc for o in options):
+                options.append(p)
+        if len(options) < 2:
+            return decision
+        options = options[:3]
+        # The offered topics are what "the second one" or "the simulation" refers to next, and the first
+        # option's section what they are asked (its parallel: "the second one" is how long that takes).
+        listed = tuple(p.doc for p in options)
+        context = Context(section=options[0].id, listed=listed)
+        return Decision("clarify", options, decision.ranked, decision.query, context=context)
+
+    def _picks_an_option(self, query: str, ctx: Context) -> bool:
+        """Whether a message answers "which one?" (a first question with no subject was asked back) by
+        naming one topic ("the simulation", "phone interview pls"): the first question, of that topic."""
+        return (
+            ctx.doc is None
+            and ctx.section is not None
+            and bool(ctx.listed)
+            and not ctx.refused
+            and len(tokenize(query)) <= 5
+            and not _QUESTION_OPENS.match(query)
+            and self._named_topic(query) is not None
+        )
 
     @staticmethod
     def _asks_again_for_a_time(query: str, decision: Decision, ctx: Context) -> bool:
@@ -859,7 +908,7 @@ class KnowledgeService:
         model = self.follow_ups
         if model is None or (
             _CHANGES_SUBJECT.match(query)
-            and resolve(query, ctx).content - {"other"}
+            and content_words(_CHANGES_SUBJECT.sub(" ", query)) - {"other"}
             and not refers_back(query)
             and not names_a_place(query)
         ):
@@ -892,14 +941,30 @@ class KnowledgeService:
         assessments) is answered by a section whose heading asks for that quantity ("How many online
         assessments you will take"): the question it was written for, whatever the follow-up model reads
         in three generic words (it refused this one at 0.95)."""
-        wanted = answer_type.wanted(query)
-        asked = _HEADING_ASKS.get(wanted or "")
-        if asked is None or not decision.passages or not asked.search(query):
+        asked = _HEADING_ASKS.get(answer_type.wanted(query) or "")
+        if asked is None or not decision.passages or not self._heading_asks(query, decision.passages[0]):
             return False
         # Nothing but the quantity: "how many questions are there" names what it counts (no heading
         # says how many questions), though "questions" is no content word.
         rest = set(tokenize(asked.sub(" ", without_acknowledgement(query)))) - _BARE_QUANTITY_WORDS
-        return not rest and asked.match(decision.passages[0].heading) is not None
+        return not rest
+
+    def _heading_counts(self, query: str, passage: Passage) -> bool:
+        """Whether the section's heading asks the quantity asked, of what the question counts ("how many
+        assessments will i have" ~ "How many online assessments you will take"; not "how many questions
+        are there")."""
+        subject = _QUANTITY_OF.search(query)
+        if subject is None or not self._heading_asks(query, passage):
+            return False
+        counted = frozenset(tokenize(subject.group(1))) - _BARE_QUANTITY_WORDS
+        return addresses(counted, passage.heading) == len(counted)
+
+    @staticmethod
+    def _heading_asks(query: str, passage: Passage) -> bool:
+        """Whether a question for a quantity ("how many will i have") is the one the section's heading asks
+        ("How many online assessments you will take")."""
+        asked = _HEADING_ASKS.get(answer_type.wanted(query) or "")
+        return asked is not None and asked.search(query) is not None and asked.match(passage.heading) is not None
 
     def _as_look_up(self, decision: Decision, qvec: np.ndarray | None, asked: str, ctx: Context | None) -> Decision:
         """A message the own-status model reads as a request to look up the candidate's own application
@@ -1346,7 +1411,8 @@ class KnowledgeService:
             and not (_ASKS_WHY.match(query) and (refers_to_topic(query) or _HAVE_ONE.search(query)))
             # "who's in it?" after the loop and a refused "how many rounds is it": who takes part in the
             # topic, which it may say (the loop names its interviewers).
-            and not (answer_type.asks_who(query) and refers_to_topic(query))
+            # ("who do i ask about that then" asks whom to ask about the refused question.)
+            and not (answer_type.asks_who(query) and refers_to_topic(query) and not _WHO_TO_ASK.search(query))
             # "when do i get it, like right away?" after the assessments and a refused retake: when the
             # topic's thing happens, which the topic may say.
             and not (_ASKS_WHEN.match(query) and refers_to_topic(query))
@@ -1656,6 +1722,11 @@ class KnowledgeService:
             if not own and fits:
                 chosen = fits[0]
                 just = next((p for p in fits if p.id == ctx.section), None)
+                counting = next((p for p in fits if self._heading_counts(query, p)), None)
+                if counting is not None:
+                    # "and how many assessment i will have?" after when they are taken: the topic's section
+                    # whose heading asks that count, not the types (which say "two common types").
+                    chosen = just = counting
                 if not words and not _ASKS_WHAT.match(query):
                     # "why not?", "who do I ask?": about what was just said, unless another section of
                     # the topic clearly fits better ("and what kind of questions are in it?"); "what
@@ -1686,6 +1757,9 @@ class KnowledgeService:
                     and fits[1].score >= chosen.score - REPEAT_MARGIN
                     and not asks_to_confirm(query)
                     and not is_correction(query)  # "sorry, the phone one": the same question again
+                    # "and how many assessments will i have?" after when they are taken, answered with the
+                    # whole short topic (its count section first): the question that section's heading asks.
+                    and not self._heading_asks(query, chosen)
                     # After a refusal the section was not the last reply: "why have a neutral person at
                     # all?" after the bar raiser's answer and a refused question is about the bar raiser.
                     and not ctx.refused

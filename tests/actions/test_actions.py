@@ -205,14 +205,16 @@ def test_fallback_uses_the_domain_response(stand_in):
 
 def test_clarify_offers_one_button_per_option(stand_in):
     other = {**PASSAGE, "id": "application-status#when-you-will-hear-back", "heading": "When you will hear back"}
-    search_route(stand_in, result("clarify", passages=(PASSAGE, other)))
-    messages, _ = asyncio.run(stand_in.run(ActionAnswerQuestion(), tracker("hear back"), DOMAIN))
+    search_route(stand_in, result("clarify", passages=(PASSAGE, other), query="hear back"))
+    messages, events = asyncio.run(stand_in.run(ActionAnswerQuestion(), tracker("hear back"), DOMAIN))
     payload = messages[0]["custom"]
     assert payload["kind"] == "clarify" and payload["text"] == "Did you mean:"
     assert [b["payload"] for b in payload["buttons"]] == [
         '/ask_hiring{"section_id":"phone-interview#when-you-hear-back"}',
         '/ask_hiring{"section_id":"application-status#when-you-will-hear-back"}',
     ]
+    # The question asked back is remembered: an option typed next ("the phone one") is asked it.
+    assert events == [{"event": "slot", "timestamp": None, "name": "last_question", "value": "hear back"}]
 
 
 def test_chosen_option_is_fetched_by_section_id(stand_in):

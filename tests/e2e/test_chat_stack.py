@@ -83,6 +83,18 @@ def test_a_follow_up_its_topic_does_not_answer_is_refused_with_the_offer_of_a_pe
     assert how_long["kind"] == "answer" and "10-20" in how_long["text"]
 
 
+def test_a_first_question_with_no_subject_is_asked_back_and_the_option_typed_is_answered(ask):
+    """Through the real stack: "how long does it take?" opening a conversation offers the sections it
+    could mean as buttons; the option typed instead of clicked is asked the same question (the action
+    remembers the question asked back)."""
+    [which] = ask("how long does it take?")["replies"]
+    assert which["kind"] == "clarify" and len(which["buttons"]) >= 2, which
+    assert all(b["payload"].startswith("/ask_hiring") for b in which["buttons"])
+    [picked] = ask("the simulation")["replies"]
+    assert picked["kind"] == "answer" and "20-60" in picked["text"], picked["text"]
+    assert picked["sources"][0]["path"] == "knowledge/work-sample-simulation.md"
+
+
 def test_a_follow_up_after_a_refusal_is_refused_again_and_says_so(ask):
     """The slots remember a refusal: "who can I ask then?" leans on the refused question, not on the topic."""
     assert ask("What is a bar raiser?")["replies"][0]["kind"] == "answer"

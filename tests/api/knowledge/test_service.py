@@ -161,7 +161,8 @@ def chat(svc: KnowledgeService, *messages: str) -> list:
         decision = svc.ask(message, previous, ctx=ctx)
         out.append(decision)
         ctx = decision.context or ctx
-        previous = decision.query if decision.kind == "answer" else previous
+        # (The dialogue tier remembers a question asked back too: actions/actions.py.)
+        previous = decision.query if decision.kind in ("answer", "clarify") else previous
     return out
 
 
@@ -2327,3 +2328,95 @@ def test_with_the_project_knowledge_a_yes_no_follow_up_its_section_states_is_ans
         # A question for what the section only names ("11 tips") is the model's to judge.
         _, tips = chat(svc, "im prepping for my aws loop next week any tips??", "what are the 11 recruiter tips")
         assert tips.kind == "fallback", tips.passages[:1]
+
+
+def test_with_the_project_knowledge_a_first_question_with_no_subject_is_asked_back(project_service):
+    # "it" is nothing yet: the sections it could mean are offered, from different topics, not one guessed.
+    [which] = chat(project_service, "how long does it take")
+    assert which.kind == "clarify", which.passages[:1]
+    offered = [p.doc for p in which.passages]
+    assert 2 <= len(offered) <= 3 and len(set(offered)) == len(offered), offered
+    assert {"knowledge/work-style-assessment.md", "knowledge/work-sample-simulation.md"} <= set(offered)
+    # With a topic in the conversation, "it" is that topic: answered, not asked back.
+    _, length = chat(project_service, "what is the work sample simulation", "how long does it take")
+    assert length.kind == "answer", length
+    assert length.passages[0].id == "work-sample-simulation#how-long-the-work-sample-simulation-takes"
+    # A first question with a subject of its own is answered as before.
+    [own] = chat(project_service, "how long does the work style assessment take")
+    assert own.kind == "answer", own
+
+
+def test_with_the_project_knowledge_an_option_typed_after_a_question_back_is_asked_the_question(project_service):
+    # The answer to "which one?" by its place or by its name: the first question, of that topic.
+    for pick in ("the second one", "the simulation", "work sample simulation pls"):
+        _, picked = chat(project_service, "how long does it take", pick)
+        assert picked.kind == "answer", (pick, picked)
+        assert picked.passages[0].id == "work-sample-simulation#how-long-the-work-sample-simulation-takes", (
+            pick,
+            picked.passages[:1],
+        )
+    # A question of its own after it is asked as it is.
+    _, own = chat(project_service, "how long does it take", "is the phone interview with a recruiter")
+    assert own.kind != "clarify" and all(p.doc == "knowledge/phone-interview.md" for p in own.passages[:1]), own
+
+
+def test_with_the_project_knowledge_a_question_saying_it_changes_the_subject_is_not_judged_as_a_follow_up(
+    project_service,
+):
+    # The follow-up model refused it at 0.85 after the students' answer and a refused GPA question.
+    with refusing_every_follow_up(project_service) as svc:
+        *_, several = chat(
+            svc,
+            "recent grad here (graduated in may), where do i look for entry level stuff",
+            "is there a gpa cutoff",
+            "ok switching topics, can i apply to a grad role and a normal role at the same time",
+        )
+        assert several.kind == "answer" and several.passages[0].doc == "knowledge/multiple-applications.md", several
+
+
+def test_with_the_project_knowledge_whats_on_it_asks_what_the_topic_holds(project_service):
+    # "whats" asks what as "what" does: not the duration just given again.
+    _, tasks = chat(project_service, "how long is the work sample simulation", "whats on it")
+    assert tasks.kind == "answer", tasks
+    assert tasks.passages[0].id == "work-sample-simulation#example-work-sample-simulation-tasks", tasks.passages[:1]
+
+
+def test_with_the_project_knowledge_a_count_asked_of_the_topic_is_its_section_asking_that_count(project_service):
+    for first in (
+        "hello, i am from brazil, when i must do the assessment, before or after apply?",
+        "when do i take the assessments",
+    ):
+        _, count = chat(project_service, first, "and how many assessment i will have?")
+        assert count.kind == "answer", (first, count)
+        assert count.passages[0].id == "online-assessments#how-many-online-assessments-you-will-take", (
+            first,
+            count.passages[:1],
+        )
+    # A count of something the heading does not name is not that section's question.
+    counts = project_service.section("online-assessments#how-many-online-assessments-you-will-take")
+    assert project_service._heading_counts("how many assessments will i have", counts)
+    assert not project_service._heading_counts("how many questions are there", counts)
+    [same] = chat(project_service, "do all positions have the same amount of tests?")
+    assert (
+        same.kind == "answer" and same.passages[0].id == "online-assessments#how-many-online-assessments-you-will-take"
+    )
+
+
+def test_with_the_project_knowledge_not_hearing_back_in_that_time_is_not_covered(project_service):
+    *_, late = chat(
+        project_service,
+        "got a phone screen next week any tips",
+        "and when do i hear back after it",
+        "what if i dont hear back in that time",
+    )
+    assert late.kind == "fallback", late.passages[:1]
+
+
+def test_with_the_project_knowledge_whom_to_ask_about_a_refused_question_is_refused_again(project_service):
+    *_, ask = chat(
+        project_service,
+        "why do i have to do an online test, i have 10 yrs experience lol",
+        "can i skip it since im senior",
+        "who do i ask about that then",
+    )
+    assert ask.kind == "fallback", ask.passages[:1]
