@@ -264,11 +264,14 @@ _MAKE_YOU_TAKE = re.compile(
     r"(?:you|u|me|people|ppl|candidates|applicants|us)\s+(?:to\s+)?(?:take|do|complete)\b",
     re.IGNORECASE,
 )
+# "do all positions have the same amount of tests?": a count of things, asked in the words of a quantity
+# (of a plural only: "amount of time" is a length, "amount of work" no count).
+_AMOUNT_OF = re.compile(r"\bamount\s+of\s+(?=[a-z]+s\b)", re.IGNORECASE)
 # "what kind of tests do u make ppl take before interviews", "how many tests": the assessments, in words the
 # knowledge does not use ("drug test", "coding test" and a "test" of anything else are not meant).
 _TESTS_MEANT = re.compile(
     r"(?:(?<=kinds\sof\s)|(?<=types\sof\s)|(?<=kind\sof\s)|(?<=type\sof\s)|(?<=sorts\sof\s)|(?<=sort\sof\s)"
-    r"|(?<=many\s))tests\b"
+    r"|(?<=many\s)|(?<=number\sof\s))tests\b"
     r"|\btests\b(?=\s+(?:before|prior\s+to|ahead\s+of)\b|\s+or\s+(?:is\s+it\s+)?(?:only|just)\s+interviews?\b)",
     re.IGNORECASE,
 )
@@ -320,7 +323,7 @@ def plain_chat(query: str) -> str:
     query = _HEDGED.sub(r"\1", _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(1).lower()], query))
     if _HOW_QUANTITY.search(query):
         query = _ROUGHLY.sub("", query).strip()
-    query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", query))
+    query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", _AMOUNT_OF.sub("number of ", query)))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
     query = _MESSED_UP.sub("failed", query)
     query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", query))

@@ -291,6 +291,12 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
         "do i have to do some assessments or is it only interviews?"
     )
     assert plain_chat("how many tests will i get") == "how many assessments will i get"
+    # An amount of things is their number; an amount of time or of work is no count.
+    assert plain_chat("do all positions have the same amount of tests?") == (
+        "do all positions have the same number of assessments?"
+    )
+    assert plain_chat("what amount of time does it take") == "what amount of time does it take"
+    assert plain_chat("is it the same amount of work") == "is it the same amount of work"
     assert plain_chat("what kinds of drug tests do you do") == "what kinds of drug tests do you do"
     assert plain_chat("is there a coding test") == "is there a coding test"
     # Which things a candidate is made to take are which there are; only in a question for which.
