@@ -73,6 +73,8 @@ _FILLER_WORDS = (
     "u ur ya yall thanks thx cool great right now rn pls plz guys "
     # "btw are there internships for students": the search said "no open btw internships".
     "btw tbh fyi idk imo ngl tho "
+    # "unrelated but do u have any openings in dublin": the search said "no open unrelated but jobs".
+    "unrelated but random topic topics question questions different switching "
     # "im still in college, r there internships or student stuff": no role in "still", "r", "stuff" or
     # where the candidate studies.
     "still r stuff college uni university "

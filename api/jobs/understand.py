@@ -24,7 +24,8 @@ _FOLLOW_UP = re.compile(
 _PLACE_CUE = re.compile(r"\b(in|at|near|around|based in|located in|from)\s*$")
 
 
-_ACKNOWLEDGED = re.compile(r"\bgot\s+it\b|\bi\s+see\b")
+# (And "what if it was a hardware role instead?": a supposition, not part of the role.)
+_ACKNOWLEDGED = re.compile(r"\bgot\s+it\b|\bi\s+see\b|\bif\s+it\s+(?:was|were|is)\b|\binstead\b")
 
 
 def interpret(text: str, previous: Criteria | None, known_place: Callable[[str], str | None]) -> tuple[Criteria, bool]:

@@ -60,6 +60,13 @@ def test_question_words_and_chat_fillers_are_not_part_of_the_role() -> None:
         0
     ] == Criteria(employment_type="INTERN")
     assert interpret("btw are there internships for students", None, place)[0] == Criteria(employment_type="INTERN")
+    # A supposition names no role either.
+    assert interpret("and if it was a hardware engineering role instead?", None, place)[0] == Criteria(
+        q="hardware engineering"
+    )
+    # Saying the question changes the subject names no role.
+    for text in ("unrelated but do u have any openings in dublin", "ok switching topics, any jobs in dublin?"):
+        assert interpret(text, None, place)[0] == Criteria(location="dublin"), text
 
 
 def test_acknowledgements_and_chat_spellings_are_not_part_of_the_role() -> None:
