@@ -264,6 +264,14 @@ _MAKE_YOU_TAKE = re.compile(
     r"(?:you|u|me|people|ppl|candidates|applicants|us)\s+(?:to\s+)?(?:take|do|complete)\b",
     re.IGNORECASE,
 )
+# "do you contact everyone who applies or just the ones you want", "... or only if they like me": whether AWS
+# contacts only those it is interested in, in the page's word (the search found how to apply, and the
+# brain teasers, closer).
+_ONLY_THOSE_WANTED = re.compile(
+    r"\b(only|just)\s+(?:(?:if|when)\s+(?:they|you|u|amazon|aws)\s+(?:like|want|pick|choose)\s+(?:me|you|u|them|someone)"
+    r"|(?:the\s+ones|the\s+people|people|ppl|those|the\s+ppl)\s+(?:you|u|they|amazon|aws)\s+(?:want|like|pick|choose))\b",
+    re.IGNORECASE,
+)
 # "do all positions have the same amount of tests?": a count of things, asked in the words of a quantity
 # (of a plural only: "amount of time" is a length, "amount of work" no count).
 _AMOUNT_OF = re.compile(r"\bamount\s+of\s+(?=[a-z]+s\b)", re.IGNORECASE)
@@ -325,7 +333,7 @@ def plain_chat(query: str) -> str:
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", _AMOUNT_OF.sub("number of ", query)))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
-    query = _MESSED_UP.sub("failed", query)
+    query = _ONLY_THOSE_WANTED.sub(r"\1 if interested", _MESSED_UP.sub("failed", query))
     query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", query))
     query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):

@@ -297,6 +297,14 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     )
     assert plain_chat("what amount of time does it take") == "what amount of time does it take"
     assert plain_chat("is it the same amount of work") == "is it the same amount of work"
+    # Only "the ones you want" / "if they like me" is only if AWS is interested, the page's word.
+    assert plain_chat("do you contact everyone who applies or just the ones you want") == (
+        "do you contact everyone who applies or just if interested"
+    )
+    assert plain_chat("will amazon email me even if its a no or only if they like me") == (
+        "will amazon email me even if its a no or only if interested"
+    )
+    assert plain_chat("i only want the jobs they like") == "i only want the jobs they like"
     assert plain_chat("what kinds of drug tests do you do") == "what kinds of drug tests do you do"
     assert plain_chat("is there a coding test") == "is there a coding test"
     # Which things a candidate is made to take are which there are; only in a question for which.
