@@ -382,6 +382,12 @@ _QUANTITY_OF = re.compile(
     r"|[,.;?!]|$)",
     re.IGNORECASE,
 )
+# "do all roles get both?", "do i get both for every role?": whether every role has all of what was listed.
+_ALL_OF_THEM_EVERYWHERE = re.compile(
+    r"\b(?:both|all\s+of\s+them|all\s+(?:two|2))\b.*\b(?:all|every|each|any)\s+(?:roles?|jobs?|positions?)\b"
+    r"|\b(?:all|every|each)\s+(?:roles?|jobs?|positions?)\b.*\b(?:both|all\s+of\s+them)\b",
+    re.IGNORECASE,
+)
 # "who do i ask about that", "who can i contact": whom to turn to, not who takes part in something.
 _WHO_TO_ASK = re.compile(
     r"\bwho\s+(?:do|can|should|could|would)\s+(?:i|we)\s+(?:ask|contact|reach|email|call|talk\s+to|speak\s+(?:to|with))\b",
@@ -1445,6 +1451,12 @@ class KnowledgeService:
             # gives the time, never a date; the time again, saying that this is all it says.
             again = Decision("answer", self._answer(checked, []), [checked], query, explained=True, repeated=True)
             return self._with_context(again, ctx)
+        counted = self._all_of_them_everywhere(query, ctx)
+        if counted is not None:
+            # "do all roles get both?" after comparing the two assessments: whether every role has all the
+            # listed items, which the listing topic's count section answers ("depends on the role"), not
+            # how applications to several roles are evaluated.
+            return self._with_context(Decision("answer", self._answer(counted, []), [counted], query), ctx)
         example = self._example_asked(query, ctx)
         if example is not None:
             # "can you give me an example" after the work style questions: the topic's example section,
@@ -1934,6 +1946,20 @@ class KnowledgeService:
         if last is None or ctx.refused or not _DAY_CHECK.match(query.strip()) or not _GIVES_DAYS.search(last.text):
             return None
         return Passage.of(last, 1.0, 1.0)
+
+    def _all_of_them_everywhere(self, query: str, ctx: Context) -> Passage | None:
+        """For "both" (or "all of them") asked of every role ("do i get both for every role?"), after an
+        answer about items one topic lists, that topic's section headed "How many ..."; None otherwise."""
+        if not _ALL_OF_THEM_EVERYWHERE.search(query):
+            return None
+        for parent, items in self.index.lists_of.items():
+            # The topic is the listing one or one of its items (the assessments, the work style one).
+            if len(items) > 1 and ctx.doc in (parent, *items) and parent in self.index.doc_sections:
+                count = _HEADING_ASKS["count"]
+                section = next((s for s in self.index.doc_sections[parent] if count.match(s.heading)), None)
+                if section is not None:
+                    return Passage.of(section, 1.0, 1.0)
+        return None
 
     def _example_asked(self, query: str, ctx: Context) -> Passage | None:
         """For a message that only asks for an example ("can you give me an example?", "any examples pls"),

@@ -2420,3 +2420,27 @@ def test_with_the_project_knowledge_whom_to_ask_about_a_refused_question_is_refu
         "who do i ask about that then",
     )
     assert ask.kind == "fallback", ask.passages[:1]
+
+
+def test_with_the_project_knowledge_contacting_only_those_wanted_is_hearing_back_if_interested(project_service):
+    # (The search found how to apply closer.)
+    [reply] = chat(project_service, "do you contact everyone who applies or just the ones you want")
+    assert reply.kind == "answer", reply
+    assert reply.passages[0].id == "application-status#when-you-will-hear-back-from-amazon", reply.passages[:1]
+
+
+def test_with_the_project_knowledge_both_for_every_role_is_the_listing_topic_s_count(project_service):
+    count = "online-assessments#how-many-online-assessments-you-will-take"
+    for first, then in (
+        ("whats the difference between the work style thing and the simulation", "which one is longer"),
+        ("how long is the work sample simulation", "is that the same for the work style one"),
+        (
+            "whats the difference between the work style assessment and the work sample simulation",
+            "which one is harder tho",
+        ),
+    ):
+        *_, every = chat(project_service, first, then, "do all roles get both?")
+        assert every.kind == "answer" and every.passages[0].id == count, (first, every.passages[:1])
+    # With no listing topic in the conversation it is not that section's.
+    _, other = chat(project_service, "what is a bar raiser", "do all roles have both")
+    assert not other.passages or other.passages[0].id != count
