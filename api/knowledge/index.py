@@ -181,6 +181,13 @@ _CHAT_WORD = re.compile(
     r"\b(wat|wut|wats|wuts|dey|dem|hw|abt|fone|intervus?|wrk|b4|smth|tmrw|ho(?:ws)?(?=\s+(?:long|many|much|soon|often)\b))\b",
     re.IGNORECASE,
 )
+# "is there anything to help devs prepare for the interview?", "im a backend dev": software developers, in
+# the knowledge's words (its prep page is for "software developers", "SDE", "SWE"; "dev" matched nothing).
+# Not a "dev job", which is a job, whatever the prep page says.
+_DEVS = re.compile(
+    r"\b(?:(?:back[- ]?end|front[- ]?end|full[- ]?stack|web|mobile|software|game|app)\s+)?dev(s)?\b(?![- ]?ops\b)(?!\s+(?:jobs?|roles?|positions?|openings?)\b)",
+    re.IGNORECASE,
+)
 _OPENING_K = re.compile(r"^(\W*)kk?\b(?=\W)", re.IGNORECASE)
 _MEANS_WHY = re.compile(r"\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+the\s+point\s+of\b", re.IGNORECASE)
 # "y do they have one", "y not": a lone "y" opening a question (before a verb of asking or "not").
@@ -338,7 +345,7 @@ def plain_chat(query: str) -> str:
     query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)
-    query = _CHAT_WHY.sub(r"\1why", query)
+    query = _CHAT_WHY.sub(r"\1why", _DEVS.sub(r"software developer\1", query))
     return _MEANS_WHY.sub("why", _OPENING_K.sub(r"\1ok", query))
 
 

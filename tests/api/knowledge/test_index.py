@@ -305,6 +305,13 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
         "will amazon email me even if its a no or only if interested"
     )
     assert plain_chat("i only want the jobs they like") == "i only want the jobs they like"
+    # A dev is a software developer, the prep page's word; not devops, nor a dev job (a job).
+    assert plain_chat("is there anything to help devs prepare for the interview?") == (
+        "is there anything to help software developers prepare for the interview?"
+    )
+    assert plain_chat("im a backend dev, any tips") == "im a software developer, any tips"
+    assert plain_chat("any devops tips") == "any devops tips"
+    assert plain_chat("my friend applied for a software dev job") == "my friend applied for a software dev job"
     assert plain_chat("what kinds of drug tests do you do") == "what kinds of drug tests do you do"
     assert plain_chat("is there a coding test") == "is there a coding test"
     # Which things a candidate is made to take are which there are; only in a question for which.

@@ -2444,3 +2444,8 @@ def test_with_the_project_knowledge_both_for_every_role_is_the_listing_topic_s_c
     # With no listing topic in the conversation it is not that section's.
     _, other = chat(project_service, "what is a bar raiser", "do all roles have both")
     assert not other.passages or other.passages[0].id != count
+
+
+def test_with_the_project_knowledge_a_dev_asking_for_prep_gets_the_software_developers_resource(project_service):
+    [prep] = chat(project_service, "im a backend dev, anything specific to prep for the aws interview?")
+    assert prep.kind == "answer" and prep.passages[0].doc == "knowledge/software-developer-interview-prep.md", prep
