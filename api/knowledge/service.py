@@ -947,8 +947,8 @@ class KnowledgeService:
         assessments) is answered by a section whose heading asks for that quantity ("How many online
         assessments you will take"): the question it was written for, whatever the follow-up model reads
         in three generic words (it refused this one at 0.95)."""
-        asked = _HEADING_ASKS.get(answer_type.wanted(query) or "")
-        if asked is None or not decision.passages or not self._heading_asks(query, decision.passages[0]):
+        asked = self._heading_asks(query, decision.passages[0]) if decision.passages else None
+        if asked is None:
             return False
         # Nothing but the quantity: "how many questions are there" names what it counts (no heading
         # says how many questions), though "questions" is no content word.
@@ -960,17 +960,19 @@ class KnowledgeService:
         assessments will i have" ~ "How many online assessments you will take"; not "how many questions
         are there")."""
         subject = _QUANTITY_OF.search(query)
-        if subject is None or not self._heading_asks(query, passage):
+        if subject is None or self._heading_asks(query, passage) is None:
             return False
         counted = frozenset(tokenize(subject.group(1))) - _BARE_QUANTITY_WORDS
         return addresses(counted, passage.heading) == len(counted)
 
     @staticmethod
-    def _heading_asks(query: str, passage: Passage) -> bool:
-        """Whether a question for a quantity ("how many will i have") is the one the section's heading asks
-        ("How many online assessments you will take")."""
+    def _heading_asks(query: str, passage: Passage) -> re.Pattern[str] | None:
+        """The words of the quantity a question asks ("how many" in "how many will i have") when the
+        section's heading asks it too ("How many online assessments you will take"); None otherwise."""
         asked = _HEADING_ASKS.get(answer_type.wanted(query) or "")
-        return asked is not None and asked.search(query) is not None and asked.match(passage.heading) is not None
+        if asked is None or asked.search(query) is None or asked.match(passage.heading) is None:
+            return None
+        return asked
 
     def _as_look_up(self, decision: Decision, qvec: np.ndarray | None, asked: str, ctx: Context | None) -> Decision:
         """A message the own-status model reads as a request to look up the candidate's own application
@@ -1771,7 +1773,7 @@ class KnowledgeService:
                     and not is_correction(query)  # "sorry, the phone one": the same question again
                     # "and how many assessments will i have?" after when they are taken, answered with the
                     # whole short topic (its count section first): the question that section's heading asks.
-                    and not self._heading_asks(query, chosen)
+                    and self._heading_asks(query, chosen) is None
                     # After a refusal the section was not the last reply: "why have a neutral person at
                     # all?" after the bar raiser's answer and a refused question is about the bar raiser.
                     and not ctx.refused
@@ -1952,10 +1954,10 @@ class KnowledgeService:
         answer about items one topic lists, that topic's section headed "How many ..."; None otherwise."""
         if not _ALL_OF_THEM_EVERYWHERE.search(query):
             return None
+        count = _HEADING_ASKS["count"]
         for parent, items in self.index.lists_of.items():
             # The topic is the listing one or one of its items (the assessments, the work style one).
             if len(items) > 1 and ctx.doc in (parent, *items) and parent in self.index.doc_sections:
-                count = _HEADING_ASKS["count"]
                 section = next((s for s in self.index.doc_sections[parent] if count.match(s.heading)), None)
                 if section is not None:
                     return Passage.of(section, 1.0, 1.0)
