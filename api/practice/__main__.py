@@ -321,6 +321,7 @@ HELD_OUT = (
             (32, "thirty-fifth"),
             (33, "thirty-sixth"),
             (34, "thirty-seventh"),
+            (35, "thirty-eighth"),
         )
     ),
 )
