@@ -279,6 +279,20 @@ _ONLY_THOSE_WANTED = re.compile(
     r"|(?:the\s+ones|the\s+people|people|ppl|those|the\s+ppl)\s+(?:you|u|they|amazon|aws)\s+(?:want|like|pick|choose))\b",
     re.IGNORECASE,
 )
+# "should i use stories from like 10 yrs ago", "a project from years back": how recent an example should be,
+# in the page's word ("use recent situations"); "yrs" and "ago" name nothing, and the follow-up was refused.
+_YEARS_AGO = re.compile(
+    r"\bfrom\s+(?:like\s+|about\s+|around\s+|over\s+|more\s+than\s+)?(?:\d+|a\s+few|a\s+couple(?:\s+of)?|many|several"
+    r"|two|three|four|five|six|seven|eight|nine|ten)\s*\+?\s*(?:yrs?|years?)\s+(?:ago|back)\b",
+    re.IGNORECASE,
+)
+# "how do i impress them" after the bar raiser, "how do i make myself look good": how to prepare, the page's
+# advice for the interviews ("impress" and "look good" are no words of it; both were refused).
+_HOW_I = r"(\bhow\s+(?:do|can|should|would|could)\s+(?:i|u|you|one)|\bhow\s+to)\s+"
+_IMPRESS = re.compile(_HOW_I + r"(?:impress|wow)\b", re.IGNORECASE)
+_LOOK_GOOD = re.compile(
+    _HOW_I + r"(?:make\s+(?:myself|me)\s+look\s+good|(?:make|leave)\s+a\s+good\s+impression)(\s+on\b)?", re.IGNORECASE
+)
 # "do all positions have the same amount of tests?": a count of things, asked in the words of a quantity
 # (of a plural only: "amount of time" is a length, "amount of work" no count).
 _AMOUNT_OF = re.compile(r"\bamount\s+of\s+(?=[a-z]+s\b)", re.IGNORECASE)
@@ -339,8 +353,11 @@ def plain_chat(query: str) -> str:
     if _HOW_QUANTITY.search(query):
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", _AMOUNT_OF.sub("number of ", query)))
-    query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", query))
+    query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", _YEARS_AGO.sub("that are not recent", query)))
     query = _ONLY_THOSE_WANTED.sub(r"\1 if interested", _MESSED_UP.sub("failed", query))
+    query = _IMPRESS.sub(
+        r"\1 prepare for", _LOOK_GOOD.sub(lambda m: f"{m.group(1)} prepare well{' for' if m.group(2) else ''}", query)
+    )
     query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", query))
     query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):

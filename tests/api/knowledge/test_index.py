@@ -312,6 +312,17 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("im a backend dev, any tips") == "im a software developer, any tips"
     assert plain_chat("any devops tips") == "any devops tips"
     assert plain_chat("my friend applied for a software dev job") == "my friend applied for a software dev job"
+    # Stories from years ago ask how recent an example should be, the page's word.
+    assert plain_chat("should i use stories from like 10 yrs ago") == "should i use stories that are not recent"
+    assert plain_chat("a project from a few years back?") == "a project that are not recent?"
+    assert plain_chat("i worked there from 2015 to 2020") == "i worked there from 2015 to 2020"
+    # Impressing them, looking good: how to prepare; not an impression of something else.
+    assert plain_chat("how do i impress them") == "how do i prepare for them"
+    assert plain_chat("how do i make myself look good") == "how do i prepare well"
+    assert (
+        plain_chat("how can i make a good impression on the bar raiser") == "how can i prepare well for the bar raiser"
+    )
+    assert plain_chat("will that impress them") == "will that impress them"
     assert plain_chat("what kinds of drug tests do you do") == "what kinds of drug tests do you do"
     assert plain_chat("is there a coding test") == "is there a coding test"
     # Which things a candidate is made to take are which there are; only in a question for which.
