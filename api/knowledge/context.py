@@ -646,6 +646,13 @@ def pick_listed(resolved: Resolved, ctx: Context, lists_of: dict[str, list[str]]
         named = [d for d in others if any(stem(w) in d for w in resolved.content)]
         if named and len(named) < len(others):
             others = named
+        elif not named and len(others) > 1 and ctx.doc:
+            # "and the other one" after the phone interview, the steps listed: the one other step of its
+            # kind (the interview loop, an interview too), not the first step of the list.
+            kind = set(_doc_words(ctx.doc))
+            alike = [d for d in others if kind & set(_doc_words(d))]
+            if len(alike) == 1:
+                return alike[0]
         return others[0] if len(others) == 1 or ctx.doc in listed else (others[-1] if others else None)
     if resolved.ordinal == -2:
         return listed[-1]
@@ -653,6 +660,11 @@ def pick_listed(resolved: Resolved, ctx: Context, lists_of: dict[str, list[str]]
         return listed[resolved.ordinal]
     parent = next((items for items in (lists_of or {}).values() if ctx.doc in items), None)
     return parent[resolved.ordinal] if parent and resolved.ordinal < len(parent) else None
+
+
+def _doc_words(doc: str) -> list[str]:
+    """The words of a topic's file name ("knowledge/phone-interview.md": phone, interview)."""
+    return re.split(r"[-_]", doc.rsplit("/", 1)[-1].removesuffix(".md"))
 
 
 def addresses(words: frozenset[str], text: str) -> int:

@@ -127,6 +127,23 @@ def test_the_other_one_is_the_listed_topic_not_being_discussed():
     assert pick_listed(resolve("the first one?", ctx), ctx) == STYLE
 
 
+def test_the_other_one_of_several_listed_is_the_one_of_the_same_kind():
+    apply = "knowledge/online-application.md"
+    steps = (apply, ASSESS, PHONE, LOOP)
+    # After the phone interview, the steps listed: the other interview, not the first step.
+    ctx = Context(doc=PHONE, listed=steps)
+    assert pick_listed(resolve("and the other one", ctx), ctx) == LOOP
+    loop = Context(doc=LOOP, listed=steps)
+    assert pick_listed(resolve("and the other one", loop), loop) == PHONE
+    # The application's kind is "online", as the assessments' is.
+    applying = Context(doc=apply, listed=steps)
+    assert pick_listed(resolve("and the other one", applying), applying) == ASSESS
+    # With two others of its kind, the first other one, as before.
+    talks = ("knowledge/a-talk.md", "knowledge/b-talk.md", "knowledge/c-talk.md")
+    b = Context(doc=talks[1], listed=talks)
+    assert pick_listed(resolve("and the other one", b), b) == talks[0]
+
+
 def test_an_ordinal_past_the_end_of_the_list_is_of_the_list_the_topic_is_an_item_of():
     apply = "knowledge/online-application.md"
     lists_of = {"knowledge/hiring-steps.md": [apply, ASSESS, PHONE, LOOP], ASSESS: [STYLE, SAMPLE]}
@@ -405,7 +422,8 @@ def test_the_other_one_named_by_its_kind_is_the_other_listed_one_of_that_kind():
     apply = "knowledge/online-application.md"
     ctx = Context(doc=PHONE, section=None, listed=(apply, ASSESS, PHONE, LOOP))
     assert pick_listed(resolve("what about the other interview, any tips?", ctx), ctx) == LOOP
-    assert pick_listed(resolve("and the other one?", ctx), ctx) == apply  # no kind named: as before
+    # No kind named: the other one of the current topic's kind (below).
+    assert pick_listed(resolve("and the other one?", ctx), ctx) == LOOP
 
 
 def test_who_to_talk_to_asks_who_as_who_to_ask_does():
