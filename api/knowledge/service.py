@@ -444,6 +444,15 @@ _ASKS_ORDER = re.compile(
     r"|\b(?:is|are)\s+(?:there|the)\b[^?.!]{0,40}\bbefore\s+(?:the|my|an?|applying)\b",
     re.IGNORECASE,
 )
+# "which one comes first" after the phone interview and the work style assessment were compared: nothing
+# but the order asked, of the two things the last question named (the search alone refused it).
+_ONLY_THE_ORDER = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|but|then|cool|wait)\W+)*"
+    r"(?:(?:which|what)\s+(?:one\s+)?(?:comes|is|happens|goes|do\s+(?:i|you|u)\s+do)\s+(?:first|earlier)"
+    r"|(?:what(?:'s|s|\s+is)\s+the\s+order|in\s+what\s+order|which\s+order)(?:\s+of\s+(?:them|those|the\s+two))?)"
+    r"\W*$",
+    re.IGNORECASE,
+)
 _KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?)\s+of\b", re.IGNORECASE)
 # What an uncovered question asks for, when a question worded like it asks for something else: "how
 # many examples should I bring?" (a count) is not "what kind of examples should I bring?" (the page
@@ -777,6 +786,9 @@ class KnowledgeService:
                 return self._corrected(
                     f"{previous} {query}", self._ask_in_context(query, ctx, likely_uncovered, qvec), ctx, query
                 )
+            order = self._order_of_those_named(previous) if previous and _ONLY_THE_ORDER.match(query) else None
+            if order is not None:
+                return self._with_context(Decision("answer", [order], [order], query), ctx)
             if qvec is None and self.index.own_status is not None and resolve(query, ctx).kind == "own":
                 # A message with a subject of its own is embedded by the search anyway: once, here.
                 qvec = self.embedder.encode([search_text(self.index, query)])
@@ -1080,6 +1092,23 @@ class KnowledgeService:
                 return p
         return None
 
+    def _order_of_those_named(self, previous: str) -> Passage | None:
+        """For "which one comes first?" right after a question naming things of two different steps ("the
+        phone interview and the work style assessment": the phone interview and the assessments), the
+        overview listing the steps in order; None when the last question named fewer than two steps."""
+        process = self._process()
+        parents = {item: doc for doc, items in self.index.lists_of.items() if items != process for item in items}
+
+        def step_of(doc: str | None) -> str | None:
+            for _ in range(len(parents) + 1):  # (bounded: a list naming its own parent has no step)
+                if doc is None or doc in process:
+                    return doc
+                doc = parents.get(doc)
+            return None
+
+        steps = {step for step in map(step_of, self._topics_named(previous)) if step is not None}
+        return self._steps_overview() if len(steps) >= 2 else None
+
     def _steps_overview(self) -> Passage | None:
         """The opening section of the topic that lists the process's steps (front matter `lists:`)."""
         index = self.index
@@ -1264,6 +1293,19 @@ class KnowledgeService:
         top = decision.passages[0]
         sections = self.index.doc_sections.get(top.doc, [])
         last = self.index.by_id.get(ctx.section or "")
+        if (
+            last is not None
+            and last.doc != top.doc
+            and _HEARING_BACK.search(last.heading)
+            and top.doc in self._process()[:1]
+            and not any(_HEARING_BACK.search(s.heading) for s in sections)
+        ):
+            # "how long does it take to hear back" (the phone interview's two business days) -> "no i mean
+            # after i submit my application": when AWS gets back about applications, a section of no step
+            # ("reviewed on a rolling basis"); the application's own sections state no wait.
+            general = self._hearing_back_of_no_step(self._best_match(asked, k=len(self.index.sections)))
+            if general is not None:
+                return self._with_context(Decision("answer", self._answer(general, []), [general], decision.query), ctx)
         if (
             last is not None
             and last.doc != top.doc

@@ -2449,3 +2449,51 @@ def test_with_the_project_knowledge_both_for_every_role_is_the_listing_topic_s_c
 def test_with_the_project_knowledge_a_dev_asking_for_prep_gets_the_software_developers_resource(project_service):
     [prep] = chat(project_service, "im a backend dev, anything specific to prep for the aws interview?")
     assert prep.kind == "answer" and prep.passages[0].doc == "knowledge/software-developer-interview-prep.md", prep
+
+
+def test_with_the_project_knowledge_a_story_from_years_ago_asks_how_recent_it_should_be(project_service):
+    # (Refused: "yrs" and "ago" are no words of the topic.)
+    *_, old = chat(
+        project_service, "tips for the phone screen?", "why metrics", "should i use stories from like 10 yrs ago"
+    )
+    assert old.kind == "answer" and "recent" in old.passages[0].text, old.passages[:1]
+
+
+def test_with_the_project_knowledge_impressing_them_asks_how_to_prepare(project_service):
+    *_, impress = chat(
+        project_service, "what is a bar raiser", "so are they from my future team", "how do i impress them"
+    )
+    assert impress.kind == "answer", impress
+    assert impress.passages[0].id == "interview-loop#how-to-prepare-for-the-in-person-interviews", impress.passages[:1]
+
+
+def test_with_the_project_knowledge_a_correction_to_after_applying_is_when_aws_gets_back(project_service):
+    # The phone interview's two business days, then "no, after applying": the application's own
+    # sections state no wait, the status topic's "rolling basis" does.
+    _, meant = chat(project_service, "how long does it take to hear back", "no i mean after i submit my application")
+    assert meant.kind == "answer", meant
+    assert meant.passages[0].id == "application-status#when-you-will-hear-back-from-amazon", meant.passages[:1]
+    # Corrected to another step that says nothing of it: still not covered.
+    _, other = chat(
+        project_service,
+        "how fast do i get results after the phone interview?",
+        "no sorry i meant the online assessment results",
+    )
+    assert other.kind == "fallback", other.passages[:1]
+
+
+def test_with_the_project_knowledge_the_other_one_after_the_phone_interview_is_the_loop(project_service):
+    _, other = chat(project_service, "tell me about the phone interview", "and the other one")
+    assert other.kind == "answer" and other.passages[0].doc == "knowledge/interview-loop.md", other.passages[:1]
+
+
+def test_with_the_project_knowledge_which_comes_first_of_two_steps_compared_is_the_steps_order(project_service):
+    _, first = chat(
+        project_service,
+        "whats the diff between the phone interview and the work style assessment",
+        "which one comes first",
+    )
+    assert first.kind == "answer" and first.passages[0].doc == "knowledge/hiring-steps.md", first.passages[:1]
+    # Two things of the same step: the page gives no order of the assessment types.
+    _, same = chat(project_service, "work sample vs work style?", "which one is first")
+    assert not same.passages or same.passages[0].doc != "knowledge/hiring-steps.md", same.passages[:1]
