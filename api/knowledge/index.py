@@ -293,6 +293,14 @@ _IMPRESS = re.compile(_HOW_I + r"(?:impress|wow)\b", re.IGNORECASE)
 _LOOK_GOOD = re.compile(
     _HOW_I + r"(?:make\s+(?:myself|me)\s+look\s+good|(?:make|leave)\s+a\s+good\s+impression)(\s+on\b)?", re.IGNORECASE
 )
+# "its been 3 weeks no reply is that normal", "no response yet": not having heard back, the page's words
+# for it (the follow-up was refused: "reply" is no word of the topic). Not an email address, nor a reply
+# the candidate gives ("no reply to that"); "no news = bad news?" asks what silence means, which it is not.
+_NO_REPLY = re.compile(
+    r"\b(?:no|zero|not\s+a(?:\s+single)?)\s+(?:reply|replies|response|responses|word|emails?)"
+    r"(?:\s+(?:yet|back))?\b(?!\s+(?:address|to|on|about)\b)",
+    re.IGNORECASE,
+)
 # "do all positions have the same amount of tests?": a count of things, asked in the words of a quantity
 # (of a plural only: "amount of time" is a length, "amount of work" no count).
 _AMOUNT_OF = re.compile(r"\bamount\s+of\s+(?=[a-z]+s\b)", re.IGNORECASE)
@@ -355,6 +363,7 @@ def plain_chat(query: str) -> str:
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", _AMOUNT_OF.sub("number of ", query)))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", _YEARS_AGO.sub("that are not recent", query)))
     query = _ONLY_THOSE_WANTED.sub(r"\1 if interested", _MESSED_UP.sub("failed", query))
+    query = _NO_REPLY.sub("not heard back", query)
     query = _IMPRESS.sub(
         r"\1 prepare for", _LOOK_GOOD.sub(lambda m: f"{m.group(1)} prepare well{' for' if m.group(2) else ''}", query)
     )

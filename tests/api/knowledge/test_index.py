@@ -323,6 +323,11 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
         plain_chat("how can i make a good impression on the bar raiser") == "how can i prepare well for the bar raiser"
     )
     assert plain_chat("will that impress them") == "will that impress them"
+    # No reply is not having heard back; an email address, a reply to something or "no news" is not.
+    assert plain_chat("its been 3 weeks no reply is that normal") == "its been 3 weeks not heard back is that normal"
+    assert plain_chat("no response yet, normal?") == "not heard back, normal?"
+    assert plain_chat("no email address?") == "no email address?"
+    assert plain_chat("so no news = bad news?") == "so no news = bad news?"
     assert plain_chat("what kinds of drug tests do you do") == "what kinds of drug tests do you do"
     assert plain_chat("is there a coding test") == "is there a coding test"
     # Which things a candidate is made to take are which there are; only in a question for which.
