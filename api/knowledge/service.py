@@ -1648,6 +1648,25 @@ class KnowledgeService:
                 # business days: the topic it names states no time at all; not covered. (The named
                 # topic is the one "those" means next.)
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx, query)
+            if (
+                parallel is None
+                and previous
+                and not ctx.refused
+                # ("same for the loop?" after why metrics matter asks whether that holds there too; "and
+                # the loop?" after a duration asks the loop's duration, which the rule above refuses.)
+                and not _SAME.search(query)
+                and answer_type.wanted(previous) not in _QUANTITY_HEADINGS
+                # (...nor after "and the sim?", itself the question before it carried over: which one is
+                # not known here.)
+                and _SAME_FOR.match(previous.strip()) is None
+                and not (last is not None and any(h.search(last.heading) for h in _QUANTITY_HEADINGS.values()))
+            ):
+                # "and for the phone one specifically" after "what should i do prior to my interviews"
+                # (the loop's preparation, which the phone interview has no section parallel to): the last
+                # question again, of the topic named, at its section that answers it best.
+                again = [p for p in self._best_match(f"{previous} {query}", k=len(index.sections)) if p.doc == instead]
+                if again and again[0].score >= self.params.answer_threshold:
+                    return self._with_context(Decision("answer", self._answer(again[0], again), again[:5], query), ctx)
         described = self._described_item(query, ctx)
         if described is not None:
             # "and the one about culture?" after the work sample's duration: the listed topic it

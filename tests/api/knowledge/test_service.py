@@ -2497,3 +2497,24 @@ def test_with_the_project_knowledge_which_comes_first_of_two_steps_compared_is_t
     # Two things of the same step: the page gives no order of the assessment types.
     _, same = chat(project_service, "work sample vs work style?", "which one is first")
     assert not same.passages or same.passages[0].doc != "knowledge/hiring-steps.md", same.passages[:1]
+
+
+def test_with_the_project_knowledge_the_last_question_carried_to_a_named_topic_without_a_parallel_section(
+    project_service,
+):
+    # The loop's preparation has no parallel section in the phone interview's topic: the last question,
+    # of the phone interview, at its section answering it best (it was refused).
+    _, phone = chat(project_service, "What should i do prior to my interviews", "and for the phone one specifically")
+    assert phone.kind == "answer", phone
+    assert phone.passages[0].id == "phone-interview#how-to-answer-phone-interview-questions", phone.passages[:1]
+
+
+def test_with_the_project_knowledge_no_reply_after_a_status_question_is_when_aws_gets_back(project_service):
+    # ("reply" is no word of the topic: the follow-up was refused.)
+    *_, silence = chat(
+        project_service,
+        "i applied for a technical engineering hardware position in seattle, where do i see status",
+        "its been 3 weeks no reply is that normal",
+    )
+    assert silence.kind == "answer", silence
+    assert "rolling basis" in silence.passages[0].text, silence.passages[:1]
