@@ -1297,29 +1297,21 @@ class KnowledgeService:
             last is not None
             and last.doc != top.doc
             and _HEARING_BACK.search(last.heading)
-            and top.doc in self._process()[:1]
+            and top.doc in self.index.steps
             and not any(_HEARING_BACK.search(s.heading) for s in sections)
         ):
+            if top.doc not in self._process()[:1]:
+                # "how fast do i get results after the phone interview?" -> "no sorry i meant the online
+                # assessment results" (or "sorry, i meant the loop"): when AWS gets back after that step,
+                # which its topic does not say. Not covered.
+                refused = self._refused_context(ctx, correction)
+                return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
             # "how long does it take to hear back" (the phone interview's two business days) -> "no i mean
             # after i submit my application": when AWS gets back about applications, a section of no step
             # ("reviewed on a rolling basis"); the application's own sections state no wait.
             general = self._hearing_back_of_no_step(self._best_match(asked, k=len(self.index.sections)))
             if general is not None:
                 return self._with_context(Decision("answer", self._answer(general, []), [general], decision.query), ctx)
-        if (
-            last is not None
-            and last.doc != top.doc
-            and _HEARING_BACK.search(last.heading)
-            and top.doc in self.index.steps
-            and top.doc not in self._process()[:1]
-            and not any(_HEARING_BACK.search(s.heading) for s in sections)
-        ):
-            # "how fast do i get results after the phone interview?" -> "no sorry i meant the online
-            # assessment results" (or "sorry, i meant the loop"): when AWS gets back after that step, which
-            # its topic does not say (after the application it does: applications are reviewed on a
-            # rolling basis). Not covered.
-            refused = self._refused_context(ctx, correction)
-            return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, refused)
         if wanted is None:
             return self._states_what_is_asked(asked, decision, ctx)
         heading = _QUANTITY_HEADINGS.get(wanted)
