@@ -1097,13 +1097,12 @@ class KnowledgeService:
         phone interview and the work style assessment": the phone interview and the assessments), the
         overview listing the steps in order; None when the last question named fewer than two steps."""
         process = self._process()
-        parents = {item: doc for doc, items in self.index.lists_of.items() if items != process for item in items}
 
         def step_of(doc: str | None) -> str | None:
-            for _ in range(len(parents) + 1):  # (bounded: a list naming its own parent has no step)
+            for _ in range(len(self.index.lists_of) + 1):  # (bounded: lists naming each other have no step)
                 if doc is None or doc in process:
                     return doc
-                doc = parents.get(doc)
+                doc = next(iter(self._listing(doc)), None)  # the topic listing it (the assessments)
             return None
 
         steps = {step for step in map(step_of, self._topics_named(previous)) if step is not None}
