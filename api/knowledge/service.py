@@ -1655,9 +1655,9 @@ class KnowledgeService:
                 # "and for the phone one specifically" after "what should i do prior to my interviews"
                 # (the loop's preparation, which the phone interview has no section parallel to): the last
                 # question again, of the topic named, at its section that answers it best.
-                again = [p for p in self._best_match(f"{previous} {query}", k=len(index.sections)) if p.doc == instead]
-                if again and again[0].score >= self.params.answer_threshold:
-                    return self._with_context(Decision("answer", self._answer(again[0], again), again[:5], query), ctx)
+                of_it = [p for p in self._best_match(f"{previous} {query}", k=len(index.sections)) if p.doc == instead]
+                if of_it and of_it[0].score >= self.params.answer_threshold:
+                    return self._with_context(Decision("answer", self._answer(of_it[0], of_it), of_it[:5], query), ctx)
         described = self._described_item(query, ctx)
         if described is not None:
             # "and the one about culture?" after the work sample's duration: the listed topic it
