@@ -322,6 +322,7 @@ HELD_OUT = (
             (33, "thirty-sixth"),
             (34, "thirty-seventh"),
             (35, "thirty-eighth"),
+            (36, "thirty-ninth"),
         )
     ),
 )
