@@ -1821,6 +1821,9 @@ class KnowledgeService:
                     chosen.id == ctx.section
                     and len(fits) > 1
                     and fits[1].score >= chosen.score - REPEAT_MARGIN
+                    # ...and says as much of the question: "so the work style quiz is about culture?" right
+                    # after what that assessment asks about is about that again, not its example question.
+                    and addresses(words, self._says(fits[1])) >= addresses(words, self._says(chosen))
                     and not asks_to_confirm(query)
                     and not is_correction(query)  # "sorry, the phone one": the same question again
                     # "and how many assessments will i have?" after when they are taken, answered with the
