@@ -282,8 +282,14 @@ _ONLY_THOSE_WANTED = re.compile(
 # "should i use stories from like 10 yrs ago", "a project from years back": how recent an example should be,
 # in the page's word ("use recent situations"); "yrs" and "ago" name nothing, and the follow-up was refused.
 _YEARS_AGO = re.compile(
-    r"\bfrom\s+(?:like\s+|about\s+|around\s+|over\s+|more\s+than\s+)?(?:\d+|a\s+few|a\s+couple(?:\s+of)?|many|several"
+    r"\bfrom\s+(?:my\s+(?:first|old|last|previous)\s+job\s+)?(?:like\s+|about\s+|around\s+|over\s+|more\s+than\s+)?(?:\d+|a\s+few|a\s+couple(?:\s+of)?|many|several"
     r"|two|three|four|five|six|seven|eight|nine|ten)\s*\+?\s*(?:yrs?|years?)\s+(?:ago|back)\b",
+    re.IGNORECASE,
+)
+# "should the examples be old or new": how recent they should be, which the phone interview's advice says
+# ("old" and "new" are no words of it, so the section just given read as not saying it).
+_OLD_OR_NEW = re.compile(
+    r"\b(?:old(?:er)?|new(?:er)?)\s+(?:ones?\s+)?(?:or|vs\.?|versus)\s+(?:new(?:er)?|old(?:er)?|recent|current)\b",
     re.IGNORECASE,
 )
 # "how do i impress them" after the bar raiser, "how do i make myself look good": how to prepare, the page's
@@ -337,6 +343,15 @@ _GOVERNMENT_JOB = re.compile(
     re.IGNORECASE,
 )
 # "state employee here", "gov employee here", "federal worker": a government employee.
+# "my sister works for the state gov, is she allowed to apply": the same of someone the candidate names
+# (the coverage model read the relative as the subject: P(uncovered) 0.83).
+_RELATIVE_IN_GOVERNMENT = re.compile(
+    r"\b(?:my\s+(?:sister|brother|mom|mum|mother|dad|father|wife|husband|partner|friend|son|daughter|cousin|"
+    r"spouse|roommate|uncle|aunt)|he|she)\s+(?:currently\s+|now\s+|still\s+)?works\s+(?:for|at|in)\s+"
+    r"(?:the\s+|a\s+)?(?:(?:(?:federal|state|local|county|city|us|u\.s\.?|national)\s+)?(?:government|govt|gov)\b"
+    r"|(?:federal|state|government)\s+(?:dep(?:artmen)?t|agency)\b)",
+    re.IGNORECASE,
+)
 _GOVERNMENT_WORKER = re.compile(
     r"\b(?:state|federal|gov|govt|government|county|municipal|public[\s-]sector)\s+(?:employee|worker)(s?)\b",
     re.IGNORECASE,
@@ -363,11 +378,11 @@ def plain_chat(query: str) -> str:
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", _AMOUNT_OF.sub("number of ", query)))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", _YEARS_AGO.sub("that are not recent", query)))
     query = _ONLY_THOSE_WANTED.sub(r"\1 if interested", _MESSED_UP.sub("failed", query))
-    query = _NO_REPLY.sub("not heard back", query)
+    query = _NO_REPLY.sub("not heard back", _OLD_OR_NEW.sub("recent", query))
     query = _IMPRESS.sub(
         r"\1 prepare for", _LOOK_GOOD.sub(lambda m: f"{m.group(1)} prepare well{' for' if m.group(2) else ''}", query)
     )
-    query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", query))
+    query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", _RELATIVE_IN_GOVERNMENT.sub("a government employee", query)))
     query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)

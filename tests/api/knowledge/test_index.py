@@ -316,6 +316,11 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("should i use stories from like 10 yrs ago") == "should i use stories that are not recent"
     assert plain_chat("a project from a few years back?") == "a project that are not recent?"
     assert plain_chat("i worked there from 2015 to 2020") == "i worked there from 2015 to 2020"
+    assert plain_chat("stuff from my first job 10 yrs ago?") == "stuff that are not recent?"
+    # Old or new examples: how recent they should be; not an old or new account.
+    assert plain_chat("should the examples be old or new") == "should the examples be recent"
+    assert plain_chat("older ones vs newer?") == "recent?"
+    assert plain_chat("is my old account still valid") == "is my old account still valid"
     # Impressing them, looking good: how to prepare; not an impression of something else.
     assert plain_chat("how do i impress them") == "how do i prepare for them"
     assert plain_chat("how do i make myself look good") == "how do i prepare well"
@@ -355,6 +360,11 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("state employee here, any rules") == "government employee here, any rules"
     assert plain_chat("are federal workers allowed") == "are government employees allowed"
     assert plain_chat("an employee of the state") == "an employee of the state"
+    # ...and so is someone the candidate names who works for one.
+    assert plain_chat("my sister works for the state gov, is she allowed to apply") == (
+        "a government employee, is she allowed to apply"
+    )
+    assert plain_chat("my brother works in the sales department") == "my brother works in the sales department"
     # Messing up is failing, the knowledge's word; messing up a step is a step gone wrong.
     assert plain_chat("should i mention when i messed something up?") == "should i mention when i failed?"
     assert plain_chat("times i screwed up or only wins") == "times i failed or only wins"

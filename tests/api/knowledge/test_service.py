@@ -2459,6 +2459,23 @@ def test_with_the_project_knowledge_a_story_from_years_ago_asks_how_recent_it_sh
     assert old.kind == "answer" and "recent" in old.passages[0].text, old.passages[:1]
 
 
+def test_with_the_project_knowledge_old_or_new_examples_asks_how_recent_they_should_be(project_service):
+    # (Refused: "old" and "new" are no words of the section just given.)
+    *_, old = chat(
+        project_service,
+        "any advice on answering questions in the phone screen",
+        "why the metrics thing",
+        "should the examples be old or new",
+    )
+    assert old.kind == "answer" and "recent" in old.passages[0].text, old.passages[:1]
+
+
+def test_as_served_someone_else_working_for_a_government_is_the_government_employees_topic(served_service):
+    # (Refused: the coverage model read the sister as the subject, P(uncovered) 0.83.)
+    sister = served_service.ask("my sister works for the state gov, is she allowed to apply")
+    assert sister.kind == "answer" and sister.passages[0].doc == "knowledge/government-employees.md", sister
+
+
 def test_with_the_project_knowledge_impressing_them_asks_how_to_prepare(project_service):
     *_, impress = chat(
         project_service, "what is a bar raiser", "so are they from my future team", "how do i impress them"
