@@ -382,7 +382,10 @@ def plain_chat(query: str) -> str:
     query = _IMPRESS.sub(
         r"\1 prepare for", _LOOK_GOOD.sub(lambda m: f"{m.group(1)} prepare well{' for' if m.group(2) else ''}", query)
     )
-    query = _GOVERNMENT_WORKER.sub(r"government employee\1", _GOVERNMENT_JOB.sub("i am a government employee", _RELATIVE_IN_GOVERNMENT.sub("a government employee", query)))
+    query = _GOVERNMENT_WORKER.sub(
+        r"government employee\1",
+        _GOVERNMENT_JOB.sub("i am a government employee", _RELATIVE_IN_GOVERNMENT.sub("a government employee", query)),
+    )
     query = _FILTER_BY.sub("search by", _GO_THROUGH.sub(r"\1 review \2", _MAIL_ME.sub(r"contact \1", query)))
     if _INTERVIEW_NAMED.search(query) and not _JOB_NAMED.search(query):
         query = _REMOTE.sub("virtual", query)
