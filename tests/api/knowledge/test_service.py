@@ -2580,3 +2580,13 @@ def test_with_the_project_knowledge_the_section_just_given_stays_when_the_other_
         "what's the point of mixing interviewers like that",
     )
     assert mixing.kind == "answer" and "expertise" in " ".join(p.text for p in mixing.passages).lower()
+
+
+def test_as_served_the_recruiters_tips_themselves_are_not_covered(served_service):
+    # The page names 11 tips and lists none: asked for them, the candidate is offered a person (the
+    # writers list the question in not-covered.md), and the section saying there are 11 still answers
+    # whether recruiters have tips.
+    assert served_service.ask("what are the 11 recruiter tips?").kind == "fallback"
+    assert served_service.ask("ok but what are the eleven tips from the recruiters").kind == "fallback"
+    tips = served_service.ask("do recruiters have any tips")
+    assert tips.kind == "answer" and tips.passages[0].doc == "knowledge/recruiter-tips.md", tips.passages[:1]
