@@ -336,22 +336,21 @@ _BESIDES_THEM = re.compile(
 # "i work for the federal government rn", "i currently work for the state dept": the candidate is a
 # government employee, the knowledge's words (the search found the recruiters' tips for "talking to aws
 # recruiters" beside "federal government"). Not "i work in the sales department".
-_GOVERNMENT_JOB = re.compile(
-    r"\bi\s+(?:currently\s+|now\s+|still\s+)?work\s+(?:for|at|in)\s+(?:the\s+|a\s+)?"
+_NOW = r"\s+(?:currently\s+|now\s+|still\s+)?"
+_FOR_A_GOVERNMENT = (
+    r"\s+(?:for|at|in)\s+(?:the\s+|a\s+)?"
     r"(?:(?:(?:federal|state|local|county|city|us|u\.s\.?|national)\s+)?(?:government|govt|gov)\b"
-    r"|(?:federal|state|government)\s+(?:dep(?:artmen)?t|agency)\b)",
-    re.IGNORECASE,
+    r"|(?:federal|state|government)\s+(?:dep(?:artmen)?t|agency)\b)"
 )
-# "state employee here", "gov employee here", "federal worker": a government employee.
+_GOVERNMENT_JOB = re.compile(r"\bi" + _NOW + "work" + _FOR_A_GOVERNMENT, re.IGNORECASE)
 # "my sister works for the state gov, is she allowed to apply": the same of someone the candidate names
 # (the coverage model read the relative as the subject: P(uncovered) 0.83).
 _RELATIVE_IN_GOVERNMENT = re.compile(
     r"\b(?:my\s+(?:sister|brother|mom|mum|mother|dad|father|wife|husband|partner|friend|son|daughter|cousin|"
-    r"spouse|roommate|uncle|aunt)|he|she)\s+(?:currently\s+|now\s+|still\s+)?works\s+(?:for|at|in)\s+"
-    r"(?:the\s+|a\s+)?(?:(?:(?:federal|state|local|county|city|us|u\.s\.?|national)\s+)?(?:government|govt|gov)\b"
-    r"|(?:federal|state|government)\s+(?:dep(?:artmen)?t|agency)\b)",
+    r"spouse|roommate|uncle|aunt)|he|she)" + _NOW + "works" + _FOR_A_GOVERNMENT,
     re.IGNORECASE,
 )
+# "state employee here", "gov employee here", "federal worker": a government employee.
 _GOVERNMENT_WORKER = re.compile(
     r"\b(?:state|federal|gov|govt|government|county|municipal|public[\s-]sector)\s+(?:employee|worker)(s?)\b",
     re.IGNORECASE,
