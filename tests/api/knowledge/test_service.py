@@ -933,13 +933,20 @@ def test_a_quantity_asked_of_the_topic_is_never_another_topics(write_doc, tmp_pa
     assert after.kind == "answer" and after.passages[0].doc == "knowledge/loop.md"
 
 
+def _over_the_project_knowledge(tmp_path_factory, embedder, learning_the_dev_sets: bool) -> KnowledgeService:
+    from api.knowledge.service import labelled_sets
+
+    config = Settings(knowledge_dir=ROOT / "knowledge", var_dir=tmp_path_factory.mktemp("var"))
+    sets = labelled_sets(config) if learning_the_dev_sets else ()
+    return KnowledgeService(
+        config, embedder, build_index(config.knowledge_dir, config.index_dir, embedder, config.nlu_data, sets)
+    )
+
+
 @pytest.fixture(scope="module")
 def project_service(tmp_path_factory, embedder) -> KnowledgeService:
     """The service over the project's own knowledge/, with its not-covered list and coverage model."""
-    config = Settings(knowledge_dir=ROOT / "knowledge", var_dir=tmp_path_factory.mktemp("var"))
-    return KnowledgeService(
-        config, embedder, build_index(config.knowledge_dir, config.index_dir, embedder, config.nlu_data)
-    )
+    return _over_the_project_knowledge(tmp_path_factory, embedder, learning_the_dev_sets=False)
 
 
 def test_with_the_project_knowledge_a_pronoun_keeps_its_topic(project_service):
@@ -2541,11 +2548,7 @@ def test_with_the_project_knowledge_no_reply_after_a_status_question_is_when_aws
 def served_service(tmp_path_factory, embedder) -> KnowledgeService:
     """The service as `KnowledgeService.start` builds it: the project's knowledge, and a coverage model
     that learnt the dev sets' questions too (about half a minute: their vectors)."""
-    from api.knowledge.service import labelled_sets
-
-    config = Settings(knowledge_dir=ROOT / "knowledge", var_dir=tmp_path_factory.mktemp("var"))
-    index = build_index(config.knowledge_dir, config.index_dir, embedder, config.nlu_data, labelled_sets(config))
-    return KnowledgeService(config, embedder, index)
+    return _over_the_project_knowledge(tmp_path_factory, embedder, learning_the_dev_sets=True)
 
 
 def test_as_served_nlu_s_flag_yields_when_the_coverage_model_reads_the_question_covered(served_service):
