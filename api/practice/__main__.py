@@ -323,6 +323,7 @@ HELD_OUT = (
             (34, "thirty-seventh"),
             (35, "thirty-eighth"),
             (36, "thirty-ninth"),
+            (37, "fortieth"),
         )
     ),
 )
