@@ -80,6 +80,19 @@ _ASKS_WHAT = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?)\W+)*(?:what|wat)(?:'?s)?\b
 _YES_NO = re.compile(
     r"^\W*(?:(?:so|and|ok(?:ay)?|but|also|then)\W+)*(?:can|could|do|does|is|are|will|would|should|may)\b", re.IGNORECASE
 )
+# "ok what are they", "can u list them all": asks for the items of what was just named, which a section
+# saying the page "does not list" them cannot give (the recruiters' 11 tips). The whole message: "what are
+# they supposed to help with?" asks what the section says; "what's in it" after the developers' guide is
+# answered by what the guide gives (a deeper look at the process).
+_ASKS_CONTENTS = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|but|then|well|pls|please|can|could|would|u|you|just)\W+)*"
+    r"(?:(?:what|wat)\s+(?:are|r|were)\s+(?:they|those|these|them)"
+    r"|(?:name|list|share|show|give\s+me|tell\s+me)\s+(?:them|those|these))"
+    r"(?:\s+(?:all|then|exactly|again|here|lol|pls|please|tho|though))*\W*$",
+    re.IGNORECASE,
+)
+# How a section says the page names something without giving it: "does not list the tips themselves".
+_LEAVES_OUT = re.compile(r"\bdoes\s+not\s+(?:list|describe|spell\s+out)\b", re.IGNORECASE)
 _ASKS_WHY = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|but)\W+)*why\b", re.IGNORECASE)
 _HAVE_ONE = re.compile(r"\b(?:have|need|use|want)\s+(?:one|any)\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
@@ -393,6 +406,8 @@ _WHO_TO_ASK = re.compile(
     r"\bwho\s+(?:do|can|should|could|would)\s+(?:i|we)\s+(?:ask|contact|reach|email|call|talk\s+to|speak\s+(?:to|with))\b",
     re.IGNORECASE,
 )
+# How a section names someone for the candidate to consult: "consult your employer's ethics officer".
+_CONSULT = re.compile(r"\b(?:consult|check\s+with|ask)\s+your\b", re.IGNORECASE)
 # "btw ...", "unrelated, but ...", "different question: ...": a question of the candidate's own, not a
 # follow-up of the topic.
 _CHANGES_SUBJECT = re.compile(
@@ -921,8 +936,14 @@ class KnowledgeService:
         return qvec, index.vectors[row], index.coverage.uncovered(qvec, text)
 
     def _topic_answers(self, query: str, decision: Decision, ctx: Context, qvec: np.ndarray | None) -> Decision:
-        """An answer to a follow-up the fitted model reads as one its section does not answer ("can u
-        list them" after the recruiters' 11 tips) becomes a refusal, with the offer of a person."""
+        """An answer to a follow-up that asks for what its section says the page leaves out, or that the
+        fitted model reads as one its section does not answer ("is there a right answer?" after the work
+        style assessment's example), becomes a refusal, with the offer of a person."""
+        if ctx.doc is not None and decision.passages and self._leaves_out_what_is_asked(query, decision.passages[0]):
+            # "ok what are they" after the recruiters' 11 tips: the section says the page does not list
+            # them, which is no answer to a request for them; refused, with the offer of a person.
+            context = self._refused_context(ctx, query)
+            return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context)
         model = self.follow_ups
         if model is None or (
             _CHANGES_SUBJECT.match(query)
@@ -943,6 +964,13 @@ class KnowledgeService:
             return decision
         context = self._refused_context(ctx, query)
         return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context, follow_up=p)
+
+    @staticmethod
+    def _leaves_out_what_is_asked(query: str, passage: Passage) -> bool:
+        """Whether a follow-up asks for the items or contents of something ("what are they", "list them")
+        that the answering section says the page names but does not give ("does not list the tips
+        themselves", "does not describe them")."""
+        return _ASKS_CONTENTS.match(query) is not None and _LEAVES_OUT.search(passage.text) is not None
 
     def _section_states_it(self, query: str, decision: Decision) -> bool:
         """Whether the answering section's own heading and text state every content word of a yes/no follow-up
@@ -1147,6 +1175,9 @@ class KnowledgeService:
         if len(named) != 2:
             return decision
         chosen: list[Passage] = []
+        # "work style test vs work sample sim, how long is each one??": each one's section headed with the
+        # quantity asked, where it has one; what each one is otherwise.
+        asked = _HEADING_ASKS.get(answer_type.wanted(query) or "")
         for doc in named:
             ranked = [p for p in decision.ranked if p.doc == doc]
             seen = {p.id for p in ranked}
@@ -1156,7 +1187,8 @@ class KnowledgeService:
                 Passage.of(s, 0.0, 0.0) for s in self.index.doc_sections.get(doc, []) if s.id not in seen
             ]
             # What each one is: its best-ranked section headed "What ...", else its best-ranked one.
-            chosen.append(next((p for p in of_doc if p.heading.lower().startswith("what")), of_doc[0]))
+            what = next((p for p in of_doc if p.heading.lower().startswith("what")), of_doc[0])
+            chosen.append(next((p for p in of_doc if asked.match(p.heading)), what) if asked is not None else what)
         chosen.sort(key=lambda p: -p.score)
         both = Decision("answer", chosen, decision.ranked, decision.query)
         both.uncovered = decision.uncovered
@@ -1457,6 +1489,9 @@ class KnowledgeService:
             # "when do i get it, like right away?" after the assessments and a refused retake: when the
             # topic's thing happens, which the topic may say.
             and not (_ASKS_WHEN.match(query) and refers_to_topic(query))
+            # "ok so who do i ask" after the government employees' answer and a refused question on the
+            # restrictions: the topic names whom to consult about them (the employer's ethics officer).
+            and not (_WHO_TO_ASK.search(query) and self._names_whom_to_consult(ctx.doc))
         ):
             # After "I don't know that", a follow-up with no subject of its own ("who can I ask then?",
             # "why not?") leans on the refused question: refused again, with the offer of a person. One
@@ -2165,6 +2200,11 @@ class KnowledgeService:
             return False
         # "can I do it on my phone?" names that word itself: not a step named by the section alone.
         return self._of_unnamed_step(query, best)
+
+    def _names_whom_to_consult(self, doc: str | None) -> bool:
+        """Whether a topic's sections name someone for the candidate to consult ("consult your employer's
+        ethics officer")."""
+        return any(_CONSULT.search(sec.text) for sec in self.index.doc_sections.get(doc or "", []))
 
     def _refused_context(self, ctx: Context, query: str) -> Context:
         """The state after a refusal: the topic, remembered as refused ("why not?" next is about the

@@ -2593,3 +2593,55 @@ def test_as_served_the_recruiters_tips_themselves_are_not_covered(served_service
     assert served_service.ask("ok but what are the eleven tips from the recruiters").kind == "fallback"
     tips = served_service.ask("do recruiters have any tips")
     assert tips.kind == "answer" and tips.passages[0].doc == "knowledge/recruiter-tips.md", tips.passages[:1]
+
+
+def test_with_the_project_knowledge_a_request_for_what_the_page_does_not_list_is_refused(project_service):
+    # "ok what are they" after the recruiters' 11 tips: the section says the page does not list them, so
+    # the request for them is refused with the offer of a person; a question about what the tips are
+    # for is answered by that section still.
+    tips, them = chat(project_service, "do recruiters have any tips", "ok what are they")
+    assert tips.kind == "answer" and tips.passages[0].doc == "knowledge/recruiter-tips.md", tips.passages[:1]
+    assert them.kind == "fallback"
+    _, listed = chat(project_service, "do recruiters have any tips", "can u list them all")
+    assert listed.kind == "fallback"
+    _, purpose = chat(project_service, "do recruiters have any tips", "what are they supposed to help with")
+    assert purpose.kind == "answer" and purpose.passages[0].doc == "knowledge/recruiter-tips.md"
+    # The two assessments are listed on the page: "what are they" names them.
+    _, types = chat(project_service, "what kinds of online assessments are there", "ok what are they")
+    assert types.kind == "answer", types
+
+
+def test_with_the_project_knowledge_who_to_ask_after_a_refusal_is_answered_where_the_topic_names_someone(
+    project_service,
+):
+    # The government employees' topic names whom to consult (the employer's ethics officer): "ok so who
+    # do i ask" after a refused question on it is answered with that. After a refused question on a topic
+    # that names nobody, whom to ask is refused again, with the offer of a person.
+    first, refused, who = chat(
+        project_service,
+        "im currently a federal employee, anything i should know before applying?",
+        "can i get a waiver for those rules",
+        "ok so who do i ask",
+    )
+    assert first.kind == "answer" and first.passages[0].doc == "knowledge/government-employees.md"
+    assert refused.kind == "fallback"
+    assert who.kind == "answer" and "ethics officer" in who.passages[0].text, who
+    _, retake, again = chat(
+        project_service, "what are the online assessments", "can i retake the assessment if i fail", "who do i ask then?"
+    )
+    assert retake.kind == "fallback" and again.kind == "fallback", (retake, again)
+
+
+def test_with_the_project_knowledge_two_named_assessments_compared_by_length_get_each_duration(project_service):
+    # "work style test vs work sample sim, how long is each one??": each one's "how long" section, not
+    # what each one is (nor only one of them).
+    [both] = chat(project_service, "ok time budgeting question: work style test vs work sample sim, how long is each one??")
+    text = " ".join(p.text for p in both.passages)
+    assert both.kind == "answer" and "10-20" in text and "20-60" in text, both.passages
+    # Compared with no quantity asked, what each one is.
+    [what] = chat(project_service, "work style vs work sample?")
+    assert what.kind == "answer" and {p.doc for p in what.passages} == {
+        "knowledge/work-style-assessment.md",
+        "knowledge/work-sample-simulation.md",
+    }
+
