@@ -444,6 +444,10 @@ _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+to
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
 # "what's the difference between the phone interview and the loop?", "phone screen vs onsite".
 # ("whats the diff between the phone screen and the onsite"; not "ok diff question, ...", another question.)
+# "is the phone interview and the in person one different?", "are the work style test and the sim the
+# same?": with two topics named, a comparison too.
+# (Asked at the end: "different from other companies", "two different ones" compare nothing named.)
+_ALIKE = re.compile(r"\b(?:different|the\s+same|similar|alike)\W*$", re.IGNORECASE)
 _COMPARES = re.compile(
     # ("diffrence", "diference", "differnce": chat spellings of it.)
     r"\b(?:di+f+e?r+e?n+c+e?s?|differ|diff(?!\s+(?:question|questions|q|qs|topic|thing|note)\b)|vs|versus"
@@ -1169,7 +1173,7 @@ class KnowledgeService:
     def _both_compared(self, query: str, decision: Decision) -> Decision:
         """A comparison of two topics the question names ("what's the difference between the phone
         interview and the in-person one?") is answered with what each one is, not with one of them."""
-        if decision.kind not in ("answer", "clarify") or not _COMPARES.search(query):
+        if decision.kind not in ("answer", "clarify") or not (_COMPARES.search(query) or _ALIKE.search(query)):
             return decision
         named = self._topics_named(query)
         if len(named) != 2:

@@ -2645,3 +2645,17 @@ def test_with_the_project_knowledge_two_named_assessments_compared_by_length_get
         "knowledge/work-sample-simulation.md",
     }
 
+
+def test_with_the_project_knowledge_two_named_steps_asked_if_different_get_what_each_one_is(project_service):
+    # "is the phone interview and the in person one different?": what each one is, as "vs" gets; "different"
+    # elsewhere in a question compares nothing it names.
+    [both] = chat(project_service, "is the phone interview and the in person one different?")
+    assert both.kind == "answer" and {p.doc for p in both.passages} == {
+        "knowledge/phone-interview.md",
+        "knowledge/interview-loop.md",
+    }, both.passages
+    [several] = chat(
+        project_service, "applied for two jobs, will i do one interview process for both or two different ones?"
+    )
+    assert several.kind == "answer" and several.passages[0].doc == "knowledge/multiple-applications.md"
+
