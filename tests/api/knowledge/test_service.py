@@ -2627,7 +2627,10 @@ def test_with_the_project_knowledge_who_to_ask_after_a_refusal_is_answered_where
     assert refused.kind == "fallback"
     assert who.kind == "answer" and "ethics officer" in who.passages[0].text, who
     _, retake, again = chat(
-        project_service, "what are the online assessments", "can i retake the assessment if i fail", "who do i ask then?"
+        project_service,
+        "what are the online assessments",
+        "can i retake the assessment if i fail",
+        "who do i ask then?",
     )
     assert retake.kind == "fallback" and again.kind == "fallback", (retake, again)
 
@@ -2635,7 +2638,9 @@ def test_with_the_project_knowledge_who_to_ask_after_a_refusal_is_answered_where
 def test_with_the_project_knowledge_two_named_assessments_compared_by_length_get_each_duration(project_service):
     # "work style test vs work sample sim, how long is each one??": each one's "how long" section, not
     # what each one is (nor only one of them).
-    [both] = chat(project_service, "ok time budgeting question: work style test vs work sample sim, how long is each one??")
+    [both] = chat(
+        project_service, "ok time budgeting question: work style test vs work sample sim, how long is each one??"
+    )
     text = " ".join(p.text for p in both.passages)
     assert both.kind == "answer" and "10-20" in text and "20-60" in text, both.passages
     # Compared with no quantity asked, what each one is.
@@ -2658,4 +2663,3 @@ def test_with_the_project_knowledge_two_named_steps_asked_if_different_get_what_
         project_service, "applied for two jobs, will i do one interview process for both or two different ones?"
     )
     assert several.kind == "answer" and several.passages[0].doc == "knowledge/multiple-applications.md"
-
