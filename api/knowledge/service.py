@@ -444,16 +444,16 @@ _LENGTH_ASKED = re.compile(r"\bhow\s+(?:long|much\s+time)\b|\btakes?\b|\bin\s+to
 # Several things of a kind, or a comparison between them: what the topic that lists them answers.
 # "what's the difference between the phone interview and the loop?", "phone screen vs onsite".
 # ("whats the diff between the phone screen and the onsite"; not "ok diff question, ...", another question.)
-# "is the phone interview and the in person one different?", "are the work style test and the sim the
-# same?": with two topics named, a comparison too.
-# (Asked at the end: "different from other companies", "two different ones" compare nothing named.)
-_ALIKE = re.compile(r"\b(?:different|the\s+same|similar|alike)\W*$", re.IGNORECASE)
 _COMPARES = re.compile(
     # ("diffrence", "diference", "differnce": chat spellings of it.)
     r"\b(?:di+f+e?r+e?n+c+e?s?|differ|diff(?!\s+(?:question|questions|q|qs|topic|thing|note)\b)|vs|versus"
     r"|compared?\s+(?:to|with))\b",
     re.IGNORECASE,
 )
+# "is the phone interview and the in person one different?", "are the work style test and the sim the
+# same?": with two topics named, a comparison too.
+# (Asked at the end: "different from other companies", "two different ones" compare nothing named.)
+_ALIKE = re.compile(r"\b(?:different|the\s+same|similar|alike)\W*$", re.IGNORECASE)
 # "is the assessment before or after the phone screen?", "whats the order", "do you go straight to
 # the final interviews?", "which comes first, the OA or the application?"
 _ASKS_ORDER = re.compile(
@@ -946,8 +946,7 @@ class KnowledgeService:
         if ctx.doc is not None and decision.passages and self._leaves_out_what_is_asked(query, decision.passages[0]):
             # "ok what are they" after the recruiters' 11 tips: the section says the page does not list
             # them, which is no answer to a request for them; refused, with the offer of a person.
-            context = self._refused_context(ctx, query)
-            return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context)
+            return self._topic_refuses(query, decision, ctx)
         model = self.follow_ups
         if model is None or (
             _CHANGES_SUBJECT.match(query)
@@ -966,8 +965,15 @@ class KnowledgeService:
         decision.follow_up = p = model.uncovered(*inputs)
         if p <= model.threshold:
             return decision
+        return self._topic_refuses(query, decision, ctx, follow_up=p)
+
+    def _topic_refuses(self, query: str, decision: Decision, ctx: Context, follow_up: float | None = None) -> Decision:
+        """The refusal of a follow-up answered from its topic: its ranking, query and coverage kept, the
+        conversation's state that of a refusal."""
         context = self._refused_context(ctx, query)
-        return Decision("fallback", [], decision.ranked, decision.query, decision.uncovered, context, follow_up=p)
+        return Decision(
+            "fallback", [], decision.ranked, decision.query, decision.uncovered, context, follow_up=follow_up
+        )
 
     @staticmethod
     def _leaves_out_what_is_asked(query: str, passage: Passage) -> bool:
