@@ -324,6 +324,7 @@ HELD_OUT = (
             (35, "thirty-eighth"),
             (36, "thirty-ninth"),
             (37, "fortieth"),
+            (38, "forty-first"),
         )
     ),
 )
