@@ -357,6 +357,17 @@ _GOVERNMENT_WORKER = re.compile(
 )
 
 
+# "how long does that part take", "is this stage online": the part is the topic the pronoun points at,
+# and "part" or "stage" is no word of its sections (the follow-up was refused). Not "that part of the
+# application" or "the part about failing", which say which part.
+_THAT_PART = re.compile(
+    r"\b(that|this)\s+(?:part|stage|phase|bit|round)\b(?!\s+(?:of|about|on|with|where|when|in)\b)", re.IGNORECASE
+)
+# "the first one, whats it like": what it is about. "like" is a word of the work style example ("most like
+# you"), which then ranked first. (Only with a pronoun, at the end: "what is the loop like?" ranks well.)
+_WHAT_IT_IS_LIKE = re.compile(
+    r"\b(what(?:'s|s|\s+is|\s+are|\s+r)\s+(?:it|that|this|they|those)(?:\s+ones?)?)\s+like\W*$", re.IGNORECASE
+)
 # "should i mention when i messed something up?", "times i screwed up": a failure, the knowledge's word
 # (the search found nothing close to "messed"). Not "messed up the assessment" or "messed it up", a
 # step gone wrong (a retake, which the page does not cover).
@@ -376,7 +387,9 @@ def plain_chat(query: str) -> str:
         query = _ROUGHLY.sub("", query).strip()
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", _AMOUNT_OF.sub("number of ", query)))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", _YEARS_AGO.sub("that are not recent", query)))
-    query = _ONLY_THOSE_WANTED.sub(r"\1 if interested", _MESSED_UP.sub("failed", query))
+    query = _ONLY_THOSE_WANTED.sub(
+        r"\1 if interested", _MESSED_UP.sub("failed", _THAT_PART.sub(r"\1", _WHAT_IT_IS_LIKE.sub(r"\1 about", query)))
+    )
     query = _NO_REPLY.sub("not heard back", _OLD_OR_NEW.sub("recent", query))
     query = _IMPRESS.sub(
         r"\1 prepare for", _LOOK_GOOD.sub(lambda m: f"{m.group(1)} prepare well{' for' if m.group(2) else ''}", query)

@@ -97,7 +97,8 @@ class Decision:
     # The follow-up model's P(the answering section does not answer it), when computed (follow_ups.py).
     follow_up: float | None = None
     # The answer just given explained again, as the candidate asked ("what do you mean by X?", "say it
-    # simpler"): no guess for the follow-up model to judge.
+    # simpler"), or the section a rule chose by what it names (whom to consult): no guess for the
+    # follow-up model to judge.
     explained: bool = False
     # That answer is the section just given, given again as asked: the page has no other wording of it.
     repeated: bool = False

@@ -159,6 +159,10 @@ _BY_LENGTH = re.compile(
     r"^\W*(?:(?:and|ok(?:ay)?|so|what\s+about|how\s+about)\W+)*the\s+(shorter|longer|quicker)(?:\s+one)?\W*$",
     re.IGNORECASE,
 )
+# "what do they ask in the shorter one": a question of its own about the listed item the length picks.
+_IN_THE_SHORTER = re.compile(
+    r"\b(?:in|on|for|of|about|during|with)\s+the\s+(shorter|longer|quicker)(?:\s+one)\W*$", re.IGNORECASE
+)
 _LENGTH_WORD = r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b"
 _WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*" + _LENGTH_WORD, re.IGNORECASE)
 _EXAMPLE_WORDS = frozenset({"example", "examples"})
@@ -294,6 +298,13 @@ _NTH_STEP = re.compile(
     r"(start|begin))\W*$",
     re.IGNORECASE,
 )
+# "which comes first" right after the steps were listed: the first of them. (After two things compared,
+# the order of those two: _ONLY_THE_ORDER; after the assessments' two types the page gives no order.)
+_WHICH_FIRST = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|cool|wait|but)\W+)*(?:which|what)\s+(?:one\s+|step\s+|stage\s+)?"
+    r"(?:comes|is|happens|goes)\s+first\W*$",
+    re.IGNORECASE,
+)
 # "back to step 2, is it ...", "in stage 3 do they ...": a step by its number; not "the first step 2 get
 # a job" ("2" for "to" after another place word).
 _STEP_NUMBER = re.compile(r"(?<!first )(?<!next )(?<!last )" + _BY_NUMBER, re.IGNORECASE)
@@ -381,6 +392,7 @@ _WHEN_DONE_WORDS = frozenset(
 # The words of "where can i see it myself", "how do i check that on my own": nothing else is named.
 _CHECKING_WORDS = frozenset(
     {"check", "see", "track", "follow", "myself", "self", "own", "look", "find", "also", "meanwhile", "nvm"}
+    | {"somehow", "somewhere"}
 )
 # A section heading that says what follows its step ("What comes after the online assessments").
 _TELLS_NEXT = re.compile(r"\bwhat\s+(?:comes|happens)\s+(?:after|next)\b|\bnext\s+step\b", re.IGNORECASE)
@@ -406,6 +418,8 @@ _WHO_TO_ASK = re.compile(
     r"\bwho\s+(?:do|can|should|could|would)\s+(?:i|we)\s+(?:ask|contact|reach|email|call|talk\s+to|speak\s+(?:to|with))\b",
     re.IGNORECASE,
 )
+# The words of a bare "who should i contact exactly", "who can i reach out to": whom, and nothing about what.
+_CONTACT_WORDS = frozenset({"contact", "reach", "out", "exactly", "email", "call", "talk", "speak", "message"})
 # How a section names someone for the candidate to consult: "consult your employer's ethics officer".
 _CONSULT = re.compile(r"\b(?:consult|check\s+with|ask)\s+your\b", re.IGNORECASE)
 # "btw ...", "unrelated, but ...", "different question: ...": a question of the candidate's own, not a
@@ -1468,6 +1482,13 @@ class KnowledgeService:
         index = self.index
         params = self.params
         resolved = resolve(query, ctx)
+        inside = _IN_THE_SHORTER.search(query)
+        item = self._by_length(inside.group(1), ctx) if inside and not _LENGTH_ASKED.search(query) else None
+        if inside and item is not None:
+            # "what do they ask in the shorter one" after which assessment is longer: the question asked of
+            # the item by its name ("in the work style assessment"), as a question of its own.
+            title = self.index.doc_sections[item][0].title
+            return self._ask_in_context(f"{query[: inside.start()]} in the {title}", ctx, likely_uncovered, None)
         by_length = self._item_by_length(query, ctx)
         if by_length is not None:
             # "and the shorter one?" after the work sample's tasks: the last question again, of the listed
@@ -1547,6 +1568,20 @@ class KnowledgeService:
             # "and if i just go ahead and interview anyway?" after what government employees must check:
             # what going ahead means, which the topic says, not the interviews it names in passing.
             return self._with_context(Decision("answer", self._answer(ahead, []), [ahead], query), ctx)
+        consult = self._whom_to_consult(query, ctx)
+        if consult is not None:
+            # "who should i contact exactly" after the government employees' answer: the topic names whom
+            # (the employer's ethics officer); the search alone took "contact" for a question of its own.
+            # Chosen by what it names, not guessed: no reading for the follow-up model (it refused this).
+            named = Decision(
+                "answer",
+                self._answer(consult, []),
+                [consult],
+                query,
+                explained=True,
+                repeated=consult.id == ctx.section,
+            )
+            return self._with_context(named, ctx)
         following = self._next_section_in_order(query, ctx, previous)
         if following is not None:
             # "and then?" after "click Apply Now at the top of the job's page": what the candidate does
@@ -1683,7 +1718,12 @@ class KnowledgeService:
                 # "is that the same for the in-person interviews?" after the phone interview's two
                 # business days: the topic it names states no time at all; not covered. (The named
                 # topic is the one "those" means next.)
-                return self._with_context(Decision("fallback", [], within[:5], query), ctx, query)
+                refused = self._with_context(Decision("fallback", [], within[:5], query), ctx, query)
+                if refused.context is not None and refused.context.doc == instead:
+                    # "and the phone interview?" next asks the same again: the section whose question is
+                    # carried stays the one last given.
+                    refused.context = replace(refused.context, section=ctx.section)
+                return refused
             if (
                 parallel is None
                 and previous
@@ -1924,9 +1964,15 @@ class KnowledgeService:
             if not own and not any(addresses(words, self._says(p)) for p in everything[:1]):
                 # The topic does not say, nor does any other: refuse, never give the topic's section again.
                 return self._with_context(Decision("fallback", [], within[:5], query), ctx)
-        if not ctx.doc and _CHECKS_MYSELF.search(query) and not content_words(query) - _CHECKING_WORDS:
+        if (
+            (not ctx.doc or resolved.kind == "own")
+            and _CHECKS_MYSELF.search(query)
+            and not content_words(query) - _CHECKING_WORDS
+        ):
             # "also where can i see it myself" right after a look-up of the candidate's application (which
-            # leaves no topic): what a candidate checks on their own is their application's status.
+            # leaves no topic), or "and is there a way for me to check on my own" after what comes after
+            # the assessments, too long to read as a follow-up: what a candidate checks on their own is
+            # their application's status.
             checking = self._checking_section(everything)
             if checking is not None:
                 return self._with_context(
@@ -2097,9 +2143,9 @@ class KnowledgeService:
             return None
         if previous and _ABOUT_THE_PROCESS.search(previous):
             return None
-        if ctx.doc in ctx.listed and previous and names_a_place(previous):
-            # "the process?" - "ok and the first one?" - "and then?": the list's next item (the second
-            # step), not the next section of the item picked by its place.
+        if ctx.doc in ctx.listed and previous and (names_a_place(previous) or _WHICH_FIRST.match(previous)):
+            # "the process?" - "ok and the first one?" (or "which comes first") - "and then?": the list's
+            # next item (the second step), not the next section of the item picked by its place.
             return None
         sections = index.doc_sections.get(ctx.doc, [])
         at = next((i for i, sec in enumerate(sections) if sec.id == ctx.section), None)
@@ -2126,15 +2172,18 @@ class KnowledgeService:
         """The listed topic a bare "and the shorter one?" / "what about the longer one" means: of what the
         conversation listed, the one whose stated duration is the least (or the most); None otherwise."""
         m = _BY_LENGTH.match(query.strip())
-        if m is None:
-            return None
+        return self._by_length(m.group(1), ctx) if m is not None else None
+
+    def _by_length(self, which: str, ctx: Context) -> str | None:
+        """Of what the conversation listed, the topic whose stated duration is the least ("shorter",
+        "quicker") or the most ("longer"); None when fewer than two state one."""
         lengths = {
             sec.doc: answer_type.longest_minutes(_stated(sec))
             for sec in self._duration_sections(self._listed_here(ctx))
         }
         if len(lengths) < 2:
             return None
-        pick = min if _ASKS_SHORTER.search(m.group(1)) else max
+        pick = min if _ASKS_SHORTER.search(which) else max
         return pick(lengths, key=lambda doc: lengths[doc])
 
     def _durations_compared(self, query: str, resolved: Resolved, ctx: Context) -> list[Passage]:
@@ -2210,6 +2259,14 @@ class KnowledgeService:
             return False
         # "can I do it on my phone?" names that word itself: not a step named by the section alone.
         return self._of_unnamed_step(query, best)
+
+    def _whom_to_consult(self, query: str, ctx: Context) -> Passage | None:
+        """For a bare "who do i contact?" in a topic that names someone to consult, that section; None for
+        any other message or topic."""
+        if ctx.doc is None or not _WHO_TO_ASK.search(query) or content_words(query) - _CONTACT_WORDS:
+            return None
+        named = next((sec for sec in self.index.doc_sections.get(ctx.doc, []) if _CONSULT.search(sec.text)), None)
+        return Passage.of(named, 1.0, 1.0) if named is not None else None
 
     def _names_whom_to_consult(self, doc: str | None) -> bool:
         """Whether a topic's sections name someone for the candidate to consult ("consult your employer's
@@ -2417,13 +2474,15 @@ class KnowledgeService:
         """The first section of the step a message asks for by its place in the process and nothing else
         ("what's the very first step?", "and the second stage"); None otherwise. The search alone
         found "the next step ... the third of the four steps" closer to "what's the first step"."""
+        index = self.index
+        process = self._process()
+        if _WHICH_FIRST.match(query) and process and list(ctx.listed) == process and process[0] in index.doc_sections:
+            return Passage.of(index.doc_sections[process[0]][0], 1.0, 1.0)
         m = _NTH_STEP.search(query)
         if m is None or answer_type.wanted(query) is not None:
             return None
         if {stem(w) for w in content_words(_NTH_STEP.sub(" ", query))} - {stem(w) for w in _STEP_WORDS}:
             return None
-        index = self.index
-        process = self._process()
         place = next(group for group in m.groups() if group).lower()
         if place in ("last", "final") and ctx.doc is None:
             # A conversation's first "what's the last step?" gets the overview, which names the step (and

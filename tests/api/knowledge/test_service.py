@@ -2663,3 +2663,89 @@ def test_with_the_project_knowledge_two_named_steps_asked_if_different_get_what_
         project_service, "applied for two jobs, will i do one interview process for both or two different ones?"
     )
     assert several.kind == "answer" and several.passages[0].doc == "knowledge/multiple-applications.md"
+
+
+def test_with_the_project_knowledge_which_comes_first_after_the_steps_is_the_first_step_and_then_the_next(
+    project_service,
+):
+    # "which comes first" right after the four steps were listed: the first step; "and then?" the second
+    # step (not the next section of the first); "how long does that part take" the assessments' lengths.
+    _, first, then, length = chat(
+        project_service,
+        "yo whats the hiring process like at aws",
+        "which comes first",
+        "and then?",
+        "how long does that part take",
+    )
+    assert first.kind == "answer" and first.passages[0].doc == "knowledge/online-application.md", first
+    assert then.kind == "answer" and then.passages[0].doc == "knowledge/online-assessments.md", then
+    text = " ".join(p.text for p in length.passages)
+    assert length.kind == "answer" and "10-20" in text and "20-60" in text, length
+    # After the assessments' two types the page gives no order: not the first step of the process.
+    _, which = chat(project_service, "what types of online assessments are there", "which comes first")
+    assert not which.passages or which.passages[0].doc != "knowledge/online-application.md", which
+
+
+def test_with_the_project_knowledge_whats_it_like_after_an_ordinal_is_what_the_item_asks_about(project_service):
+    # "what about the first one, whats it like" after the two assessment types: what the work style
+    # assessment asks about, not its example question ("most like you").
+    _, first = chat(
+        project_service,
+        "there are 2 kinds of online assessments right? what are they",
+        "what about the first one, whats it like",
+    )
+    assert first.kind == "answer" and first.passages[0].heading == "What the work style assessment asks about", first
+
+
+def test_with_the_project_knowledge_who_to_contact_is_whom_the_topic_names_whatever_the_follow_up_model_reads(
+    project_service,
+):
+    # "who should i contact exactly" after the government employees' answer: the employer's ethics officer,
+    # which the topic names; a model refusing every follow-up does not take it away. After a topic that
+    # names nobody, the rule does not answer it.
+    with refusing_every_follow_up(project_service) as svc:
+        _, who = chat(
+            svc,
+            "im currently working for the federal govt, anything special i need to know before applying?",
+            "who should i contact exactly",
+        )
+        assert who.kind == "answer" and "ethics officer" in who.passages[0].text, who
+        _, phone = chat(svc, "whats the phone interview", "who should i contact exactly")
+        assert phone.kind == "fallback", phone
+
+
+def test_with_the_project_knowledge_a_length_carried_to_topics_stating_none_is_refused_each_time(project_service):
+    # "how long is the work sample simulation" - "and the loop?" - "and the phone interview?": each one
+    # asks the length again, which neither states; then when you hear back after the phone one is answered.
+    _, loop, phone, heard = chat(
+        project_service,
+        "how long is the work sample simulation",
+        "and the loop?",
+        "and the phone interview?",
+        "ok what about hearing back after the phone one",
+    )
+    assert loop.kind == "fallback" and phone.kind == "fallback", (loop, phone)
+    assert heard.kind == "answer" and "two business days" in heard.passages[0].text, heard
+
+
+def test_with_the_project_knowledge_a_question_in_the_shorter_one_is_asked_of_that_item(project_service):
+    # "what do they ask in the shorter one" after which assessment is longer: what the work style
+    # assessment asks about, not the two lengths again.
+    _, asked = chat(
+        project_service,
+        "which assessment is longer, work style or the simulation",
+        "what do they ask in the shorter one",
+    )
+    assert asked.kind == "answer" and asked.passages[0].heading == "What the work style assessment asks about", asked
+
+
+def test_as_served_checking_on_my_own_is_the_status_page_after_any_topic(served_service):
+    # "and is there a way for me to check on my own" after what comes after the assessments: too long to
+    # read as a follow-up, it asks where a candidate checks their application's status (the coverage model
+    # that learnt the dev sets read it as uncovered).
+    _, own = chat(
+        served_service,
+        "ok while ur at it, what comes after the assessments",
+        "and is there a way for me to check on my own",
+    )
+    assert own.kind == "answer" and own.passages[0].doc == "knowledge/application-status.md", own
