@@ -368,6 +368,16 @@ _THAT_PART = re.compile(
 _WHAT_IT_IS_LIKE = re.compile(
     r"\b(what(?:'s|s|\s+is|\s+are|\s+r)\s+(?:it|that|this|they|those)(?:\s+ones?)?)\s+like\W*$", re.IGNORECASE
 )
+# "how should i structure that story", "how should i frame it" after how AWS views failure: the shape of
+# the candidate's answer, as "how should i structure my answers" asks (the STAR method); the pronoun
+# alone was refused as a question the topic does not address. Not a file ("what format should it be, pdf?").
+_STRUCTURE_IT = re.compile(
+    r"\b(structure|frame)\s+(?:(?:that|the|this|those|these)\s+(?:story|stories|example|examples|answer|answers"
+    r"|one|ones)|it|that|this|them|those)\b",
+    re.IGNORECASE,
+)
+# "using what format" after the loop's questions: the same question.
+_USING_WHAT_FORMAT = re.compile(r"^\W*(?:(?:and|ok(?:ay)?|so)\W+)*(?:using|in)\s+what\s+format\W*$", re.IGNORECASE)
 # "should i mention when i messed something up?", "times i screwed up": a failure, the knowledge's word
 # (the search found nothing close to "messed"). Not "messed up the assessment" or "messed it up", a
 # step gone wrong (a retake, which the page does not cover).
@@ -388,9 +398,14 @@ def plain_chat(query: str) -> str:
     query = _TESTS_MEANT.sub("assessments", _MAKE_YOU_TAKE.sub(r"\1 are there", _AMOUNT_OF.sub("number of ", query)))
     query = _OTHER_STUFF.sub(r"\1jobs", _BESIDES_THEM.sub(r"\1", _YEARS_AGO.sub("that are not recent", query)))
     query = _ONLY_THOSE_WANTED.sub(
-        r"\1 if interested", _MESSED_UP.sub("failed", _THAT_PART.sub(r"\1", _WHAT_IT_IS_LIKE.sub(r"\1 about", query)))
+        r"\1 if interested",
+        _MESSED_UP.sub(
+            "failed",
+            _THAT_PART.sub(r"\1", _WHAT_IT_IS_LIKE.sub(r"\1 about", _STRUCTURE_IT.sub(r"\1 my answers", query))),
+        ),
     )
     query = _NO_REPLY.sub("not heard back", _OLD_OR_NEW.sub("recent", query))
+    query = _USING_WHAT_FORMAT.sub("what format should my answers be in", query)
     query = _IMPRESS.sub(
         r"\1 prepare for", _LOOK_GOOD.sub(lambda m: f"{m.group(1)} prepare well{' for' if m.group(2) else ''}", query)
     )

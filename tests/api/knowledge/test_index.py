@@ -273,6 +273,16 @@ def test_chat_spellings_of_question_words_and_how_come_read_as_written_out():
     assert plain_chat("and hows long is it") == "and how long is it"
     assert plain_chat("hows it going") == "hows it going"
     assert plain_chat("how come?") == "why?"
+    # A pronoun's part or stage is the topic; "whats it like" asks what it is about; "structure that story"
+    # asks how to structure the candidate's answers.
+    assert plain_chat("how long does that part take") == "how long does that take"
+    assert plain_chat("i missed that part of the application") == "i missed that part of the application"
+    assert plain_chat("the first one, whats it like") == "the first one, whats it about"
+    assert plain_chat("what is the loop like") == "what is the loop like"
+    assert plain_chat("how should i structure that story") == "how should i structure my answers"
+    assert plain_chat("how should i frame it") == "how should i frame my answers"
+    assert plain_chat("using what format") == "what format should my answers be in"
+    assert plain_chat("what format should it be, pdf?") == "what format should it be, pdf?"
     # Waiting for the outcome is hearing back; "results" alone reads as the assessments' scores.
     assert plain_chat("how long until results?") == "how long until i hear back?"
     assert plain_chat("can i see my results") == "can i see my results"

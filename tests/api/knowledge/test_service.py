@@ -2749,3 +2749,16 @@ def test_as_served_checking_on_my_own_is_the_status_page_after_any_topic(served_
         "and is there a way for me to check on my own",
     )
     assert own.kind == "answer" and own.passages[0].doc == "knowledge/application-status.md", own
+
+
+def test_with_the_project_knowledge_how_to_structure_that_story_is_the_star_method(project_service):
+    # "how should i structure that story" after how AWS views failure, "using what format" after the
+    # loop: the shape of the candidate's answer (the STAR method), not a question the topic leaves out.
+    _, story = chat(
+        project_service,
+        "is it bad to talk about a project that failed in my interview",
+        "how should i structure that story",
+    )
+    assert story.kind == "answer" and "STAR" in story.passages[0].text, story
+    _, fmt = chat(project_service, "what kind of questions in the loop", "using what format")
+    assert fmt.kind == "answer" and "STAR" in fmt.passages[0].text, fmt
