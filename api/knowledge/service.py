@@ -1573,7 +1573,7 @@ class KnowledgeService:
             # "who should i contact exactly" after the government employees' answer: the topic names whom
             # (the employer's ethics officer); the search alone took "contact" for a question of its own.
             # Chosen by what it names, not guessed: no reading for the follow-up model (it refused this).
-            named = Decision(
+            given = Decision(
                 "answer",
                 self._answer(consult, []),
                 [consult],
@@ -1581,7 +1581,7 @@ class KnowledgeService:
                 explained=True,
                 repeated=consult.id == ctx.section,
             )
-            return self._with_context(named, ctx)
+            return self._with_context(given, ctx)
         following = self._next_section_in_order(query, ctx, previous)
         if following is not None:
             # "and then?" after "click Apply Now at the top of the job's page": what the candidate does
