@@ -161,7 +161,7 @@ _BY_LENGTH = re.compile(
 )
 # "what do they ask in the shorter one": a question of its own about the listed item the length picks.
 _IN_THE_SHORTER = re.compile(
-    r"\b(?:in|on|for|of|about|during|with)\s+the\s+(shorter|longer|quicker)(?:\s+one)\W*$", re.IGNORECASE
+    r"\b(?:in|on|for|of|about|during|with)\s+the\s+(shorter|longer|quicker)\s+one\W*$", re.IGNORECASE
 )
 _LENGTH_WORD = r"\b(?:longer|shorter|quicker|(?:more|less)\s+time)\b"
 _WHICH_LONGER = re.compile(r"\bwhich\b[^?.!]*" + _LENGTH_WORD, re.IGNORECASE)
@@ -2265,13 +2265,18 @@ class KnowledgeService:
         any other message or topic."""
         if ctx.doc is None or not _WHO_TO_ASK.search(query) or content_words(query) - _CONTACT_WORDS:
             return None
-        named = next((sec for sec in self.index.doc_sections.get(ctx.doc, []) if _CONSULT.search(sec.text)), None)
+        named = self._consult_section(ctx.doc)
         return Passage.of(named, 1.0, 1.0) if named is not None else None
+
+    def _consult_section(self, doc: str | None) -> Section | None:
+        """The topic's section naming someone for the candidate to consult ("consult your employer's
+        ethics officer"), if any."""
+        return next((sec for sec in self.index.doc_sections.get(doc or "", []) if _CONSULT.search(sec.text)), None)
 
     def _names_whom_to_consult(self, doc: str | None) -> bool:
         """Whether a topic's sections name someone for the candidate to consult ("consult your employer's
         ethics officer")."""
-        return any(_CONSULT.search(sec.text) for sec in self.index.doc_sections.get(doc or "", []))
+        return self._consult_section(doc) is not None
 
     def _refused_context(self, ctx: Context, query: str) -> Context:
         """The state after a refusal: the topic, remembered as refused ("why not?" next is about the
@@ -2475,14 +2480,16 @@ class KnowledgeService:
         ("what's the very first step?", "and the second stage"); None otherwise. The search alone
         found "the next step ... the third of the four steps" closer to "what's the first step"."""
         index = self.index
-        process = self._process()
-        if _WHICH_FIRST.match(query) and process and list(ctx.listed) == process and process[0] in index.doc_sections:
-            return Passage.of(index.doc_sections[process[0]][0], 1.0, 1.0)
+        if _WHICH_FIRST.match(query):
+            process = self._process()
+            if process and list(ctx.listed) == process and process[0] in index.doc_sections:
+                return Passage.of(index.doc_sections[process[0]][0], 1.0, 1.0)
         m = _NTH_STEP.search(query)
         if m is None or answer_type.wanted(query) is not None:
             return None
         if {stem(w) for w in content_words(_NTH_STEP.sub(" ", query))} - {stem(w) for w in _STEP_WORDS}:
             return None
+        process = self._process()
         place = next(group for group in m.groups() if group).lower()
         if place in ("last", "final") and ctx.doc is None:
             # A conversation's first "what's the last step?" gets the overview, which names the step (and
